@@ -1,0 +1,85 @@
+"""Detection parameters: one frozen dataclass, every default with the reason for it.
+
+The parameters that change fingerprints (seed, num_perm, shingle size, anchor
+rate) are written into the store on the first ingest; a later run with other
+values is refused, because its fingerprints would not be comparable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+
+FINGERPRINT_KEYS = (
+    "seed",
+    "num_perm",
+    "shingle_size",
+    "char_shingle_size",
+    "anchor_mod",
+    "lsh_threshold",
+    "lsh_false_positive_weight",
+    "lsh_false_negative_weight",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    # datasketch's default seed, so our signatures equal datasketch.MinHash(seed=1).
+    seed: int = 1
+    # 128 permutations: standard error of a Jaccard estimate ~0.044, enough to
+    # find candidates; every candidate is then verified exactly.
+    num_perm: int = 128
+    # Word 5-grams: long enough that independent reports of one event rarely
+    # share them by chance, short enough that light edits leave most intact.
+    shingle_size: int = 5
+    # Scripts written without spaces (CJK, Thai) shingle characters instead;
+    # 5 characters carry about as much as 2-3 words.
+    char_shingle_size: int = 5
+    # Document-level LSH threshold on estimated Jaccard. 0.5 catches trimmed
+    # copies and copies with an added intro; partial reuse is the anchors' job.
+    lsh_threshold: float = 0.5
+    # LSH banding weights as in datasketch._optimal_param: we weigh a missed
+    # pair 9x a wasted candidate, because verification is cheap and exact.
+    lsh_false_positive_weight: float = 0.1
+    lsh_false_negative_weight: float = 0.9
+    # Passage anchors: shingles whose hash is 0 mod anchor_mod. Content-defined,
+    # so the sample survives inserted or removed paragraphs; 1/8 of shingles
+    # puts ~6 anchors in a 50-word paragraph.
+    anchor_mod: int = 8
+    # Two articles become anchor candidates when they share this many anchors
+    # (~3 x 8 = 24 shared shingles expected): one shared stock phrase is not enough.
+    min_shared_anchors: int = 3
+    # An anchor seen in more documents than this is boilerplate (site chrome,
+    # disclaimers, sign-offs) and creates no candidates. Wire stories reach
+    # hundreds of outlets, so the cap is generous; see anchor_max_df_fraction.
+    anchor_max_df: int = 2000
+    # ... and in large corpora also never above this share of all documents.
+    anchor_max_df_fraction: float = 0.01
+    # A verified pair is reuse when the shared shingles cover this share of
+    # the smaller article (a copy, trimmed or not) ...
+    min_containment: float = 0.5
+    # ... or when they amount to a passage this long in shingles (~3 wire
+    # paragraphs lifted into a longer story), whatever its share.
+    min_shared_shingles: int = 60
+    # Never call fewer shared shingles reuse (two short quotes in common).
+    min_shared_floor: int = 15
+    # Texts shorter than this many tokens are too short to fingerprint reliably.
+    min_tokens: int = 20
+    # Texts longer than this (characters) are cut before fingerprinting and
+    # flagged; 20 MB "articles" are scraping accidents, not news.
+    max_text_chars: int = 1_000_000
+    # Documents hashed per numba batch: bounds memory on huge corpora.
+    batch_size: int = 50_000
+
+    def fingerprint_params(self) -> dict[str, Any]:
+        """The parameters whose change makes stored fingerprints or band keys incomparable."""
+        return {k: getattr(self, k) for k in FINGERPRINT_KEYS}
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Config:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})

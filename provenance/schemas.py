@@ -1,0 +1,153 @@
+"""Every table's schema: the contract between stages, the store and exports.
+
+Stages take and return polars frames with these schemas; ``conform`` is the one
+place a frame is coerced to one (missing columns become nulls, extra columns
+are dropped, dtypes cast). Column names here are the public interface of
+exports, so renaming one is a breaking change.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+UTC_US = pl.Datetime("us", "UTC")
+
+#: What a reader yields: one row per input record, before extraction.
+#: ``source`` is the file, ``locator`` where in it (``line 14``, ``row 3``,
+#: ``page.html``); ``html`` or ``text`` carries the content; ``published`` is
+#: the raw date string as found.
+RAW = pl.Schema(
+    {
+        "source": pl.String,
+        "locator": pl.String,
+        "format": pl.String,  # jsonl | csv | parquet | html | txt
+        "id": pl.String,
+        "url": pl.String,
+        "outlet": pl.String,
+        "published": pl.String,
+        "title": pl.String,
+        "byline": pl.String,
+        "text": pl.String,
+        "html": pl.String,
+    }
+)
+
+#: Records that were skipped or repaired, with the reason. ``reason`` is a
+#: short stable code (``malformed_json``, ``empty_text``, ...); ``detail`` is
+#: human text. ``action`` is ``skipped`` or ``repaired``.
+REJECTS = pl.Schema(
+    {
+        "source": pl.String,
+        "locator": pl.String,
+        "reason": pl.String,
+        "detail": pl.String,
+        "action": pl.String,
+    }
+)
+
+#: A clean article. ``doc`` is a dense internal integer assigned at ingest
+#: (monotonic across ingests, so "older in the store" is "smaller doc");
+#: ``article_id`` is the public id. ``text`` is the clean body that is
+#: fingerprinted; ``raw_text`` is the page text before chrome and disclaimers
+#: were removed, kept as evidence for credits. ``published_precision`` is
+#: ``minute``, ``day`` or null when unknown. ``dateline`` is e.g. "Seoul, Oct 16".
+ARTICLES = pl.Schema(
+    {
+        "doc": pl.Int64,
+        "article_id": pl.String,
+        "url": pl.String,
+        "outlet": pl.String,
+        "published_at": UTC_US,
+        "published_precision": pl.String,
+        "title": pl.String,
+        "byline": pl.String,
+        "dateline": pl.String,
+        "text": pl.String,
+        "raw_text": pl.String,
+        "source": pl.String,
+        "locator": pl.String,
+        "content_hash": pl.String,  # xxh64 hex of ``text``
+        "ingested_at": UTC_US,
+        "ingest_id": pl.Int64,
+    }
+)
+
+#: Extraction output: ARTICLES without the store-assigned columns.
+EXTRACTED = pl.Schema(
+    {k: v for k, v in ARTICLES.items() if k not in ("doc", "ingested_at", "ingest_id")}
+)
+
+#: What an article says about where it came from. ``source`` is a canonical
+#: agency name from the registry, or the named upstream as written ("Ukrainian
+#: media outlets"); ``kind`` is ``agency`` or ``external``; ``role`` is
+#: ``byline``, ``dateline``, ``cited`` or ``disclaimer``. The span is in
+#: characters of ``field`` (``byline``, ``title``, ``text`` or ``raw_text``).
+CREDITS = pl.Schema(
+    {
+        "article_id": pl.String,
+        "source": pl.String,
+        "kind": pl.String,
+        "role": pl.String,
+        "field": pl.String,
+        "span_start": pl.Int32,
+        "span_end": pl.Int32,
+        "span_text": pl.String,
+        "cited_via": pl.String,  # for a cited source: who it was cited through, else null
+    }
+)
+
+#: What extraction learned about an outlet's site chrome: how many of the
+#: outlet's pages carry each normalized line (``line_hash``, xxh64). The row
+#: with ``line_hash`` 0 counts the outlet's pages. Summed across ingests, so
+#: chrome learned from earlier pages keeps working on new ones.
+CHROME_STATS = pl.Schema({"outlet": pl.String, "line_hash": pl.UInt64, "pages": pl.Int64})
+
+#: One row per article: its MinHash (datasketch ``affine32`` hashvalues).
+#: ``n_shingles`` 0 means too short to fingerprint.
+SIGNATURES_META = pl.Schema({"doc": pl.Int64, "n_tokens": pl.Int32, "n_shingles": pl.Int32})
+
+#: LSH band keys: one row per (article, band).
+BANDS = pl.Schema({"band": pl.Int16, "key": pl.UInt64, "doc": pl.Int64})
+
+#: Passage anchors: one row per distinct anchor shingle hash in an article.
+ANCHORS = pl.Schema({"anchor": pl.UInt32, "doc": pl.Int64})
+
+#: Candidate pairs, ``a < b`` by doc, with how they were found.
+CANDIDATES = pl.Schema({"a": pl.Int64, "b": pl.Int64, "via": pl.String})
+
+#: Verified reuse pairs. ``a``/``b`` are article ids with ``a``'s doc < ``b``'s.
+#: Similarities are exact on shingle sets: ``jaccard`` = |A∩B|/|A∪B|,
+#: ``containment_a_in_b`` = |A∩B|/|A|.
+PAIRS = pl.Schema(
+    {
+        "a": pl.String,
+        "b": pl.String,
+        "jaccard": pl.Float64,
+        "containment_a_in_b": pl.Float64,
+        "containment_b_in_a": pl.Float64,
+        "shared_shingles": pl.Int32,
+        "a_shingles": pl.Int32,
+        "b_shingles": pl.Int32,
+        "via": pl.String,  # lsh | anchors | lsh+anchors
+    }
+)
+
+#: Reuse clusters: only articles with at least one verified pair appear.
+#: ``cluster_id`` is the smallest ``doc`` in the component, so it never changes
+#: when new articles join; when two clusters merge, the older id survives.
+CLUSTERS = pl.Schema({"article_id": pl.String, "cluster_id": pl.Int64})
+
+
+def conform(df: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """Return ``df`` with exactly ``schema``'s columns, in order, cast; missing ones null."""
+    cols = []
+    for name, dtype in schema.items():
+        if name in df.columns:
+            cols.append(pl.col(name).cast(dtype, strict=False))
+        else:
+            cols.append(pl.lit(None, dtype=dtype).alias(name))
+    return df.select(cols)
+
+
+def empty(schema: pl.Schema) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)
