@@ -54,8 +54,11 @@ class Config:
     # disclaimers, sign-offs) and creates no candidates. Wire stories reach
     # hundreds of outlets, so the cap is generous; see anchor_max_df_fraction.
     anchor_max_df: int = 2000
-    # ... and in large corpora also never above this share of all documents.
+    # In smaller corpora the cap shrinks to this share of all documents ...
     anchor_max_df_fraction: float = 0.01
+    # ... but never below this many documents, so a small corpus whose stories
+    # reach most of its outlets still links them.
+    anchor_df_floor: int = 100
     # A verified pair is reuse when the shared shingles cover this share of
     # the smaller article (a copy, trimmed or not) ...
     min_containment: float = 0.5
@@ -75,6 +78,10 @@ class Config:
     def fingerprint_params(self) -> dict[str, Any]:
         """The parameters whose change makes stored fingerprints or band keys incomparable."""
         return {k: getattr(self, k) for k in FINGERPRINT_KEYS}
+
+    def anchor_cap(self, n_docs: int) -> int:
+        """The anchor document-frequency cap for a corpus of ``n_docs`` documents."""
+        return min(self.anchor_max_df, max(self.anchor_df_floor, int(self.anchor_max_df_fraction * n_docs)))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,250 @@
+"""The table of contents: read → extract → dedupe → fingerprint → candidates →
+verify → cluster → credits → lineage → one transactional write.
+
+Everything is computed before the store is opened for writing, so readers
+(the dashboard) are locked out only for the final transaction, and a crash at
+any point before COMMIT leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from . import schemas
+from .candidates import anchor_frame, band_frame, candidate_pairs
+from .cluster import assign_clusters
+from .config import Config
+from .extract import extract
+from .fingerprint import band_keys, fingerprints, lsh_params
+from .ingest import read_sources
+from .store import Store
+from .verify import verified_pairs
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, for the CLI summary and for tests."""
+
+    ingest_id: int = 0
+    read: int = 0
+    added: int = 0
+    already_present: int = 0
+    pairs_added: int = 0
+    clusters_touched: int = 0
+    rejects: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.REJECTS))
+    timings: dict[str, float] = field(default_factory=dict)
+    store_version: int = 0
+
+    def reject_summary(self) -> list[tuple[str, str, int, list[str]]]:
+        """(action, reason, count, first locators) per reason, most frequent first."""
+        if self.rejects.height == 0:
+            return []
+        g = (
+            self.rejects.group_by("action", "reason")
+            .agg(pl.len().alias("n"), pl.col("locator").head(3).alias("where"), pl.col("source").first())
+            .sort("n", descending=True)
+        )
+        return [(r["action"], r["reason"], r["n"], [str(w) for w in r["where"]]) for r in g.iter_rows(named=True)]
+
+
+class _Steps:
+    """Times each stage and shows it on a rich progress display (or stays quiet)."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str, total: int | None = None) -> Iterator[None]:
+        task = self.progress.add_task(name, total=total) if self.progress else None
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(time.perf_counter() - t0, 3)
+            if self.progress and task is not None:
+                self.progress.update(task, completed=total or 1, total=total or 1)
+
+
+def progress_display(console: Console | None = None) -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.completed:>9,.0f}"),
+        TimeElapsedColumn(), console=console or Console(stderr=True), transient=False,
+    )
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    *,
+    store: Store,
+    config: Config | None = None,
+    format: str | None = None,
+    field_map: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest ``paths`` into ``store`` and link the new articles to everything stored."""
+    steps = _Steps(progress)
+    state = store.state()
+    config = config or state.config or Config()
+    store.check_config(config)
+    started = datetime.now(UTC)
+
+    with steps.step("read"):
+        raw, rejects = read_sources(paths, format=format, field_map=field_map)
+    with steps.step("extract", total=raw.height):
+        articles, ext_rejects, chrome = extract(raw, config=config, chrome_stats=store.chrome_stats())
+    rejects = pl.concat([schemas.conform(rejects, schemas.REJECTS), schemas.conform(ext_rejects, schemas.REJECTS)])
+    with steps.step("deduplicate"):
+        articles, dup_rejects, already = _dedupe(articles, store)
+    rejects = pl.concat([rejects, dup_rejects])
+    report = IngestReport(ingest_id=state.next_ingest, read=raw.height, already_present=already)
+    articles = articles.with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + state.next_doc).alias("doc"),
+        pl.lit(started).cast(schemas.UTC_US).alias("ingested_at"),
+        pl.lit(report.ingest_id, dtype=pl.Int64).alias("ingest_id"),
+    )
+    articles = schemas.conform(articles, schemas.ARTICLES)
+
+    with steps.step("fingerprint", total=articles.height):
+        fp = fingerprints(articles["text"], config=config)
+        bands, rows = lsh_params(
+            config.lsh_threshold, config.num_perm, config.lsh_false_positive_weight,
+            config.lsh_false_negative_weight,
+        )
+        ok = (fp.n_tokens >= config.min_tokens) & (fp.n_shingles > 0)
+        docs = articles["doc"].to_numpy()
+        new_bands = band_frame(band_keys(fp.minhash, bands=bands, rows=rows), docs, fingerprinted=ok)
+        new_anchors = anchor_frame(fp.anchor_offsets, fp.anchors, docs).filter(
+            pl.col("doc").is_in(pl.Series(docs[ok]).implode())
+        )
+    short = articles.filter(~pl.Series(ok))
+    if short.height:
+        rejects = pl.concat([rejects, schemas.conform(short.select(
+            "source", "locator", pl.lit("too_short").alias("reason"),
+            pl.format("{} tokens, fewer than {}", pl.Series(fp.n_tokens[~ok]), pl.lit(config.min_tokens)).alias("detail"),
+            pl.lit("stored_not_compared").alias("action"),
+        ), schemas.REJECTS)])
+
+    with steps.step("candidates"):
+        n_total = state.next_doc + articles.height
+        cap = config.anchor_cap(n_total)
+        old_bands = store.band_matches(new_bands)
+        postings = store.anchor_postings(new_anchors["anchor"], max_df=cap)
+        all_bands = pl.concat([old_bands, new_bands])
+        all_anchors = pl.concat([postings.filter(pl.col("doc").is_not_null()).select("anchor", "doc"), new_anchors])
+        cands = candidate_pairs(
+            all_bands, all_anchors, first_new=state.next_doc, min_shared_anchors=config.min_shared_anchors,
+            max_df=cap, stored_df=postings.select("anchor", "stored_df").unique(),
+        )
+    with steps.step("verify", total=cands.height):
+        involved = pl.concat([cands["a"], cands["b"]]).unique()
+        old = store.texts(involved.filter(involved < state.next_doc))
+        texts = pl.concat([old.select("doc", "text"), articles.select("doc", "text")])
+        verified = verified_pairs(cands, texts, config=config)
+        ids = pl.concat([old.select("doc", "article_id"), articles.select("doc", "article_id")])
+        pairs = (
+            verified.join(ids.rename({"doc": "a_doc", "article_id": "a"}), on="a_doc")
+            .join(ids.rename({"doc": "b_doc", "article_id": "b"}), on="b_doc")
+        )
+        pairs = pairs.select([*schemas.PAIRS.names(), "a_doc", "b_doc"])
+    with steps.step("cluster"):
+        existing = store.cluster_of(pl.concat([pairs["a_doc"], pairs["b_doc"]]).unique())
+        changes, merged = assign_clusters(pairs, existing)
+        if merged.height:
+            moved = store.members(merged["old_id"]).join(merged.rename({"cluster_id": "new"}),
+                                                         left_on="cluster_id", right_on="old_id")
+            changes = pl.concat([changes, moved.select("doc", pl.col("new").alias("cluster_id"))]).unique("doc")
+        members = store.members(merged["old_id"]) if merged.height else None
+        id_map = pl.concat([ids, members.select("doc", "article_id")]) if members is not None else ids
+        clusters = changes.join(id_map.unique("doc"), on="doc", how="left").select("article_id", "cluster_id", "doc")
+
+    report.rejects = rejects
+    report.added = articles.height
+    report.pairs_added = pairs.height
+    report.clusters_touched = clusters["cluster_id"].n_unique()
+    sig = pl.DataFrame(
+        {"doc": docs, "n_tokens": fp.n_tokens, "n_shingles": fp.n_shingles, "minhash": fp.minhash},
+    ).with_columns(pl.col("minhash").cast(pl.List(pl.UInt32)))
+    ingest_row = {
+        "ingest_id": report.ingest_id, "started_at": started,
+        "sources": json.dumps([str(p) for p in paths]), "added": report.added,
+        "already_present": already, "rejected": int((rejects["action"] == "skipped").sum()),
+        "repaired": int((rejects["action"] != "skipped").sum()), "pairs_added": report.pairs_added,
+    }
+    with steps.step("write"):
+        report.store_version = store.write_batch(
+            {
+                "articles": articles,
+                "rejects": rejects.with_columns(pl.lit(report.ingest_id, dtype=pl.Int64).alias("ingest_id")),
+                "signatures": sig,
+                "bands": new_bands.sort("band", "key"),
+                "anchors": new_anchors.sort("anchor"),
+                "pairs": pairs,
+                "clusters": clusters,
+                "chrome_stats": schemas.conform(chrome, schemas.CHROME_STATS),
+            },
+            config=config,
+            ingest=ingest_row,
+            deletes={"clusters": ("doc", clusters["doc"]), "chrome_stats": None},
+        )
+    report.timings = steps.timings
+    return report
+
+
+def _dedupe(articles: pl.DataFrame, store: Store) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Resolve duplicate ids: (articles to add, rejects, count already in the store).
+
+    Same id and same text: the record is the same article; later copies are
+    skipped and one already stored counts as already present. Same id with
+    other text (an updated story, a careless feed): kept under the id
+    ``<id>~<8 hex of its text hash>``, and said so.
+    """
+    if articles.height == 0:
+        return articles, schemas.empty(schemas.REJECTS), 0
+    a = articles.with_row_index("_row")
+    stored = store.existing_ids(a["article_id"]).rename({"content_hash": "_stored"})
+    a = a.join(stored, on="article_id", how="left").with_columns(
+        pl.col("content_hash").first().over("article_id", order_by="_row").alias("_first")
+    )
+    conflict = (pl.col("_stored").is_not_null() & (pl.col("_stored") != pl.col("content_hash"))) | (
+        pl.col("_first") != pl.col("content_hash")
+    )
+    a = a.with_columns(
+        conflict.alias("_conflict"),
+        pl.when(conflict)
+        .then(pl.format("{}~{}", "article_id", pl.col("content_hash").str.slice(0, 8)))
+        .otherwise("article_id")
+        .alias("_new_id"),
+    )
+    repaired = a.filter("_conflict").select(
+        "source", "locator", pl.lit("duplicate_id").alias("reason"),
+        pl.format("id {} already used for another text; stored as {}", "article_id", "_new_id").alias("detail"),
+        pl.lit("repaired").alias("action"),
+    )
+    a = a.with_columns(pl.col("_new_id").alias("article_id")).drop("_stored", "_first", "_conflict", "_new_id")
+    # Repaired ids may themselves be stored already (re-ingest of the same file).
+    stored2 = store.existing_ids(a["article_id"]).rename({"content_hash": "_stored"})
+    a = a.join(stored2, on="article_id", how="left")
+    present = a.filter(pl.col("_stored") == pl.col("content_hash"))
+    a = a.filter(pl.col("_stored").is_null() | (pl.col("_stored") != pl.col("content_hash")))
+    dup = a.filter(pl.col("article_id").is_duplicated() & (pl.col("_row") != pl.col("_row").min().over("article_id")))
+    a = a.unique("article_id", keep="first", maintain_order=True)
+    dup_rejects = dup.select(
+        "source", "locator", pl.lit("duplicate_record").alias("reason"),
+        pl.format("same id {} and same text as an earlier record", "article_id").alias("detail"),
+        pl.lit("skipped").alias("action"),
+    )
+    rejects = pl.concat([schemas.conform(repaired, schemas.REJECTS), schemas.conform(dup_rejects, schemas.REJECTS)])
+    return a.drop("_row", "_stored"), rejects, present["article_id"].n_unique()
+

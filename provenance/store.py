@@ -1,0 +1,340 @@
+"""The DuckDB store: the only module that speaks SQL.
+
+One file holds every table (see ``docs/ARCHITECTURE.md``). Reads hand back
+polars frames; writes happen in :meth:`Store.write_batch`, one transaction per
+ingest, so a crash or ``kill -9`` leaves the store at its last committed state
+(DuckDB replays only committed transactions from its WAL).
+
+DuckDB lets one process write, or many read. Ingest therefore reads what it
+needs through a short read-only connection, computes without holding the
+file, and opens it for writing only for the final transaction; readers such as
+the dashboard open, query and close, and retry while a write is in progress.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from . import __version__, schemas
+from .config import Config
+from .errors import ConfigMismatchError, StoreError
+
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS ingests (
+    ingest_id BIGINT PRIMARY KEY, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ,
+    sources VARCHAR, added BIGINT, already_present BIGINT, rejected BIGINT, repaired BIGINT,
+    pairs_added BIGINT, tool_version VARCHAR);
+CREATE TABLE IF NOT EXISTS articles (
+    doc BIGINT, article_id VARCHAR, url VARCHAR, outlet VARCHAR, published_at TIMESTAMPTZ,
+    published_precision VARCHAR, title VARCHAR, byline VARCHAR, dateline VARCHAR, text VARCHAR,
+    raw_text VARCHAR, source VARCHAR, locator VARCHAR, content_hash VARCHAR,
+    ingested_at TIMESTAMPTZ, ingest_id BIGINT);
+CREATE TABLE IF NOT EXISTS rejects (
+    ingest_id BIGINT, source VARCHAR, locator VARCHAR, reason VARCHAR, detail VARCHAR,
+    action VARCHAR);
+CREATE TABLE IF NOT EXISTS signatures (
+    doc BIGINT, n_tokens INTEGER, n_shingles INTEGER, minhash UINTEGER[]);
+CREATE TABLE IF NOT EXISTS bands (band SMALLINT, key UBIGINT, doc BIGINT);
+CREATE TABLE IF NOT EXISTS anchors (anchor UINTEGER, doc BIGINT);
+CREATE TABLE IF NOT EXISTS pairs (
+    a VARCHAR, b VARCHAR, jaccard DOUBLE, containment_a_in_b DOUBLE, containment_b_in_a DOUBLE,
+    shared_shingles INTEGER, a_shingles INTEGER, b_shingles INTEGER, via VARCHAR,
+    a_doc BIGINT, b_doc BIGINT);
+CREATE TABLE IF NOT EXISTS clusters (article_id VARCHAR, cluster_id BIGINT, doc BIGINT);
+CREATE TABLE IF NOT EXISTS chrome_stats (outlet VARCHAR, line_hash UBIGINT, pages BIGINT);
+"""
+
+#: Tables a user may export, with the columns that form the public interface.
+EXPORTABLE = {
+    "articles": [c for c in schemas.ARTICLES.names() if c != "doc"],
+    "pairs": schemas.PAIRS.names(),
+    "clusters": schemas.CLUSTERS.names(),
+    "rejects": ["ingest_id", *schemas.REJECTS.names()],
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """What ingest needs to know about the store before computing anything."""
+
+    config: Config | None
+    next_doc: int
+    next_ingest: int
+    version: int
+
+
+class Store:
+    """A DuckDB file with the provenance tables."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    # -- connections -----------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self, *, read_only: bool, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the file, retrying while another process holds the write lock."""
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path} (run `provenance ingest` first)")
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=read_only)
+                break
+            except duckdb.IOException as e:
+                if "lock" not in str(e).lower() or time.monotonic() > deadline:
+                    raise StoreError(f"cannot open store {self.path}: {e}") from e
+                time.sleep(0.2)
+            except duckdb.Error as e:
+                raise StoreError(f"cannot open store {self.path}: {e}") from e
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def reader(self, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._connect(read_only=True, wait_s=wait_s) as con:
+            yield con
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    # -- reads --------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
+        """Run a read-only query and return a polars frame."""
+        with self.reader() as con:
+            return _frame(con, sql, params)
+
+    def state(self) -> StoreState:
+        if not self.path.exists():
+            return StoreState(config=None, next_doc=0, next_ingest=1, version=0)
+        with self.reader() as con:
+            if not _has_table(con, "meta"):
+                return StoreState(config=None, next_doc=0, next_ingest=1, version=0)
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            next_doc = con.execute("SELECT coalesce(max(doc) + 1, 0) FROM articles").fetchone()[0]
+            next_ingest = con.execute("SELECT coalesce(max(ingest_id) + 1, 1) FROM ingests").fetchone()[0]
+        if int(meta.get("schema_version", SCHEMA_VERSION)) != SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path} has schema version {meta.get('schema_version')}, "
+                f"this provenance {__version__} reads version {SCHEMA_VERSION}"
+            )
+        cfg = Config.from_dict(json.loads(meta["config"])) if "config" in meta else None
+        return StoreState(
+            config=cfg, next_doc=int(next_doc), next_ingest=int(next_ingest),
+            version=int(meta.get("store_version", 0)),
+        )
+
+    def check_config(self, config: Config) -> None:
+        """Refuse a run whose fingerprint parameters differ from the store's."""
+        stored = self.state().config
+        if stored is None:
+            return
+        want, have = config.fingerprint_params(), stored.fingerprint_params()
+        diff = {k: (have[k], want[k]) for k in want if want[k] != have[k]}
+        if diff:
+            parts = ", ".join(f"{k}: store has {a}, this run asks {b}" for k, (a, b) in diff.items())
+            raise ConfigMismatchError(
+                f"store {self.path} was built with other detection parameters ({parts}); "
+                "use the store's parameters or a new store"
+            )
+
+    def chrome_stats(self) -> pl.DataFrame:
+        if not self.path.exists():
+            return schemas.empty(schemas.CHROME_STATS)
+        return schemas.conform(self.query("SELECT * FROM chrome_stats"), schemas.CHROME_STATS)
+
+    def existing_ids(self, ids: pl.Series) -> pl.DataFrame:
+        """(article_id, content_hash) of the given ids already in the store."""
+        if not self.path.exists() or ids.len() == 0:
+            return pl.DataFrame(schema={"article_id": pl.String, "content_hash": pl.String})
+        with self.reader() as con:
+            con.register("_ids", pl.DataFrame({"article_id": ids.unique()}).to_arrow())
+            return _frame(
+                con,
+                "SELECT a.article_id, a.content_hash FROM articles a "
+                "JOIN _ids USING (article_id)",
+            )
+
+    def band_matches(self, bands: pl.DataFrame) -> pl.DataFrame:
+        """Stored (band, key, doc) rows whose (band, key) occurs in ``bands``."""
+        if not self.path.exists() or bands.height == 0:
+            return schemas.empty(schemas.BANDS)
+        with self.reader() as con:
+            con.register("_q", bands.select("band", "key").unique().to_arrow())
+            out = _frame(con, "SELECT b.band, b.key, b.doc FROM bands b JOIN _q USING (band, key)")
+        return schemas.conform(out, schemas.BANDS)
+
+    def anchor_postings(self, anchors: pl.Series, *, max_df: int) -> pl.DataFrame:
+        """Stored (anchor, doc) rows for the given anchors, and each anchor's stored df.
+
+        Anchors stored in more than ``max_df`` documents come back with their df
+        but without postings: they are boilerplate and make no candidates.
+        """
+        schema = {"anchor": pl.UInt32, "doc": pl.Int64, "stored_df": pl.Int64}
+        if not self.path.exists() or anchors.len() == 0:
+            return pl.DataFrame(schema=schema)
+        with self.reader() as con:
+            con.register("_q", pl.DataFrame({"anchor": anchors.unique()}).to_arrow())
+            out = _frame(
+                con,
+                """
+                WITH hits AS (SELECT a.anchor, a.doc FROM anchors a JOIN _q USING (anchor)),
+                     df AS (SELECT anchor, count(*) AS stored_df FROM hits GROUP BY anchor)
+                SELECT h.anchor, CASE WHEN df.stored_df <= ? THEN h.doc END AS doc, df.stored_df
+                FROM hits h JOIN df USING (anchor)
+                """,
+                [max_df],
+            )
+        return out.unique(["anchor", "doc"]).cast(schema)  # type: ignore[arg-type]
+
+    def texts(self, docs: pl.Series | Sequence[int]) -> pl.DataFrame:
+        """(doc, article_id, text) for the given docs."""
+        docs = pl.Series("doc", docs, dtype=pl.Int64).unique()
+        if docs.len() == 0 or not self.path.exists():
+            return pl.DataFrame(schema={"doc": pl.Int64, "article_id": pl.String, "text": pl.String})
+        with self.reader() as con:
+            con.register("_d", pl.DataFrame({"doc": docs}).to_arrow())
+            return _frame(con, "SELECT a.doc, a.article_id, a.text FROM articles a JOIN _d USING (doc) ORDER BY doc")
+
+    def cluster_of(self, docs: pl.Series) -> pl.DataFrame:
+        """(doc, cluster_id) for those given docs that belong to a cluster."""
+        if not self.path.exists() or docs.len() == 0:
+            return pl.DataFrame(schema={"doc": pl.Int64, "cluster_id": pl.Int64})
+        with self.reader() as con:
+            con.register("_d", pl.DataFrame({"doc": docs.unique()}).to_arrow())
+            return _frame(con, "SELECT c.doc, c.cluster_id FROM clusters c JOIN _d USING (doc)")
+
+    def members(self, cluster_ids: pl.Series) -> pl.DataFrame:
+        """(doc, article_id, cluster_id) of every member of the given clusters."""
+        with self.reader() as con:
+            con.register("_c", pl.DataFrame({"cluster_id": cluster_ids.unique()}).to_arrow())
+            return _frame(
+                con, "SELECT c.doc, c.article_id, c.cluster_id FROM clusters c JOIN _c USING (cluster_id)"
+            )
+
+    def table(self, name: str, *, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        if name not in EXPORTABLE and name not in _known_tables():
+            raise StoreError(f"unknown table {name!r}; tables: {', '.join(sorted(EXPORTABLE))}")
+        cols = ", ".join(f'"{c}"' for c in (columns or EXPORTABLE.get(name, ["*"]))) or "*"
+        return self.query(f'SELECT {cols} FROM "{name}"')
+
+    # -- writes -------------------------------------------------------------------
+
+    def write_batch(
+        self,
+        batch: dict[str, pl.DataFrame],
+        *,
+        config: Config,
+        ingest: dict[str, Any],
+        deletes: dict[str, tuple[str, pl.Series] | None] | None = None,
+    ) -> int:
+        """Write one ingest in a single transaction; return the new store version.
+
+        ``batch`` maps a table to rows to append (a table that does not exist yet
+        is created from the frame). ``deletes`` runs first: ``{table: (column,
+        values)}`` drops the rows whose column is in values (rows being
+        recomputed, e.g. the clusters and lineage of merged clusters), and
+        ``{table: None}`` empties the table (tables rewritten whole).
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect(read_only=False) as con:
+            con.execute(_DDL)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+                version = int(meta.get("store_version", 0)) + 1
+                for key, value in {
+                    "schema_version": str(SCHEMA_VERSION),
+                    "config": json.dumps(config.to_dict(), sort_keys=True),
+                    "store_version": str(version),
+                    "tool_version": __version__,
+                    "updated_at": _now().isoformat(),
+                }.items():
+                    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+                for table, spec in (deletes or {}).items():
+                    if not _has_table(con, table):
+                        continue
+                    if spec is None:
+                        con.execute(f'DELETE FROM "{table}"')
+                        continue
+                    column, values = spec
+                    if values.len() == 0:
+                        continue
+                    con.register("_del", pl.DataFrame({"v": values.unique()}).to_arrow())
+                    con.execute(f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT v FROM _del)')
+                    con.unregister("_del")
+                for name, df in batch.items():
+                    if df.height or not _has_table(con, name):
+                        _append(con, name, df)
+                row = {**ingest, "finished_at": _now(), "tool_version": __version__}
+                cols = list(row)
+                con.execute(
+                    f"INSERT INTO ingests ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                    [row[c] for c in cols],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return version
+
+    def initialize(self, config: Config) -> None:
+        """Create an empty store (used by tests and `provenance init`)."""
+        self.write_batch({}, config=config, ingest={"ingest_id": 0, "started_at": _now(), "sources": "[]",
+                                                     "added": 0, "already_present": 0, "rejected": 0,
+                                                     "repaired": 0, "pairs_added": 0})
+
+
+def _known_tables() -> set[str]:
+    return {"meta", "ingests", "articles", "rejects", "signatures", "bands", "anchors", "pairs",
+            "clusters", "chrome_stats", "credits", "lineage", "external_nodes"}
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    q = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
+    return bool(con.execute(q, [name]).fetchone()[0])
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pl.DataFrame:
+    try:
+        rel = con.sql(sql, params=params) if params is not None else con.sql(sql)
+        if rel is None:
+            return pl.DataFrame()
+        out = pl.from_arrow(rel.to_arrow_table())
+    except duckdb.Error as e:
+        raise StoreError(f"store query failed: {e}") from e
+    assert isinstance(out, pl.DataFrame)
+    return out
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> None:
+    """Append ``df`` to ``table``, creating the table from the frame if it is new."""
+    con.register("_batch", df.to_arrow())
+    try:
+        if _has_table(con, table):
+            cols = ", ".join(f'"{c}"' for c in df.columns)
+            con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _batch')
+        else:
+            con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM _batch')
+    finally:
+        con.unregister("_batch")
