@@ -1,0 +1,49 @@
+# provenance: `make demo` and `make test` work on a fresh machine (they set up what they need).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_STORE := out/sample.duckdb
+HOST ?= 127.0.0.1
+PORT ?= 8501
+
+.PHONY: setup sysdeps demo demo-data test test-fast lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,dashboard,report,bench]'
+	touch $(STAMP)
+
+# System packages the browser tests need (Debian's Chromium; Playwright cannot download browsers here).
+sysdeps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing chromium (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+demo-data: setup
+	rm -f $(DEMO_STORE) $(DEMO_STORE).wal
+	mkdir -p out
+	$(VENV)/bin/provenance ingest data/sample --store $(DEMO_STORE)
+	$(VENV)/bin/provenance stats --store $(DEMO_STORE)
+
+demo: demo-data
+
+test: setup sysdeps
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not slow and not e2e"
+
+lint: setup
+	$(VENV)/bin/ruff check provenance dashboard tests
+
+bench: setup
+	$(PY) -m provenance.bench
+
+clean:
+	rm -rf out bench-out .pytest_cache

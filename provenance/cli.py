@@ -1,0 +1,226 @@
+"""The command line: a thin shell over the library.
+
+Every command takes ``--store`` (default ``$PROVENANCE_STORE`` or
+``provenance.duckdb``). Library errors become ``Error: ...`` on stderr and
+exit code 1; usage errors exit 2 (click's convention).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import InputError, ProvenanceError
+from .store import EXPORTABLE, Store
+
+err = Console(stderr=True)
+out = Console()
+
+DEFAULT_STORE = "provenance.duckdb"
+
+
+def _store_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--store", "store_path", envvar="PROVENANCE_STORE", default=DEFAULT_STORE, show_default=True,
+        type=click.Path(dir_okay=False), help="DuckDB store file (env PROVENANCE_STORE).",
+    )(f)
+
+
+class _Group(click.Group):
+    """Turns ProvenanceError into a clean one-line error."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except ProvenanceError as e:
+            err.print(f"[bold red]Error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="provenance")
+def main() -> None:
+    """Find who copied whom in a news corpus.
+
+    \b
+    Example:
+      provenance ingest data/sample --store news.duckdb
+      provenance stats --store news.duckdb
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "html", "txt"]),
+              help="Read every path as this format instead of detecting it.")
+@click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
+              help="Read our FIELD from the input's COLUMN, e.g. --map text=body (repeatable).")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool) -> None:
+    """Add articles from files or folders and link them to the stored ones.
+
+    PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
+    .html/.htm/.txt pages. Re-ingesting a file adds nothing.
+
+    \b
+    Example:
+      provenance ingest feed.jsonl pages/ --store news.duckdb --map text=body
+    """
+    from .pipeline import ingest as run, progress_display
+
+    field_map = {}
+    for m in mappings:
+        if "=" not in m:
+            raise InputError(f"--map expects FIELD=COLUMN, got {m!r}")
+        k, v = m.split("=", 1)
+        field_map[k.strip()] = v.strip()
+    for p in paths:
+        if not Path(p).exists():
+            raise InputError(f"no such file or folder: {p}")
+    store = Store(store_path)
+    if quiet:
+        report = run(paths, store=store, format=fmt, field_map=field_map or None)
+    else:
+        with progress_display(err) as progress:
+            report = run(paths, store=store, format=fmt, field_map=field_map or None, progress=progress)
+    out.print(
+        f"ingested {report.added:,} new articles from {report.read:,} records "
+        f"({report.already_present:,} already in the store); {report.pairs_added:,} reuse pairs; "
+        f"{report.clusters_touched:,} clusters new or grown; store version {report.store_version}",
+        highlight=False,
+    )
+    if report.added == 0 and report.already_present:
+        out.print("nothing new: every article was already in the store", highlight=False)
+    for action, reason, n, where in report.reject_summary():
+        shown = ", ".join(where) + (", ..." if n > len(where) else "")
+        out.print(f"{action} {n:,}: {reason} ({shown})", highlight=False)
+
+
+@main.command()
+@_store_option
+@click.option("--outlet", help="Profile one outlet.")
+@click.option("--agency", help="Profile one agency.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def stats(store_path: str, outlet: str | None, agency: str | None, as_json: bool) -> None:
+    """Summarize the store: articles, outlets, reuse pairs, clusters, rejects.
+
+    \b
+    Example:
+      provenance stats --store news.duckdb
+    """
+    store = Store(store_path)
+    summary = store_summary(store)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, default=str))
+        return
+    t = Table(title=f"provenance store {store_path}", show_header=False)
+    for k, v in summary.items():
+        if isinstance(v, list):
+            continue
+        t.add_row(k.replace("_", " "), f"{v:,}" if isinstance(v, int) else str(v))
+    out.print(t)
+    if summary["largest_clusters"]:
+        lt = Table(title="largest clusters")
+        for c in ("cluster_id", "articles", "outlets", "first_title"):
+            lt.add_column(c)
+        for row in summary["largest_clusters"]:
+            lt.add_row(*(str(row[c]) for c in ("cluster_id", "articles", "outlets", "first_title")))
+        out.print(lt)
+
+
+def store_summary(store: Store) -> dict[str, object]:
+    """Corpus-level figures straight from SQL aggregates."""
+    q = store.query
+    counts = q(
+        "SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(DISTINCT outlet) FROM articles) AS outlets,"
+        " (SELECT count(*) FROM pairs) AS reuse_pairs, (SELECT count(DISTINCT cluster_id) FROM clusters) AS clusters,"
+        " (SELECT count(*) FROM clusters) AS articles_in_clusters, (SELECT count(*) FROM rejects) AS rejects,"
+        " (SELECT count(*) FROM ingests WHERE ingest_id > 0) AS ingests,"
+        " (SELECT value FROM meta WHERE key = 'store_version') AS store_version"
+    ).row(0, named=True)
+    largest = q(
+        "SELECT c.cluster_id, count(*) AS articles, count(DISTINCT a.outlet) AS outlets,"
+        " arg_min(a.title, a.doc) AS first_title FROM clusters c JOIN articles a USING (doc)"
+        " GROUP BY c.cluster_id ORDER BY articles DESC, c.cluster_id LIMIT 10"
+    )
+    return {**counts, "largest_clusters": largest.to_dicts()}
+
+
+@main.command()
+@_store_option
+@click.option("--text", help="The text to look for.")
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False), help="Read the text from a file.")
+@click.option("--limit", default=20, show_default=True, help="How many matches at most.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+def search(store_path: str, text: str | None, file: str | None, limit: int, as_json: bool) -> None:
+    """Find stored articles that share text with a pasted passage.
+
+    \b
+    Example:
+      provenance search --store news.duckdb --text "Seoul, Oct 16 South Korean officials said ..."
+    """
+    from .search import search as run
+
+    if (text is None) == (file is None):
+        raise InputError("give exactly one of --text or --file")
+    if file is not None:
+        text = Path(file).read_text(encoding="utf-8", errors="replace")
+    assert text is not None
+    hits = run(text, store=Store(store_path), limit=limit)
+    if as_json:
+        for row in hits.to_dicts():
+            click.echo(json.dumps(row, default=str))
+        return
+    if hits.height == 0:
+        out.print("no stored article shares text with this passage")
+        return
+    t = Table(title=f"{hits.height} matches")
+    for c in ("article_id", "outlet", "title", "cluster_id", "jaccard", "containment_query_in_article", "reuse"):
+        t.add_column(c.replace("containment_query_in_article", "query in article"))
+    for r in hits.iter_rows(named=True):
+        t.add_row(r["article_id"], r["outlet"] or "", (r["title"] or "")[:60], str(r["cluster_id"] or ""),
+                  f"{r['jaccard']:.2f}", f"{r['containment_query_in_article']:.2f}", "yes" if r["reuse"] else "")
+    out.print(t)
+
+
+@main.command()
+@click.argument("table", type=click.Choice(sorted(EXPORTABLE)))
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "json"]), default="jsonl",
+              show_default=True)
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="File to write.")
+def export(table: str, store_path: str, fmt: str, out_path: str) -> None:
+    """Write a table of the store to a file.
+
+    \b
+    Example:
+      provenance export pairs --store news.duckdb --format jsonl --out pairs.jsonl
+    """
+    df = Store(store_path).table(table)
+    write_frame(df, Path(out_path), fmt)
+    out.print(f"wrote {df.height:,} rows of {table} to {out_path}", highlight=False)
+
+
+def write_frame(df: pl.DataFrame, path: Path, fmt: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "jsonl":
+        df.write_ndjson(path)
+    elif fmt == "json":
+        df.write_json(path)
+    elif fmt == "csv":
+        flat = df.with_columns(pl.col(c).cast(pl.String) for c, t in df.schema.items() if t.is_nested())
+        flat.write_csv(path)
+    else:
+        df.write_parquet(path)
+
+
+if __name__ == "__main__":
+    main()
