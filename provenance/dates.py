@@ -1,0 +1,318 @@
+"""Publication dates: what the date strings of news pages and feeds mean, in UTC.
+
+Owns every rule about reading a date string, so readers and extraction agree:
+
+* Result: a UTC-aware ``datetime`` and a precision, ``"minute"`` when the string
+  carries a time of day, ``"day"`` when it is a calendar date only, or
+  ``(None, None)`` when it cannot be read. Seconds are kept when given.
+* A day-precision date is that calendar day as written, at 00:00 UTC. It is not
+  shifted by a zone that comes with it ("Oct 16, 2024 IST" stays Oct 16),
+  because shifting would name the day before.
+* A time without a zone is taken as UTC: we cannot know the page's zone, and
+  UTC keeps naive ISO timestamps from feeds (which are mostly UTC) right.
+* Zone abbreviations are read with the table ``TZ_OFFSETS``. Ambiguous ones
+  are resolved for news use: ``IST`` is India (+05:30), ``BST`` British Summer
+  Time (+01), ``CST``/``CDT`` US Central (as in RFC 2822; China is ``BJT`` or
+  "Beijing time"), ``AST`` Arabia (+03), ``EST``/``EDT`` US Eastern.
+* Numeric dates are read only when unambiguous: ``2024-10-16``, ``2024/10/16``,
+  or ``D/M/YYYY`` where one of the first two numbers exceeds 12. ``05/06/2024``
+  is null rather than a guess: a wrong date is worse than none when deciding who
+  published first.
+* Epoch numbers: 9-10 digits are seconds, 12-13 digits milliseconds.
+* Anything else that is left after the date, time and zone are taken out
+  (besides weekday names and words like "Updated:", "at", "hrs") makes the
+  string unreadable: we never guess a date out of prose.
+
+``parse_published_series`` is the vectorized form: strings that look like ISO
+8601 go through polars' native parser, only the rest through Python (once per
+distinct string).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+import polars as pl
+
+#: Offsets in minutes east of UTC for the zone names news pages print.
+TZ_OFFSETS: dict[str, int] = {
+    "utc": 0, "gmt": 0, "z": 0, "ut": 0, "wet": 0,
+    "west": 60, "bst": 60, "cet": 60, "met": 60, "wat": 60,
+    "cest": 120, "mest": 120, "eet": 120, "sast": 120, "cat": 120, "ist_il": 120,
+    "eest": 180, "msk": 180, "eat": 180, "ast": 180, "trt": 180,
+    "irst": 210, "gst": 240, "aft": 270,
+    "pkt": 300, "ist": 330, "npt": 345, "bdt": 360, "mmt": 390,
+    "ict": 420, "wib": 420,
+    "hkt": 480, "sgt": 480, "pht": 480, "myt": 480, "awst": 480, "bjt": 480, "wita": 480,
+    "kst": 540, "jst": 540, "wit": 540,
+    "acst": 570, "aest": 600, "acdt": 630, "aedt": 660,
+    "nzst": 720, "nzdt": 780,
+    "edt": -240, "est": -300, "cdt": -300, "cst": -360, "mdt": -360, "mst": -420,
+    "pdt": -420, "pst": -480, "akdt": -480, "akst": -540, "hst": -600,
+    "adt": -180, "nst": -210, "ndt": -150,
+}
+TZ_OFFSETS.pop("ist_il")
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RE = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+
+_PREFIX = re.compile(
+    r"^\s*(?:(?:last\s+|first\s+)?(?:updated|published|posted|modified|created|dated?|released)"
+    r"(?:\s+(?:on|at))?\s*[:\-]?\s*)+",
+    re.I,
+)
+_EPOCH = re.compile(r"^\s*(\d{9,10}(?:\.\d+)?|\d{12,13})\s*$")
+_ISO = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?)?"
+    r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?\s*$",
+    re.I,
+)
+#: What ``parse_published_series`` hands to polars' native parser.
+ISO_POLARS = (
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?"
+    r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+
+_TIME = re.compile(
+    r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*([ap])\.?\s?m\b\.?)?"
+    r"|(?<![\d.])(\d{1,2})(?:\.(\d{2}))?\s*([ap])\.?\s?m\b\.?",
+    re.I,
+)
+_OFFSET = re.compile(r"(?:\b(?:gmt|utc)\s*|(?<![\w-]))([+-])(\d{1,2})(?::?(\d{2}))?(?!\d)", re.I)
+_ZONE_NAMES = re.compile(
+    r"\b(" + "|".join(sorted((k for k in TZ_OFFSETS if len(k) > 1), key=len, reverse=True)) + r")\b"
+    r"|\b(beijing|china)\s+(?:standard\s+)?time\b"
+    r"|\b(korea|japan|india)\s+standard\s+time\b",
+    re.I,
+)
+_NAMED_ZONES = {"beijing": 480, "china": 480, "korea": 540, "japan": 540, "india": 330}
+_DATE_MDY = re.compile(_MONTH_RE + r"\s+(\d{1,2})" + _ORD + r"\s*,?\s*(\d{4})\b", re.I)
+_DATE_DMY = re.compile(
+    r"(?<!\d)(\d{1,2})" + _ORD + r"(?:\s+of)?[\s\-]+" + _MONTH_RE + r"[\s\-,]+(\d{4})\b", re.I
+)
+_DATE_YMD = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_DATE_NUM = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
+_NOISE = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?\b\.?"
+    r"|\b(?:at|on|hrs|hours|hr|h|local|time|updated|published|posted)\b"
+    r"|[\s,.|:;()\[\]\-/]+",
+    re.I,
+)
+
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name[:3].lower()]
+
+
+def _cut(s: str, m: re.Match[str]) -> str:
+    return s[: m.start()] + " " + s[m.end() :]
+
+
+def _finish(
+    y: int, mo: int, d: int, hm: tuple[int, int, int] | None, offset_min: int | None
+) -> tuple[datetime | None, str | None]:
+    if not (_MIN_YEAR <= y <= _MAX_YEAR):
+        return None, None
+    try:
+        if hm is None:
+            return datetime(y, mo, d, tzinfo=UTC), "day"
+        h, mi, sec = hm
+        dt = datetime(y, mo, d, h, mi, sec, tzinfo=timezone(timedelta(minutes=offset_min or 0)))
+    except (ValueError, OverflowError):
+        return None, None
+    return dt.astimezone(UTC), "minute"
+
+
+def _parse_iso(m: re.Match[str]) -> tuple[datetime | None, str | None]:
+    y, mo, d, h, mi, sec, zone = m.groups()
+    if h is None:
+        return _finish(int(y), int(mo), int(d), None, None)
+    off = _offset_of(zone) if zone else 0
+    if off is None:
+        return None, None
+    return _finish(int(y), int(mo), int(d), (int(h), int(mi), int(sec or 0)), off)
+
+
+def _offset_of(zone: str) -> int | None:
+    z = zone.strip().lower()
+    if z in TZ_OFFSETS:
+        return TZ_OFFSETS[z]
+    m = re.fullmatch(r"([+-])(\d{2}):?(\d{2})?", z)
+    if not m:
+        return None
+    sign = -1 if m.group(1) == "-" else 1
+    hours, mins = int(m.group(2)), int(m.group(3) or 0)
+    if hours > 14 or mins > 59:
+        return None
+    return sign * (hours * 60 + mins)
+
+
+def parse_published(s: str | None) -> tuple[datetime | None, str | None]:
+    """Read one date string: ``(UTC datetime, "minute" | "day")`` or ``(None, None)``.
+
+    >>> parse_published("Updated: October 16, 2024 16:45 IST")
+    (datetime.datetime(2024, 10, 16, 11, 15, tzinfo=datetime.timezone.utc), 'minute')
+    >>> parse_published("2024-10-16")
+    (datetime.datetime(2024, 10, 16, 0, 0, tzinfo=datetime.timezone.utc), 'day')
+    """
+    if s is None:
+        return None, None
+    s = str(s).strip()
+    if not s or len(s) > 120:
+        return None, None
+    s = _PREFIX.sub("", s)
+    if m := _EPOCH.match(s):
+        v = float(m.group(1))
+        if len(m.group(1)) >= 12:
+            v /= 1000.0
+        try:
+            dt = datetime.fromtimestamp(v, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None, None
+        if not (1990 <= dt.year <= _MAX_YEAR):
+            return None, None
+        return dt, "minute"
+    if m := _ISO.match(s):
+        return _parse_iso(m)
+    return _parse_text(s)
+
+
+def _parse_text(s: str) -> tuple[datetime | None, str | None]:
+    rest = re.sub(r"(?<=\d)T(?=\d)", " ", s)
+    # Date first: it removes the digits a zone offset or time could be confused with.
+    y = mo = d = None
+    if m := _DATE_MDY.search(rest):
+        mo, d, y = _month(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _DATE_DMY.search(rest):
+        d, mo, y = int(m.group(1)), _month(m.group(2)), int(m.group(3))
+    elif m := _DATE_YMD.search(rest):
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _DATE_NUM.search(rest):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if a > 12 and b <= 12:
+            d, mo = a, b
+        elif b > 12 and a <= 12:
+            mo, d = a, b
+        elif a == b:
+            d = mo = a
+        else:
+            return None, None
+    if m is None or y is None:
+        return None, None
+    rest = _cut(rest, m)
+
+    hm = None
+    if tm := _TIME.search(rest):
+        if tm.group(1) is not None:
+            h, mi, sec, ampm = int(tm.group(1)), int(tm.group(2)), int(tm.group(3) or 0), tm.group(4)
+        else:
+            h, mi, sec, ampm = int(tm.group(5)), int(tm.group(6) or 0), 0, tm.group(7)
+        if ampm:
+            if not 1 <= h <= 12:
+                return None, None
+            h = h % 12 + (12 if ampm.lower() == "p" else 0)
+        if h > 23 or mi > 59 or sec > 60:
+            return None, None
+        hm = (h, mi, min(sec, 59))
+        rest = _cut(rest, tm)
+
+    offset = None
+    if om := _OFFSET.search(rest):
+        offset = _offset_of(om.group(1) + om.group(2).zfill(2) + (om.group(3) or "00"))
+        if offset is None:
+            return None, None
+        rest = _cut(rest, om)
+    elif zm := _ZONE_NAMES.search(rest):
+        if zm.group(1):
+            offset = TZ_OFFSETS[zm.group(1).lower()]
+        else:
+            offset = _NAMED_ZONES[(zm.group(2) or zm.group(3)).lower()]
+        rest = _cut(rest, zm)
+    if _NOISE.sub("", rest):
+        return None, None
+    return _finish(y, mo, d, hm, offset)
+
+
+def parse_published_series(s: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Vectorized :func:`parse_published`: ``(Datetime("us","UTC") series, precision series)``.
+
+    ISO 8601 strings are parsed natively by polars; every other distinct
+    string once in Python. Results equal the scalar function's.
+    """
+    name = s.name
+    s = s.cast(pl.String, strict=False)
+    if len(s) == 0:
+        return (
+            pl.Series(name, [], dtype=pl.Datetime("us", "UTC")),
+            pl.Series("published_precision", [], dtype=pl.String),
+        )
+    df = pl.DataFrame({"s": s}).with_columns(pl.col("s").str.strip_chars())
+    # Normalize ISO strings to one shape: "YYYY-MM-DDTHH:MM:SS[+HH:MM]" or "YYYY-MM-DD".
+    iso = pl.col("s").str.contains(ISO_POLARS)
+    norm = (
+        pl.col("s")
+        .str.replace(r"^(\d{4}-\d{2}-\d{2}) ", "${1}T")
+        .str.replace(r"[.,]\d{1,9}", "")
+        .str.replace(r"\s+", "")
+        .str.replace(r"Z$", "+00:00")
+        .str.replace(r"([+-]\d{2})(\d{2})$", "${1}:${2}")
+        .str.replace(r"([+-]\d{2})$", "${1}:00")
+        .str.replace(r"(T\d{2}:\d{2})([+-]|$)", "${1}:00${2}")
+    )
+    df = df.with_columns(iso.fill_null(False).alias("iso"), norm.alias("n"))
+    zoned = pl.col("n").str.to_datetime(
+        "%Y-%m-%dT%H:%M:%S%z", strict=False, time_zone="UTC", time_unit="us"
+    )
+    naive = (
+        pl.col("n")
+        .str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
+        .dt.replace_time_zone("UTC")
+    )
+    day = pl.col("n").str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    df = df.with_columns(
+        pl.when(pl.col("iso")).then(pl.coalesce(zoned, naive)).alias("t_min"),
+        pl.when(pl.col("iso")).then(day).alias("t_day"),
+    )
+    in_range = pl.col("t").dt.year().is_between(_MIN_YEAR, _MAX_YEAR)
+    df = df.with_columns(
+        pl.coalesce("t_min", "t_day").alias("t"),
+        pl.when(pl.col("t_min").is_not_null())
+        .then(pl.lit("minute"))
+        .when(pl.col("t_day").is_not_null())
+        .then(pl.lit("day"))
+        .alias("p"),
+    ).with_columns(
+        pl.when(in_range).then(pl.col("t")).alias("t"),
+        pl.when(in_range).then(pl.col("p")).alias("p"),
+    )
+    # The rest, once per distinct string, in Python.
+    todo = df.filter(pl.col("t").is_null() & pl.col("s").is_not_null() & (pl.col("s") != ""))
+    if todo.height:
+        uniq = todo.get_column("s").unique().to_list()
+        parsed = [parse_published(u) for u in uniq]
+        lookup = pl.DataFrame(
+            {
+                "s": uniq,
+                "t2": [p[0] for p in parsed],
+                "p2": [p[1] for p in parsed],
+            },
+            schema={"s": pl.String, "t2": pl.Datetime("us", "UTC"), "p2": pl.String},
+        )
+        df = df.join(lookup, on="s", how="left", maintain_order="left").with_columns(
+            pl.coalesce("t", "t2").alias("t"), pl.coalesce("p", "p2").alias("p")
+        )
+    return (
+        df.get_column("t").cast(pl.Datetime("us", "UTC")).alias(name),
+        df.get_column("p").cast(pl.String).alias("published_precision"),
+    )

@@ -1,0 +1,112 @@
+"""Date strings as news pages and feeds print them, read into UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+
+from provenance.dates import parse_published, parse_published_series
+
+
+def utc(*a: int) -> datetime:
+    return datetime(*a, tzinfo=UTC)
+
+
+CASES = [
+    # ISO 8601
+    ("2024-10-16T16:45:00+05:30", utc(2024, 10, 16, 11, 15), "minute"),
+    ("2024-10-16T16:45:00Z", utc(2024, 10, 16, 16, 45), "minute"),
+    ("2024-10-16T16:45:00.123Z", utc(2024, 10, 16, 16, 45), "minute"),
+    ("2024-10-16T16:45+0900", utc(2024, 10, 16, 7, 45), "minute"),
+    ("2024-10-16 16:45:30", utc(2024, 10, 16, 16, 45, 30), "minute"),  # naive -> UTC
+    ("2024-10-16T16:45:00-04:00", utc(2024, 10, 16, 20, 45), "minute"),
+    ("2024-10-16T16:45:00 UTC", utc(2024, 10, 16, 16, 45), "minute"),
+    ("2024-10-16T16:45:00 KST", utc(2024, 10, 16, 7, 45), "minute"),
+    ("2024-10-16", utc(2024, 10, 16), "day"),
+    ("2024/10/16", utc(2024, 10, 16), "day"),
+    # RFC 2822
+    ("Wed, 16 Oct 2024 16:45:00 +0530", utc(2024, 10, 16, 11, 15), "minute"),
+    ("Wed, 16 Oct 2024 11:15:00 GMT", utc(2024, 10, 16, 11, 15), "minute"),
+    ("Wed, 16 Oct 2024 11:15:00 -0000", utc(2024, 10, 16, 11, 15), "minute"),
+    ("Wed, 16 Oct 2024 07:15:00 EDT", utc(2024, 10, 16, 11, 15), "minute"),
+    # news page styles
+    ("October 16, 2024 16:45 IST", utc(2024, 10, 16, 11, 15), "minute"),
+    ("Updated: October 16, 2024 16:45 IST", utc(2024, 10, 16, 11, 15), "minute"),
+    ("Last Updated on: Oct 16, 2024 | 16:45 IST", utc(2024, 10, 16, 11, 15), "minute"),
+    ("Published at 16 Oct 2024, 04:45 PM IST", utc(2024, 10, 16, 11, 15), "minute"),
+    ("16 Oct 2024, 04:45 PM", utc(2024, 10, 16, 16, 45), "minute"),
+    ("16 October 2024 4:45 pm KST", utc(2024, 10, 16, 7, 45), "minute"),
+    ("Wednesday, October 16, 2024 at 4:45 p.m. JST", utc(2024, 10, 16, 7, 45), "minute"),
+    ("Oct 16, 2024 16:45 hrs HKT", utc(2024, 10, 16, 8, 45), "minute"),
+    ("Oct. 16, 2024 8:45 AM SGT", utc(2024, 10, 16, 0, 45), "minute"),
+    ("16-Oct-2024 16:45 PKT", utc(2024, 10, 16, 11, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM BST", utc(2024, 10, 16, 15, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM CET", utc(2024, 10, 16, 15, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM CEST", utc(2024, 10, 16, 14, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM EET", utc(2024, 10, 16, 14, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM MSK", utc(2024, 10, 16, 13, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM EST", utc(2024, 10, 16, 21, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM CST", utc(2024, 10, 16, 22, 45), "minute"),  # US Central
+    ("Oct 16, 2024 4:45 PM CDT", utc(2024, 10, 16, 21, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM PST", utc(2024, 10, 17, 0, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM PDT", utc(2024, 10, 16, 23, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM AEST", utc(2024, 10, 16, 6, 45), "minute"),
+    ("Oct 16, 2024 4:45 PM GMT+5:30", utc(2024, 10, 16, 11, 15), "minute"),
+    ("Oct 16, 2024 16:45 UTC+09:00", utc(2024, 10, 16, 7, 45), "minute"),
+    ("Oct 16, 2024 16:45 Beijing time", utc(2024, 10, 16, 8, 45), "minute"),
+    ("Oct 16, 2024", utc(2024, 10, 16), "day"),
+    ("October 16th, 2024", utc(2024, 10, 16), "day"),
+    ("16 Oct 2024 IST", utc(2024, 10, 16), "day"),  # a day is not shifted by its zone
+    ("16/10/2024", utc(2024, 10, 16), "day"),  # unambiguous day-first
+    ("10/16/2024", utc(2024, 10, 16), "day"),  # unambiguous month-first
+    # epoch
+    ("1729077300", utc(2024, 10, 16, 11, 15), "minute"),
+    ("1729077300000", utc(2024, 10, 16, 11, 15), "minute"),
+    # unreadable -> null
+    ("05/06/2024", None, None),  # ambiguous: D/M or M/D
+    ("Seoul, Oct 16", None, None),  # no year
+    ("yesterday", None, None),
+    ("2 hours ago", None, None),
+    ("2024-13-45", None, None),
+    ("2024-02-30T10:00:00Z", None, None),
+    ("Oct 16, 2024 25:61", None, None),
+    ("The minister met Oct 16, 2024 officials", None, None),  # prose
+    ("12345", None, None),
+    ("", None, None),
+    (None, None, None),
+]
+
+
+@pytest.mark.parametrize(("s", "want", "prec"), CASES)
+def test_parse_published(s, want, prec):
+    got, p = parse_published(s)
+    assert got == want
+    assert p == prec
+    if got is not None:
+        assert got.utcoffset().total_seconds() == 0
+
+
+def test_series_matches_scalar_and_keeps_order():
+    strings = [c[0] for c in CASES] * 3
+    t, p = parse_published_series(pl.Series("published", strings, dtype=pl.String))
+    assert t.dtype == pl.Datetime("us", "UTC")
+    assert t.name == "published"
+    assert len(t) == len(strings)
+    for s, got, prec in zip(strings, t.to_list(), p.to_list(), strict=True):
+        want, wprec = parse_published(s)
+        assert got == want, s
+        assert prec == wprec, s
+
+
+def test_series_fast_path_for_iso_only():
+    s = pl.Series(["2024-10-16T16:45:00+05:30", "2024-10-16", None, "1999-01-01 00:00"] * 1000)
+    t, p = parse_published_series(s)
+    assert t.null_count() == 1000
+    assert p.to_list()[:4] == ["minute", "day", None, "minute"]
+
+
+def test_series_empty():
+    t, p = parse_published_series(pl.Series("x", [], dtype=pl.String))
+    assert len(t) == 0 and t.dtype == pl.Datetime("us", "UTC")
