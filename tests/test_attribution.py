@@ -1,0 +1,280 @@
+"""Agency registry and credit detection (all texts here are invented)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from provenance import schemas
+from provenance.attribution import GENERIC_FEED, credits, find_credits, load_registry
+
+REG = load_registry()
+
+# (line, {(source, role), ...}) -- the exact set of credits expected in the line.
+CASES: list[tuple[str, set[tuple[str, str]]]] = [
+    # --- bylines and slugs -------------------------------------------------
+    ("By IANS | Updated: March 3, 2025 11:20 IST", {("IANS", "byline")}),
+    ("IANS | Updated: March 3, 2025 11:20 IST", {("IANS", "byline")}),
+    ("By PTI", {("PTI", "byline")}),
+    ("By Meera Nair, PTI", {("PTI", "byline")}),
+    ("By Reuters staff", {("Reuters", "byline")}),
+    ("By The Associated Press", {("AP", "byline")}),
+    ("By PA Media", {("PA", "byline")}),
+    ("PA News Agency", {("PA", "byline")}),
+    ("AFP", {("AFP", "byline")}),
+    ("The storage depot will reopen on Friday. (IANS)", {("IANS", "byline")}),
+    ("Officials expect rain by the weekend. (PTI)", {("PTI", "byline")}),
+    ("The market closed higher. — PTI", {("PTI", "byline")}),
+    ("The ferry resumed service. --IANS", {("IANS", "byline")}),
+    ("Source: ANI", {("ANI", "byline")}),
+    ("Sources: PTI, ANI", {("PTI", "byline"), ("ANI", "byline")}),
+    ("(With inputs from PTI)", {("PTI", "byline")}),
+    ("With inputs from PTI and ANI", {("PTI", "byline"), ("ANI", "byline")}),
+    ("Quelle: dpa", {("dpa", "byline")}),
+    ("Fuente: EFE", {("EFE", "byline")}),
+    ("The council adjourned. (AP)", {("AP", "byline")}),
+    ("The vote is set for June. — PA", {("PA", "byline")}),
+    # --- datelines ---------------------------------------------------------
+    ("SEOUL, Oct 16 (Yonhap) -- The weather agency issued a cold wave alert.", {("Yonhap", "dateline")}),
+    ("LONDON (Reuters) - Grain prices rose on Tuesday.", {("Reuters", "dateline")}),
+    ("(Reuters) - Grain prices rose on Tuesday.", {("Reuters", "dateline")}),
+    ("Mumbai, Jan 9 (IANS) The civic body approved the budget.", {("IANS", "dateline")}),
+    ("WASHINGTON (AP) — Lawmakers met late into the night.", {("AP", "dateline")}),
+    ("BEIJING, May 2 (Xinhua) -- A new rail line opened.", {("Xinhua", "dateline")}),
+    ("PARIS, 4 mars (AFP) - Le gouvernement a annoncé un plan.", {("AFP", "dateline")}),
+    ("MADRID, 16 oct (EFE).- El Gobierno aprobó la medida.", {("EFE", "dateline")}),
+    ("BERLIN (dpa) - Die Regierung hat entschieden.", {("dpa", "dateline")}),
+    ("नई दिल्ली, 12 मार्च (भाषा) सरकार ने नई योजना की घोषणा की।", {("PTI", "dateline")}),
+    ("लखनऊ, 5 जून (आईएएनएस) राज्य में बारिश हुई।", {("IANS", "dateline")}),
+    ("新华社北京3月5日电 会议在北京开幕。", {("Xinhua", "dateline")}),
+    ("Москва, 16 октября. /ТАСС/. Совет принял решение.", {("TASS", "dateline")}),
+    ("TOKYO (Kyodo) -- The central bank held rates.", {("Kyodo", "dateline")}),
+    ("KUALA LUMPUR, Feb 2 (Bernama) -- Ministers met today.", {("Bernama", "dateline")}),
+    # --- citations ---------------------------------------------------------
+    (
+        "The plant will close, Yonhap news agency reported quoting regional newspapers.",
+        {("Yonhap", "cited"), ("regional newspapers", "cited")},
+    ),
+    ("The toll rose to 12, according to Xinhua.", {("Xinhua", "cited")}),
+    ("The minister told Reuters the deal was close.", {("Reuters", "cited")}),
+    ("A company spokesman told AP that the recall was voluntary.", {("AP", "cited")}),
+    ("Xinhua, citing local authorities, said the bridge was closed.", {("Xinhua", "cited"), ("local authorities", "cited")}),
+    ("The army said so, Kyodo News reported.", {("Kyodo", "cited")}),
+    ("据新华社报道，大桥已经通车。", {("Xinhua", "cited")}),
+    ("연합뉴스에 따르면 회의는 내일 열린다.", {("Yonhap", "cited")}),
+    ("共同通信によると、会談は延期された。", {("Kyodo", "cited")}),
+    ("Selon l'AFP, le sommet est reporté.", {("AFP", "cited")}),
+    ("Según EFE, la reunión fue cancelada.", {("EFE", "cited")}),
+    ("Das Treffen wurde abgesagt, berichtete die Deutsche Presse-Agentur.", {("dpa", "cited")}),
+    ("Встреча отменена, сообщает ТАСС.", {("TASS", "cited")}),
+    ("The quake damaged roads, Anadolu Agency reported citing AFAD.", {("Anadolu", "cited"), ("AFAD", "cited")}),
+    ("The ship docked, RIA Novosti reported, citing TASS.", {("RIA Novosti", "cited"), ("TASS", "cited")}),
+    ("By Tuesday, Reuters reported, the talks had stalled.", {("Reuters", "cited")}),
+    # --- negatives ---------------------------------------------------------
+    ("The PA system failed before the concert began.", set()),
+    ("APPLE shares rose while the CAP on fees was lowered.", set()),
+    ("Ani Verma, a teacher, said the school reopened.", set()),
+    ("RANI and ANIL attended the ceremony.", set()),
+    ("Photo: AFP", set()),
+    ("(AP Photo/Lee Min-ji)", set()),
+    ("REUTERS/Staff photographer", set()),
+    ("The Sputnik satellite anniversary drew crowds.", set()),
+    ("Tourists visited Petra and the Dead Sea.", set()),
+    ("In Andhra Pradesh (AP) the chief minister inaugurated a dam.", set()),
+    ("Thomson Reuters shares fell 2 percent in early trading.", set()),
+    ("The reporters met the SPA staff at the hotel spa.", set()),
+    ("She ordered a TT, a CP and an APP for her phone.", set()),
+    ("The language (भाषा) of the bill was simplified.", set()),
+]
+
+
+def _got(line: str) -> set[tuple[str, str]]:
+    return {(c.source, c.role) for c in find_credits(line, field="text", registry=REG)}
+
+
+def test_enough_cases() -> None:
+    assert len(CASES) >= 40
+    assert sum(1 for _, exp in CASES if not exp) >= 10
+
+
+@pytest.mark.parametrize(("line", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_credit_lines(line: str, expected: set[tuple[str, str]]) -> None:
+    assert _got(line) == expected
+
+
+@pytest.mark.parametrize(("line", "_"), [c for c in CASES if c[1]], ids=[c[0][:40] for c in CASES if c[1]])
+def test_spans_point_at_the_credit(line: str, _: object) -> None:
+    for c in find_credits(line, field="text", registry=REG):
+        assert 0 <= c.span_start < c.span_end <= len(line)
+        assert line[c.span_start : c.span_end] == c.span_text
+        # The span names the source (as an alias, for agencies).
+        if c.kind == "external":
+            assert c.span_text == c.source
+        else:
+            assert REG.pattern.search(c.span_text), (c, line)
+
+
+def test_cited_via_points_at_the_citing_agency() -> None:
+    cs = find_credits(
+        "The battalion is forming, Yonhap news agency reported quoting Ukrainian media outlets.",
+        field="text",
+        registry=REG,
+    )
+    ext = [c for c in cs if c.kind == "external"]
+    assert [(c.source, c.cited_via) for c in ext] == [("Ukrainian media outlets", "Yonhap")]
+    ag = [c for c in cs if c.kind == "agency"]
+    assert [(c.source, c.cited_via) for c in ag] == [("Yonhap", None)]
+    # Upstream that is itself an agency keeps kind agency.
+    cs = find_credits("The ship docked, RIA Novosti reported, citing TASS.", field="text", registry=REG)
+    assert {(c.source, c.kind, c.cited_via) for c in cs} == {
+        ("RIA Novosti", "agency", None),
+        ("TASS", "agency", "RIA Novosti"),
+    }
+
+
+# A page shaped like an auto-published agency copy on an Indian news site:
+# site chrome, a "By AGENCY | Updated" slug, a dateline with the agency slug
+# removed, a citation of an upstream agency quoting its own source, and the
+# auto-publication disclaimer. The story is invented.
+FIXTURE_PAGE = """Home
+Epaper
+
+Port city braces for cyclone as fishermen told to return
+
+By IANS | Updated: July 2, 2025 09:10 IST
+
+Busan, July 2 Authorities in the southern port city ordered fishing boats back to harbour on Wednesday ...
+
+Open in App
+
+Busan, July 2 Authorities in the southern port city ordered fishing boats back to harbour on Wednesday as a tropical storm gathered strength offshore.
+
+The storm could bring up to 300 millimetres of rain over two days, Yonhap news agency reported quoting regional weather officials.
+
+"We ask all residents near the coast to prepare," a city official said.
+
+Disclaimer: This post has been auto-published from an agency feed without any modifications to the text and has not been reviewed by an editor
+
+Related Stories
+"""
+
+
+def _fixture_articles() -> pl.DataFrame:
+    body_start = FIXTURE_PAGE.index("Busan, July 2 Authorities in the southern port city ordered fishing boats back to harbour on Wednesday as")
+    text = FIXTURE_PAGE[body_start : FIXTURE_PAGE.index("Disclaimer")].strip()
+    return schemas.conform(
+        pl.DataFrame(
+            {
+                "article_id": ["page1", "plain"],
+                "title": ["Port city braces for cyclone", "Local fair opens"],
+                "byline": [None, "Staff Reporter"],
+                "text": [text, "The annual fair opened on Sunday with 200 stalls and a PA system."],
+                "raw_text": [FIXTURE_PAGE, None],
+            }
+        ),
+        schemas.ARTICLES,
+    )
+
+
+def test_fixture_page_credits() -> None:
+    cr = credits(_fixture_articles(), registry=REG)
+    assert cr.schema == schemas.CREDITS
+    page = cr.filter(pl.col("article_id") == "page1")
+    got = {(r["source"], r["kind"], r["role"], r["cited_via"]) for r in page.iter_rows(named=True)}
+    assert got == {
+        ("IANS", "agency", "byline", None),
+        ("Yonhap", "agency", "cited", None),
+        ("regional weather officials", "external", "cited", "Yonhap"),
+        ("IANS", "agency", "disclaimer", None),
+    }
+    for r in page.iter_rows(named=True):
+        assert r["field"] == "raw_text"
+        assert FIXTURE_PAGE[r["span_start"] : r["span_end"]] == r["span_text"]
+    disc = page.filter(pl.col("role") == "disclaimer").row(0, named=True)
+    assert disc["span_text"].startswith("Disclaimer: This post has been auto-published")
+    # The unrelated article yields nothing (its "PA system" is no credit).
+    assert cr.filter(pl.col("article_id") == "plain").is_empty()
+
+
+def test_byline_field_and_generic_disclaimer() -> None:
+    arts = schemas.conform(
+        pl.DataFrame(
+            {
+                "article_id": ["x", "y"],
+                "byline": ["Press Trust of India", None],
+                "text": [
+                    "The bridge opened on Monday after two years of work.",
+                    "The bridge opened.\nThis story has been published from a wire agency feed without modifications to the text.",
+                ],
+            }
+        ),
+        schemas.ARTICLES,
+    )
+    cr = credits(arts, registry=REG)
+    x = cr.filter(pl.col("article_id") == "x").row(0, named=True)
+    assert (x["source"], x["role"], x["field"], x["span_text"]) == ("PTI", "byline", "byline", "Press Trust of India")
+    y = cr.filter(pl.col("article_id") == "y").row(0, named=True)
+    assert (y["source"], y["kind"], y["role"], y["field"]) == (GENERIC_FEED, "external", "disclaimer", "text")
+
+
+def test_empty_input_has_schema() -> None:
+    out = credits(schemas.empty(schemas.ARTICLES), registry=REG)
+    assert out.schema == schemas.CREDITS and out.is_empty()
+
+
+def test_registry_covers_required_agencies() -> None:
+    required = (
+        "IANS PTI ANI UNI Yonhap Xinhua Kyodo Jiji AFP AP Reuters dpa EFE ANSA TASS Sputnik Bernama Antara "
+        "WAM APP BSS KCNA PA Anadolu IRNA Interfax Ukrinform PAP CTK AAP CP NTB TT Lusa Notimex SPA MENA "
+        "KUNA QNA Petra"
+    ).split()
+    for name in [*required, "RIA Novosti", "Agência Brasil", "Prensa Latina"]:
+        assert name in REG.names, name
+    assert REG.canonical("新华社") == "Xinhua"
+    assert REG.canonical("आईएएनएस") == "IANS"
+    assert REG.canonical("पीटीआई") == "PTI"
+    assert REG.canonical("associated press") == "AP"
+    assert REG.agency_of_outlet("https://www.ptinews.com/story/1") == "PTI"
+    assert REG.agency_of_outlet("en.yna.co.kr") == "Yonhap"
+    assert REG.agency_of_outlet("IANS") == "IANS"
+    assert REG.agency_of_outlet("example-daily.in") is None
+
+
+def test_extra_registry_toml(tmp_path: Path) -> None:
+    p = tmp_path / "extra.toml"
+    p.write_text(
+        '[[agency]]\nname = "Gulf Wire"\naliases = ["GW"]\nambiguous = ["GW"]\ncountry = "BH"\nlanguage = "en"\n'
+        'domains = ["gulfwire.example"]\n\n'
+        '[[agency]]\nname = "IANS"\naliases = ["Indo-Asian News"]\n',
+        encoding="utf-8",
+    )
+    reg = load_registry(p)
+    assert "Gulf Wire" in reg.names and len(reg.names) == len(REG.names) + 1
+    got = {(c.source, c.role) for c in find_credits("MANAMA, May 1 (GW) -- Talks ended.", field="text", registry=reg)}
+    assert got == {("Gulf Wire", "dateline")}
+    # Ambiguous: no credit without a credit position.
+    assert find_credits("The GW motor is rated at 3 GW.", field="text", registry=reg) == []
+    # Merged aliases keep the built-in ones.
+    assert reg.canonical("Indo-Asian News") == "IANS" and reg.canonical("IANS") == "IANS"
+    assert reg.agency_of_outlet("www.gulfwire.example") == "Gulf Wire"
+
+
+def test_extra_registry_yaml(tmp_path: Path) -> None:
+    pytest.importorskip("yaml")
+    p = tmp_path / "extra.yaml"
+    p.write_text(
+        "agency:\n  - name: Island Press Service\n    aliases: [IPS-X]\n    country: FJ\n    language: en\n",
+        encoding="utf-8",
+    )
+    reg = load_registry(p)
+    got = {(c.source, c.role) for c in find_credits("The road reopened. — IPS-X", field="text", registry=reg)}
+    assert got == {("Island Press Service", "byline")}
+
+
+def test_extra_registry_rejects_unknown_format(tmp_path: Path) -> None:
+    p = tmp_path / "extra.json"
+    p.write_text("{}", encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_registry(p)
