@@ -1,0 +1,189 @@
+"""Reading inputs: files and folders of any supported format into one RAW frame.
+
+``read_sources`` owns finding the files, telling their formats apart and
+handing each to its reader (``jsonl``, ``tabular``, ``pages``); the readers own
+their format's details. Everything a reader could not use ends up in the
+REJECTS frame with a reason; only unusable *arguments* raise
+:class:`~provenance.errors.InputError`: a path that does not exist, an unknown
+``format=``, a ``field_map`` naming an unknown field or missing column, or a
+table/feed with no text or html column at all.
+
+Format detection, per file: ``format=`` when given; else the extension under
+an optional ``.gz`` (``.jsonl .ndjson .json`` -> jsonl, ``.csv``, ``.tsv``,
+``.parquet .pq``, ``.html .htm .xhtml``, ``.txt .text``); else the content
+(Parquet magic, a leading ``{``/``[``, an HTML tag). Files that are none of
+these are rejected (``binary_file`` or ``unknown_format``) and reading goes on.
+Folders are walked recursively in sorted order, not following symlinked
+folders; hidden files and folders (``.name``) are skipped silently.
+
+Unknown columns/fields are not errors: each file reports them once as an
+``unknown_fields`` reject with action ``ignored`` (repeated CSV columns as
+``duplicate_column``, ``ignored``), so the REJECTS frame is the one place a
+user sees what was not read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from provenance.errors import InputError
+from provenance.schemas import RAW, REJECTS, conform
+
+from ._common import looks_binary, reject, rejects_frame
+from .jsonl import read_jsonl
+from .pages import folder_outlet, read_page
+from .tabular import read_csv, read_parquet
+
+__all__ = ["read_sources", "FORMATS"]
+
+#: Accepted ``format=`` values and the reader format they select.
+FORMATS = {
+    "jsonl": "jsonl", "ndjson": "jsonl", "json": "jsonl",
+    "csv": "csv", "tsv": "tsv", "parquet": "parquet",
+    "html": "html", "htm": "html", "txt": "txt", "text": "txt",
+}
+_EXT = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".jsonlines": "jsonl",
+    ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "txt", ".text": "txt",
+}
+
+
+def read_sources(
+    paths: Sequence[str | Path],
+    *,
+    format: str | None = None,
+    field_map: Mapping[str, str] | None = None,
+    progress: Any = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read every file under ``paths``: ``(RAW frame, REJECTS frame)``.
+
+    ``format`` forces one format for every file (see ``FORMATS``);
+    ``field_map`` maps our field to the input's column (``{"text": "body"}``)
+    and wins over the built-in synonyms. ``progress`` is an optional
+    ``rich.progress.Progress`` (anything with ``add_task``/``update``/``advance``):
+    one task advances per file.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    fmt_override = None
+    if format is not None:
+        fmt_override = FORMATS.get(format.lower().lstrip("."))
+        if fmt_override is None:
+            raise InputError(f"unknown format {format!r}; use one of: {', '.join(sorted(FORMATS))}")
+    jobs: list[tuple[str, Path, str | None]] = []  # (given root, file, relative path or None)
+    for p in paths:
+        given = str(p)
+        path = Path(p)
+        if not path.exists():
+            raise InputError(f"input path does not exist: {given}")
+        if path.is_dir():
+            for f in _walk(path):
+                jobs.append((given, f, f.relative_to(path).as_posix()))
+        else:
+            jobs.append((given, path, None))
+
+    task = None
+    if progress is not None:
+        task = progress.add_task("Reading", total=len(jobs))
+    raws: list[pl.DataFrame] = []
+    rejects: list[pl.DataFrame] = []
+    page_rows: list[dict] = []
+    page_rejects: list[dict] = []
+    for given, f, rel in jobs:
+        raw, rej = _read_file(given, f, rel, fmt_override, field_map, page_rows, page_rejects)
+        if raw is not None and raw.height:
+            raws.append(raw)
+        if rej is not None and rej.height:
+            rejects.append(rej)
+        if progress is not None:
+            progress.update(task, advance=1)
+    if page_rows:
+        raws.append(conform(pl.DataFrame(page_rows, schema={k: pl.String for k in RAW}), RAW))
+    if page_rejects:
+        rejects.append(rejects_frame(page_rejects))
+    raw_out = pl.concat(raws, how="vertical") if raws else pl.DataFrame(schema=RAW)
+    rej_out = pl.concat(rejects, how="vertical") if rejects else pl.DataFrame(schema=REJECTS)
+    return raw_out, rej_out
+
+
+def _walk(root: Path):
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _read_file(
+    given: str,
+    f: Path,
+    rel: str | None,
+    fmt_override: str | None,
+    field_map: Mapping[str, str] | None,
+    page_rows: list[dict],
+    page_rejects: list[dict],
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    # Data files (one record per line/row) are named by their own path; pages by
+    # the root given plus their path below it.
+    file_source = given if rel is None else os.path.join(given, rel)
+    page_source, page_loc = (given, rel) if rel is not None else (given, f.name)
+    name = f.name.lower()
+    gz = name.endswith(".gz")
+    stem = name[:-3] if gz else name
+    ext = os.path.splitext(stem)[1]
+    try:
+        data = f.read_bytes()
+    except OSError as e:
+        return None, rejects_frame([reject(file_source, None, "unreadable_file", str(e))])
+    if gz or data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as e:
+            return None, rejects_frame([reject(file_source, None, "corrupt_file", f"bad gzip data: {e}")])
+    fmt = fmt_override or _EXT.get(ext) or _sniff(data)
+    if fmt is None:
+        if not data.strip():
+            why = ("empty_file", "file is empty")
+        elif looks_binary(data):
+            why = ("binary_file", "binary content of no supported format")
+        else:
+            why = ("unknown_format", "not a recognised input format; pass format= (--format)")
+        return None, rejects_frame([reject(file_source, None, *why)])
+    if fmt in ("html", "txt"):
+        rec, rej = read_page(
+            data, fmt=fmt, source=page_source, locator=page_loc,
+            outlet_hint=folder_outlet(rel) if rel is not None else None,
+        )
+        if rec is not None:
+            page_rows.append(rec)
+        page_rejects.extend(rej)
+        return None, None
+    if fmt == "parquet":
+        return read_parquet(data, source=file_source, field_map=field_map)
+    if fmt != "jsonl" and looks_binary(data):
+        return None, rejects_frame([reject(file_source, None, "binary_file", f"binary content in a {fmt} file")])
+    if fmt == "jsonl":
+        if looks_binary(data) and not data.lstrip()[:1] in (b"{", b"["):
+            return None, rejects_frame([reject(file_source, None, "binary_file", "binary content in a JSON file")])
+        return read_jsonl(data, source=file_source, field_map=field_map)
+    return read_csv(data, source=file_source, field_map=field_map, separator="\t" if fmt == "tsv" else ",")
+
+
+def _sniff(data: bytes) -> str | None:
+    if data[:4] == b"PAR1":
+        return "parquet"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"["):
+        return "jsonl"
+    low = head.lower()
+    if low.startswith(b"<") and (b"<html" in low or b"<!doctype html" in low or b"<body" in low or b"<head" in low):
+        return "html"
+    return None

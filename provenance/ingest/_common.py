@@ -1,0 +1,201 @@
+"""What every reader shares: field names, byte decoding, binary sniffing, rejects.
+
+Owned here so that the JSONL, tabular and page readers name fields, repair
+encodings and report bad input the same way.
+
+Decoding rule (``decode_bytes``): a BOM wins (UTF-8, UTF-16 LE/BE); then strict
+UTF-8; then BOM-less UTF-16 when every other byte is NUL; else cp1252, or
+latin-1 when cp1252 cannot map a byte. Anything but UTF-8 is reported as a
+``bad_encoding`` repair, because a non-UTF-8 file usually means mojibake
+somewhere upstream. Text is never silently replaced with U+FFFD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import polars as pl
+
+from provenance.errors import InputError
+from provenance.schemas import RAW, REJECTS, conform
+
+#: Our record fields and the column names that mean them, in priority order.
+#: A record may carry several (say ``text`` in some rows and ``body`` in
+#: others): the first non-null in this order is used.
+FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "article_id", "doc_id", "uuid", "guid"),
+    "url": ("url", "link", "canonical_url", "source_url"),
+    "outlet": ("outlet", "source", "site", "publisher", "source_domain", "domain", "site_name", "sitename"),
+    "published": (
+        "published", "date", "published_at", "pubdate", "pub_date", "publish_date",
+        "date_publish", "date_published", "datetime", "timestamp",
+    ),
+    "title": ("title", "headline"),
+    "byline": ("byline", "author", "authors", "creator"),
+    "text": ("text", "body", "content", "article", "article_text", "maintext", "full_text"),
+    "html": ("html", "raw_html", "page_html"),
+}
+FIELDS = tuple(FIELD_SYNONYMS)
+_BINARY_MAGIC = (
+    b"PK\x03\x04", b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"PAR1",
+    b"7z\xbc\xaf", b"Rar!", b"\x00\x00\x01\x00", b"OggS", b"ID3", b"RIFF", b"\x1f\x8b", b"BZh",
+    b"\xfd7zXZ", b"SQLite format",
+)
+
+
+def reject(source: str | None, locator: str | None, reason: str, detail: str, action: str = "skipped") -> dict:
+    return {"source": source, "locator": locator, "reason": reason, "detail": detail, "action": action}
+
+
+def rejects_frame(rows: Iterable[dict]) -> pl.DataFrame:
+    rows = list(rows)
+    if not rows:
+        return pl.DataFrame(schema=REJECTS)
+    return conform(pl.DataFrame(rows, schema=REJECTS), REJECTS)
+
+
+def raw_frame(columns: Mapping[str, Sequence | pl.Series]) -> pl.DataFrame:
+    """A RAW frame from equal-length columns (missing fields become null)."""
+    n = None
+    for v in columns.values():
+        n = len(v)
+        break
+    if not n:
+        return pl.DataFrame(schema=RAW)
+    data = {k: pl.Series(k, v, dtype=pl.String) if not isinstance(v, pl.Series) else v for k, v in columns.items()}
+    return conform(pl.DataFrame(data), RAW)
+
+
+def resolve_fields(
+    columns: Sequence[str], field_map: Mapping[str, str] | None, *, source: str, strict_map: bool
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Which input columns feed each of our fields, and which columns are unknown.
+
+    ``field_map`` (our field -> their column) wins over synonyms for that field.
+    Column names match case-insensitively. ``strict_map``: a mapped column that
+    is not among ``columns`` is an error (tabular files, where the header is
+    known); for JSON lines it may simply appear in later records.
+    """
+    field_map = dict(field_map or {})
+    bad = [k for k in field_map if k not in FIELD_SYNONYMS]
+    if bad:
+        raise InputError(
+            f"--map names unknown field(s) {', '.join(map(repr, bad))}; fields are: {', '.join(FIELDS)}"
+        )
+    by_lower: dict[str, list[str]] = {}
+    for c in columns:
+        by_lower.setdefault(c.lower(), []).append(c)
+    used: dict[str, list[str]] = {}
+    claimed: set[str] = set()
+    for field, col in field_map.items():
+        if col in columns:
+            used[field] = [col]
+        elif by_lower.get(col.lower()):
+            used[field] = [by_lower[col.lower()][0]]
+        elif strict_map:
+            raise InputError(
+                f"{source}: --map {field}={col}: no column {col!r}; columns found: {', '.join(columns) or '(none)'}"
+            )
+        else:
+            used[field] = [col]
+        claimed.add(used[field][0])
+    for field, names in FIELD_SYNONYMS.items():
+        if field in used:
+            continue
+        cols = []
+        for name in names:
+            for c in by_lower.get(name, []):
+                if c not in claimed and c not in cols:
+                    cols.append(c)
+        if cols:
+            used[field] = cols
+            claimed.update(cols)
+    unknown = [c for c in columns if c not in claimed]
+    return used, unknown
+
+
+def select_fields(df: pl.DataFrame, used: Mapping[str, list[str]]) -> list[pl.Expr]:
+    """Expressions producing our fields (as strings) from ``df``'s columns."""
+    exprs = []
+    for field, cols in used.items():
+        present = [c for c in cols if c in df.columns]
+        if not present:
+            continue
+        parts = [pl.col(c).cast(pl.String, strict=False) for c in present]
+        e = pl.coalesce(parts) if len(parts) > 1 else parts[0]
+        if field == "byline":
+            # A JSON list of authors (["A", "B"]) reads as "A, B".
+            e = (
+                pl.when(e.str.starts_with("[") & e.str.ends_with("]"))
+                .then(e.str.replace_all(r'^\[\s*"|"\s*\]$', "").str.replace_all(r'"\s*,\s*"', ", "))
+                .otherwise(e)
+            )
+        exprs.append(e.alias(field))
+    return exprs
+
+
+def decode_bytes(data: bytes) -> tuple[str, str | None]:
+    """Decode a whole file: ``(text, None)`` for UTF-8, else ``(text, encoding used)``."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), None
+        except UnicodeDecodeError:
+            data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+        text = data.decode(enc, errors="replace")
+        return text, (None if "\ufffd" not in text else "utf-16 (invalid sequences replaced)")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    enc16 = _utf16_guess(data)
+    if enc16:
+        return data.decode(enc16, errors="replace"), enc16
+    return decode_legacy(data)
+
+
+def decode_legacy(data: bytes) -> tuple[str, str]:
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def decode_line(data: bytes) -> tuple[str, str | None]:
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return decode_legacy(data)
+
+
+def _utf16_guess(data: bytes) -> str | None:
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data that is not text in any encoding we read (images, archives, executables)."""
+    head = data[:8192]
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_guess(head):
+        return False
+    if not head:
+        return False
+    if head.count(0) > max(1, len(head) // 100):
+        return True
+    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27, 11))
+    return ctrl > 0.05 * len(head)
+
+
+def strip_nul(text: str) -> tuple[str, int]:
+    n = text.count("\x00")
+    return (text.replace("\x00", "") if n else text), n

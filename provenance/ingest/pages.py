@@ -1,0 +1,152 @@
+"""Single pages (.html, .htm, .txt) into RAW records, one record per file.
+
+Owns what a page file says about itself before extraction:
+
+* ``source`` is the path the user gave (a folder or the file itself) and
+  ``locator`` the page's path relative to it (its name, for a single file).
+* Outlet, in order: a header block's ``Outlet:`` (txt) ; the host of the page
+  URL (header ``URL:``, or an HTML page's canonical link / ``og:url``),
+  lowercased without ``www.``; the name of the page's parent folder below the
+  given root (``dailyexample/001.txt`` -> ``dailyexample``; date folders such as
+  ``dailyexample/2024/10/001.txt`` are skipped over); else null.
+  ``og:site_name`` is not used: it names outlets differently from hosts
+  ("Daily Example" vs "dailyexample.com") and would split one outlet's chrome
+  statistics in two.
+* A .txt page may start with a header block: consecutive ``Key: value`` lines
+  with keys ``URL``, ``Outlet``, ``Site``, ``Published``, ``Date``, ``Title``,
+  ``Byline``, ``Author`` or ``ID`` (any case), ended by a blank line. It is
+  read into the record's fields and removed from the text. Only a block whose
+  every line is such a header counts, so body text is never taken for one.
+* Encoding: BOMs, then UTF-8, then (HTML) the page's declared ``charset``,
+  then cp1252/latin-1 with a ``bad_encoding`` repair. NUL bytes are dropped
+  (``nul_bytes``, repaired). Binary content (images, archives, mostly NUL or
+  control bytes) is a ``binary_file`` reject.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html as html_lib
+import re
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from ._common import decode_bytes, looks_binary, reject
+
+_DATE_DIR = re.compile(r"^[\d_\-.]+$")
+_HEADER_LINE = re.compile(r"^(url|outlet|site|published|date|title|byline|author|id)\s*:\s*(.*?)\s*$", re.I)
+_HEADER_FIELD = {
+    "url": "url", "outlet": "outlet", "site": "outlet", "published": "published", "date": "published",
+    "title": "title", "byline": "byline", "author": "byline", "id": "id",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{1,40})""", re.I)
+_TAG = re.compile(r"<(link|meta)\b[^>]{0,2000}>", re.I)
+_ATTR = re.compile(r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+
+
+def url_host(url: str | None) -> str | None:
+    """Lowercased host of ``url`` without ``www.``; None when there is none."""
+    if not url:
+        return None
+    u = url.strip()
+    if "://" not in u[:12]:
+        if u.startswith("//"):
+            u = "http:" + u
+        else:
+            return None
+    try:
+        host = urlsplit(u).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def folder_outlet(rel: str) -> str | None:
+    """The page's parent folder below the root, skipping date folders (``2024/10``)."""
+    for part in reversed(PurePosixPath(rel).parts[:-1]):
+        if not _DATE_DIR.match(part):
+            return part
+    return None
+
+
+def read_page(
+    data: bytes, *, fmt: str, source: str, locator: str, outlet_hint: str | None
+) -> tuple[dict | None, list[dict]]:
+    """One page file's bytes -> (RAW record or None, rejects)."""
+    rejects: list[dict] = []
+    if not data.strip():
+        return None, [reject(source, locator, "empty_file", "file is empty")]
+    if looks_binary(data):
+        return None, [reject(source, locator, "binary_file", "binary content, not a text or HTML page")]
+    text, enc = _decode_page(data, fmt)
+    if enc:
+        rejects.append(reject(source, locator, "bad_encoding", f"not UTF-8; decoded as {enc}", "repaired"))
+    if "\x00" in text:
+        rejects.append(reject(source, locator, "nul_bytes", f"{text.count(chr(0))} NUL bytes removed", "repaired"))
+        text = text.replace("\x00", "")
+    if not text.strip():
+        return None, [*rejects, reject(source, locator, "empty_file", "file has no text")]
+    rec: dict = {"source": source, "locator": locator, "format": fmt}
+    if fmt == "html":
+        rec["html"] = text
+        rec["url"] = _html_url(text)
+    else:
+        fields, text = _header_block(text)
+        rec.update(fields)
+        rec["text"] = text
+    rec["outlet"] = (rec.get("outlet") or "").strip() or url_host(rec.get("url")) or outlet_hint
+    return rec, rejects
+
+
+def _decode_page(data: bytes, fmt: str) -> tuple[str, str | None]:
+    if fmt == "html" and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-8"), None
+        except UnicodeDecodeError:
+            pass
+        m = _META_CHARSET.search(data[:8192])
+        if m:
+            name = m.group(1).decode("ascii", "ignore").lower()
+            try:
+                codec = codecs.lookup(name).name
+            except LookupError:
+                codec = None
+            if codec and codec not in ("utf-8", "utf-16", "utf-32") and not codec.startswith("utf-16"):
+                # A declared legacy charset is the page's own word: not a repair.
+                return data.decode(codec, errors="replace"), None
+    return decode_bytes(data)
+
+
+def _header_block(text: str) -> tuple[dict, str]:
+    lines = text.lstrip("\ufeff").split("\n")
+    fields: dict = {}
+    i = 0
+    while i < len(lines) and lines[i].strip():
+        m = _HEADER_LINE.match(lines[i].strip())
+        if not m:
+            return {}, text
+        key = _HEADER_FIELD[m.group(1).lower()]
+        if m.group(2):
+            fields.setdefault(key, m.group(2))
+        i += 1
+    if i == 0 or i >= len(lines):
+        return {}, text  # no block, or nothing but a block (then it is the page)
+    return fields, "\n".join(lines[i + 1 :])
+
+
+def _html_url(html: str) -> str | None:
+    head = html[:200_000]
+    canonical = og = None
+    for m in _TAG.finditer(head):
+        attrs = {a.group(1).lower(): (a.group(2) or a.group(3) or a.group(4) or "") for a in _ATTR.finditer(m.group(0))}
+        if m.group(1).lower() == "link" and "canonical" in attrs.get("rel", "").lower().split():
+            canonical = canonical or attrs.get("href")
+        elif m.group(1).lower() == "meta" and attrs.get("property", attrs.get("name", "")).lower() == "og:url":
+            og = og or attrs.get("content")
+        if canonical:
+            break
+    url = html_lib.unescape(canonical or og or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else None
