@@ -1,0 +1,932 @@
+"""Lineage: who copied whom, inside each reuse cluster, through external agencies too.
+
+This module owns the decision of each article's parent (an earlier article of
+the corpus, an agency or source outside it, or none), the chain's origin,
+the kind of reuse (relation), the METER derivation grade, whether the article
+credits its sources, the lag behind the origin, and the evidence and
+confidence of all that. It reads verified pairs (exact containment both
+ways), clusters, credits (:mod:`provenance.attribution`) and, for the chosen
+edges, passage alignment (:mod:`provenance.align`).
+
+Why a maximum spanning arborescence: "who copied whom" is a tree per story
+whose edges point from a source to a copy. Every candidate edge p → c gets a
+weight = (share of c found in p) × P(p precedes c), where the direction
+probability combines time order, containment direction (a copy holds a subset
+of its source), credits ("By IANS" on c and p is IANS), agency-ness and
+disclaimers. An agency named by a credit but absent from the corpus becomes a
+virtual node, so siblings copied from the same wire story hang off the agency
+instead of off each other. Chu-Liu/Edmonds then picks the best parent for
+every node with no cycles even when timestamps are missing or contradict the
+text evidence; the evidence column says which signals decided it.
+
+Above the in-corpus root the chain continues through credits: an IANS article
+citing "Yonhap news agency reported quoting Ukrainian media outlets" gets
+parent_external "Yonhap", and the external node Yonhap gets parent
+"Ukrainian media outlets" (``external_nodes``), so chains are multi-hop.
+
+Rewrite vs independent same-event report: verified pairs between articles
+that share under half of either text are checked passage by passage
+(:func:`reuse_signals`). Shared text that is mostly inside quotation marks,
+in short runs, is what two reporters at one press conference produce; shared
+narration, spread over the child, in order, is a rewrite. The thresholds are
+measured on synthetic corpora (docs/QUALITY.md).
+
+Everything works per cluster (:func:`lineage_for_cluster`), the unit of work
+for a distributed group-by.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple
+
+import polars as pl
+import regex
+
+from provenance import schemas
+from provenance.align import align
+from provenance.attribution import GENERIC_FEED, Registry
+from provenance.config import Config
+from provenance.normalize import normalize, token_spans
+
+__all__ = [
+    "LINEAGE",
+    "EXTERNAL_NODES",
+    "RELATIONS",
+    "LineageResult",
+    "lineage",
+    "lineage_for_cluster",
+    "reuse_signals",
+    "classify_relation",
+    "looks_independent",
+    "max_arborescence",
+]
+
+#: One row per article. ``parent_id`` is an article of the corpus, or null;
+#: ``parent_external`` names the parent outside the corpus (an agency such as
+#: "IANS", or a source as written, "Ukrainian media outlets") when there is no
+#: ``parent_id``. ``origin_id`` is the topmost article of the chain in the
+#: corpus (the article itself for a root); ``origin_external`` the topmost
+#: external node above it, if any. ``depth`` counts hops from the top of the
+#: chain, external nodes included. ``via_agency`` is the nearest agency up the
+#: chain (the agency whose copy this is), or null. ``relation`` is one of
+#: :data:`RELATIONS` (null when the parent is external and no text of it is
+#: available); ``derivation`` is METER's wholly_derived / partially_derived /
+#: non_derived; ``credited`` is credits_origin / credits_intermediary /
+#: uncredited / miscredited / n/a. ``lag_minutes`` is the time since the
+#: origin article (null if unknown or a root); ``confidence`` in [0, 1];
+#: ``evidence`` is compact JSON of the signals used.
+LINEAGE = pl.Schema(
+    {
+        "article_id": pl.String,
+        "cluster_id": pl.Int64,
+        "parent_id": pl.String,
+        "parent_external": pl.String,
+        "origin_id": pl.String,
+        "origin_external": pl.String,
+        "depth": pl.Int32,
+        "via_agency": pl.String,
+        "relation": pl.String,
+        "derivation": pl.String,
+        "credited": pl.String,
+        "lag_minutes": pl.Float64,
+        "confidence": pl.Float64,
+        "evidence": pl.String,
+    }
+)
+
+#: External nodes per cluster: agencies and named sources above the corpus.
+#: ``parent_external`` is the node it took the story from (itself external);
+#: ``cited_via`` the node that cited it (for "X reported quoting Y": Y's
+#: cited_via is X). ``n_articles`` counts the cluster's articles naming it.
+EXTERNAL_NODES = pl.Schema(
+    {
+        "cluster_id": pl.Int64,
+        "name": pl.String,
+        "kind": pl.String,  # agency | external
+        "parent_external": pl.String,
+        "cited_via": pl.String,
+        "n_articles": pl.Int32,
+    }
+)
+
+RELATIONS = ("original", "verbatim", "headline_changed", "trimmed", "added_intro", "edited", "partial", "rewrite")
+
+
+class LineageResult(NamedTuple):
+    lineage: pl.DataFrame  # LINEAGE
+    external_nodes: pl.DataFrame  # EXTERNAL_NODES
+
+
+# --------------------------------------------------------------------------
+# Maximum spanning arborescence (Chu-Liu/Edmonds)
+# --------------------------------------------------------------------------
+
+
+def max_arborescence(n: int, edges: list[tuple[int, int, float]], root: int = 0) -> list[int]:
+    """Index into ``edges`` of the chosen parent edge of every node (-1 for ``root``).
+
+    ``edges`` are (u, v, weight); every node other than ``root`` needs at least
+    one incoming edge. Maximizes the total weight; O(V·E).
+    """
+    tagged = [(u, v, w, i) for i, (u, v, w) in enumerate(edges) if v != root and u != v]
+    chosen = _edmonds(n, tagged, root)
+    out = [-1] * n
+    for i in chosen:
+        out[edges[i][1]] = i
+    for v in range(n):
+        if v != root and out[v] < 0:
+            raise ValueError(f"node {v} has no incoming edge")
+    return out
+
+
+def _edmonds(n: int, edges: list[tuple[int, int, float, int]], root: int) -> list[int]:
+    best: list[tuple[int, int, float, int] | None] = [None] * n
+    for e in edges:
+        b = best[e[1]]
+        if b is None or e[2] > b[2] or (e[2] == b[2] and e[3] < b[3]):
+            best[e[1]] = e
+    # Find cycles among best edges.
+    stamp = [-1] * n
+    cycle_of = [-1] * n
+    cycles: list[list[int]] = []
+    for s in range(n):
+        x = s
+        while x != root and stamp[x] == -1 and best[x] is not None:
+            stamp[x] = s
+            x = best[x][0]
+        if x != root and stamp[x] == s and cycle_of[x] == -1:
+            cyc = [x]
+            y = best[x][0]
+            while y != x:
+                cyc.append(y)
+                y = best[y][0]
+            for y in cyc:
+                cycle_of[y] = len(cycles)
+            cycles.append(cyc)
+    if not cycles:
+        return [best[v][3] for v in range(n) if v != root and best[v] is not None]
+    # Contract every cycle to one node.
+    new_id = [-1] * n
+    nxt = 0
+    for v in range(n):
+        if cycle_of[v] == -1:
+            new_id[v] = nxt
+            nxt += 1
+    cyc_node = list(range(nxt, nxt + len(cycles)))
+    for v in range(n):
+        if cycle_of[v] != -1:
+            new_id[v] = cyc_node[cycle_of[v]]
+    n2 = nxt + len(cycles)
+    edges2 = []
+    enters: dict[int, int] = {}  # edge id -> original target v (for edges entering a cycle)
+    for u, v, w, i in edges:
+        nu, nv = new_id[u], new_id[v]
+        if nu == nv:
+            continue
+        if cycle_of[v] != -1:
+            w = w - best[v][2]
+            enters[i] = v
+        edges2.append((nu, nv, w, i))
+    chosen2 = _edmonds(n2, edges2, new_id[root])
+    chosen = set(chosen2)
+    entered: set[int] = set()
+    for i in chosen2:
+        if i in enters:
+            entered.add(enters[i])
+    for cyc in cycles:
+        for v in cyc:
+            if v not in entered:
+                chosen.add(best[v][3])
+    return list(chosen)
+
+
+# --------------------------------------------------------------------------
+# Pair signals
+# --------------------------------------------------------------------------
+
+_QUOTE = regex.compile(r"“[^”\n]{1,2000}”|\"[^\"\n]{1,2000}\"|«[^»\n]{1,2000}»|„[^“”\n]{1,2000}[“”]|「[^」\n]{1,2000}」")
+
+
+def _quote_intervals(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+
+
+def reuse_signals(parent_text: str, child_text: str, *, k: int = 5) -> dict[str, float]:
+    """Passage-level statistics of how ``child_text`` reuses ``parent_text``.
+
+    Keys: ``child_tokens``, ``parent_tokens``, ``shared`` (tokens in shared
+    passages), ``child_cov`` / ``parent_cov`` (shared share of each side),
+    ``in_order_share`` (of shared tokens, those in the in-order chain),
+    ``longest_run`` and ``mean_run`` (tokens per passage), ``n_passages``,
+    ``spread`` (share of the child's tenths that contain shared text),
+    ``quoted_share`` (share of shared child tokens inside quotation marks),
+    ``prefix_inserted`` / ``suffix_inserted`` (child tokens before the first /
+    after the last in-order passage), ``prefix_deleted`` / ``suffix_deleted``
+    (parent tokens likewise).
+    """
+    al = align(parent_text, child_text, k=k)
+    p = al.passages
+    nc, np_ = al.b_tokens, al.a_tokens
+    shared = int(p["n_tokens"].sum()) if p.height else 0
+    io = p.filter(pl.col("in_order"))
+    in_order = int(io["n_tokens"].sum()) if io.height else 0
+    out: dict[str, float] = {
+        "child_tokens": nc,
+        "parent_tokens": np_,
+        "shared": shared,
+        "child_cov": shared / nc if nc else 0.0,
+        "parent_cov": shared / np_ if np_ else 0.0,
+        "in_order_share": in_order / shared if shared else 0.0,
+        "longest_run": int(p["n_tokens"].max()) if p.height else 0,
+        "mean_run": shared / p.height if p.height else 0.0,
+        "n_passages": p.height,
+        "spread": 0.0,
+        "quoted_share": 0.0,
+        "prefix_inserted": nc,
+        "suffix_inserted": 0,
+        "prefix_deleted": np_,
+        "suffix_deleted": 0,
+    }
+    if not p.height or not nc:
+        return out
+    tenths = set()
+    for s, e in zip(p["b_tok_start"], p["b_tok_end"]):
+        for t in range(10 * s // nc, (10 * (e - 1)) // nc + 1):
+            tenths.add(t)
+    out["spread"] = len(tenths) / 10
+    quotes = _quote_intervals(child_text)
+    if quotes:
+        qs = [q[0] for q in quotes]
+        spans = token_spans(child_text)
+        quoted = 0
+        for s, e in zip(p["b_tok_start"], p["b_tok_end"]):
+            for t in range(s, e):
+                pos = spans[t][0]
+                x = bisect.bisect_right(qs, pos) - 1
+                if x >= 0 and quotes[x][0] <= pos < quotes[x][1]:
+                    quoted += 1
+        out["quoted_share"] = quoted / shared
+    if io.height:
+        out["prefix_inserted"] = int(io["b_tok_start"].min())
+        out["suffix_inserted"] = nc - int(io["b_tok_end"].max())
+        out["prefix_deleted"] = int(io["a_tok_start"].min())
+        out["suffix_deleted"] = np_ - int(io["a_tok_end"].max())
+    return out
+
+
+def looks_independent(sig: dict[str, float]) -> bool:
+    """Shared text looks like two reports of one event, not reuse.
+
+    Independent reports share quotes (the same official, the same statement)
+    and stock phrases in short runs; a copy, a rewrite or a lifted passage
+    shares narration. So: nothing shared, or shared text mostly inside
+    quotation marks with little shared narration, or (for pairs sharing under
+    half of the child) only short runs.
+    """
+    if sig["shared"] == 0:
+        return True
+    narration = sig["shared"] * (1 - sig["quoted_share"])
+    if sig["quoted_share"] >= 0.6 and narration < 25:
+        return True
+    return sig["child_cov"] < 0.5 and narration < 25 and sig["longest_run"] < 20
+
+
+def _norm_title(t: str | None) -> str | None:
+    if not t:
+        return None
+    return " ".join(regex.findall(r"\w+", normalize(t)))
+
+
+def classify_relation(
+    *,
+    child_in_parent: float,
+    parent_in_child: float,
+    jaccard: float,
+    same_title: bool | None,
+    sig: dict[str, float] | None,
+) -> str:
+    """The kind of reuse of a child relative to its parent (one of :data:`RELATIONS` minus original).
+
+    ``child_in_parent``/``parent_in_child`` are shingle containments (share of
+    each text found in the other), ``same_title`` None when a title is missing.
+    """
+    cp, pc = child_in_parent, parent_in_child
+    if jaccard >= 0.95 or (cp >= 0.97 and pc >= 0.97):
+        return "headline_changed" if same_title is False else "verbatim"
+    if cp >= 0.9 and pc < 0.9:
+        return "trimmed"
+    if pc >= 0.9 and cp < 0.9:
+        if sig is not None:
+            extra = max(1.0, sig["child_tokens"] - sig["shared"])
+            if sig["prefix_inserted"] >= 0.5 * extra:
+                return "added_intro"
+        return "edited"
+    if cp >= 0.5:
+        return "edited"
+    if sig is not None and (
+        sig["spread"] >= 0.6 and (sig["mean_run"] < 15 or sig["in_order_share"] < 0.8)
+    ):
+        return "rewrite"
+    return "partial"
+
+
+def _derivation(relation: str | None, child_in_parent: float | None) -> str:
+    if relation in (None, "original"):
+        return "non_derived"
+    if relation in ("verbatim", "headline_changed", "trimmed") or (child_in_parent or 0) >= 0.8:
+        return "wholly_derived"
+    return "partially_derived"
+
+
+# --------------------------------------------------------------------------
+# Per-cluster lineage
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    id: str
+    outlet: str | None
+    t: datetime | None
+    precision: str | None
+    title: str | None
+    text: str
+    self_agency: str | None
+    byline_ag: list[str] = field(default_factory=list)  # byline/dateline/disclaimer agencies, in order
+    cited_ag: list[str] = field(default_factory=list)  # agencies cited directly (cited_via null)
+    cited_by: dict[str, list[str]] = field(default_factory=dict)  # via -> sources cited through it
+    disclaimer: bool = False
+    generic_disclaimer: bool = False
+
+
+# Weights of the arborescence (see module docstring).
+W_ROOT = 0.05  # an article with no better parent hangs off the root
+W_CREDITED_EXTERNAL = 0.6  # "By IANS" and no IANS article in the corpus
+W_UNCREDITED_EXTERNAL = 0.55  # × containment in a sibling crediting the agency
+SIBLING_PENALTY = 0.5
+# Pairs where neither text is mostly inside the other get the passage-level
+# independence check (one alignment each); near-copies skip it.
+INDEPENDENCE_CHECK_BELOW = 0.8  # c credits agency X and p is not X (p is a sibling copy, not the source)
+
+
+def _minutes(a: datetime | None, b: datetime | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return (b - a).total_seconds() / 60.0
+
+
+def _time_order(p: _Node, c: _Node) -> tuple[int, str]:
+    """+1 if p is earlier than c, -1 if later, 0 if unknown or tied; with a note."""
+    if p.t is None or c.t is None:
+        return 0, "time missing"
+    if "day" in (p.precision, c.precision):
+        dp, dc = p.t.date(), c.t.date()
+        if dp == dc:
+            return 0, "same day (day precision)"
+        return (1 if dp < dc else -1), "day order"
+    dt = _minutes(p.t, c.t)
+    assert dt is not None
+    if abs(dt) < 1:
+        return 0, "same minute"
+    return (1 if dt > 0 else -1), f"{dt:+.0f} min"
+
+
+def _direction(p: _Node, c: _Node, cp: float, pc: float) -> tuple[float, dict[str, Any]]:
+    """Log-odds that p precedes (is a source of) c, and the notes."""
+    notes: dict[str, Any] = {}
+    lo = 0.0
+    order, tnote = _time_order(p, c)
+    lo += 3.0 * order
+    notes["time"] = tnote
+    lo += 2.5 * (cp - pc)
+    if p.self_agency:
+        if p.self_agency in c.byline_ag:
+            lo += 2.5
+            notes["credit"] = f"child credits {p.self_agency}"
+        elif p.self_agency in c.cited_ag:
+            lo += 1.5
+            notes["credit"] = f"child cites {p.self_agency}"
+    if c.self_agency:
+        if c.self_agency in p.byline_ag:
+            lo -= 2.5
+        elif c.self_agency in p.cited_ag:
+            lo -= 1.5
+    if p.self_agency and not c.self_agency:
+        lo += 1.0
+    elif c.self_agency and not p.self_agency:
+        lo -= 1.0
+    if c.disclaimer:
+        lo += 0.5
+    if p.disclaimer:
+        lo -= 0.5
+    return lo, notes
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _same_title(a: str | None, b: str | None) -> bool | None:
+    na, nb = _norm_title(a), _norm_title(b)
+    if na is None or nb is None:
+        return None
+    return na == nb
+
+
+def lineage_for_cluster(
+    articles: pl.DataFrame,
+    pairs: pl.DataFrame,
+    credits: pl.DataFrame,
+    *,
+    cluster_id: int | None,
+    registry: Registry,
+    config: Config,
+) -> LineageResult:
+    """Lineage of one cluster: ``articles`` (ARTICLES rows of the cluster),
+    ``pairs`` (PAIRS among them), ``credits`` (CREDITS of them)."""
+    nodes = _nodes(articles, credits, registry)
+    ids = [n.id for n in nodes]
+    index = {a: i for i, a in enumerate(ids)}
+    # containment lookup: cont[(x, y)] = share of x found in y
+    cont: dict[tuple[int, int], float] = {}
+    jac: dict[tuple[int, int], float] = {}
+    for r in pairs.iter_rows(named=True):
+        a, b = index.get(r["a"]), index.get(r["b"])
+        if a is None or b is None or a == b:
+            continue
+        cont[(a, b)] = float(r["containment_a_in_b"] or 0.0)
+        cont[(b, a)] = float(r["containment_b_in_a"] or 0.0)
+        jac[(a, b)] = jac[(b, a)] = float(r["jaccard"] or 0.0)
+
+    n = len(nodes)
+    present_agencies = {x.self_agency for x in nodes if x.self_agency}
+    ext_names: list[str] = []
+    for x in nodes:
+        for ag in x.byline_ag:
+            if ag not in present_agencies and ag not in ext_names:
+                ext_names.append(ag)
+    ext_index = {name: n + 1 + i for i, name in enumerate(ext_names)}
+    total = n + 1 + len(ext_names)  # vertex 0 is the root; articles 1..n; agencies after
+
+    edges: list[tuple[int, int, float]] = []
+    edge_info: list[dict[str, Any]] = []
+
+    def add(u: int, v: int, w: float, info: dict[str, Any]) -> None:
+        edges.append((u, v, w))
+        edge_info.append(info)
+
+    indep: set[tuple[int, int]] = set()
+    sig_cache: dict[tuple[int, int], dict[str, float]] = {}
+
+    def sig(p: int, c: int) -> dict[str, float]:
+        if (p, c) not in sig_cache:
+            sig_cache[(p, c)] = reuse_signals(nodes[p].text, nodes[c].text, k=config.shingle_size)
+        return sig_cache[(p, c)]
+
+    for i in range(n):
+        add(0, i + 1, W_ROOT, {"kind": "root"})
+    for name, v in ext_index.items():
+        add(0, v, 0.0, {"kind": "root", "agency": name})
+    for (c, p), cp in cont.items():  # cp: share of c found in p
+        pc = cont[(p, c)]
+        if max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (p, c) not in indep and (c, p) not in indep:
+            # Low overlap both ways: reuse or two reports of one event?
+            s = sig(p, c) if nodes[p].t is None or nodes[c].t is None or (nodes[p].t <= nodes[c].t) else sig(c, p)
+            if looks_independent(s):
+                indep.add((p, c))
+                indep.add((c, p))
+        if (p, c) in indep:
+            continue
+        lo, notes = _direction(nodes[p], nodes[c], cp, pc)
+        d = _sigmoid(lo)
+        w = cp * d
+        c_ag = [ag for ag in nodes[c].byline_ag if ag != nodes[p].self_agency]
+        if c_ag and nodes[p].self_agency not in nodes[c].byline_ag:
+            w *= SIBLING_PENALTY
+            notes["sibling"] = f"child credits {c_ag[0]}, parent is not it"
+        elif nodes[p].byline_ag and not nodes[p].self_agency and any(
+            ag in ext_index or ag in present_agencies for ag in nodes[p].byline_ag
+        ):
+            w *= SIBLING_PENALTY
+            notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
+        w += 1e-3 * (nodes[p].self_agency is not None)  # ties go to the agency
+        add(p + 1, c + 1, w, {"kind": "article", "p": p, "c": c, "d": d, "cp": cp, "pc": pc, **notes})
+    # Virtual agency nodes.
+    for c, x in enumerate(nodes):
+        if x.self_agency:
+            continue
+        for ag in x.byline_ag:
+            if ag in ext_index:
+                add(ext_index[ag], c + 1, W_CREDITED_EXTERNAL, {"kind": "credit", "agency": ag})
+                break
+        else:
+            # Uncredited: inherit the agency of a sibling it is (nearly) contained in.
+            best = (0.0, None, None)
+            for q, y in enumerate(nodes):
+                if q == c or (c, q) not in cont or (c, q) in indep:
+                    continue
+                for ag in y.byline_ag:
+                    if ag in ext_index and cont[(c, q)] >= 0.8 and cont[(c, q)] > best[0]:
+                        best = (cont[(c, q)], ag, q)
+            if best[1] is not None:
+                add(
+                    ext_index[best[1]],
+                    c + 1,
+                    W_UNCREDITED_EXTERNAL * best[0],
+                    {"kind": "inferred", "agency": best[1], "sibling": best[2], "cp": best[0]},
+                )
+    # Prune to the best few incoming edges per node (keeps Edmonds near-linear).
+    by_target: dict[int, list[int]] = {}
+    for i, (_, v, _) in enumerate(edges):
+        by_target.setdefault(v, []).append(i)
+    keep_idx = sorted(
+        i for v, lst in by_target.items() for i in sorted(lst, key=lambda i: -edges[i][2])[:12]
+    )
+    # Root edges are always kept so every node stays reachable.
+    keep_idx = sorted(set(keep_idx) | {i for i, e in enumerate(edges) if e[0] == 0})
+    sub_edges = [edges[i] for i in keep_idx]
+    chosen_sub = max_arborescence(total, sub_edges, root=0)
+    parent_edge = [keep_idx[e] if e >= 0 else -1 for e in chosen_sub]
+
+    # Parent of each article (article index, ext name, or None).
+    parent_art: list[int | None] = [None] * n
+    parent_ext: list[str | None] = [None] * n
+    info_of: list[dict[str, Any]] = [{} for _ in range(n)]
+    weight_of: list[float] = [0.0] * n
+    for c in range(n):
+        e = parent_edge[c + 1]
+        u = edges[e][0]
+        info_of[c] = edge_info[e]
+        weight_of[c] = edges[e][2]
+        if 1 <= u <= n:
+            parent_art[c] = u - 1
+        elif u > n:
+            parent_ext[c] = ext_names[u - n - 1]
+    # Above in-corpus roots and agency nodes: citations.
+    ext_parent: dict[str, str | None] = {}
+    ext_cited_via: dict[str, str | None] = {}
+    ext_kind: dict[str, str] = {}
+    ext_count: Counter[str] = Counter()
+    for x in nodes:
+        for name in {*x.byline_ag, *x.cited_ag, *(s for lst in x.cited_by.values() for s in lst)}:
+            ext_count[name] += 1
+
+    def ensure(name: str) -> None:
+        if name not in ext_kind:
+            ext_kind[name] = "agency" if name in registry.names else "external"
+            ext_parent.setdefault(name, None)
+            ext_cited_via.setdefault(name, None)
+
+    def upstream_of(name: str, via_text_of: Iterable[_Node], *, copy_of_name: bool) -> None:
+        """Chain above external node ``name``, from texts that carry its words.
+
+        "name reported quoting s" makes s its parent. When the texts are copies
+        of ``name``'s story (``copy_of_name``), an agency they cite is what
+        ``name`` cited, so it is a parent too ("By IANS ... Yonhap reported").
+        """
+        ensure(name)
+        if ext_parent.get(name) is not None:
+            return
+        via_text_of = list(via_text_of)
+        votes: Counter[str] = Counter()
+        for x in via_text_of:
+            for s in x.cited_by.get(name, []):
+                votes[s] += 3
+            if copy_of_name:
+                for s in x.cited_ag:
+                    if s != name and s not in x.byline_ag:
+                        votes[s] += 1
+        if votes:
+            up, _ = votes.most_common(1)[0]
+            if up != name and not _reaches(up, name):
+                ext_parent[name] = up
+                ensure(up)
+                if ext_cited_via.get(up) is None:
+                    ext_cited_via[up] = name
+                upstream_of(up, via_text_of, copy_of_name=False)
+
+    def _reaches(a: str, b: str) -> bool:
+        seen = set()
+        while a is not None and a not in seen:
+            if a == b:
+                return True
+            seen.add(a)
+            a = ext_parent.get(a)  # type: ignore[assignment]
+        return False
+
+    children_of_ext: dict[str, list[_Node]] = {}
+    for c in range(n):
+        if parent_ext[c] is not None:
+            children_of_ext.setdefault(parent_ext[c], []).append(nodes[c])
+    for name, kids in children_of_ext.items():
+        upstream_of(name, kids, copy_of_name=True)
+    for c in range(n):
+        if parent_art[c] is None and parent_ext[c] is None:
+            x = nodes[c]
+            cited = [s for s in x.cited_ag if s != x.self_agency]
+            if cited:
+                parent_ext[c] = cited[0]
+                info_of[c] = {"kind": "cited", "agency": cited[0]}
+                ensure(cited[0])
+                upstream_of(cited[0], [x], copy_of_name=False)
+
+    # Depth, origin and via_agency by walking up.
+    def ext_chain(name: str | None) -> list[str]:
+        out = []
+        seen = set()
+        while name is not None and name not in seen:
+            out.append(name)
+            seen.add(name)
+            name = ext_parent.get(name)
+        return out
+
+    rows: list[dict[str, Any]] = []
+    # Representative of each external agency: its longest child (closest to the full wire text).
+    rep: dict[str, int] = {}
+    for c in range(n):
+        if parent_ext[c] is not None and info_of[c].get("kind") in ("credit", "inferred"):
+            r0 = rep.get(parent_ext[c])
+            if r0 is None or len(nodes[c].text) > len(nodes[r0].text):
+                rep[parent_ext[c]] = c
+    for c, x in enumerate(nodes):
+        path = [c]
+        while parent_art[path[-1]] is not None and len(path) <= n:
+            path.append(parent_art[path[-1]])  # type: ignore[arg-type]
+        top = path[-1]
+        above = ext_chain(parent_ext[top])
+        depth = len(path) - 1 + len(above)
+        origin_id = ids[top]
+        origin_external = above[-1] if above else None
+        via_agency = None
+        for q in path[1:]:
+            if nodes[q].self_agency:
+                via_agency = nodes[q].self_agency
+                break
+        if via_agency is None:
+            via_agency = next((a for a in above if a in registry.names), None)
+        chain_agencies = [nodes[q].self_agency for q in path[1:] if nodes[q].self_agency]
+        chain_agencies += [a for a in above if a in registry.names]
+        if c == top and parent_ext[c] is None:
+            chain_agencies = []
+        info = info_of[c]
+        ev: dict[str, Any] = {}
+        p = parent_art[c]
+        relation: str | None
+        cp_used: float | None = None
+        if p is not None:
+            cp, pc = cont[(c, p)], cont[(p, c)]
+            cp_used = cp
+            s = sig(p, c)
+            relation = classify_relation(
+                child_in_parent=cp, parent_in_child=pc, jaccard=jac[(c, p)],
+                same_title=_same_title(nodes[p].title, x.title), sig=s,
+            )
+            d = info.get("d", 0.5)
+            order, tnote = _time_order(nodes[p], x)
+            conf = d * (0.6 + 0.4 * min(1.0, cp / 0.8))
+            if order == 0:
+                conf *= 0.85
+                ev["time"] = f"{tnote}; order from containment/credits/agency"
+            elif order < 0:
+                conf *= 0.6
+                ev["time"] = f"conflict: parent published later ({tnote}); text evidence overrides"
+            else:
+                ev["time"] = f"parent earlier ({tnote})"
+            ev["containment"] = {"child_in_parent": round(cp, 3), "parent_in_child": round(pc, 3)}
+            ev["passages"] = {
+                "n": int(s["n_passages"]), "child_cov": round(s["child_cov"], 3),
+                "in_order": round(s["in_order_share"], 3), "quoted": round(s["quoted_share"], 3),
+            }
+            for key in ("credit", "sibling"):
+                if key in info:
+                    ev[key] = info[key]
+            ev["direction_p"] = round(d, 3)
+        elif parent_ext[c] is not None:
+            kind = info.get("kind")
+            relation = None
+            if kind == "credit":
+                conf = 0.75
+                ev["credit"] = f"credits {parent_ext[c]}, which has no article here"
+                r0 = rep.get(parent_ext[c])
+                if r0 is not None and r0 != c and (c, r0) in cont:
+                    relation = classify_relation(
+                        child_in_parent=cont[(c, r0)], parent_in_child=cont[(r0, c)], jaccard=jac[(c, r0)],
+                        same_title=_same_title(nodes[r0].title, x.title), sig=None,
+                    )
+                    cp_used = cont[(c, r0)]
+                    ev["relation_vs"] = ids[r0]
+                elif x.disclaimer:
+                    relation = "verbatim"
+                    ev["relation_vs"] = "disclaimer: published without modification"
+                    cp_used = 1.0
+                else:
+                    cp_used = 1.0
+            elif kind == "inferred":
+                q = info["sibling"]
+                conf = 0.5 * info["cp"]
+                ev["inferred"] = f"uncredited; text is {info['cp']:.0%} contained in {ids[q]}, which credits {parent_ext[c]}"
+                cp_used = info["cp"]
+                relation = classify_relation(
+                    child_in_parent=cont[(c, q)], parent_in_child=cont[(q, c)], jaccard=jac[(c, q)],
+                    same_title=_same_title(nodes[q].title, x.title), sig=None,
+                )
+            else:  # cited upstream of an in-corpus root
+                conf = 0.6
+                ev["cited"] = f"text cites {parent_ext[c]}"
+                relation = "rewrite" if x.self_agency else "partial"
+                cp_used = 0.0
+        else:
+            relation = "original"
+            later = [q for q in range(n) if (c, q) in cont and (c, q) not in indep]
+            ordered = [q for q in later if _time_order(x, nodes[q])[0] > 0]
+            conf = 0.9 if later and len(ordered) == len(later) else (0.6 if later else 0.5)
+            ev["root"] = "no earlier source found" + ("" if x.t is not None else "; time missing")
+        if x.disclaimer:
+            ev["disclaimer"] = True
+        if any(q == c or r == c for q, r in indep):
+            ev["independent_of"] = sorted({ids[r] for q, r in indep if q == c})
+        inherited = set(x.cited_ag) if (p is None and info.get("kind") in ("credit", "inferred")) else None
+        credited = _credited(x, path, chain_agencies, nodes, relation, inherited=inherited)
+        if relation == "original":
+            derivation = "non_derived"
+        elif relation is None and parent_ext[c] is not None:
+            derivation = "wholly_derived" if info.get("kind") in ("credit", "inferred") else "partially_derived"
+        else:
+            derivation = _derivation(relation, cp_used)
+        lag = _minutes(nodes[top].t, x.t) if top != c else None
+        rows.append(
+            {
+                "article_id": x.id,
+                "cluster_id": cluster_id,
+                "parent_id": ids[p] if p is not None else None,
+                "parent_external": parent_ext[c] if p is None else None,
+                "origin_id": origin_id,
+                "origin_external": origin_external,
+                "depth": depth,
+                "via_agency": via_agency,
+                "relation": relation,
+                "derivation": derivation,
+                "credited": credited,
+                "lag_minutes": lag,
+                "confidence": round(max(0.0, min(1.0, conf)), 3),
+                "evidence": json.dumps(ev, ensure_ascii=False, separators=(",", ":")),
+            }
+        )
+    lin = schemas.conform(pl.DataFrame(rows, infer_schema_length=None), LINEAGE) if rows else schemas.empty(LINEAGE)
+    ext_rows = [
+        {
+            "cluster_id": cluster_id,
+            "name": name,
+            "kind": ext_kind[name],
+            "parent_external": ext_parent.get(name),
+            "cited_via": ext_cited_via.get(name),
+            "n_articles": ext_count.get(name, 0),
+        }
+        for name in ext_kind
+    ]
+    ext = schemas.conform(pl.DataFrame(ext_rows, infer_schema_length=None), EXTERNAL_NODES) if ext_rows else schemas.empty(EXTERNAL_NODES)
+    return LineageResult(lin, ext)
+
+
+def _credited(
+    x: _Node,
+    path: list[int],
+    chain_agencies: list[str],
+    nodes: list[_Node],
+    relation: str | None,
+    *,
+    inherited: set[str] | None,
+) -> str:
+    """Whether the article credits its sources.
+
+    Its own credits are bylines, datelines and disclaimers, plus citations it
+    added: a citation already in the parent's text (or, for a copy of an
+    external agency, anywhere in the copied text) is the parent's credit.
+    """
+    if relation == "original":
+        return "n/a"
+    own = set(x.byline_ag)
+    if inherited is not None:
+        parent_cites = inherited
+    else:
+        parent_cites = set(nodes[path[1]].cited_ag) if len(path) > 1 else set()
+    own |= {a for a in x.cited_ag if a not in parent_cites}
+    if not chain_agencies:
+        # Parent is an outlet (no agency on the chain): any agency credit is wrong.
+        return "miscredited" if own else "uncredited"
+    if not own:
+        return "uncredited"
+    origin_agency = chain_agencies[-1]
+    if origin_agency in own:
+        return "credits_origin"
+    if own & set(chain_agencies):
+        return "credits_intermediary"
+    return "miscredited"
+
+
+def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) -> list[_Node]:
+    by_art: dict[str, list[dict[str, Any]]] = {}
+    if credits.height:
+        for r in credits.sort("article_id", "field", "span_start").iter_rows(named=True):
+            by_art.setdefault(r["article_id"], []).append(r)
+    out = []
+    cols = set(articles.columns)
+    for r in articles.iter_rows(named=True):
+        node = _Node(
+            id=r["article_id"],
+            outlet=r.get("outlet"),
+            t=r.get("published_at") if "published_at" in cols else None,
+            precision=r.get("published_precision"),
+            title=r.get("title"),
+            text=r.get("text") or "",
+            self_agency=registry.agency_of_outlet(r.get("outlet")),
+        )
+        for c in by_art.get(node.id, []):
+            if c["role"] in ("byline", "dateline") and c["kind"] == "agency":
+                if c["source"] not in node.byline_ag:
+                    node.byline_ag.append(c["source"])
+            elif c["role"] == "disclaimer":
+                node.disclaimer = True
+                if c["source"] == GENERIC_FEED:
+                    node.generic_disclaimer = True
+                elif c["source"] not in node.byline_ag:
+                    node.byline_ag.append(c["source"])
+            elif c["role"] == "cited":
+                if c["cited_via"] is None:
+                    if c["kind"] == "agency" and c["source"] not in node.cited_ag:
+                        node.cited_ag.append(c["source"])
+                else:
+                    node.cited_by.setdefault(c["cited_via"], [])
+                    if c["source"] not in node.cited_by[c["cited_via"]]:
+                        node.cited_by[c["cited_via"]].append(c["source"])
+        # An agency's own copy "credits" itself in its dateline; that is no upstream.
+        if node.self_agency:
+            node.byline_ag = [a for a in node.byline_ag if a != node.self_agency]
+        out.append(node)
+    return out
+
+
+def lineage(
+    articles: pl.DataFrame,
+    pairs: pl.DataFrame,
+    clusters: pl.DataFrame,
+    credits: pl.DataFrame,
+    *,
+    registry: Registry,
+    config: Config,
+) -> LineageResult:
+    """Lineage of every article (LINEAGE) and the external nodes above them (EXTERNAL_NODES).
+
+    Articles in no cluster are their own one-article cluster (``cluster_id`` =
+    their ``doc``, null without one): they still get an external parent from
+    their credits ("By IANS" → parent_external IANS).
+    """
+    arts = articles
+    cl = clusters.select("article_id", "cluster_id")
+    arts = arts.join(cl, on="article_id", how="left")
+    if "doc" in arts.columns:
+        arts = arts.with_columns(pl.coalesce("cluster_id", "doc").alias("_cid"), pl.col("cluster_id").is_null().alias("_single"))
+    else:
+        arts = arts.with_columns(pl.col("cluster_id").alias("_cid"), pl.col("cluster_id").is_null().alias("_single"))
+    empty_pairs = schemas.empty(schemas.PAIRS)
+    lin_parts, ext_parts = [], []
+    by_cluster_pairs: dict[int, pl.DataFrame] = {}
+    if pairs.height:
+        pc = pairs.join(cl.rename({"article_id": "a"}), on="a", how="inner")
+        for (cid,), g in pc.partition_by("cluster_id", as_dict=True).items():
+            by_cluster_pairs[cid] = g
+    cred_by = {k[0]: g for k, g in credits.partition_by("article_id", as_dict=True).items()} if credits.height else {}
+    single = arts.filter(pl.col("_single"))
+    for r in single.iter_rows(named=True):
+        one = pl.DataFrame([r], schema=single.schema)
+        res = lineage_for_cluster(
+            one, empty_pairs, cred_by.get(r["article_id"], schemas.empty(schemas.CREDITS)),
+            cluster_id=r["_cid"], registry=registry, config=config,
+        )
+        lin_parts.append(res.lineage)
+        ext_parts.append(res.external_nodes)
+    multi = arts.filter(~pl.col("_single"))
+    if multi.height:
+        for (cid,), g in multi.partition_by("_cid", as_dict=True).items():
+            ids = g["article_id"].to_list()
+            cr = [cred_by[a] for a in ids if a in cred_by]
+            res = lineage_for_cluster(
+                g,
+                by_cluster_pairs.get(cid, empty_pairs),
+                pl.concat(cr) if cr else schemas.empty(schemas.CREDITS),
+                cluster_id=cid,
+                registry=registry,
+                config=config,
+            )
+            lin_parts.append(res.lineage)
+            ext_parts.append(res.external_nodes)
+    lin = pl.concat(lin_parts) if lin_parts else schemas.empty(LINEAGE)
+    ext = pl.concat(ext_parts) if ext_parts else schemas.empty(EXTERNAL_NODES)
+    return LineageResult(lin, ext)
