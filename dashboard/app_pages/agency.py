@@ -1,0 +1,123 @@
+"""One news agency: who carries its copy, with or without credit, and its clusters.
+
+Addressed as ``/agency?name=<agency>``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import streamlit as st
+
+from dashboard import common, data, reports
+
+PAGE_SIZE = 20
+
+path, version = common.key()
+name = common.param("name")
+
+if name is None:
+    st.title("Agency")
+    agencies = data.filter_options(path, version)["agencies"]
+    if not agencies:
+        st.info("No article in this store credits a news agency.", icon=":material/info:")
+        st.stop()
+    st.write("Pick an agency.")
+    choice = st.selectbox("Agency", agencies, index=None, key="agency_pick", placeholder="type to search")
+    if choice is not None:
+        common.go("agency", name=choice)
+    for a in agencies[:20]:
+        common.page_link("agency", a, icon=":material/rss_feed:", name=a)
+    st.stop()
+
+prof = data.agency_profile(path, version, name)
+st.title(common.md_text(name, max_len=120))
+if prof is None:
+    st.warning("No article credits this agency and no copy traces back to it.", icon=":material/search_off:")
+    st.stop()
+
+outlets = prof["outlets"]
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Articles crediting it", f"{prof['articles']:,}")
+c2.metric("Outlets crediting it", f"{outlets.height:,}" + ("+" if outlets.height >= 40 else ""))
+c3.metric("Uncredited copies", f"{prof['traced_uncredited']:,}" if prof["has_lineage"] else "–",
+          help="Copies whose lineage leads to this agency but that do not credit it")
+roles = prof["roles"]
+c4.metric("Most common credit", common.md_text(roles["role"][0]) if roles.height else "–")
+
+st.subheader("Articles crediting it over time")
+ts = data.reuse_over_time(path, version, agency=name)
+if ts.height:
+    grain = ts["grain"][0]
+    st.altair_chart(
+        alt.Chart(ts.drop("grain").to_pandas()).mark_bar().encode(
+            x=alt.X("period:T", title=f"published ({grain})"),
+            y=alt.Y("articles:Q", stack=True),
+            color=alt.Color("kind:N", title=None, scale=alt.Scale(
+                domain=["reused copy", "origin of a cluster", "not reused"],
+                range=["#dc2626", "#f59e0b", "#94a3b8"])),
+            tooltip=[alt.Tooltip("period:T", title=grain), "kind:N", "articles:Q"],
+        ).properties(height=220),
+        width="stretch",
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Who carries it")
+    if outlets.height:
+        st.altair_chart(
+            alt.Chart(outlets.to_pandas()).mark_bar(color="#2563eb").encode(
+                x=alt.X("articles:Q", title="articles crediting the agency"),
+                y=alt.Y("outlet:N", sort="-x", title=None), tooltip=["outlet:N", "articles:Q"],
+            ).properties(height=max(100, 22 * outlets.height)),
+            width="stretch",
+        )
+with right:
+    st.subheader("How it is credited")
+    if roles.height:
+        st.altair_chart(
+            alt.Chart(roles.to_pandas()).mark_bar(color="#b45309").encode(
+                x=alt.X("credits:Q"), y=alt.Y("role:N", sort="-x", title=None), tooltip=["role:N", "credits:Q"],
+            ).properties(height=max(100, 30 * roles.height)),
+            width="stretch",
+        )
+    unc = prof["uncredited"]
+    if unc.height:
+        st.subheader("Uncredited copies by outlet")
+        st.dataframe(common.with_links(unc, link=("outlet", "name", "outlet")), hide_index=True,
+                     column_config={"link": st.column_config.LinkColumn("profile", display_text="open")})
+    cv = prof["cited_via"]
+    if cv.height:
+        st.subheader("Sources it cites")
+        st.dataframe(cv, hide_index=True)
+
+st.subheader("Clusters with its copy")
+q = data.ClusterQuery(agencies=(name,))
+try:
+    page_no = max(1, int(st.session_state.get("apage") or st.query_params.get("apage") or 1))
+except (TypeError, ValueError):
+    page_no = 1
+rows, total = data.clusters_page(path, version, q, "first seen", True, PAGE_SIZE, (page_no - 1) * PAGE_SIZE)
+n_pages = max(1, math.ceil(total / PAGE_SIZE))
+if rows.height:
+    show = common.with_links(rows, link=("cluster", "id", "cluster_id"))
+    ev = st.dataframe(
+        show, hide_index=True, on_select="rerun", selection_mode="single-row", key="agency_clusters",
+        column_order=["link", "title", "size", "outlets", "origin", "first_seen", "uncredited"],
+        column_config={
+            "link": st.column_config.LinkColumn("cluster", display_text=r"id=(\d+)", width="small"),
+            "first_seen": st.column_config.DatetimeColumn("first seen (UTC)", format="YYYY-MM-DD HH:mm"),
+        },
+    )
+    row = common.selected_row(ev)
+    if row is not None:
+        common.go("cluster", id=rows["cluster_id"][row])
+    if n_pages > 1:
+        if "apage" in st.session_state and st.session_state["apage"] > n_pages:
+            st.session_state["apage"] = n_pages
+        st.pagination(n_pages, key="apage", bind="query-params")
+else:
+    st.caption("No reuse cluster carries a credit to this agency.")
+
+reports.downloads(path, version, reports.file_stem("agency", name), agency=name)

@@ -1,0 +1,129 @@
+"""One outlet: what it publishes, how much is copy, from whom, whether it credits, its clusters.
+
+Addressed as ``/outlet?name=<outlet>``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import streamlit as st
+
+from dashboard import common, data, reports
+
+PAGE_SIZE = 20
+
+path, version = common.key()
+name = common.param("name")
+
+if name is None:
+    st.title("Outlet")
+    st.write("Pick an outlet.")
+    outlets = data.filter_options(path, version)["outlets"]
+    choice = st.selectbox("Outlet", outlets, index=None, key="outlet_pick", placeholder="type to search")
+    if choice is not None:
+        common.go("outlet", name=choice)
+    st.stop()
+
+prof = data.outlet_profile(path, version, name)
+st.title(common.md_text(name, max_len=120))
+if prof is None:
+    st.warning("No article from this outlet is in the store.", icon=":material/search_off:")
+    st.stop()
+
+c1, c2, c3, c4, c5 = st.columns(5)
+c1.metric("Articles", f"{prof['articles']:,}")
+c2.metric("In reuse clusters", f"{prof['clusters']:,}", help="Clusters with at least one article from this outlet")
+c3.metric("Copies", f"{prof['copies']:,}", help="Articles republishing text first published elsewhere")
+c4.metric("Origins", f"{prof['origins']:,}", help="Articles that started a reuse cluster")
+if prof["has_lineage"] and prof["copies"]:
+    c5.metric("Uncredited copies", f"{prof['uncredited_copies']:,}",
+              help=f"{prof['credited_copies']:,} copies credit their source")
+else:
+    c5.metric("Copy share", common.pct(prof["copies"] / prof["articles"]))
+
+st.subheader("Published over time")
+ts = data.reuse_over_time(path, version, outlet=name)
+if ts.height:
+    grain = ts["grain"][0]
+    st.altair_chart(
+        alt.Chart(ts.drop("grain").to_pandas()).mark_bar().encode(
+            x=alt.X("period:T", title=f"published ({grain})"),
+            y=alt.Y("articles:Q", stack=True),
+            color=alt.Color("kind:N", title=None, scale=alt.Scale(
+                domain=["reused copy", "origin of a cluster", "not reused"],
+                range=["#dc2626", "#f59e0b", "#94a3b8"])),
+            tooltip=[alt.Tooltip("period:T", title=grain), "kind:N", "articles:Q"],
+        ).properties(height=220),
+        width="stretch",
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Copies from")
+    src = prof["sources"]
+    if src.height:
+        st.altair_chart(
+            alt.Chart(src.to_pandas()).mark_bar(color="#2563eb").encode(
+                x=alt.X("copies:Q"), y=alt.Y("source:N", sort="-x", title=None),
+                tooltip=["source:N", "kind:N", "copies:Q", "credited:Q"],
+            ).properties(height=max(100, 22 * src.height)),
+            width="stretch",
+        )
+        if not prof["has_lineage"]:
+            st.caption("Outlets that published the earlier side of this outlet's reuse pairs.")
+    else:
+        st.caption("Nothing this outlet published is a copy.")
+with right:
+    st.subheader("Agencies credited")
+    ag = prof["agencies"]
+    if ag.height:
+        st.altair_chart(
+            alt.Chart(ag.to_pandas()).mark_bar(color="#b45309").encode(
+                x=alt.X("articles:Q"), y=alt.Y("agency:N", sort="-x", title=None),
+                tooltip=["agency:N", "articles:Q"],
+            ).properties(height=max(100, 22 * ag.height)),
+            width="stretch",
+        )
+        for a in ag["agency"].to_list()[:10]:
+            common.page_link("agency", a, icon=":material/rss_feed:", name=a)
+    else:
+        st.caption("This outlet credits no news agency.")
+
+cb = prof["copied_by"]
+if cb.height:
+    st.subheader("Copied by")
+    show = common.with_links(cb, link=("outlet", "name", "copier"))
+    st.dataframe(show, hide_index=True, column_order=["copier", "copies", "credited", "link"],
+                 column_config={"link": st.column_config.LinkColumn("profile", display_text="open")})
+
+st.subheader("Clusters with this outlet")
+q = data.ClusterQuery(outlets=(name,))
+try:
+    page_no = max(1, int(st.session_state.get("opage") or st.query_params.get("opage") or 1))
+except (TypeError, ValueError):
+    page_no = 1
+rows, total = data.clusters_page(path, version, q, "first seen", True, PAGE_SIZE, (page_no - 1) * PAGE_SIZE)
+n_pages = max(1, math.ceil(total / PAGE_SIZE))
+if rows.height:
+    show = common.with_links(rows, link=("cluster", "id", "cluster_id"))
+    ev = st.dataframe(
+        show, hide_index=True, on_select="rerun", selection_mode="single-row", key="outlet_clusters",
+        column_order=["link", "title", "size", "outlets", "agencies", "origin", "first_seen", "uncredited"],
+        column_config={
+            "link": st.column_config.LinkColumn("cluster", display_text=r"id=(\d+)", width="small"),
+            "first_seen": st.column_config.DatetimeColumn("first seen (UTC)", format="YYYY-MM-DD HH:mm"),
+        },
+    )
+    row = common.selected_row(ev)
+    if row is not None:
+        common.go("cluster", id=rows["cluster_id"][row])
+    if n_pages > 1:
+        if "opage" in st.session_state and st.session_state["opage"] > n_pages:
+            st.session_state["opage"] = n_pages
+        st.pagination(n_pages, key="opage", bind="query-params")
+else:
+    st.caption("This outlet is in no reuse cluster.")
+
+reports.downloads(path, version, reports.file_stem("outlet", name), outlet=name)

@@ -1,0 +1,791 @@
+"""Everything the dashboard reads from the store, and the only cached layer.
+
+Every cached function takes ``(path, version, ...)``: the store file and its
+``store_version`` from ``meta``, which every ingest bumps in the same
+transaction as its rows. A new ingest therefore invalidates every cached
+answer without any timer, and an unchanged store is never queried twice for
+the same thing.
+
+Reads open the file read-only, run their SQL and close it, so an ingest in
+another process is locked out for milliseconds at most. While an ingest
+holds the write lock, a read waits :data:`READ_WAIT_S` seconds, then raises
+:class:`StoreBusy`; the app shows "the store is being updated" and retries.
+
+Pages never load a table whole: lists are SQL aggregates with LIMIT/OFFSET,
+and a cluster shows at most :data:`MAX_MEMBERS` members. User input reaches
+SQL only as bound parameters; sort columns come from a whitelist.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC as _UTC
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from provenance.errors import ProvenanceError, StoreError
+from provenance.store import Store
+
+STORE_ENV = "PROVENANCE_STORE"
+DEFAULT_STORE = "provenance.duckdb"
+#: How long one read waits for a writer before the app says "being updated".
+READ_WAIT_S = 4.0
+#: Members shown for one cluster (the rest are counted, not loaded).
+MAX_MEMBERS = 500
+#: Pairs loaded for one cluster's evidence.
+MAX_PAIRS = 5000
+#: Options offered in the outlet filter (most prolific first).
+MAX_OUTLET_OPTIONS = 5000
+#: Largest text accepted by the search page (characters).
+MAX_SEARCH_CHARS = 200_000
+
+
+class DashboardError(Exception):
+    """A condition the app shows as a message instead of a traceback."""
+
+
+class StoreMissing(DashboardError):
+    pass
+
+
+class StoreBusy(DashboardError):
+    pass
+
+
+class StoreUnreadable(DashboardError):
+    pass
+
+
+# -- the store path ------------------------------------------------------------------------------
+
+
+def store_path() -> Path:
+    """The store to show: ``--store PATH`` after ``--`` on the streamlit command line, else
+    ``$PROVENANCE_STORE``, else ``provenance.duckdb`` in the working directory."""
+    argv = sys.argv[1:]
+    for i, arg in enumerate(argv):
+        if arg == "--store" and i + 1 < len(argv):
+            return Path(argv[i + 1]).expanduser().resolve()
+        if arg.startswith("--store="):
+            return Path(arg.split("=", 1)[1]).expanduser().resolve()
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE).expanduser().resolve()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _store(path: str) -> Store:
+    return Store(path)
+
+
+def _is_lock(e: BaseException) -> bool:
+    s = str(e).lower()
+    return "lock" in s or "conflicting" in s
+
+
+@contextmanager
+def _connect(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short read-only connection; open failures become StoreBusy/StoreUnreadable.
+
+    Errors raised by the caller's queries are not translated: they are bugs
+    (or a store from another version) and should say so.
+    """
+    store = _store(path)
+    if not store.exists():
+        raise StoreMissing(path)
+    cm = store.reader(wait_s=READ_WAIT_S)
+    try:
+        con = cm.__enter__()
+    except (StoreError, duckdb.Error) as e:
+        if _is_lock(e):
+            raise StoreBusy(str(e)) from e
+        raise StoreUnreadable(str(e)) from e
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        yield con
+    finally:
+        cm.__exit__(None, None, None)
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
+    rel = con.sql(sql, params=list(params)) if params else con.sql(sql)
+    out = pl.from_arrow(rel.to_arrow_table())
+    assert isinstance(out, pl.DataFrame)
+    return out
+
+
+def _row(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...]:
+    """The first row of a query (DuckDB 2 wants every result consumed before the next statement)."""
+    rows = con.execute(sql, list(params) if params else []).fetchall()
+    return rows[0] if rows else ()
+
+
+def _read(path: str, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
+    with _connect(path) as con:
+        return _frame(con, sql, params)
+
+
+# -- what is in the store ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    path: str
+    version: int
+    updated_at: str | None
+    tables: dict[str, tuple[str, ...]]
+
+    @property
+    def ready(self) -> bool:
+        return "articles" in self.tables and "clusters" in self.tables
+
+    def has(self, table: str, *columns: str) -> bool:
+        cols = self.tables.get(table)
+        return cols is not None and all(c in cols for c in columns)
+
+
+def store_info(path: str | Path) -> StoreInfo:
+    """The store's version and tables (not cached: this is what the cache is keyed on)."""
+    path = str(path)
+    with _connect(path) as con:
+        cols = _frame(
+            con,
+            "SELECT table_name, list(column_name ORDER BY ordinal_position) AS cols "
+            "FROM information_schema.columns WHERE table_schema = 'main' GROUP BY table_name",
+        )
+        tables = {r["table_name"]: tuple(r["cols"]) for r in cols.iter_rows(named=True)}
+        meta: dict[str, str] = {}
+        if "meta" in tables:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    try:
+        version = int(meta.get("store_version", 0))
+    except ValueError:
+        version = 0
+    return StoreInfo(path=path, version=version, updated_at=meta.get("updated_at"), tables=tables)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _info(path: str, version: int) -> StoreInfo:
+    return store_info(path)
+
+
+def _has_lineage(info: StoreInfo) -> bool:
+    return info.has("lineage", "article_id", "cluster_id", "parent_id", "relation", "credited", "depth")
+
+
+def _has_credits(info: StoreInfo) -> bool:
+    return info.has("credits", "article_id", "source", "kind", "role")
+
+
+# -- shared SQL ----------------------------------------------------------------------------------
+
+
+def _members_cte(info: StoreInfo) -> str:
+    """``m``: one row per clustered article, with whether it is its cluster's origin.
+
+    With a lineage table the origin and credit status come from it (an article
+    whose parent is neither another article nor an external source is an
+    origin). Without one, the earliest published member is the origin and
+    credit is unknown.
+    """
+    if _has_lineage(info):
+        ext = "l.parent_external" if info.has("lineage", "parent_external") else "NULL::VARCHAR"
+        oext = "l.origin_external" if info.has("lineage", "origin_external") else "NULL::VARCHAR"
+        return f"""
+        m AS (
+            SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title,
+                   (l.article_id IS NULL AND row_number() OVER (
+                        PARTITION BY c.cluster_id ORDER BY a.published_at NULLS LAST, a.doc) = 1)
+                   OR (l.article_id IS NOT NULL AND l.parent_id IS NULL AND {ext} IS NULL) AS is_origin,
+                   l.relation, l.credited, {oext} AS origin_external
+            FROM clusters c JOIN articles a USING (doc)
+            LEFT JOIN lineage l ON l.article_id = c.article_id
+        )"""
+    return """
+        m AS (
+            SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title,
+                   row_number() OVER (PARTITION BY c.cluster_id ORDER BY a.published_at NULLS LAST, a.doc) = 1
+                       AS is_origin,
+                   NULL::VARCHAR AS relation, NULL::BOOLEAN AS credited, NULL::VARCHAR AS origin_external
+            FROM clusters c JOIN articles a USING (doc)
+        )"""
+
+
+def _agency_article_cte(info: StoreInfo) -> str:
+    """``ag``: (article_id, source) for every agency an article credits."""
+    if _has_credits(info):
+        return "ag AS (SELECT DISTINCT article_id, source FROM credits WHERE kind = 'agency')"
+    return "ag AS (SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS source WHERE false)"
+
+
+# -- overview ------------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def overview(path: str, version: int) -> dict[str, Any]:
+    info = _info(path, version)
+    if not info.ready:
+        return {"articles": 0}
+    with _connect(path) as con:
+        base = _frame(
+            con,
+            "SELECT count(*) AS articles, count(DISTINCT outlet) AS outlets, "
+            "min(published_at) AS first_published, max(published_at) AS last_published FROM articles",
+        ).row(0, named=True)
+        cl = _frame(
+            con, "SELECT count(DISTINCT cluster_id) AS clusters, count(*) AS clustered FROM clusters"
+        ).row(0, named=True)
+        copies = _frame(
+            con,
+            f"WITH {_members_cte(info)} SELECT count(*) FILTER (WHERE NOT is_origin) AS copies, "
+            "count(*) FILTER (WHERE NOT is_origin AND credited = false) AS uncredited, "
+            "count(*) FILTER (WHERE NOT is_origin AND credited = true) AS credited FROM m",
+        ).row(0, named=True)
+        agencies = 0
+        if _has_credits(info):
+            agencies = _row(con, "SELECT count(DISTINCT source) FROM credits WHERE kind = 'agency'")[0]
+        pairs = _row(con, "SELECT count(*) FROM pairs")[0] if "pairs" in info.tables else 0
+    out = {**base, **cl, **copies, "agencies": int(agencies), "pairs": int(pairs)}
+    out["copy_share"] = (out["copies"] / out["articles"]) if out["articles"] else 0.0
+    out["has_lineage"] = _has_lineage(info)
+    out["has_credits"] = _has_credits(info)
+    return out
+
+
+def _grain(first: datetime | None, last: datetime | None) -> str:
+    if first is None or last is None:
+        return "day"
+    span = last - first
+    if span > timedelta(days=730):
+        return "month"
+    if span > timedelta(days=120):
+        return "week"
+    if span < timedelta(days=3):
+        return "hour"
+    return "day"
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def reuse_over_time(path: str, version: int, outlet: str | None = None, agency: str | None = None) -> pl.DataFrame:
+    """(period, grain, kind, articles): original vs reused-copy articles per period."""
+    info = _info(path, version)
+    schema = {"period": pl.Datetime("us", "UTC"), "kind": pl.String, "articles": pl.Int64}
+    if not info.ready:
+        return pl.DataFrame(schema=schema)
+    where, params = ["a.published_at IS NOT NULL"], []
+    if outlet is not None:
+        where.append("a.outlet = ?")
+        params.append(outlet)
+    if agency is not None:
+        where.append("a.article_id IN (SELECT article_id FROM ag WHERE source = ?)")
+        params.append(agency)
+    with _connect(path) as con:
+        span = _row(con,
+            f"WITH {_agency_article_cte(info)} SELECT min(a.published_at), max(a.published_at) "
+            f"FROM articles a WHERE {' AND '.join(where)}", params
+        )
+        grain = _grain(span[0], span[1])
+        df = _frame(
+            con,
+            f"""
+            WITH {_members_cte(info)}, {_agency_article_cte(info)}
+            SELECT date_trunc('{grain}', a.published_at) AS period,
+                   CASE WHEN m.is_origin IS NULL THEN 'not reused'
+                        WHEN m.is_origin THEN 'origin of a cluster'
+                        ELSE 'reused copy' END AS kind,
+                   count(*) AS articles
+            FROM articles a LEFT JOIN m USING (doc)
+            WHERE {' AND '.join(where)}
+            GROUP BY ALL ORDER BY period, kind
+            """,
+            params,
+        )
+    return df.with_columns(pl.lit(grain).alias("grain"))
+
+
+class ClusterQuery(NamedTuple):
+    """Filters of the clusters list; every field is bound as a parameter, never formatted."""
+
+    outlets: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    relations: tuple[str, ...] = ()
+    title: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    min_size: int = 2
+
+
+SORTS = {
+    "size": "size",
+    "outlets": "outlets",
+    "first seen": "first_seen",
+    "spread time": "spread_hours",
+    "uncredited copies": "uncredited",
+    "cluster id": "cluster_id",
+}
+
+
+def clusters_sql(
+    info: StoreInfo, q: ClusterQuery, *, sort: str, descending: bool, limit: int, offset: int
+) -> tuple[str, list[Any]]:
+    """The clusters-list SQL and its parameters (one page, plus the total in ``total_rows``)."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}")
+    order = SORTS[sort]
+    direction = "DESC" if descending else "ASC"
+    params: list[Any] = []
+    preds: list[str] = []
+    if q.outlets:
+        preds.append(
+            "cluster_id IN (SELECT c2.cluster_id FROM clusters c2 JOIN articles a2 USING (doc) "
+            "WHERE a2.outlet IN (SELECT unnest(?::VARCHAR[])))"
+        )
+        params.append(list(q.outlets))
+    if q.agencies:
+        sub = ["SELECT c3.cluster_id FROM clusters c3 JOIN ag ON ag.article_id = c3.article_id "
+               "WHERE ag.source IN (SELECT unnest(?::VARCHAR[]))"]
+        params.append(list(q.agencies))
+        if _has_lineage(info) and info.has("lineage", "origin_external"):
+            sub.append("SELECT cluster_id FROM lineage WHERE origin_external IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(q.agencies))
+        preds.append(f"cluster_id IN ({' UNION '.join(sub)})")
+    if q.relations and _has_lineage(info):
+        preds.append("cluster_id IN (SELECT cluster_id FROM lineage WHERE relation IN (SELECT unnest(?::VARCHAR[])))")
+        params.append(list(q.relations))
+    if q.title.strip():
+        preds.append(
+            "cluster_id IN (SELECT c4.cluster_id FROM clusters c4 JOIN articles a4 USING (doc) "
+            "WHERE contains(lower(a4.title), lower(?)))"
+        )
+        params.append(q.title.strip())
+    having = ["count(*) >= ?"]
+    having_params: list[Any] = [int(q.min_size)]
+    if q.date_from is not None:
+        having.append("min(published_at) >= ?")
+        having_params.append(datetime.combine(q.date_from, time.min, tzinfo=_UTC))
+    if q.date_to is not None:
+        having.append("min(published_at) < ?")
+        having_params.append(datetime.combine(q.date_to + timedelta(days=1), time.min, tzinfo=_UTC))
+    where = ("WHERE " + " AND ".join(preds)) if preds else ""
+    origin = (
+        "coalesce(max(origin_external), arg_min(outlet, published_at) FILTER (WHERE is_origin), "
+        "arg_min(outlet, published_at))"
+    )
+    agencies = (
+        "(SELECT string_agg(DISTINCT ag.source, ', ' ORDER BY ag.source) FROM clusters cx "
+        "JOIN ag ON ag.article_id = cx.article_id WHERE cx.cluster_id = page.cluster_id)"
+    )
+    sql = f"""
+    WITH {_members_cte(info)}, {_agency_article_cte(info)},
+    agg AS (
+        SELECT cluster_id,
+               coalesce(arg_min(title, published_at) FILTER (WHERE is_origin), arg_min(title, published_at),
+                        any_value(title)) AS title,
+               count(*) AS size,
+               count(DISTINCT outlet) AS outlets,
+               {origin} AS origin,
+               min(published_at) AS first_seen,
+               max(published_at) AS last_seen,
+               round((epoch(max(published_at)) - epoch(min(published_at))) / 3600.0, 2) AS spread_hours,
+               CASE WHEN bool_or(credited IS NOT NULL)
+                    THEN count(*) FILTER (WHERE NOT is_origin AND credited = false) END AS uncredited
+        FROM m {where}
+        GROUP BY cluster_id
+        HAVING {' AND '.join(having)}
+    ),
+    page AS (
+        SELECT *, count(*) OVER () AS total_rows FROM agg
+        ORDER BY {order} {direction} NULLS LAST, cluster_id
+        LIMIT ? OFFSET ?
+    )
+    SELECT page.cluster_id, page.title, page.size, page.outlets, {agencies} AS agencies, page.origin,
+           page.first_seen, page.last_seen, page.spread_hours, page.uncredited, page.total_rows
+    FROM page ORDER BY {order} {direction} NULLS LAST, cluster_id
+    """
+    return sql, [*params, *having_params, int(limit), int(offset)]
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def clusters_page(
+    path: str, version: int, q: ClusterQuery, sort: str = "size", descending: bool = True,
+    limit: int = 25, offset: int = 0,
+) -> tuple[pl.DataFrame, int]:
+    """One page of the clusters list and the number of clusters matching ``q``."""
+    info = _info(path, version)
+    if not info.ready:
+        return pl.DataFrame(), 0
+    sql, params = clusters_sql(info, q, sort=sort, descending=descending, limit=limit, offset=offset)
+    df = _read(path, sql, params)
+    total = int(df["total_rows"][0]) if df.height else 0
+    if df.height == 0 and offset > 0:
+        # Past the end (the store shrank or a stale page number): report the total anyway.
+        probe, pp = clusters_sql(info, q, sort=sort, descending=descending, limit=1, offset=0)
+        first = _read(path, probe, pp)
+        total = int(first["total_rows"][0]) if first.height else 0
+    return df.drop("total_rows"), total
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def top_clusters(path: str, version: int, n: int = 10) -> dict[str, pl.DataFrame]:
+    """The largest clusters and the fastest-spreading ones.
+
+    Fastest spreading: most outlets reached within 24 hours of the cluster's
+    first publication, ties broken by the shorter time to the last of them.
+    """
+    info = _info(path, version)
+    if not info.ready:
+        return {"largest": pl.DataFrame(), "fastest": pl.DataFrame()}
+    largest, _ = clusters_page(path, version, ClusterQuery(), "size", True, n, 0)
+    with _connect(path) as con:
+        fastest = _frame(
+            con,
+            f"""
+            WITH {_members_cte(info)},
+            f AS (SELECT cluster_id, min(published_at) AS first_seen FROM m GROUP BY cluster_id),
+            w AS (
+                SELECT m.cluster_id, count(DISTINCT m.outlet) AS outlets_24h, count(*) AS articles_24h,
+                       round((epoch(max(m.published_at)) - epoch(min(m.published_at))) / 3600.0, 2) AS hours_to_last
+                FROM m JOIN f USING (cluster_id)
+                WHERE m.published_at < f.first_seen + INTERVAL 24 HOUR
+                GROUP BY m.cluster_id
+            )
+            SELECT w.cluster_id,
+                   (SELECT coalesce(arg_min(title, published_at), any_value(title)) FROM m WHERE m.cluster_id = w.cluster_id) AS title,
+                   w.outlets_24h, w.articles_24h, w.hours_to_last, f.first_seen
+            FROM w JOIN f USING (cluster_id)
+            WHERE w.outlets_24h >= 2
+            ORDER BY w.outlets_24h DESC, w.hours_to_last ASC, w.cluster_id
+            LIMIT ?
+            """,
+            [n],
+        )
+    return {"largest": largest, "fastest": fastest}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def outlet_agency_share(path: str, version: int, n: int = 25, min_articles: int = 1) -> pl.DataFrame:
+    """Outlets ranked by the share of their articles that are agency copy.
+
+    An article is agency copy when it credits a news agency (byline, dateline,
+    citation or disclaimer), or when lineage traces its cluster to an agency
+    outside the corpus. ``uncredited_agency`` counts the latter without the former.
+    """
+    info = _info(path, version)
+    if not info.ready:
+        return pl.DataFrame()
+    lineage_agency = "NULL::VARCHAR"
+    join = ""
+    if _has_lineage(info) and info.has("lineage", "origin_external") and _has_credits(info):
+        # Only external origins that are agencies somewhere in the credits count as agency origins.
+        join = (
+            "LEFT JOIN (SELECT article_id, origin_external FROM lineage WHERE parent_id IS NOT NULL "
+            "OR parent_external IS NOT NULL) l ON l.article_id = a.article_id "
+            "AND l.origin_external IN (SELECT source FROM ag)"
+        )
+        lineage_agency = "l.origin_external"
+    return _read(
+        path,
+        f"""
+        WITH {_agency_article_cte(info)},
+        per AS (
+            SELECT a.outlet, a.article_id,
+                   bool_or(ag.source IS NOT NULL) AS credits_agency,
+                   bool_or({lineage_agency} IS NOT NULL) AS traced_to_agency
+            FROM articles a LEFT JOIN ag ON ag.article_id = a.article_id {join}
+            GROUP BY a.outlet, a.article_id
+        )
+        SELECT outlet, count(*) AS articles,
+               count(*) FILTER (WHERE credits_agency OR traced_to_agency) AS agency_copy,
+               count(*) FILTER (WHERE traced_to_agency AND NOT credits_agency) AS uncredited_agency,
+               round(count(*) FILTER (WHERE credits_agency OR traced_to_agency) / count(*), 4) AS agency_share
+        FROM per WHERE outlet IS NOT NULL
+        GROUP BY outlet HAVING count(*) >= ?
+        ORDER BY agency_share DESC, articles DESC, outlet
+        LIMIT ?
+        """,
+        [min_articles, n],
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def filter_options(path: str, version: int) -> dict[str, Any]:
+    """Values offered by the clusters filters."""
+    info = _info(path, version)
+    if not info.ready:
+        return {"outlets": [], "agencies": [], "relations": [], "first": None, "last": None}
+    with _connect(path) as con:
+        outlets = [r[0] for r in con.execute(
+            "SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet "
+            "ORDER BY count(*) DESC, outlet LIMIT ?", [MAX_OUTLET_OPTIONS]).fetchall()]
+        agencies = []
+        if _has_credits(info):
+            agencies = [r[0] for r in con.execute(
+                "SELECT source FROM credits WHERE kind = 'agency' AND source IS NOT NULL "
+                "GROUP BY source ORDER BY count(*) DESC, source").fetchall()]
+        relations = []
+        if _has_lineage(info):
+            relations = [r[0] for r in con.execute(
+                "SELECT DISTINCT relation FROM lineage WHERE relation IS NOT NULL ORDER BY 1").fetchall()]
+        first, last = _row(con, "SELECT min(published_at), max(published_at) FROM articles")
+    return {"outlets": sorted(outlets, key=str.casefold), "agencies": agencies, "relations": relations,
+            "first": first, "last": last}
+
+
+# -- one cluster ---------------------------------------------------------------------------------
+
+_LINEAGE_COLS = ("parent_id", "parent_external", "origin_id", "origin_external", "depth", "relation",
+                 "derivation", "credited", "lag_minutes", "confidence", "evidence")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cluster_detail(path: str, version: int, cluster_id: int) -> dict[str, Any] | None:
+    """A cluster's members (earliest first, at most MAX_MEMBERS), their lineage, credits and pairs."""
+    info = _info(path, version)
+    if not info.ready:
+        return None
+    lin = _has_lineage(info)
+    lcols = ", ".join(
+        (f"l.{c}" if info.has("lineage", c) else f"NULL AS {c}") for c in _LINEAGE_COLS
+    ) if lin else ", ".join(f"NULL AS {c}" for c in _LINEAGE_COLS)
+    ljoin = "LEFT JOIN lineage l ON l.article_id = c.article_id" if lin else ""
+    with _connect(path) as con:
+        size = _row(con, "SELECT count(*) FROM clusters WHERE cluster_id = ?", [cluster_id])[0]
+        if not size:
+            return None
+        members = _frame(
+            con,
+            f"""
+            SELECT a.doc, a.article_id, a.outlet, a.published_at, a.published_precision, a.title, a.url,
+                   a.byline, a.dateline, {lcols}
+            FROM clusters c JOIN articles a USING (doc) {ljoin}
+            WHERE c.cluster_id = ?
+            ORDER BY a.published_at NULLS LAST, a.doc
+            LIMIT ?
+            """,
+            [cluster_id, MAX_MEMBERS],
+        )
+        credits = pl.DataFrame()
+        if _has_credits(info):
+            credits = _frame(
+                con,
+                "SELECT cr.* FROM credits cr JOIN clusters c ON c.article_id = cr.article_id "
+                "WHERE c.cluster_id = ? ORDER BY cr.article_id, cr.span_start",
+                [cluster_id],
+            )
+        pairs = _frame(
+            con,
+            "SELECT p.a, p.b, p.jaccard, p.containment_a_in_b, p.containment_b_in_a, p.shared_shingles, p.via "
+            "FROM pairs p JOIN clusters c ON c.doc = p.a_doc WHERE c.cluster_id = ? "
+            "ORDER BY p.shared_shingles DESC LIMIT ?",
+            [cluster_id, MAX_PAIRS],
+        )
+        external = pl.DataFrame()
+        if info.has("external_nodes", "cluster_id"):
+            external = _frame(con, "SELECT * FROM external_nodes WHERE cluster_id = ?", [cluster_id])
+    members = members.with_columns(pl.col(c).cast(pl.String) for c in ("evidence",) if c in members.columns)
+    return {"cluster_id": cluster_id, "size": int(size), "members": members, "credits": credits,
+            "pairs": pairs, "external": external, "has_lineage": lin, "has_credits": _has_credits(info)}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def article_texts(path: str, version: int, article_ids: tuple[str, ...]) -> pl.DataFrame:
+    return _read(
+        path,
+        "SELECT article_id, outlet, published_at, title, url, text FROM articles "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        [list(article_ids)],
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def alignment(path: str, version: int, a_id: str, b_id: str) -> dict[str, Any] | None:
+    """Shared passages and edits between two stored articles (provenance.align)."""
+    from provenance.align import align
+
+    texts = article_texts(path, version, (a_id, b_id))
+    rows = {r["article_id"]: r for r in texts.iter_rows(named=True)}
+    if a_id not in rows or b_id not in rows:
+        return None
+    al = align(rows[a_id]["text"] or "", rows[b_id]["text"] or "")
+    return {"a": rows[a_id], "b": rows[b_id], "passages": al.passages, "edits": al.edits,
+            "a_tokens": al.a_tokens, "b_tokens": al.b_tokens, "shared_tokens": al.shared_tokens()}
+
+
+# -- outlets and agencies ------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | None:
+    info = _info(path, version)
+    if not info.ready:
+        return None
+    lin = _has_lineage(info)
+    with _connect(path) as con:
+        n = _row(con, "SELECT count(*) FROM articles WHERE outlet = ?", [outlet])[0]
+        if not n:
+            return None
+        roles = _frame(
+            con,
+            f"""
+            WITH {_members_cte(info)}
+            SELECT count(*) FILTER (WHERE m.is_origin) AS origins,
+                   count(*) FILTER (WHERE NOT m.is_origin) AS copies,
+                   count(*) FILTER (WHERE NOT m.is_origin AND m.credited = true) AS credited_copies,
+                   count(*) FILTER (WHERE NOT m.is_origin AND m.credited = false) AS uncredited_copies,
+                   count(DISTINCT m.cluster_id) AS clusters
+            FROM m WHERE m.outlet = ?
+            """,
+            [outlet],
+        ).row(0, named=True)
+        agencies = pl.DataFrame(schema={"agency": pl.String, "articles": pl.Int64})
+        if _has_credits(info):
+            agencies = _frame(
+                con,
+                "SELECT cr.source AS agency, count(DISTINCT cr.article_id) AS articles "
+                "FROM credits cr JOIN articles a ON a.article_id = cr.article_id "
+                "WHERE a.outlet = ? AND cr.kind = 'agency' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30",
+                [outlet],
+            )
+        if lin:
+            ext = "l.parent_external" if info.has("lineage", "parent_external") else "NULL"
+            sources = _frame(
+                con,
+                f"""
+                SELECT coalesce(p.outlet, {ext}) AS source,
+                       CASE WHEN p.outlet IS NULL THEN 'external' ELSE 'outlet' END AS kind,
+                       count(*) AS copies, count(*) FILTER (WHERE l.credited) AS credited
+                FROM lineage l JOIN articles a ON a.article_id = l.article_id
+                LEFT JOIN articles p ON p.article_id = l.parent_id
+                WHERE a.outlet = ? AND (l.parent_id IS NOT NULL OR {ext} IS NOT NULL)
+                GROUP BY ALL ORDER BY copies DESC, source LIMIT 30
+                """,
+                [outlet],
+            )
+            copied_by = _frame(
+                con,
+                """
+                SELECT a.outlet AS copier, count(*) AS copies, count(*) FILTER (WHERE l.credited) AS credited
+                FROM lineage l JOIN articles a ON a.article_id = l.article_id
+                JOIN articles p ON p.article_id = l.parent_id
+                WHERE p.outlet = ? GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30
+                """,
+                [outlet],
+            )
+        else:
+            # Without lineage: which outlets published the earlier side of this outlet's pairs.
+            sources = _frame(
+                con,
+                """
+                SELECT pa.outlet AS source, 'outlet' AS kind, count(*) AS copies, NULL::BIGINT AS credited
+                FROM pairs p JOIN articles pa ON pa.doc = p.a_doc JOIN articles pb ON pb.doc = p.b_doc
+                WHERE pb.outlet = ? AND pa.outlet <> pb.outlet GROUP BY ALL ORDER BY copies DESC, source LIMIT 30
+                """,
+                [outlet],
+            )
+            copied_by = _frame(
+                con,
+                """
+                SELECT pb.outlet AS copier, count(*) AS copies, NULL::BIGINT AS credited
+                FROM pairs p JOIN articles pa ON pa.doc = p.a_doc JOIN articles pb ON pb.doc = p.b_doc
+                WHERE pa.outlet = ? AND pa.outlet <> pb.outlet GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30
+                """,
+                [outlet],
+            )
+    return {"outlet": outlet, "articles": int(n), **roles, "agencies": agencies, "sources": sources,
+            "copied_by": copied_by, "has_lineage": lin}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def agency_profile(path: str, version: int, agency: str) -> dict[str, Any] | None:
+    info = _info(path, version)
+    if not info.ready or not _has_credits(info):
+        return None
+    lin = _has_lineage(info) and info.has("lineage", "origin_external")
+    with _connect(path) as con:
+        n = _row(con,
+            "SELECT count(DISTINCT article_id) FROM credits WHERE kind = 'agency' AND source = ?", [agency]
+        )[0]
+        traced = 0
+        if lin:
+            traced = _row(con,
+                "SELECT count(*) FROM lineage WHERE origin_external = ? AND NOT coalesce(credited, false)",
+                [agency],
+            )[0]
+        if not n and not traced:
+            return None
+        roles = _frame(
+            con,
+            "SELECT role, count(*) AS credits FROM credits WHERE kind = 'agency' AND source = ? "
+            "GROUP BY 1 ORDER BY 2 DESC",
+            [agency],
+        )
+        outlets = _frame(
+            con,
+            "SELECT a.outlet, count(DISTINCT a.article_id) AS articles FROM credits cr "
+            "JOIN articles a ON a.article_id = cr.article_id WHERE cr.kind = 'agency' AND cr.source = ? "
+            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 40",
+            [agency],
+        )
+        uncredited = pl.DataFrame(schema={"outlet": pl.String, "uncredited_copies": pl.Int64})
+        if lin:
+            uncredited = _frame(
+                con,
+                "SELECT a.outlet, count(*) AS uncredited_copies FROM lineage l "
+                "JOIN articles a ON a.article_id = l.article_id "
+                "WHERE l.origin_external = ? AND l.credited = false GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 40",
+                [agency],
+            )
+        cited_via = pl.DataFrame()
+        if info.has("credits", "cited_via"):
+            cited_via = _frame(
+                con,
+                "SELECT source AS cited_source, count(*) AS times FROM credits "
+                "WHERE cited_via = ? GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
+                [agency],
+            )
+    return {"agency": agency, "articles": int(n), "traced_uncredited": int(traced), "roles": roles,
+            "outlets": outlets, "uncredited": uncredited, "cited_via": cited_via, "has_lineage": lin}
+
+
+# -- search --------------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def search(path: str, version: int, text: str, limit: int = 20) -> pl.DataFrame:
+    """Stored articles sharing text with ``text`` (provenance.search), verified exactly."""
+    from provenance.search import search as run
+
+    try:
+        return run(text, store=_store(path), limit=limit)
+    except StoreError as e:
+        if _is_lock(e):
+            raise StoreBusy(str(e)) from e
+        raise
+    except ProvenanceError:
+        raise
+
+
+def cluster_summaries(path: str, version: int, cluster_ids: Sequence[int]) -> pl.DataFrame:
+    """(cluster_id, size, outlets) for the given clusters (used by search results)."""
+    ids = tuple(int(c) for c in cluster_ids if c is not None)
+    if not ids:
+        return pl.DataFrame(schema={"cluster_id": pl.Int64, "size": pl.Int64, "outlets": pl.Int64})
+    return _cluster_summaries(path, version, ids)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cluster_summaries(path: str, version: int, ids: tuple[int, ...]) -> pl.DataFrame:
+    return _read(
+        path,
+        "SELECT c.cluster_id, count(*) AS size, count(DISTINCT a.outlet) AS outlets "
+        "FROM clusters c JOIN articles a USING (doc) WHERE c.cluster_id IN (SELECT unnest(?::BIGINT[])) "
+        "GROUP BY 1",
+        [list(ids)],
+    )

@@ -1,0 +1,244 @@
+"""Pure transformations from store rows to what a page shows (no Streamlit, no SQL, no HTML).
+
+Kept apart so they can be tested on plain frames.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+
+from dashboard.render import GraphEdge, GraphNode
+
+#: Most article nodes drawn in a chain graph; the rest are summarised in one node.
+MAX_GRAPH_NODES = 60
+
+
+def _when(v: Any) -> str:
+    return v.strftime("%b %d %H:%M") if v is not None else "undated"
+
+
+def member_status(row: dict[str, Any], origin_ids: set[str]) -> str:
+    if row["article_id"] in origin_ids:
+        return "origin"
+    if row.get("credited") is True:
+        return "credited copy"
+    if row.get("credited") is False:
+        return "uncredited copy"
+    return "copy"
+
+
+def origins(members: pl.DataFrame, has_lineage: bool) -> set[str]:
+    """Article ids that are origins: no parent in lineage, else the earliest member."""
+    if members.height == 0:
+        return set()
+    if has_lineage and members["parent_id"].is_not_null().any() | members["parent_external"].is_not_null().any():
+        no_parent = members.filter(
+            pl.col("parent_id").is_null() & pl.col("parent_external").is_null()
+            & pl.col("depth").is_not_null()
+        )
+        if no_parent.height:
+            return set(no_parent["article_id"].to_list())
+        return set()
+    return {members["article_id"][0]}  # members come earliest first
+
+
+def inferred_parents(members: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Without lineage: each member's parent is the earliest member it shares text with.
+
+    Returns (article_id, parent_id, jaccard, containment) using verified pairs only.
+    """
+    schema = {"article_id": pl.String, "parent_id": pl.String, "jaccard": pl.Float64, "containment": pl.Float64}
+    if members.height == 0 or pairs.height == 0:
+        return pl.DataFrame(schema=schema)
+    order = members.select("article_id").with_row_index("pos")
+    both = pl.concat([
+        pairs.select(pl.col("a").alias("x"), pl.col("b").alias("y"), "jaccard",
+                     pl.col("containment_b_in_a").alias("containment")),
+        pairs.select(pl.col("b").alias("x"), pl.col("a").alias("y"), "jaccard",
+                     pl.col("containment_a_in_b").alias("containment")),
+    ])
+    both = (
+        both.join(order.rename({"article_id": "x", "pos": "px"}), on="x")
+        .join(order.rename({"article_id": "y", "pos": "py"}), on="y")
+        .filter(pl.col("px") < pl.col("py"))
+        .sort("py", "px")
+        .unique("y", keep="first", maintain_order=True)
+    )
+    return both.select(pl.col("y").alias("article_id"), pl.col("x").alias("parent_id"), "jaccard", "containment")
+
+
+def pair_with_parent(members: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """(article_id, jaccard, containment) of each member against its lineage parent, when a pair exists."""
+    schema = {"article_id": pl.String, "jaccard": pl.Float64, "containment": pl.Float64, "via": pl.String}
+    if members.height == 0 or pairs.height == 0:
+        return pl.DataFrame(schema=schema)
+    links = members.filter(pl.col("parent_id").is_not_null()).select("article_id", "parent_id")
+    fw = links.join(pairs, left_on=["parent_id", "article_id"], right_on=["a", "b"]).select(
+        "article_id", "jaccard", pl.col("containment_b_in_a").alias("containment"), "via")
+    bw = links.join(pairs, left_on=["parent_id", "article_id"], right_on=["b", "a"]).select(
+        "article_id", "jaccard", pl.col("containment_a_in_b").alias("containment"), "via")
+    return pl.concat([fw, bw]).unique("article_id").cast(schema)  # type: ignore[arg-type]
+
+
+def chain(
+    members: pl.DataFrame,
+    pairs: pl.DataFrame,
+    *,
+    has_lineage: bool,
+    agencies: set[str],
+    max_nodes: int = MAX_GRAPH_NODES,
+) -> tuple[list[GraphNode], list[GraphEdge], int]:
+    """Nodes and edges of a cluster's origin chain, and how many members were left out.
+
+    With lineage, every member points from its parent (an article or an
+    external source such as an agency outside the corpus); without it, from
+    the earliest member it shares verified text with, credit unknown.
+    """
+    if members.height == 0:
+        return [], [], 0
+    shown = members.head(max_nodes)
+    hidden = members.height - shown.height
+    origin_ids = origins(members, has_lineage)
+    ids = set(shown["article_id"].to_list())
+    nodes: list[GraphNode] = []
+    edges: list[GraphEdge] = []
+    for r in shown.iter_rows(named=True):
+        kind = "origin" if r["article_id"] in origin_ids else "article"
+        nodes.append(GraphNode(
+            key=f"a:{r['article_id']}",
+            label=f"{r['outlet'] or 'unknown outlet'}\n{_when(r['published_at'])}",
+            kind=kind,
+            tooltip=f"{r['title'] or ''} [{r['article_id']}]",
+        ))
+    externals: dict[str, str] = {}
+    if has_lineage:
+        rows = shown.iter_rows(named=True)
+        for r in rows:
+            child = f"a:{r['article_id']}"
+            if r.get("parent_id") is not None:
+                src = f"a:{r['parent_id']}"
+                if r["parent_id"] not in ids:
+                    continue  # parent not drawn (beyond the cap)
+            elif r.get("parent_external") is not None:
+                name = str(r["parent_external"])
+                src = f"x:{name}"
+                externals[src] = name
+            else:
+                continue
+            edges.append(GraphEdge(src=src, dst=child, relation=r.get("relation"), credited=r.get("credited"),
+                                   label=str(r.get("relation") or "")))
+        for r in shown.iter_rows(named=True):
+            # An external origin above an external parent (e.g. an agency quoting local media).
+            o, p = r.get("origin_external"), r.get("parent_external")
+            if o is not None and p is not None and o != p:
+                externals[f"x:{o}"] = str(o)
+                e = GraphEdge(src=f"x:{o}", dst=f"x:{p}", relation="cited", credited=None, label="cited")
+                if e not in edges:
+                    edges.append(e)
+    else:
+        par = inferred_parents(shown, pairs)
+        for r in par.iter_rows(named=True):
+            edges.append(GraphEdge(src=f"a:{r['parent_id']}", dst=f"a:{r['article_id']}", relation=None,
+                                   credited=None, label=f"J {r['jaccard']:.2f}"))
+    for key, name in externals.items():
+        nodes.insert(0, GraphNode(key=key, label=name, kind="agency" if name in agencies else "external",
+                                  tooltip=f"{name} (not in the corpus)"))
+    if hidden > 0:
+        nodes.append(GraphNode(key="more", label=f"+{hidden} more members", kind="more"))
+    return nodes, edges, hidden
+
+
+def members_table(detail: dict[str, Any]) -> pl.DataFrame:
+    """One row per member with its link evidence, for display."""
+    m: pl.DataFrame = detail["members"]
+    has_lineage = detail["has_lineage"]
+    origin_ids = origins(m, has_lineage)
+    by_id = {r["article_id"]: r for r in m.select("article_id", "outlet").iter_rows(named=True)}
+    if has_lineage:
+        ev = pair_with_parent(m, detail["pairs"])
+        parents = m.select("article_id", "parent_id")
+    else:
+        ev = inferred_parents(m, detail["pairs"]).select("article_id", "jaccard", "containment",
+                                                          pl.lit(None, pl.String).alias("via"))
+        parents = inferred_parents(m, detail["pairs"]).select("article_id", "parent_id")
+        m = m.drop("parent_id").join(parents, on="article_id", how="left")
+    credits = detail["credits"]
+    if credits.height:
+        cr = credits.group_by("article_id").agg(
+            pl.concat_str([pl.col("source"), pl.lit(" ("), pl.col("role"), pl.lit(")")])
+            .unique(maintain_order=True).str.join("; ").alias("credits")
+        )
+    else:
+        cr = pl.DataFrame(schema={"article_id": pl.String, "credits": pl.String})
+    out = m.join(ev, on="article_id", how="left").join(cr, on="article_id", how="left")
+    status = [member_status(r, origin_ids) for r in out.select("article_id", "credited").iter_rows(named=True)]
+    parent_label = []
+    for r in out.select("parent_id", "parent_external").iter_rows(named=True):
+        if r["parent_id"] is not None:
+            o = by_id.get(r["parent_id"], {}).get("outlet")
+            parent_label.append(f"{o or '?'} [{r['parent_id']}]")
+        elif r["parent_external"] is not None:
+            parent_label.append(f"{r['parent_external']} (external)")
+        else:
+            parent_label.append(None)
+    out = out.with_columns(pl.Series("status", status), pl.Series("parent", parent_label, dtype=pl.String))
+    out = out.with_columns(pl.col("evidence").map_elements(_evidence_text, return_dtype=pl.String))
+    cols = ["article_id", "outlet", "published_at", "title", "status", "parent", "relation", "derivation",
+            "lag_minutes", "confidence", "jaccard", "containment", "via", "credits", "evidence", "url"]
+    return out.select([c for c in cols if c in out.columns])
+
+
+def _evidence_text(v: Any) -> str | None:
+    """Lineage evidence as one readable line (JSON objects become ``key: value; ...``)."""
+    if v is None:
+        return None
+    s = str(v)
+    try:
+        obj = json.loads(s)
+    except ValueError:
+        return s
+    if isinstance(obj, dict):
+        return "; ".join(f"{k}: {_short(x)}" for k, x in obj.items())
+    if isinstance(obj, list):
+        return "; ".join(_short(x) for x in obj)
+    return s
+
+
+def _short(x: Any) -> str:
+    if isinstance(x, float):
+        return f"{x:.3g}"
+    if isinstance(x, dict):
+        return ", ".join(f"{k}={_short(v)}" for k, v in x.items())
+    if isinstance(x, list):
+        return ", ".join(_short(v) for v in x)
+    return str(x)
+
+
+def timeline(detail: dict[str, Any]) -> pl.DataFrame:
+    """(outlet, published_at, status, relation, title, article_id) for the republication timeline."""
+    m: pl.DataFrame = detail["members"]
+    origin_ids = origins(m, detail["has_lineage"])
+    status = [member_status(r, origin_ids) for r in m.select("article_id", "credited").iter_rows(named=True)]
+    return m.with_columns(pl.Series("status", status)).select(
+        "outlet", "published_at", "status", pl.col("relation").fill_null("–"), "title", "article_id", "lag_minutes"
+    ).filter(pl.col("published_at").is_not_null())
+
+
+def default_pair(detail: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The pair shown side by side first: the first copy with a parent in the cluster, and that parent."""
+    m: pl.DataFrame = detail["members"]
+    if m.height < 2:
+        return (m["article_id"][0] if m.height else None), None
+    if detail["has_lineage"]:
+        linked = m.filter(pl.col("parent_id").is_not_null() & pl.col("parent_id").is_in(m["article_id"].implode()))
+        if linked.height:
+            r = linked.row(0, named=True)
+            return r["parent_id"], r["article_id"]
+    par = inferred_parents(m, detail["pairs"])
+    if par.height:
+        r = par.row(0, named=True)
+        return r["parent_id"], r["article_id"]
+    return m["article_id"][0], m["article_id"][1]
