@@ -655,6 +655,18 @@ def lineage_for_cluster(
             r0 = rep.get(parent_ext[c])
             if r0 is None or len(nodes[c].text) > len(nodes[r0].text):
                 rep[parent_ext[c]] = c
+    groups: dict[str, list[int]] = {}
+    for c in range(n):
+        if parent_art[c] is None and parent_ext[c] is not None and info_of[c].get("kind") in ("credit", "inferred"):
+            groups.setdefault(parent_ext[c], []).append(c)
+
+    def rep_group(name: str) -> list[int]:
+        return groups.get(name, [])
+
+    def first_seen(name: str) -> datetime | None:
+        ts = [nodes[q].t for q in groups.get(name, []) if nodes[q].t is not None]
+        return min(ts) if ts else None
+
     for c, x in enumerate(nodes):
         path = [c]
         while parent_art[path[-1]] is not None and len(path) <= n:
@@ -722,6 +734,14 @@ def lineage_for_cluster(
                     )
                     cp_used = cont[(c, r0)]
                     ev["relation_vs"] = ids[r0]
+                elif r0 == c and (sib := _closest_sibling(c, rep_group(parent_ext[c]), jac)) is not None and jac[(c, sib)] >= 0.95:
+                    # Another copy of the same wire story is identical: both carry it unchanged.
+                    relation = classify_relation(
+                        child_in_parent=cont[(c, sib)], parent_in_child=cont[(sib, c)], jaccard=jac[(c, sib)],
+                        same_title=_same_title(nodes[sib].title, x.title), sig=None,
+                    )
+                    cp_used = 1.0
+                    ev["relation_vs"] = ids[sib]
                 elif x.disclaimer:
                     relation = "verbatim"
                     ev["relation_vs"] = "disclaimer: published without modification"
@@ -760,7 +780,16 @@ def lineage_for_cluster(
             derivation = "wholly_derived" if info.get("kind") in ("credit", "inferred") else "partially_derived"
         else:
             derivation = _derivation(relation, cp_used)
-        lag = _minutes(nodes[top].t, x.t) if top != c else None
+        if top != c:
+            lag = _minutes(nodes[top].t, x.t)
+        elif p is None and parent_ext[c] is not None and info.get("kind") in ("credit", "inferred"):
+            # Copy of an agency story that is not in the corpus: behind its first copy seen.
+            lag = _minutes(first_seen(parent_ext[c]), x.t)
+        else:
+            lag = None
+        if top != c and parent_art[top] is None and parent_ext[top] is not None and info_of[top].get("kind") in ("credit", "inferred"):
+            fs = _minutes(first_seen(parent_ext[top]), nodes[top].t)
+            lag = None if lag is None or fs is None else lag + fs
         rows.append(
             {
                 "article_id": x.id,
@@ -793,6 +822,14 @@ def lineage_for_cluster(
     ]
     ext = schemas.conform(pl.DataFrame(ext_rows, infer_schema_length=None), EXTERNAL_NODES) if ext_rows else schemas.empty(EXTERNAL_NODES)
     return LineageResult(lin, ext)
+
+
+def _closest_sibling(c: int, group: list[int], jac: dict[tuple[int, int], float]) -> int | None:
+    best, best_j = None, -1.0
+    for q in group:
+        if q != c and (c, q) in jac and jac[(c, q)] > best_j:
+            best, best_j = q, jac[(c, q)]
+    return best
 
 
 def _credited(
