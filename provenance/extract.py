@@ -343,19 +343,20 @@ def _normalized_url_expr(url: pl.Expr) -> pl.Expr:
 
 # ---------------------------------------------------------------- HTML
 
-_SCRIPTISH = re.compile(r"<(script|style|noscript|template|svg|iframe|object)\b", re.I)
+_SCRIPTISH = re.compile(r"<(script|style|noscript|template|svg|iframe|object)\b([^>]{0,500})", re.I)
 
 
 def _drop_scripts(html: str) -> str:
-    """Cut script-like elements in one linear pass (an unclosed one ends the page)."""
+    """Cut script-like elements in one pass (an unclosed one ends the page); JSON-LD stays."""
     out, pos = [], 0
     while True:
         m = _SCRIPTISH.search(html, pos)
         if not m:
             out.append(html[pos:])
             break
-        out.append(html[pos : m.start()])
         close = re.compile(r"</" + m.group(1) + r"\s*>", re.I).search(html, m.end())
+        keep = m.group(1).lower() == "script" and "ld+json" in m.group(2).lower()  # metadata, not code
+        out.append(html[pos : close.end() if (keep and close) else m.start()])
         if not close:
             break
         pos = close.end()
@@ -522,17 +523,20 @@ def _clean_texts(
             stats.rename({"line_hash": "h", "pages": "__pages"}), on=["outlet", "h"], how="left", maintain_order="left"
         )
         .join(n_pages, on="outlet", how="left", maintain_order="left")
+        .with_columns(pl.int_range(pl.len(), dtype=pl.Int32).over("__rid").alias("__r0"))
         .with_columns(
             (
                 pl.col("norm").str.contains(STATIC_CHROME)
                 | (
                     pl.col("__pages").is_not_null()
                     & (pl.col("__pages") >= _chrome_min_pages_expr(pl.col("__n"), pl.col("words")))
+                    # A credit line ("By Staff Reporter") recurs like chrome but is read, not dropped.
+                    & ~((pl.col("__r0") < 2 * HEADER_LINES) & pl.col("norm").str.contains(HEADER_HINT))
                 )
             ).alias("chrome")
         )
     )
-    kept = lines.filter(~pl.col("chrome")).drop("__pages", "__n", "chrome", "h")
+    kept = lines.filter(~pl.col("chrome")).drop("__pages", "__n", "chrome", "h", "__r0")
 
     # Teasers: "...", "…" lines whose text starts a later line of the same page.
     cand = kept.filter(pl.col("line").str.contains(TEASER_END)).select(
