@@ -164,3 +164,12 @@ def test_shingles() -> None:
     cfg = Config(shingle_size=4, char_shingle_size=2)
     assert nz.shingles("中国外交", config=cfg) == ["中 国".encode(), "国 外".encode(), "外 交".encode()]
     assert nz.shingles("a b c d e", config=cfg) == [b"a b c d", b"b c d e"]
+
+
+def test_deleted_regex_matches_deleted_chars() -> None:
+    found = {cp for cp in range(0x110000) if nz._DELETED_RE.match(chr(cp))}
+    assert found == set(nz.DELETED_CHARS)
+
+
+def test_astral_text_uses_general_pattern() -> None:
+    assert nz.tokens("𠀀𠀁 𝐀𝐁𝐂 𐐀𐐁x") == ["𠀀", "𠀁", "abc", "𐐨𐐩x"]

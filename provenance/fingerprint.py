@@ -1,0 +1,704 @@
+"""Fast fingerprints: shingle hashes, MinHash signatures, anchors, LSH band keys.
+
+This module owns the hot path of detection. Python only normalizes each text
+(``normalize(text).encode('utf-8')``); numba kernels then tokenize the UTF-8
+bytes with the shared code-point class table (``normalize.char_classes``),
+hash every shingle with xxh32 (seed 0), and fold the distinct hashes into a
+MinHash, with no Python call per shingle. Kernels release the GIL and run on
+a small thread pool (one thread per core), overlapping with the Python
+normalization of the next chunk.
+
+Compatibility contract (tested bit for bit): for any text,
+``fingerprints([text]).minhash[0]`` equals
+``datasketch.MinHash(num_perm, seed, hashfunc=xxhash.xxh32_intdigest)``
+updated with ``normalize.shingles(text)``: datasketch 2.0's default
+``affine32`` scheme (murmur3 fmix32 pre-mix, then ``a*h + b mod 2**32``).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from numba import njit
+
+from provenance.config import Config
+from provenance.normalize import STANDALONE, WORD, char_classes, normalize
+
+# xxh32 / fmix32 arithmetic is done in uint64 and masked: numba would widen
+# uint32 products anyway, and typed constants keep every expression integer.
+_M32 = np.uint64(0xFFFFFFFF)
+_P32_1 = np.uint64(2654435761)
+_P32_2 = np.uint64(2246822519)
+_P32_3 = np.uint64(3266489917)
+_P32_4 = np.uint64(668265263)
+_P32_5 = np.uint64(374761393)
+_FMIX1 = np.uint64(0x85EBCA6B)
+_FMIX2 = np.uint64(0xC2B2AE35)
+
+_P64_1 = np.uint64(11400714785074694791)
+_P64_2 = np.uint64(14029467366897019727)
+_P64_3 = np.uint64(1609587929392839161)
+_P64_4 = np.uint64(9650029242287828579)
+_P64_5 = np.uint64(2870177450012600261)
+
+_EMPTY = np.uint32(0xFFFFFFFF)
+_U8 = np.uint64(8)
+_U16 = np.uint64(16)
+_U24 = np.uint64(24)
+_U32 = np.uint64(32)
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """Per-document fingerprints of a batch of texts, row i for text i."""
+
+    n_tokens: np.ndarray  # int32 [n]
+    n_shingles: np.ndarray  # int32 [n], number of DISTINCT shingle hashes
+    minhash: np.ndarray  # uint32 [n, num_perm]; rows of docs with 0 shingles are all 0xFFFFFFFF
+    anchor_offsets: np.ndarray  # int64 [n+1], CSR into anchors
+    anchors: np.ndarray  # uint32, per doc the DISTINCT shingle hashes h with h % anchor_mod == 0, sorted
+
+
+# --------------------------------------------------------------------------- hashing
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _rotl32(x: np.uint64, r: np.uint64) -> np.uint64:
+    return ((x << r) | (x >> (_U32 - r))) & _M32
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _read32(buf: np.ndarray, p: int) -> np.uint64:
+    return (
+        np.uint64(buf[p])
+        | (np.uint64(buf[p + 1]) << _U8)
+        | (np.uint64(buf[p + 2]) << _U16)
+        | (np.uint64(buf[p + 3]) << _U24)
+    )
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _xxh32_round(acc: np.uint64, lane: np.uint64) -> np.uint64:
+    acc = (acc + lane * _P32_2) & _M32
+    return (_rotl32(acc, np.uint64(13)) * _P32_1) & _M32
+
+
+@njit(cache=True, nogil=True, inline="always")  # inlining makes shingle hashing 3x faster
+def xxh32_range(buf: np.ndarray, start: int, end: int, seed: np.uint64) -> np.uint64:
+    """XXH32 of ``buf[start:end]`` (uint8), as in the reference implementation."""
+    n = end - start
+    p = start
+    seed = np.uint64(seed) & _M32
+    if n >= 16:
+        v1 = (seed + _P32_1 + _P32_2) & _M32
+        v2 = (seed + _P32_2) & _M32
+        v3 = seed
+        v4 = (seed - _P32_1) & _M32
+        limit = end - 16
+        while p <= limit:
+            v1 = _xxh32_round(v1, _read32(buf, p))
+            v2 = _xxh32_round(v2, _read32(buf, p + 4))
+            v3 = _xxh32_round(v3, _read32(buf, p + 8))
+            v4 = _xxh32_round(v4, _read32(buf, p + 12))
+            p += 16
+        h = (
+            _rotl32(v1, np.uint64(1))
+            + _rotl32(v2, np.uint64(7))
+            + _rotl32(v3, np.uint64(12))
+            + _rotl32(v4, np.uint64(18))
+        ) & _M32
+    else:
+        h = (seed + _P32_5) & _M32
+    h = (h + np.uint64(n)) & _M32
+    while p + 4 <= end:
+        h = (h + _read32(buf, p) * _P32_3) & _M32
+        h = (_rotl32(h, np.uint64(17)) * _P32_4) & _M32
+        p += 4
+    while p < end:
+        h = (h + np.uint64(buf[p]) * _P32_5) & _M32
+        h = (_rotl32(h, np.uint64(11)) * _P32_1) & _M32
+        p += 1
+    h ^= h >> np.uint64(15)
+    h = (h * _P32_2) & _M32
+    h ^= h >> np.uint64(13)
+    h = (h * _P32_3) & _M32
+    h ^= h >> np.uint64(16)
+    return h
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _rotl64(x: np.uint64, r: np.uint64) -> np.uint64:
+    return (x << r) | (x >> (np.uint64(64) - r))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _read64(buf: np.ndarray, p: int) -> np.uint64:
+    return _read32(buf, p) | (_read32(buf, p + 4) << _U32)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _xxh64_round(acc: np.uint64, lane: np.uint64) -> np.uint64:
+    acc = acc + lane * _P64_2
+    return _rotl64(acc, np.uint64(31)) * _P64_1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _xxh64_merge(acc: np.uint64, v: np.uint64) -> np.uint64:
+    acc ^= _xxh64_round(np.uint64(0), v)
+    return acc * _P64_1 + _P64_4
+
+
+@njit(cache=True, nogil=True, inline="always")
+def xxh64_range(buf: np.ndarray, start: int, end: int, seed: np.uint64) -> np.uint64:
+    """XXH64 of ``buf[start:end]`` (uint8), as in the reference implementation."""
+    n = end - start
+    p = start
+    seed = np.uint64(seed)
+    if n >= 32:
+        v1 = seed + _P64_1 + _P64_2
+        v2 = seed + _P64_2
+        v3 = seed
+        v4 = seed - _P64_1
+        limit = end - 32
+        while p <= limit:
+            v1 = _xxh64_round(v1, _read64(buf, p))
+            v2 = _xxh64_round(v2, _read64(buf, p + 8))
+            v3 = _xxh64_round(v3, _read64(buf, p + 16))
+            v4 = _xxh64_round(v4, _read64(buf, p + 24))
+            p += 32
+        h = (
+            _rotl64(v1, np.uint64(1))
+            + _rotl64(v2, np.uint64(7))
+            + _rotl64(v3, np.uint64(12))
+            + _rotl64(v4, np.uint64(18))
+        )
+        h = _xxh64_merge(h, v1)
+        h = _xxh64_merge(h, v2)
+        h = _xxh64_merge(h, v3)
+        h = _xxh64_merge(h, v4)
+    else:
+        h = seed + _P64_5
+    h = h + np.uint64(n)
+    while p + 8 <= end:
+        h ^= _xxh64_round(np.uint64(0), _read64(buf, p))
+        h = _rotl64(h, np.uint64(27)) * _P64_1 + _P64_4
+        p += 8
+    if p + 4 <= end:
+        h ^= _read32(buf, p) * _P64_1
+        h = _rotl64(h, np.uint64(23)) * _P64_2 + _P64_3
+        p += 4
+    while p < end:
+        h ^= np.uint64(buf[p]) * _P64_5
+        h = _rotl64(h, np.uint64(11)) * _P64_1
+        p += 1
+    h ^= h >> np.uint64(33)
+    h = h * _P64_2
+    h ^= h >> np.uint64(29)
+    h = h * _P64_3
+    h ^= h >> np.uint64(32)
+    return h
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _fmix32(h: np.uint64) -> np.uint64:
+    h ^= h >> _U16
+    h = (h * _FMIX1) & _M32
+    h ^= h >> np.uint64(13)
+    h = (h * _FMIX2) & _M32
+    h ^= h >> _U16
+    return h
+
+
+# --------------------------------------------------------------------------- per document
+
+
+@njit(cache=True, nogil=True)
+def _shingle_hashes(
+    buf: np.ndarray, start: int, end: int, table: np.ndarray, k_word: int, k_char: int
+) -> tuple[np.ndarray, int]:
+    """xxh32 of every shingle of one normalized UTF-8 document, in order, and its token count.
+
+    Tokens are copied into a compact buffer joined by single spaces, so each
+    shingle is a contiguous slice of it and is hashed in place; token j spans
+    ``comp[tstart[j] : tstart[j + 1] - 1]``.
+    """
+    nbytes = end - start
+    comp = np.empty(2 * nbytes + 1, dtype=np.uint8)
+    tstart = np.empty(nbytes + 2, dtype=np.int64)
+    ntok = 0
+    nstand = 0
+    c = 0
+    in_word = 0
+    i = start
+    while i < end:
+        b0 = np.int64(buf[i])
+        if b0 < 0x80:
+            # ASCII (never spaceless-script): branch-free, as word edges are unpredictable.
+            w = np.int64(table[b0] == WORD)
+            st = w & (1 - in_word)
+            comp[c] = 32
+            c += st & np.int64(ntok > 0)
+            tstart[ntok] = c
+            ntok += st
+            comp[c] = b0
+            c += w
+            in_word = w
+            i += 1
+            continue
+        ln = 1
+        cp = -1
+        if b0 >= 0xC2 and b0 < 0xE0:
+            if i + 1 < end and (buf[i + 1] & 0xC0) == 0x80:
+                cp = ((b0 & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F)
+                ln = 2
+        elif b0 >= 0xE0 and b0 < 0xF0:
+            if i + 2 < end and (buf[i + 1] & 0xC0) == 0x80 and (buf[i + 2] & 0xC0) == 0x80:
+                cp = ((b0 & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6) | (np.int64(buf[i + 2]) & 0x3F)
+                ln = 3
+        elif b0 >= 0xF0 and b0 < 0xF5:
+            if (
+                i + 3 < end
+                and (buf[i + 1] & 0xC0) == 0x80
+                and (buf[i + 2] & 0xC0) == 0x80
+                and (buf[i + 3] & 0xC0) == 0x80
+            ):
+                cp = (
+                    ((b0 & 0x07) << 18)
+                    | ((np.int64(buf[i + 1]) & 0x3F) << 12)
+                    | ((np.int64(buf[i + 2]) & 0x3F) << 6)
+                    | (np.int64(buf[i + 3]) & 0x3F)
+                )
+                ln = 4
+        cls = 0  # invalid UTF-8 (never produced by normalize) separates
+        if cp >= 0 and cp < table.shape[0]:
+            cls = table[cp]
+        if cls == WORD or cls == STANDALONE:
+            if cls == STANDALONE or in_word == 0:
+                if ntok > 0:
+                    comp[c] = 32
+                    c += 1
+                tstart[ntok] = c
+                ntok += 1
+            for j in range(ln):
+                comp[c] = buf[i + j]
+                c += 1
+            if cls == STANDALONE:
+                nstand += 1
+                in_word = 0
+            else:
+                in_word = 1
+        else:
+            in_word = 0
+        i += ln
+    tstart[ntok] = c + 1
+    if ntok == 0:
+        return np.empty(0, dtype=np.uint32), 0
+    k = k_char if 2 * nstand > ntok else k_word
+    nsh = ntok - k + 1 if ntok > k else 1
+    span = k if ntok > k else ntok
+    hashes = np.empty(nsh, dtype=np.uint32)
+    for j in range(nsh):
+        hashes[j] = np.uint32(xxh32_range(comp, tstart[j], tstart[j + span] - 1, np.uint64(0)))
+    return hashes, ntok
+
+
+@njit(cache=True, nogil=True)
+def _distinct(hashes: np.ndarray) -> np.ndarray:
+    """Distinct values of a uint32 array, in first-seen order (open-addressing set)."""
+    n = hashes.shape[0]
+    size = 16
+    while size < 2 * n:
+        size *= 2
+    mask = np.uint32(size - 1)
+    slots = np.zeros(size, dtype=np.uint32)  # 0 marks a free slot; value 0 is tracked apart
+    out = np.empty(n, dtype=np.uint32)
+    m = 0
+    seen_zero = False
+    for j in range(n):
+        h = hashes[j]
+        if h == 0:
+            if not seen_zero:
+                seen_zero = True
+                out[m] = h
+                m += 1
+            continue
+        i = h & mask
+        while True:
+            s = slots[i]
+            if s == 0:
+                slots[i] = h
+                out[m] = h
+                m += 1
+                break
+            if s == h:
+                break
+            i = (i + np.uint32(1)) & mask
+    return out[:m]
+
+
+@njit(cache=True, nogil=True)
+def _radix_sort(values: np.ndarray) -> np.ndarray:
+    """Sorted copy of a uint32 array (LSD radix, 4 passes of 8 bits)."""
+    n = values.shape[0]
+    src = values.copy()
+    dst = np.empty(n, dtype=np.uint32)
+    counts = np.empty(256, dtype=np.int64)
+    for shift in range(0, 32, 8):
+        sh = np.uint32(shift)
+        counts[:] = 0
+        for j in range(n):
+            counts[(src[j] >> sh) & np.uint32(0xFF)] += 1
+        total = 0
+        for c in range(256):
+            cnt = counts[c]
+            counts[c] = total
+            total += cnt
+        for j in range(n):
+            key = (src[j] >> sh) & np.uint32(0xFF)
+            dst[counts[key]] = src[j]
+            counts[key] += 1
+        src, dst = dst, src
+    return src
+
+
+@njit(cache=True, nogil=True)
+def _sort_inplace(values: np.ndarray) -> None:
+    """In-place sort: insertion sort for the few anchors of a typical document, else radix."""
+    if values.shape[0] > 48:
+        values[:] = _radix_sort(values)
+        return
+    for j in range(1, values.shape[0]):
+        v = values[j]
+        i = j - 1
+        while i >= 0 and values[i] > v:
+            values[i + 1] = values[i]
+            i -= 1
+        values[i + 1] = v
+
+
+@njit(cache=True, nogil=True)
+def _minhash_into(distinct: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """datasketch affine32: out[p] = min over h of (a[p] * fmix32(h) + b[p]) mod 2**32."""
+    num_perm = a.shape[0]
+    for p in range(num_perm):
+        out[p] = _EMPTY
+    for j in range(distinct.shape[0]):
+        f = np.uint32(_fmix32(np.uint64(distinct[j])))
+        for p in range(num_perm):  # branchless, so LLVM vectorizes it
+            out[p] = min(out[p], np.uint32(a[p] * f + b[p]))
+
+
+@njit(cache=True, nogil=True)
+def _fingerprint_range(
+    buf: np.ndarray,
+    offsets: np.ndarray,
+    table: np.ndarray,
+    k_word: int,
+    k_char: int,
+    a: np.ndarray,
+    b: np.ndarray,
+    anchor_mod: int,
+    n_tokens: np.ndarray,
+    n_shingles: np.ndarray,
+    minhash: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fingerprint every document of ``buf``; fills the given rows, returns (anchor counts, anchors)."""
+    n = offsets.shape[0] - 1
+    counts = np.zeros(n, dtype=np.int64)
+    anchors = np.empty(max(16, (offsets[n] - offsets[0]) // 64), dtype=np.uint32)
+    m = 0
+    mod = np.uint32(anchor_mod)
+    for d in range(n):
+        hashes, ntok = _shingle_hashes(buf, offsets[d], offsets[d + 1], table, k_word, k_char)
+        distinct = _distinct(hashes)
+        n_tokens[d] = ntok
+        n_shingles[d] = distinct.shape[0]
+        _minhash_into(distinct, a, b, minhash[d])
+        first = m
+        for j in range(distinct.shape[0]):
+            h = distinct[j]
+            if h % mod == 0:
+                if m == anchors.shape[0]:
+                    grown = np.empty(2 * m, dtype=np.uint32)
+                    grown[:m] = anchors
+                    anchors = grown
+                anchors[m] = h
+                m += 1
+        _sort_inplace(anchors[first:m])
+        counts[d] = m - first
+    return counts, anchors[:m]
+
+
+@njit(cache=True, nogil=True)
+def _shingle_sets_range(
+    buf: np.ndarray, offsets: np.ndarray, table: np.ndarray, k_word: int, k_char: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct shingle hashes of every document of ``buf``: (counts, concatenated hashes)."""
+    n = offsets.shape[0] - 1
+    counts = np.zeros(n, dtype=np.int64)
+    out = np.empty(max(16, (offsets[n] - offsets[0]) // 4), dtype=np.uint32)
+    m = 0
+    for d in range(n):
+        hashes, _ = _shingle_hashes(buf, offsets[d], offsets[d + 1], table, k_word, k_char)
+        distinct = _radix_sort(_distinct(hashes))
+        size = distinct.shape[0]
+        if m + size > out.shape[0]:
+            grown = np.empty(max(2 * out.shape[0], m + size), dtype=np.uint32)
+            grown[:m] = out[:m]
+            out = grown
+        out[m : m + size] = distinct
+        m += size
+        counts[d] = size
+    return counts, out[:m]
+
+
+# --------------------------------------------------------------------------- batching
+
+
+@functools.lru_cache(maxsize=8)
+def permutations(seed: int, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch affine32 permutation parameters (a odd, b), uint32 [num_perm] each."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a.flags.writeable = False
+    b.flags.writeable = False
+    return a, b
+
+
+def _default_threads() -> int:
+    """One thread per usable core (the kernels are CPU-bound), at most 8."""
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+def _encode(texts: list[object]) -> tuple[np.ndarray, np.ndarray]:
+    """Normalized UTF-8 of each text in one buffer, with int64 offsets [n+1]. None is empty."""
+    parts = [normalize(t).encode("utf-8", "surrogatepass") if t else b"" for t in texts]
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=offsets[1:])
+    return np.frombuffer(b"".join(parts), dtype=np.uint8), offsets
+
+
+def _batches(texts: Sequence[str | None] | pl.Series, size: int) -> Iterator[list[object]]:
+    n = len(texts)
+    for lo in range(0, n, size):
+        if isinstance(texts, pl.Series):
+            yield texts.slice(lo, size).to_list()
+        else:
+            yield list(texts[lo : lo + size])
+
+
+def _chunked(
+    texts: Sequence[str | None] | pl.Series, *, config: Config, threads: int | None, kernel
+) -> list[tuple[int, object]]:
+    """Run ``kernel(buf, offsets, first_doc)`` over chunks of normalized docs, in order.
+
+    With more than one thread, chunks are hashed on a pool while the calling
+    thread normalizes the next ones (normalization holds the GIL, kernels don't).
+    """
+    threads = _default_threads() if threads is None else max(1, threads)
+    batch = max(1, config.batch_size)
+    chunk = max(64, min(4096, batch // max(1, 4 * threads)))
+    results: list[tuple[int, object]] = []
+    if threads == 1:
+        base = 0
+        for docs in _batches(texts, batch):
+            for lo in range(0, len(docs), chunk):
+                buf, offsets = _encode(docs[lo : lo + chunk])
+                results.append((base + lo, kernel(buf, offsets, base + lo)))
+            base += len(docs)
+        return results
+    pending: list[tuple[int, Future]] = []
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="fingerprint") as pool:
+        base = 0
+        for docs in _batches(texts, batch):
+            for lo in range(0, len(docs), chunk):
+                buf, offsets = _encode(docs[lo : lo + chunk])
+                pending.append((base + lo, pool.submit(kernel, buf, offsets, base + lo)))
+                # Bound memory: at most a few chunks in flight.
+                while len(pending) - len(results) > 2 * threads:
+                    first, fut = pending[len(results)]
+                    results.append((first, fut.result()))
+            base += len(docs)
+        for first, fut in pending[len(results) :]:
+            results.append((first, fut.result()))
+    return results
+
+
+def _csr(counts: list[np.ndarray], values: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    if counts:
+        np.cumsum(np.concatenate(counts), out=offsets[1:])
+    flat = np.concatenate(values) if values else np.empty(0, dtype=np.uint32)
+    return offsets, flat.astype(np.uint32, copy=False)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def fingerprints(
+    texts: Sequence[str | None] | pl.Series, *, config: Config, threads: int | None = None
+) -> Fingerprints:
+    """MinHash, token/shingle counts and passage anchors of each text (None is empty).
+
+    ``threads`` defaults to the usable core count; 1 runs everything in the
+    calling thread.
+    """
+    if config.anchor_mod < 1:
+        raise ValueError(f"anchor_mod must be >= 1, got {config.anchor_mod}")
+    n = len(texts)
+    a, b = permutations(config.seed, config.num_perm)
+    table = char_classes()
+    n_tokens = np.zeros(n, dtype=np.int32)
+    n_shingles = np.zeros(n, dtype=np.int32)
+    minhash = np.empty((n, config.num_perm), dtype=np.uint32)
+
+    def kernel(buf: np.ndarray, offsets: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
+        last = first + offsets.shape[0] - 1
+        return _fingerprint_range(
+            buf, offsets, table, config.shingle_size, config.char_shingle_size, a, b,
+            config.anchor_mod, n_tokens[first:last], n_shingles[first:last], minhash[first:last],
+        )
+
+    results = _chunked(texts, config=config, threads=threads, kernel=kernel)
+    anchor_offsets, anchors = _csr([r[0] for _, r in results], [r[1] for _, r in results], n)
+    return Fingerprints(n_tokens, n_shingles, minhash, anchor_offsets, anchors)
+
+
+def shingle_sets(
+    texts: Sequence[str | None] | pl.Series, *, config: Config, threads: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets int64 [n+1], hashes uint32): each text's sorted distinct shingle hashes, CSR."""
+    table = char_classes()
+
+    def kernel(buf: np.ndarray, offsets: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
+        return _shingle_sets_range(buf, offsets, table, config.shingle_size, config.char_shingle_size)
+
+    results = _chunked(texts, config=config, threads=threads, kernel=kernel)
+    return _csr([r[0] for _, r in results], [r[1] for _, r in results], len(texts))
+
+
+def signature_of(text: str | None, *, config: Config) -> np.ndarray:
+    """MinHash (uint32 [num_perm]) of one text, e.g. pasted into a search box."""
+    return fingerprints([text], config=config, threads=1).minhash[0]
+
+
+def shingle_hashes(text: str | None, *, config: Config) -> np.ndarray:
+    """xxh32 of every shingle of one text, in order and with repeats (for alignment display)."""
+    buf, offsets = _encode([text])
+    hashes, _ = _shingle_hashes(buf, offsets[0], offsets[1], char_classes(), config.shingle_size, config.char_shingle_size)
+    return hashes
+
+
+@functools.lru_cache(maxsize=64)
+def lsh_params(threshold: float, num_perm: int, fp_weight: float, fn_weight: float) -> tuple[int, int]:
+    """(bands, rows) minimizing fp_weight * P(false positive) + fn_weight * P(false negative).
+
+    The same search as ``datasketch.lsh._optimal_param``. The integrands are
+    polynomials of degree b*r <= num_perm, so Gauss-Legendre quadrature with
+    num_perm//2 + 1 nodes integrates them exactly (no scipy needed).
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [0, 1], got {threshold}")
+    if num_perm < 1:
+        raise ValueError(f"num_perm must be >= 1, got {num_perm}")
+    x, w = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
+    s_fp = threshold * (x + 1.0) / 2.0
+    w_fp = w * threshold / 2.0
+    s_fn = threshold + (1.0 - threshold) * (x + 1.0) / 2.0
+    w_fn = w * (1.0 - threshold) / 2.0
+    best = float("inf")
+    opt = (0, 0)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            fp = float(np.dot(w_fp, 1.0 - (1.0 - s_fp**rows) ** bands))
+            fn = float(np.dot(w_fn, (1.0 - s_fn**rows) ** bands))
+            error = fp * fp_weight + fn * fn_weight
+            if error < best:
+                best = error
+                opt = (bands, rows)
+    return opt
+
+
+@njit(cache=True, nogil=True)
+def _band_keys(rows_bytes: np.ndarray, bands: int, row_bytes: int, out: np.ndarray) -> None:
+    for i in range(rows_bytes.shape[0]):
+        row = rows_bytes[i]
+        for j in range(bands):
+            out[i, j] = xxh64_range(row, j * row_bytes, (j + 1) * row_bytes, np.uint64(0))
+
+
+def band_keys(minhash: np.ndarray, *, bands: int, rows: int) -> np.ndarray:
+    """uint64 [n, bands]: key[i, j] = xxh64(minhash[i, j*rows:(j+1)*rows] as little-endian uint32 bytes, seed 0).
+
+    Equal band rows give equal keys on every machine and run (no Python
+    ``hash``, no polars hashing); values beyond ``bands * rows`` are unused.
+    """
+    minhash = np.asarray(minhash)
+    if minhash.ndim != 2 or bands < 1 or rows < 1 or bands * rows > minhash.shape[1]:
+        raise ValueError(f"cannot cut {bands} bands of {rows} rows from minhash of shape {minhash.shape}")
+    raw = np.ascontiguousarray(minhash, dtype="<u4").view(np.uint8)
+    out = np.empty((minhash.shape[0], bands), dtype=np.uint64)
+    _band_keys(raw, bands, rows * 4, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _pair_overlaps(
+    offsets: np.ndarray, hashes: np.ndarray, a_idx: np.ndarray, b_idx: np.ndarray, out: np.ndarray, lo: int, hi: int
+) -> None:
+    for q in range(lo, hi):
+        i = offsets[a_idx[q]]
+        i_end = offsets[a_idx[q] + 1]
+        j = offsets[b_idx[q]]
+        j_end = offsets[b_idx[q] + 1]
+        shared = 0
+        while i < i_end and j < j_end:
+            x = hashes[i]
+            y = hashes[j]
+            if x == y:
+                shared += 1
+                i += 1
+                j += 1
+            elif x < y:
+                i += 1
+            else:
+                j += 1
+        out[q] = shared
+
+
+def pair_overlaps(
+    offsets: np.ndarray, hashes: np.ndarray, a_idx: np.ndarray, b_idx: np.ndarray, *, threads: int | None = None
+) -> np.ndarray:
+    """int32 [m]: |set a_idx[q] ∩ set b_idx[q]| for CSR sets of sorted distinct hashes."""
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    hashes = np.ascontiguousarray(hashes, dtype=np.uint32)
+    a_idx = np.ascontiguousarray(a_idx, dtype=np.int64)
+    b_idx = np.ascontiguousarray(b_idx, dtype=np.int64)
+    if a_idx.shape != b_idx.shape or a_idx.ndim != 1:
+        raise ValueError("a_idx and b_idx must be 1-d and of equal length")
+    n_sets = offsets.shape[0] - 1
+    for idx in (a_idx, b_idx):
+        if idx.size and (idx.min() < 0 or idx.max() >= n_sets):
+            raise IndexError(f"pair index out of range for {n_sets} sets")
+    m = a_idx.shape[0]
+    out = np.empty(m, dtype=np.int32)
+    threads = _default_threads() if threads is None else max(1, threads)
+    if threads == 1 or m < 10_000:
+        _pair_overlaps(offsets, hashes, a_idx, b_idx, out, 0, m)
+        return out
+    bounds = np.linspace(0, m, 4 * threads + 1).astype(np.int64)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [
+            pool.submit(_pair_overlaps, offsets, hashes, a_idx, b_idx, out, int(lo), int(hi))
+            for lo, hi in zip(bounds[:-1], bounds[1:])
+        ]
+        for f in futures:
+            f.result()
+    return out
