@@ -135,7 +135,7 @@ DISCLAIMER_HINT = r"(?i)(?:published|generated)\s+(?:from|via|through)|(?:rework
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _PLACE = r"[A-Z][A-Za-z'’.\-]*(?:[ \-][A-Z][A-Za-z'’.\-]*){0,3}(?:\s*\[[^\]]{1,30}\])?"
 _AGENCY = r"(?:\s*\((?:[A-Za-z][A-Za-z .&/\-]{0,30})\))?"
-_SEP = r"\s*(?:[:\-–—]+\s*|\s)"
+_SEP = r"(?:\s*(?:[:\-–—]+\s*|\s)|$)"
 #: Datelines at the start of the first paragraph; group 1 is the dateline as stored.
 DATELINES = [
     # Seoul, Oct 16 / New Delhi [India], Oct. 16, 2024 (ANI):
@@ -428,6 +428,9 @@ def html_article(html: str) -> dict:
     if len(html) > HTML_MAX_CHARS:
         html = html[:HTML_MAX_CHARS]
         out["oversized"] = True
+    low = html[:5000].lower()
+    if "<html" not in low and "<body" not in low:
+        html = "<html><body>" + html + "</body></html>"  # a fragment, as feeds' html fields often are
     try:
         tree = load_html(html)
     except Exception:  # noqa: BLE001 - unparseable markup is an empty page, never a crash
@@ -455,15 +458,32 @@ def html_article(html: str) -> dict:
         doc = None
     if doc is not None:
         text = doc.text or ""
-        out["text"] = text or None
+        out["text"] = text or _block_text(tree) or None
         out["title"] = doc.title or None
         out["byline"] = doc.author or None
         out["url"] = doc.url if (doc.url or "").lower().startswith(("http://", "https://")) else None
         if out["published"] is None:
             out["published"] = best_day or doc.date or None
-    elif out["published"] is None:
-        out["published"] = best_day
+    else:
+        out["text"] = _block_text(tree) or None
+        if out["published"] is None:
+            out["published"] = best_day
     return out
+
+
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd")
+
+
+def _block_text(tree) -> str:
+    """Fallback when trafilatura finds no main text (short pages, fragments): text of block elements."""
+    try:
+        parts = [" ".join("".join(el.itertext()).split()) for el in tree.iter(*_BLOCKS)]
+        parts = [p for p in parts if p]
+        if not parts:
+            parts = [" ".join(tree.text_content().split())]
+    except Exception:  # noqa: BLE001
+        return ""
+    return "\n".join(p for p in parts if p)
 
 
 def _extract_html_rows(rows: pl.DataFrame, rejects: list[dict]) -> pl.DataFrame:
@@ -530,8 +550,10 @@ def _clean_texts(
                 | (
                     pl.col("__pages").is_not_null()
                     & (pl.col("__pages") >= _chrome_min_pages_expr(pl.col("__n"), pl.col("words")))
-                    # A credit line ("By Staff Reporter") recurs like chrome but is read, not dropped.
+                    # A credit line ("By Staff Reporter") and a "Related Stories" heading recur like
+                    # chrome, but are read (byline; where the tail list starts), not just dropped.
                     & ~((pl.col("__r0") < 2 * HEADER_LINES) & pl.col("norm").str.contains(HEADER_HINT))
+                    & ~pl.col("norm").str.contains(TAIL_HEADING)
                 )
             ).alias("chrome")
         )

@@ -1,0 +1,363 @@
+"""extract: clean articles from pages and records; chrome learned per outlet; rejects."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+import xxhash
+
+from provenance.boilerplate import DISCLAIMER
+from provenance.config import Config
+from provenance.extract import (
+    DISCLAIMER_HINT,
+    chrome_min_pages,
+    extract,
+    header_line,
+    line_hash,
+)
+from provenance.ingest import read_sources
+from provenance.schemas import CHROME_STATS, EXTRACTED, RAW, REJECTS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CFG = Config()
+
+WIRE = [
+    "The Valmora port authority on Monday suspended all night ferry services after a storm damaged the "
+    "main passenger pier, officials said.",
+    "Engineers found cracks in two of the pier's support columns during an inspection early on Monday, and "
+    "the authority said repairs could take up to three weeks.",
+]
+LONG_BACKGROUND = (
+    "The port, which handles most of the region's passenger traffic, was rebuilt a decade ago after an "
+    "earlier storm, and its operators have since faced repeated questions about maintenance budgets and "
+    "the age of the ferry fleet."
+)
+
+
+def raw(rows: list[dict]) -> pl.DataFrame:
+    base = {k: None for k in RAW}
+    out = []
+    for i, r in enumerate(rows):
+        d = dict(base, source="test", locator=f"line {i + 1}", format="jsonl")
+        d.update(r)
+        out.append(d)
+    return pl.DataFrame(out, schema=RAW)
+
+
+def by_loc(arts: pl.DataFrame) -> dict[str, dict]:
+    return {r["locator"]: r for r in arts.iter_rows(named=True)}
+
+
+@pytest.fixture(scope="module")
+def fixture_pages():
+    r, rej = read_sources([FIXTURES / "pages", FIXTURES / "html"])
+    assert rej.height == 0
+    arts, rejects, stats = extract(r, config=CFG)
+    return arts, rejects, stats
+
+
+# ------------------------------------------------------------------ scraped pages
+
+
+def test_schemas(fixture_pages):
+    arts, rejects, stats = fixture_pages
+    assert arts.schema == EXTRACTED
+    assert rejects.schema == REJECTS
+    assert stats.schema == CHROME_STATS
+
+
+def test_scraped_page_of_the_agency_shape(fixture_pages):
+    a = by_loc(fixture_pages[0])["harborherald/valmora-ferries.txt"]
+    assert a["title"] == "Valmora port suspends night ferries after storm damages pier"
+    assert a["byline"] == "IANS"
+    assert a["published_at"] == datetime(2025, 3, 3, 8, 50, tzinfo=UTC)  # 14:20 IST
+    assert a["published_precision"] == "minute"
+    assert a["dateline"] == "Valmora, Mar 3"
+    assert a["outlet"] == "harborherald"
+    text = a["text"]
+    assert text.startswith("The Valmora port authority on Monday suspended")
+    assert text.endswith("cutting power to several neighbourhoods.")
+    assert text.count("\n\n") == 4  # five paragraphs, blank-line separated
+    for chrome in ("City", "Epaper", "Open in App", "Related Stories", "Disclaimer", "...", "National", "By IANS"):
+        assert chrome not in text
+    # raw_text is the page unchanged: credits and disclaimer stay as evidence
+    page = (FIXTURES / "pages/harborherald/valmora-ferries.txt").read_text()
+    assert a["raw_text"] == page
+    assert a["content_hash"] == xxhash.xxh64_hexdigest(text.encode())
+    assert a["article_id"] == "t" + a["content_hash"]
+
+
+def test_second_outlet_with_its_own_chrome(fixture_pages):
+    arts = by_loc(fixture_pages[0])
+    a = arts["valleypost/2025-03-03-ferries.txt"]
+    assert a["title"] == "Storm forces Valmora to halt night ferry trips"
+    assert a["byline"] == "Valley Post Desk"
+    assert a["published_at"] == datetime(2025, 3, 3, 9, 35, tzinfo=UTC)
+    assert a["dateline"] == "VALMORA, Mar 3"
+    assert a["text"].startswith("The Valmora port authority")  # "(IANS) -" went with the dateline
+    for chrome in ("Home", "Subscribe", "Valley Post Today", "Follow us", "Also Read", "Harbour fees", "Weather Watch"):
+        assert chrome not in a["text"], chrome
+    assert a["text"].endswith("expect longer queues.")
+    m = arts["valleypost/2025-03-06-market.txt"]
+    assert m["dateline"] == "VALMORA, Mar 6"
+    assert m["published_at"] == datetime(2025, 3, 6, 3, 15, tzinfo=UTC)  # 08:45 AM IST
+    assert "Weather Watch" not in m["text"] and "six days a week." in m["text"]
+
+
+def test_wire_paragraphs_shared_by_two_outlets_survive(fixture_pages):
+    arts = by_loc(fixture_pages[0])
+    for loc in ("harborherald/valmora-ferries.txt", "valleypost/2025-03-03-ferries.txt", "northwind-ferries.html"):
+        for para in WIRE[1:]:
+            assert para in arts[loc]["text"], loc
+
+
+def test_chrome_stats_count_pages_per_outlet(fixture_pages):
+    stats = fixture_pages[2]
+    pages = dict(stats.filter(pl.col("line_hash") == 0).select("outlet", "pages").rows())
+    assert pages["harborherald"] == 3 and pages["valleypost"] == 3 and pages["northwind.example"] == 1
+    vp = stats.filter(pl.col("outlet") == "valleypost")
+    assert vp.filter(pl.col("line_hash") == line_hash("Valley  Post WEATHER watch")).item(0, "pages") == 3
+    # the shared wire paragraph is counted per outlet, never summed across them
+    h = line_hash(WIRE[1])
+    assert stats.filter(pl.col("line_hash") == h).select("outlet", "pages").sort("outlet").rows() == [
+        ("harborherald", 1), ("northwind.example", 1), ("valleypost", 1)
+    ]
+
+
+# ------------------------------------------------------------------ chrome learning
+
+
+def _pages(outlet: str, n: int, extra: list[str], start: int = 0) -> list[dict]:
+    rows = []
+    for i in range(start, start + n):
+        body = [f"Story number {i} opens with its own lead paragraph about harbour item {i} and the people involved."]
+        body += extra
+        body.append(f"Closing paragraph {i} says something only this story says, quoting official number {i}.")
+        rows.append({"outlet": outlet, "text": "\n\n".join(body), "id": f"{outlet}-{i}"})
+    return rows
+
+
+def test_short_recurring_line_learned_long_paragraph_kept():
+    rows = _pages("coastline", 3, ["Coastline Live Desk", LONG_BACKGROUND]) + _pages("other", 1, ["Coastline Live Desk"])
+    arts, _, stats = extract(raw(rows), config=CFG)
+    texts = dict(arts.select("article_id", "text").rows())
+    for i in range(3):
+        assert "Coastline Live Desk" not in texts[f"coastline-{i}"]
+        assert LONG_BACKGROUND in texts[f"coastline-{i}"]  # >25 words: needs 20 pages
+    assert "Coastline Live Desk" in texts["other-0"]  # never learned across outlets
+
+
+def test_two_pages_are_not_enough():
+    arts, _, _ = extract(raw(_pages("tiny", 2, ["Tiny Menu Line"])), config=CFG)
+    assert all("Tiny Menu Line" in t for t in arts.get_column("text"))
+
+
+def test_rule_scales_with_outlet_size():
+    medium = "Send your harbour news tips to the desk by email every weekday morning please"  # 14 words
+    rows = _pages("big", 30, [medium]) + _pages("big", 4, [LONG_BACKGROUND], start=100)
+    arts, _, _ = extract(raw(rows), config=CFG)
+    texts = dict(arts.select("article_id", "text").rows())
+    assert all(medium not in texts[f"big-{i}"] for i in range(30))
+    assert all(LONG_BACKGROUND in texts[f"big-{i}"] for i in range(100, 104))
+    assert chrome_min_pages(3, 2) == 3 and chrome_min_pages(30_000, 2) == 600
+    assert chrome_min_pages(3, 14) == 5 and chrome_min_pages(30_000, 14) == 1500
+    assert chrome_min_pages(3, 40) == 20 and chrome_min_pages(30_000, 40) == 7500
+
+
+def test_chrome_stats_accumulate_across_ingests():
+    first = _pages("drip", 2, ["Drip Feed Menu"])
+    arts1, _, stats1 = extract(raw(first), config=CFG)
+    assert all("Drip Feed Menu" in t for t in arts1.get_column("text"))
+    arts2, _, stats2 = extract(raw(_pages("drip", 1, ["Drip Feed Menu"], start=10)), config=CFG, chrome_stats=stats1)
+    assert "Drip Feed Menu" not in arts2.item(0, "text")  # 3 pages in total now
+    assert stats2.filter((pl.col("outlet") == "drip") & (pl.col("line_hash") == 0)).item(0, "pages") == 3
+    assert stats2.filter(pl.col("line_hash") == line_hash("Drip Feed Menu")).item(0, "pages") == 3
+
+
+def test_identical_pages_count_once():
+    rows = _pages("dupe", 1, ["Dupe Menu Line"]) * 3
+    arts, _, stats = extract(raw(rows), config=CFG)
+    assert stats.filter(pl.col("line_hash") == 0).item(0, "pages") == 1
+    assert all("Dupe Menu Line" in t for t in arts.get_column("text"))
+
+
+# ------------------------------------------------------------------ HTML
+
+
+def test_html_minute_dates_and_metadata(fixture_pages):
+    arts = by_loc(fixture_pages[0])
+    nw = arts["northwind-ferries.html"]
+    assert nw["published_at"] == datetime(2025, 3, 3, 10, 10, tzinfo=UTC)  # article:published_time, +05:30
+    assert nw["published_precision"] == "minute"
+    assert nw["title"] == "Valmora halts night ferries after storm"
+    assert nw["byline"] == "Mira Castell"
+    assert nw["outlet"] == "northwind.example"
+    assert nw["url"] == "https://www.northwind.example/world/valmora-night-ferries"
+    assert nw["dateline"] == "Valmora, Mar 3"
+    assert nw["text"].startswith("The Valmora port authority")
+    for bad in ("tracking text", "style text", "Copyright", "Most read", "alert", "Subscribe"):
+        assert bad not in nw["text"]
+    sg = arts["southgate-market.html"]
+    assert sg["published_at"] == datetime(2025, 3, 6, 3, 20, tzinfo=UTC)  # JSON-LD @graph datePublished
+    assert sg["published_precision"] == "minute"
+    assert sg["byline"] == "Tomas Evering"
+    eb = arts["eastbay-library.htm"]
+    assert eb["published_at"] == datetime(2025, 3, 7, 9, 30, tzinfo=UTC)  # <time datetime>, +09:00
+    assert eb["outlet"] == "news.eastbay.example"
+    assert not eb["text"].startswith("Library opens longer")  # h2 title is not body
+
+
+def test_url_ids_ignore_scheme_www_tracking_and_slash():
+    rows = [
+        {"url": "https://www.Example.com/a/b/?utm_source=x&id=3#top", "text": "one"},
+        {"url": "http://example.com/a/b?id=3", "text": "two"},
+        {"url": "https://example.com/a/b?id=4", "text": "three"},
+        {"id": "  given-7 ", "url": "https://example.com/z", "text": "four"},
+    ]
+    arts, _, _ = extract(raw(rows), config=CFG)
+    ids = arts.get_column("article_id").to_list()
+    assert ids[0] == ids[1] == "u" + xxhash.xxh64_hexdigest(b"example.com/a/b?id=3")
+    assert ids[2] != ids[0]
+    assert ids[3] == "given-7"
+    assert arts.get_column("outlet").to_list() == ["example.com"] * 4
+
+
+def test_hostile_html_does_not_crash_or_hang():
+    nested = "<div>" * 50_000 + "deep" + "</div>" * 10
+    unclosed_scripts = "<p>Visible paragraph of real words about the harbour board meeting today.</p>" + "<script>" * 2000
+    broken = '<html><body onload="x()"><p>Broken <b><i>markup <img src=x onerror=alert(1)> still has words in it for us'
+    big = (
+        "<html><head><script>" + "var a=1;" * 1_000_000 + "</script></head><body>"
+        + ("<p>" + ("Long page words repeated for size. " * 40) + "</p>\n") * 15_000 + "</body></html>"
+    )
+    assert len(big) > 20_000_000
+    rows = [{"html": h, "format": "html"} for h in (nested, unclosed_scripts, broken, "<<<>>>", "\x00<p>", big)]
+    t = time.perf_counter()
+    arts, rejects, _ = extract(raw(rows), config=CFG)
+    assert time.perf_counter() - t < 60
+    texts = dict(arts.select("locator", "text").rows())
+    assert "Visible paragraph" in texts.get("line 2", "")
+    assert "alert" not in "".join(texts.values())
+    assert ("line 6", "oversized_html") in rejects.select("locator", "reason").rows()
+
+
+# ------------------------------------------------------------------ records
+
+
+def test_text_records_ids_dates_rejects():
+    cfg = Config(max_text_chars=120)
+    long_text = "First paragraph is short.\n\n" + ("Second paragraph goes on and on. " * 10)
+    rows = [
+        {"id": " a1 ", "text": "Body of a1.", "published": "2024-10-16T16:45:00+05:30", "url": "https://www.site.example/x"},
+        {"text": "Body without date or url."},
+        {"text": "Body with a bad date.", "published": "sometime last week"},
+        {"text": "   \n\n  ", "id": "blank"},
+        {"id": "long", "text": long_text},
+        {"text": "Only day.", "published": "Oct 16, 2024"},
+    ]
+    arts, rejects, _ = extract(raw(rows), config=cfg)
+    a = {r["locator"]: r for r in arts.iter_rows(named=True)}
+    assert a["line 1"]["article_id"] == "a1"
+    assert a["line 1"]["outlet"] == "site.example"
+    assert a["line 1"]["published_at"] == datetime(2024, 10, 16, 11, 15, tzinfo=UTC)
+    assert a["line 2"]["published_at"] is None and a["line 2"]["published_precision"] is None
+    assert a["line 2"]["article_id"] == "t" + xxhash.xxh64_hexdigest(b"Body without date or url.")
+    assert a["line 3"]["published_at"] is None
+    assert a["line 5"]["text"] == "First paragraph is short."
+    assert a["line 6"]["published_precision"] == "day"
+    got = set(rejects.select("locator", "reason", "action").rows())
+    assert got == {
+        ("line 3", "bad_date", "repaired"),
+        ("line 4", "empty_text", "skipped"),
+        ("line 5", "oversized_text", "repaired"),
+    }
+    assert "line 4" not in a
+
+
+def test_plain_records_keep_their_lead_but_drop_a_repeated_title():
+    rows = [
+        {"title": "Harbour board meets", "text": "Harbour board meets\n\nThe harbour board met on Monday to discuss fees."},
+        {"text": "Harbour board meets on Monday.\n\nThe harbour board met on Monday to discuss fees."},
+        {"text": "By the end of the year, officials said, the harbour would have new cranes installed.\n\nMore text here."},
+    ]
+    arts, _, _ = extract(raw(rows), config=CFG)
+    t = arts.get_column("text").to_list()
+    assert t[0] == "The harbour board met on Monday to discuss fees."
+    assert t[1].startswith("Harbour board meets on Monday.")
+    assert t[2].startswith("By the end of the year")
+    assert arts.item(2, "byline") is None
+
+
+def test_credit_line_in_text_records():
+    rows = [{"text": "By Jane Roe | Published: 16 Oct 2024, 04:45 PM IST\n\nSEOUL (Yonhap) -- The ministry said on Wednesday it was watching closely."}]
+    arts, _, _ = extract(raw(rows), config=CFG)
+    r = arts.row(0, named=True)
+    assert r["byline"] == "Jane Roe"
+    assert r["published_at"] == datetime(2024, 10, 16, 11, 15, tzinfo=UTC)
+    assert r["dateline"] == "SEOUL"
+    assert r["text"] == "The ministry said on Wednesday it was watching closely."
+
+
+@pytest.mark.parametrize(
+    ("first", "dateline", "rest"),
+    [
+        ("WASHINGTON (AP) — Officials said on Tuesday.", "WASHINGTON", "Officials said on Tuesday."),
+        ("New Delhi [India], Oct 16 (ANI): The ministry said.", "New Delhi [India], Oct 16", "The ministry said."),
+        ("NEW DELHI: The ministry said.", "NEW DELHI", "The ministry said."),
+        ("Seoul, Oct. 16, 2024 (Yonhap) -- The ministry said.", "Seoul, Oct. 16, 2024", "The ministry said."),
+        ("Seoul, Oct 16", "Seoul, Oct 16", None),
+        ("On Oct 16 the ministry said.", None, "On Oct 16 the ministry said."),
+        ("The ministry said: all is well.", None, "The ministry said: all is well."),
+        ("NASA said on Tuesday it would launch.", None, "NASA said on Tuesday it would launch."),
+    ],
+)
+def test_datelines(first, dateline, rest):
+    arts, _, _ = extract(raw([{"text": first + "\n\nSecond paragraph."}]), config=CFG)
+    assert arts.item(0, "dateline") == dateline
+    want = "Second paragraph." if rest is None else rest + "\n\nSecond paragraph."
+    assert arts.item(0, "text") == want
+
+
+def test_disclaimers_removed_from_text_kept_in_raw_text():
+    d = "This story has not been edited by Harbor Herald staff and is auto-generated from a syndicated feed."
+    rows = [{"text": "A paragraph of news.\n\n" + d}]
+    arts, _, _ = extract(raw(rows), config=CFG)
+    assert arts.item(0, "text") == "A paragraph of news."
+    assert d in arts.item(0, "raw_text")
+
+
+@pytest.mark.parametrize(
+    "s",
+    [
+        "Disclaimer: This post has been auto-published from an agency feed without any modifications to the text.",
+        "This story has not been edited by our staff and is published from a syndicated feed.",
+        "Only the headline of this report may have been reworked by the newsroom staff; the rest is auto-generated.",
+        "The above article was published via the wire service.",
+        "Except for the headline, this story has not been edited by the desk team.",
+    ],
+)
+def test_disclaimer_hint_is_a_superset(s):
+    import re
+
+    assert DISCLAIMER.search(s)
+    assert re.search(DISCLAIMER_HINT, s)
+
+
+def test_header_line_parser():
+    assert header_line("By IANS | Updated: October 16, 2024 16:45 IST") == ("IANS", "Updated: October 16, 2024 16:45 IST"[9:])
+    assert header_line("IANS | Updated: Oct 16, 2024 16:45 IST") == ("IANS", "Oct 16, 2024 16:45 IST")
+    assert header_line("Published: 03 Mar 2025, 03:05 PM IST") == (None, "03 Mar 2025, 03:05 PM IST")
+    assert header_line("October 16, 2024 16:45 IST") == (None, "October 16, 2024 16:45 IST")
+    assert header_line("By Jane Roe") == ("Jane Roe", None)
+    assert header_line("By Wednesday, officials said the fire was out.") is None
+    assert header_line("Published reports say the port will close.") is None
+
+
+def test_empty_input():
+    arts, rej, stats = extract(pl.DataFrame(schema=RAW), config=CFG)
+    assert arts.height == 0 and arts.schema == EXTRACTED
+    assert rej.height == 0 and stats.height == 0
