@@ -131,8 +131,8 @@ class Store:
             if not _has_table(con, "meta"):
                 return StoreState(config=None, next_doc=0, next_ingest=1, version=0)
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            next_doc = con.execute("SELECT coalesce(max(doc) + 1, 0) FROM articles").fetchone()[0]
-            next_ingest = con.execute("SELECT coalesce(max(ingest_id) + 1, 1) FROM ingests").fetchone()[0]
+            next_doc = con.execute("SELECT coalesce(max(doc) + 1, 0) FROM articles").fetchall()[0][0]
+            next_ingest = con.execute("SELECT coalesce(max(ingest_id) + 1, 1) FROM ingests").fetchall()[0][0]
         if int(meta.get("schema_version", SCHEMA_VERSION)) != SCHEMA_VERSION:
             raise StoreError(
                 f"store {self.path} has schema version {meta.get('schema_version')}, "
@@ -258,9 +258,9 @@ class Store:
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect(read_only=False) as con:
-            con.execute(_DDL)
+            _run(con, _DDL)
             try:
-                con.execute("BEGIN TRANSACTION")
+                _run(con, "BEGIN TRANSACTION")
                 meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
                 version = int(meta.get("store_version", 0)) + 1
                 for key, value in {
@@ -270,31 +270,32 @@ class Store:
                     "tool_version": __version__,
                     "updated_at": _now().isoformat(),
                 }.items():
-                    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+                    _run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
                 for table, spec in (deletes or {}).items():
                     if not _has_table(con, table):
                         continue
                     if spec is None:
-                        con.execute(f'DELETE FROM "{table}"')
+                        _run(con, f'DELETE FROM "{table}"')
                         continue
                     column, values = spec
                     if values.len() == 0:
                         continue
                     con.register("_del", pl.DataFrame({"v": values.unique()}).to_arrow())
-                    con.execute(f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT v FROM _del)')
+                    _run(con, f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT v FROM _del)')
                     con.unregister("_del")
                 for name, df in batch.items():
                     if df.height or not _has_table(con, name):
                         _append(con, name, df)
                 row = {**ingest, "finished_at": _now(), "tool_version": __version__}
                 cols = list(row)
-                con.execute(
+                _run(
+                    con,
                     f"INSERT INTO ingests ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                     [row[c] for c in cols],
                 )
-                con.execute("COMMIT")
+                _run(con, "COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                _run(con, "ROLLBACK")
                 raise
         return version
 
@@ -312,7 +313,7 @@ def _known_tables() -> set[str]:
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     q = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
-    return bool(con.execute(q, [name]).fetchone()[0])
+    return bool(con.execute(q, [name]).fetchall()[0][0])
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pl.DataFrame:
@@ -327,14 +328,20 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pl.D
     return out
 
 
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> None:
+    """Execute a statement and drain its result (DuckDB 2 refuses new work on an undrained one)."""
+    cur = con.execute(sql, params) if params is not None else con.execute(sql)
+    cur.fetchall()
+
+
 def _append(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> None:
     """Append ``df`` to ``table``, creating the table from the frame if it is new."""
     con.register("_batch", df.to_arrow())
     try:
         if _has_table(con, table):
             cols = ", ".join(f'"{c}"' for c in df.columns)
-            con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _batch')
+            _run(con, f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _batch')
         else:
-            con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM _batch')
+            _run(con, f'CREATE TABLE "{table}" AS SELECT * FROM _batch')
     finally:
         con.unregister("_batch")
