@@ -177,52 +177,96 @@ def _info(path: str, version: int) -> StoreInfo:
 
 
 def _has_lineage(info: StoreInfo) -> bool:
-    return info.has("lineage", "article_id", "cluster_id", "parent_id", "relation", "credited", "depth")
+    return info.has("lineage", "article_id", "parent_id", "parent_external", "credited")
 
 
 def _has_credits(info: StoreInfo) -> bool:
     return info.has("credits", "article_id", "source", "kind", "role")
 
 
-# -- shared SQL ----------------------------------------------------------------------------------
+#: lineage ``credited`` values that mean the copy names its source (or the agency it came through).
+CREDITED = ("credits_origin", "credits_intermediary")
+#: ... and those that mean it does not (miscredited: it names someone else).
+UNCREDITED = ("uncredited", "miscredited")
+
+_LINEAGE_TYPES = {
+    "parent_id": "VARCHAR", "parent_external": "VARCHAR", "origin_id": "VARCHAR", "origin_external": "VARCHAR",
+    "depth": "INTEGER", "via_agency": "VARCHAR", "relation": "VARCHAR", "derivation": "VARCHAR",
+    "credited": "VARCHAR", "lag_minutes": "DOUBLE", "confidence": "DOUBLE", "evidence": "VARCHAR",
+}
+
+
+def _l(info: StoreInfo, col: str) -> str:
+    """``l.col`` if the lineage table has it, else a typed NULL (older or partial stores)."""
+    if _has_lineage(info) and info.has("lineage", col):
+        return f"l.{col}"
+    return f"NULL::{_LINEAGE_TYPES[col]}"
+
+
+def _status_cols(info: StoreInfo) -> str:
+    """Per-article status columns over aliases ``a`` (articles), ``c`` (clusters), ``l`` (lineage).
+
+    ``is_copy``: with lineage, the article has a parent (an article, or an
+    agency or source outside the corpus); without it (or for an article
+    lineage has not reached), it is a cluster member other than the earliest.
+    ``credit``: credited / uncredited / null (unknown or not a copy).
+    ``agency_copy``: a copy derived from an agency's story (lineage's
+    ``via_agency``), as in :mod:`provenance.analytics`.
+    """
+    fallback = (
+        "(c.cluster_id IS NOT NULL AND row_number() OVER ("
+        "PARTITION BY c.cluster_id ORDER BY a.published_at NULLS LAST, a.doc) > 1)"
+    )
+    if _has_lineage(info):
+        is_copy = (f"CASE WHEN l.article_id IS NOT NULL THEN (l.parent_id IS NOT NULL OR "
+                   f"{_l(info, 'parent_external')} IS NOT NULL) ELSE {fallback} END")
+        credit = (f"CASE WHEN l.credited IN {CREDITED} THEN 'credited' "
+                  f"WHEN l.credited IN {UNCREDITED} THEN 'uncredited' END")
+        agency_copy = (f"coalesce({_l(info, 'via_agency')} IS NOT NULL AND "
+                       f"coalesce({_l(info, 'derivation')}, '') <> 'non_derived' AND "
+                       f"(l.parent_id IS NOT NULL OR {_l(info, 'parent_external')} IS NOT NULL), false)")
+    else:
+        is_copy, credit, agency_copy = fallback, "NULL::VARCHAR", "false"
+    return (
+        f"{is_copy} AS is_copy, {credit} AS credit, {agency_copy} AS agency_copy, "
+        f"{_l(info, 'relation')} AS relation, {_l(info, 'derivation')} AS derivation, "
+        f"{_l(info, 'via_agency')} AS via_agency, {_l(info, 'origin_external')} AS origin_external, "
+        f"{_l(info, 'lag_minutes')} AS lag_minutes"
+    )
+
+
+def _lineage_join(info: StoreInfo) -> str:
+    return "LEFT JOIN lineage l ON l.article_id = a.article_id" if _has_lineage(info) else ""
 
 
 def _members_cte(info: StoreInfo) -> str:
-    """``m``: one row per clustered article, with whether it is its cluster's origin.
-
-    With a lineage table the origin and credit status come from it (an article
-    whose parent is neither another article nor an external source is an
-    origin). Without one, the earliest published member is the origin and
-    credit is unknown.
-    """
-    if _has_lineage(info):
-        ext = "l.parent_external" if info.has("lineage", "parent_external") else "NULL::VARCHAR"
-        oext = "l.origin_external" if info.has("lineage", "origin_external") else "NULL::VARCHAR"
-        return f"""
+    """``m``: one row per clustered article with its status (see :func:`_status_cols`)."""
+    return f"""
         m AS (
-            SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title,
-                   (l.article_id IS NULL AND row_number() OVER (
-                        PARTITION BY c.cluster_id ORDER BY a.published_at NULLS LAST, a.doc) = 1)
-                   OR (l.article_id IS NOT NULL AND l.parent_id IS NULL AND {ext} IS NULL) AS is_origin,
-                   l.relation, l.credited, {oext} AS origin_external
-            FROM clusters c JOIN articles a USING (doc)
-            LEFT JOIN lineage l ON l.article_id = c.article_id
+            SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title, {_status_cols(info)}
+            FROM clusters c JOIN articles a USING (doc) {_lineage_join(info)}
         )"""
-    return """
-        m AS (
-            SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title,
-                   row_number() OVER (PARTITION BY c.cluster_id ORDER BY a.published_at NULLS LAST, a.doc) = 1
-                       AS is_origin,
-                   NULL::VARCHAR AS relation, NULL::BOOLEAN AS credited, NULL::VARCHAR AS origin_external
-            FROM clusters c JOIN articles a USING (doc)
+
+
+def _articles_cte(info: StoreInfo) -> str:
+    """``s``: every article with its status; ``cluster_id`` null outside clusters."""
+    return f"""
+        s AS (
+            SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title, {_status_cols(info)}
+            FROM articles a LEFT JOIN clusters c USING (doc) {_lineage_join(info)}
         )"""
 
 
 def _agency_article_cte(info: StoreInfo) -> str:
-    """``ag``: (article_id, source) for every agency an article credits."""
+    """``ag``: (article_id, source) for every agency an article credits or came through."""
+    parts = []
     if _has_credits(info):
-        return "ag AS (SELECT DISTINCT article_id, source FROM credits WHERE kind = 'agency')"
-    return "ag AS (SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS source WHERE false)"
+        parts.append("SELECT article_id, source FROM credits WHERE kind = 'agency' AND source IS NOT NULL")
+    if _has_lineage(info) and info.has("lineage", "via_agency"):
+        parts.append("SELECT article_id, via_agency AS source FROM lineage WHERE via_agency IS NOT NULL")
+    if not parts:
+        return "ag AS (SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS source WHERE false)"
+    return f"ag AS ({' UNION '.join(parts)})"
 
 
 # -- overview ------------------------------------------------------------------------------------
@@ -244,13 +288,12 @@ def overview(path: str, version: int) -> dict[str, Any]:
         ).row(0, named=True)
         copies = _frame(
             con,
-            f"WITH {_members_cte(info)} SELECT count(*) FILTER (WHERE NOT is_origin) AS copies, "
-            "count(*) FILTER (WHERE NOT is_origin AND credited = false) AS uncredited, "
-            "count(*) FILTER (WHERE NOT is_origin AND credited = true) AS credited FROM m",
+            f"WITH {_articles_cte(info)} SELECT count(*) FILTER (WHERE is_copy) AS copies, "
+            "count(*) FILTER (WHERE is_copy AND credit = 'uncredited') AS uncredited, "
+            "count(*) FILTER (WHERE is_copy AND credit = 'credited') AS credited, "
+            "count(*) FILTER (WHERE agency_copy) AS agency_copy FROM s",
         ).row(0, named=True)
-        agencies = 0
-        if _has_credits(info):
-            agencies = _row(con, "SELECT count(DISTINCT source) FROM credits WHERE kind = 'agency'")[0]
+        agencies = _row(con, f"WITH {_agency_article_cte(info)} SELECT count(DISTINCT source) FROM ag")[0]
         pairs = _row(con, "SELECT count(*) FROM pairs")[0] if "pairs" in info.tables else 0
     out = {**base, **cl, **copies, "agencies": int(agencies), "pairs": int(pairs)}
     out["copy_share"] = (out["copies"] / out["articles"]) if out["articles"] else 0.0
@@ -272,37 +315,39 @@ def _grain(first: datetime | None, last: datetime | None) -> str:
     return "day"
 
 
+#: Kinds of article in the over-time charts, in stacking order.
+KINDS = ["reused copy", "origin of a cluster", "not reused"]
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def reuse_over_time(path: str, version: int, outlet: str | None = None, agency: str | None = None) -> pl.DataFrame:
-    """(period, grain, kind, articles): original vs reused-copy articles per period."""
+    """(period, kind, articles, grain): reused copies, cluster origins and the rest per period."""
     info = _info(path, version)
-    schema = {"period": pl.Datetime("us", "UTC"), "kind": pl.String, "articles": pl.Int64}
+    schema = {"period": pl.Datetime("us", "UTC"), "kind": pl.String, "articles": pl.Int64, "grain": pl.String}
     if not info.ready:
         return pl.DataFrame(schema=schema)
-    where, params = ["a.published_at IS NOT NULL"], []
+    where, params = ["s.published_at IS NOT NULL"], []
     if outlet is not None:
-        where.append("a.outlet = ?")
+        where.append("s.outlet = ?")
         params.append(outlet)
     if agency is not None:
-        where.append("a.article_id IN (SELECT article_id FROM ag WHERE source = ?)")
+        where.append("s.article_id IN (SELECT article_id FROM ag WHERE source = ?)")
         params.append(agency)
+    ctes = f"WITH {_articles_cte(info)}, {_agency_article_cte(info)}"
     with _connect(path) as con:
-        span = _row(con,
-            f"WITH {_agency_article_cte(info)} SELECT min(a.published_at), max(a.published_at) "
-            f"FROM articles a WHERE {' AND '.join(where)}", params
-        )
+        span = _row(con, f"{ctes} SELECT min(published_at), max(published_at) FROM s WHERE {' AND '.join(where)}",
+                    params)
         grain = _grain(span[0], span[1])
         df = _frame(
             con,
             f"""
-            WITH {_members_cte(info)}, {_agency_article_cte(info)}
-            SELECT date_trunc('{grain}', a.published_at) AS period,
-                   CASE WHEN m.is_origin IS NULL THEN 'not reused'
-                        WHEN m.is_origin THEN 'origin of a cluster'
-                        ELSE 'reused copy' END AS kind,
+            {ctes}
+            SELECT date_trunc('{grain}', s.published_at) AS period,
+                   CASE WHEN s.is_copy THEN 'reused copy'
+                        WHEN s.cluster_id IS NOT NULL THEN 'origin of a cluster'
+                        ELSE 'not reused' END AS kind,
                    count(*) AS articles
-            FROM articles a LEFT JOIN m USING (doc)
-            WHERE {' AND '.join(where)}
+            FROM s WHERE {' AND '.join(where)}
             GROUP BY ALL ORDER BY period, kind
             """,
             params,
@@ -352,12 +397,15 @@ def clusters_sql(
         sub = ["SELECT c3.cluster_id FROM clusters c3 JOIN ag ON ag.article_id = c3.article_id "
                "WHERE ag.source IN (SELECT unnest(?::VARCHAR[]))"]
         params.append(list(q.agencies))
-        if _has_lineage(info) and info.has("lineage", "origin_external"):
+        if _has_lineage(info) and info.has("lineage", "origin_external", "cluster_id"):
             sub.append("SELECT cluster_id FROM lineage WHERE origin_external IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(q.agencies))
         preds.append(f"cluster_id IN ({' UNION '.join(sub)})")
-    if q.relations and _has_lineage(info):
-        preds.append("cluster_id IN (SELECT cluster_id FROM lineage WHERE relation IN (SELECT unnest(?::VARCHAR[])))")
+    if q.relations and _has_lineage(info) and info.has("lineage", "relation"):
+        preds.append(
+            "cluster_id IN (SELECT c5.cluster_id FROM clusters c5 JOIN lineage l5 USING (article_id) "
+            "WHERE l5.relation IN (SELECT unnest(?::VARCHAR[])))"
+        )
         params.append(list(q.relations))
     if q.title.strip():
         preds.append(
@@ -375,18 +423,21 @@ def clusters_sql(
         having_params.append(datetime.combine(q.date_to + timedelta(days=1), time.min, tzinfo=_UTC))
     where = ("WHERE " + " AND ".join(preds)) if preds else ""
     origin = (
-        "coalesce(max(origin_external), arg_min(outlet, published_at) FILTER (WHERE is_origin), "
+        "coalesce(mode(origin_external), arg_min(outlet, published_at) FILTER (WHERE NOT is_copy), "
         "arg_min(outlet, published_at))"
     )
     agencies = (
         "(SELECT string_agg(DISTINCT ag.source, ', ' ORDER BY ag.source) FROM clusters cx "
         "JOIN ag ON ag.article_id = cx.article_id WHERE cx.cluster_id = page.cluster_id)"
     )
+    uncredited = (
+        "count(*) FILTER (WHERE is_copy AND credit = 'uncredited')" if _has_lineage(info) else "NULL::BIGINT"
+    )
     sql = f"""
     WITH {_members_cte(info)}, {_agency_article_cte(info)},
     agg AS (
         SELECT cluster_id,
-               coalesce(arg_min(title, published_at) FILTER (WHERE is_origin), arg_min(title, published_at),
+               coalesce(arg_min(title, published_at) FILTER (WHERE NOT is_copy), arg_min(title, published_at),
                         any_value(title)) AS title,
                count(*) AS size,
                count(DISTINCT outlet) AS outlets,
@@ -394,8 +445,7 @@ def clusters_sql(
                min(published_at) AS first_seen,
                max(published_at) AS last_seen,
                round((epoch(max(published_at)) - epoch(min(published_at))) / 3600.0, 2) AS spread_hours,
-               CASE WHEN bool_or(credited IS NOT NULL)
-                    THEN count(*) FILTER (WHERE NOT is_origin AND credited = false) END AS uncredited
+               {uncredited} AS uncredited
         FROM m {where}
         GROUP BY cluster_id
         HAVING {' AND '.join(having)}
@@ -425,7 +475,7 @@ def clusters_page(
     df = _read(path, sql, params)
     total = int(df["total_rows"][0]) if df.height else 0
     if df.height == 0 and offset > 0:
-        # Past the end (the store shrank or a stale page number): report the total anyway.
+        # Past the end (a stale page number): report the total anyway.
         probe, pp = clusters_sql(info, q, sort=sort, descending=descending, limit=1, offset=0)
         first = _read(path, probe, pp)
         total = int(first["total_rows"][0]) if first.height else 0
@@ -443,29 +493,30 @@ def top_clusters(path: str, version: int, n: int = 10) -> dict[str, pl.DataFrame
     if not info.ready:
         return {"largest": pl.DataFrame(), "fastest": pl.DataFrame()}
     largest, _ = clusters_page(path, version, ClusterQuery(), "size", True, n, 0)
-    with _connect(path) as con:
-        fastest = _frame(
-            con,
-            f"""
-            WITH {_members_cte(info)},
-            f AS (SELECT cluster_id, min(published_at) AS first_seen FROM m GROUP BY cluster_id),
-            w AS (
-                SELECT m.cluster_id, count(DISTINCT m.outlet) AS outlets_24h, count(*) AS articles_24h,
-                       round((epoch(max(m.published_at)) - epoch(min(m.published_at))) / 3600.0, 2) AS hours_to_last
-                FROM m JOIN f USING (cluster_id)
-                WHERE m.published_at < f.first_seen + INTERVAL 24 HOUR
-                GROUP BY m.cluster_id
-            )
-            SELECT w.cluster_id,
-                   (SELECT coalesce(arg_min(title, published_at), any_value(title)) FROM m WHERE m.cluster_id = w.cluster_id) AS title,
-                   w.outlets_24h, w.articles_24h, w.hours_to_last, f.first_seen
-            FROM w JOIN f USING (cluster_id)
-            WHERE w.outlets_24h >= 2
-            ORDER BY w.outlets_24h DESC, w.hours_to_last ASC, w.cluster_id
+    fastest = _read(
+        path,
+        f"""
+        WITH {_members_cte(info)},
+        f AS (SELECT cluster_id, min(published_at) AS first_seen FROM m GROUP BY cluster_id),
+        w AS (
+            SELECT m.cluster_id, count(DISTINCT m.outlet) AS outlets_24h, count(*) AS articles_24h,
+                   round((epoch(max(m.published_at)) - epoch(min(m.published_at))) / 3600.0, 2) AS hours_to_last
+            FROM m JOIN f USING (cluster_id)
+            WHERE m.published_at < f.first_seen + INTERVAL 24 HOUR
+            GROUP BY m.cluster_id
+            HAVING count(DISTINCT m.outlet) >= 2
+            ORDER BY outlets_24h DESC, hours_to_last ASC, m.cluster_id
             LIMIT ?
-            """,
-            [n],
         )
+        SELECT w.cluster_id,
+               (SELECT coalesce(arg_min(m.title, m.published_at), any_value(m.title)) FROM m
+                WHERE m.cluster_id = w.cluster_id) AS title,
+               w.outlets_24h, w.articles_24h, w.hours_to_last, f.first_seen
+        FROM w JOIN f USING (cluster_id)
+        ORDER BY w.outlets_24h DESC, w.hours_to_last ASC, w.cluster_id
+        """,
+        [n],
+    )
     return {"largest": largest, "fastest": fastest}
 
 
@@ -473,43 +524,36 @@ def top_clusters(path: str, version: int, n: int = 10) -> dict[str, pl.DataFrame
 def outlet_agency_share(path: str, version: int, n: int = 25, min_articles: int = 1) -> pl.DataFrame:
     """Outlets ranked by the share of their articles that are agency copy.
 
-    An article is agency copy when it credits a news agency (byline, dateline,
-    citation or disclaimer), or when lineage traces its cluster to an agency
-    outside the corpus. ``uncredited_agency`` counts the latter without the former.
+    With lineage, agency copy is a derived article with an agency on its
+    chain (``via_agency``; the definition of :mod:`provenance.analytics`), and
+    ``uncredited_agency`` counts those that do not credit their source.
+    Without lineage, an article is agency copy when it credits an agency.
     """
     info = _info(path, version)
     if not info.ready:
         return pl.DataFrame()
-    lineage_agency = "NULL::VARCHAR"
-    join = ""
-    if _has_lineage(info) and info.has("lineage", "origin_external") and _has_credits(info):
-        # Only external origins that are agencies somewhere in the credits count as agency origins.
-        join = (
-            "LEFT JOIN (SELECT article_id, origin_external FROM lineage WHERE parent_id IS NOT NULL "
-            "OR parent_external IS NOT NULL) l ON l.article_id = a.article_id "
-            "AND l.origin_external IN (SELECT source FROM ag)"
-        )
-        lineage_agency = "l.origin_external"
+    if _has_lineage(info):
+        body = f"""
+        WITH {_articles_cte(info)}
+        SELECT outlet, count(*) AS articles,
+               count(*) FILTER (WHERE agency_copy) AS agency_copy,
+               count(*) FILTER (WHERE agency_copy AND credit = 'uncredited') AS uncredited_agency,
+               round(count(*) FILTER (WHERE agency_copy) / count(*), 4) AS agency_share
+        FROM s WHERE outlet IS NOT NULL
+        """
+    else:
+        body = f"""
+        WITH {_agency_article_cte(info)},
+        per AS (SELECT a.outlet, a.article_id, bool_or(ag.source IS NOT NULL) AS credits_agency
+                FROM articles a LEFT JOIN ag ON ag.article_id = a.article_id GROUP BY a.outlet, a.article_id)
+        SELECT outlet, count(*) AS articles, count(*) FILTER (WHERE credits_agency) AS agency_copy,
+               NULL::BIGINT AS uncredited_agency,
+               round(count(*) FILTER (WHERE credits_agency) / count(*), 4) AS agency_share
+        FROM per WHERE outlet IS NOT NULL
+        """
     return _read(
         path,
-        f"""
-        WITH {_agency_article_cte(info)},
-        per AS (
-            SELECT a.outlet, a.article_id,
-                   bool_or(ag.source IS NOT NULL) AS credits_agency,
-                   bool_or({lineage_agency} IS NOT NULL) AS traced_to_agency
-            FROM articles a LEFT JOIN ag ON ag.article_id = a.article_id {join}
-            GROUP BY a.outlet, a.article_id
-        )
-        SELECT outlet, count(*) AS articles,
-               count(*) FILTER (WHERE credits_agency OR traced_to_agency) AS agency_copy,
-               count(*) FILTER (WHERE traced_to_agency AND NOT credits_agency) AS uncredited_agency,
-               round(count(*) FILTER (WHERE credits_agency OR traced_to_agency) / count(*), 4) AS agency_share
-        FROM per WHERE outlet IS NOT NULL
-        GROUP BY outlet HAVING count(*) >= ?
-        ORDER BY agency_share DESC, articles DESC, outlet
-        LIMIT ?
-        """,
+        body + " GROUP BY outlet HAVING count(*) >= ? ORDER BY agency_share DESC, articles DESC, outlet LIMIT ?",
         [min_articles, n],
     )
 
@@ -524,13 +568,11 @@ def filter_options(path: str, version: int) -> dict[str, Any]:
         outlets = [r[0] for r in con.execute(
             "SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet "
             "ORDER BY count(*) DESC, outlet LIMIT ?", [MAX_OUTLET_OPTIONS]).fetchall()]
-        agencies = []
-        if _has_credits(info):
-            agencies = [r[0] for r in con.execute(
-                "SELECT source FROM credits WHERE kind = 'agency' AND source IS NOT NULL "
-                "GROUP BY source ORDER BY count(*) DESC, source").fetchall()]
+        agencies = [r[0] for r in con.execute(
+            f"WITH {_agency_article_cte(info)} SELECT source FROM ag GROUP BY source "
+            "ORDER BY count(*) DESC, source").fetchall()]
         relations = []
-        if _has_lineage(info):
+        if _has_lineage(info) and info.has("lineage", "relation"):
             relations = [r[0] for r in con.execute(
                 "SELECT DISTINCT relation FROM lineage WHERE relation IS NOT NULL ORDER BY 1").fetchall()]
         first, last = _row(con, "SELECT min(published_at), max(published_at) FROM articles")
@@ -540,8 +582,8 @@ def filter_options(path: str, version: int) -> dict[str, Any]:
 
 # -- one cluster ---------------------------------------------------------------------------------
 
-_LINEAGE_COLS = ("parent_id", "parent_external", "origin_id", "origin_external", "depth", "relation",
-                 "derivation", "credited", "lag_minutes", "confidence", "evidence")
+_LINEAGE_COLS = ("parent_id", "parent_external", "origin_id", "origin_external", "depth", "via_agency",
+                 "relation", "derivation", "credited", "lag_minutes", "confidence", "evidence")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -551,10 +593,7 @@ def cluster_detail(path: str, version: int, cluster_id: int) -> dict[str, Any] |
     if not info.ready:
         return None
     lin = _has_lineage(info)
-    lcols = ", ".join(
-        (f"l.{c}" if info.has("lineage", c) else f"NULL AS {c}") for c in _LINEAGE_COLS
-    ) if lin else ", ".join(f"NULL AS {c}" for c in _LINEAGE_COLS)
-    ljoin = "LEFT JOIN lineage l ON l.article_id = c.article_id" if lin else ""
+    lcols = ", ".join(f"{_l(info, c)} AS {c}" for c in _LINEAGE_COLS)
     with _connect(path) as con:
         size = _row(con, "SELECT count(*) FROM clusters WHERE cluster_id = ?", [cluster_id])[0]
         if not size:
@@ -564,14 +603,15 @@ def cluster_detail(path: str, version: int, cluster_id: int) -> dict[str, Any] |
             f"""
             SELECT a.doc, a.article_id, a.outlet, a.published_at, a.published_precision, a.title, a.url,
                    a.byline, a.dateline, {lcols}
-            FROM clusters c JOIN articles a USING (doc) {ljoin}
+            FROM clusters c JOIN articles a USING (doc) {_lineage_join(info)}
             WHERE c.cluster_id = ?
             ORDER BY a.published_at NULLS LAST, a.doc
             LIMIT ?
             """,
             [cluster_id, MAX_MEMBERS],
         )
-        credits = pl.DataFrame()
+        credits = pl.DataFrame(schema={"article_id": pl.String, "source": pl.String, "kind": pl.String,
+                                       "role": pl.String})
         if _has_credits(info):
             credits = _frame(
                 con,
@@ -586,10 +626,9 @@ def cluster_detail(path: str, version: int, cluster_id: int) -> dict[str, Any] |
             "ORDER BY p.shared_shingles DESC LIMIT ?",
             [cluster_id, MAX_PAIRS],
         )
-        external = pl.DataFrame()
-        if info.has("external_nodes", "cluster_id"):
-            external = _frame(con, "SELECT * FROM external_nodes WHERE cluster_id = ?", [cluster_id])
-    members = members.with_columns(pl.col(c).cast(pl.String) for c in ("evidence",) if c in members.columns)
+        external = pl.DataFrame(schema={"name": pl.String, "kind": pl.String, "parent_external": pl.String})
+        if info.has("external_nodes", "cluster_id", "name", "kind"):
+            external = _frame(con, "SELECT * FROM external_nodes WHERE cluster_id = ? ORDER BY name", [cluster_id])
     return {"cluster_id": cluster_id, "size": int(size), "members": members, "credits": credits,
             "pairs": pairs, "external": external, "has_lineage": lin, "has_credits": _has_credits(info)}
 
@@ -631,36 +670,42 @@ def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | Non
         n = _row(con, "SELECT count(*) FROM articles WHERE outlet = ?", [outlet])[0]
         if not n:
             return None
-        roles = _frame(
+        figures = _frame(
             con,
             f"""
-            WITH {_members_cte(info)}
-            SELECT count(*) FILTER (WHERE m.is_origin) AS origins,
-                   count(*) FILTER (WHERE NOT m.is_origin) AS copies,
-                   count(*) FILTER (WHERE NOT m.is_origin AND m.credited = true) AS credited_copies,
-                   count(*) FILTER (WHERE NOT m.is_origin AND m.credited = false) AS uncredited_copies,
-                   count(DISTINCT m.cluster_id) AS clusters
-            FROM m WHERE m.outlet = ?
+            WITH {_articles_cte(info)}
+            SELECT count(*) FILTER (WHERE cluster_id IS NOT NULL AND NOT is_copy) AS origins,
+                   count(*) FILTER (WHERE is_copy) AS copies,
+                   count(*) FILTER (WHERE is_copy AND credit = 'credited') AS credited_copies,
+                   count(*) FILTER (WHERE is_copy AND credit = 'uncredited') AS uncredited_copies,
+                   count(*) FILTER (WHERE agency_copy) AS agency_copy,
+                   count(*) FILTER (WHERE is_copy AND relation IN ('verbatim', 'headline_changed')) AS verbatim,
+                   median(lag_minutes) FILTER (WHERE is_copy) AS median_lag_minutes,
+                   count(DISTINCT cluster_id) AS clusters
+            FROM s WHERE outlet = ?
             """,
             [outlet],
         ).row(0, named=True)
-        agencies = pl.DataFrame(schema={"agency": pl.String, "articles": pl.Int64})
-        if _has_credits(info):
-            agencies = _frame(
-                con,
-                "SELECT cr.source AS agency, count(DISTINCT cr.article_id) AS articles "
-                "FROM credits cr JOIN articles a ON a.article_id = cr.article_id "
-                "WHERE a.outlet = ? AND cr.kind = 'agency' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30",
-                [outlet],
-            )
+        agencies = _frame(
+            con,
+            f"""
+            WITH {_articles_cte(info)}, {_agency_article_cte(info)}
+            SELECT ag.source AS agency, count(DISTINCT s.article_id) AS articles,
+                   count(DISTINCT s.article_id) FILTER (WHERE s.credit = 'uncredited') AS uncredited
+            FROM s JOIN ag ON ag.article_id = s.article_id
+            WHERE s.outlet = ? GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30
+            """,
+            [outlet],
+        )
         if lin:
-            ext = "l.parent_external" if info.has("lineage", "parent_external") else "NULL"
+            ext = _l(info, "parent_external")
             sources = _frame(
                 con,
                 f"""
                 SELECT coalesce(p.outlet, {ext}) AS source,
-                       CASE WHEN p.outlet IS NULL THEN 'external' ELSE 'outlet' END AS kind,
-                       count(*) AS copies, count(*) FILTER (WHERE l.credited) AS credited
+                       CASE WHEN p.outlet IS NULL THEN 'outside the corpus' ELSE 'outlet' END AS kind,
+                       count(*) AS copies,
+                       count(*) FILTER (WHERE l.credited IN {CREDITED}) AS credited
                 FROM lineage l JOIN articles a ON a.article_id = l.article_id
                 LEFT JOIN articles p ON p.article_id = l.parent_id
                 WHERE a.outlet = ? AND (l.parent_id IS NOT NULL OR {ext} IS NOT NULL)
@@ -670,11 +715,13 @@ def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | Non
             )
             copied_by = _frame(
                 con,
-                """
-                SELECT a.outlet AS copier, count(*) AS copies, count(*) FILTER (WHERE l.credited) AS credited
+                f"""
+                SELECT a.outlet AS copier, count(*) AS copies,
+                       count(*) FILTER (WHERE l.credited IN {CREDITED}) AS credited
                 FROM lineage l JOIN articles a ON a.article_id = l.article_id
                 JOIN articles p ON p.article_id = l.parent_id
-                WHERE p.outlet = ? GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30
+                WHERE p.outlet = ? AND a.outlet IS DISTINCT FROM p.outlet
+                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30
                 """,
                 [outlet],
             )
@@ -698,60 +745,81 @@ def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | Non
                 """,
                 [outlet],
             )
-    return {"outlet": outlet, "articles": int(n), **roles, "agencies": agencies, "sources": sources,
+    return {"outlet": outlet, "articles": int(n), **figures, "agencies": agencies, "sources": sources,
             "copied_by": copied_by, "has_lineage": lin}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def agency_profile(path: str, version: int, agency: str) -> dict[str, Any] | None:
+    """Reach of one agency: who carries its copy (with or without credit), how it is credited."""
     info = _info(path, version)
-    if not info.ready or not _has_credits(info):
+    if not info.ready:
         return None
-    lin = _has_lineage(info) and info.has("lineage", "origin_external")
+    lin = _has_lineage(info) and info.has("lineage", "via_agency")
     with _connect(path) as con:
-        n = _row(con,
-            "SELECT count(DISTINCT article_id) FROM credits WHERE kind = 'agency' AND source = ?", [agency]
-        )[0]
-        traced = 0
-        if lin:
-            traced = _row(con,
-                "SELECT count(*) FROM lineage WHERE origin_external = ? AND NOT coalesce(credited, false)",
-                [agency],
+        credited_articles = 0
+        roles = pl.DataFrame(schema={"role": pl.String, "credits": pl.Int64})
+        cited = pl.DataFrame(schema={"cited_source": pl.String, "times": pl.Int64})
+        if _has_credits(info):
+            credited_articles = _row(
+                con, "SELECT count(DISTINCT article_id) FROM credits WHERE kind = 'agency' AND source = ?", [agency]
             )[0]
-        if not n and not traced:
-            return None
-        roles = _frame(
-            con,
-            "SELECT role, count(*) AS credits FROM credits WHERE kind = 'agency' AND source = ? "
-            "GROUP BY 1 ORDER BY 2 DESC",
-            [agency],
-        )
-        outlets = _frame(
-            con,
-            "SELECT a.outlet, count(DISTINCT a.article_id) AS articles FROM credits cr "
-            "JOIN articles a ON a.article_id = cr.article_id WHERE cr.kind = 'agency' AND cr.source = ? "
-            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 40",
-            [agency],
-        )
-        uncredited = pl.DataFrame(schema={"outlet": pl.String, "uncredited_copies": pl.Int64})
+            roles = _frame(
+                con,
+                "SELECT role, count(*) AS credits FROM credits WHERE kind = 'agency' AND source = ? "
+                "GROUP BY 1 ORDER BY 2 DESC, 1",
+                [agency],
+            )
+            if info.has("credits", "cited_via"):
+                cited = _frame(
+                    con,
+                    "SELECT source AS cited_source, count(*) AS times FROM credits "
+                    "WHERE cited_via = ? GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
+                    [agency],
+                )
         if lin:
-            uncredited = _frame(
+            outlets = _frame(
                 con,
-                "SELECT a.outlet, count(*) AS uncredited_copies FROM lineage l "
-                "JOIN articles a ON a.article_id = l.article_id "
-                "WHERE l.origin_external = ? AND l.credited = false GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 40",
+                f"""
+                WITH {_articles_cte(info)}
+                SELECT outlet, count(*) AS articles,
+                       count(*) FILTER (WHERE credit = 'credited') AS credited,
+                       count(*) FILTER (WHERE credit = 'uncredited') AS uncredited,
+                       median(lag_minutes) AS median_lag_minutes
+                FROM s WHERE via_agency = ? AND agency_copy
+                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 40
+                """,
                 [agency],
             )
-        cited_via = pl.DataFrame()
-        if info.has("credits", "cited_via"):
-            cited_via = _frame(
+            totals = _frame(
                 con,
-                "SELECT source AS cited_source, count(*) AS times FROM credits "
-                "WHERE cited_via = ? GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
+                f"""
+                WITH {_articles_cte(info)}
+                SELECT count(*) FILTER (WHERE via_agency = ? AND agency_copy) AS copies,
+                       count(*) FILTER (WHERE via_agency = ? AND agency_copy AND credit = 'credited') AS credited,
+                       count(*) FILTER (WHERE via_agency = ? AND agency_copy AND credit = 'uncredited') AS uncredited,
+                       count(*) FILTER (WHERE origin_external = ? AND via_agency IS DISTINCT FROM ?) AS indirect,
+                       count(DISTINCT outlet) FILTER (WHERE via_agency = ? AND agency_copy) AS outlets,
+                       median(lag_minutes) FILTER (WHERE via_agency = ? AND agency_copy) AS median_lag_minutes
+                FROM s
+                """,
+                [agency] * 7,
+            ).row(0, named=True)
+        else:
+            outlets = _frame(
+                con,
+                "SELECT a.outlet, count(DISTINCT a.article_id) AS articles, count(DISTINCT a.article_id) AS credited, "
+                "NULL::BIGINT AS uncredited, NULL::DOUBLE AS median_lag_minutes FROM credits cr "
+                "JOIN articles a ON a.article_id = cr.article_id WHERE cr.kind = 'agency' AND cr.source = ? "
+                "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 40",
                 [agency],
-            )
-    return {"agency": agency, "articles": int(n), "traced_uncredited": int(traced), "roles": roles,
-            "outlets": outlets, "uncredited": uncredited, "cited_via": cited_via, "has_lineage": lin}
+            ) if _has_credits(info) else pl.DataFrame()
+            totals = {"copies": credited_articles, "credited": credited_articles, "uncredited": None,
+                      "indirect": None, "outlets": outlets.height, "median_lag_minutes": None}
+    if not credited_articles and not totals["copies"] and not totals["indirect"]:
+        return None
+    return {"agency": agency, "credited_articles": int(credited_articles), **totals, "roles": roles,
+            "outlets": outlets, "cited_via": cited, "has_lineage": lin}
 
 
 # -- search --------------------------------------------------------------------------------------

@@ -183,17 +183,15 @@ def snippet(text: str, spans: Sequence[tuple[int, int]], *, context: int = 60) -
 
 # -- DOT ----------------------------------------------------------------------------------------
 
-#: Edge colours by relation; unknown relations get a neutral grey.
+#: Edge colours by lineage relation (provenance.lineage.RELATIONS); others get grey.
 RELATION_COLORS = {
-    "copy": "#2563eb",
-    "verbatim": "#2563eb",
-    "trimmed": "#0891b2",
-    "extended": "#7c3aed",
-    "rewrite": "#d97706",
-    "rewritten": "#d97706",
-    "excerpt": "#16a34a",
+    "verbatim": "#1d4ed8",
+    "headline_changed": "#0891b2",
+    "trimmed": "#0d9488",
+    "added_intro": "#7c3aed",
+    "edited": "#d97706",
     "partial": "#16a34a",
-    "translation": "#db2777",
+    "rewrite": "#db2777",
     "cited": "#6b7280",
 }
 _DEFAULT_EDGE = "#6b7280"
@@ -233,7 +231,7 @@ class GraphEdge:
     src: str
     dst: str
     relation: str | None
-    credited: bool | None
+    credit: str | None  # credited | uncredited | miscredited | None (unknown / not applicable)
     label: str = ""
 
 
@@ -250,7 +248,8 @@ def chain_dot(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge], *, title: 
     """A DOT digraph of an origin chain. Every label and id goes through :func:`dot_str`.
 
     Edges are coloured by relation; a solid edge is a credited copy, a dashed
-    red-labelled one an uncredited copy, a dotted one unknown credit.
+    one an uncredited (or miscredited, so labelled) copy, a dotted one a link
+    whose credit is unknown or does not apply.
     """
     lines = [
         "digraph chain {",
@@ -266,15 +265,10 @@ def chain_dot(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge], *, title: 
         lines.append(f"  {dot_str(n.key, max_len=200)} [label={dot_str(n.label, max_len=80)} {style}{tip}];")
     for e in edges:
         color = relation_color(e.relation)
-        if e.credited is True:
-            style = "solid"
-        elif e.credited is False:
-            style = "dashed"
-        else:
-            style = "dotted"
+        style = {"credited": "solid", "uncredited": "dashed", "miscredited": "dashed"}.get(e.credit or "", "dotted")
         label = e.label or (str(e.relation) if e.relation else "")
-        if e.credited is False:
-            label = (label + " · uncredited").strip(" ·")
+        if e.credit in ("uncredited", "miscredited"):
+            label = f"{label} · {e.credit}" if label else e.credit
         lines.append(
             f"  {dot_str(e.src, max_len=200)} -> {dot_str(e.dst, max_len=200)} "
             f'[color="{color}", fontcolor="{color}", style={style}, penwidth=1.4, label={dot_str(label, max_len=40)}];'

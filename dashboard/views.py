@@ -20,28 +20,40 @@ def _when(v: Any) -> str:
     return v.strftime("%b %d %H:%M") if v is not None else "undated"
 
 
+#: lineage ``credited`` value -> credit status shown (see provenance.lineage.LINEAGE).
+CREDIT = {
+    "credits_origin": "credited",
+    "credits_intermediary": "credited",
+    "uncredited": "uncredited",
+    "miscredited": "miscredited",
+}
+
+
+def credit_of(raw: Any) -> str | None:
+    return CREDIT.get(str(raw)) if raw is not None else None
+
+
 def member_status(row: dict[str, Any], origin_ids: set[str]) -> str:
     if row["article_id"] in origin_ids:
         return "origin"
-    if row.get("credited") is True:
-        return "credited copy"
-    if row.get("credited") is False:
-        return "uncredited copy"
-    return "copy"
+    credit = credit_of(row.get("credited"))
+    return f"{credit} copy" if credit else "copy"
 
 
 def origins(members: pl.DataFrame, has_lineage: bool) -> set[str]:
-    """Article ids that are origins: no parent in lineage, else the earliest member."""
+    """Articles at the top of the chain inside the corpus.
+
+    With lineage: members with neither an article nor an external parent (a
+    cluster copied from an agency outside the corpus may have none). Without
+    it: the earliest member.
+    """
     if members.height == 0:
         return set()
-    if has_lineage and members["parent_id"].is_not_null().any() | members["parent_external"].is_not_null().any():
-        no_parent = members.filter(
-            pl.col("parent_id").is_null() & pl.col("parent_external").is_null()
-            & pl.col("depth").is_not_null()
+    if has_lineage and members["depth"].is_not_null().any():
+        roots = members.filter(
+            pl.col("depth").is_not_null() & pl.col("parent_id").is_null() & pl.col("parent_external").is_null()
         )
-        if no_parent.height:
-            return set(no_parent["article_id"].to_list())
-        return set()
+        return set(roots["article_id"].to_list())
     return {members["article_id"][0]}  # members come earliest first
 
 
@@ -88,64 +100,74 @@ def chain(
     pairs: pl.DataFrame,
     *,
     has_lineage: bool,
-    agencies: set[str],
+    external: pl.DataFrame | None = None,
     max_nodes: int = MAX_GRAPH_NODES,
 ) -> tuple[list[GraphNode], list[GraphEdge], int]:
     """Nodes and edges of a cluster's origin chain, and how many members were left out.
 
-    With lineage, every member points from its parent (an article or an
-    external source such as an agency outside the corpus); without it, from
-    the earliest member it shares verified text with, credit unknown.
+    With lineage, every member hangs off its parent: an article, or an
+    external node (an agency or named source outside the corpus, from
+    ``external_nodes``), and external nodes hang off theirs (an agency that
+    quoted local media). Without lineage, each member hangs off the earliest
+    member it shares verified text with, credit unknown.
     """
     if members.height == 0:
         return [], [], 0
     shown = members.head(max_nodes)
     hidden = members.height - shown.height
-    origin_ids = origins(members, has_lineage)
+    use_lineage = has_lineage and members["depth"].is_not_null().any()
+    origin_ids = origins(members, use_lineage)
     ids = set(shown["article_id"].to_list())
     nodes: list[GraphNode] = []
     edges: list[GraphEdge] = []
     for r in shown.iter_rows(named=True):
-        kind = "origin" if r["article_id"] in origin_ids else "article"
         nodes.append(GraphNode(
             key=f"a:{r['article_id']}",
             label=f"{r['outlet'] or 'unknown outlet'}\n{_when(r['published_at'])}",
-            kind=kind,
+            kind="origin" if r["article_id"] in origin_ids else "article",
             tooltip=f"{r['title'] or ''} [{r['article_id']}]",
         ))
-    externals: dict[str, str] = {}
-    if has_lineage:
-        rows = shown.iter_rows(named=True)
-        for r in rows:
+    ext_kind: dict[str, str] = {}
+    ext_parent: dict[str, str] = {}
+    if external is not None and external.height:
+        for r in external.iter_rows(named=True):
+            ext_kind[str(r["name"])] = str(r.get("kind") or "external")
+            if r.get("parent_external"):
+                ext_parent[str(r["name"])] = str(r["parent_external"])
+    used_ext: set[str] = set()
+    if use_lineage:
+        for r in shown.iter_rows(named=True):
             child = f"a:{r['article_id']}"
             if r.get("parent_id") is not None:
-                src = f"a:{r['parent_id']}"
                 if r["parent_id"] not in ids:
-                    continue  # parent not drawn (beyond the cap)
+                    continue  # parent beyond the drawing cap
+                src = f"a:{r['parent_id']}"
             elif r.get("parent_external") is not None:
-                name = str(r["parent_external"])
-                src = f"x:{name}"
-                externals[src] = name
+                used_ext.add(str(r["parent_external"]))
+                src = f"x:{r['parent_external']}"
             else:
                 continue
-            edges.append(GraphEdge(src=src, dst=child, relation=r.get("relation"), credited=r.get("credited"),
-                                   label=str(r.get("relation") or "")))
-        for r in shown.iter_rows(named=True):
-            # An external origin above an external parent (e.g. an agency quoting local media).
-            o, p = r.get("origin_external"), r.get("parent_external")
-            if o is not None and p is not None and o != p:
-                externals[f"x:{o}"] = str(o)
-                e = GraphEdge(src=f"x:{o}", dst=f"x:{p}", relation="cited", credited=None, label="cited")
-                if e not in edges:
-                    edges.append(e)
+            edges.append(GraphEdge(src=src, dst=child, relation=r.get("relation"),
+                                   credit=credit_of(r.get("credited")), label=str(r.get("relation") or "")))
+        # Chains above the corpus: external -> external (e.g. an agency quoting local media).
+        todo = list(used_ext)
+        while todo:
+            name = todo.pop()
+            parent = ext_parent.get(name)
+            if parent and parent != name:
+                edges.append(GraphEdge(src=f"x:{parent}", dst=f"x:{name}", relation="cited", credit=None,
+                                       label="quoted"))
+                if parent not in used_ext:
+                    used_ext.add(parent)
+                    todo.append(parent)
     else:
-        par = inferred_parents(shown, pairs)
-        for r in par.iter_rows(named=True):
+        for r in inferred_parents(shown, pairs).iter_rows(named=True):
             edges.append(GraphEdge(src=f"a:{r['parent_id']}", dst=f"a:{r['article_id']}", relation=None,
-                                   credited=None, label=f"J {r['jaccard']:.2f}"))
-    for key, name in externals.items():
-        nodes.insert(0, GraphNode(key=key, label=name, kind="agency" if name in agencies else "external",
-                                  tooltip=f"{name} (not in the corpus)"))
+                                   credit=None, label=f"J {r['jaccard']:.2f}"))
+    for name in sorted(used_ext, reverse=True):
+        kind = "agency" if ext_kind.get(name) == "agency" else "external"
+        nodes.insert(0, GraphNode(key=f"x:{name}", label=name, kind=kind,
+                                  tooltip=f"{name}: {'agency' if kind == 'agency' else 'source'} outside the corpus"))
     if hidden > 0:
         nodes.append(GraphNode(key="more", label=f"+{hidden} more members", kind="more"))
     return nodes, edges, hidden

@@ -186,7 +186,7 @@ def search(store_path: str, text: str | None, file: str | None, limit: int, as_j
     for c in ("article_id", "outlet", "title", "cluster_id", "jaccard", "containment_query_in_article", "reuse"):
         t.add_column(c.replace("containment_query_in_article", "query in article"))
     for r in hits.iter_rows(named=True):
-        t.add_row(r["article_id"], r["outlet"] or "", (r["title"] or "")[:60], str(r["cluster_id"] or ""),
+        t.add_row(r["article_id"], r["outlet"] or "", (r["title"] or "")[:60], "" if r["cluster_id"] is None else str(r["cluster_id"]),
                   f"{r['jaccard']:.2f}", f"{r['containment_query_in_article']:.2f}", "yes" if r["reuse"] else "")
     out.print(t)
 

@@ -1,8 +1,9 @@
 """Fast fingerprints: shingle hashes, MinHash signatures, anchors, LSH band keys.
 
 This module owns the hot path of detection. Python only normalizes each text
-(``normalize(text).encode('utf-8')``); numba kernels then tokenize the UTF-8
-bytes with the shared code-point class table (``normalize.char_classes``),
+(``normalize(text).encode('utf-8')``; an ASCII text is just encoded, and the
+kernel lowercases it); numba kernels then tokenize the UTF-8 bytes with the
+shared code-point class table (``normalize.char_classes``),
 hash every shingle with xxh32 (seed 0), and fold the distinct hashes into a
 MinHash, with no Python call per shingle. Kernels release the GIL and run on
 a small thread pool (one thread per core), overlapping with the Python
@@ -224,6 +225,9 @@ def _shingle_hashes(
 ) -> tuple[np.ndarray, int]:
     """xxh32 of every shingle of one normalized UTF-8 document, in order, and its token count.
 
+    The document is ``normalize(text)`` encoded, except that ASCII capitals
+    may remain (the ASCII fast path of ``_encode``): they are lowercased here.
+
     Tokens are copied into a compact buffer joined by single spaces, so each
     shingle is a contiguous slice of it and is hashed in place; token j spans
     ``comp[tstart[j] : tstart[j + 1] - 1]``.
@@ -246,7 +250,7 @@ def _shingle_hashes(
             c += st & np.int64(ntok > 0)
             tstart[ntok] = c
             ntok += st
-            comp[c] = b0
+            comp[c] = b0 + 32 * np.int64(np.uint64(b0 - 65) < np.uint64(26))  # A-Z to a-z
             c += w
             in_word = w
             i += 1
@@ -477,9 +481,22 @@ def _default_threads() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
+def _encode_one(text: object) -> bytes:
+    if not text:
+        return b""
+    if text.isascii():  # type: ignore[attr-defined]
+        # NFKC is the identity on ASCII and the kernel lowercases A-Z itself:
+        # str.lower() would cost more than all the hashing of the document.
+        return text.encode("ascii")  # type: ignore[attr-defined]
+    return normalize(text).encode("utf-8", "surrogatepass")  # type: ignore[arg-type]
+
+
 def _encode(texts: list[object]) -> tuple[np.ndarray, np.ndarray]:
-    """Normalized UTF-8 of each text in one buffer, with int64 offsets [n+1]. None is empty."""
-    parts = [normalize(t).encode("utf-8", "surrogatepass") if t else b"" for t in texts]
+    """UTF-8 of each text, normalized but for ASCII case, in one buffer with int64 offsets [n+1].
+
+    None is empty.
+    """
+    parts = [_encode_one(t) for t in texts]
     offsets = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=offsets[1:])
     return np.frombuffer(b"".join(parts), dtype=np.uint8), offsets
@@ -504,7 +521,7 @@ def _chunked(
     """
     threads = _default_threads() if threads is None else max(1, threads)
     batch = max(1, config.batch_size)
-    chunk = max(64, min(4096, batch // max(1, 4 * threads)))
+    chunk = max(64, min(1024, batch // (16 * threads)))
     results: list[tuple[int, object]] = []
     if threads == 1:
         base = 0

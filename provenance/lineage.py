@@ -373,7 +373,9 @@ W_UNCREDITED_EXTERNAL = 0.55  # × containment in a sibling crediting the agency
 SIBLING_PENALTY = 0.5
 # Pairs where neither text is mostly inside the other get the passage-level
 # independence check (one alignment each); near-copies skip it.
-INDEPENDENCE_CHECK_BELOW = 0.8  # c credits agency X and p is not X (p is a sibling copy, not the source)
+INDEPENDENCE_CHECK_BELOW = 0.8
+# Parent candidates weighed per article (the most containing ones).
+MAX_CANDIDATE_PARENTS = 24  # c credits agency X and p is not X (p is a sibling copy, not the source)
 
 
 def _minutes(a: datetime | None, b: datetime | None) -> float | None:
@@ -450,20 +452,50 @@ def lineage_for_cluster(
     config: Config,
 ) -> LineageResult:
     """Lineage of one cluster: ``articles`` (ARTICLES rows of the cluster),
-    ``pairs`` (PAIRS among them), ``credits`` (CREDITS of them)."""
+    ``pairs`` (PAIRS among them), ``credits`` (CREDITS of them).
+
+    The unit of work: clusters are independent, so this can run inside a
+    distributed group-by.
+    """
     nodes = _nodes(articles, credits, registry)
+    pair_rows = [
+        (r["a"], r["b"], r["jaccard"], r["containment_a_in_b"], r["containment_b_in_a"])
+        for r in pairs.iter_rows(named=True)
+    ]
+    rows, ext_rows = _cluster_rows(nodes, pair_rows, cluster_id=cluster_id, registry=registry, config=config)
+    return _frames(rows, ext_rows)
+
+
+def _frames(rows: list[dict[str, Any]], ext_rows: list[dict[str, Any]]) -> LineageResult:
+    lin = schemas.conform(pl.DataFrame(rows, infer_schema_length=None), LINEAGE) if rows else schemas.empty(LINEAGE)
+    ext = (
+        schemas.conform(pl.DataFrame(ext_rows, infer_schema_length=None), EXTERNAL_NODES)
+        if ext_rows
+        else schemas.empty(EXTERNAL_NODES)
+    )
+    return LineageResult(lin, ext)
+
+
+def _cluster_rows(
+    nodes: list[_Node],
+    pair_rows: list[tuple[str, str, float | None, float | None, float | None]],
+    *,
+    cluster_id: int | None,
+    registry: Registry,
+    config: Config,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     ids = [n.id for n in nodes]
     index = {a: i for i, a in enumerate(ids)}
     # containment lookup: cont[(x, y)] = share of x found in y
     cont: dict[tuple[int, int], float] = {}
     jac: dict[tuple[int, int], float] = {}
-    for r in pairs.iter_rows(named=True):
-        a, b = index.get(r["a"]), index.get(r["b"])
+    for ra, rb, rj, rab, rba in pair_rows:
+        a, b = index.get(ra), index.get(rb)
         if a is None or b is None or a == b:
             continue
-        cont[(a, b)] = float(r["containment_a_in_b"] or 0.0)
-        cont[(b, a)] = float(r["containment_b_in_a"] or 0.0)
-        jac[(a, b)] = jac[(b, a)] = float(r["jaccard"] or 0.0)
+        cont[(a, b)] = float(rab or 0.0)
+        cont[(b, a)] = float(rba or 0.0)
+        jac[(a, b)] = jac[(b, a)] = float(rj or 0.0)
 
     n = len(nodes)
     present_agencies = {x.self_agency for x in nodes if x.self_agency}
@@ -494,7 +526,22 @@ def lineage_for_cluster(
         add(0, i + 1, W_ROOT, {"kind": "root"})
     for name, v in ext_index.items():
         add(0, v, 0.0, {"kind": "root", "agency": name})
-    for (c, p), cp in cont.items():  # cp: share of c found in p
+    # Candidate parents per child: the best MAX_CANDIDATE_PARENTS by containment
+    # (ties: agencies, then earlier), so huge wire clusters stay near-linear.
+    cands: dict[int, list[int]] = {}
+    for c_, p_ in cont:
+        cands.setdefault(c_, []).append(p_)
+    far = datetime.max.replace(tzinfo=None)
+
+    def _key(c_: int, p_: int) -> tuple:
+        t = nodes[p_].t
+        return (-round(cont[(c_, p_)], 3), nodes[p_].self_agency is None, t.replace(tzinfo=None) if t else far)
+
+    cand_pairs = [
+        (c_, p_) for c_, ps in cands.items() for p_ in sorted(ps, key=lambda p_: _key(c_, p_))[:MAX_CANDIDATE_PARENTS]
+    ]
+    for c, p in cand_pairs:
+        cp = cont[(c, p)]  # share of c found in p
         pc = cont[(p, c)]
         if max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (p, c) not in indep and (c, p) not in indep:
             # Low overlap both ways: reuse or two reports of one event?
@@ -808,7 +855,6 @@ def lineage_for_cluster(
                 "evidence": json.dumps(ev, ensure_ascii=False, separators=(",", ":")),
             }
         )
-    lin = schemas.conform(pl.DataFrame(rows, infer_schema_length=None), LINEAGE) if rows else schemas.empty(LINEAGE)
     ext_rows = [
         {
             "cluster_id": cluster_id,
@@ -820,8 +866,7 @@ def lineage_for_cluster(
         }
         for name in ext_kind
     ]
-    ext = schemas.conform(pl.DataFrame(ext_rows, infer_schema_length=None), EXTERNAL_NODES) if ext_rows else schemas.empty(EXTERNAL_NODES)
-    return LineageResult(lin, ext)
+    return rows, ext_rows
 
 
 def _closest_sibling(c: int, group: list[int], jac: dict[tuple[int, int], float]) -> int | None:
@@ -925,45 +970,30 @@ def lineage(
     their ``doc``, null without one): they still get an external parent from
     their credits ("By IANS" → parent_external IANS).
     """
-    arts = articles
     cl = clusters.select("article_id", "cluster_id")
-    arts = arts.join(cl, on="article_id", how="left")
-    if "doc" in arts.columns:
-        arts = arts.with_columns(pl.coalesce("cluster_id", "doc").alias("_cid"), pl.col("cluster_id").is_null().alias("_single"))
-    else:
-        arts = arts.with_columns(pl.col("cluster_id").alias("_cid"), pl.col("cluster_id").is_null().alias("_single"))
-    empty_pairs = schemas.empty(schemas.PAIRS)
-    lin_parts, ext_parts = [], []
-    by_cluster_pairs: dict[int, pl.DataFrame] = {}
+    arts = articles.join(cl, on="article_id", how="left")
+    cid = pl.coalesce("cluster_id", "doc") if "doc" in arts.columns else pl.col("cluster_id")
+    arts = arts.with_columns(cid.alias("_cid"))
+    nodes = _nodes(arts, credits, registry)
+    cids = arts["_cid"].to_list()
+    by_cluster: dict[Any, list[_Node]] = {}
+    for node, c in zip(nodes, cids):
+        by_cluster.setdefault(c, []).append(node)
+    pairs_by: dict[Any, list[tuple]] = {}
     if pairs.height:
         pc = pairs.join(cl.rename({"article_id": "a"}), on="a", how="inner")
-        for (cid,), g in pc.partition_by("cluster_id", as_dict=True).items():
-            by_cluster_pairs[cid] = g
-    cred_by = {k[0]: g for k, g in credits.partition_by("article_id", as_dict=True).items()} if credits.height else {}
-    single = arts.filter(pl.col("_single"))
-    for r in single.iter_rows(named=True):
-        one = pl.DataFrame([r], schema=single.schema)
-        res = lineage_for_cluster(
-            one, empty_pairs, cred_by.get(r["article_id"], schemas.empty(schemas.CREDITS)),
-            cluster_id=r["_cid"], registry=registry, config=config,
-        )
-        lin_parts.append(res.lineage)
-        ext_parts.append(res.external_nodes)
-    multi = arts.filter(~pl.col("_single"))
-    if multi.height:
-        for (cid,), g in multi.partition_by("_cid", as_dict=True).items():
-            ids = g["article_id"].to_list()
-            cr = [cred_by[a] for a in ids if a in cred_by]
-            res = lineage_for_cluster(
-                g,
-                by_cluster_pairs.get(cid, empty_pairs),
-                pl.concat(cr) if cr else schemas.empty(schemas.CREDITS),
-                cluster_id=cid,
-                registry=registry,
-                config=config,
-            )
-            lin_parts.append(res.lineage)
-            ext_parts.append(res.external_nodes)
-    lin = pl.concat(lin_parts) if lin_parts else schemas.empty(LINEAGE)
-    ext = pl.concat(ext_parts) if ext_parts else schemas.empty(EXTERNAL_NODES)
-    return LineageResult(lin, ext)
+        for r in pc.select("cluster_id", "a", "b", "jaccard", "containment_a_in_b", "containment_b_in_a").iter_rows():
+            pairs_by.setdefault(r[0], []).append(r[1:])
+    rows: list[dict[str, Any]] = []
+    ext_rows: list[dict[str, Any]] = []
+    for c, group in by_cluster.items():
+        if c is None:  # no cluster and no doc: each article alone
+            for node in group:
+                r, e = _cluster_rows([node], [], cluster_id=None, registry=registry, config=config)
+                rows += r
+                ext_rows += e
+            continue
+        r, e = _cluster_rows(group, pairs_by.get(c, []), cluster_id=c, registry=registry, config=config)
+        rows += r
+        ext_rows += e
+    return _frames(rows, ext_rows)

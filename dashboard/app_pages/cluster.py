@@ -59,7 +59,7 @@ c3.metric("Origin", common.md_text(ext_origin or (origin_row or first)["outlet"]
           help="External source outside the corpus" if ext_origin else "Earliest article in the chain")
 c4.metric("Spread", common.fmt_hours(spread), help="First to last publication")
 if detail["has_lineage"]:
-    unc = members.filter(pl.col("credited").eq(False) & ~pl.col("article_id").is_in(list(origin_ids))).height
+    unc = members.filter(pl.col("credited").is_in(["uncredited", "miscredited"])).height
     c5.metric("Uncredited copies", f"{unc:,}")
 else:
     c5.metric("Uncredited copies", "–", help="This store has no lineage table")
@@ -68,11 +68,12 @@ st.caption(f"First seen {common.fmt_dt(times.min() if times.len() else None)}"
 
 # -- origin chain ---------------------------------------------------------------------------------
 st.subheader("Origin chain")
-agencies = set(data.filter_options(path, version)["agencies"])
-nodes, edges, hidden = views.chain(members, detail["pairs"], has_lineage=detail["has_lineage"], agencies=agencies)
+nodes, edges, hidden = views.chain(members, detail["pairs"], has_lineage=detail["has_lineage"],
+                                   external=detail["external"])
 st.graphviz_chart(render.chain_dot(nodes, edges), width="stretch")
-legend = ["solid: credited", "dashed: uncredited", "dotted: credit unknown",
-          "hexagon: agency outside the corpus", "bold box: origin"]
+legend = ["edge colour: relation", "solid: credited", "dashed: uncredited or miscredited",
+          "dotted: credit unknown or not applicable", "hexagon: agency outside the corpus",
+          "ellipse: other source outside the corpus", "bold box: origin in the corpus"]
 st.caption(" · ".join(legend) + ("" if detail["has_lineage"] else
            " — no lineage in this store: each member links to the earliest member it shares text with."))
 with st.expander("Outlets and agencies in this cluster"):
@@ -90,8 +91,8 @@ with st.expander("Outlets and agencies in this cluster"):
 st.subheader("Republication timeline")
 tl = views.timeline(detail)
 if tl.height:
-    status_scale = alt.Scale(domain=["origin", "credited copy", "uncredited copy", "copy"],
-                             range=["#b45309", "#2563eb", "#dc2626", "#6b7280"])
+    status_scale = alt.Scale(domain=["origin", "credited copy", "uncredited copy", "miscredited copy", "copy"],
+                             range=["#b45309", "#2563eb", "#dc2626", "#9333ea", "#6b7280"])
     chart = (
         alt.Chart(tl.to_pandas())
         .mark_point(filled=True, size=110)

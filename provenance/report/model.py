@@ -72,7 +72,7 @@ class DB:
         cols: dict[str, set[str]] = defaultdict(set)
         for t, c in con.execute(
             "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
-        ).fetchall():
+        ).fetchall():  # fetch everything: DuckDB 2 refuses register() while a result is open
             cols[t].add(c)
         self.columns = dict(cols)
 
@@ -83,7 +83,7 @@ class DB:
     def q(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
         try:
             rel = self.con.execute(sql, list(params or []))
-            out = pl.from_arrow(rel.fetch_arrow_table())
+            out = pl.from_arrow(rel.to_arrow_table())
         except duckdb.Error as e:
             raise StoreError(f"report query failed: {e}") from e
         assert isinstance(out, pl.DataFrame)
@@ -91,10 +91,10 @@ class DB:
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         try:
-            row = self.con.execute(sql, list(params or [])).fetchone()
+            rows = self.con.execute(sql, list(params or [])).fetchall()
         except duckdb.Error as e:
             raise StoreError(f"report query failed: {e}") from e
-        return row[0] if row else None
+        return rows[0][0] if rows else None
 
 
 @contextmanager
