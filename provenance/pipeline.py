@@ -23,11 +23,13 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from . import schemas
 from .candidates import anchor_frame, band_frame, candidate_pairs
+from .attribution import Registry, credits, load_registry
 from .cluster import assign_clusters
 from .config import Config
 from .extract import extract
 from .fingerprint import band_keys, fingerprints, lsh_params
 from .ingest import read_sources
+from .lineage import lineage
 from .store import Store
 from .verify import verified_pairs
 
@@ -91,9 +93,11 @@ def ingest(
     config: Config | None = None,
     format: str | None = None,
     field_map: Mapping[str, str] | None = None,
+    registry: Registry | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest ``paths`` into ``store`` and link the new articles to everything stored."""
+    registry = registry or load_registry()
     steps = _Steps(progress)
     state = store.state()
     config = config or state.config or Config()
@@ -169,6 +173,13 @@ def ingest(
         id_map = pl.concat([ids, members.select("doc", "article_id")]) if members is not None else ids
         clusters = changes.join(id_map.unique("doc"), on="doc", how="left").select("article_id", "cluster_id", "doc")
 
+    with steps.step("credits", total=articles.height):
+        new_credits = credits(articles, registry=registry)
+    with steps.step("lineage"):
+        lin, ext, lineage_deletes = _lineage_update(
+            store, articles, pairs, clusters, new_credits, merged["old_id"], registry=registry, config=config
+        )
+
     report.rejects = rejects
     report.added = articles.height
     report.pairs_added = pairs.height
@@ -193,13 +204,61 @@ def ingest(
                 "pairs": pairs,
                 "clusters": clusters,
                 "chrome_stats": schemas.conform(chrome, schemas.CHROME_STATS),
+                "credits": new_credits,
+                "lineage": lin,
+                "external_nodes": ext,
             },
             config=config,
             ingest=ingest_row,
-            deletes={"clusters": ("doc", clusters["doc"]), "chrome_stats": None},
+            deletes={"clusters": ("doc", clusters["doc"]), "chrome_stats": None, **lineage_deletes},
         )
     report.timings = steps.timings
     return report
+
+
+def _lineage_update(
+    store: Store,
+    new: pl.DataFrame,
+    new_pairs: pl.DataFrame,
+    cluster_rows: pl.DataFrame,
+    new_credits: pl.DataFrame,
+    merged_ids: pl.Series,
+    *,
+    registry: Registry,
+    config: Config,
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, tuple[str, pl.Series] | None]]:
+    """Lineage of the new articles and of every cluster they touched, and what it replaces.
+
+    A cluster's lineage depends on all its members, so a cluster that gained a
+    member is recomputed whole; untouched clusters keep their stored rows.
+    Articles that were alone and now joined a cluster lose their old row.
+    """
+    touched = cluster_rows["cluster_id"].unique()
+    old_members = store.members(touched) if touched.len() and store.exists() else None
+    old_docs = (
+        old_members.filter(pl.col("doc") < (new["doc"].min() if new.height else 0))["doc"]
+        if old_members is not None else pl.Series("doc", [], dtype=pl.Int64)
+    )
+    old_articles = store.articles(old_docs)
+    arts = pl.concat([old_articles, new.select(old_articles.columns)]) if old_articles.height else new
+    ids = arts["article_id"]
+    stored_pairs = store.pairs_among(old_docs)
+    pairs = pl.concat([stored_pairs, new_pairs.select(stored_pairs.columns)]) if stored_pairs.height else new_pairs
+    cred = pl.concat([store.credits_of(old_articles["article_id"]), new_credits])
+    clusters = pl.concat(
+        [
+            (old_members.select("article_id", "cluster_id") if old_members is not None
+             else pl.DataFrame(schema={"article_id": pl.String, "cluster_id": pl.Int64})),
+            cluster_rows.select("article_id", "cluster_id"),
+        ]
+    ).unique("article_id", keep="last")
+    result = lineage(arts, pairs, clusters, cred, registry=registry, config=config)
+    gone = pl.concat([touched, merged_ids, old_docs, new["doc"]]).cast(pl.Int64)
+    deletes: dict[str, tuple[str, pl.Series] | None] = {
+        "lineage": ("article_id", ids),
+        "external_nodes": ("cluster_id", gone),
+    }
+    return result.lineage, result.external_nodes, deletes
 
 
 def _dedupe(articles: pl.DataFrame, store: Store) -> tuple[pl.DataFrame, pl.DataFrame, int]:

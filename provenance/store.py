@@ -63,6 +63,9 @@ EXPORTABLE = {
     "pairs": schemas.PAIRS.names(),
     "clusters": schemas.CLUSTERS.names(),
     "rejects": ["ingest_id", *schemas.REJECTS.names()],
+    "credits": schemas.CREDITS.names(),
+    "lineage": ["*"],
+    "external_nodes": ["*"],
 }
 
 
@@ -232,10 +235,45 @@ class Store:
                 con, "SELECT c.doc, c.article_id, c.cluster_id FROM clusters c JOIN _c USING (cluster_id)"
             )
 
+    def articles(self, docs: pl.Series) -> pl.DataFrame:
+        """Full ARTICLES rows for the given docs."""
+        if docs.len() == 0 or not self.path.exists():
+            return schemas.empty(schemas.ARTICLES)
+        with self.reader() as con:
+            con.register("_d", pl.DataFrame({"doc": docs.unique()}).to_arrow())
+            out = _frame(con, "SELECT a.* FROM articles a JOIN _d USING (doc) ORDER BY doc")
+        return schemas.conform(out, schemas.ARTICLES)
+
+    def pairs_among(self, docs: pl.Series) -> pl.DataFrame:
+        """Stored pairs whose both ends are among ``docs`` (PAIRS + a_doc, b_doc)."""
+        cols = [*schemas.PAIRS.names(), "a_doc", "b_doc"]
+        schema = {**dict(schemas.PAIRS), "a_doc": pl.Int64, "b_doc": pl.Int64}
+        if docs.len() == 0 or not self.path.exists():
+            return pl.DataFrame(schema=schema)
+        with self.reader() as con:
+            con.register("_d", pl.DataFrame({"doc": docs.unique()}).to_arrow())
+            out = _frame(
+                con,
+                f"SELECT {', '.join(cols)} FROM pairs WHERE a_doc IN (SELECT doc FROM _d) "
+                "AND b_doc IN (SELECT doc FROM _d)",
+            )
+        return out.cast(schema)  # type: ignore[arg-type]
+
+    def credits_of(self, article_ids: pl.Series) -> pl.DataFrame:
+        if article_ids.len() == 0 or not self.path.exists():
+            return schemas.empty(schemas.CREDITS)
+        with self.reader() as con:
+            if not _has_table(con, "credits"):
+                return schemas.empty(schemas.CREDITS)
+            con.register("_i", pl.DataFrame({"article_id": article_ids.unique()}).to_arrow())
+            out = _frame(con, "SELECT c.* FROM credits c JOIN _i USING (article_id)")
+        return schemas.conform(out, schemas.CREDITS)
+
     def table(self, name: str, *, columns: Sequence[str] | None = None) -> pl.DataFrame:
         if name not in EXPORTABLE and name not in _known_tables():
             raise StoreError(f"unknown table {name!r}; tables: {', '.join(sorted(EXPORTABLE))}")
-        cols = ", ".join(f'"{c}"' for c in (columns or EXPORTABLE.get(name, ["*"]))) or "*"
+        wanted = list(columns or EXPORTABLE.get(name, ["*"]))
+        cols = "*" if wanted == ["*"] else ", ".join(f'"{c}"' for c in wanted)
         return self.query(f'SELECT {cols} FROM "{name}"')
 
     # -- writes -------------------------------------------------------------------
