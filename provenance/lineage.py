@@ -531,11 +531,11 @@ def _cluster_rows(
     cands: dict[int, list[int]] = {}
     for c_, p_ in cont:
         cands.setdefault(c_, []).append(p_)
-    far = datetime.max.replace(tzinfo=None)
+    far = float("inf")
+    rank = [(x.self_agency is None, x.t.timestamp() if x.t else far) for x in nodes]
 
     def _key(c_: int, p_: int) -> tuple:
-        t = nodes[p_].t
-        return (-round(cont[(c_, p_)], 3), nodes[p_].self_agency is None, t.replace(tzinfo=None) if t else far)
+        return (-round(cont[(c_, p_)], 3), *rank[p_])
 
     cand_pairs = [
         (c_, p_) for c_, ps in cands.items() for p_ in sorted(ps, key=lambda p_: _key(c_, p_))[:MAX_CANDIDATE_PARENTS]
@@ -742,7 +742,9 @@ def _cluster_rows(
         if p is not None:
             cp, pc = cont[(c, p)], cont[(p, c)]
             cp_used = cp
-            s = sig(p, c)
+            jj = jac[(c, p)]
+            needs_sig = not (jj >= 0.95 or (cp >= 0.97 and pc >= 0.97) or (cp >= 0.9 and pc < 0.9))
+            s = sig(p, c) if needs_sig else None
             relation = classify_relation(
                 child_in_parent=cp, parent_in_child=pc, jaccard=jac[(c, p)],
                 same_title=_same_title(nodes[p].title, x.title), sig=s,
@@ -759,10 +761,11 @@ def _cluster_rows(
             else:
                 ev["time"] = f"parent earlier ({tnote})"
             ev["containment"] = {"child_in_parent": round(cp, 3), "parent_in_child": round(pc, 3)}
-            ev["passages"] = {
-                "n": int(s["n_passages"]), "child_cov": round(s["child_cov"], 3),
-                "in_order": round(s["in_order_share"], 3), "quoted": round(s["quoted_share"], 3),
-            }
+            if s is not None:
+                ev["passages"] = {
+                    "n": int(s["n_passages"]), "child_cov": round(s["child_cov"], 3),
+                    "in_order": round(s["in_order_share"], 3), "quoted": round(s["quoted_share"], 3),
+                }
             for key in ("credit", "sibling"):
                 if key in info:
                     ev[key] = info[key]
