@@ -799,7 +799,7 @@ def agency_profile(path: str, version: int, agency: str) -> dict[str, Any] | Non
                        count(*) FILTER (WHERE via_agency = ? AND agency_copy AND credit = 'credited') AS credited,
                        count(*) FILTER (WHERE via_agency = ? AND agency_copy AND credit = 'uncredited') AS uncredited,
                        count(*) FILTER (WHERE origin_external = ? AND via_agency IS DISTINCT FROM ?) AS indirect,
-                       count(DISTINCT outlet) FILTER (WHERE via_agency = ? AND agency_copy) AS outlets,
+                       count(DISTINCT outlet) FILTER (WHERE via_agency = ? AND agency_copy) AS n_outlets,
                        median(lag_minutes) FILTER (WHERE via_agency = ? AND agency_copy) AS median_lag_minutes
                 FROM s
                 """,
@@ -815,7 +815,7 @@ def agency_profile(path: str, version: int, agency: str) -> dict[str, Any] | Non
                 [agency],
             ) if _has_credits(info) else pl.DataFrame()
             totals = {"copies": credited_articles, "credited": credited_articles, "uncredited": None,
-                      "indirect": None, "outlets": outlets.height, "median_lag_minutes": None}
+                      "indirect": None, "n_outlets": outlets.height, "median_lag_minutes": None}
     if not credited_articles and not totals["copies"] and not totals["indirect"]:
         return None
     return {"agency": agency, "credited_articles": int(credited_articles), **totals, "roles": roles,

@@ -38,15 +38,23 @@ if prof is None:
     st.stop()
 
 outlets = prof["outlets"]
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Articles crediting it", f"{prof['articles']:,}")
-c2.metric("Outlets crediting it", f"{outlets.height:,}" + ("+" if outlets.height >= 40 else ""))
-c3.metric("Uncredited copies", f"{prof['traced_uncredited']:,}" if prof["has_lineage"] else "–",
-          help="Copies whose lineage leads to this agency but that do not credit it")
 roles = prof["roles"]
-c4.metric("Most common credit", common.md_text(roles["role"][0]) if roles.height else "–")
+c1, c2, c3, c4, c5 = st.columns(5)
+c1.metric("Copies of its stories", f"{prof['copies']:,}",
+          help="Articles derived from this agency's copy (it is the nearest agency on their chain)"
+          if prof["has_lineage"] else "Articles crediting it (no lineage in this store)")
+c2.metric("Outlets", f"{prof['n_outlets']:,}")
+c3.metric("Credited", common.pct(prof["credited"] / prof["copies"]) if prof["copies"] and prof["has_lineage"] else "–")
+c4.metric("Uncredited copies", f"{prof['uncredited']:,}" if prof["uncredited"] is not None else "–",
+          help="Copies of its stories that do not credit it (or credit someone else)")
+c5.metric("Median pickup lag", common.fmt_hours(prof["median_lag_minutes"] / 60)
+          if prof["median_lag_minutes"] is not None else "–")
+extra = [f"{prof['credited_articles']:,} articles name it in a byline, dateline, citation or disclaimer"]
+if prof["indirect"]:
+    extra.append(f"{prof['indirect']:,} more copies reach it through another agency")
+st.caption(" · ".join(extra))
 
-st.subheader("Articles crediting it over time")
+st.subheader("Its copy over time")
 ts = data.reuse_over_time(path, version, agency=name)
 if ts.height:
     grain = ts["grain"][0]
@@ -66,13 +74,24 @@ left, right = st.columns(2)
 with left:
     st.subheader("Who carries it")
     if outlets.height:
+        long = outlets.select("outlet", "credited", "uncredited").unpivot(
+            index="outlet", variable_name="credit", value_name="articles").drop_nulls("articles")
         st.altair_chart(
-            alt.Chart(outlets.to_pandas()).mark_bar(color="#2563eb").encode(
-                x=alt.X("articles:Q", title="articles crediting the agency"),
-                y=alt.Y("outlet:N", sort="-x", title=None), tooltip=["outlet:N", "articles:Q"],
+            alt.Chart(long.to_pandas()).mark_bar().encode(
+                x=alt.X("articles:Q", stack=True, title="copies"),
+                y=alt.Y("outlet:N", sort=alt.EncodingSortField("articles", op="sum", order="descending"), title=None),
+                color=alt.Color("credit:N", scale=alt.Scale(domain=["credited", "uncredited"],
+                                                            range=["#2563eb", "#dc2626"]), title=None),
+                tooltip=["outlet:N", "credit:N", "articles:Q"],
             ).properties(height=max(100, 22 * outlets.height)),
             width="stretch",
         )
+        st.dataframe(common.with_links(outlets, link=("outlet", "name", "outlet")), hide_index=True,
+                     column_config={"link": st.column_config.LinkColumn("profile", display_text="open"),
+                                    "median_lag_minutes": st.column_config.NumberColumn("median lag (min)",
+                                                                                        format="%.0f")})
+    else:
+        st.caption("No outlet carries its copy.")
 with right:
     st.subheader("How it is credited")
     if roles.height:
@@ -82,11 +101,8 @@ with right:
             ).properties(height=max(100, 30 * roles.height)),
             width="stretch",
         )
-    unc = prof["uncredited"]
-    if unc.height:
-        st.subheader("Uncredited copies by outlet")
-        st.dataframe(common.with_links(unc, link=("outlet", "name", "outlet")), hide_index=True,
-                     column_config={"link": st.column_config.LinkColumn("profile", display_text="open")})
+    else:
+        st.caption("No article names it.")
     cv = prof["cited_via"]
     if cv.height:
         st.subheader("Sources it cites")

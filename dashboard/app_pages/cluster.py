@@ -20,7 +20,7 @@ if raw_id is not None:
     try:
         cluster_id = int(raw_id)
     except ValueError:
-        st.error(f"`{common.md_text(raw_id, max_len=40)}` is not a cluster id (ids are whole numbers).")
+        st.error(f"“{common.md_text(raw_id, max_len=40)}” is not a cluster id (ids are whole numbers).")
 
 if cluster_id is None:
     st.title("Cluster")

@@ -32,16 +32,21 @@ if prof is None:
     st.warning("No article from this outlet is in the store.", icon=":material/search_off:")
     st.stop()
 
-c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric("Articles", f"{prof['articles']:,}")
-c2.metric("In reuse clusters", f"{prof['clusters']:,}", help="Clusters with at least one article from this outlet")
-c3.metric("Copies", f"{prof['copies']:,}", help="Articles republishing text first published elsewhere")
-c4.metric("Origins", f"{prof['origins']:,}", help="Articles that started a reuse cluster")
-if prof["has_lineage"] and prof["copies"]:
-    c5.metric("Uncredited copies", f"{prof['uncredited_copies']:,}",
-              help=f"{prof['credited_copies']:,} copies credit their source")
-else:
-    c5.metric("Copy share", common.pct(prof["copies"] / prof["articles"]))
+n = prof["articles"]
+c1, c2, c3, c4, c5, c6 = st.columns(6)
+c1.metric("Articles", f"{n:,}")
+c2.metric("Reused copy", common.pct(prof["copies"] / n), help=f"{prof['copies']:,} articles republish text "
+          "first published elsewhere (in the corpus or by an agency)")
+c3.metric("Agency copy", common.pct(prof["agency_copy"] / n) if prof["has_lineage"] else "–",
+          help="Copies derived from a news agency's story (an agency on the chain)")
+c4.metric("Verbatim", common.pct(prof["verbatim"] / prof["copies"]) if prof["has_lineage"] and prof["copies"] else "–",
+          help="Share of its copies that keep the body unchanged")
+c5.metric("Uncredited", common.pct(prof["uncredited_copies"] / prof["copies"])
+          if prof["has_lineage"] and prof["copies"] else "–",
+          help="Share of its copies that do not credit their source")
+c6.metric("Median lag", common.fmt_hours(prof["median_lag_minutes"] / 60)
+          if prof["median_lag_minutes"] is not None else "–", help="Behind the first article of the chain")
+st.caption(f"In {prof['clusters']:,} reuse clusters · origin of {prof['origins']:,} of them")
 
 st.subheader("Published over time")
 ts = data.reuse_over_time(path, version, outlet=name)
@@ -76,20 +81,20 @@ with left:
     else:
         st.caption("Nothing this outlet published is a copy.")
 with right:
-    st.subheader("Agencies credited")
+    st.subheader("Agencies used")
     ag = prof["agencies"]
     if ag.height:
         st.altair_chart(
             alt.Chart(ag.to_pandas()).mark_bar(color="#b45309").encode(
                 x=alt.X("articles:Q"), y=alt.Y("agency:N", sort="-x", title=None),
-                tooltip=["agency:N", "articles:Q"],
+                tooltip=["agency:N", "articles:Q", "uncredited:Q"],
             ).properties(height=max(100, 22 * ag.height)),
             width="stretch",
         )
         for a in ag["agency"].to_list()[:10]:
             common.page_link("agency", a, icon=":material/rss_feed:", name=a)
     else:
-        st.caption("This outlet credits no news agency.")
+        st.caption("No article of this outlet credits or comes through a news agency.")
 
 cb = prof["copied_by"]
 if cb.height:
