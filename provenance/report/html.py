@@ -38,23 +38,23 @@ CSS = """
 * { box-sizing: border-box; }
 html { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: 13.5px; color: var(--ink); }
 body { margin: 0 auto; max-width: 1080px; padding: 24px 28px 48px; line-height: 1.45; }
-h1 { font-size: 1.65rem; margin: 0 0 .2rem; line-height: 1.25; overflow-wrap: anywhere; }
+h1 { font-size: 1.65rem; margin: 0 0 .2rem; line-height: 1.25; overflow-wrap: break-word; }
 h2 { font-size: 1.2rem; margin: 1.8rem 0 .6rem; padding-bottom: .25rem; border-bottom: 2px solid var(--accent); }
-h3 { font-size: 1rem; margin: 1rem 0 .4rem; overflow-wrap: anywhere; }
+h3 { font-size: 1rem; margin: 1rem 0 .4rem; overflow-wrap: break-word; }
 a { color: var(--accent); }
 .kicker { text-transform: uppercase; letter-spacing: .08em; color: var(--muted); font-size: .78rem; font-weight: bold; }
 .meta { color: var(--muted); font-size: .85rem; margin: .2rem 0 1rem; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; margin: .8rem 0; }
 .card { flex: 1 1 150px; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; background: var(--soft); }
-.card .v { font-size: 1.3rem; font-weight: bold; overflow-wrap: anywhere; }
+.card .v { font-size: 1.3rem; font-weight: bold; overflow-wrap: break-word; }
 .card .k { color: var(--muted); font-size: .78rem; text-transform: uppercase; letter-spacing: .04em; }
-.card .s { color: var(--muted); font-size: .8rem; overflow-wrap: anywhere; }
+.card .s { color: var(--muted); font-size: .8rem; overflow-wrap: break-word; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .84rem; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: var(--soft); font-size: .76rem; text-transform: uppercase; letter-spacing: .03em; color: #38424a; }
 td.n, th.n { text-align: right; white-space: nowrap; }
-td.t { overflow-wrap: anywhere; }
-code, .hash { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .8rem; overflow-wrap: anywhere; }
+td.t, td code { overflow-wrap: anywhere; }
+code, .hash { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .8rem; overflow-wrap: break-word; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: .74rem; font-weight: bold;
          color: #fff; white-space: nowrap; }
 .b-origin { background: {{origin}}; } .b-credited { background: {{credited}}; }
@@ -73,10 +73,8 @@ figcaption { color: var(--muted); font-size: .8rem; margin-top: .25rem; }
 .stats { color: #38424a; font-size: .82rem; margin: .2rem 0; }
 .stats b { color: var(--ink); }
 blockquote { margin: 6px 0; padding: 6px 10px; background: #fffbea; border-left: 3px solid #e0b100;
-             white-space: pre-wrap; overflow-wrap: anywhere; font-size: .84rem; }
+             white-space: pre-wrap; overflow-wrap: break-word; font-size: .84rem; }
 blockquote .where { display: block; color: var(--muted); font-size: .72rem; font-family: "DejaVu Sans Mono", monospace; }
-dl.ev { margin: 4px 0; display: grid; grid-template-columns: max-content 1fr; gap: 1px 10px; font-size: .82rem; }
-dl.ev dt { color: var(--muted); } dl.ev dd { margin: 0; overflow-wrap: anywhere; }
 ul.ev { margin: 4px 0; padding-left: 18px; font-size: .82rem; }
 .note { color: var(--muted); font-size: .82rem; font-style: italic; }
 .prov { font-size: .78rem; color: #38424a; border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px;
@@ -142,9 +140,8 @@ def _evidence(ev: Any) -> str:
     items = fmt.evidence_items(ev)
     if not items:
         return ""
-    if all(k for k, _ in items):
-        return '<dl class="ev">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"
-    return '<ul class="ev">' + "".join(f"<li>{esc((k + ': ') if k else '')}{esc(v)}</li>" for k, v in items) + "</ul>"
+    return '<ul class="ev">' + "".join(
+        f"<li>{'<b>' + esc(k) + ':</b> ' if k else ''}{esc(v)}</li>" for k, v in items) + "</ul>"
 
 
 def _legend() -> str:
@@ -155,7 +152,7 @@ def _legend() -> str:
     ) + '<span>dashed arrow: edited copy</span></div>'
 
 
-def _passages(passages: list[dict[str, Any]], budget: int = PASSAGE_BUDGET) -> str:
+def _passages(passages: list[dict[str, Any]], budget: int) -> str:
     out, used = [], 0
     for i, p in enumerate(passages):
         text = p["text"] or ""
@@ -263,7 +260,7 @@ def _order(iso: str | None) -> float:
         return float("inf")
 
 
-def _cluster(report: dict[str, Any]) -> str:
+def _cluster(report: dict[str, Any], budget: int) -> str:
     c = report["cluster"]
     s = c["summary"]
     o = s["origin"]
@@ -337,11 +334,11 @@ def _cluster(report: dict[str, Any]) -> str:
         parts.append('<p class="note">No links.</p>')
     members = {m["article_id"]: m for m in c["members"]}
     for ln in c["links"]:
-        parts.append(_link_card(ln, members.get(ln["child"], {})))
+        parts.append(_link_card(ln, members.get(ln["child"], {}), budget))
     return "".join(parts)
 
 
-def _link_card(ln: dict[str, Any], member: dict[str, Any]) -> str:
+def _link_card(ln: dict[str, Any], member: dict[str, Any], budget: int) -> str:
     src = ln["parent"] or ln["parent_external"] or "?"
     src_outlet = ln["parent_outlet"] or (ln["parent_external"] and f"{ln['parent_external']} (external)") or "?"
     out = [f'<div class="link {esc(ln["status"])}">']
@@ -370,7 +367,7 @@ def _link_card(ln: dict[str, Any], member: dict[str, Any]) -> str:
     if ev:
         out.append(f'<div class="stats"><b>Evidence</b></div>{ev}')
     if ln["passages"]:
-        out.append(_passages(ln["passages"]))
+        out.append(_passages(ln["passages"], budget))
     elif ln["parent_external"] and not ln["parent"]:
         out.append('<p class="note">The source is not in the corpus: no text to align.</p>')
     out.append("</div>")
@@ -391,7 +388,7 @@ def _dt(iso: str | None) -> datetime | None:
 # ----------------------------------------------------------------------------------------------
 
 
-def _copies_list(rows: list[dict[str, Any]], *, with_passages: bool, who: str) -> str:
+def _copies_list(rows: list[dict[str, Any]], *, with_passages: bool, who: str, budget: int = PASSAGE_BUDGET) -> str:
     if not rows:
         return '<p class="note">None.</p>'
     out = []
@@ -416,12 +413,12 @@ def _copies_list(rows: list[dict[str, Any]], *, with_passages: bool, who: str) -
         )
         out.append(_evidence(r["evidence"]))
         if with_passages and r.get("passages"):
-            out.append(_passages(r["passages"], budget=1200))
+            out.append(_passages(r["passages"], budget // 2))
         out.append("</div>")
     return "".join(out)
 
 
-def _outlet(report: dict[str, Any]) -> str:
+def _outlet(report: dict[str, Any], budget: int) -> str:
     o = report["outlet"]
     parts = [
         '<div class="kicker">Outlet report</div>',
@@ -470,7 +467,7 @@ def _outlet(report: dict[str, Any]) -> str:
         parts.append('<p class="stats"><b>Derivation grades:</b> '
                      + esc(", ".join(f"{d['value']} ({d['n']})" for d in o["derivations"])) + "</p>")
     parts.append(f"<h2>Uncredited copies ({esc(o['uncredited'])})</h2>")
-    parts.append(_copies_list(o["uncredited_copies"], with_passages=True, who="source"))
+    parts.append(_copies_list(o["uncredited_copies"], with_passages=True, who="source", budget=budget))
     return "".join(parts)
 
 
@@ -553,7 +550,7 @@ def _corpus(report: dict[str, Any], href: Callable[[str, Any], str | None]) -> s
          ("origin", "t"), ("uncredited", "n")],
         [[named("cluster", r["cluster_id"], str(r["cluster_id"])), esc(r["title"]), esc(r["articles"]),
           esc(r["outlets"]), esc(fmt.when(r["first_published"])), esc(fmt.lag(r["span_minutes"])),
-          f'<code>{esc(r["origin_id"] or r["origin_external"] or "–")}</code>', esc(fmt.num(r["uncredited"]))]
+          f'<code>{esc(r["origin"] or "–")}</code>', esc(fmt.num(r["uncredited"]))]
          for r in c["top_clusters"]],
     ))
     parts.append("<h2>Top outlets</h2>")
@@ -589,17 +586,20 @@ def _corpus(report: dict[str, Any], href: Callable[[str, Any], str | None]) -> s
 # ----------------------------------------------------------------------------------------------
 
 
-def render_html(report: dict[str, Any], *, href: Callable[[str, Any], str | None] | None = None) -> str:
+def render_html(report: dict[str, Any], *, href: Callable[[str, Any], str | None] | None = None,
+                passage_budget: int = PASSAGE_BUDGET) -> str:
     """The report as one self-contained HTML document.
 
     ``href(kind, key)`` gives the relative link to another entity's report
     (used by the ``--all`` index); without it, entities are plain text.
+    ``passage_budget`` bounds the characters of shared passages printed per
+    link (the PDF prints fewer); the JSON report always has them all.
     """
     kind = report["kind"]
     if kind == "cluster":
-        body = _cluster(report)
+        body = _cluster(report, passage_budget)
     elif kind == "outlet":
-        body = _outlet(report)
+        body = _outlet(report, passage_budget)
     elif kind == "agency":
         body = _agency(report)
     elif kind == "corpus":

@@ -82,8 +82,8 @@ class DB:
 
     def q(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
         try:
-            rel = self.con.execute(sql, list(params or []))
-            out = pl.from_arrow(rel.to_arrow_table())
+            rel = self.con.sql(sql, params=list(params or [])) if params else self.con.sql(sql)
+            out = pl.from_arrow(rel.to_arrow_table()) if rel is not None else pl.DataFrame()
         except duckdb.Error as e:
             raise StoreError(f"report query failed: {e}") from e
         assert isinstance(out, pl.DataFrame)

@@ -12,7 +12,10 @@ from typing import Any
 from provenance.errors import ProvenanceError
 from provenance.report.html import render_html
 
-__all__ = ["render_pdf"]
+__all__ = ["render_pdf", "PDF_PASSAGE_BUDGET"]
+
+#: Characters of shared passages printed per link in a PDF (layout time grows with text).
+PDF_PASSAGE_BUDGET = 1200
 
 
 def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -27,6 +30,6 @@ def render_pdf(report: dict[str, Any]) -> bytes:
         raise ProvenanceError(
             f"PDF reports need WeasyPrint (pip install 'provenance[report]'): {e}"
         ) from e
-    html = render_html(report)
+    html = render_html(report, passage_budget=PDF_PASSAGE_BUDGET)
     doc = weasyprint.HTML(string=html, base_url=None, url_fetcher=_no_fetch)
     return doc.write_pdf()
