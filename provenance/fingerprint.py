@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
@@ -49,6 +50,7 @@ _P64_4 = np.uint64(9650029242287828579)
 _P64_5 = np.uint64(2870177450012600261)
 
 _EMPTY = np.uint32(0xFFFFFFFF)
+_R = TypeVar("_R")
 _U8 = np.uint64(8)
 _U16 = np.uint64(16)
 _U24 = np.uint64(24)
@@ -481,17 +483,18 @@ def _default_threads() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
-def _encode_one(text: object) -> bytes:
+def _encode_one(text: str | None) -> bytes:
     if not text:
         return b""
-    if text.isascii():  # type: ignore[attr-defined]
+    if text.isascii():
         # NFKC is the identity on ASCII and the kernel lowercases A-Z itself:
         # str.lower() would cost more than all the hashing of the document.
-        return text.encode("ascii")  # type: ignore[attr-defined]
-    return normalize(text).encode("utf-8", "surrogatepass")  # type: ignore[arg-type]
+        return text.encode("ascii")
+    # Lone surrogates (only separators) pass through as 3-byte sequences.
+    return normalize(text).encode("utf-8", "surrogatepass")
 
 
-def _encode(texts: list[object]) -> tuple[np.ndarray, np.ndarray]:
+def _encode(texts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
     """UTF-8 of each text, normalized but for ASCII case, in one buffer with int64 offsets [n+1].
 
     None is empty.
@@ -502,7 +505,7 @@ def _encode(texts: list[object]) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(b"".join(parts), dtype=np.uint8), offsets
 
 
-def _batches(texts: Sequence[str | None] | pl.Series, size: int) -> Iterator[list[object]]:
+def _batches(texts: Sequence[str | None] | pl.Series, size: int) -> Iterator[list[str | None]]:
     n = len(texts)
     for lo in range(0, n, size):
         if isinstance(texts, pl.Series):
@@ -512,8 +515,12 @@ def _batches(texts: Sequence[str | None] | pl.Series, size: int) -> Iterator[lis
 
 
 def _chunked(
-    texts: Sequence[str | None] | pl.Series, *, config: Config, threads: int | None, kernel
-) -> list[tuple[int, object]]:
+    texts: Sequence[str | None] | pl.Series,
+    *,
+    config: Config,
+    threads: int | None,
+    kernel: Callable[[np.ndarray, np.ndarray, int], _R],
+) -> list[tuple[int, _R]]:
     """Run ``kernel(buf, offsets, first_doc)`` over chunks of normalized docs, in order.
 
     With more than one thread, chunks are hashed on a pool while the calling
@@ -522,7 +529,7 @@ def _chunked(
     threads = _default_threads() if threads is None else max(1, threads)
     batch = max(1, config.batch_size)
     chunk = max(64, min(1024, batch // (16 * threads)))
-    results: list[tuple[int, object]] = []
+    results: list[tuple[int, _R]] = []
     if threads == 1:
         base = 0
         for docs in _batches(texts, batch):
@@ -531,7 +538,7 @@ def _chunked(
                 results.append((base + lo, kernel(buf, offsets, base + lo)))
             base += len(docs)
         return results
-    pending: list[tuple[int, Future]] = []
+    pending: list[tuple[int, Future[_R]]] = []
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="fingerprint") as pool:
         base = 0
         for docs in _batches(texts, batch):

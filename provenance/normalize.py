@@ -279,21 +279,27 @@ def token_spans(text: str) -> list[tuple[int, int]]:
 
 def _origin_map(text: str, norm: str) -> np.ndarray:
     """For each character of ``norm``: the [start, end) span in ``text`` it came from."""
+    origin = _segment_origin(text, norm)
+    if origin is None:
+        # Segments interacted (not expected from the segment rules): every
+        # character maps to the whole text; token counts stay right, spans coarse.
+        origin = np.empty((len(norm), 2), dtype=np.int64)
+        origin[:] = (0, len(text))
+    return origin
+
+
+def _segment_origin(text: str, norm: str) -> np.ndarray | None:
+    """Origin spans from normalizing segments one by one; None if that changes the classes."""
     starts = _segments(text) + [len(text)]
     pieces = [normalize(text[a:b]) for a, b in zip(starts[:-1], starts[1:])]
     joined = "".join(pieces)
-    table = char_classes()
-    if len(joined) == len(norm) and _same_classes(joined, norm, table):
-        origin = np.empty((len(norm), 2), dtype=np.int64)
-        pos = 0
-        for (a, b), piece in zip(zip(starts[:-1], starts[1:]), pieces):
-            origin[pos : pos + len(piece)] = (a, b)
-            pos += len(piece)
-        return origin
-    # Segments interacted (not expected from the rules above): every character
-    # maps to the whole text, which keeps token counts right but spans coarse.
+    if len(joined) != len(norm) or not _same_classes(joined, norm, char_classes()):
+        return None
     origin = np.empty((len(norm), 2), dtype=np.int64)
-    origin[:] = (0, len(text))
+    pos = 0
+    for a, b, piece in zip(starts[:-1], starts[1:], pieces):
+        origin[pos : pos + len(piece)] = (a, b)
+        pos += len(piece)
     return origin
 
 

@@ -86,8 +86,10 @@ def test_token_spans_index_original_text(text: str) -> None:
         assert 0 <= s < e <= len(text)
         assert s >= prev_start
         prev_start = s
-        # The original slice normalizes to text containing the token.
-        assert tok in nz.normalize(text[s:e]) or tok.startswith(nz.normalize(text[s:e])[:1])
+        # The original slice holds the token (final sigma may differ out of context).
+        assert tok.replace("ς", "σ") in [t.replace("ς", "σ") for t in nz.tokens(text[s:e])]
+    # Spans are exact, never the whole-text fallback.
+    assert nz._segment_origin(text, nz.normalize(text)) is not None
 
 
 def test_token_spans_exact_when_lengths_change() -> None:
