@@ -32,6 +32,8 @@ thresholds and the lineage statistics are measured in.
 from __future__ import annotations
 
 import difflib
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +41,7 @@ import polars as pl
 
 from provenance.normalize import token_spans, tokens
 
-__all__ = ["PASSAGES", "EDITS", "Alignment", "align", "aligned_passages", "edits"]
+__all__ = ["PASSAGES", "EDITS", "Alignment", "align", "aligned_passages", "edits", "token_blocks", "tokenized"]
 
 #: Shared passages: maximal runs of identical tokens, one-to-one between the
 #: texts. ``*_start``/``*_end`` are character offsets in the original texts
@@ -213,11 +215,21 @@ def _subtract(lo: int, hi: int, cuts: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
-def align(text_a: str, text_b: str, *, k: int = 5, max_candidates: int = 16, refine_max: int = 64) -> Alignment:
-    """Shared passages and edits between ``text_a`` and ``text_b`` (see module docstring)."""
-    ta, tb = tokens(text_a or ""), tokens(text_b or "")
-    sa, sb = token_spans(text_a or ""), token_spans(text_b or "")
-    a, b = _ids(ta, tb)
+@functools.lru_cache(maxsize=2048)
+def _tokenized(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """Tokens and their spans, cached: lineage aligns one article against several."""
+    return tuple(tokens(text)), tuple(token_spans(text))
+
+
+def token_blocks(
+    ta: Sequence[str], tb: Sequence[str], *, k: int = 5, max_candidates: int = 16
+) -> tuple[list[tuple[int, int, int]], list[bool]]:
+    """Shared token runs ``(i, j, n)`` of two token sequences, by i, and which are in order.
+
+    The allocation-free core of :func:`align`, for callers that need only
+    token statistics.
+    """
+    a, b = _ids(list(ta), list(tb))
     blocks = match_blocks(a, b, k=k, max_candidates=max_candidates)
     # Merge runs contiguous on both sides (possible when extension stopped at a used token).
     merged: list[tuple[int, int, int]] = []
@@ -227,8 +239,14 @@ def align(text_a: str, text_b: str, *, k: int = 5, max_candidates: int = 16, ref
             merged[-1] = (i, j, n + blk[2])
         else:
             merged.append(blk)
-    blocks = merged
-    keep = heaviest_increasing_chain(blocks)
+    return merged, heaviest_increasing_chain(merged)
+
+
+def align(text_a: str, text_b: str, *, k: int = 5, max_candidates: int = 16, refine_max: int = 64) -> Alignment:
+    """Shared passages and edits between ``text_a`` and ``text_b`` (see module docstring)."""
+    ta, sa = _tokenized(text_a or "")
+    tb, sb = _tokenized(text_b or "")
+    blocks, keep = token_blocks(ta, tb, k=k, max_candidates=max_candidates)
     la, lb = len(text_a or ""), len(text_b or "")
 
     prow: dict[str, list] = {name: [] for name in PASSAGES.names()}
@@ -295,6 +313,11 @@ def _gap_edits(emit, ta, tb, a0: int, a1: int, b0: int, b1: int, refine_max: int
             emit(op, a0 + i0, a0 + i1, b0 + j0, b0 + j1)
         return
     emit("changed", a0, a1, b0, b1)
+
+
+def tokenized(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """``(tokens, token_spans)`` of ``text`` (cached)."""
+    return _tokenized(text or "")
 
 
 def aligned_passages(text_a: str, text_b: str, *, k: int = 5) -> pl.DataFrame:

@@ -50,10 +50,10 @@ import polars as pl
 import regex
 
 from provenance import schemas
-from provenance.align import align
+from provenance.align import token_blocks, tokenized
 from provenance.attribution import GENERIC_FEED, Registry
 from provenance.config import Config
-from provenance.normalize import normalize, token_spans
+from provenance.normalize import normalize
 
 __all__ = [
     "LINEAGE",
@@ -231,12 +231,13 @@ def reuse_signals(parent_text: str, child_text: str, *, k: int = 5) -> dict[str,
     after the last in-order passage), ``prefix_deleted`` / ``suffix_deleted``
     (parent tokens likewise).
     """
-    al = align(parent_text, child_text, k=k)
-    p = al.passages
-    nc, np_ = al.b_tokens, al.a_tokens
-    shared = int(p["n_tokens"].sum()) if p.height else 0
-    io = p.filter(pl.col("in_order"))
-    in_order = int(io["n_tokens"].sum()) if io.height else 0
+    tp, _ = tokenized(parent_text or "")
+    tc, spans = tokenized(child_text or "")
+    blocks, keep = token_blocks(tp, tc, k=k)
+    nc, np_ = len(tc), len(tp)
+    shared = sum(n for _, _, n in blocks)
+    io = [b for b, ok in zip(blocks, keep) if ok]
+    in_order = sum(n for _, _, n in io)
     out: dict[str, float] = {
         "child_tokens": nc,
         "parent_tokens": np_,
@@ -244,9 +245,9 @@ def reuse_signals(parent_text: str, child_text: str, *, k: int = 5) -> dict[str,
         "child_cov": shared / nc if nc else 0.0,
         "parent_cov": shared / np_ if np_ else 0.0,
         "in_order_share": in_order / shared if shared else 0.0,
-        "longest_run": int(p["n_tokens"].max()) if p.height else 0,
-        "mean_run": shared / p.height if p.height else 0.0,
-        "n_passages": p.height,
+        "longest_run": max((n for _, _, n in blocks), default=0),
+        "mean_run": shared / len(blocks) if blocks else 0.0,
+        "n_passages": len(blocks),
         "spread": 0.0,
         "quoted_share": 0.0,
         "prefix_inserted": nc,
@@ -254,30 +255,30 @@ def reuse_signals(parent_text: str, child_text: str, *, k: int = 5) -> dict[str,
         "prefix_deleted": np_,
         "suffix_deleted": 0,
     }
-    if not p.height or not nc:
+    if not blocks or not nc:
         return out
     tenths = set()
-    for s, e in zip(p["b_tok_start"], p["b_tok_end"]):
+    for _, s, n in blocks:
+        e = s + n
         for t in range(10 * s // nc, (10 * (e - 1)) // nc + 1):
             tenths.add(t)
     out["spread"] = len(tenths) / 10
     quotes = _quote_intervals(child_text)
     if quotes:
         qs = [q[0] for q in quotes]
-        spans = token_spans(child_text)
         quoted = 0
-        for s, e in zip(p["b_tok_start"], p["b_tok_end"]):
-            for t in range(s, e):
+        for _, s, n in blocks:
+            for t in range(s, s + n):
                 pos = spans[t][0]
                 x = bisect.bisect_right(qs, pos) - 1
                 if x >= 0 and quotes[x][0] <= pos < quotes[x][1]:
                     quoted += 1
         out["quoted_share"] = quoted / shared
-    if io.height:
-        out["prefix_inserted"] = int(io["b_tok_start"].min())
-        out["suffix_inserted"] = nc - int(io["b_tok_end"].max())
-        out["prefix_deleted"] = int(io["a_tok_start"].min())
-        out["suffix_deleted"] = np_ - int(io["a_tok_end"].max())
+    if io:
+        out["prefix_inserted"] = min(j for _, j, _ in io)
+        out["suffix_inserted"] = nc - max(j + n for _, j, n in io)
+        out["prefix_deleted"] = min(i for i, _, _ in io)
+        out["suffix_deleted"] = np_ - max(i + n for i, _, n in io)
     return out
 
 
@@ -315,25 +316,35 @@ def classify_relation(
     """The kind of reuse of a child relative to its parent (one of :data:`RELATIONS` minus original).
 
     ``child_in_parent``/``parent_in_child`` are shingle containments (share of
-    each text found in the other), ``same_title`` None when a title is missing.
+    each text found in the other), ``same_title`` None when a title is
+    missing. With ``sig`` (:func:`reuse_signals`) the decision uses aligned
+    token counts, which see a one-sentence trim or intro that containment
+    ratios blur; without it, containment thresholds.
     """
     cp, pc = child_in_parent, parent_in_child
+    if sig is not None and sig["shared"] > 0:
+        ec = sig["child_tokens"] - sig["shared"]  # child text not from the parent
+        ep = sig["parent_tokens"] - sig["shared"]  # parent text the child lacks
+        small = max(3.0, 0.01 * sig["child_tokens"])
+        if ec == 0 and ep == 0 and sig["in_order_share"] == 1.0:
+            return "headline_changed" if same_title is False else "verbatim"
+        if ec <= 1 and ep > small:
+            return "trimmed"
+        if ep <= 1 and ec > small:
+            return "added_intro" if sig["prefix_inserted"] >= 0.5 * ec else "edited"
+        if sig["child_cov"] >= 0.5 and cp >= 0.5:
+            return "edited"
+        if sig["spread"] >= 0.6 and (sig["mean_run"] < 15 or sig["in_order_share"] < 0.8):
+            return "rewrite"
+        return "partial" if sig["child_cov"] < 0.5 else "edited"
     if jaccard >= 0.95 or (cp >= 0.97 and pc >= 0.97):
         return "headline_changed" if same_title is False else "verbatim"
     if cp >= 0.9 and pc < 0.9:
         return "trimmed"
     if pc >= 0.9 and cp < 0.9:
-        if sig is not None:
-            extra = max(1.0, sig["child_tokens"] - sig["shared"])
-            if sig["prefix_inserted"] >= 0.5 * extra:
-                return "added_intro"
-        return "edited"
+        return "added_intro"
     if cp >= 0.5:
         return "edited"
-    if sig is not None and (
-        sig["spread"] >= 0.6 and (sig["mean_run"] < 15 or sig["in_order_share"] < 0.8)
-    ):
-        return "rewrite"
     return "partial"
 
 
@@ -368,12 +379,19 @@ class _Node:
 
 # Weights of the arborescence (see module docstring).
 W_ROOT = 0.05  # an article with no better parent hangs off the root
-W_CREDITED_EXTERNAL = 0.6  # "By IANS" and no IANS article in the corpus
-W_UNCREDITED_EXTERNAL = 0.55  # × containment in a sibling crediting the agency
+W_CREDITED_EXTERNAL = 0.65  # "By IANS" and no IANS article in the corpus (beats any penalized sibling, max 0.58)
+W_UNCREDITED_EXTERNAL = 0.65  # × containment in a sibling crediting the agency
 SIBLING_PENALTY = 0.5
 # Pairs where neither text is mostly inside the other get the passage-level
 # independence check (one alignment each); near-copies skip it.
 INDEPENDENCE_CHECK_BELOW = 0.8
+# Edge weight = (containment of the child in the parent + CLOSENESS_JACCARD ×
+# Jaccard + CLOSENESS_TITLE if the titles match) × P(direction) + AGENCY_PRIOR
+# for an agency parent: with equal text, the wire wins; a copy that shares an
+# intermediary's edits or headline goes to the intermediary.
+CLOSENESS_JACCARD = 0.1
+CLOSENESS_TITLE = 0.06
+AGENCY_PRIOR = 0.05
 # Parent candidates weighed per article (the most containing ones).
 MAX_CANDIDATE_PARENTS = 24  # c credits agency X and p is not X (p is a sibling copy, not the source)
 
@@ -498,6 +516,7 @@ def _cluster_rows(
         jac[(a, b)] = jac[(b, a)] = float(rj or 0.0)
 
     n = len(nodes)
+    titles = [_norm_title(x.title) for x in nodes]
     present_agencies = {x.self_agency for x in nodes if x.self_agency}
     ext_names: list[str] = []
     for x in nodes:
@@ -553,17 +572,20 @@ def _cluster_rows(
             continue
         lo, notes = _direction(nodes[p], nodes[c], cp, pc)
         d = _sigmoid(lo)
-        w = cp * d
-        c_ag = [ag for ag in nodes[c].byline_ag if ag != nodes[p].self_agency]
-        if c_ag and nodes[p].self_agency not in nodes[c].byline_ag:
+        # Closeness: how much of c p explains, then how similar overall, then the
+        # title (a copy of a copy inherits the intermediary's changes).
+        same_t = titles[p] is not None and titles[p] == titles[c]
+        w = (cp + CLOSENESS_JACCARD * jac[(c, p)] + (CLOSENESS_TITLE if same_t else 0.0)) * d
+        c_ext = [ag for ag in nodes[c].byline_ag if ag in ext_index]
+        if c_ext and nodes[p].self_agency not in nodes[c].byline_ag:
+            # c names an agency that has no article here; p is probably a sibling copy.
             w *= SIBLING_PENALTY
-            notes["sibling"] = f"child credits {c_ag[0]}, parent is not it"
-        elif nodes[p].byline_ag and not nodes[p].self_agency and any(
-            ag in ext_index or ag in present_agencies for ag in nodes[p].byline_ag
-        ):
+            notes["sibling"] = f"child credits {c_ext[0]}, parent is not it"
+        elif not nodes[p].self_agency and any(ag in ext_index for ag in nodes[p].byline_ag):
             w *= SIBLING_PENALTY
             notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
-        w += 1e-3 * (nodes[p].self_agency is not None)  # ties go to the agency
+        if nodes[p].self_agency is not None:
+            w += AGENCY_PRIOR  # copies come from the wire far more often than from another copy
         add(p + 1, c + 1, w, {"kind": "article", "p": p, "c": c, "d": d, "cp": cp, "pc": pc, **notes})
     # Virtual agency nodes.
     for c, x in enumerate(nodes):
@@ -743,8 +765,7 @@ def _cluster_rows(
             cp, pc = cont[(c, p)], cont[(p, c)]
             cp_used = cp
             jj = jac[(c, p)]
-            needs_sig = not (jj >= 0.95 or (cp >= 0.97 and pc >= 0.97) or (cp >= 0.9 and pc < 0.9))
-            s = sig(p, c) if needs_sig else None
+            s = None if jj >= 0.999 else sig(p, c)  # identical shingle sets: no alignment needed
             relation = classify_relation(
                 child_in_parent=cp, parent_in_child=pc, jaccard=jac[(c, p)],
                 same_title=_same_title(nodes[p].title, x.title), sig=s,

@@ -329,20 +329,32 @@ def test_rewrite_and_independent_report_are_told_apart() -> None:
     assert rw["derivation"] == "partially_derived" and rw["credited"] == "uncredited"
 
 
+def _sig(child: int, parent: int, shared: int, **kw: float) -> dict[str, float]:
+    base = {"child_tokens": child, "parent_tokens": parent, "shared": shared, "child_cov": shared / child,
+            "parent_cov": shared / parent, "in_order_share": 1.0, "prefix_inserted": 0, "spread": 1.0,
+            "mean_run": float(shared), "longest_run": shared, "n_passages": 1, "quoted_share": 0.0}
+    return {**base, **kw}
+
+
 def test_classify_relation_rules() -> None:
-    base = {"child_tokens": 100, "shared": 30, "prefix_inserted": 0, "spread": 0.2, "mean_run": 30,
-            "in_order_share": 1.0}
+    kw = {"child_in_parent": 0.9, "parent_in_child": 0.9, "jaccard": 0.8}
+    # Without alignment: containment thresholds.
     assert classify_relation(child_in_parent=1, parent_in_child=1, jaccard=1, same_title=True, sig=None) == "verbatim"
     assert classify_relation(child_in_parent=1, parent_in_child=1, jaccard=1, same_title=False, sig=None) == "headline_changed"
     assert classify_relation(child_in_parent=0.98, parent_in_child=0.5, jaccard=0.5, same_title=True, sig=None) == "trimmed"
-    assert classify_relation(child_in_parent=0.7, parent_in_child=0.95, jaccard=0.6, same_title=True,
-                             sig={**base, "shared": 70, "prefix_inserted": 30}) == "added_intro"
-    assert classify_relation(child_in_parent=0.7, parent_in_child=0.95, jaccard=0.6, same_title=True,
-                             sig={**base, "shared": 70, "prefix_inserted": 0}) == "edited"
+    assert classify_relation(child_in_parent=0.7, parent_in_child=0.95, jaccard=0.6, same_title=True, sig=None) == "added_intro"
     assert classify_relation(child_in_parent=0.75, parent_in_child=0.7, jaccard=0.6, same_title=None, sig=None) == "edited"
-    assert classify_relation(child_in_parent=0.3, parent_in_child=0.4, jaccard=0.2, same_title=None, sig=base) == "partial"
-    assert classify_relation(child_in_parent=0.3, parent_in_child=0.3, jaccard=0.2, same_title=None,
-                             sig={**base, "spread": 0.9, "mean_run": 8}) == "rewrite"
+    assert classify_relation(child_in_parent=0.3, parent_in_child=0.4, jaccard=0.2, same_title=None, sig=None) == "partial"
+    # With alignment: token counts, which see a one-sentence trim or intro.
+    assert classify_relation(**kw, same_title=True, sig=_sig(300, 300, 300)) == "verbatim"
+    assert classify_relation(**kw, same_title=False, sig=_sig(300, 300, 300)) == "headline_changed"
+    assert classify_relation(**kw, same_title=True, sig=_sig(280, 300, 280)) == "trimmed"
+    assert classify_relation(**kw, same_title=True, sig=_sig(320, 300, 300, prefix_inserted=20)) == "added_intro"
+    assert classify_relation(**kw, same_title=True, sig=_sig(320, 300, 300, prefix_inserted=0)) == "edited"
+    assert classify_relation(**kw, same_title=True, sig=_sig(300, 300, 296, mean_run=74)) == "edited"
+    part = {"child_in_parent": 0.3, "parent_in_child": 0.4, "jaccard": 0.2, "same_title": None}
+    assert classify_relation(**part, sig=_sig(300, 250, 100, spread=0.3, mean_run=50)) == "partial"
+    assert classify_relation(**part, sig=_sig(300, 250, 100, spread=0.9, mean_run=8)) == "rewrite"
 
 
 def test_max_arborescence_breaks_cycles() -> None:
