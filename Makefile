@@ -34,7 +34,7 @@ demo-data: setup
 demo: demo-data
 
 test: setup sysdeps
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 test-fast: setup
 	$(PY) -m pytest -m "not slow and not e2e"

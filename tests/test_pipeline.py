@@ -1,0 +1,199 @@
+"""The ingest pipeline end to end on a real DuckDB store: idempotence, config checks,
+bad input, crash safety and the CLI's words."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from provenance.cli import main
+from provenance.config import Config
+from provenance.errors import ConfigMismatchError
+from provenance.pipeline import ingest
+from provenance.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+WIRE = (
+    "Harbour officials in Port Calder said on Tuesday that the northern breakwater would close for "
+    "six weeks of repairs after winter storms cracked its concrete crown in three places.\n\n"
+    "The closure means fishing boats will use the southern channel, which a spokeswoman for the port "
+    "authority described as narrower but safe in all but the strongest easterly winds.\n\n"
+    "\"We would rather lose a few hours each day than lose a boat,\" harbourmaster Elin Varga told "
+    "reporters at the quay, adding that pilots would guide larger vessels through the channel.\n\n"
+    "The repairs are expected to cost about 4.2 million and will be paid from the regional storm fund "
+    "that was set up two years ago after flooding damaged the old fish market."
+)
+
+
+def _records(tmp: Path, rows: list[dict], name: str = "feed.jsonl") -> Path:
+    path = tmp / name
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _counts(path: Path) -> dict[str, int]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                for t in ("articles", "pairs", "clusters", "bands", "anchors", "signatures")}
+    finally:
+        con.close()
+
+
+def test_fixture_pages_cluster_and_reingest_adds_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    first = ingest([FIXTURES], store=store)
+    assert first.added > 5 and first.pairs_added > 0
+    before = _counts(store.path)
+    again = ingest([FIXTURES], store=store)
+    assert again.added == 0 and again.already_present == first.added
+    assert _counts(store.path) == before
+
+
+def test_incremental_copy_joins_existing_cluster(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    a = _records(tmp_path, [
+        {"id": "wire-1", "outlet": "Example Wire", "published": "2025-03-04T08:00:00Z", "title": "Breakwater to close",
+         "text": WIRE},
+        {"id": "copy-1", "outlet": "Daily Example", "published": "2025-03-04T09:00:00Z",
+         "title": "Breakwater to close", "text": WIRE},
+    ], "a.jsonl")
+    ingest([a], store=store)
+    cid = store.query("SELECT DISTINCT cluster_id FROM clusters")["cluster_id"].to_list()
+    assert len(cid) == 1
+    b = _records(tmp_path, [
+        {"id": "copy-2", "outlet": "Valley Post", "published": "2025-03-04T11:00:00Z",
+         "title": "Port Calder breakwater shut for repairs", "text": WIRE.rsplit("\n\n", 1)[0]},
+    ], "b.jsonl")
+    report = ingest([b], store=store)
+    assert report.added == 1 and report.pairs_added == 2
+    clusters = store.query("SELECT article_id, cluster_id FROM clusters ORDER BY article_id")
+    assert dict(clusters.iter_rows()) == {"copy-1": cid[0], "copy-2": cid[0], "wire-1": cid[0]}
+    lineage = store.query("SELECT article_id, parent_id, relation FROM lineage WHERE article_id = 'copy-2'")
+    assert lineage.row(0, named=True)["parent_id"] in ("wire-1", "copy-1")
+    assert lineage.row(0, named=True)["relation"] in ("trimmed", "headline_changed", "edited")
+
+
+def test_config_mismatch_is_refused_with_the_differences(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    ingest([FIXTURES], store=store)
+    with pytest.raises(ConfigMismatchError, match=r"num_perm: store has 128, this run asks 64"):
+        ingest([FIXTURES], store=store, config=Config(num_perm=64))
+
+
+def test_bad_input_is_skipped_with_reasons_and_the_rest_ingested(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = {"id": "ok-1", "outlet": "Daily Example", "published": "2025-03-04T09:00:00Z", "title": "T", "text": WIRE}
+    lines = [
+        json.dumps(good),
+        '{"id": "broken", "text": "unterminated',
+        json.dumps({"id": "empty", "text": "   "}),
+        json.dumps({"id": "ok-1", "text": WIRE + "\n\nA later correction paragraph was added here."}),
+        json.dumps({"id": "nodate", "outlet": "Valley Post", "text": WIRE, "colour": "blue"}),
+        json.dumps({"id": "baddate", "published": "the day after Tuesday", "text": WIRE.upper()}),
+        json.dumps({"id": "huge", "text": ("word " * 12) + "\n\n" + ("filler text here " * 1_300_000)}),
+    ]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    (folder / "latin1.txt").write_bytes("Caf\xe9 owners in Port Calder said the breakwater closure would hurt trade "
+                                        "during the busiest weeks of the spring season, and asked for help.".encode("cp1252"))
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--store", str(tmp_path / "s.duckdb"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "malformed_json" in out and "line 2" in out
+    assert "empty_text" in out
+    assert "duplicate_id" in out
+    assert "binary_file" in out
+    assert "oversized_text" in out
+    assert "bad_date" in out
+    ids = set(Store(tmp_path / "s.duckdb").query("SELECT article_id FROM articles")["article_id"].to_list())
+    assert {"ok-1", "nodate", "baddate", "huge"} <= ids
+    assert any(i.startswith("ok-1~") for i in ids), "the second text under id ok-1 is kept under a new id"
+    assert "empty" not in ids and "broken" not in ids
+    nodate = Store(tmp_path / "s.duckdb").query("SELECT published_at FROM articles WHERE article_id = 'nodate'")
+    assert nodate["published_at"][0] is None
+
+
+def test_cli_errors_are_one_line_with_exit_1(tmp_path: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(main, ["ingest", str(tmp_path / "missing.jsonl"), "--store", str(tmp_path / "s.duckdb")])
+    assert r.exit_code == 1
+    assert r.output.strip() == f"Error: no such file or folder: {tmp_path / 'missing.jsonl'}"
+    r = runner.invoke(main, ["stats", "--store", str(tmp_path / "none.duckdb")])
+    assert r.exit_code == 1 and "no store at" in r.output and "Traceback" not in r.output
+    r = runner.invoke(main, ["search", "--store", str(tmp_path / "none.duckdb")])
+    assert r.exit_code == 1 and "exactly one of --text or --file" in r.output
+    r = runner.invoke(main, ["export", "nonsense", "--out", "x"])
+    assert r.exit_code == 2
+
+
+def test_every_command_help_has_an_example() -> None:
+    runner = CliRunner()
+    for name in main.commands:
+        r = runner.invoke(main, [name, "--help"])
+        assert r.exit_code == 0
+        assert "Example:" in r.output, f"`provenance {name} --help` shows no example"
+
+
+def test_export_and_search_from_the_cli(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(FIXTURES), "--store", str(store), "--quiet"]).exit_code == 0
+    for table in ("articles", "pairs", "clusters", "rejects", "credits", "lineage"):
+        out = tmp_path / f"{table}.jsonl"
+        r = runner.invoke(main, ["export", table, "--store", str(store), "--out", str(out)])
+        assert r.exit_code == 0, r.output
+    pairs = [json.loads(line) for line in (tmp_path / "pairs.jsonl").read_text().splitlines()]
+    assert pairs and {"a", "b", "jaccard", "containment_a_in_b", "containment_b_in_a"} <= set(pairs[0])
+    arts = [json.loads(line) for line in (tmp_path / "articles.jsonl").read_text().splitlines()]
+    assert {"article_id", "url", "outlet", "published_at", "title", "byline", "text"} <= set(arts[0])
+    text = next(a["text"] for a in arts if a["article_id"] == pairs[0]["a"])
+    r = runner.invoke(main, ["search", "--store", str(store), "--json", "--text", text[:600]])
+    hits = [json.loads(line) for line in r.output.splitlines()]
+    assert hits[0]["article_id"] in {pairs[0]["a"], pairs[0]["b"]} and hits[0]["reuse"]
+
+
+KILLER = textwrap.dedent(
+    """
+    import sys, time
+    import provenance.store as st
+    real = st._append
+    def slow_append(con, table, df):
+        real(con, table, df)
+        print("APPENDED", table, flush=True)
+        time.sleep(60)
+    st._append = slow_append
+    from provenance.pipeline import ingest
+    ingest([sys.argv[2]], store=st.Store(sys.argv[1]))
+    """
+)
+
+
+def test_kill_9_mid_write_leaves_the_last_good_state(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    ingest([FIXTURES], store=store)
+    before = _counts(store.path)
+    version = store.state().version
+    extra = _records(tmp_path, [{"id": f"x{i}", "outlet": "Valley Post", "text": WIRE + f" Note {i}."} for i in range(30)])
+    proc = subprocess.Popen([sys.executable, "-c", KILLER, str(store.path), str(extra)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.startswith("APPENDED"), proc.stderr.read() if proc.stderr else line
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _counts(store.path) == before
+    assert store.state().version == version
+    report = ingest([extra], store=store)
+    assert report.added == 30
