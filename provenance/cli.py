@@ -209,6 +209,21 @@ def export(table: str, store_path: str, fmt: str, out_path: str) -> None:
     out.print(f"wrote {df.height:,} rows of {table} to {out_path}", highlight=False)
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args: tuple[str, ...]) -> None:
+    """Benchmark against datasketch in the same run (see `provenance bench e2e --help`).
+
+    \b
+    Example:
+      provenance bench e2e --n 20000
+      provenance bench scale --n 1000000
+    """
+    from .bench import main as run
+
+    run(list(args))
+
+
 def write_frame(df: pl.DataFrame, path: Path, fmt: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":

@@ -1,0 +1,308 @@
+"""Benchmarks: ours against the pipeline a user would otherwise write, in the same run.
+
+``python -m provenance.bench e2e`` (or ``provenance bench e2e``) generates a seeded
+synthetic corpus with ground truth, then runs
+
+* **ours**: ``provenance ingest`` into a fresh DuckDB store (read, extract,
+  fingerprint, detect, verify, cluster, credits, lineage, store);
+* **reference**: JSONL read with ``json``, word 5-gram shingles in Python,
+  ``datasketch.MinHash.bulk`` with xxh32, ``MinHashLSH`` insert + query,
+  union-find, articles and clusters written to DuckDB;
+
+and reports wall time, the ratio, signatures per second per core against
+``MinHash.bulk``, and cluster quality (adjusted Rand index against the truth,
+and per relation the share of copies clustered with their source).
+
+``scale`` ingests a large fast-mode corpus in a child process and reports
+time and peak RSS, then 10k more articles into it, then search latency.
+Figures go to stdout as tables and to ``bench-out/*.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+OUT = Path("bench-out")
+
+
+def _timed(fn, *a, **k):  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    r = fn(*a, **k)
+    return r, time.perf_counter() - t0
+
+
+# -- the reference pipeline -------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def reference_pipeline(jsonl: Path, store_path: Path, *, threshold: float, num_perm: int = 128) -> tuple[dict[str, int], dict[str, float]]:
+    """What a competent user writes with datasketch: returns (article_id → cluster label, stage times)."""
+    import duckdb
+    import xxhash
+    from datasketch import MinHash, MinHashLSH
+
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    rows = [json.loads(line) for line in jsonl.open(encoding="utf-8") if line.strip()]
+    ids = [str(r.get("id")) for r in rows]
+    texts = [r.get("text") or "" for r in rows]
+    times["read"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    shingles = []
+    for t in texts:
+        toks = _WORD.findall(t.lower())
+        shingles.append([" ".join(toks[i : i + 5]).encode("utf-8") for i in range(max(1, len(toks) - 4))])
+    times["shingle"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    mhs = MinHash.bulk(shingles, num_perm=num_perm, hashfunc=xxhash.xxh32_intdigest)
+    times["minhash"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    with lsh.insertion_session() as session:
+        for i, m in enumerate(mhs):
+            session.insert(i, m)
+    parent = list(range(len(rows)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, m in enumerate(mhs):
+        for j in lsh.query(m):
+            ri, rj = find(i), find(int(j))
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
+    labels = {ids[i]: find(i) for i in range(len(rows))}
+    times["lsh+cluster"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    con = duckdb.connect(str(store_path))
+    con.register("a", pl.DataFrame({"article_id": ids, "text": texts, "cluster": [labels[i] for i in ids]}).to_arrow())
+    con.execute("CREATE TABLE articles AS SELECT * FROM a").fetchall()
+    con.close()
+    times["store"] = time.perf_counter() - t0
+    return labels, times
+
+
+# -- quality ------------------------------------------------------------------------------
+
+
+def cluster_quality(truth: pl.DataFrame, labels: pl.DataFrame) -> dict[str, Any]:
+    """ARI against truth story ids, and per relation the share of copies sharing their parent's cluster.
+
+    ``labels`` is (article_id, label); articles without a label are singletons.
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    t = truth.join(labels, on="article_id", how="left").with_columns(
+        pl.coalesce(pl.col("label").cast(pl.String), pl.lit("s:") + pl.col("article_id")).alias("label")
+    )
+    ari = adjusted_rand_score(t["story_id"].to_list(), t["label"].to_list())
+    lab = dict(zip(t["article_id"], t["label"], strict=True))
+    by_rel: dict[str, float] = {}
+    copies = t.filter(pl.col("parent_id").is_not_null())
+    for rel, grp in copies.group_by("relation"):
+        ok = [lab.get(p) == lab.get(c) for c, p in zip(grp["article_id"], grp["parent_id"], strict=True)]
+        by_rel[str(rel[0])] = round(float(np.mean(ok)), 3)
+    indep = t.filter(pl.col("relation") == "independent")
+    # An independent article should not be clustered with any article of another story.
+    size = t.group_by("label").agg(pl.col("story_id").n_unique().alias("stories"))
+    mixed = indep.join(size, on="label")
+    by_rel["independent_kept_apart"] = round(float((mixed["stories"] == 1).mean() or 0.0), 3) if mixed.height else 1.0
+    return {"ari": round(float(ari), 4), "linked_to_parent_by_relation": dict(sorted(by_rel.items()))}
+
+
+# -- signatures per core -------------------------------------------------------------------
+
+
+def signature_rates(texts: list[str], *, num_perm: int = 128) -> dict[str, float]:
+    """docs/s for datasketch MinHash.bulk (shingling included) and ours on 1 and 2 threads."""
+    import numba
+    import xxhash
+    from datasketch import MinHash
+
+    from .config import Config
+    from .fingerprint import fingerprints
+    from .normalize import shingles
+
+    sample = texts[: min(len(texts), 5000)]
+    t0 = time.perf_counter()
+    MinHash.bulk([shingles(t, 5) for t in sample], num_perm=num_perm, hashfunc=xxhash.xxh32_intdigest)
+    ref = len(sample) / (time.perf_counter() - t0)
+    cfg = Config(num_perm=num_perm)
+    fingerprints(texts[:100], config=cfg)  # compile / load the cache
+    rates = {"datasketch_bulk_docs_s": ref}
+    for threads in (1, 2):
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        _, dt = _timed(fingerprints, texts, config=cfg)
+        rates[f"ours_{threads}_thread_docs_s"] = len(texts) / dt
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    rates["per_core_ratio"] = rates["ours_1_thread_docs_s"] / ref
+    return {k: round(v, 1) for k, v in rates.items()}
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def e2e(n: int, *, seed: int = 0, mode: str = "realistic", ref_threshold: float = 0.8) -> dict[str, Any]:
+    from .pipeline import ingest
+    from .store import Store
+    from .synth import generate, write_jsonl
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpd = Path(tmp)
+        corpus, gen_s = _timed(generate, n, seed=seed, mode=mode)
+        jsonl, _ = write_jsonl(corpus, tmpd / "corpus")
+        console.print(f"generated {n:,} {mode} articles in {gen_s:.1f}s")
+        store = Store(tmpd / "ours.duckdb")
+        report, ours_s = _timed(ingest, [jsonl], store=store)
+        ours_labels = store.query("SELECT article_id, cluster_id AS label FROM clusters")
+        (ref_labels, ref_times), ref_s = _timed(
+            reference_pipeline, jsonl, tmpd / "ref.duckdb", threshold=ref_threshold
+        )
+        ref_frame = pl.DataFrame({"article_id": list(ref_labels), "label": list(ref_labels.values())})
+        truth = corpus.truth.select("article_id", "story_id", "parent_id", "relation")
+        rates = signature_rates(corpus.articles["text"].fill_null("").to_list())
+    result = {
+        "corpus": {"articles": n, "mode": mode, "seed": seed},
+        "ours": {"seconds": round(ours_s, 2), "stages": report.timings, "pairs": report.pairs_added,
+                 "quality": cluster_quality(truth, ours_labels.with_columns(pl.col("label").cast(pl.String)))},
+        "reference": {"seconds": round(ref_s, 2), "stages": {k: round(v, 2) for k, v in ref_times.items()},
+                      "lsh_threshold": ref_threshold,
+                      "quality": cluster_quality(truth, ref_frame.with_columns(pl.col("label").cast(pl.String)))},
+        "end_to_end_speedup": round(ref_s / ours_s, 2),
+        "signatures": rates,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+    }
+    _show_e2e(result)
+    return result
+
+
+def _show_e2e(r: dict[str, Any]) -> None:
+    t = Table(title=f"end to end on {r['corpus']['articles']:,} {r['corpus']['mode']} articles")
+    for c in ("", "ours", "reference (datasketch)", "ratio"):
+        t.add_column(c)
+    o, ref = r["ours"], r["reference"]
+    t.add_row("wall seconds", f"{o['seconds']:.2f}", f"{ref['seconds']:.2f}", f"{r['end_to_end_speedup']:.1f}x faster")
+    t.add_row("adjusted Rand index", f"{o['quality']['ari']:.3f}", f"{ref['quality']['ari']:.3f}", "")
+    rels = sorted(set(o["quality"]["linked_to_parent_by_relation"]) | set(ref["quality"]["linked_to_parent_by_relation"]))
+    for rel in rels:
+        t.add_row(f"  {rel}", str(o["quality"]["linked_to_parent_by_relation"].get(rel, "")),
+                  str(ref["quality"]["linked_to_parent_by_relation"].get(rel, "")), "")
+    s = r["signatures"]
+    t.add_row("signatures docs/s, 1 core", f"{s['ours_1_thread_docs_s']:,.0f}", f"{s['datasketch_bulk_docs_s']:,.0f}",
+              f"{s['per_core_ratio']:.1f}x per core")
+    t.add_row("signatures docs/s, 2 cores", f"{s['ours_2_thread_docs_s']:,.0f}", "", "")
+    console.print(t)
+    st = Table(title="our stages (s)")
+    for k in o["stages"]:
+        st.add_column(k)
+    st.add_row(*(f"{v:.2f}" for v in o["stages"].values()))
+    console.print(st)
+
+
+_CHILD = """
+import json, resource, sys, time
+from provenance.pipeline import ingest
+from provenance.store import Store
+t0 = time.perf_counter()
+r = ingest([sys.argv[2]], store=Store(sys.argv[1]))
+print(json.dumps({"seconds": time.perf_counter() - t0, "added": r.added, "pairs": r.pairs_added,
+                  "stages": r.timings, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _ingest_child(store: Path, path: Path) -> dict[str, Any]:
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(store), str(path)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def scale(n: int, *, seed: int = 0, workdir: Path = Path("bench-out/scale"), increment: int = 10_000,
+          searches: int = 50) -> dict[str, Any]:
+    from .search import search
+    from .store import Store
+    from .synth import generate, generate_to
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    corpus_dir = workdir / f"fast-{n}-{seed}"
+    if not (corpus_dir / "articles.parquet").exists():
+        _, gen_s = _timed(generate_to, corpus_dir, n, seed=seed, mode="fast", format="parquet")
+        console.print(f"generated {n:,} fast articles in {gen_s:.1f}s")
+    store = workdir / f"store-{n}.duckdb"
+    for p in (store, Path(str(store) + ".wal")):
+        p.unlink(missing_ok=True)
+    bulk = _ingest_child(store, corpus_dir / "articles.parquet")
+    console.print(f"bulk ingest of {n:,}: {bulk['seconds']:.1f}s, peak RSS {bulk['peak_rss_mb']:,.0f} MB")
+    inc_dir = workdir / f"inc-{increment}-{seed + 1}"
+    if not (inc_dir / "articles.parquet").exists():
+        generate_to(inc_dir, increment, seed=seed + 1, mode="fast", format="parquet")
+    inc = _ingest_child(store, inc_dir / "articles.parquet")
+    console.print(f"incremental {increment:,} into {n:,}: {inc['seconds']:.1f}s")
+    texts = generate(searches, seed=seed + 2, mode="fast").articles["text"].to_list()
+    s = Store(store)
+    search(texts[0], store=s)  # warm the kernels and the file cache
+    lat = []
+    for t in texts:
+        _, dt = _timed(search, t[: len(t) // 2], store=s)
+        lat.append(dt * 1000)
+    result = {
+        "articles": n, "bulk": bulk, "incremental": {"articles": increment, **inc},
+        "search_ms": {"p50": round(float(np.percentile(lat, 50)), 1), "p95": round(float(np.percentile(lat, 95)), 1),
+                      "max": round(max(lat), 1)},
+        "store_mb": round(store.stat().st_size / 1e6, 1),
+    }
+    console.print(result)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="provenance bench", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    e = sub.add_parser("e2e", help="ours vs datasketch end to end on a synthetic corpus")
+    e.add_argument("--n", type=int, default=20_000)
+    e.add_argument("--mode", default="realistic", choices=["realistic", "fast"])
+    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--ref-threshold", type=float, default=0.8)
+    s = sub.add_parser("scale", help="bulk ingest, incremental ingest and search latency at scale")
+    s.add_argument("--n", type=int, default=1_000_000)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--increment", type=int, default=10_000)
+    args = ap.parse_args(argv)
+    OUT.mkdir(exist_ok=True)
+    if args.cmd == "e2e":
+        res = e2e(args.n, seed=args.seed, mode=args.mode, ref_threshold=args.ref_threshold)
+    else:
+        res = scale(args.n, seed=args.seed, increment=args.increment)
+    path = OUT / f"{args.cmd}-{args.n}.json"
+    path.write_text(json.dumps(res, indent=2, default=str))
+    console.print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
