@@ -19,7 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from provenance.report.model import REPORT_VERSION, build_report, iter_reports, report_digest, text_hash
+from provenance.report.model import (
+    REPORT_VERSION,
+    build_report,
+    iter_reports,
+    report_digest,
+    text_hash,
+)
 from provenance.report.paths import UnsafePathError, atomic_write, safe_join, safe_name
 
 __all__ = [

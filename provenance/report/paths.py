@@ -19,6 +19,7 @@ replaced, never followed, and a crash never leaves half a report.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -107,9 +108,7 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     return path

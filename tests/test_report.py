@@ -1,0 +1,552 @@
+"""Reports: every format on a store built by the real pipeline, hashes that match the store,
+hostile article text that stays inert, and output paths that never leave the chosen folder."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jsonschema
+import pytest
+import xxhash
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.pipeline import ingest
+from provenance.report import (
+    FORMATS,
+    UnsafePathError,
+    build_report,
+    iter_reports,
+    render,
+    safe_join,
+    safe_name,
+    write_report,
+)
+from provenance.report import model as report_model
+from provenance.report.csv_format import neutralize
+from provenance.report.json_format import schema, validate
+from provenance.report.markdown import md
+from provenance.report_cli import entity_path, report
+from provenance.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+SAFE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
+
+
+# ----------------------------------------------------------------------------------------------
+# Stores, built through the real pipeline
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """data/sample ingested by the pipeline; while data/sample is not in the repo yet, a seeded
+    synthetic corpus from provenance.synth, ingested the same way."""
+    if SAMPLE.is_dir() and any(SAMPLE.iterdir()):
+        return request.getfixturevalue("sample_store")
+    from provenance import synth
+
+    d = tmp_path_factory.mktemp("report-synth")
+    synth.write_jsonl(synth.generate(300, seed=11, mode="realistic"), d)
+    s = Store(d / "synth.duckdb")
+    ingest([d / "articles.jsonl"], store=s)
+    return s
+
+
+PARAS = [
+    "Officials in the northern river province said on Monday that a new flood barrier built along the old harbour "
+    "had held back the highest tide recorded in forty years, sparing about two thousand homes in the low districts.",
+    "The barrier, a line of steel gates and raised embankments finished last spring, was closed early on Sunday "
+    "evening after forecasters warned of a storm surge combined with heavy rain upstream. <img src=x onerror=alert(1)>",
+    "Engineers from the provincial water board watched the gauges through the night and reported that the water "
+    'stopped a little more than half a metre below the top of the gates. "><svg onload=alert(2)> javascript:alert(3)',
+    "Farmers further inland were still counting losses in flooded fields, and the board said it would review whether "
+    "a second barrier should be built near the estuary before the next autumn storm season begins.",
+]
+WIRE = "\n\n".join(PARAS)
+EVIL_OUTLET = "../../etc/<b onmouseover=alert(5)>x"
+HOSTILE = [
+    {"id": "wire-1", "outlet": "IANS", "url": "javascript:alert(4)", "published": "2025-03-04T06:00:00Z",
+     "title": "<script>alert(1)</script>", "byline": "IANS", "text": "Harbour City, March 4 (IANS) " + WIRE},
+    {"id": "copy-1", "outlet": EVIL_OUTLET, "url": 'https://example.org/a?x="><script>',
+     "published": "2025-03-04T06:40:00Z", "title": '=HYPERLINK("http://evil.example","click")',
+     "byline": None, "text": WIRE},
+    {"id": "copy-2", "outlet": "Daily Example", "url": "https://daily.example/flood",
+     "published": "2025-03-04T07:30:00Z", "title": "Flood barrier holds <i>back</i> record tide",
+     "byline": "By IANS", "text": WIRE + "\n\nThe province has spent heavily on flood defences since the last disaster."},
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """Three articles with script in titles, text, URLs and an outlet name, through the real pipeline."""
+    d = tmp_path_factory.mktemp("report-hostile")
+    with open(d / "hostile.jsonl", "w", encoding="utf-8") as f:
+        for r in HOSTILE:
+            f.write(json.dumps(r) + "\n")
+    s = Store(d / "hostile.duckdb")
+    ingest([d / "hostile.jsonl"], store=s)
+    return s
+
+
+def _largest_cluster(s: Store) -> int:
+    return int(s.query("SELECT cluster_id, count(*) AS n FROM clusters GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1")
+               ["cluster_id"][0])
+
+
+def _busiest_outlet(s: Store) -> str:
+    return s.query(
+        "SELECT a.outlet, count(*) AS n FROM lineage l JOIN articles a USING (article_id) "
+        "WHERE l.parent_id IS NOT NULL OR l.parent_external IS NOT NULL GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1"
+    )["outlet"][0]
+
+
+def _top_agency(s: Store) -> str:
+    return s.query(
+        "SELECT via_agency, count(*) AS n FROM lineage WHERE via_agency IS NOT NULL GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1"
+    )["via_agency"][0]
+
+
+@pytest.fixture(scope="module")
+def reports(store: Store) -> dict[str, dict]:
+    return {
+        "cluster": build_report(store, cluster=_largest_cluster(store)),
+        "outlet": build_report(store, outlet=_busiest_outlet(store)),
+        "agency": build_report(store, agency=_top_agency(store)),
+        "corpus": build_report(store, all=True),
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# The model against the store
+# ----------------------------------------------------------------------------------------------
+
+
+def test_cluster_report_holds_every_member_with_its_lineage(store: Store, reports: dict[str, dict]) -> None:
+    r = reports["cluster"]
+    c = r["cluster"]
+    cid = c["cluster_id"]
+    want = store.query("SELECT article_id FROM clusters WHERE cluster_id = ?", [cid])["article_id"].to_list()
+    assert sorted(m["article_id"] for m in c["members"]) == sorted(want)
+    lin = {x["article_id"]: x for x in store.query("SELECT * FROM lineage WHERE cluster_id = ?", [cid]).to_dicts()}
+    assert c["lineage_available"] is True
+    for m in c["members"]:
+        row = lin[m["article_id"]]
+        assert m["parent_id"] == row["parent_id"] and m["parent_external"] == row["parent_external"]
+        assert m["relation"] == row["relation"] and m["derivation"] == row["derivation"]
+        assert m["credited"] == row["credited"]
+        assert m["is_origin"] == (row["parent_id"] is None and row["parent_external"] is None)
+    # One link per member with a parent, each with the lineage evidence parsed from JSON.
+    assert {ln["child"] for ln in c["links"]} == {m["article_id"] for m in c["members"] if not m["is_origin"]}
+    for ln in c["links"]:
+        assert ln["evidence"] == json.loads(lin[ln["child"]]["evidence"])
+    s = c["summary"]
+    assert s["articles"] == len(want)
+    assert s["credited"] + s["uncredited"] + s["miscredited"] + s["credit_unknown"] == s["copies"]
+    assert s["first"]["published_at"] <= s["last"]["published_at"]
+    # Aligned passages exist for in-corpus parents and are ordered in the copy.
+    in_corpus = [ln for ln in c["links"] if ln["parent"]]
+    assert in_corpus and all(ln["alignment"] is not None for ln in in_corpus)
+    assert any(ln["passages"] for ln in in_corpus)
+
+
+def test_report_hashes_match_the_store(store: Store, reports: dict[str, dict]) -> None:
+    c = reports["cluster"]["cluster"]
+    ids = [m["article_id"] for m in c["members"]]
+    rows = store.query("SELECT article_id, text, content_hash FROM articles WHERE article_id IN (SELECT unnest(?))",
+                       [ids]).to_dicts()
+    texts = {r["article_id"]: r["text"] for r in rows}
+    for r in rows:
+        assert xxhash.xxh64_hexdigest(r["text"].encode("utf-8")) == r["content_hash"]
+    for m in c["members"]:
+        assert m["content_hash"] == xxhash.xxh64_hexdigest(texts[m["article_id"]].encode("utf-8"))
+        assert m["text_chars"] == len(texts[m["article_id"]])
+    n = 0
+    for ln in c["links"]:
+        if ln["parent"]:
+            assert ln["parent_hash"] == xxhash.xxh64_hexdigest(texts[ln["parent"]].encode("utf-8"))
+        for p in ln["passages"]:
+            child = texts[ln["child"]][p["child_start"]:p["child_end"]]
+            assert p["text"] == child
+            assert p["text_hash"] == xxhash.xxh64_hexdigest(child.encode("utf-8"))
+            parent = texts[ln["parent"]][p["parent_start"]:p["parent_end"]]
+            assert (p["parent_text"] or p["text"]) == parent
+            n += 1
+    assert n > 0
+    # Uncredited copies of the outlet report carry the same hashes as the store.
+    for cp in reports["outlet"]["outlet"]["uncredited_copies"]:
+        h = store.query("SELECT content_hash FROM articles WHERE article_id = ?", [cp["article_id"]])["content_hash"][0]
+        assert cp["content_hash"] == h
+
+
+def test_report_header_is_reproducible(store: Store) -> None:
+    cid = _largest_cluster(store)
+    a = build_report(store, cluster=cid, now=datetime(2030, 1, 1, tzinfo=UTC))
+    b = build_report(store, cluster=cid, now=datetime(2031, 6, 1, tzinfo=UTC))
+    assert a["generated"]["generated_at"] == "2030-01-01T00:00:00Z"
+    assert a["generated"]["generated_at"] != b["generated"]["generated_at"]
+    assert a["digest"] == b["digest"] and re.fullmatch(r"[0-9a-f]{64}", a["digest"])
+    meta = dict(store.query("SELECT key, value FROM meta").iter_rows())
+    g = a["generated"]
+    assert g["store_version"] == int(meta["store_version"])
+    assert g["store_tool_version"] == meta["tool_version"]
+    assert g["config"] == json.loads(meta["config"])
+    # The digest covers content: change one hash and it changes.
+    c = copy.deepcopy(a)
+    c["cluster"]["members"][0]["content_hash"] = "0" * 16
+    assert report_model.report_digest(c) != a["digest"]
+
+
+def test_outlet_and_agency_figures_follow_the_lineage(store: Store, reports: dict[str, dict]) -> None:
+    o = reports["outlet"]["outlet"]
+    rows = store.query(
+        "SELECT l.* FROM lineage l JOIN articles a USING (article_id) WHERE a.outlet = ? "
+        "AND (l.parent_id IS NOT NULL OR l.parent_external IS NOT NULL)", [o["outlet"]]).to_dicts()
+    assert o["copies"] == len(rows) > 0
+    assert o["uncredited"] == sum(r["credited"] == "uncredited" for r in rows)
+    assert o["agency_copies"] == sum(r["via_agency"] is not None for r in rows)
+    assert o["verbatim"] == sum(r["relation"] in ("verbatim", "headline_changed") for r in rows)
+    assert o["articles"] == store.query("SELECT count(*) AS n FROM articles WHERE outlet = ?", [o["outlet"]])["n"][0]
+    assert {c["article_id"] for c in o["uncredited_copies"]} == {
+        r["article_id"] for r in rows if r["credited"] in ("uncredited", "miscredited")}
+    a = reports["agency"]["agency"]
+    arows = store.query("SELECT l.*, ar.outlet FROM lineage l JOIN articles ar USING (article_id) "
+                        "WHERE via_agency = ? AND (parent_id IS NOT NULL OR parent_external IS NOT NULL)",
+                        [a["agency"]]).to_dicts()
+    assert a["copies"] == len(arows) > 0
+    assert a["outlets_reached"] == len({r["outlet"] for r in arows})
+    assert sum(r["copies"] for r in a["republishers"]) == a["copies"]
+    assert a["credited"] == sum(r["credited"] in ("credits_origin", "credits_intermediary") for r in arows)
+    ov = reports["corpus"]["corpus"]["overview"]
+    assert ov["articles"] == store.query("SELECT count(*) AS n FROM articles")["n"][0]
+    assert ov["clusters"] == store.query("SELECT count(DISTINCT cluster_id) AS n FROM clusters")["n"][0]
+    top = reports["corpus"]["corpus"]["top_clusters"]
+    assert top[0]["cluster_id"] == reports["cluster"]["cluster"]["cluster_id"]
+
+
+def test_unknown_entities_are_clean_errors(store: Store) -> None:
+    from provenance.errors import InputError
+
+    with pytest.raises(InputError, match="no cluster"):
+        build_report(store, cluster=-12345)
+    with pytest.raises(InputError, match="no outlet"):
+        build_report(store, outlet="no such outlet")
+    with pytest.raises(InputError, match="unknown agency"):
+        build_report(store, agency="Not An Agency")
+    with pytest.raises(InputError, match="exactly one"):
+        build_report(store, cluster=1, outlet="x")
+
+
+# ----------------------------------------------------------------------------------------------
+# Formats
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["cluster", "outlet", "agency", "corpus"])
+def test_json_follows_the_published_schema(reports: dict[str, dict], kind: str) -> None:
+    r = reports[kind]
+    text = render(r, "json")
+    assert isinstance(text, str)
+    again = json.loads(text)
+    validate(again)
+    assert again == r
+
+
+def test_schema_rejects_broken_reports(reports: dict[str, dict]) -> None:
+    jsonschema.Draft202012Validator.check_schema(schema())
+    bad = copy.deepcopy(reports["cluster"])
+    bad["cluster"]["members"][0]["content_hash"] = "not a hash"
+    with pytest.raises(jsonschema.ValidationError):
+        validate(bad)
+    bad = copy.deepcopy(reports["cluster"])
+    bad["cluster"]["members"][0]["status"] = "maybe"
+    with pytest.raises(jsonschema.ValidationError):
+        validate(bad)
+    bad = copy.deepcopy(reports["outlet"])
+    bad["cluster"] = reports["cluster"]["cluster"]
+    with pytest.raises(jsonschema.ValidationError):
+        validate(bad)
+    bad = copy.deepcopy(reports["corpus"])
+    bad["corpus"]["files"] = [{"kind": "cluster", "key": 1, "title": "x", "file": "../escape.html"}]
+    with pytest.raises(jsonschema.ValidationError):
+        validate(bad)
+
+
+def test_html_is_self_contained_and_complete(reports: dict[str, dict]) -> None:
+    r = reports["cluster"]
+    html = render(r, "html")
+    assert html.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in html
+    assert "<script" not in html.lower()
+    assert re.search(r"\ssrc\s*=", html) is None  # no external (or any) fetched asset
+    assert "<link" not in html and "@import" not in html
+    assert html.count("<svg") >= 2  # chain graph and timeline, inline
+    assert "@media print" in html and "@page" in html
+    for m in r["cluster"]["members"]:
+        assert m["content_hash"] in html
+    assert r["digest"] in html and r["generated"]["tool_version"] in html
+    for kind in ("outlet", "agency", "corpus"):
+        h = render(reports[kind], "html")
+        assert "<script" not in h.lower() and reports[kind]["digest"] in h
+
+
+def test_markdown_and_csv_carry_the_members_and_passages(reports: dict[str, dict]) -> None:
+    r = reports["cluster"]
+    c = r["cluster"]
+    text = render(r, "md")
+    assert text.startswith(f"# Cluster {c['cluster_id']}")
+    for m in c["members"]:
+        assert m["content_hash"] in text
+    files = render(r, "csv")
+    assert {"summary.csv", "members.csv", "links.csv", "passages.csv", "credits.csv", "provenance.csv"} <= set(files)
+    members = list(csv.DictReader(io.StringIO(files["members.csv"])))
+    assert [m["article_id"] for m in members] == [m["article_id"] for m in c["members"]]
+    assert [m["content_hash"] for m in members] == [m["content_hash"] for m in c["members"]]
+    assert {m["cluster_id"] for m in members} == {str(c["cluster_id"])}
+    passages = list(csv.DictReader(io.StringIO(files["passages.csv"])))
+    assert len(passages) == sum(len(ln["passages"]) for ln in c["links"])
+    prov = dict((row["field"], row["value"]) for row in csv.DictReader(io.StringIO(files["provenance.csv"])))
+    assert prov["digest"] == r["digest"] and prov["store_version"] == str(r["generated"]["store_version"])
+    for kind in ("outlet", "agency", "corpus"):
+        assert render(reports[kind], "md")
+        assert "provenance.csv" in render(reports[kind], "csv")
+
+
+def _nonblank_fraction(pdf: Path, tmp: Path, page: int = 1) -> float:
+    """Share of non-white pixels on a page, rendered by pdftoppm as 8-bit grey PGM."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        pytest.fail("pdftoppm is missing: install Debian's poppler-utils (make sysdeps)")
+    subprocess.run([tool, "-gray", "-r", "40", "-f", str(page), "-l", str(page), str(pdf), str(tmp / "pg")],
+                   check=True, capture_output=True)
+    (out,) = sorted(tmp.glob("pg*.pgm"))
+    data = out.read_bytes()
+    out.unlink()
+    m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    assert m, "pdftoppm did not write a binary PGM"
+    w, h = int(m.group(1)), int(m.group(2))
+    pixels = data[m.end(): m.end() + w * h]
+    assert len(pixels) == w * h
+    return sum(1 for b in pixels if b < 200) / (w * h)
+
+
+@pytest.mark.slow
+def test_pdf_renders_pages_with_ink(reports: dict[str, dict], tmp_path: Path) -> None:
+    for kind in ("cluster", "outlet"):
+        path = write_report(reports[kind], "pdf", tmp_path / f"{kind}.pdf")
+        data = path.read_bytes()
+        assert data.startswith(b"%PDF-")
+        frac = _nonblank_fraction(path, tmp_path)
+        assert 0.01 < frac < 0.6, f"{kind} page 1 looks blank or solid ({frac:.3f})"
+
+
+def test_every_format_writes_for_every_kind(reports: dict[str, dict], tmp_path: Path) -> None:
+    for kind, r in reports.items():
+        for fmt in ("html", "json", "md", "csv"):
+            p = write_report(r, fmt, tmp_path / f"{kind}{FORMATS[fmt]}")
+            if fmt == "csv":
+                assert p.is_dir() and (p / "provenance.csv").is_file()
+            else:
+                assert p.is_file() and p.stat().st_size > 200
+    assert not list(tmp_path.glob(".tmp-*")), "atomic writes leave no temp files"
+
+
+# ----------------------------------------------------------------------------------------------
+# Hostile text stays inert
+# ----------------------------------------------------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_hostile_text_is_inert_in_html(hostile_store: Store) -> None:
+    r = build_report(hostile_store, cluster=0)
+    validate(r)
+    for rep in (r, build_report(hostile_store, outlet=EVIL_OUTLET), build_report(hostile_store, agency="IANS"),
+                build_report(hostile_store, all=True)):
+        html = render(rep, "html")
+        p = _Tags()
+        p.feed(html)
+        assert "script" not in p.tags
+        assert "img" not in p.tags and "b" in p.tags  # our own <b> labels only
+        assert not [a for a, _ in p.attrs if a.lower().startswith("on")], "no event handler attribute"
+        hrefs = [v for a, v in p.attrs if a == "href"]
+        assert all(v and (v.startswith(("http://", "https://")) or not re.match(r"^\w+:", v)) for v in hrefs)
+        assert not any("javascript:" in (v or "").lower() for _, v in p.attrs)
+        text = "".join(p.text)
+        if rep is r:
+            assert "<script>alert(1)</script>" in text  # the title shows, as text
+            assert "<img src=x onerror=alert(1)>" in text
+            assert EVIL_OUTLET in text
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+            svg = html[html.index("<svg"): html.index("</svg>")]
+            assert "onmouseover" not in re.sub(r"&lt;.*?&gt;", "", svg.replace("&lt;b onmouseover", ""))
+
+
+def test_hostile_text_is_inert_in_markdown_and_csv(hostile_store: Store) -> None:
+    r = build_report(hostile_store, cluster=0)
+    text = render(r, "md")
+    assert "<script" not in text and "<img" not in text and "<svg" not in text and "<b " not in text
+    assert "&lt;script&gt;" in text
+    assert md("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
+    files = render(r, "csv")
+    rows = list(csv.DictReader(io.StringIO(files["members.csv"])))
+    titles = {row["article_id"]: row["title"] for row in rows}
+    assert titles["copy-1"].startswith("'=HYPERLINK(")
+    assert neutralize("-1+2") == "'-1+2" and neutralize(-3) == -3 and neutralize("@SUM(A1)") == "'@SUM(A1)"
+
+
+@pytest.mark.slow
+def test_hostile_text_prints_as_text_in_pdf(hostile_store: Store, tmp_path: Path) -> None:
+    r = build_report(hostile_store, cluster=0)
+    pdf = write_report(r, "pdf", tmp_path / "hostile.pdf")
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.fail("pdftotext is missing: install Debian's poppler-utils (make sysdeps)")
+    out = subprocess.run([tool, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "<script>alert(1)</script>" in out
+    assert _nonblank_fraction(pdf, tmp_path) > 0.01
+
+
+# ----------------------------------------------------------------------------------------------
+# Safe paths
+# ----------------------------------------------------------------------------------------------
+
+HOSTILE_NAMES = ["..", ".", "", "../../etc/passwd", "/etc/passwd", "a/b", "a\\b", "C:\\Windows", "CON", "nul.txt",
+                 "x\x00y", " .hidden", "ü" * 300, "名前", "a" * 500, "-rf", "~root", "$(rm -rf /)", "a_b"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_safe_name_is_one_harmless_component(name: str, tmp_path: Path) -> None:
+    s = safe_name(name)
+    assert SAFE.match(s) and s not in (".", "..") and len(s) <= 80
+    assert s.split(".")[0].lower() not in ("con", "nul", "prn", "aux")
+    p = safe_join(tmp_path, "outlets", s + ".html")
+    assert tmp_path.resolve() in p.resolve().parents
+
+
+def test_safe_names_stay_distinct() -> None:
+    names = ["a/b", "a_b", "a\\b", "a b", "A/B", "Daily Example", "Daily_Example"]
+    assert len({safe_name(n) for n in names}) == len(names)
+    assert safe_name("Reuters") == "Reuters" and safe_name(42, prefix="cluster-") == "cluster-42"
+
+
+@given(st.text(max_size=120))
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_a_safe_name(name: str) -> None:
+    s = safe_name(name)
+    assert SAFE.match(s) and s not in (".", "..") and len(s) <= 80
+
+
+def test_safe_join_refuses_escapes(tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    root.mkdir()
+    for bad in ("..", ".", "", "/etc", "a/b", "..\\x", "x\x00", "C:evil"):
+        with pytest.raises(UnsafePathError):
+            safe_join(root, bad)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside, root / "clusters")
+    with pytest.raises(UnsafePathError):
+        safe_join(root, "clusters", "cluster-1.html")
+    with pytest.raises(UnsafePathError):
+        entity_path(root, "cluster", 1, "html")
+
+
+def test_cli_all_writes_only_inside_the_folder(hostile_store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    res = CliRunner().invoke(report, ["--store", str(hostile_store.path), "--all", "--format", "md", "--out",
+                                      str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written and all(out in p.parents for p in written)
+    assert not (tmp_path / "etc").exists()
+    for p in written:
+        assert all(SAFE.match(part) for part in p.relative_to(out).parts)
+    idx = (out / "index.md").read_text(encoding="utf-8")
+    files = {p.relative_to(out).as_posix() for p in written} - {"index.md"}
+    assert {f for f in files if f.startswith("clusters/")} == {"clusters/cluster-0.md"}
+    assert all(f.startswith(("clusters/", "outlets/", "agencies/")) for f in files)
+    assert len([f for f in files if f.startswith("outlets/")]) == 3
+    assert "agencies/IANS.md" in files
+    for f in files:
+        assert f in idx
+    # JSON --all: the index lists every file and validates.
+    res = CliRunner().invoke(report, ["--store", str(hostile_store.path), "--all", "--format", "json", "--out",
+                                      str(tmp_path / "j"), "--quiet"])
+    assert res.exit_code == 0, res.output
+    index = json.loads((tmp_path / "j" / "index.json").read_text(encoding="utf-8"))
+    validate(index)
+    assert sorted(f["file"] for f in index["corpus"]["files"]) == sorted(
+        p.relative_to(tmp_path / "j").as_posix() for p in (tmp_path / "j").rglob("*.json") if p.name != "index.json")
+    for f in index["corpus"]["files"]:
+        validate(json.loads((tmp_path / "j" / f["file"]).read_text(encoding="utf-8")))
+
+
+def test_cli_single_reports_and_errors(hostile_store: Store, tmp_path: Path) -> None:
+    run = CliRunner().invoke
+    s = str(hostile_store.path)
+    res = run(report, ["--store", s, "--cluster", "0", "--format", "html", "--out", str(tmp_path / "c.html")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "c.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    # --out a folder: the file name comes from the (hostile) outlet name, made safe.
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    res = run(report, ["--store", s, "--outlet", EVIL_OUTLET, "--format", "json", "--out", str(folder)])
+    assert res.exit_code == 0, res.output
+    (only,) = list(folder.iterdir())
+    assert SAFE.match(only.name) and only.suffix == ".json"
+    res = run(report, ["--store", s, "--agency", "ians", "--format", "csv", "--out", str(tmp_path / "ag")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "ag" / "republishers.csv").is_file()
+    res = run(report, ["--store", s, "--cluster", "999", "--format", "md", "--out", str(tmp_path / "x.md")])
+    assert res.exit_code == 1 and "no cluster 999" in res.output
+    res = run(report, ["--store", s, "--cluster", "0", "--outlet", "IANS", "--out", str(tmp_path / "y")])
+    assert res.exit_code == 2 and "exactly one" in res.output
+    res = run(report, ["--store", str(tmp_path / "missing.duckdb"), "--all", "--out", str(tmp_path / "z")])
+    assert res.exit_code == 1 and "no store" in res.output
+
+
+def test_all_streams_one_entity_at_a_time(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[tuple[str, object]] = []
+    real = report_model._one
+
+    def spy(ctx, kind, key, now):  # type: ignore[no-untyped-def]
+        built.append((kind, key))
+        return real(ctx, kind, key, now)
+
+    monkeypatch.setattr(report_model, "_one", spy)
+    counts: dict[str, int] = {}
+    it = iter_reports(store, counts=counts)
+    kind, key, first = next(it)
+    assert len(built) == 1 and (kind, key) == built[0] and kind == "cluster"
+    assert counts["cluster"] == store.query("SELECT count(DISTINCT cluster_id) AS n FROM clusters")["n"][0]
+    assert counts["outlet"] == store.query("SELECT count(DISTINCT outlet) AS n FROM articles")["n"][0]
+    kind2, _, _ = next(it)
+    assert len(built) == 2
+    it.close()
