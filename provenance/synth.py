@@ -475,12 +475,14 @@ _FRAMES: dict[str, tuple[str, ...]] = {
         "[Authorities|Officials] in {PLACE} [have decided|decided on {DAY}] to [go ahead with|press ahead with] {SUBJ} [despite|amid] {ISSUE1}, {ORG1} said.",
         "{SUBJDC} [will begin|is set to begin|will start] [next week|later this month|within days], {R1} {P1} told [reporters|journalists] in {PLACE} on {DAY}.",
         "In a [major|significant|closely watched] [move|step|decision], {ORG1} on {DAY} [cleared|approved|unveiled] {SUBJ} [aimed at|intended to address] {ISSUE1}.",
+        "{PLACE} turned its attention to {SUBJ} on {DAY} after {ORG1} [confirmed|announced|said] it would [move ahead|proceed] [despite|amid] {ISSUE1}.",
     ),
     "DETAIL": (
         "{SUBJDC} is expected to [involve|include|cover] [up to|as many as|nearly] {N1} {UNIT1}, [officials said|according to officials|an official said].",
         "[Nearly|About|More than] {N1} {UNIT1} [will take part|are expected to take part|will be covered] [in the first phase|initially|over the coming weeks], [with|and] {N2} {UNIT2} [to follow|joining later|set to join] [by|before] {MONTHN}.",
         "The [plan|programme|project] [carries|has] [an estimated|a projected|a total] cost of {MONEY}, [of which|with] {PCT} [to be borne by|coming from] {ORG2}.",
         "[Officials|The ministry] put the [number|figure] at {N1} {UNIT1}, {PCTA} [rise|increase|jump] [from|over] the [same period last year|previous year|figure recorded in {YEAR}].",
+        "[Under|As per] the [plan|proposal|scheme], {N1} {UNIT1} [would|will] be [deployed|involved|covered] [across|in] {PLACE} and {PLACE2} [over|during] the [coming|next] [weeks|months].",
     ),
     "QUOTE": (
         "\"{Q},\" {SPK} said [when asked about|in response to questions on] {QISSUE}.",
@@ -494,32 +496,70 @@ _FRAMES: dict[str, tuple[str, ...]] = {
         "[Separately|Meanwhile|In a separate statement], {ORG2} [said|noted] that {ISSUE2} [remained|was still|continued to be] [a serious concern|a key concern|a major worry] [for|among] {UNIT1}.",
         "{ORG2C} [welcomed|cautiously welcomed|questioned] the [decision|move|announcement], [saying|arguing] that {ISSUE2} [needed|required|deserved] [urgent attention|a long-term fix|closer scrutiny].",
         "[Opposition|Industry|Community] [leaders|groups|representatives] in {PLACE2} [criticised|questioned|backed] the [timing|scale|cost] of {SUBJD}, [calling for|demanding|seeking] [greater transparency|a detailed briefing|wider consultation].",
+        "[Residents|Traders|Local officials] [who spoke to|contacted by|interviewed by] [reporters|the media] in {PLACE} [gave|offered|had] [mixed|cautious|largely positive] [reactions|responses|views] to {SUBJD}.",
     ),
     "CONTEXT": (
         "{COUNTRYC} has [repeatedly|often|in the past] [raised concerns about|warned against|complained about] {ISSUE2}, which [officials|critics|analysts] [say|believe] [has worsened|has grown|has intensified] since {YEAR}.",
         "[The problem of|The issue of] {ISSUE1} [has been|had been] [a recurring|a long-standing|a growing] [concern|worry|challenge] in {PLACE} and [neighbouring|surrounding] [districts|areas|regions], where {N2} {UNIT2} [were affected|were reported|were recorded] last year.",
         "[Analysts|Experts|Observers] [say|said|believe] {SUBJD} [could|may|is likely to] [ease|reduce|address] {ISSUE1} [but|although they] [warned|cautioned|noted] that {ISSUE2} [would take longer to fix|remained unresolved|needed separate measures].",
+        "[Critics|Residents|Local groups] [have long|have repeatedly] [argued|complained|pointed out] that {ISSUE2} [was|had been] [ignored|neglected|played down] in {PLACE2}.",
+        "[The|This] [latest|most recent] [step|development|move] [follows|comes after] [months of|a year of|weeks of] [debate|pressure|negotiations] over {ISSUE1} [in|across] {COUNTRY}.",
     ),
     "HISTORY": (
         "Last {PERIOD}, {R2} {P2} told {AUD} that {ORG1} [was likely to|would|planned to] {ACTION}.",
         "[Earlier|Back] in {MONTHP}, {P2} [had said|said|announced] that the [government|administration|ministry] [would|intended to|wanted to] {ACTION} [by|before] {YEAR1}.",
         "The [announcement|decision|move] [comes|came] [weeks|months|days] after {P2}, the {r2}, [promised|pledged|vowed] to {ACTION}.",
+        "[Only|Just] last {PERIOD}, {P2} had [indicated|hinted|signalled] that {ORG1} [might|could|would] {ACTION} if {ISSUE1} [persisted|continued|worsened].",
+        "{ORG1C} first [floated|raised|mooted] a proposal to {ACTION} in {MONTHP}, according to {P2}, the {r2}.",
     ),
     "STAT": (
         "According to {ORG2}, {N2} {UNIT2} [were|had been] [recorded|reported|registered] in {PLACE} [so far this year|in the past month|since January], [up|down] {PCT} from {YEAR}.",
         "[Data|Figures] [released|published|compiled] by {ORG2} [show|showed|indicate] that {PCT} of {UNIT1} in {PLACE2} [were|had been] [affected|covered|included] [by the end of|as of] {MONTHP}.",
+        "[Official|Government|Provisional] [estimates|numbers|records] [put|place] the [total|count|tally] at {N2} {UNIT2} [for|across] {PLACE} and {PLACE2} [combined|together].",
+        "[In|Across] {PLACE2}, the share of {UNIT1} [affected|covered|involved] [rose|climbed|grew] to {PCT} [in|during] {MONTHP}, {ORG2} [said|estimated|reported].",
     ),
     "BACKGROUND": (
         "{PLACE} and {PLACE2} [have|had] [recently|in recent months] [stepped up|expanded|deepened] [cooperation|coordination] on {TOPICNOUN}, with {P3} and {P2} [signing|agreeing on|finalising] [a new|an updated|a joint] [agreement|framework|pact] in {MONTHP}.",
         "{SUBJDC} was first [proposed|announced|discussed] in {YEAR}, but [progress|work|implementation] [stalled|slowed|was delayed] [because of|due to|amid] {ISSUE2}.",
         "{P3}, [who|a former official who] [heads|leads|chairs] {ORG3}, [said|noted|argued] that the [plan|effort|project] [would|could|might] [benefit|help|support] [more than|nearly|around] {N2} {UNIT2}.",
+        "[Work|Planning|Preparation] for {SUBJD} [has involved|has drawn in|brought together] {ORG2}, {ORG3} and [several|a number of|dozens of] [local|district|regional] [bodies|agencies|offices].",
     ),
     "PLAN": (
         "{P1} is [scheduled|expected|due] to [visit|travel to|hold talks in] {PLACE2} [next week|later this month|on {DAY2}] to {ACTION}.",
         "{ORG1C} [will|plans to|is expected to] [submit|present|publish] a [detailed|final|progress] [report|review|plan] [to|before] {ORG3} [by|before] the end of {MONTHN}.",
         "A [final|formal|detailed] decision on {SUBJD} [is expected|will be taken|is likely] [after|following] [consultations with|a meeting of|talks with] {ORG3} [next month|in the coming weeks|before {MONTHN}].",
+        "[Officials|Authorities] in {PLACE} [said|indicated] the [next|following] [phase|stage] would [depend on|hinge on|be shaped by] how [quickly|soon] {ISSUE1} [could be|was] [brought under control|contained|resolved].",
+        "{R1} {P1} [has called|called|will chair] a [review|meeting|briefing] [on|for] {DAY2} [with|involving] {ORG2} and {ORG3}.",
+    ),
+    # An independent reporter's own sentences about an event (never used by the wire copy).
+    "INDEP": (
+        "{PLACE} is [bracing for|preparing for|weighing] {SUBJ}, with {ORG1} [insisting|maintaining|arguing] that it [cannot wait|must go ahead|is overdue] despite {ISSUE1}.",
+        "Going by [figures|numbers] [shared|circulated|made available] by {ORG2}, [some|roughly|around] {N1} {UNIT1} [stand to be|could be|are likely to be] [affected|involved|covered].",
+        "For [people|families|many] in {PLACE2}, {ISSUE2} [is not|has never been] [an abstract|a distant|an academic] [worry|question|debate].",
+        "{P1}, who serves as {r1}, has made {SUBJD} [a centrepiece of|central to|a priority of] [the|this year's] [agenda|programme|plans].",
+        "The [price tag|bill|budget] of {MONEY} has [raised eyebrows|drawn questions|prompted debate] among [members of|officials at] {ORG3}.",
+        "Since {SUBJD} was [first mooted|floated|first talked about] in {YEAR}, [little|not much] has [moved|happened|changed] on the ground, [critics say|residents complain|some argue].",
+        "{P2} and {P3} are [among|part of] [those|the officials] [expected|due|scheduled] to [weigh in|attend|speak] when {ORG3} [meets|convenes] [next|this coming] {DAY2}.",
+        "[Numbers|Statistics] [from|compiled by] {ORG2} [point to|suggest|reflect] {PCTA} [shift|change|swing] since {YEAR}, [a trend officials want to reverse|which has sharpened the debate|a figure often cited by critics].",
+        "What happens next depends [largely|mostly|in part] on whether {ORG1} [can|will be able to] {ACTION} [in time|on schedule|this year].",
+        "{TRIGGERC} [set off|prompted|sparked] the [latest|current|present] [round of|wave of] [discussion|activity|decisions] in {PLACE}.",
+        "[Local|Regional] [representatives|leaders|officials] in {PLACE2} [have sought|want|have asked for] [clarity|assurances|answers] on how {ISSUE1} [will be|is to be] [handled|dealt with|tackled].",
+        "{N2} {UNIT2} were [counted|logged|listed] [last year|the previous year|in {YEAR}] [alone|in all|overall], [by one official estimate|official records show|according to one count].",
+        "[Observers|Watchers|Specialists] in {COUNTRY} [expect|anticipate|predict] [more|further|additional] [announcements|steps|decisions] [before|ahead of] {MONTHN}.",
+        "The [matter|issue] has [dominated|featured in|topped] [local|regional|public] [debate|discussion|headlines] in {PLACE} [for days|all week|since {DAY2}].",
+        "[Speaking separately|In a separate briefing|Elsewhere], {R2} {P2} [said|noted|pointed out] that {ORG2} [was|is] [ready|prepared|willing] to {ACTION}.",
+        "{ORG1C} [did not respond|has not responded] to [requests|a request|queries] for [further|more|additional] [comment|details|information] [by the time of publication|late on {DAY}|by press time].",
+        "[Several|A few|Many] {UNIT1} [told this reporter|said in conversations|told local reporters] that they [had heard little|knew little|were given few details] about {SUBJD}.",
+        "[Back|Earlier] in {MONTHP}, the [same|very same] [concern|question|issue] [came up|surfaced|was raised] when {P3} [addressed|spoke to|met] [residents|traders|students] in {PLACE}.",
     ),
     # An outlet's own opening paragraph before a wire copy.
+    # Quote attributions used only by independent reports of an event.
+    "IQUOTE": (
+        "In remarks on {DAY}, {SPKN} said: \"{Q}.\"",
+        "{SPKN} [put it bluntly|was emphatic|did not mince words]: \"{Q}.\"",
+        "\"{Q},\" {SPKN} [was quoted as saying|said at a public event|remarked at a briefing] [in|near] {PLACE}.",
+        "[Asked about|Questioned on] the [matter|issue] [later in the day|that evening], {SPKN} [replied|answered], \"{Q}.\"",
+    ),
     "INTRO": (
         "[Here is|Below is] [what we know|the latest] [about|on] {SUBJD} [in|near] {PLACE}, [which|a development that] [has drawn|is drawing] [attention|scrutiny|interest] from [residents|officials|analysts] [across the region|nationwide|in {COUNTRY}].",
         "{PLACE} [is|was] [once again|again] [in focus|in the spotlight] [this week|on {DAY}] as {ISSUE1} [dominates|shapes|colours] [the debate|discussions|public conversation] [over|around] {SUBJD}.",
@@ -592,7 +632,7 @@ _SYN: dict[str, tuple[str, ...]] = {
     "stressed": ("emphasised", "underlined"),
     "told": ("informed", "briefed"),
     "reporters": ("journalists", "mediapersons"),
-    "government": ("administration", "Centre"),
+    "government": ("administration", "authorities"),
     "begin": ("start", "commence"),
     "increase": ("rise", "jump"),
     "rise": ("increase", "climb"),
@@ -707,7 +747,8 @@ def _new_event(r: random.Random, eid: int, region: str, when: datetime, topic: s
         "ISSUE1": issues[0],
         "ISSUE1C": _cap(issues[0]),
         "ISSUE2": issues[1],
-        "TRIGGER": r.choice(T["triggers"]),
+        "TRIGGER": (trigger := r.choice(T["triggers"])),
+        "TRIGGERC": _cap(trigger),
         "ACTION": r.choice(T["actions"]),
         "UNIT1": units[0],
         "UNIT2": units[1],
@@ -727,7 +768,8 @@ def _new_event(r: random.Random, eid: int, region: str, when: datetime, topic: s
         "MEDIA": r.choice(_MEDIA[region]),
     }
     for i, ((full, last), role, org) in enumerate(zip(persons, roles, orgs, strict=True), start=1):
-        args[f"P{i}"], args[f"S{i}"], args[f"R{i}"], args[f"r{i}"] = full, last, role, role.lower()
+        low = " ".join(w if w.isupper() else w.lower() for w in role.split())
+        args[f"P{i}"], args[f"S{i}"], args[f"R{i}"], args[f"r{i}"] = full, last, role, low
         args[f"ORG{i}"], args[f"ORG{i}C"] = org, _cap(org)
         short = org[4:] if org.startswith("the ") else org
         args[f"ORG{i}S"], args[f"ORG{i}SC"] = short, _cap(short)
@@ -778,7 +820,7 @@ def _pick_template(frame: str, r: random.Random, avoid: set[int] | None) -> int:
 
 
 def _render(ev: _Event, frame: str, ti: int, key: int, r: random.Random, cite: str | None = None) -> _Sent:
-    args = ev.args if frame != "QUOTE" else {**ev.args, **ev.quotes[key]}
+    args = ev.args if frame not in ("QUOTE", "IQUOTE") else {**ev.args, **ev.quotes[key]}
     text = _cap(_expand(_FRAMES[frame][ti], args, r))
     if cite:
         text = text[:-1] + ", " + cite + "."
@@ -824,9 +866,10 @@ def _compose(
     n_body: int,
     cite: str | None = None,
     avoid_used: bool = False,
+    quote_frame: str = "QUOTE",
 ) -> _Doc:
     """An article about ``ev``: a lead, ``n_body`` body sentences, the given quotes."""
-    body = list(_BODY_FRAMES) + r.sample(("DETAIL", "REACTION", "CONTEXT", "BACKGROUND"), 2)
+    body = list(_BODY_FRAMES) + r.sample(_BODY_FRAMES, 4)
     r.shuffle(body)
     body = body[:n_body]
     if "DETAIL" in body:  # the number comes early in news copy
@@ -834,17 +877,19 @@ def _compose(
         body.insert(0, "DETAIL")
     seq: list[tuple[str, int]] = [("LEAD", 0)] + [(f, 0) for f in body]
     for j, qk in enumerate(quotes):
-        seq.insert(min(len(seq), 2 + 2 * j), ("QUOTE", qk))
+        seq.insert(min(len(seq), 2 + 2 * j), (quote_frame, qk))
     local_used: dict[str, set[int]] = {}
     sents: list[_Sent] = []
     for idx, (frame, key) in enumerate(seq):
         avoid = set(local_used.get(frame, set()))
         if avoid_used:
             avoid |= ev.used.get(frame, set())
+            if len(avoid) >= len(_FRAMES[frame]) and frame != quote_frame:
+                continue  # every wording of this sentence is taken: an independent report skips it
         ti = _pick_template(frame, r, avoid)
         local_used.setdefault(frame, set()).add(ti)
-        c = cite if (idx == 1 and cite) else None
-        if c and frame == "QUOTE":  # cite on the first non-quote sentence after the lead
+        c = cite if (len(sents) == 1 and cite) else None
+        if c and frame in ("QUOTE", "IQUOTE"):  # cite on the first non-quote sentence after the lead
             c = None
         sents.append(_render(ev, frame, ti, key, r, c))
     if cite and not any(s.cite for s in sents):
@@ -865,8 +910,8 @@ def _paragraphs(sents: list[_Sent], r: random.Random) -> list[list[_Sent]]:
         if (
             i + 1 < len(sents)
             and r.random() < 0.3
-            and sents[i].frame != "QUOTE"
-            and sents[i + 1].frame != "QUOTE"
+            and sents[i].frame not in ("QUOTE", "IQUOTE")
+            and sents[i + 1].frame not in ("QUOTE", "IQUOTE")
         ):
             paras.append([sents[i], sents[i + 1]])
             i += 2
@@ -892,10 +937,23 @@ def _cite_phrase(source: str, ev: _Event, r: random.Random, agency: bool) -> str
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def _substitute(text: str, r: random.Random, k: int, protect_quotes: bool = True) -> tuple[str, int]:
-    """Replace up to ``k`` words found in _SYN (outside quotation marks). Returns (text, n_changed)."""
+_FACT_KEYS = ("ORG1", "ORG2", "ORG3", "SUBJS", "ISSUE1", "ISSUE2", "ACTION", "TRIGGER", "MEDIA", "TOPICNOUN")
+
+
+def _substitute(
+    text: str, r: random.Random, k: int, facts: dict[str, str] | None = None
+) -> tuple[str, int]:
+    """Replace up to ``k`` words found in _SYN, outside quotations and event facts
+    (names of organisations, programmes, issues). Returns (text, n_changed)."""
     spans = []
-    quoted = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)] if protect_quotes else []
+    quoted = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+    low = text.lower()
+    for key in _FACT_KEYS if facts else ():
+        v = facts[key].lower()  # type: ignore[index]
+        start = low.find(v)
+        while start >= 0:
+            quoted.append((start, start + len(v)))
+            start = low.find(v, start + 1)
     for m in _WORD.finditer(text):
         if m.group(0).lower() in _SYN and not any(a <= m.start() < b for a, b in quoted):
             spans.append(m)
@@ -1158,14 +1216,14 @@ def _strip_slug(s: _Sent) -> _Sent:
 
 def _op_edit(parent: _Doc, r: random.Random, strip_slug: bool) -> _Doc:
     paras = [list(p) for p in parent.paras]
-    cands = [(pi, si) for pi, p in enumerate(paras) for si, s in enumerate(p) if s.frame not in ("DATELINE", "QUOTE")]
+    cands = [(pi, si) for pi, p in enumerate(paras) for si, s in enumerate(p) if s.frame not in ("DATELINE", "QUOTE", "IQUOTE")]
     r.shuffle(cands)
     want, changed = r.randint(2, 6), 0
     for pi, si in cands:
         if changed >= want:
             break
         s = paras[pi][si]
-        text, c = _substitute(s.text, r, 1)
+        text, c = _substitute(s.text, r, 1, parent.event.args)
         if c:
             paras[pi][si] = _Sent(s.frame, s.ti, s.key, text, s.cite, s.slug)
             changed += c
@@ -1191,19 +1249,20 @@ def _op_rewrite(
     order = [lead] + [s for b in blocks for s in b]
     out: list[_Sent] = []
     for s in order:
-        if s.frame in _FRAMES and (s.frame == "QUOTE" or r.random() >= keep_p):
+        quote = s.frame in ("QUOTE", "IQUOTE")
+        if s.frame in _FRAMES and (quote or r.random() >= keep_p):
             ns = _render(ev, s.frame, _pick_template(s.frame, r, {s.ti}), s.key, r, s.cite)
-            if s.frame != "QUOTE":
-                ns.text, _ = _substitute(ns.text, r, 2)
+            if not quote:
+                ns.text, _ = _substitute(ns.text, r, 2, ev.args)
             out.append(ns)
         elif s.frame in _FRAMES:
             out.append(s)
         else:
-            text, _ = _substitute(s.text, r, 2)
+            text, _ = _substitute(s.text, r, 2, ev.args)
             out.append(_Sent(s.frame, s.ti, s.key, text, s.cite))
     if cite:
         for idx in (1, 2, 0):
-            if idx < len(out) and out[idx].frame != "QUOTE" and not out[idx].cite:
+            if idx < len(out) and out[idx].frame not in ("QUOTE", "IQUOTE") and not out[idx].cite:
                 s = out[idx]
                 out[idx] = _Sent(s.frame, s.ti, s.key, s.text[:-1] + ", " + cite + ".", cite)
                 break
@@ -1242,8 +1301,27 @@ def _op_partial(
 
 
 def _op_independent(ev: _Event, r: random.Random, dateline: list[_Sent], root_quotes: list[int]) -> _Doc:
-    qs = r.sample(root_quotes, min(len(root_quotes), r.randint(1, 2)))
-    return _compose(ev, r, dateline, quotes=qs, n_body=r.randint(7, 9), avoid_used=True)
+    """Another reporter's story of the same event: same names, places and numbers, one or
+    two of the same quotes, and sentences of its own (templates no wire copy uses)."""
+    used = ev.used.setdefault("INDEP", set())
+    avail = [i for i in range(len(_FRAMES["INDEP"])) if i not in used]
+    if len(avail) < 5:  # a fourth independent report of one event: wordings may repeat
+        avail = list(range(len(_FRAMES["INDEP"])))
+    pick = r.sample(avail, min(len(avail), r.randint(8, 10)))
+    leads = [ti for ti in pick if ti in (0, 3, 9, 13)]
+    if leads:  # open with a sentence that reads like a lead
+        pick.remove(leads[0])
+        pick.insert(0, leads[0])
+    sents = [_render(ev, "INDEP", ti, 0, r) for ti in pick]
+    qs = r.sample(root_quotes, min(len(root_quotes), 1 if r.random() < 0.7 else 2))
+    for j, qk in enumerate(qs):
+        ti = _pick_template("IQUOTE", r, ev.used.get("IQUOTE"))
+        sents.insert(min(len(sents), 2 + 3 * j), _render(ev, "IQUOTE", ti, qk, r))
+    paras = _paragraphs(sents, r)
+    if dateline:
+        paras[0] = dateline + paras[0]
+    title, tti = _title(ev, r, ev.title_used)
+    return _Doc(title, tti, paras, ev)
 
 
 def _tzinfo(tz: str) -> timezone:
@@ -1334,7 +1412,7 @@ def _render_realistic(plan: _Plan, o: _Options, r: random.Random, story_offset: 
                 qs = r.sample(range(4), r.randint(3, 4))
                 root_quotes[s] = qs
                 cite = _cite_phrase(ext_name, ev, r, True) if kind == K_EXT and ext_name else None
-                doc = _compose(ev, r, _dateline(dl_fmt, ev, local, dl_slug), quotes=qs, n_body=r.randint(7, 9), cite=cite)
+                doc = _compose(ev, r, _dateline(dl_fmt, ev, local, dl_slug), quotes=qs, n_body=r.randint(9, 11), cite=cite)
         else:
             parent = docs[int(plan.parent[i])]
             assert parent is not None
