@@ -141,10 +141,11 @@ class StoreInfo:
     version: int
     updated_at: str | None
     tables: dict[str, tuple[str, ...]]
+    articles: int = 0
 
     @property
     def ready(self) -> bool:
-        return "articles" in self.tables and "clusters" in self.tables
+        return "articles" in self.tables and "clusters" in self.tables and self.articles > 0
 
     def has(self, table: str, *columns: str) -> bool:
         cols = self.tables.get(table)
@@ -164,11 +165,13 @@ def store_info(path: str | Path) -> StoreInfo:
         meta: dict[str, str] = {}
         if "meta" in tables:
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        articles = _row(con, "SELECT count(*) FROM articles")[0] if "articles" in tables else 0
     try:
         version = int(meta.get("store_version", 0))
     except ValueError:
         version = 0
-    return StoreInfo(path=path, version=version, updated_at=meta.get("updated_at"), tables=tables)
+    return StoreInfo(path=path, version=version, updated_at=meta.get("updated_at"), tables=tables,
+                     articles=int(articles))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

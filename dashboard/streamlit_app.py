@@ -22,7 +22,8 @@ import streamlit as st  # noqa: E402
 
 from dashboard import common, data  # noqa: E402
 
-st.set_page_config(page_title="provenance", page_icon=":material/account_tree:", layout="wide")
+# No page_icon: a material-icon favicon would be fetched from a font CDN; the dashboard loads nothing remote.
+st.set_page_config(page_title="provenance", layout="wide")
 
 _HERE = Path(__file__).resolve().parent
 PAGES = [

@@ -104,7 +104,7 @@ if tl.height:
             tooltip=["outlet:N", alt.Tooltip("published_at:T", format="%Y-%m-%d %H:%M"), "status:N",
                      "relation:N", "title:N", "article_id:N", "lag_minutes:Q"],
         )
-        .properties(height=max(140, 26 * tl["outlet"].n_unique()))
+        .properties(height=max(160, 34 * tl["outlet"].n_unique()))
     )
     st.altair_chart(chart, width="stretch")
 else:
@@ -156,6 +156,7 @@ else:
             m3.metric("Of left reused", common.pct(al["shared_tokens"] / al["a_tokens"] if al["a_tokens"] else None))
             m4.metric("Edits", f"{e.filter(pl.col('op') != 'moved').height:,}",
                       help="Insertions, deletions and changes between the shared passages")
-            st.html(render.side_by_side(al["a"], al["b"], p, e))
+            sides = [{**al[k], "published_at": common.fmt_dt(al[k]["published_at"])} for k in ("a", "b")]
+            st.html(render.side_by_side(sides[0], sides[1], p, e))
 
 reports.downloads(path, version, f"cluster-{cluster_id}", cluster=cluster_id)
