@@ -1,8 +1,8 @@
 """Fast fingerprints: shingle hashes, MinHash signatures, anchors, LSH band keys.
 
 This module owns the hot path of detection. Python only normalizes each text
-(``normalize(text).encode('utf-8')``; an ASCII text is just encoded, and the
-kernel lowercases it); numba kernels then tokenize the UTF-8 bytes with the
+(NFKC; lowercasing and the deletions of ``normalize`` happen in the kernel,
+per code point, and an ASCII text is just encoded); numba kernels then tokenize the UTF-8 bytes with the
 shared code-point class table (``normalize.char_classes``),
 hash every shingle with xxh32 (seed 0), and fold the distinct hashes into a
 MinHash, with no Python call per shingle. Kernels release the GIL and run on
@@ -30,7 +30,7 @@ import polars as pl
 from numba import njit
 
 from provenance.config import Config
-from provenance.normalize import STANDALONE, WORD, char_classes, normalize
+from provenance.normalize import IGNORED, STANDALONE, WORD, char_classes, kernel_text, lowercase
 
 # xxh32 / fmix32 arithmetic is done in uint64 and masked: numba would widen
 # uint32 products anyway, and typed constants keep every expression integer.
@@ -221,21 +221,44 @@ def _fmix32(h: np.uint64) -> np.uint64:
 # --------------------------------------------------------------------------- per document
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _put_utf8(out: np.ndarray, c: int, cp: int) -> int:
+    """Write code point ``cp`` as UTF-8 at ``out[c]``; return the position after it."""
+    if cp < 0x80:
+        out[c] = cp
+        return c + 1
+    if cp < 0x800:
+        out[c] = 0xC0 | (cp >> 6)
+        out[c + 1] = 0x80 | (cp & 0x3F)
+        return c + 2
+    if cp < 0x10000:
+        out[c] = 0xE0 | (cp >> 12)
+        out[c + 1] = 0x80 | ((cp >> 6) & 0x3F)
+        out[c + 2] = 0x80 | (cp & 0x3F)
+        return c + 3
+    out[c] = 0xF0 | (cp >> 18)
+    out[c + 1] = 0x80 | ((cp >> 12) & 0x3F)
+    out[c + 2] = 0x80 | ((cp >> 6) & 0x3F)
+    out[c + 3] = 0x80 | (cp & 0x3F)
+    return c + 4
+
+
 @njit(cache=True, nogil=True)
 def _shingle_hashes(
-    buf: np.ndarray, start: int, end: int, table: np.ndarray, k_word: int, k_char: int
+    buf: np.ndarray, start: int, end: int, table: np.ndarray, lower: np.ndarray, k_word: int, k_char: int
 ) -> tuple[np.ndarray, int]:
     """xxh32 of every shingle of one normalized UTF-8 document, in order, and its token count.
 
-    The document is ``normalize(text)`` encoded, except that ASCII capitals
-    may remain (the ASCII fast path of ``_encode``): they are lowercased here.
+    The document is ``normalize.kernel_text(text)`` (or an ASCII text as is):
+    capitals are lowercased here (``lower``), and what normalize() deletes is
+    skipped.
 
     Tokens are copied into a compact buffer joined by single spaces, so each
     shingle is a contiguous slice of it and is hashed in place; token j spans
     ``comp[tstart[j] : tstart[j + 1] - 1]``.
     """
     nbytes = end - start
-    comp = np.empty(2 * nbytes + 1, dtype=np.uint8)
+    comp = np.empty(3 * nbytes + 4, dtype=np.uint8)  # lowercasing can lengthen a character
     tstart = np.empty(nbytes + 2, dtype=np.int64)
     ntok = 0
     nstand = 0
@@ -281,8 +304,11 @@ def _shingle_hashes(
                     | (np.int64(buf[i + 3]) & 0x3F)
                 )
                 ln = 4
-        cls = 0  # invalid UTF-8 (never produced by normalize) separates
+        cls = 0  # invalid UTF-8 (never produced by _encode) separates
         if cp >= 0 and cp < table.shape[0]:
+            low = np.int64(lower[cp])
+            if low >= 0:
+                cp = low
             cls = table[cp]
         if cls == WORD or cls == STANDALONE:
             if cls == STANDALONE or in_word == 0:
@@ -291,15 +317,13 @@ def _shingle_hashes(
                     c += 1
                 tstart[ntok] = c
                 ntok += 1
-            for j in range(ln):
-                comp[c] = buf[i + j]
-                c += 1
+            c = _put_utf8(comp, c, cp)
             if cls == STANDALONE:
                 nstand += 1
                 in_word = 0
             else:
                 in_word = 1
-        else:
+        elif cls != IGNORED:  # deleted by normalize(): neither separates nor joins
             in_word = 0
         i += ln
     tstart[ntok] = c + 1
@@ -405,6 +429,7 @@ def _fingerprint_range(
     buf: np.ndarray,
     offsets: np.ndarray,
     table: np.ndarray,
+    lower: np.ndarray,
     k_word: int,
     k_char: int,
     a: np.ndarray,
@@ -421,7 +446,7 @@ def _fingerprint_range(
     m = 0
     mod = np.uint32(anchor_mod)
     for d in range(n):
-        hashes, ntok = _shingle_hashes(buf, offsets[d], offsets[d + 1], table, k_word, k_char)
+        hashes, ntok = _shingle_hashes(buf, offsets[d], offsets[d + 1], table, lower, k_word, k_char)
         distinct = _distinct(hashes)
         n_tokens[d] = ntok
         n_shingles[d] = distinct.shape[0]
@@ -443,7 +468,7 @@ def _fingerprint_range(
 
 @njit(cache=True, nogil=True)
 def _shingle_sets_range(
-    buf: np.ndarray, offsets: np.ndarray, table: np.ndarray, k_word: int, k_char: int
+    buf: np.ndarray, offsets: np.ndarray, table: np.ndarray, lower: np.ndarray, k_word: int, k_char: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct shingle hashes of every document of ``buf``: (counts, concatenated hashes)."""
     n = offsets.shape[0] - 1
@@ -451,7 +476,7 @@ def _shingle_sets_range(
     out = np.empty(max(16, (offsets[n] - offsets[0]) // 4), dtype=np.uint32)
     m = 0
     for d in range(n):
-        hashes, _ = _shingle_hashes(buf, offsets[d], offsets[d + 1], table, k_word, k_char)
+        hashes, _ = _shingle_hashes(buf, offsets[d], offsets[d + 1], table, lower, k_word, k_char)
         distinct = _radix_sort(_distinct(hashes))
         size = distinct.shape[0]
         if m + size > out.shape[0]:
@@ -490,8 +515,8 @@ def _encode_one(text: str | None) -> bytes:
         # NFKC is the identity on ASCII and the kernel lowercases A-Z itself:
         # str.lower() would cost more than all the hashing of the document.
         return text.encode("ascii")
-    # Lone surrogates (only separators) pass through as 3-byte sequences.
-    return normalize(text).encode("utf-8", "surrogatepass")
+    # Lone surrogates (separators) pass through as 3-byte sequences.
+    return kernel_text(text).encode("utf-8", "surrogatepass")
 
 
 def _encode(texts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -578,7 +603,7 @@ def fingerprints(
         raise ValueError(f"anchor_mod must be >= 1, got {config.anchor_mod}")
     n = len(texts)
     a, b = permutations(config.seed, config.num_perm)
-    table = char_classes()
+    table, lower = char_classes(), lowercase()
     n_tokens = np.zeros(n, dtype=np.int32)
     n_shingles = np.zeros(n, dtype=np.int32)
     minhash = np.empty((n, config.num_perm), dtype=np.uint32)
@@ -586,7 +611,7 @@ def fingerprints(
     def kernel(buf: np.ndarray, offsets: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
         last = first + offsets.shape[0] - 1
         return _fingerprint_range(
-            buf, offsets, table, config.shingle_size, config.char_shingle_size, a, b,
+            buf, offsets, table, lower, config.shingle_size, config.char_shingle_size, a, b,
             config.anchor_mod, n_tokens[first:last], n_shingles[first:last], minhash[first:last],
         )
 
@@ -599,10 +624,10 @@ def shingle_sets(
     texts: Sequence[str | None] | pl.Series, *, config: Config, threads: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(offsets int64 [n+1], hashes uint32): each text's sorted distinct shingle hashes, CSR."""
-    table = char_classes()
+    table, lower = char_classes(), lowercase()
 
     def kernel(buf: np.ndarray, offsets: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
-        return _shingle_sets_range(buf, offsets, table, config.shingle_size, config.char_shingle_size)
+        return _shingle_sets_range(buf, offsets, table, lower, config.shingle_size, config.char_shingle_size)
 
     results = _chunked(texts, config=config, threads=threads, kernel=kernel)
     return _csr([r[0] for _, r in results], [r[1] for _, r in results], len(texts))
@@ -616,7 +641,9 @@ def signature_of(text: str | None, *, config: Config) -> np.ndarray:
 def shingle_hashes(text: str | None, *, config: Config) -> np.ndarray:
     """xxh32 of every shingle of one text, in order and with repeats (for alignment display)."""
     buf, offsets = _encode([text])
-    hashes, _ = _shingle_hashes(buf, offsets[0], offsets[1], char_classes(), config.shingle_size, config.char_shingle_size)
+    hashes, _ = _shingle_hashes(
+        buf, offsets[0], offsets[1], char_classes(), lowercase(), config.shingle_size, config.char_shingle_size
+    )
     return hashes
 
 

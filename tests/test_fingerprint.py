@@ -98,7 +98,7 @@ def test_numba_tokenizer_matches_reference(text: str) -> None:
     """With k=1 every shingle is one token: the numba tokens equal normalize.tokens."""
     toks = nz.tokens(text)
     buf, offsets = fp._encode([text])
-    hashes, ntok = fp._shingle_hashes(buf, offsets[0], offsets[1], nz.char_classes(), 1, 1)
+    hashes, ntok = fp._shingle_hashes(buf, offsets[0], offsets[1], nz.char_classes(), nz.lowercase(), 1, 1)
     assert ntok == len(toks)
     assert hashes.tolist() == _xxh32_list([t.encode("utf-8") for t in toks])
 
@@ -111,7 +111,7 @@ def test_numba_shingles_match_reference(text: str, config: Config) -> None:
 
 def test_invalid_utf8_bytes_separate() -> None:
     data = np.frombuffer(b"ab\xffcd\xc3 ef\xe4\xb8gh\xf0\x9f\x98", dtype=np.uint8)
-    hashes, ntok = fp._shingle_hashes(data, 0, data.shape[0], nz.char_classes(), 1, 1)
+    hashes, ntok = fp._shingle_hashes(data, 0, data.shape[0], nz.char_classes(), nz.lowercase(), 1, 1)
     assert ntok == 4
     assert hashes.tolist() == _xxh32_list([b"ab", b"cd", b"ef", b"gh"])
 
@@ -287,3 +287,20 @@ def test_pair_overlaps() -> None:
             assert np.array_equal(got, fp.pair_overlaps(offsets, hashes, a, b, threads=1))
     with pytest.raises(IndexError):
         fp.pair_overlaps(offsets, hashes, np.array([0]), np.array([300]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ΟΔΟΣ ΣΑΣ ΣΑΣ'Β Σ",  # final sigma depends on context: Python lowers these texts
+        "İSTANBUL İzmir",  # İ lowers to two code points
+        "ȺȾ ⱯⱮ Ꞵ",  # capitals whose lowercase is longer in UTF-8
+        "\U0001d6ba\U0001d6ba math sigma",  # NFKC makes a capital sigma
+        "ÇA VA, ÉLÈVE ÑANDÚ Ǆ ǅ ǆ",
+        "SOFT\u00adHYPHEN ZW\u200dJ VS\ufe0f\U000e0100X",
+    ],
+)
+def test_kernel_lowercasing_matches_str_lower(text: str) -> None:
+    config = Config(shingle_size=2, char_shingle_size=2)
+    assert fp.shingle_hashes(text, config=config).tolist() == _xxh32_list(nz.shingles(text, config=config))
+    assert np.array_equal(fp.signature_of(text, config=CFG), _datasketch(text, CFG))

@@ -147,6 +147,7 @@ def test_char_classes_table() -> None:
     assert table[ord(" ")] == nz.SEPARATOR
     assert table[0xD800] == nz.SEPARATOR
     assert table[ord("。")] == nz.SEPARATOR
+    assert table[0xAD] == table[0xFE0F] == table[0xE0100] == nz.IGNORED
     assert not table.flags.writeable
 
 
