@@ -550,3 +550,44 @@ def test_all_streams_one_entity_at_a_time(store: Store, monkeypatch: pytest.Monk
     kind2, _, _ = next(it)
     assert len(built) == 2
     it.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# Charts
+# ----------------------------------------------------------------------------------------------
+
+
+def test_chain_graph_stays_page_sized_and_escaped() -> None:
+    from provenance.report.svg import GraphEdge, GraphNode, chain_graph
+
+    nodes = [GraphNode(id="root", label="<script>x</script>", status="origin", depth=0)]
+    nodes += [GraphNode(id=f"c{i}", label=f"outlet {i} \" onload=\"x", status="uncredited" if i % 3 else "credited",
+                        depth=1 + (i >= 400), order=i) for i in range(500)]
+    edges = [GraphEdge("root", f"c{i}", "credited") for i in range(400)]
+    edges += [GraphEdge("c0", f"c{i}", "uncredited", edited=True) for i in range(400, 500)]
+    svg = chain_graph(nodes, edges, max_per_column=18)
+    m = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    assert m and float(m.group(2)) < 18 * 50 + 80  # height bounded by the column cap
+    assert "+383 more" in svg and "+83 more" in svg and "466 more articles are not drawn" in svg
+    assert "<script" not in svg and "&lt;script&gt;" in svg
+    p = _Tags()
+    p.feed(svg)
+    assert not [a for a, _ in p.attrs if a.lower().startswith("on")]
+    assert svg.count("<rect") == 1 + 17 + 1 + 17 + 1  # root, 17 + "more" per column
+
+
+def test_timeline_and_bars_draw_every_point() -> None:
+    from provenance.report.svg import lag_bin_counts, lag_histogram, stacked_bars, timeline
+
+    t0 = datetime(2025, 1, 1, 6, tzinfo=UTC)
+    from datetime import timedelta
+
+    pts = [(t0 + timedelta(minutes=7 * i), "credited" if i % 2 else "uncredited", f"<b>{i}</b>") for i in range(30)]
+    svg = timeline(pts, missing=2)
+    assert svg.count("<circle") == 30 and "2 without a publication time" in svg and "<b>" not in svg
+    assert timeline([]) == ""
+    bins = lag_bin_counts([-5, 0, 10, 20, 90, 200, 400, 2000, 5000, None])
+    assert [c for _, c in bins] == [1, 2, 1, 1, 1, 1, 1, 1]
+    assert lag_histogram(bins).count("<rect") == 8
+    bars = stacked_bars([("<i>a</i>", 3, 2, 0), ("b", 1, 0, 1)])
+    assert "&lt;i&gt;a&lt;/i&gt;" in bars and bars.count("<rect") == 4 + 3

@@ -217,37 +217,63 @@ def _head(title: str) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
+_EXACT = (None, "original", "verbatim", "headline_changed")
+
+
 def _graph(c: dict[str, Any]) -> str:
+    """Chain graph of a cluster: members, the external sources above them, parent -> child edges."""
     members = c["members"]
+    ids = {m["article_id"] for m in members}
+    ext_parent = {e.get("name"): e.get("parent_external") for e in c.get("external_nodes", []) if e.get("name")}
+    parent: dict[str, str] = {}
+    externals: set[str] = set()
+    for m in members:
+        if m["parent_id"] and m["parent_id"] in ids:
+            parent[m["article_id"]] = m["parent_id"]
+        elif m["parent_external"] and not m["parent_id"]:
+            name = m["parent_external"]
+            parent[m["article_id"]] = f"ext:{name}"
+            while name is not None and f"ext:{name}" not in externals:  # the external chain above it
+                externals.add(f"ext:{name}")
+                up = ext_parent.get(name)
+                if up is not None and up != name:
+                    parent[f"ext:{name}"] = f"ext:{up}"
+                name = up
+
+    depth: dict[str, int] = {}
+
+    def depth_of(node: str) -> int:
+        seen = []
+        while node not in depth and node in parent and node not in seen:
+            seen.append(node)
+            node = parent[node]
+        base = depth.get(node, 0)
+        for i, n in enumerate(reversed(seen), start=1):
+            depth[n] = base + i
+        depth.setdefault(node, base)
+        return depth[seen[0]] if seen else base
+
     nodes: list[GraphNode] = []
     edges: list[GraphEdge] = []
-    ids = {m["article_id"] for m in members}
-    externals: dict[str, int] = {}
     for m in members:
-        depth = m["depth"] if isinstance(m["depth"], int) else (0 if m["is_origin"] else 1)
-        if m["parent_external"] and not m["parent_id"]:
-            externals[m["parent_external"]] = min(externals.get(m["parent_external"], depth), depth - 1)
         sub = fmt.when(m["published_at"], m["published_precision"])
-        if m["lag_minutes"] is not None and not m["is_origin"]:
-            sub = f"+{fmt.lag(m['lag_minutes'])} · {sub[5:16] if len(sub) > 16 else sub}"
+        if m["parent_lag_minutes"] is not None and not m["is_origin"]:
+            sub = f"+{fmt.lag(m['parent_lag_minutes'])} · {sub[5:16] if len(sub) > 16 else sub}"
         nodes.append(GraphNode(
-            id=m["article_id"], label=m["outlet"] or "?", sublabel=sub, status=m["status"], depth=depth,
-            order=_order(m["published_at"]),
+            id=m["article_id"], label=m["outlet"] or "?", sublabel=sub, status=m["status"],
+            depth=depth_of(m["article_id"]), order=_order(m["published_at"]),
             tooltip=f"{m['outlet']} — {m['title'] or ''} ({m['article_id']}; {m['status']}; "
-                    f"{m['derivation'] or m['relation'] or ''})",
+                    f"{m['relation'] or ''})",
         ))
-        if m["parent_id"] and m["parent_id"] in ids:
-            edges.append(GraphEdge(m["parent_id"], m["article_id"], m["status"],
-                                   edited=m["derivation"] not in (None, "verbatim")))
-        elif m["parent_external"] and not m["parent_id"]:
-            edges.append(GraphEdge(f"ext:{m['parent_external']}", m["article_id"], m["status"],
-                                   edited=m["derivation"] not in (None, "verbatim")))
-    shift = -min([0, *externals.values()])
-    for n in nodes:
-        n.depth += shift
-    for name, d in externals.items():
-        nodes.append(GraphNode(id=f"ext:{name}", label=name, sublabel="not in the corpus", status="external",
-                               depth=d + shift, tooltip=f"external source: {name}"))
+        if m["article_id"] in parent:
+            edges.append(GraphEdge(parent[m["article_id"]], m["article_id"], m["status"],
+                                   edited=m["relation"] not in _EXACT))
+    for node in sorted(externals):
+        name = node[4:]
+        nodes.append(GraphNode(id=node, label=name, sublabel="not in the corpus", status="external",
+                               depth=depth_of(node), tooltip=f"external source: {name}"))
+        if node in parent:
+            edges.append(GraphEdge(parent[node], node, "external"))
     return chain_graph(nodes, edges, title=f"Origin chain of cluster {c['cluster_id']}")
 
 
@@ -435,7 +461,7 @@ def _outlet(report: dict[str, Any], budget: int) -> str:
     parts.append('<div class="cards">' + "".join([
         _card("articles", fmt.num(o["articles"]), f"{fmt.num(o['in_clusters'])} in reuse clusters"),
         _card("agency copy", fmt.pct(o["agency_copy_share"]), f"{fmt.num(o['agency_copies'])} of all articles"),
-        _card("copies", fmt.num(o["copies"]), f"{fmt.num(o['originals'])} originals copied by others"),
+        _card("copies", fmt.num(o["copies"]), f"others copied {fmt.num(o['originals'])} of its articles"),
         _card("verbatim", fmt.pct(o["verbatim_share"]), f"{fmt.num(o['verbatim'])} of the copies"),
         _card("uncredited", fmt.pct(o["uncredited_share"]), f"{fmt.num(o['uncredited'])} of the copies"),
         _card("median lag", fmt.lag(o["lag"]["median_minutes"]), f"p90 {fmt.lag(o['lag']['p90_minutes'])}"),
@@ -550,7 +576,7 @@ def _corpus(report: dict[str, Any], href: Callable[[str, Any], str | None]) -> s
          ("origin", "t"), ("uncredited", "n")],
         [[named("cluster", r["cluster_id"], str(r["cluster_id"])), esc(r["title"]), esc(r["articles"]),
           esc(r["outlets"]), esc(fmt.when(r["first_published"])), esc(fmt.lag(r["span_minutes"])),
-          f'<code>{esc(r["origin"] or "–")}</code>', esc(fmt.num(r["uncredited"]))]
+          esc(r["origin"] or "–") + (f'<br><code>{esc(r["origin_id"])}</code>' if r["origin_id"] else ""), esc(fmt.num(r["uncredited"]))]
          for r in c["top_clusters"]],
     ))
     parts.append("<h2>Top outlets</h2>")

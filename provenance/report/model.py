@@ -940,10 +940,10 @@ def corpus_report(ctx: _Context, *, top: int = TOP_N, now: datetime | None = Non
             "LEFT JOIN (SELECT cluster_id, mode(origin_external) AS origin_external, "
             "arg_min(article_id, depth) AS root_id, "
             "count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited FROM lineage "
-            "GROUP BY cluster_id) l USING (cluster_id)"
+            "GROUP BY cluster_id) l USING (cluster_id) LEFT JOIN articles ra ON ra.article_id = l.root_id"
             if ctx.lineage else ""
         )
-        lin_cols = ", l.root_id, l.origin_external, l.uncredited" if ctx.lineage else ""
+        lin_cols = ", l.root_id, l.origin_external, l.uncredited, ra.outlet AS root_outlet" if ctx.lineage else ""
         df = db.q(
             f"SELECT g.* {lin_cols} FROM (SELECT c.cluster_id, count(*) AS articles, "
             "count(DISTINCT a.outlet) AS outlets, min(a.published_at) AS first, max(a.published_at) AS last, "
@@ -957,7 +957,8 @@ def corpus_report(ctx: _Context, *, top: int = TOP_N, now: datetime | None = Non
                 "cluster_id": r["cluster_id"], "articles": r["articles"], "outlets": r["outlets"],
                 "title": r["title"], "first_published": _iso(r["first"]), "last_published": _iso(r["last"]),
                 "span_minutes": _minutes(r["first"], r["last"]),
-                "origin": r.get("origin_external") or r.get("root_id"),
+                "origin": r.get("origin_external") or r.get("root_outlet"),
+                "origin_id": r.get("root_id"),
                 "uncredited": r.get("uncredited"),
             })
     top_outlets: list[dict[str, Any]] = []

@@ -8,8 +8,8 @@ so the picture fits a printed page; the tables carry every member.
 
 Charts:
 
-* :func:`chain_graph` — the origin chain, top-down by generation (depth),
-  each node under its parent where possible, edges coloured by credit status
+* :func:`chain_graph` — the origin chain, left to right by generation
+  (depth), children next to their parents, edges coloured by credit status
   and dashed when the copy was edited.
 * :func:`timeline` — cumulative republications over time, one dot per
   article coloured by credit status.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 __all__ = ["esc", "chain_graph", "timeline", "stacked_bars", "lag_histogram", "GraphNode", "GraphEdge",
@@ -80,26 +80,31 @@ class GraphEdge:
     edited: bool = False
 
 
-@dataclass
-class _Placed:
-    node: GraphNode
-    x: float = 0.0
-    y: float = 0.0
-    children: list[str] = field(default_factory=list)
+NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 150.0, 36.0, 44.0, 8.0, 14.0
 
 
-NODE_W, NODE_H, H_GAP, V_GAP, ROW_GAP, PAD = 150.0, 38.0, 12.0, 46.0, 12.0, 16.0
+def _curve(x1: float, y1: float, x2: float, y2: float) -> str:
+    mx = (x1 + x2) / 2
+    return f"M{_num(x1)},{_num(y1)} C{_num(mx)},{_num(y1)} {_num(mx)},{_num(y2)} {_num(x2 - 2)},{_num(y2)}"
 
 
 def chain_graph(
     nodes: Sequence[GraphNode],
     edges: Sequence[GraphEdge],
     *,
-    width: float = 820.0,
-    max_rows: int = 16,
+    max_per_column: int = 18,
+    max_columns: int = 7,
+    min_width: float = 820.0,
     title: str = "Origin chain",
 ) -> str:
-    """The origin chain as an inline ``<svg>``; nodes beyond the row budget collapse into "+N more"."""
+    """The origin chain as an inline ``<svg>``, left to right by generation (depth).
+
+    Each generation is a column, ordered so children sit next to their
+    parents; a column holds at most ``max_per_column`` boxes, the rest
+    collapse into one "+N more" box (with their credit statuses counted), and
+    at most ``max_columns`` generations are drawn, so the picture stays
+    page-sized for any cluster.
+    """
     if not nodes:
         return ""
     by_id = {n.id: n for n in nodes}
@@ -108,40 +113,37 @@ def chain_graph(
         if e.parent in by_id and e.child in by_id and e.child not in parent_of:
             parent_of[e.child] = e.parent
     depths = sorted({n.depth for n in nodes})
-    layers = {d: [n for n in nodes if n.depth == d] for d in depths}
-    per_row = max(1, int((width - 2 * PAD + H_GAP) // (NODE_W + H_GAP)))
-    rows_each = max(1, min(4, max_rows // max(1, len(depths))))
-    shown_layers = depths[: max(1, max_rows)]  # a chain deeper than the budget is cut
-    placed: dict[str, _Placed] = {}
+    shown = depths[:max_columns]
+    columns: list[list[GraphNode]] = []
     hidden: set[str] = set()
-    y = PAD + 18
-    slot_of: dict[str, float] = {}
-    for d in shown_layers:
-        layer = layers[d]
-        # Order children under their parents (barycentre of the parent's slot), then by time.
-        layer.sort(key=lambda n: (slot_of.get(parent_of.get(n.id, ""), 0.0), n.order, n.id))
-        cap = per_row * rows_each
-        visible = layer if len(layer) <= cap else layer[: cap - 1]
-        rest = layer[len(visible):]
-        if rest:
-            more = GraphNode(
-                id=f"__more_{d}", label=f"+{len(rest)} more", status="unknown", depth=d,
-                sublabel=_status_counts(rest), more=len(rest),
-            )
-            visible = [*visible, more]
+    slot: dict[str, float] = {}
+    for d in shown:
+        layer = [n for n in nodes if n.depth == d]
+        layer.sort(key=lambda n: (slot.get(parent_of.get(n.id, ""), -1.0), n.order, n.id))
+        if len(layer) > max_per_column:
+            rest = layer[max_per_column - 1:]
+            layer = layer[: max_per_column - 1]
             hidden.update(n.id for n in rest)
-        for r0 in range(0, len(visible), per_row):
-            row = visible[r0 : r0 + per_row]
-            row_w = len(row) * NODE_W + (len(row) - 1) * H_GAP
-            x0 = (width - row_w) / 2
-            for i, n in enumerate(row):
-                placed[n.id] = _Placed(n, x0 + i * (NODE_W + H_GAP), y)
-                slot_of[n.id] = r0 + i
-            y += NODE_H + ROW_GAP
-        y += V_GAP - ROW_GAP
-    for d in depths[len(shown_layers):]:
-        hidden.update(n.id for n in layers[d])
-    height = y - V_GAP + NODE_H / 2 + PAD + 24
+            layer.append(GraphNode(id=f"__more_{d}", label=f"+{len(rest)} more", status="unknown", depth=d,
+                                   sublabel=_status_counts(rest), more=len(rest)))
+        for i, n in enumerate(layer):
+            slot[n.id] = float(i)
+        columns.append(layer)
+    for d in depths[len(shown):]:
+        hidden.update(n.id for n in nodes if n.depth == d)
+    tallest = max(len(c) for c in columns)
+    graph_w = len(columns) * NODE_W + (len(columns) - 1) * COL_GAP
+    width = max(min_width, graph_w + 2 * PAD)
+    x0 = (width - graph_w) / 2
+    col_h = tallest * NODE_H + (tallest - 1) * ROW_GAP
+    footer = 18.0 if hidden else 0.0
+    height = col_h + 2 * PAD + footer
+    pos: dict[str, tuple[float, float]] = {}
+    for ci, col in enumerate(columns):
+        h = len(col) * NODE_H + (len(col) - 1) * ROW_GAP
+        y0 = PAD + (col_h - h) / 2
+        for i, n in enumerate(col):
+            pos[n.id] = (x0 + ci * (NODE_W + COL_GAP), y0 + i * (NODE_H + ROW_GAP))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chain" role="img" '
         f'viewBox="0 0 {_num(width)} {_num(height)}" width="{_num(width)}" height="{_num(height)}" '
@@ -150,61 +152,50 @@ def chain_graph(
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
     ]
-    # Edges first, so nodes sit on top of them.
+    # Edges first, so boxes sit on top of them; hidden children point at their column's "+N more".
+    drawn: set[tuple[str, str]] = set()
     for e in edges:
-        p, c = placed.get(e.parent), placed.get(e.child)
-        if p is None or c is None:
+        child = e.child
+        if child in hidden and child in by_id:
+            child = f"__more_{by_id[child].depth}"
+        if e.parent not in pos or child not in pos or (e.parent, child) in drawn:
             continue
-        x1, y1 = p.x + NODE_W / 2, p.y + NODE_H
-        x2, y2 = c.x + NODE_W / 2, c.y
-        my = (y1 + y2) / 2
-        colour = STATUS_COLOURS.get(e.status, STATUS_COLOURS["unknown"])
-        dash = ' stroke-dasharray="5 3"' if e.edited else ""
+        drawn.add((e.parent, child))
+        (px, py), (cx, cy) = pos[e.parent], pos[child]
+        more = child != e.child
+        colour = "#999" if more else STATUS_COLOURS.get(e.status, STATUS_COLOURS["unknown"])
+        dash = ' stroke-dasharray="2 3"' if more else (' stroke-dasharray="5 3"' if e.edited else "")
         out.append(
-            f'<path d="M{_num(x1)},{_num(y1)} C{_num(x1)},{_num(my)} {_num(x2)},{_num(my)} {_num(x2)},{_num(y2 - 2)}" '
-            f'fill="none" stroke="{colour}" stroke-width="1.4" stroke-opacity="0.8"{dash} marker-end="url(#arrow)"/>'
+            f'<path d="{_curve(px + NODE_W, py + NODE_H / 2, cx, cy + NODE_H / 2)}" fill="none" '
+            f'stroke="{colour}" stroke-width="1.4" stroke-opacity="0.85"{dash} marker-end="url(#arrow)"/>'
         )
-    # Edges from hidden children to the "+N more" box of their generation.
-    drawn_more: set[tuple[str, str]] = set()
-    for e in edges:
-        if e.child in hidden and e.parent in placed:
-            more_id = f"__more_{by_id[e.child].depth}"
-            if more_id in placed and (e.parent, more_id) not in drawn_more:
-                drawn_more.add((e.parent, more_id))
-                p, c = placed[e.parent], placed[more_id]
-                x1, y1, x2, y2 = p.x + NODE_W / 2, p.y + NODE_H, c.x + NODE_W / 2, c.y
-                my = (y1 + y2) / 2
-                out.append(
-                    f'<path d="M{_num(x1)},{_num(y1)} C{_num(x1)},{_num(my)} {_num(x2)},{_num(my)} '
-                    f'{_num(x2)},{_num(y2 - 2)}" fill="none" stroke="#999" stroke-width="1" '
-                    f'stroke-dasharray="2 3" marker-end="url(#arrow)"/>'
-                )
-    for pl_ in placed.values():
-        n = pl_.node
-        colour = STATUS_COLOURS.get(n.status, STATUS_COLOURS["unknown"])
-        fill = colour if n.status == "origin" else "#ffffff"
-        text_fill = "#ffffff" if n.status == "origin" else "#1b1b1b"
-        dash = ' stroke-dasharray="4 2"' if n.status == "external" or n.more else ""
-        out.append(f'<g class="node {esc(n.status)}">')
-        if n.tooltip:
-            out.append(f"<title>{esc(n.tooltip)}</title>")
-        out.append(
-            f'<rect x="{_num(pl_.x)}" y="{_num(pl_.y)}" width="{_num(NODE_W)}" height="{_num(NODE_H)}" rx="5" '
-            f'fill="{fill}" stroke="{colour}" stroke-width="1.8"{dash}/>'
-        )
-        out.append(
-            f'<text x="{_num(pl_.x + NODE_W / 2)}" y="{_num(pl_.y + 15)}" text-anchor="middle" '
-            f'fill="{text_fill}" font-weight="bold">{esc(_clip(n.label, 22))}</text>'
-        )
-        if n.sublabel:
+    for col in columns:
+        for n in col:
+            x, y = pos[n.id]
+            colour = STATUS_COLOURS.get(n.status, STATUS_COLOURS["unknown"])
+            fill = colour if n.status == "origin" else "#ffffff"
+            text_fill = "#ffffff" if n.status == "origin" else "#1b1b1b"
+            dash = ' stroke-dasharray="4 2"' if n.status == "external" or n.more else ""
+            out.append(f'<g class="node {esc(n.status)}">')
+            if n.tooltip:
+                out.append(f"<title>{esc(n.tooltip)}</title>")
             out.append(
-                f'<text x="{_num(pl_.x + NODE_W / 2)}" y="{_num(pl_.y + 30)}" text-anchor="middle" '
-                f'fill="{text_fill}" font-size="9.5">{esc(_clip(n.sublabel, 28))}</text>'
+                f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(NODE_W)}" height="{_num(NODE_H)}" rx="5" '
+                f'fill="{fill}" stroke="{colour}" stroke-width="1.8"{dash}/>'
             )
-        out.append("</g>")
+            out.append(
+                f'<text x="{_num(x + NODE_W / 2)}" y="{_num(y + 14)}" text-anchor="middle" '
+                f'fill="{text_fill}" font-weight="bold">{esc(_clip(n.label, 19))}</text>'
+            )
+            if n.sublabel:
+                out.append(
+                    f'<text x="{_num(x + NODE_W / 2)}" y="{_num(y + 28)}" text-anchor="middle" '
+                    f'fill="{text_fill}" font-size="9.5">{esc(_clip(n.sublabel, 26))}</text>'
+                )
+            out.append("</g>")
     if hidden:
         out.append(
-            f'<text x="{_num(PAD)}" y="{_num(height - 8)}" fill="#555" font-size="10">'
+            f'<text x="{_num(PAD)}" y="{_num(height - 6)}" fill="#555" font-size="10">'
             f"{len(hidden)} more articles are not drawn; the member table lists every one.</text>"
         )
     out.append("</svg>")
