@@ -18,11 +18,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev,dashboard,report,bench]'
 	touch $(STAMP)
 
-# System packages the browser tests need (Debian's Chromium; Playwright cannot download browsers here).
+# System packages the tests need: Debian's Chromium for browser tests (Playwright cannot download
+# browsers here) and poppler-utils (pdftoppm) to look at rendered PDF reports.
+APT_PACKAGES := chromium poppler-utils
 sysdeps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  echo "installing chromium (apt)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 demo-data: setup
@@ -30,8 +35,11 @@ demo-data: setup
 	mkdir -p out
 	$(VENV)/bin/provenance ingest data/sample --store $(DEMO_STORE)
 	$(VENV)/bin/provenance stats --store $(DEMO_STORE)
+	$(VENV)/bin/provenance report --store $(DEMO_STORE) --all --format html --out out/reports --quiet
 
+# Ingest the sample, print the summary, then serve the dashboard (Ctrl+C stops it).
 demo: demo-data
+	$(VENV)/bin/provenance dashboard --store $(DEMO_STORE) --host $(HOST) --port $(PORT)
 
 test: setup sysdeps
 	$(PY) -m pytest -q

@@ -209,6 +209,35 @@ def export(table: str, store_path: str, fmt: str, out_path: str) -> None:
     out.print(f"wrote {df.height:,} rows of {table} to {out_path}", highlight=False)
 
 
+@main.command()
+@_store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default serves this machine only.")
+@click.option("--port", default=8501, show_default=True, type=int)
+def dashboard(store_path: str, host: str, port: int) -> None:
+    """Explore the store in the Streamlit dashboard (Ctrl+C stops it).
+
+    \b
+    Example:
+      provenance dashboard --store news.duckdb --port 8501
+    """
+    from .dashboard_cli import serve
+
+    if not Path(store_path).exists():
+        raise InputError(f"no store at {store_path} (run `provenance ingest` first)")
+    out.print(f"dashboard on http://{host}:{port}  (store {store_path}; Ctrl+C stops it)", highlight=False)
+    sys.exit(serve(store_path, host=host, port=port))
+
+
+def _attach_report() -> None:
+    from .report_cli import report
+
+    main.add_command(report)
+
+
+_attach_report()
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench(args: tuple[str, ...]) -> None:
