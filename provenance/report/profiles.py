@@ -1,0 +1,436 @@
+"""Outlet, agency and corpus reports: figures over every copy in the lineage, SQL per entity."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from provenance.attribution import Registry
+from provenance.errors import InputError
+from provenance.report.common import (
+    DB,
+    TOP_N,
+    VERBATIM,
+    _alignment,
+    _counts,
+    _evidence,
+    _f,
+    _finish,
+    _iso,
+    _lag_stats,
+    _minutes,
+    _share,
+    _status,
+)
+
+# ----------------------------------------------------------------------------------------------
+# Copies: one row per article that has a parent, with the agency its text comes from
+# ----------------------------------------------------------------------------------------------
+
+#: Every copy in the lineage (an article with a parent in or outside the corpus), with its
+#: parent's and origin's outlet and the agency whose copy it is. Lineage's ``via_agency`` says
+#: that; for a store whose lineage lacks it, ``_names`` (name -> agency) and
+#: ``_outlet_agency`` (outlet -> agency), registered per run, stand in.
+_COPIES = """
+_copies AS (
+    SELECT a.doc, a.article_id, a.outlet, a.published_at, a.title, a.url, a.content_hash,
+           l.cluster_id, l.parent_id, l.parent_external, l.origin_id, l.origin_external, l.depth,
+           l.relation, l.derivation, CAST(l.credited AS VARCHAR) AS credited, l.lag_minutes, l.confidence,
+           l.evidence, p.outlet AS parent_outlet, p.content_hash AS parent_hash,
+           date_diff('second', p.published_at, a.published_at) / 60.0 AS parent_lag_minutes,
+           o.outlet AS origin_outlet, {source_agency} AS source_agency
+    FROM lineage l
+    JOIN articles a ON a.article_id = l.article_id
+    LEFT JOIN articles p ON p.article_id = l.parent_id
+    LEFT JOIN articles o ON o.article_id = l.origin_id
+    {agency_joins}
+    WHERE l.parent_id IS NOT NULL OR l.parent_external IS NOT NULL
+)
+"""
+_AGENCY_JOINS = """
+    LEFT JOIN _names n1 ON n1.name = l.origin_external
+    LEFT JOIN _names n2 ON n2.name = l.parent_external
+    LEFT JOIN _outlet_agency m1 ON m1.outlet = o.outlet
+    LEFT JOIN _outlet_agency m2 ON m2.outlet = p.outlet
+"""
+_CREDITED_SQL = "credited IN ('credits_origin', 'credits_intermediary', 'true')"
+_VERBATIM_SQL = "relation IN ('verbatim', 'headline_changed')"
+
+
+class _Context:
+    """Per-run state: the open store, the registry, and the agency lookup tables."""
+
+    def __init__(self, db: DB, registry: Registry) -> None:
+        self.db = db
+        self.registry = registry
+        self.lineage = db.has("lineage", "article_id", "parent_id", "parent_external", "origin_id",
+                              "origin_external", "credited", "lag_minutes", "derivation", "relation")
+        self.credits = db.has("credits", "article_id", "source", "kind", "role")
+        self._registered = False
+        self.outlet_agency: dict[str, str] = {}
+        if self.lineage and db.has("lineage", "via_agency"):
+            self.copies_cte = _COPIES.format(source_agency="l.via_agency", agency_joins="")
+        else:
+            self.copies_cte = _COPIES.format(
+                source_agency="coalesce(n1.agency, n2.agency, m1.agency, m2.agency)", agency_joins=_AGENCY_JOINS)
+        self.k = 5
+        if db.has("meta"):
+            try:
+                cfg = json.loads(db.scalar("SELECT value FROM meta WHERE key = 'config'") or "{}")
+                self.k = int(cfg.get("shingle_size", 5))
+            except (ValueError, TypeError, AttributeError):
+                pass
+
+    def register(self) -> None:
+        """Name -> agency and outlet -> agency tables, built from the store's distinct values."""
+        if self._registered:
+            return
+        outlets = self.db.q("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")["outlet"].to_list()
+        om = [(o, self.registry.agency_of_outlet(o)) for o in outlets]
+        om = [(o, a) for o, a in om if a]
+        names: set[str] = set(self.registry.names)
+        if self.lineage:
+            for col in ("origin_external", "parent_external"):
+                names.update(self.db.q(
+                    f"SELECT DISTINCT {col} AS v FROM lineage WHERE {col} IS NOT NULL")["v"].to_list())
+        nm = [(n, n if n in self.registry.names else self.registry.canonical(n)) for n in sorted(names)]
+        nm = [(n, a) for n, a in nm if a]
+        self.db.con.register("_outlet_agency", pl.DataFrame(
+            {"outlet": [o for o, _ in om], "agency": [a for _, a in om]},
+            schema={"outlet": pl.String, "agency": pl.String}).to_arrow())
+        self.db.con.register("_names", pl.DataFrame(
+            {"name": [n for n, _ in nm], "agency": [a for _, a in nm]},
+            schema={"name": pl.String, "agency": pl.String}).to_arrow())
+        self.outlet_agency = dict(om)
+        self._registered = True
+
+    def copies(self, where: str, params: Sequence[Any], *, order: str = "published_at NULLS LAST, doc") -> pl.DataFrame:
+        self.register()
+        return self.db.q(f"WITH {self.copies_cte} SELECT * FROM _copies WHERE {where} ORDER BY {order}", params)
+
+    def copies_sql(self, select: str, params: Sequence[Any] = ()) -> pl.DataFrame:
+        self.register()
+        return self.db.q(f"WITH {self.copies_cte} {select}", params)
+
+    def texts(self, ids: Sequence[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        df = self.db.q("SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest(?))", [list(ids)])
+        return dict(zip(df["article_id"].to_list(), df["text"].to_list(), strict=True))
+
+
+def _copy_row(r: dict[str, Any]) -> dict[str, Any]:
+    credit = r.get("credited")
+    credit = None if credit is None else ({"true": "credits_origin", "false": "uncredited"}.get(credit, credit))
+    return {
+        "article_id": r["article_id"],
+        "outlet": r["outlet"],
+        "title": r["title"],
+        "url": r["url"],
+        "published_at": _iso(r["published_at"]),
+        "content_hash": r["content_hash"],
+        "cluster_id": r.get("cluster_id"),
+        "parent_id": r.get("parent_id"),
+        "parent_external": r.get("parent_external"),
+        "parent_outlet": r.get("parent_outlet"),
+        "parent_hash": r.get("parent_hash"),
+        "origin_id": r.get("origin_id"),
+        "origin_external": r.get("origin_external"),
+        "origin_outlet": r.get("origin_outlet"),
+        "source_agency": r.get("source_agency"),
+        "relation": r.get("relation"),
+        "derivation": r.get("derivation"),
+        "credited": credit,
+        "status": _status(False, credit),
+        "lag_minutes": _f(r.get("lag_minutes"), 1),
+        "parent_lag_minutes": _f(r.get("parent_lag_minutes"), 1),
+        "confidence": _f(r.get("confidence"), 3),
+        "evidence": _evidence(r.get("evidence")),
+    }
+
+
+def _with_passages(ctx: _Context, rows: list[dict[str, Any]], *, max_passages: int = 3, batch: int = 200) -> None:
+    """Add the alignment with the parent, and its longest passages, to each copy (texts loaded per batch)."""
+    for i in range(0, len(rows), batch):
+        chunk = rows[i : i + batch]
+        need = {r["article_id"] for r in chunk} | {r["parent_id"] for r in chunk if r["parent_id"]}
+        texts = ctx.texts(sorted(need))
+        for r in chunk:
+            r["alignment"], r["passages"] = None, []
+            if r["parent_id"] and r["parent_id"] in texts and r["article_id"] in texts:
+                summary, passages = _alignment(texts[r["parent_id"]] or "", texts[r["article_id"]] or "", k=ctx.k)
+                r["alignment"] = summary
+                r["passages"] = sorted(passages, key=lambda p: (-p["n_tokens"], p["child_start"]))[:max_passages]
+                r["passages"].sort(key=lambda p: p["child_start"])
+
+
+def _group(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[r[key]].append(r)
+    out = []
+    for k, rs in groups.items():
+        st = Counter(r["status"] for r in rs)
+        out.append({
+            key: k,
+            "copies": len(rs),
+            "credited": st.get("credited", 0),
+            "uncredited": st.get("uncredited", 0),
+            "miscredited": st.get("miscredited", 0),
+            "credit_unknown": st.get("unknown", 0),
+            "verbatim": sum(1 for r in rs if r["relation"] in VERBATIM),
+            "median_lag_minutes": _lag_stats([r["lag_minutes"] for r in rs])["median_minutes"],
+            "median_parent_lag_minutes": _lag_stats([r["parent_lag_minutes"] for r in rs])["median_minutes"],
+        })
+    out.sort(key=lambda g: (-g["copies"], str(g[key])))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Outlet report
+# ----------------------------------------------------------------------------------------------
+
+_NO_LINEAGE_COPIES = {
+    "copies": None, "agency_copies": None, "agency_copy_share": None, "verbatim": None, "verbatim_share": None,
+    "credited": None, "uncredited": None, "miscredited": None, "uncredited_share": None,
+    "lag": None, "parent_lag": None, "lag_bins": [], "derivations": [], "relations": [],
+    "uncredited_copies": [],
+}
+
+
+def _copy_stats(rows: list[dict[str, Any]], denominator: int) -> dict[str, Any]:
+    from provenance.report.svg import lag_bin_counts
+
+    st = Counter(r["status"] for r in rows)
+    agency_rows = [r for r in rows if r["source_agency"]]
+    verbatim = sum(1 for r in rows if r["relation"] in VERBATIM)
+    lags = [r["lag_minutes"] if r["lag_minutes"] is not None else r["parent_lag_minutes"] for r in rows]
+    return {
+        "copies": len(rows),
+        "agency_copies": len(agency_rows),
+        "agency_copy_share": _share(len(agency_rows), denominator),
+        "verbatim": verbatim,
+        "verbatim_share": _share(verbatim, len(rows)),
+        "credited": st.get("credited", 0),
+        "uncredited": st.get("uncredited", 0),
+        "miscredited": st.get("miscredited", 0),
+        "uncredited_share": _share(st.get("uncredited", 0), len(rows)),
+        "lag": _lag_stats([r["lag_minutes"] for r in rows]),
+        "parent_lag": _lag_stats([r["parent_lag_minutes"] for r in rows]),
+        "lag_bins": [{"bin": b, "n": c} for b, c in lag_bin_counts(lags)],
+        "derivations": _counts(r["derivation"] for r in rows),
+        "relations": _counts(r["relation"] for r in rows),
+    }
+
+
+def outlet_report(ctx: _Context, outlet: str, *, now: datetime | None = None) -> dict[str, Any]:
+    db = ctx.db
+    counts = db.q(
+        "SELECT count(*) AS articles, count(c.doc) AS in_clusters, min(a.published_at) AS first, "
+        "max(a.published_at) AS last FROM articles a LEFT JOIN clusters c ON c.doc = a.doc WHERE a.outlet = ?"
+        if db.has("clusters") else
+        "SELECT count(*) AS articles, 0 AS in_clusters, min(published_at) AS first, max(published_at) AS last "
+        "FROM articles a WHERE a.outlet = ?",
+        [outlet],
+    ).row(0, named=True)
+    if not counts["articles"]:
+        raise InputError(f"no outlet {outlet!r} in the store")
+    ctx.register()
+    body: dict[str, Any] = {
+        "outlet": outlet,
+        "is_agency": ctx.registry.agency_of_outlet(outlet),
+        "lineage_available": ctx.lineage,
+        "articles": counts["articles"],
+        "in_clusters": counts["in_clusters"],
+        "first_published": _iso(counts["first"]),
+        "last_published": _iso(counts["last"]),
+        "originals": None,
+        "agencies": [],
+        "sources": [],
+    }
+    if not ctx.lineage:
+        body.update(_NO_LINEAGE_COPIES)
+        return _finish(db, "outlet", f"Outlet report: {outlet}", body, now)
+    rows = [_copy_row(r) for r in ctx.copies("outlet = ?", [outlet]).iter_rows(named=True)]
+    originals = db.scalar(
+        "SELECT count(DISTINCT l.parent_id) FROM lineage l JOIN articles a ON a.article_id = l.parent_id "
+        "WHERE a.outlet = ?",
+        [outlet],
+    )
+    body.update(_copy_stats(rows, counts["articles"]))
+    unc = [r for r in rows if r["status"] in ("uncredited", "miscredited")]
+    _with_passages(ctx, unc)
+    body.update(
+        originals=int(originals or 0),
+        agencies=[dict(g, agency=g.pop("source_agency")) for g in _group(
+            [r for r in rows if r["source_agency"]], "source_agency")],
+        sources=[dict(g, source=g.pop("_src")) for g in _group(
+            [dict(r, _src=r["parent_outlet"] or r["parent_external"]) for r in rows], "_src")],
+        uncredited_copies=unc,
+    )
+    return _finish(db, "outlet", f"Outlet report: {outlet}", body, now)
+
+
+# ----------------------------------------------------------------------------------------------
+# Agency report
+# ----------------------------------------------------------------------------------------------
+
+
+def agency_report(ctx: _Context, agency: str, *, now: datetime | None = None) -> dict[str, Any]:
+    db = ctx.db
+    canonical = agency if agency in ctx.registry.names else ctx.registry.canonical(agency)
+    if canonical is None:
+        raise InputError(f"unknown agency {agency!r}; known: {', '.join(sorted(ctx.registry.names))}")
+    ctx.register()
+    own_outlets = sorted(o for o, a in ctx.outlet_agency.items() if a == canonical)
+    own = db.q(
+        "SELECT count(*) AS n, min(published_at) AS first, max(published_at) AS last FROM articles "
+        "WHERE outlet IN (SELECT unnest(?))",
+        [own_outlets],
+    ).row(0, named=True)
+    credit_mentions = int(db.scalar(
+        "SELECT count(DISTINCT article_id) FROM credits WHERE source = ?", [canonical]
+    ) or 0) if ctx.credits else 0
+    body: dict[str, Any] = {
+        "agency": canonical,
+        "full_name": ctx.registry.by_name[canonical].full_name or None,
+        "lineage_available": ctx.lineage,
+        "own_outlets": own_outlets,
+        "own_articles": own["n"],
+        "first_published": _iso(own["first"]),
+        "last_published": _iso(own["last"]),
+        "credited_in_articles": credit_mentions,
+        "outlets_reached": None,
+        "clusters": None,
+        "credited_share": None,
+        "republishers": [],
+    }
+    if not ctx.lineage:
+        body.update(_NO_LINEAGE_COPIES)
+        return _finish(db, "agency", f"Agency report: {canonical}", body, now)
+    rows = [_copy_row(r) for r in ctx.copies("source_agency = ?", [canonical]).iter_rows(named=True)]
+    if not rows and own["n"] == 0 and not credit_mentions:
+        raise InputError(f"agency {canonical!r} has no articles, copies or credits in the store")
+    body.update(_copy_stats(rows, len(rows)))
+    body.update(
+        outlets_reached=len({r["outlet"] for r in rows}),
+        clusters=len({r["cluster_id"] for r in rows if r["cluster_id"] is not None}),
+        credited_share=_share(body["credited"], len(rows)),
+        republishers=_group(rows, "outlet"),
+        uncredited_copies=[r for r in rows if r["status"] in ("uncredited", "miscredited")],
+    )
+    return _finish(db, "agency", f"Agency report: {canonical}", body, now)
+
+
+# ----------------------------------------------------------------------------------------------
+# Corpus report
+# ----------------------------------------------------------------------------------------------
+
+
+def corpus_report(ctx: _Context, *, top: int = TOP_N, now: datetime | None = None) -> dict[str, Any]:
+    db = ctx.db
+    ctx.register()
+    ov = db.q(
+        "SELECT count(*) AS articles, count(DISTINCT outlet) AS outlets, min(published_at) AS first, "
+        "max(published_at) AS last FROM articles"
+    ).row(0, named=True)
+    overview: dict[str, Any] = {
+        "articles": ov["articles"],
+        "outlets": ov["outlets"],
+        "first_published": _iso(ov["first"]),
+        "last_published": _iso(ov["last"]),
+        "pairs": int(db.scalar("SELECT count(*) FROM pairs") or 0) if db.has("pairs") else 0,
+        "clusters": int(db.scalar("SELECT count(DISTINCT cluster_id) FROM clusters") or 0) if db.has("clusters") else 0,
+        "articles_in_clusters": int(db.scalar("SELECT count(*) FROM clusters") or 0) if db.has("clusters") else 0,
+        "credits": int(db.scalar("SELECT count(*) FROM credits") or 0) if ctx.credits else 0,
+        "lineage_available": ctx.lineage,
+        "copies": None, "credited": None, "uncredited": None, "miscredited": None, "agency_copies": None,
+    }
+    top_clusters: list[dict[str, Any]] = []
+    if db.has("clusters"):
+        lin_join = (
+            "LEFT JOIN (SELECT cluster_id, mode(origin_external) AS origin_external, "
+            "arg_min(article_id, depth) AS root_id, "
+            "count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited FROM lineage "
+            "GROUP BY cluster_id) l USING (cluster_id) LEFT JOIN articles ra ON ra.article_id = l.root_id"
+            if ctx.lineage else ""
+        )
+        lin_cols = ", l.root_id, l.origin_external, l.uncredited, ra.outlet AS root_outlet" if ctx.lineage else ""
+        df = db.q(
+            f"SELECT g.* {lin_cols} FROM (SELECT c.cluster_id, count(*) AS articles, "
+            "count(DISTINCT a.outlet) AS outlets, min(a.published_at) AS first, max(a.published_at) AS last, "
+            "arg_min(a.title, coalesce(epoch_us(a.published_at), 9e18)) AS title "
+            "FROM clusters c JOIN articles a ON a.doc = c.doc GROUP BY c.cluster_id) g "
+            f"{lin_join} ORDER BY g.articles DESC, g.cluster_id LIMIT ?",
+            [top],
+        )
+        for r in df.iter_rows(named=True):
+            top_clusters.append({
+                "cluster_id": r["cluster_id"], "articles": r["articles"], "outlets": r["outlets"],
+                "title": r["title"], "first_published": _iso(r["first"]), "last_published": _iso(r["last"]),
+                "span_minutes": _minutes(r["first"], r["last"]),
+                "origin": r.get("origin_external") or r.get("root_outlet"),
+                "origin_id": r.get("root_id"),
+                "uncredited": r.get("uncredited"),
+            })
+    top_outlets: list[dict[str, Any]] = []
+    top_agencies: list[dict[str, Any]] = []
+    if ctx.lineage:
+        tot = ctx.copies_sql(
+            f"SELECT count(*) AS copies, count(*) FILTER (WHERE {_CREDITED_SQL}) AS credited, "
+            "count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited, "
+            "count(*) FILTER (WHERE credited = 'miscredited') AS miscredited, "
+            "count(*) FILTER (WHERE source_agency IS NOT NULL) AS agency_copies FROM _copies"
+        ).row(0, named=True)
+        overview.update({k: int(v or 0) for k, v in tot.items()})
+        og = ctx.copies_sql(
+            "SELECT x.outlet, x.articles, coalesce(c.copies, 0) AS copies, coalesce(c.uncredited, 0) AS uncredited, "
+            "coalesce(c.verbatim, 0) AS verbatim, coalesce(c.agency_copies, 0) AS agency_copies, c.median_lag "
+            "FROM (SELECT outlet, count(*) AS articles FROM articles GROUP BY outlet) x LEFT JOIN ("
+            "SELECT outlet, count(*) AS copies, count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited, "
+            f"count(*) FILTER (WHERE {_VERBATIM_SQL}) AS verbatim, "
+            "count(*) FILTER (WHERE source_agency IS NOT NULL) AS agency_copies, "
+            "median(coalesce(lag_minutes, parent_lag_minutes)) AS median_lag "
+            "FROM _copies GROUP BY outlet) c USING (outlet) "
+            "ORDER BY copies DESC, x.articles DESC, x.outlet LIMIT ?",
+            [top],
+        )
+        for r in og.iter_rows(named=True):
+            top_outlets.append({
+                "outlet": r["outlet"], "articles": r["articles"], "copies": r["copies"],
+                "uncredited": r["uncredited"], "verbatim": r["verbatim"], "agency_copies": r["agency_copies"],
+                "agency_copy_share": _share(r["agency_copies"], r["articles"]),
+                "uncredited_share": _share(r["uncredited"], r["copies"]),
+                "median_lag_minutes": _f(r["median_lag"], 1),
+            })
+        ag = ctx.copies_sql(
+            "SELECT source_agency AS agency, count(*) AS copies, count(DISTINCT outlet) AS outlets, "
+            f"count(*) FILTER (WHERE {_CREDITED_SQL}) AS credited, "
+            "count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited, "
+            "median(coalesce(lag_minutes, parent_lag_minutes)) AS median_lag FROM _copies "
+            "WHERE source_agency IS NOT NULL GROUP BY source_agency ORDER BY copies DESC, agency LIMIT ?",
+            [top],
+        )
+        for r in ag.iter_rows(named=True):
+            top_agencies.append({
+                "agency": r["agency"], "copies": r["copies"], "outlets_reached": r["outlets"],
+                "credited": r["credited"], "uncredited": r["uncredited"],
+                "credited_share": _share(r["credited"], r["copies"]),
+                "median_lag_minutes": _f(r["median_lag"], 1),
+            })
+    else:
+        og = db.q("SELECT outlet, count(*) AS articles FROM articles GROUP BY outlet "
+                  "ORDER BY articles DESC, outlet LIMIT ?", [top])
+        top_outlets = [{"outlet": r["outlet"], "articles": r["articles"], "copies": None, "uncredited": None,
+                        "verbatim": None, "agency_copies": None, "agency_copy_share": None,
+                        "uncredited_share": None, "median_lag_minutes": None} for r in og.iter_rows(named=True)]
+    body = {"overview": overview, "top_clusters": top_clusters, "top_outlets": top_outlets,
+            "top_agencies": top_agencies, "files": []}
+    return _finish(db, "corpus", "Corpus report", body, now)
+
+
