@@ -250,11 +250,11 @@ def align(text_a: str, text_b: str, *, k: int = 5, max_candidates: int = 16, ref
     la, lb = len(text_a or ""), len(text_b or "")
 
     prow: dict[str, list] = {name: [] for name in PASSAGES.names()}
-    for (i, j, n), ok in zip(blocks, keep):
+    for (i, j, n), ok in zip(blocks, keep, strict=False):
         a0, a1 = _char_range(sa, i, i + n, la)
         b0, b1 = _char_range(sb, j, j + n, lb)
         for name, v in zip(
-            PASSAGES.names(), (a0, a1, b0, b1, i, i + n, j, j + n, n, ok)
+            PASSAGES.names(), (a0, a1, b0, b1, i, i + n, j, j + n, n, ok), strict=False
         ):
             prow[name].append(v)
     passages = pl.DataFrame(prow, schema=PASSAGES)
@@ -266,12 +266,12 @@ def align(text_a: str, text_b: str, *, k: int = 5, max_candidates: int = 16, ref
         b0, b1 = _char_range(sb, b_t0, b_t1, lb)
         erows.append((op, a0, a1, b0, b1, a_t1 - a_t0, b_t1 - b_t0))
 
-    moved = [blk for blk, ok in zip(blocks, keep) if not ok]
+    moved = [blk for blk, ok in zip(blocks, keep, strict=False) if not ok]
     moved_a = sorted((i, i + n) for i, _, n in moved)
     moved_b = sorted((j, j + n) for _, j, n in moved)
     for i, j, n in moved:
         emit("moved", i, i + n, j, j + n)
-    anchors = [blk for blk, ok in zip(blocks, keep) if ok]
+    anchors = [blk for blk, ok in zip(blocks, keep, strict=False) if ok]
     prev_a = prev_b = 0
     for i, j, n in [*anchors, (len(ta), len(tb), 0)]:
         ra = _subtract(prev_a, i, moved_a)

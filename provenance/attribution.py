@@ -204,10 +204,7 @@ def _read_entries(path: Path) -> list[dict[str, Any]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     else:
         raise ValueError(f"agency registry must be .toml, .yaml or .yml, not {path.name}")
-    if isinstance(data, list):
-        entries = data
-    else:
-        entries = data.get("agency", data.get("agencies", []))
+    entries = data if isinstance(data, list) else data.get("agency", data.get("agencies", []))
     if not isinstance(entries, list):
         raise ValueError(f"{path}: expected a list of agencies under 'agency'")
     return entries
@@ -343,8 +340,7 @@ _QUOTING = regex.compile(
 
 
 _NOT_PLACE = frozenset(
-    "in at on the a an for from with by as to of and but if when after before during "
-    "en el la los las le les à au dans im der die das am".split()
+    ["in", "at", "on", "the", "a", "an", "for", "from", "with", "by", "as", "to", "of", "and", "but", "if", "when", "after", "before", "during", "en", "el", "la", "los", "las", "le", "les", "à", "au", "dans", "im", "der", "die", "das", "am"]
 )
 
 

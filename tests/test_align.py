@@ -189,7 +189,7 @@ SEPS = [" ", "  ", ", ", ". ", "\n", " — ", "\n\n", " \"", "\" "]
 def texts(draw) -> str:  # noqa: ANN001
     ws = draw(st.lists(st.sampled_from(WORDS), min_size=0, max_size=60))
     seps = draw(st.lists(st.sampled_from(SEPS), min_size=len(ws), max_size=len(ws)))
-    return "".join(w + s for w, s in zip(ws, seps))
+    return "".join(w + s for w, s in zip(ws, seps, strict=False))
 
 
 @st.composite
@@ -197,7 +197,7 @@ def related_pair(draw) -> tuple[str, str]:  # noqa: ANN001
     a = draw(texts())
     # b: pieces of a (some reordered) mixed with new text.
     cuts = sorted(draw(st.lists(st.integers(0, len(a)), max_size=4)))
-    pieces = [a[s:e] for s, e in zip([0, *cuts], [*cuts, len(a)])]
+    pieces = [a[s:e] for s, e in zip([0, *cuts], [*cuts, len(a)], strict=False)]
     pieces = draw(st.permutations(pieces))
     extra = draw(st.lists(texts(), max_size=3))
     b = " ".join([*pieces, *extra])
@@ -213,8 +213,8 @@ def test_properties(pair: tuple[str, str], k: int) -> None:
     p = al.passages
     # one-to-one: token ranges disjoint on each side
     for side in ("a", "b"):
-        rng = sorted(zip(p[f"{side}_tok_start"], p[f"{side}_tok_end"]))
-        assert all(e1 <= s2 for (_, e1), (s2, _) in zip(rng, rng[1:]))
+        rng = sorted(zip(p[f"{side}_tok_start"], p[f"{side}_tok_end"], strict=False))
+        assert all(e1 <= s2 for (_, e1), (s2, _) in zip(rng, rng[1:], strict=False))
     assert (p["n_tokens"] >= k).all()
     # in-order passages increase on both sides
     io = p.filter(pl.col("in_order")).sort("a_tok_start")
@@ -232,7 +232,7 @@ def test_properties(pair: tuple[str, str], k: int) -> None:
             spans = token_spans(text)
             cover = np.zeros(len(spans), dtype=int)
             io2 = al2.passages.filter(pl.col("in_order"))
-            for s, t in zip(io2[f"{side}_tok_start"], io2[f"{side}_tok_end"]):
+            for s, t in zip(io2[f"{side}_tok_start"], io2[f"{side}_tok_end"], strict=False):
                 cover[s:t] += 1
             for r in al2.edits.filter(pl.col("op") != skip).iter_rows(named=True):
                 lo, hi = r[f"{side}_start"], r[f"{side}_end"]

@@ -208,7 +208,7 @@ def test_multi_hop_through_external_agencies() -> None:
     assert ext_parent(ext, "IANS") == "Yonhap"
     assert ext_parent(ext, "Yonhap") == "provincial broadcasters"
     assert ext_parent(ext, "provincial broadcasters") is None
-    kinds = dict(zip(ext["name"], ext["kind"]))
+    kinds = dict(zip(ext["name"], ext["kind"], strict=False))
     assert kinds == {"IANS": "agency", "Yonhap": "agency", "provincial broadcasters": "external"}
     assert row(lin, "a")["credited"] == "credits_intermediary"
     assert row(lin, "a")["relation"] == "verbatim"
@@ -390,3 +390,35 @@ def test_max_arborescence_breaks_cycles() -> None:
             if ok:
                 best = max(best, sum(e[2] for e in choice))
         assert abs(got - best) < 1e-9
+
+
+def test_evaluate_counts_right_and_wrong() -> None:
+    from provenance.lineage import evaluate
+
+    rows = [
+        art("ians", "ianslive.in", WIRE_TEXT, minutes=0),
+        art("a", "dailyexample.in", WIRE_TEXT, minutes=30, raw_text=page(TITLE, WIRE_TEXT, disclaimer=True)),
+        art("b", "morningpost.example", TRIMMED, minutes=45),
+    ]
+    lin, ext, t = run(rows)
+    truth = pl.DataFrame(
+        {
+            "article_id": ["ians", "a", "b"],
+            "story_id": ["s"] * 3,
+            "origin_id": [None, None, None],
+            "origin_external": ["Yonhap"] * 3,
+            "parent_id": [None, "ians", "a"],  # b's truth parent is a: we say ians (wrong)
+            "parent_external": ["Yonhap", None, None],
+            "relation": ["rewrite", "verbatim", "trimmed"],
+            "credited": ["Yonhap", "IANS", None],
+            "credit_style": ["cited", "byline", "none"],
+            "lag_minutes": [None, 30, 15],
+            "event_id": ["e"] * 3,
+        }
+    )
+    res = evaluate(lin, truth, articles=t["articles"], pairs=t["pairs"], external_nodes=ext)
+    assert res["parent"]["with_parent_in_corpus"] == 2 and res["parent"]["accuracy"] == 0.5
+    assert res["parent"]["external_accuracy"] == 1.0
+    assert res["parent"]["indistinguishable_multi_hop"] == 1  # a is identical to ians
+    assert res["origin"]["accuracy"] == 1.0  # Yonhap is on every chain
+    assert res["relation"]["confusion"] == {"verbatim->verbatim": 1}
