@@ -44,6 +44,7 @@ import random
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -589,7 +590,7 @@ _QUOTES = (
     "[Any|Every] [step|measure|action] that [directly or indirectly|in any way] [worsens|fuels|encourages] {ISSUE2} [is|would be] [unacceptable|a violation of our commitments|against the public interest]",
     "We [once again|again|strongly] [urge|call on|ask] {ORG2} to [halt|stop|reconsider] [what it is doing|its current course|these actions] and [return to|resume] [dialogue|consultations|talks] on {ISSUE2}",
     "[The numbers|These figures|The data] [speak for themselves|tell a clear story|are worrying]: {PCT} [more|fewer] {UNIT2} than in {YEAR}, [and|so] we [need|have] to {ACTION}",
-    "I have [asked|directed|instructed] [officials|the department|my team] to {ACTION} [within|in the next] [a fortnight|thirty days|two weeks]",
+    "I have [asked|directed|instructed] [officials|the department|my team] to {ACTION} [within a fortnight|in the next thirty days|within two weeks]",
     "There is [no|absolutely no] [reason|case|need] to [panic|worry|delay], but [we are|I am] [keeping a close watch|watching closely|staying alert] [on|over] {ISSUE2}",
     "{PLACE} [deserves|needs|has waited long enough for] {SUBJ}, and [we|this administration] [intend|want|plan] to [deliver it|see it through|finish the job] [before|by] {YEAR1}",
     "This is a [difficult|challenging|delicate] [moment|period|situation] for {UNIT1} in {PLACE2}, [and|but] [our|the] [priority|focus|aim] [remains|is] to {ACTION}",
@@ -602,11 +603,9 @@ _SYN: dict[str, tuple[str, ...]] = {
     "announced": ("declared", "revealed"),
     "monitoring": ("watching", "observing"),
     "closely": ("carefully", "keenly"),
-    "officials": ("authorities", "functionaries"),
+    "officials": ("authorities",),
     "expected": ("likely", "set"),
     "nearly": ("almost", "close to"),
-    "about": ("around", "roughly"),
-    "following": ("after", "in the wake of"),
     "working": ("striving", "trying"),
     "concern": ("worry", "issue"),
     "problem": ("challenge", "difficulty"),
@@ -800,6 +799,7 @@ class _Sent:
     text: str
     cite: str | None = None  # ", X news agency reported" added to the sentence
     slug: str | None = None  # for DATELINE: the agency whose slug it carries
+    ev: _Event | None = None  # the event whose facts it states (a partial copy mixes two)
 
 
 @dataclass
@@ -825,7 +825,7 @@ def _render(ev: _Event, frame: str, ti: int, key: int, r: random.Random, cite: s
     if cite:
         text = text[:-1] + ", " + cite + "."
     ev.used.setdefault(frame, set()).add(ti)
-    return _Sent(frame, ti, key, text, cite)
+    return _Sent(frame, ti, key, text, cite, None, ev)
 
 
 def _title(ev: _Event, r: random.Random, avoid: set[int] | None = None) -> tuple[str, int]:
@@ -1223,9 +1223,9 @@ def _op_edit(parent: _Doc, r: random.Random, strip_slug: bool) -> _Doc:
         if changed >= want:
             break
         s = paras[pi][si]
-        text, c = _substitute(s.text, r, 1, parent.event.args)
+        text, c = _substitute(s.text, r, 1, (s.ev or parent.event).args)
         if c:
-            paras[pi][si] = _Sent(s.frame, s.ti, s.key, text, s.cite, s.slug)
+            paras[pi][si] = _Sent(s.frame, s.ti, s.key, text, s.cite, s.slug, s.ev)
             changed += c
     if strip_slug:
         paras = [[_strip_slug(s) for s in p] for p in paras]
@@ -1244,16 +1244,22 @@ def _op_rewrite(
     ev = parent.event
     sents = [s for p in parent.paras for s in p if s.frame != "DATELINE"]
     lead, rest = sents[0], sents[1:]
-    blocks = [rest[i : i + r.randint(2, 3)] for i in range(0, len(rest), 3)]
+    blocks: list[list[_Sent]] = []
+    i = 0
+    while i < len(rest):  # reorder runs of 2-3 sentences
+        k = r.randint(2, 3)
+        blocks.append(rest[i : i + k])
+        i += k
     r.shuffle(blocks)
     order = [lead] + [s for b in blocks for s in b]
     out: list[_Sent] = []
     for s in order:
         quote = s.frame in ("QUOTE", "IQUOTE")
+        sev = s.ev or ev
         if s.frame in _FRAMES and (quote or r.random() >= keep_p):
-            ns = _render(ev, s.frame, _pick_template(s.frame, r, {s.ti}), s.key, r, s.cite)
+            ns = _render(sev, s.frame, _pick_template(s.frame, r, {s.ti}), s.key, r, s.cite)
             if not quote:
-                ns.text, _ = _substitute(ns.text, r, 2, ev.args)
+                ns.text, _ = _substitute(ns.text, r, 2, sev.args)
             out.append(ns)
         elif s.frame in _FRAMES:
             out.append(s)
@@ -1264,7 +1270,7 @@ def _op_rewrite(
         for idx in (1, 2, 0):
             if idx < len(out) and out[idx].frame not in ("QUOTE", "IQUOTE") and not out[idx].cite:
                 s = out[idx]
-                out[idx] = _Sent(s.frame, s.ti, s.key, s.text[:-1] + ", " + cite + ".", cite)
+                out[idx] = _Sent(s.frame, s.ti, s.key, s.text[:-1] + ", " + cite + ".", cite, None, s.ev)
                 break
     paras = _paragraphs(out, r)
     if dateline:
@@ -2362,3 +2368,386 @@ def generate_to(
         "generate_seconds": gen_s,
         "articles_per_second": rows / total if total else float("inf"),
     }
+
+
+# ---------------------------------------------------------------------------
+# The bundled sample: data/sample in three forms (feed, HTML pages, scraped text)
+# ---------------------------------------------------------------------------
+
+SAMPLE_SEED = 20241016
+SAMPLE_N = 236
+_SAMPLE_OPTS: dict[str, Any] = dict(
+    start="2024-10-14T00:30:00+00:00",
+    n_outlets=16,
+    stories_per_day=8.0,
+    missing_date_rate=0.04,
+    mean_copies=5.0,
+)
+
+# Outlet index % 3 picks the form its pages take: 0 feed, 1 html, 2 pages.
+_FORMS = ("feed", "html", "pages")
+
+_HTML_CHROME: dict[int, dict[str, Any]] = {
+    1: dict(theme="A", nav=("Home", "India", "World", "Business", "Sports", "Opinion"), footer="Example Times is a fictional newspaper used in tests.", jsonld=True, meta=True),
+    4: dict(theme="B", nav=("Top", "Metro", "Nation", "Markets", "Lifestyle"), footer="Metro Bulletin — your city, every hour.", jsonld=False, meta=True),
+    7: dict(theme="C", nav=("News", "States", "Explained", "Videos", "Podcasts", "Weather"), footer="Northern Star Post · Registered office: 1 Example Road.", jsonld=True, meta=False),
+    10: dict(theme="A", nav=("Latest", "Agency Feed", "Cities", "Tech", "Health"), footer="Newsline Today publishes agency copy around the clock.", jsonld=True, meta=True),
+    13: dict(theme="B", nav=("World", "Asia", "Europe", "Africa", "Americas"), footer="Global Desk 24 · All times IST.", jsonld=True, meta=False),
+}
+_PAGE_CHROME: dict[int, dict[str, Any]] = {
+    2: dict(menu=("City", "Epaper"), related="Related Stories", app=True, sections=("National", "International", "Business", "Sports")),
+    5: dict(menu=("Home", "Live TV", "E-Paper"), related="Also Read", app=False, sections=("Kerala", "India", "World", "Tech")),
+    8: dict(menu=("Latest", "Trending", "Web Stories"), related="More Stories", app=True, sections=("Top Stories", "World", "Money")),
+    11: dict(menu=("Menu", "Search", "Subscribe"), related="Related Stories", app=False, sections=("World", "India", "Science")),
+    14: dict(menu=("Deccan", "Bengaluru", "Hyderabad", "E-Paper"), related="You May Also Like", app=True, sections=("State", "National", "Sports", "Business")),
+}
+
+_HOSTILE_TITLE = "Ward council postpones vote on market stalls <script>alert(1)</script>"
+_HOSTILE_BODY = (
+    "{city}: The ward council on {weekday} postponed a vote on the allocation of new market stalls for the third time this year, "
+    "saying the list of applicants still had to be checked.\n\n"
+    "Councillors said the revised list would be posted on the notice board outside the ward office <img src=x onerror=alert(1)> "
+    "and that traders could raise objections for two weeks.\n\n"
+    "Stall holders who have waited since the spring said the delay was costing them sales during the festival season, "
+    "and asked the council to fix a firm date for the vote.\n\n"
+    "The council chairperson said the vote would be held once the objections were heard, and promised that every application would be read."
+)
+
+# Written for this sample (Hindi, Devanagari): a new electric bus service in Jaipur.
+_HINDI_TITLE = "जयपुर में नई इलेक्ट्रिक बस सेवा शुरू, रोज़ाना बीस हज़ार यात्रियों को लाभ"
+_HINDI_BODY = (
+    "जयपुर, 16 अक्टूबर (आईएएनएस)। राजस्थान की राजधानी जयपुर में बुधवार को नई इलेक्ट्रिक बस सेवा की शुरुआत हुई। "
+    "परिवहन विभाग के अनुसार पहले चरण में शहर के छह प्रमुख मार्गों पर चालीस बसें चलाई जाएंगी।\n\n"
+    "परिवहन मंत्री ने उद्घाटन के अवसर पर कहा, \"हमारा लक्ष्य है कि अगले दो वर्षों में शहर की आधी बसें बिजली से चलें "
+    "और हवा की गुणवत्ता में साफ़ सुधार दिखे।\"\n\n"
+    "अधिकारियों ने बताया कि इन बसों से रोज़ाना लगभग बीस हज़ार यात्रियों को सुविधा मिलेगी। किराया पहले जितना ही रहेगा, "
+    "जबकि विद्यार्थियों और वरिष्ठ नागरिकों को विशेष छूट दी जाएगी।\n\n"
+    "नगर निगम ने चार नए चार्जिंग केंद्र भी बनाए हैं। स्थानीय व्यापारियों ने इस पहल का स्वागत किया, हालांकि कुछ यात्रियों ने "
+    "बस स्टॉप पर छाया और बैठने की बेहतर व्यवस्था की मांग की।"
+)
+# Written for this sample (Chinese): two new express bus lines in Kunming.
+_CHINESE_TITLE = "昆明新开通两条城市公交快线"
+_CHINESE_BODY = (
+    "新华社昆明10月16日电 记者从昆明市交通运输局获悉，该市16日起新开通两条城市公交快线，连接主城区与南部新区，"
+    "全程运行时间约为四十分钟。\n\n"
+    "据介绍，两条快线共投入新能源公交车三十辆，高峰时段发车间隔为八分钟。市交通运输局负责人表示，"
+    "将根据客流情况适时调整运力，方便市民出行。"
+)
+
+
+def _sample_specials(seed: int, row0: int, story0: int, n_out: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The hand-written records: a hostile pair, a Hindi pair, a Chinese pair."""
+    outs = _outlets(n_out)
+    ids = _hex_ids(np.arange(row0, row0 + 7), _key(seed, 1)).to_list()
+    sids = _hex_ids(np.arange(story0, story0 + 3), _key(seed, 2), "s").to_list()
+    eids = _hex_ids(np.arange(story0, story0 + 3), _key(seed, 3), "e").to_list()
+    feed_out, html_out, page_out = outs[0], outs[1], outs[2]
+    h_body = _HOSTILE_BODY.format(city="Pune", weekday="Thursday")
+    recs = [
+        # id, url, outlet, published, title, byline, text
+        (ids[0], f"https://{feed_out.slug}/{feed_out.section}/ward-council-postpones-vote-{ids[0]}", feed_out.slug,
+         "2024-10-17T09:10:00+05:30", _HOSTILE_TITLE, "By Rekha Joshi", h_body),
+        (ids[1], f"https://{page_out.slug}/{page_out.section}/ward-council-vote-{ids[1]}", page_out.slug,
+         "2024-10-17T10:02:00+05:30", _HOSTILE_TITLE, None, h_body),
+        (ids[2], f"https://{html_out.slug}/{html_out.section}/ward-council-market-stalls-{ids[2]}", html_out.slug,
+         "2024-10-17T11:45:00+05:30", _HOSTILE_TITLE, f"By {feed_out.name}", h_body),
+        (ids[3], f"https://ians.wire.example/hindi/{ids[3]}", "IANS", "2024-10-16T13:20:00+05:30", _HINDI_TITLE, "IANS", _HINDI_BODY),
+        (ids[4], f"https://{page_out.slug}/hindi/{ids[4]}", page_out.slug, "2024-10-16T14:05:00+05:30", _HINDI_TITLE, "IANS", _HINDI_BODY),
+        (ids[5], f"https://xinhua.wire.example/zh/{ids[5]}", "Xinhua", "2024-10-16T10:30:00+08:00", _CHINESE_TITLE, "Xinhua", _CHINESE_BODY),
+        (ids[6], f"https://{html_out.slug}/china/{ids[6]}", html_out.slug, "2024-10-16T09:15:00+05:30", _CHINESE_TITLE, None, _CHINESE_BODY),
+    ]
+    arts = pl.DataFrame(recs, schema={c: pl.String for c in ARTICLE_COLUMNS}, orient="row")
+    T = [
+        # article, story, origin, parent, relation, credited, style, lag
+        (0, 0, 0, None, "original", None, "none", None),
+        (1, 0, 0, 0, "verbatim", None, "none", 52),
+        (2, 0, 0, 0, "verbatim", feed_out.name, "byline", 155),
+        (3, 1, 3, None, "original", None, "none", None),
+        (4, 1, 3, 3, "verbatim", "IANS", "byline", 45),
+        (5, 2, 5, None, "original", None, "none", None),
+        (6, 2, 5, 5, "verbatim", "Xinhua", "slug", 15),
+    ]
+    truth = pl.DataFrame(
+        [
+            (ids[a], sids[s], ids[o], None, None if p is None else ids[p], None, rel, cr, st, lag, eids[s])
+            for a, s, o, p, rel, cr, st, lag in T
+        ],
+        schema=TRUTH_SCHEMA,
+        orient="row",
+    )
+    return arts, truth
+
+
+def _ist(published: str | None) -> str | None:
+    if not published:
+        return None
+    dt = datetime.fromisoformat(published).astimezone(_tzinfo("+05:30"))
+    return f"{_MONTHS[dt.month - 1]} {dt.day}, {dt.year} {dt.hour:02d}:{dt.minute:02d} IST"
+
+
+def _teaser(text: str, n: int = 18) -> str:
+    words = text.split("\n\n")[0].split()
+    return " ".join(words[:n]) + " ..."
+
+
+def _page_txt(rec: dict[str, Any], ch: dict[str, Any], related: list[str]) -> str:
+    lines: list[str] = list(ch["menu"])
+    lines.append(rec["title"])
+    by = rec["byline"]
+    if by and not by.startswith("By "):
+        by = "By " + by
+    when = _ist(rec["published"])
+    meta = " | ".join(x for x in (by, f"Updated: {when}" if when else None) if x)
+    if meta:
+        lines.append(meta)
+    lines.append(_teaser(rec["text"]))
+    if ch["app"]:
+        lines.append("Open in App")
+    lines += rec["text"].split("\n\n")
+    if ch["app"]:
+        lines.append("Open in App")
+    lines.append(ch["related"])
+    for k, t in enumerate(related):
+        lines.append(ch["sections"][k % len(ch["sections"])] + t)
+    return "\n\n".join(lines) + "\n"
+
+
+_DISCLAIMER_HEADS = tuple(d.split("{")[0] for d in DISCLAIMERS)
+
+
+def _e(s: str | None) -> str:
+    return _html.escape(s or "", quote=True)
+
+
+def _page_html(rec: dict[str, Any], ot: _Outlet, ch: dict[str, Any], related: list[tuple[str, str]], raw: bool) -> str:
+    """A full article page. ``raw``: the hostile record, whose markup is left unescaped."""
+    title = rec["title"]
+    paras = rec["text"].split("\n\n")
+    body_ps = []
+    for k, p in enumerate(paras):
+        cls = ' class="disclaimer"' if p.startswith(_DISCLAIMER_HEADS) else ""
+        body_ps.append(f"<p{cls}>{p if raw else _e(p)}</p>")
+        if ch["theme"] == "C" and k == 1 and related:
+            body_ps.append(f'<div class="also-read">Also read: <a href="{_e(related[0][1])}">{_e(related[0][0])}</a></div>')
+    pub = rec["published"]
+    head = [
+        '<meta charset="utf-8">',
+        f"<title>{_e(title)} | {_e(ot.name)}</title>",
+        f'<meta name="provenance:id" content="{_e(rec["id"])}">',
+        f'<link rel="canonical" href="{_e(rec["url"])}">',
+        f'<meta name="description" content="{_e(_teaser(rec["text"], 24))}">',
+        f'<meta property="og:site_name" content="{_e(ot.name)}">',
+        f'<meta property="og:title" content="{_e(title)}">',
+    ]
+    if pub and ch["meta"]:
+        head.append(f'<meta property="article:published_time" content="{_e(pub)}">')
+    if ch["jsonld"]:
+        ld: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "mainEntityOfPage": rec["url"],
+            "publisher": {"@type": "Organization", "name": ot.name},
+        }
+        if pub:
+            ld["datePublished"] = pub
+        if rec["byline"]:
+            ld["author"] = {"@type": "Person", "name": rec["byline"].removeprefix("By ")}
+        js = json.dumps(ld, ensure_ascii=False).replace("</", "<\\/")
+        head.append(f'<script type="application/ld+json">{js}</script>')
+    nav = "".join(f'<li><a href="/{n.lower().replace(" ", "-")}/">{_e(n)}</a></li>' for n in ch["nav"])
+    rel_items = "".join(f'<li><a href="{_e(u)}">{_e(t)}</a></li>' for t, u in related)
+    when = _ist(pub)
+    by = _e(rec["byline"]) if rec["byline"] else ""
+    h1 = title if raw else _e(title)
+    if ch["theme"] == "A":
+        body = (
+            f'<header class="site-header"><a class="logo" href="/">{_e(ot.name)}</a><nav><ul>{nav}</ul></nav></header>\n'
+            f'<main><article><h1>{h1}</h1>\n<div class="byline">{by}</div>'
+            + (f'<time datetime="{_e(pub)}">{_e(when)}</time>' if pub else "")
+            + f'\n<div class="article-body">\n' + "\n".join(body_ps) + "\n</div></article>\n"
+            f'<aside class="related"><h2>Related</h2><ul>{rel_items}</ul></aside></main>\n'
+            f'<footer><p>{_e(ch["footer"])}</p><p><a href="/about/">About us</a> | <a href="/privacy/">Privacy</a> | <a href="/contact/">Contact</a></p></footer>'
+        )
+    elif ch["theme"] == "B":
+        body = (
+            f'<div id="top-menu"><span class="brand">{_e(ot.name)}</span><ul class="menu">{nav}</ul></div>\n'
+            f'<div class="story"><h1 class="headline">{h1}</h1>\n'
+            f'<p class="meta">{by}{" | Updated: " + _e(when) if when else ""}</p>\n'
+            f'<div id="story-content">\n' + "\n".join(body_ps) + "\n</div></div>\n"
+            f'<div class="trending"><h3>Trending now</h3><ol>{rel_items}</ol></div>\n'
+            f'<div class="footer">{_e(ch["footer"])} Copyright 2024. <a href="/terms/">Terms of use</a></div>'
+        )
+    else:
+        body = (
+            f'<div class="cookie-banner">We use cookies to improve your experience. <button>Accept</button></div>\n'
+            f'<nav class="main-nav"><ul>{nav}</ul></nav>\n'
+            f'<div class="breadcrumbs"><a href="/">Home</a> &rsaquo; <a href="/{ot.section}/">{_e(ot.section.title())}</a></div>\n'
+            f'<section class="article"><h1>{h1}</h1>\n'
+            f'<div class="author-line">{by}</div>' + (f'<div class="dateline">{_e(when)}</div>' if when else "")
+            + '\n<div class="share">Share: Facebook | X | WhatsApp</div>\n<div class="content">\n'
+            + "\n".join(body_ps)
+            + "\n</div></section>\n"
+            f'<div class="newsletter">Get the morning briefing in your inbox. <input type="email"></div>\n'
+            f'<aside class="more"><h4>More from {_e(ot.name)}</h4><ul>{rel_items}</ul></aside>\n'
+            f'<footer class="site-footer">{_e(ch["footer"])}</footer>'
+        )
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+        + "\n".join(head)
+        + "\n</head>\n<body>\n"
+        + body
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _sample_corpus() -> tuple[pl.DataFrame, pl.DataFrame]:
+    c = generate(SAMPLE_N, seed=SAMPLE_SEED, mode="realistic", **_SAMPLE_OPTS)
+    n_stories = c.truth["story_id"].n_unique()
+    sa, st = _sample_specials(SAMPLE_SEED, SAMPLE_N, 10_000 + n_stories, _SAMPLE_OPTS["n_outlets"])
+    arts = pl.concat([c.articles, sa])
+    truth = pl.concat([c.truth, st])
+    return arts, truth
+
+
+def _check_sample(arts: pl.DataFrame, truth: pl.DataFrame) -> dict[str, Any]:
+    """The composition the sample promises; raises if the generator stops delivering it."""
+    t = truth.join(arts.select("id", "outlet"), left_on="article_id", right_on="id")
+    ag_names = {a.name for a in AGENCIES}
+    roots = t.filter(pl.col("parent_id").is_null() & pl.col("relation").is_in(["original", "rewrite"]))
+    agency_roots = roots.filter(pl.col("outlet").is_in(list(ag_names)))
+    stats = {
+        "articles": arts.height,
+        "agency_stories": agency_roots["story_id"].n_unique(),
+        "agencies": sorted(set(t["outlet"]) & ag_names),
+        "outlets": sorted(set(t["outlet"]) - ag_names),
+        "relations": dict(sorted(Counter(t["relation"].to_list()).items())),
+        "credit_styles": dict(sorted(Counter(t["credit_style"].to_list()).items())),
+        "cited_foreign": t.filter(pl.col("credit_style") == "cited", pl.col("outlet").is_in(list(ag_names))).height,
+        "external_roots": t.filter(pl.col("parent_external").is_not_null()).height,
+        "missing_published": arts["published"].null_count(),
+    }
+    problems = []
+    if stats["agency_stories"] < 30:
+        problems.append(f"{stats['agency_stories']} agency stories < 30")
+    if len(set(roots.filter(pl.col("outlet").is_in(list(ag_names)))["outlet"])) < 5:
+        problems.append("fewer than 5 agencies publish stories")
+    if len(stats["outlets"]) < 10:
+        problems.append("fewer than 10 outlets")
+    missing = set(RELATIONS) - set(stats["relations"])
+    if missing:
+        problems.append(f"relations missing: {sorted(missing)}")
+    if stats["cited_foreign"] < 3:
+        problems.append("fewer than 3 agency rewrites citing a foreign agency")
+    if problems:
+        raise AssertionError("sample composition: " + "; ".join(problems))
+    return stats
+
+
+def write_sample(out_dir: str | Path) -> dict[str, Any]:
+    """(Re)write the bundled sample into ``out_dir``: feed.jsonl, html/, pages/, truth.csv.
+
+    Byte-identical on every run. Only these four entries of ``out_dir`` are
+    replaced; anything else there is left alone.
+    """
+    import shutil
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for sub in ("html", "pages"):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
+    n_out = _SAMPLE_OPTS["n_outlets"]
+    outs = _outlets(n_out)
+    slug_idx = {ot.slug: i for i, ot in enumerate(outs)}
+    arts, truth = _sample_corpus()
+    stats = _check_sample(arts, truth)
+    hostile_raw = {arts.row(SAMPLE_N + 2, named=True)["id"]}  # the HTML copy of the hostile story
+
+    recs = arts.to_dicts()
+    form_of: dict[str, str] = {}
+    path_of: dict[str, str] = {}
+    by_outlet: dict[str, list[dict[str, Any]]] = {}
+    for rec in recs:
+        i = slug_idx.get(rec["outlet"])
+        form = "feed" if i is None else _FORMS[i % 3]
+        form_of[rec["id"]] = form
+        by_outlet.setdefault(rec["outlet"], []).append(rec)
+
+    feed_lines = []
+    for rec in recs:
+        if form_of[rec["id"]] == "feed":
+            feed_lines.append(json.dumps({c: rec[c] for c in ARTICLE_COLUMNS}, ensure_ascii=False))
+            path_of[rec["id"]] = "feed.jsonl"
+    (out / "feed.jsonl").write_text("\n".join(feed_lines) + "\n", encoding="utf-8")
+
+    for slug, rs in sorted(by_outlet.items()):
+        i = slug_idx.get(slug)
+        if i is None or _FORMS[i % 3] == "feed":
+            continue
+        ot = outs[i]
+        folder = out / _FORMS[i % 3] / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        for k, rec in enumerate(rs):
+            others = [rs[(k + d) % len(rs)] for d in range(1, min(6, len(rs)))]
+            if _FORMS[i % 3] == "html":
+                name = rec["url"].rstrip("/").rsplit("/", 1)[-1] + ".html"
+                page = _page_html(rec, ot, _HTML_CHROME[i], [(x["title"], x["url"]) for x in others[:4]], rec["id"] in hostile_raw)
+            else:
+                name = rec["id"] + ".txt"
+                page = _page_txt(rec, _PAGE_CHROME[i], [x["title"] for x in others])
+            (folder / name).write_text(page, encoding="utf-8")
+            path_of[rec["id"]] = f"{_FORMS[i % 3]}/{slug}/{name}"
+
+    t = truth.join(arts.select("id", "outlet"), left_on="article_id", right_on="id", how="left", maintain_order="left")
+    t = t.with_columns(
+        pl.col("article_id").replace_strict(form_of).alias("form"),
+        pl.col("article_id").replace_strict(path_of).alias("path"),
+    )
+    t.write_csv(out / "truth.csv")
+    stats["bytes"] = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    stats["forms"] = dict(sorted(Counter(form_of.values()).items()))
+    return stats
+
+
+# ---------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "sample":
+        ap = argparse.ArgumentParser(prog="python -m provenance.synth sample", description="Regenerate the bundled sample corpus.")
+        ap.add_argument("out", nargs="?", default="data/sample")
+        a = ap.parse_args(argv[1:])
+        stats = write_sample(a.out)
+        print(json.dumps(stats, indent=1, ensure_ascii=False))
+        return 0
+    ap = argparse.ArgumentParser(
+        prog="python -m provenance.synth",
+        description="Generate a synthetic news corpus with ground truth. "
+        "OUT is the articles file (truth goes beside it as <name>.truth.<ext>) or a directory "
+        "(articles.<ext> and truth.<ext> inside). 'python -m provenance.synth sample DIR' rewrites the bundled sample.",
+    )
+    ap.add_argument("n", type=int, help="number of articles")
+    ap.add_argument("out", help="articles file or directory")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--mode", choices=("fast", "realistic"), default="fast")
+    ap.add_argument("--format", choices=("jsonl", "parquet"), default=None, help="default: from OUT's suffix, else parquet")
+    ap.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, help="articles per generated block")
+    a = ap.parse_args(argv)
+    fmt = a.format
+    if fmt is None:
+        suf = Path(a.out).suffix.lower()
+        fmt = "jsonl" if suf in (".jsonl", ".ndjson") else "parquet"
+    info = generate_to(a.out, a.n, seed=a.seed, mode=a.mode, format=fmt, chunk=a.chunk)
+    print(
+        f"wrote {info['rows']:,} articles to {info['articles']} and truth to {info['truth']} "
+        f"in {info['seconds']:.1f}s ({info['articles_per_second']:,.0f} articles/s; generation {info['generate_seconds']:.1f}s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
