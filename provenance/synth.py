@@ -47,7 +47,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -83,7 +83,9 @@ RELATIONS = (
     "rewrite",
     "independent",
 )
-R_ORIGINAL, R_VERBATIM, R_TRIMMED, R_HEADLINE, R_INTRO, R_EDITED, R_PARTIAL, R_REWRITE, R_INDEP = range(9)
+R_ORIGINAL, R_VERBATIM, R_TRIMMED, R_HEADLINE, R_INTRO, R_EDITED, R_PARTIAL, R_REWRITE, R_INDEP = (
+    range(9)
+)
 
 CREDIT_STYLES = ("none", "byline", "slug", "disclaimer", "cited")
 C_NONE, C_BYLINE, C_SLUG, C_DISCLAIMER, C_CITED = range(5)
@@ -159,19 +161,85 @@ _NAMED_OUTLETS: tuple[_Outlet, ...] = (
     _Outlet("The Daily Example", "dailyexample.in", "{city}:", (0.7, 0.0, 0.2, 0.1), True, "news"),
     _Outlet("Example Times", "example-times.in", "{CITY}:", (0.5, 0.3, 0.0, 0.2), False, "india"),
     _Outlet("Morning Ledger", "morningledger.example", "", (0.2, 0.5, 0.0, 0.3), False, "world"),
-    _Outlet("National Chronicle", "nationalchronicle.example.in", "{city}, {month} {d}:", (0.6, 0.1, 0.2, 0.1), True, "nation"),
-    _Outlet("Metro Bulletin", "metrobulletin.example", "{city}:", (0.1, 0.2, 0.2, 0.5), False, "metro"),
-    _Outlet("Coastal Herald", "coastalherald.example.in", "{CITY}:", (0.5, 0.0, 0.4, 0.1), True, "latest"),
-    _Outlet("Capital Observer", "capitalobserver.example", "{city}:", (0.4, 0.4, 0.0, 0.2), False, "politics"),
-    _Outlet("Northern Star Post", "northernstarpost.example.in", "", (0.3, 0.2, 0.3, 0.2), False, "news"),
-    _Outlet("Evening Gazette Online", "eveninggazette.example", "{city}:", (0.6, 0.2, 0.1, 0.1), True, "top-stories"),
-    _Outlet("Valley Voice", "valleyvoice.example.in", "{city}:", (0.2, 0.1, 0.1, 0.6), False, "region"),
-    _Outlet("Newsline Today", "newslinetoday.example", "{CITY}:", (0.7, 0.1, 0.1, 0.1), True, "agency-feed"),
-    _Outlet("Frontier Tribune", "frontiertribune.example.in", "{city}:", (0.3, 0.3, 0.2, 0.2), False, "world"),
-    _Outlet("Southern Courier", "southerncourier.example", "{city}, {mon} {d}:", (0.5, 0.2, 0.0, 0.3), False, "news"),
-    _Outlet("Global Desk 24", "globaldesk24.example", "", (0.2, 0.2, 0.4, 0.2), False, "international"),
-    _Outlet("Deccan Daybreak", "deccandaybreak.example.in", "{city}:", (0.6, 0.0, 0.3, 0.1), True, "state"),
-    _Outlet("Riverside Post", "riversidepost.example", "{CITY}:", (0.4, 0.3, 0.1, 0.2), False, "news"),
+    _Outlet(
+        "National Chronicle",
+        "nationalchronicle.example.in",
+        "{city}, {month} {d}:",
+        (0.6, 0.1, 0.2, 0.1),
+        True,
+        "nation",
+    ),
+    _Outlet(
+        "Metro Bulletin", "metrobulletin.example", "{city}:", (0.1, 0.2, 0.2, 0.5), False, "metro"
+    ),
+    _Outlet(
+        "Coastal Herald",
+        "coastalherald.example.in",
+        "{CITY}:",
+        (0.5, 0.0, 0.4, 0.1),
+        True,
+        "latest",
+    ),
+    _Outlet(
+        "Capital Observer",
+        "capitalobserver.example",
+        "{city}:",
+        (0.4, 0.4, 0.0, 0.2),
+        False,
+        "politics",
+    ),
+    _Outlet(
+        "Northern Star Post", "northernstarpost.example.in", "", (0.3, 0.2, 0.3, 0.2), False, "news"
+    ),
+    _Outlet(
+        "Evening Gazette Online",
+        "eveninggazette.example",
+        "{city}:",
+        (0.6, 0.2, 0.1, 0.1),
+        True,
+        "top-stories",
+    ),
+    _Outlet(
+        "Valley Voice", "valleyvoice.example.in", "{city}:", (0.2, 0.1, 0.1, 0.6), False, "region"
+    ),
+    _Outlet(
+        "Newsline Today",
+        "newslinetoday.example",
+        "{CITY}:",
+        (0.7, 0.1, 0.1, 0.1),
+        True,
+        "agency-feed",
+    ),
+    _Outlet(
+        "Frontier Tribune",
+        "frontiertribune.example.in",
+        "{city}:",
+        (0.3, 0.3, 0.2, 0.2),
+        False,
+        "world",
+    ),
+    _Outlet(
+        "Southern Courier",
+        "southerncourier.example",
+        "{city}, {mon} {d}:",
+        (0.5, 0.2, 0.0, 0.3),
+        False,
+        "news",
+    ),
+    _Outlet(
+        "Global Desk 24", "globaldesk24.example", "", (0.2, 0.2, 0.4, 0.2), False, "international"
+    ),
+    _Outlet(
+        "Deccan Daybreak",
+        "deccandaybreak.example.in",
+        "{city}:",
+        (0.6, 0.0, 0.3, 0.1),
+        True,
+        "state",
+    ),
+    _Outlet(
+        "Riverside Post", "riversidepost.example", "{CITY}:", (0.4, 0.3, 0.1, 0.2), False, "news"
+    ),
 )
 
 
@@ -249,15 +317,53 @@ _REGIONS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
     ),
     "korea": tuple(
         (c, "South Korea", "South Korean", "korean")
-        for c in "Seoul Busan Incheon Daegu Gwangju Daejeon Ulsan Suwon Sejong Jeju Changwon Pohang".split()
+        for c in [
+            "Seoul",
+            "Busan",
+            "Incheon",
+            "Daegu",
+            "Gwangju",
+            "Daejeon",
+            "Ulsan",
+            "Suwon",
+            "Sejong",
+            "Jeju",
+            "Changwon",
+            "Pohang",
+        ]
     ),
     "china": tuple(
         (c, "China", "Chinese", "chinese")
-        for c in "Beijing Shanghai Guangzhou Shenzhen Chengdu Wuhan Hangzhou Tianjin Kunming Nanjing Harbin Lanzhou".split()
+        for c in [
+            "Beijing",
+            "Shanghai",
+            "Guangzhou",
+            "Shenzhen",
+            "Chengdu",
+            "Wuhan",
+            "Hangzhou",
+            "Tianjin",
+            "Kunming",
+            "Nanjing",
+            "Harbin",
+            "Lanzhou",
+        ]
     ),
     "japan": tuple(
         (c, "Japan", "Japanese", "japanese")
-        for c in "Tokyo Osaka Nagoya Sapporo Fukuoka Kobe Kyoto Sendai Hiroshima Niigata Okayama".split()
+        for c in [
+            "Tokyo",
+            "Osaka",
+            "Nagoya",
+            "Sapporo",
+            "Fukuoka",
+            "Kobe",
+            "Kyoto",
+            "Sendai",
+            "Hiroshima",
+            "Niigata",
+            "Okayama",
+        ]
     ),
     "europe": (
         ("Paris", "France", "French", "european"),
@@ -299,24 +405,109 @@ _MONEY = {
     "world": ("${a} million", (5, 990)),
 }
 _MEDIA = {
-    "india": ("local television channels", "officials in the state government", "regional newspapers"),
+    "india": (
+        "local television channels",
+        "officials in the state government",
+        "regional newspapers",
+    ),
     "korea": ("local media outlets", "South Korean broadcasters", "government sources in Seoul"),
     "china": ("state media", "local officials", "a government notice"),
     "japan": ("public broadcaster reports", "government sources", "local media"),
-    "europe": ("local media outlets", "officials familiar with the matter", "a government statement"),
-    "world": ("local media outlets", "people familiar with the matter", "officials briefed on the plan"),
+    "europe": (
+        "local media outlets",
+        "officials familiar with the matter",
+        "a government statement",
+    ),
+    "world": (
+        "local media outlets",
+        "people familiar with the matter",
+        "officials briefed on the plan",
+    ),
 }
 
-_COMPANY_A = "Sun Blue Silver River North Bright Iron Lotus Summit Harbor Crest Maple Coral Falcon Amber Cedar Orbit Prism Delta Nova Jade Opal Quartz Willow".split()
-_COMPANY_B = "vale line point field gate stone wave bridge core path ridge haven".split()
-_COMPANY_C = "Technologies Industries Energy Motors Systems Holdings Logistics Pharma Networks Foods".split()
+_COMPANY_A = [
+    "Sun",
+    "Blue",
+    "Silver",
+    "River",
+    "North",
+    "Bright",
+    "Iron",
+    "Lotus",
+    "Summit",
+    "Harbor",
+    "Crest",
+    "Maple",
+    "Coral",
+    "Falcon",
+    "Amber",
+    "Cedar",
+    "Orbit",
+    "Prism",
+    "Delta",
+    "Nova",
+    "Jade",
+    "Opal",
+    "Quartz",
+    "Willow",
+]
+_COMPANY_B = [
+    "vale",
+    "line",
+    "point",
+    "field",
+    "gate",
+    "stone",
+    "wave",
+    "bridge",
+    "core",
+    "path",
+    "ridge",
+    "haven",
+]
+_COMPANY_C = [
+    "Technologies",
+    "Industries",
+    "Energy",
+    "Motors",
+    "Systems",
+    "Holdings",
+    "Logistics",
+    "Pharma",
+    "Networks",
+    "Foods",
+]
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _MON = ("Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MOND = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+_MOND = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
 
 # ---------------------------------------------------------------------------
 # Topics: the vocabulary that event facts are drawn from
@@ -330,135 +521,277 @@ def _t(s: str) -> tuple[str, ...]:
 _TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "defence": dict(
         noun=_t("defence"),
-        roles=_t("Defence Minister; Army Chief; Navy Spokesperson; Air Marshal; Deputy Defence Minister; Military Intelligence Director"),
-        orgs=_t("the defence ministry; the joint chiefs of staff; the national intelligence service; the coast guard; the border security command; the military procurement agency"),
-        adj=_t("joint; large-scale; three-day; night-time; coastal; long-range; unannounced; week-long"),
-        subj=_t("naval exercise; missile test; troop rotation; border patrol operation; air defence drill; surveillance flight programme; artillery exercise; amphibious landing drill"),
-        issues=_t("cross-border troop movements; illegal arms transfers; repeated airspace violations; a widening military partnership; the deployment of foreign personnel; drone incursions along the frontier"),
+        roles=_t(
+            "Defence Minister; Army Chief; Navy Spokesperson; Air Marshal; Deputy Defence Minister; Military Intelligence Director"
+        ),
+        orgs=_t(
+            "the defence ministry; the joint chiefs of staff; the national intelligence service; the coast guard; the border security command; the military procurement agency"
+        ),
+        adj=_t(
+            "joint; large-scale; three-day; night-time; coastal; long-range; unannounced; week-long"
+        ),
+        subj=_t(
+            "naval exercise; missile test; troop rotation; border patrol operation; air defence drill; surveillance flight programme; artillery exercise; amphibious landing drill"
+        ),
+        issues=_t(
+            "cross-border troop movements; illegal arms transfers; repeated airspace violations; a widening military partnership; the deployment of foreign personnel; drone incursions along the frontier"
+        ),
         units=_t("troops; soldiers; warships; fighter jets; personnel; armoured vehicles"),
-        triggers=_t("reports of unusual troop movements; satellite images released by analysts; a series of drone sightings; a warning from allied intelligence agencies"),
-        actions=_t("strengthen surveillance along the northern frontier; expand joint training with partner navies; upgrade radar stations on outlying islands; review the readiness of reserve units"),
+        triggers=_t(
+            "reports of unusual troop movements; satellite images released by analysts; a series of drone sightings; a warning from allied intelligence agencies"
+        ),
+        actions=_t(
+            "strengthen surveillance along the northern frontier; expand joint training with partner navies; upgrade radar stations on outlying islands; review the readiness of reserve units"
+        ),
     ),
     "economy": dict(
         noun=_t("trade and investment"),
-        roles=_t("Finance Minister; Central Bank Governor; Commerce Secretary; Chief Economic Adviser; Trade Minister; Revenue Secretary"),
-        orgs=_t("the finance ministry; the central bank; the statistics office; the chamber of commerce; the export promotion council; the tax authority"),
+        roles=_t(
+            "Finance Minister; Central Bank Governor; Commerce Secretary; Chief Economic Adviser; Trade Minister; Revenue Secretary"
+        ),
+        orgs=_t(
+            "the finance ministry; the central bank; the statistics office; the chamber of commerce; the export promotion council; the tax authority"
+        ),
         adj=_t("revised; phased; emergency; nationwide; targeted; five-year; interim"),
-        subj=_t("fuel subsidy scheme; export credit programme; tax relief package; small business loan plan; customs overhaul; infrastructure bond sale; tariff review"),
-        issues=_t("rising food prices; a slowdown in factory output; weak export demand; volatile currency markets; a shortage of affordable credit; stubborn core inflation"),
+        subj=_t(
+            "fuel subsidy scheme; export credit programme; tax relief package; small business loan plan; customs overhaul; infrastructure bond sale; tariff review"
+        ),
+        issues=_t(
+            "rising food prices; a slowdown in factory output; weak export demand; volatile currency markets; a shortage of affordable credit; stubborn core inflation"
+        ),
         units=_t("companies; exporters; small firms; households; jobs"),
-        triggers=_t("weaker-than-expected growth figures; a sharp fall in exports last quarter; pressure from industry associations; a surprise jump in consumer prices"),
-        actions=_t("cut borrowing costs for small traders; simplify the filing of indirect taxes; widen access to export insurance; trim the fiscal deficit"),
+        triggers=_t(
+            "weaker-than-expected growth figures; a sharp fall in exports last quarter; pressure from industry associations; a surprise jump in consumer prices"
+        ),
+        actions=_t(
+            "cut borrowing costs for small traders; simplify the filing of indirect taxes; widen access to export insurance; trim the fiscal deficit"
+        ),
     ),
     "health": dict(
         noun=_t("public health"),
-        roles=_t("Health Minister; Health Secretary; Director of Public Health; Chief Medical Officer; Disease Control Commissioner"),
-        orgs=_t("the health ministry; the disease control agency; the state medical council; the national vaccination board; the public hospitals association"),
+        roles=_t(
+            "Health Minister; Health Secretary; Director of Public Health; Chief Medical Officer; Disease Control Commissioner"
+        ),
+        orgs=_t(
+            "the health ministry; the disease control agency; the state medical council; the national vaccination board; the public hospitals association"
+        ),
         adj=_t("door-to-door; free; mandatory; expanded; pilot; school-based"),
-        subj=_t("vaccination drive; screening campaign; dengue control programme; mobile clinic network; nutrition scheme; hospital upgrade plan"),
-        issues=_t("a surge in respiratory infections; shortages of essential medicines; overcrowded emergency wards; rising cases of dengue; gaps in rural health coverage"),
+        subj=_t(
+            "vaccination drive; screening campaign; dengue control programme; mobile clinic network; nutrition scheme; hospital upgrade plan"
+        ),
+        issues=_t(
+            "a surge in respiratory infections; shortages of essential medicines; overcrowded emergency wards; rising cases of dengue; gaps in rural health coverage"
+        ),
         units=_t("patients; health workers; children; hospital beds; clinics"),
-        triggers=_t("a spike in hospital admissions; warnings from district health officers; the findings of a national survey; complaints from patient groups"),
-        actions=_t("hire more nurses for district hospitals; distribute test kits to village clinics; extend outpatient hours; set up fever clinics in crowded neighbourhoods"),
+        triggers=_t(
+            "a spike in hospital admissions; warnings from district health officers; the findings of a national survey; complaints from patient groups"
+        ),
+        actions=_t(
+            "hire more nurses for district hospitals; distribute test kits to village clinics; extend outpatient hours; set up fever clinics in crowded neighbourhoods"
+        ),
     ),
     "disaster": dict(
         noun=_t("disaster response"),
-        roles=_t("Disaster Management Minister; Chief Meteorologist; Relief Commissioner; Fire Service Chief; District Collector"),
-        orgs=_t("the meteorological department; the disaster response force; the relief commissioner's office; the flood control board; the civil defence corps"),
+        roles=_t(
+            "Disaster Management Minister; Chief Meteorologist; Relief Commissioner; Fire Service Chief; District Collector"
+        ),
+        orgs=_t(
+            "the meteorological department; the disaster response force; the relief commissioner's office; the flood control board; the civil defence corps"
+        ),
         adj=_t("round-the-clock; large-scale; emergency; coordinated; multi-district"),
-        subj=_t("rescue operation; evacuation effort; relief distribution; flood warning system; landslide clearance drive"),
-        issues=_t("heavy overnight rainfall; overflowing rivers; damaged power lines; blocked mountain roads; landslides in hilly districts; a severe cold wave"),
+        subj=_t(
+            "rescue operation; evacuation effort; relief distribution; flood warning system; landslide clearance drive"
+        ),
+        issues=_t(
+            "heavy overnight rainfall; overflowing rivers; damaged power lines; blocked mountain roads; landslides in hilly districts; a severe cold wave"
+        ),
         units=_t("residents; families; villages; relief camps; rescue boats"),
-        triggers=_t("a red alert issued by forecasters; a breach in a river embankment; days of torrential rain; reports of stranded villagers"),
-        actions=_t("move families from low-lying areas; restore electricity to affected districts; reopen the highway to traffic; deploy additional rescue boats"),
+        triggers=_t(
+            "a red alert issued by forecasters; a breach in a river embankment; days of torrential rain; reports of stranded villagers"
+        ),
+        actions=_t(
+            "move families from low-lying areas; restore electricity to affected districts; reopen the highway to traffic; deploy additional rescue boats"
+        ),
     ),
     "technology": dict(
         noun=_t("digital infrastructure"),
-        roles=_t("IT Minister; Chief Technology Officer; Cybersecurity Director; Telecom Secretary; Chief Executive"),
-        orgs=_t("the telecom regulator; the cybersecurity agency; the electronics ministry; the data protection board; the national semiconductor mission"),
+        roles=_t(
+            "IT Minister; Chief Technology Officer; Cybersecurity Director; Telecom Secretary; Chief Executive"
+        ),
+        orgs=_t(
+            "the telecom regulator; the cybersecurity agency; the electronics ministry; the data protection board; the national semiconductor mission"
+        ),
         adj=_t("nationwide; next-generation; open; secure; AI-based; low-cost"),
-        subj=_t("5G rollout; chip fabrication plant; data centre project; digital identity platform; satellite internet service; cloud computing hub"),
-        issues=_t("a wave of ransomware attacks; concerns over user privacy; a global shortage of chips; outages on mobile networks; the spread of fraudulent apps"),
+        subj=_t(
+            "5G rollout; chip fabrication plant; data centre project; digital identity platform; satellite internet service; cloud computing hub"
+        ),
+        issues=_t(
+            "a wave of ransomware attacks; concerns over user privacy; a global shortage of chips; outages on mobile networks; the spread of fraudulent apps"
+        ),
         units=_t("users; engineers; start-ups; mobile towers; servers"),
-        triggers=_t("a breach affecting millions of accounts; a slowdown in network speeds; complaints about spam calls; a review ordered by parliament"),
-        actions=_t("tighten rules for storing personal data; offer incentives to chip designers; connect remote villages to broadband; audit the security of government websites"),
+        triggers=_t(
+            "a breach affecting millions of accounts; a slowdown in network speeds; complaints about spam calls; a review ordered by parliament"
+        ),
+        actions=_t(
+            "tighten rules for storing personal data; offer incentives to chip designers; connect remote villages to broadband; audit the security of government websites"
+        ),
     ),
     "sport": dict(
         noun=_t("sport"),
         roles=_t("Sports Minister; Head Coach; Team Captain; Federation President; Chief Selector"),
-        orgs=_t("the national cricket board; the football federation; the olympic association; the hockey federation; the athletics federation"),
+        orgs=_t(
+            "the national cricket board; the football federation; the olympic association; the hockey federation; the athletics federation"
+        ),
         adj=_t("upcoming; two-match; home; qualifying; preparatory"),
-        subj=_t("Test series; championship campaign; training camp; qualifying tournament; league season"),
-        issues=_t("a string of injuries; poor form in the middle order; a dispute over selection; delays in stadium upgrades; concerns over player workload"),
+        subj=_t(
+            "Test series; championship campaign; training camp; qualifying tournament; league season"
+        ),
+        issues=_t(
+            "a string of injuries; poor form in the middle order; a dispute over selection; delays in stadium upgrades; concerns over player workload"
+        ),
         units=_t("players; athletes; matches; spectators; medals"),
-        triggers=_t("a heavy defeat in the last match; the withdrawal of two senior players; criticism from former captains; a review of the selection process"),
-        actions=_t("give younger players more game time; rotate the fast bowlers; hold a camp at high altitude; bring in a specialist fielding coach"),
+        triggers=_t(
+            "a heavy defeat in the last match; the withdrawal of two senior players; criticism from former captains; a review of the selection process"
+        ),
+        actions=_t(
+            "give younger players more game time; rotate the fast bowlers; hold a camp at high altitude; bring in a specialist fielding coach"
+        ),
     ),
     "courts": dict(
         noun=_t("legal reform"),
-        roles=_t("Chief Justice; Attorney General; Solicitor General; Senior Advocate; Police Commissioner"),
-        orgs=_t("the supreme court; the high court; the central investigation bureau; the anti-corruption bureau; the state police"),
+        roles=_t(
+            "Chief Justice; Attorney General; Solicitor General; Senior Advocate; Police Commissioner"
+        ),
+        orgs=_t(
+            "the supreme court; the high court; the central investigation bureau; the anti-corruption bureau; the state police"
+        ),
         adj=_t("fresh; detailed; time-bound; independent; court-monitored"),
         subj=_t("inquiry; hearing; bail plea; corruption probe; petition; charge sheet"),
-        issues=_t("delays in the investigation; alleged irregularities in land allocation; the detention of activists; missing case records; a pattern of custodial complaints"),
+        issues=_t(
+            "delays in the investigation; alleged irregularities in land allocation; the detention of activists; missing case records; a pattern of custodial complaints"
+        ),
         units=_t("accused; witnesses; officials; documents; properties"),
-        triggers=_t("a petition filed by residents; new evidence submitted by investigators; the arrest of a senior official; a complaint by opposition members"),
-        actions=_t("submit a status report within four weeks; freeze the bank accounts of the accused; protect the identity of witnesses; transfer the case to a special bench"),
+        triggers=_t(
+            "a petition filed by residents; new evidence submitted by investigators; the arrest of a senior official; a complaint by opposition members"
+        ),
+        actions=_t(
+            "submit a status report within four weeks; freeze the bank accounts of the accused; protect the identity of witnesses; transfer the case to a special bench"
+        ),
     ),
     "politics": dict(
         noun=_t("electoral matters"),
-        roles=_t("Chief Minister; Opposition Leader; Parliamentary Affairs Minister; Party President; Election Commissioner"),
-        orgs=_t("the election commission; the ruling coalition; the main opposition party; the state assembly; the parliamentary committee"),
+        roles=_t(
+            "Chief Minister; Opposition Leader; Parliamentary Affairs Minister; Party President; Election Commissioner"
+        ),
+        orgs=_t(
+            "the election commission; the ruling coalition; the main opposition party; the state assembly; the parliamentary committee"
+        ),
         adj=_t("crucial; by-election; upcoming; special; two-phase"),
-        subj=_t("assembly session; seat-sharing agreement; no-confidence motion; voter registration drive; by-election campaign; cabinet reshuffle"),
-        issues=_t("defections from the ruling bloc; allegations of voter list errors; a row over seat sharing; protests by farmers' unions; a dispute over the speaker's role"),
+        subj=_t(
+            "assembly session; seat-sharing agreement; no-confidence motion; voter registration drive; by-election campaign; cabinet reshuffle"
+        ),
+        issues=_t(
+            "defections from the ruling bloc; allegations of voter list errors; a row over seat sharing; protests by farmers' unions; a dispute over the speaker's role"
+        ),
         units=_t("voters; lawmakers; polling stations; candidates; seats"),
-        triggers=_t("the resignation of two ministers; a walkout by opposition members; complaints from rival candidates; the announcement of the poll schedule"),
-        actions=_t("hold the vote in two phases; deploy additional observers; publish the revised voter rolls; convene an all-party meeting"),
+        triggers=_t(
+            "the resignation of two ministers; a walkout by opposition members; complaints from rival candidates; the announcement of the poll schedule"
+        ),
+        actions=_t(
+            "hold the vote in two phases; deploy additional observers; publish the revised voter rolls; convene an all-party meeting"
+        ),
     ),
     "transport": dict(
         noun=_t("transport links"),
-        roles=_t("Transport Minister; Railway Board Chairman; Civil Aviation Secretary; Metro Managing Director; Ports Minister"),
-        orgs=_t("the railway ministry; the civil aviation authority; the highways authority; the metro rail corporation; the port trust"),
+        roles=_t(
+            "Transport Minister; Railway Board Chairman; Civil Aviation Secretary; Metro Managing Director; Ports Minister"
+        ),
+        orgs=_t(
+            "the railway ministry; the civil aviation authority; the highways authority; the metro rail corporation; the port trust"
+        ),
         adj=_t("high-speed; elevated; new; six-lane; long-delayed; driverless"),
-        subj=_t("rail corridor; metro line; airport terminal; expressway project; ferry service; freight terminal"),
-        issues=_t("chronic traffic congestion; delays in land acquisition; cost overruns; a shortage of trained pilots; safety lapses at level crossings"),
+        subj=_t(
+            "rail corridor; metro line; airport terminal; expressway project; ferry service; freight terminal"
+        ),
+        issues=_t(
+            "chronic traffic congestion; delays in land acquisition; cost overruns; a shortage of trained pilots; safety lapses at level crossings"
+        ),
         units=_t("passengers; trains; flights; kilometres; buses"),
-        triggers=_t("a derailment near a busy junction; complaints about overcrowding; an audit of pending projects; the approval of fresh funding"),
-        actions=_t("complete the track doubling work; add more coaches to suburban trains; open the terminal to domestic flights; install automatic signalling"),
+        triggers=_t(
+            "a derailment near a busy junction; complaints about overcrowding; an audit of pending projects; the approval of fresh funding"
+        ),
+        actions=_t(
+            "complete the track doubling work; add more coaches to suburban trains; open the terminal to domestic flights; install automatic signalling"
+        ),
     ),
     "environment": dict(
         noun=_t("conservation"),
-        roles=_t("Environment Minister; Forest Conservator; Pollution Control Chairman; Wildlife Warden; Climate Envoy"),
-        orgs=_t("the environment ministry; the pollution control board; the forest department; the wildlife institute; the climate change council"),
+        roles=_t(
+            "Environment Minister; Forest Conservator; Pollution Control Chairman; Wildlife Warden; Climate Envoy"
+        ),
+        orgs=_t(
+            "the environment ministry; the pollution control board; the forest department; the wildlife institute; the climate change council"
+        ),
         adj=_t("ambitious; long-term; city-wide; restoration; emergency"),
-        subj=_t("clean air plan; tree planting campaign; wetland protection project; ban on single-use plastics; tiger census; river clean-up mission"),
-        issues=_t("hazardous air quality; illegal sand mining; shrinking forest cover; poaching in protected areas; untreated sewage in rivers"),
+        subj=_t(
+            "clean air plan; tree planting campaign; wetland protection project; ban on single-use plastics; tiger census; river clean-up mission"
+        ),
+        issues=_t(
+            "hazardous air quality; illegal sand mining; shrinking forest cover; poaching in protected areas; untreated sewage in rivers"
+        ),
         units=_t("trees; hectares; species; industrial units; tonnes of waste"),
-        triggers=_t("a spike in pollution readings; the death of a tigress near a highway; satellite data on forest loss; a report on groundwater depletion"),
-        actions=_t("shut polluting brick kilns; set up more air quality monitors; fence the core areas of the reserve; impose fines on illegal dumping"),
+        triggers=_t(
+            "a spike in pollution readings; the death of a tigress near a highway; satellite data on forest loss; a report on groundwater depletion"
+        ),
+        actions=_t(
+            "shut polluting brick kilns; set up more air quality monitors; fence the core areas of the reserve; impose fines on illegal dumping"
+        ),
     ),
     "education": dict(
         noun=_t("schooling"),
-        roles=_t("Education Minister; Vice-Chancellor; School Education Secretary; Exam Board Chairman; Principal Secretary"),
-        orgs=_t("the education ministry; the school examination board; the university grants body; the national testing agency; the teachers' federation"),
+        roles=_t(
+            "Education Minister; Vice-Chancellor; School Education Secretary; Exam Board Chairman; Principal Secretary"
+        ),
+        orgs=_t(
+            "the education ministry; the school examination board; the university grants body; the national testing agency; the teachers' federation"
+        ),
         adj=_t("revised; four-year; digital; merit-based; bilingual"),
-        subj=_t("curriculum framework; entrance examination; scholarship scheme; teacher recruitment drive; school meal programme"),
-        issues=_t("a paper leak in the entrance test; teacher vacancies in rural schools; rising dropout rates; a shortage of classrooms; delays in declaring results"),
+        subj=_t(
+            "curriculum framework; entrance examination; scholarship scheme; teacher recruitment drive; school meal programme"
+        ),
+        issues=_t(
+            "a paper leak in the entrance test; teacher vacancies in rural schools; rising dropout rates; a shortage of classrooms; delays in declaring results"
+        ),
         units=_t("students; teachers; schools; colleges; candidates"),
-        triggers=_t("protests by aspiring candidates; the findings of an audit; a sharp fall in enrolment; a court order on admissions"),
-        actions=_t("hold a re-examination for affected candidates; fill vacant teaching posts; provide tablets to senior students; publish results within a month"),
+        triggers=_t(
+            "protests by aspiring candidates; the findings of an audit; a sharp fall in enrolment; a court order on admissions"
+        ),
+        actions=_t(
+            "hold a re-examination for affected candidates; fill vacant teaching posts; provide tablets to senior students; publish results within a month"
+        ),
     ),
     "space": dict(
         noun=_t("space research"),
-        roles=_t("Space Agency Chairman; Mission Director; Science Minister; Chief Scientist; Project Director"),
-        orgs=_t("the space agency; the national science academy; the atomic energy commission; the ocean research institute; the national observatory"),
+        roles=_t(
+            "Space Agency Chairman; Mission Director; Science Minister; Chief Scientist; Project Director"
+        ),
+        orgs=_t(
+            "the space agency; the national science academy; the atomic energy commission; the ocean research institute; the national observatory"
+        ),
         adj=_t("lunar; reusable; solar; deep-sea; crewed; experimental"),
-        subj=_t("launch vehicle test; orbiter mission; satellite launch; research expedition; telescope project"),
-        issues=_t("delays in engine qualification; a budget squeeze on research; a glitch in the guidance system; concerns over space debris"),
+        subj=_t(
+            "launch vehicle test; orbiter mission; satellite launch; research expedition; telescope project"
+        ),
+        issues=_t(
+            "delays in engine qualification; a budget squeeze on research; a glitch in the guidance system; concerns over space debris"
+        ),
         units=_t("satellites; scientists; experiments; kilograms of payload; tests"),
-        triggers=_t("a successful static fire test; a delay caused by bad weather; the failure of a previous launch; the approval of the mission by the cabinet"),
-        actions=_t("launch the satellite from the coastal spaceport; test the crew escape system; share data with international partners; build a second launch pad"),
+        triggers=_t(
+            "a successful static fire test; a delay caused by bad weather; the failure of a previous launch; the approval of the mission by the cabinet"
+        ),
+        actions=_t(
+            "launch the satellite from the coastal spaceport; test the crew escape system; share data with international partners; build a second launch pad"
+        ),
     ),
 }
 _TOPIC_NAMES = tuple(_TOPICS)
@@ -486,11 +819,11 @@ _FRAMES: dict[str, tuple[str, ...]] = {
         "[Under|As per] the [plan|proposal|scheme], {N1} {UNIT1} [would|will] be [deployed|involved|covered] [across|in] {PLACE} and {PLACE2} [over|during] the [coming|next] [weeks|months].",
     ),
     "QUOTE": (
-        "\"{Q},\" {SPK} said [when asked about|in response to questions on] {QISSUE}.",
-        "\"{Q},\" {SPKN} [told|said in a statement to] [reporters|the media|lawmakers].",
-        "{SPKN}, the {spkr}, said: \"{Q}.\"",
-        "\"{Q},\" {SPKR} [added|said later|stressed].",
-        "[Speaking|Talking] to [reporters|the media] in {PLACE}, {SPKN} said, \"{Q}.\"",
+        '"{Q}," {SPK} said [when asked about|in response to questions on] {QISSUE}.',
+        '"{Q}," {SPKN} [told|said in a statement to] [reporters|the media|lawmakers].',
+        '{SPKN}, the {spkr}, said: "{Q}."',
+        '"{Q}," {SPKR} [added|said later|stressed].',
+        '[Speaking|Talking] to [reporters|the media] in {PLACE}, {SPKN} said, "{Q}."',
     ),
     "REACTION": (
         "{ORG2C} also said it [is working|was working] to [verify|assess|study] the [reports|findings|details] [while keeping|and was keeping] [in close touch|in contact] with {ORG3}.",
@@ -556,10 +889,10 @@ _FRAMES: dict[str, tuple[str, ...]] = {
     # An outlet's own opening paragraph before a wire copy.
     # Quote attributions used only by independent reports of an event.
     "IQUOTE": (
-        "In remarks on {DAY}, {SPKN} said: \"{Q}.\"",
-        "{SPKN} [put it bluntly|was emphatic|did not mince words]: \"{Q}.\"",
-        "\"{Q},\" {SPKN} [was quoted as saying|said at a public event|remarked at a briefing] [in|near] {PLACE}.",
-        "[Asked about|Questioned on] the [matter|issue] [later in the day|that evening], {SPKN} [replied|answered], \"{Q}.\"",
+        'In remarks on {DAY}, {SPKN} said: "{Q}."',
+        '{SPKN} [put it bluntly|was emphatic|did not mince words]: "{Q}."',
+        '"{Q}," {SPKN} [was quoted as saying|said at a public event|remarked at a briefing] [in|near] {PLACE}.',
+        '[Asked about|Questioned on] the [matter|issue] [later in the day|that evening], {SPKN} [replied|answered], "{Q}."',
     ),
     "INTRO": (
         "[Here is|Below is] [what we know|the latest] [about|on] {SUBJD} [in|near] {PLACE}, [which|a development that] [has drawn|is drawing] [attention|scrutiny|interest] from [residents|officials|analysts] [across the region|nationwide|in {COUNTRY}].",
@@ -714,7 +1047,9 @@ def _person(r: random.Random, pool: str, taken: set[str]) -> tuple[str, str]:
     return full, l_
 
 
-def _new_event(r: random.Random, eid: int, region: str, when: datetime, topic: str | None = None) -> _Event:
+def _new_event(
+    r: random.Random, eid: int, region: str, when: datetime, topic: str | None = None
+) -> _Event:
     topic = topic or r.choice(_TOPIC_NAMES)
     T = _TOPICS[topic]
     cities = _REGIONS[region]
@@ -728,9 +1063,13 @@ def _new_event(r: random.Random, eid: int, region: str, when: datetime, topic: s
     issues = r.sample(T["issues"], 2)
     units = r.sample(T["units"], 2)
     money_fmt, (lo, hi) = _MONEY[region]
-    n1 = r.choice((r.randint(12, 99), r.randint(100, 990) // 10 * 10, r.randint(1000, 9900) // 50 * 50))
+    n1 = r.choice(
+        (r.randint(12, 99), r.randint(100, 990) // 10 * 10, r.randint(1000, 9900) // 50 * 50)
+    )
     n2 = r.choice((r.randint(3, 60), r.randint(100, 2500), r.randint(10_000, 95_000) // 100 * 100))
-    pct = r.choice((f"{r.randint(3, 48)} per cent", f"{r.randint(1, 19)}.{r.randint(1, 9)} per cent"))
+    pct = r.choice(
+        (f"{r.randint(3, 48)} per cent", f"{r.randint(1, 19)}.{r.randint(1, 9)} per cent")
+    )
     amount = r.randint(lo, hi)
     args = {
         "TOPICNOUN": T["noun"][0],
@@ -763,7 +1102,15 @@ def _new_event(r: random.Random, eid: int, region: str, when: datetime, topic: s
         "MONTHN": _MONTHS[when.month % 12],
         "MONTHP": _MONTHS[(when.month - 1 - r.randint(1, 4)) % 12],
         "PERIOD": r.choice(("week", "month")),
-        "AUD": r.choice(("lawmakers", "a parliamentary panel", "reporters", "a press conference", "industry representatives")),
+        "AUD": r.choice(
+            (
+                "lawmakers",
+                "a parliamentary panel",
+                "reporters",
+                "a press conference",
+                "industry representatives",
+            )
+        ),
         "MEDIA": r.choice(_MEDIA[region]),
     }
     for i, ((full, last), role, org) in enumerate(zip(persons, roles, orgs, strict=True), start=1):
@@ -819,7 +1166,9 @@ def _pick_template(frame: str, r: random.Random, avoid: set[int] | None) -> int:
     return r.choice(choices) if choices else r.randrange(n)
 
 
-def _render(ev: _Event, frame: str, ti: int, key: int, r: random.Random, cite: str | None = None) -> _Sent:
+def _render(
+    ev: _Event, frame: str, ti: int, key: int, r: random.Random, cite: str | None = None
+) -> _Sent:
     args = ev.args if frame not in ("QUOTE", "IQUOTE") else {**ev.args, **ev.quotes[key]}
     text = _cap(_expand(_FRAMES[frame][ti], args, r))
     if cite:
@@ -829,7 +1178,9 @@ def _render(ev: _Event, frame: str, ti: int, key: int, r: random.Random, cite: s
 
 
 def _title(ev: _Event, r: random.Random, avoid: set[int] | None = None) -> tuple[str, int]:
-    choices = [i for i in range(len(_TITLES)) if not avoid or i not in avoid] or list(range(len(_TITLES)))
+    choices = [i for i in range(len(_TITLES)) if not avoid or i not in avoid] or list(
+        range(len(_TITLES))
+    )
     ti = r.choice(choices)
     ev.title_used.add(ti)
     return _cap(_expand(_TITLES[ti], ev.args, r)), ti
@@ -880,7 +1231,7 @@ def _compose(
         seq.insert(min(len(seq), 2 + 2 * j), (quote_frame, qk))
     local_used: dict[str, set[int]] = {}
     sents: list[_Sent] = []
-    for idx, (frame, key) in enumerate(seq):
+    for frame, key in seq:
         avoid = set(local_used.get(frame, set()))
         if avoid_used:
             avoid |= ev.used.get(frame, set())
@@ -889,7 +1240,10 @@ def _compose(
         ti = _pick_template(frame, r, avoid)
         local_used.setdefault(frame, set()).add(ti)
         c = cite if (len(sents) == 1 and cite) else None
-        if c and frame in ("QUOTE", "IQUOTE"):  # cite on the first non-quote sentence after the lead
+        if c and frame in (
+            "QUOTE",
+            "IQUOTE",
+        ):  # cite on the first non-quote sentence after the lead
             c = None
         sents.append(_render(ev, frame, ti, key, r, c))
     if cite and not any(s.cite for s in sents):
@@ -937,7 +1291,18 @@ def _cite_phrase(source: str, ev: _Event, r: random.Random, agency: bool) -> str
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-_FACT_KEYS = ("ORG1", "ORG2", "ORG3", "SUBJS", "ISSUE1", "ISSUE2", "ACTION", "TRIGGER", "MEDIA", "TOPICNOUN")
+_FACT_KEYS = (
+    "ORG1",
+    "ORG2",
+    "ORG3",
+    "SUBJS",
+    "ISSUE1",
+    "ISSUE2",
+    "ACTION",
+    "TRIGGER",
+    "MEDIA",
+    "TOPICNOUN",
+)
 
 
 def _substitute(
@@ -988,7 +1353,15 @@ _DEFAULT_REL_WEIGHTS = {
     "partial": 0.08,
     "rewrite": 0.12,
 }
-_COPY_RELS = ("verbatim", "trimmed", "headline_changed", "added_intro", "edited", "partial", "rewrite")
+_COPY_RELS = (
+    "verbatim",
+    "trimmed",
+    "headline_changed",
+    "added_intro",
+    "edited",
+    "partial",
+    "rewrite",
+)
 
 
 @dataclass(frozen=True)
@@ -1039,9 +1412,7 @@ def _plan(n: int, rng: np.random.Generator, o: _Options, story_offset: int) -> _
     S = max(8, int(n / 2.5) + 16)
     while True:
         u = rng.random(S)
-        cuts = np.cumsum(
-            [o.external_share, o.independent_share, o.outlet_share, o.foreign_share]
-        )
+        cuts = np.cumsum([o.external_share, o.independent_share, o.outlet_share, o.foreign_share])
         kind = np.full(S, K_DOM, np.int8)
         kind[u < cuts[3]] = K_FOR
         kind[u < cuts[2]] = K_OUT
@@ -1176,7 +1547,24 @@ def _plan(n: int, rng: np.random.Generator, o: _Options, story_offset: int) -> _
         rows = np.flatnonzero(pos == p)
         time_[rows] = time_[parent[rows]] + lag[rows]
     missing = rng.random(n) < o.missing_date_rate
-    return _Plan(n, n_st, story, k, pos, parent, rel, pub, credited, ext, device, time_, lag, missing, target, event)
+    return _Plan(
+        n,
+        n_st,
+        story,
+        k,
+        pos,
+        parent,
+        rel,
+        pub,
+        credited,
+        ext,
+        device,
+        time_,
+        lag,
+        missing,
+        target,
+        event,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -1216,7 +1604,12 @@ def _strip_slug(s: _Sent) -> _Sent:
 
 def _op_edit(parent: _Doc, r: random.Random, strip_slug: bool) -> _Doc:
     paras = [list(p) for p in parent.paras]
-    cands = [(pi, si) for pi, p in enumerate(paras) for si, s in enumerate(p) if s.frame not in ("DATELINE", "QUOTE", "IQUOTE")]
+    cands = [
+        (pi, si)
+        for pi, p in enumerate(paras)
+        for si, s in enumerate(p)
+        if s.frame not in ("DATELINE", "QUOTE", "IQUOTE")
+    ]
     r.shuffle(cands)
     want, changed = r.randint(2, 6), 0
     for pi, si in cands:
@@ -1270,7 +1663,9 @@ def _op_rewrite(
         for idx in (1, 2, 0):
             if idx < len(out) and out[idx].frame not in ("QUOTE", "IQUOTE") and not out[idx].cite:
                 s = out[idx]
-                out[idx] = _Sent(s.frame, s.ti, s.key, s.text[:-1] + ", " + cite + ".", cite, None, s.ev)
+                out[idx] = _Sent(
+                    s.frame, s.ti, s.key, s.text[:-1] + ", " + cite + ".", cite, None, s.ev
+                )
                 break
     paras = _paragraphs(out, r)
     if dateline:
@@ -1285,8 +1680,16 @@ def _op_partial(
     """A new story of the outlet's own with 2-4 paragraphs lifted from ``parent``."""
     pev = parent.event
     own_ev = _new_event(r, -1, pev.region, local, pev.topic)
-    own = _compose(own_ev, r, _dateline(own_dateline_fmt, own_ev, local, None), quotes=r.sample(range(4), 2), n_body=r.randint(4, 6))
-    liftable = [i for i, p in enumerate(parent.paras) if i > 0 and not any(s.frame == "DATELINE" for s in p)]
+    own = _compose(
+        own_ev,
+        r,
+        _dateline(own_dateline_fmt, own_ev, local, None),
+        quotes=r.sample(range(4), 2),
+        n_body=r.randint(4, 6),
+    )
+    liftable = [
+        i for i, p in enumerate(parent.paras) if i > 0 and not any(s.frame == "DATELINE" for s in p)
+    ]
     k = min(len(liftable), r.randint(2, 4))
     a = r.randint(0, len(liftable) - k) if liftable else 0
     lifted = [parent.paras[i] for i in liftable[a : a + k]]
@@ -1306,7 +1709,9 @@ def _op_partial(
     return _Doc(own.title, own.title_ti, paras, pev)
 
 
-def _op_independent(ev: _Event, r: random.Random, dateline: list[_Sent], root_quotes: list[int]) -> _Doc:
+def _op_independent(
+    ev: _Event, r: random.Random, dateline: list[_Sent], root_quotes: list[int]
+) -> _Doc:
     """Another reporter's story of the same event: same names, places and numbers, one or
     two of the same quotes, and sentences of its own (templates no wire copy uses)."""
     used = ev.used.setdefault("INDEP", set())
@@ -1336,7 +1741,7 @@ def _tzinfo(tz: str) -> timezone:
     return timezone(sign * timedelta(hours=h, minutes=m))
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _local(minute: int, tz: str) -> datetime:
@@ -1360,7 +1765,13 @@ def _pub_id(pub: int, n_out: int) -> str:
 def _staff_byline(r: random.Random, ot: _Outlet) -> str | None:
     first, last = (x.split() for x in _NAMES["indian"])
     return r.choice(
-        (None, "Staff Reporter", f"{ot.name} Desk", "Web Desk", f"By {r.choice(first)} {r.choice(last)}")
+        (
+            None,
+            "Staff Reporter",
+            f"{ot.name} Desk",
+            "Web Desk",
+            f"By {r.choice(first)} {r.choice(last)}",
+        )
     )
 
 
@@ -1388,7 +1799,12 @@ def _render_realistic(plan: _Plan, o: _Options, r: random.Random, story_offset: 
     root_quotes: dict[int, list[int]] = {}
     out = _Rendered([], [], [], [], [], [])
     for i in range(plan.n):
-        pub, rel, s, kind = int(plan.pub[i]), int(plan.rel[i]), int(plan.story[i]), int(plan.kind[i])
+        pub, rel, s, kind = (
+            int(plan.pub[i]),
+            int(plan.rel[i]),
+            int(plan.story[i]),
+            int(plan.kind[i]),
+        )
         local = _local(plan.time[i], _pub_tz(pub, n_out))
         if pub < A:
             ag: _Agency | None = AGENCIES[pub]
@@ -1403,7 +1819,9 @@ def _render_realistic(plan: _Plan, o: _Options, r: random.Random, story_offset: 
         if plan.pos[i] == 0:
             if kind == K_IND:
                 ev = events[int(plan.event[i])]
-                doc = _op_independent(ev, r, _dateline(dl_fmt, ev, local, dl_slug), root_quotes[int(plan.event[i])])
+                doc = _op_independent(
+                    ev, r, _dateline(dl_fmt, ev, local, dl_slug), root_quotes[int(plan.event[i])]
+                )
             else:
                 if kind == K_DOM:
                     region = "india"
@@ -1418,7 +1836,14 @@ def _render_realistic(plan: _Plan, o: _Options, r: random.Random, story_offset: 
                 qs = r.sample(range(4), r.randint(3, 4))
                 root_quotes[s] = qs
                 cite = _cite_phrase(ext_name, ev, r, True) if kind == K_EXT and ext_name else None
-                doc = _compose(ev, r, _dateline(dl_fmt, ev, local, dl_slug), quotes=qs, n_body=r.randint(9, 11), cite=cite)
+                doc = _compose(
+                    ev,
+                    r,
+                    _dateline(dl_fmt, ev, local, dl_slug),
+                    quotes=qs,
+                    n_body=r.randint(9, 11),
+                    cite=cite,
+                )
         else:
             parent = docs[int(plan.parent[i])]
             assert parent is not None
@@ -1437,9 +1862,7 @@ def _render_realistic(plan: _Plan, o: _Options, r: random.Random, story_offset: 
             elif rel == R_PARTIAL:
                 doc = _op_partial(parent, r, dl_fmt, local, cite_src)
             elif rel == R_REWRITE:
-                cite = (
-                    _cite_phrase(cite_src, ev, r, cred_pub < A) if cite_src else None
-                )
+                cite = _cite_phrase(cite_src, ev, r, cred_pub < A) if cite_src else None
                 doc = _op_rewrite(parent, r, _dateline(dl_fmt, ev, local, dl_slug), cite)
             else:  # pragma: no cover - the plan has no other copy relation
                 raise AssertionError(rel)
@@ -1460,7 +1883,9 @@ def _render_realistic(plan: _Plan, o: _Options, r: random.Random, story_offset: 
             if plan.pos[i] == 0:
                 if r.random() < 0.6:
                     first, last = (x.split() for x in _NAMES["indian"])
-                    byline = r.choice((f"By {r.choice(first)} {r.choice(last)}", f"{ot.name} Bureau"))
+                    byline = r.choice(
+                        (f"By {r.choice(first)} {r.choice(last)}", f"{ot.name} Bureau")
+                    )
             elif wire is not None:
                 wire_is_agency = cred_pub < A
                 inherent = any(
@@ -1530,8 +1955,40 @@ S_SP, S_END, S_PARA, S_COMMA, S_DOC, S_NONE, S_BREAK = range(7)
 def _fast_words() -> list[str]:
     """100k distinct pronounceable pseudo-words, shortest first (Zipf's law of abbreviation)."""
     r = random.Random(20241016)
-    onsets = "b c d f g h j k l m n p r s t v w z br cr dr fr gr pr tr st sl sp ch sh th".split()
-    vowels = "a e i o u a e i o ai ea ou io".split()
+    onsets = [
+        "b",
+        "c",
+        "d",
+        "f",
+        "g",
+        "h",
+        "j",
+        "k",
+        "l",
+        "m",
+        "n",
+        "p",
+        "r",
+        "s",
+        "t",
+        "v",
+        "w",
+        "z",
+        "br",
+        "cr",
+        "dr",
+        "fr",
+        "gr",
+        "pr",
+        "tr",
+        "st",
+        "sl",
+        "sp",
+        "ch",
+        "sh",
+        "th",
+    ]
+    vowels = ["a", "e", "i", "o", "u", "a", "e", "i", "o", "ai", "ea", "ou", "io"]
     codas = ["", "", "", "n", "r", "s", "l", "m", "t", "nd", "st"]
     seen: dict[str, None] = {}
     while len(seen) < _FAST_V:
@@ -1583,7 +2040,9 @@ def _fast_vocab(n_out: int) -> _FastVocab:
     for a in AGENCIES:
         toks += [f"--{a.name}", f"({a.name})", f"— {a.name}"]
     disc = len(toks)
-    toks += [DISCLAIMERS[k % len(DISCLAIMERS)].format(outlet=ot.name) for k, ot in enumerate(outlets)]
+    toks += [
+        DISCLAIMERS[k % len(DISCLAIMERS)].format(outlet=ot.name) for k, ot in enumerate(outlets)
+    ]
 
     def pack(strings: list[str] | tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         enc = [s.encode() for s in strings]
@@ -1651,14 +2110,18 @@ def _nb_sentence(st, tok, sep, prot, w, nwords, ents, table, prot_flag):
     sep[w - 1] = S_END
     return w
 
+
 @njit(cache=True, nogil=True)
 def _nb_para(st, tok, sep, prot, w, ents, table, quote):
     ns = _nb_randint(st, 2, 4)
     for _ in range(ns):
-        w = _nb_sentence(st, tok, sep, prot, w, _nb_randint(st, 14, 29), ents, table, 1 if quote else 0)
+        w = _nb_sentence(
+            st, tok, sep, prot, w, _nb_randint(st, 14, 29), ents, table, 1 if quote else 0
+        )
         quote = False
     sep[w - 1] = S_PARA
     return w
+
 
 @njit(cache=True, nogil=True)
 def _nb_para_bounds(sep, a, b, out):
@@ -1671,6 +2134,7 @@ def _nb_para_bounds(sep, a, b, out):
             out[n] = t + 1
     return n
 
+
 @njit(cache=True, nogil=True)
 def _nb_copy(tok, sep, prot, w, a, b):
     for t in range(a, b):
@@ -1679,6 +2143,7 @@ def _nb_copy(tok, sep, prot, w, a, b):
         prot[w] = prot[t]
         w += 1
     return w
+
 
 @njit(cache=True, nogil=True)
 def _nb_cite(tok, sep, prot, a, w, cite, nth):
@@ -1699,6 +2164,7 @@ def _nb_cite(tok, sep, prot, a, w, cite, nth):
             count += 1
     return w
 
+
 @njit(cache=True, nogil=True)
 def _nb_title(st, ttok, tsep, tw, ents, table):
     n = _nb_randint(st, 6, 13)
@@ -1715,6 +2181,7 @@ def _nb_title(st, ttok, tsep, tw, ents, table):
         tw += 1
     tsep[tw - 1] = S_NONE
     return tw
+
 
 @njit(cache=True, nogil=True)
 def _fast_kernel(seed, rel, parent, story, target, cite_tok, slug_tok, disc_tok, n_stories, table):
@@ -1789,7 +2256,7 @@ def _fast_kernel(seed, rel, parent, story, target, cite_tok, slug_tok, disc_tok,
                 ents[s, e] = ents[story[p], e]
             pa = b_start[p]
             pe = pa + b_core[p]
-            if r == R_VERBATIM or r == R_HEADLINE or r == R_EDITED:
+            if r == R_VERBATIM or r == R_HEADLINE or r == R_EDITED:  # noqa: SIM109 (numba)
                 w = _nb_copy(tok, sep, prot, w, pa, pe)
                 new_title = r == R_HEADLINE
                 if r == R_EDITED:
@@ -1894,6 +2361,7 @@ def _fast_kernel(seed, rel, parent, story, target, cite_tok, slug_tok, disc_tok,
         t_len[i] = tw - t_start[i]
     return tok[:w], sep[:w], b_start, b_len, ttok[:tw], tsep[:tw], t_start, t_len
 
+
 @njit(cache=True, nogil=True)
 def _render_tokens(tok, sep, starts, lens, vdata, voff, sdata, soff):
     n = starts.shape[0]
@@ -1933,20 +2401,33 @@ def _render_fast(plan: _Plan, o: _Options, seed: int) -> tuple[pl.Series, pl.Ser
     cite_tok = np.full(n, -1, np.int64)
     cited = (plan.device == C_CITED) & (plan.credited >= 0)
     cp = plan.credited
-    cite_tok[cited] = np.where(cp[cited] < A, fv.cite_agency + cp[cited], fv.cite_outlet + (cp[cited] - A))
+    cite_tok[cited] = np.where(
+        cp[cited] < A, fv.cite_agency + cp[cited], fv.cite_outlet + (cp[cited] - A)
+    )
     slug_tok = np.full(n, -1, np.int64)
     sl = (plan.device == C_SLUG) & (cp >= 0) & (cp < A)
     oi = np.clip(plan.pub - A, 0, n_out - 1)
     slug_tok[sl] = fv.slug + 3 * cp[sl] + oi[sl] % 3
     disc_tok = np.full(n, -1, np.int64)
     habit_disc = np.array([ot.disclaimer_with_byline for ot in _outlets(n_out)])
-    dc = (plan.pub >= A) & (cp >= 0) & (cp < A) & (
-        (plan.device == C_DISCLAIMER) | ((plan.device == C_BYLINE) & habit_disc[oi])
+    dc = (
+        (plan.pub >= A)
+        & (cp >= 0)
+        & (cp < A)
+        & ((plan.device == C_DISCLAIMER) | ((plan.device == C_BYLINE) & habit_disc[oi]))
     )
     disc_tok[dc] = fv.disc + oi[dc]
     tok, sep, bs, bl, ttok, tsep, ts, tl = _fast_kernel(
-        seed, plan.rel.astype(np.int64), plan.parent, plan.story, plan.target,
-        cite_tok, slug_tok, disc_tok, plan.n_stories, _zipf_table(),
+        seed,
+        plan.rel.astype(np.int64),
+        plan.parent,
+        plan.story,
+        plan.target,
+        cite_tok,
+        slug_tok,
+        disc_tok,
+        plan.n_stories,
+        _zipf_table(),
     )
     data, offs = _render_tokens(tok, sep, bs, bl, fv.data, fv.off, fv.sep_data, fv.sep_off)
     tdata, toffs = _render_tokens(ttok, tsep, ts, tl, fv.data, fv.off, fv.sep_data, fv.sep_off)
@@ -1988,7 +2469,7 @@ def _hex_ids(values: np.ndarray, key: int, prefix: str = "") -> pl.Series:
 def _parse_start(start: str | datetime) -> int:
     dt = datetime.fromisoformat(start) if isinstance(start, str) else start
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return int((dt - _EPOCH).total_seconds() // 60)
 
 
@@ -2005,12 +2486,17 @@ def _pub_tables(n_out: int) -> dict[str, list[str]]:
 
 def _published(time_min: np.ndarray, pub: np.ndarray, missing: np.ndarray, n_out: int) -> pl.Series:
     tz = _pub_tables(n_out)["tz"]
-    off_min = np.array([(-1 if z[0] == "-" else 1) * (int(z[1:3]) * 60 + int(z[4:6])) for z in tz], np.int64)
+    off_min = np.array(
+        [(-1 if z[0] == "-" else 1) * (int(z[1:3]) * 60 + int(z[4:6])) for z in tz], np.int64
+    )
     local = time_min + off_min[pub]
     df = pl.DataFrame({"t": local * 60, "tz": pl.Series(tz)[pl.Series(pub)], "m": missing})
     out = df.select(
         pl.when(~pl.col("m"))
-        .then(pl.from_epoch(pl.col("t"), time_unit="s").dt.strftime("%Y-%m-%dT%H:%M:%S") + pl.col("tz"))
+        .then(
+            pl.from_epoch(pl.col("t"), time_unit="s").dt.strftime("%Y-%m-%dT%H:%M:%S")
+            + pl.col("tz")
+        )
         .alias("published")
     )
     return out["published"]
@@ -2037,10 +2523,18 @@ def _block(
         title, text = _render_fast(plan, o, kseed)
         names = pl.Series(tabs["name"])
         has_credit = plan.credited >= 0
-        credited = names[pl.Series(np.where(has_credit, plan.credited, 0))].set(
-            pl.Series(~has_credit), None
-        ) if n else pl.Series([], dtype=pl.String)
-        style = pl.Series(np.array(CREDIT_STYLES)[plan.device]).set(pl.Series(~has_credit), "none") if n else pl.Series([], dtype=pl.String)
+        credited = (
+            names[pl.Series(np.where(has_credit, plan.credited, 0))].set(
+                pl.Series(~has_credit), None
+            )
+            if n
+            else pl.Series([], dtype=pl.String)
+        )
+        style = (
+            pl.Series(np.array(CREDIT_STYLES)[plan.device]).set(pl.Series(~has_credit), "none")
+            if n
+            else pl.Series([], dtype=pl.String)
+        )
         # a byline credit for copies, the agency's name on its own records
         pubname = names[pl.Series(plan.pub)]
         byline = (
@@ -2077,9 +2571,17 @@ def _block(
     ext_story = plan.kind == K_EXT
     origin_id = ids[pl.Series(root_row)].set(pl.Series(ext_story), None) if n else ids
     ag_names = pl.Series([a.name for a in AGENCIES] + [""])
-    ext_name = ag_names[pl.Series(np.where(plan.ext >= 0, plan.ext, A))].set(pl.Series(plan.ext < 0), None) if n else pl.Series([], dtype=pl.String)
+    ext_name = (
+        ag_names[pl.Series(np.where(plan.ext >= 0, plan.ext, A))].set(pl.Series(plan.ext < 0), None)
+        if n
+        else pl.Series([], dtype=pl.String)
+    )
     has_parent = plan.parent >= 0
-    parent_id = ids[pl.Series(np.where(has_parent, plan.parent, 0))].set(pl.Series(~has_parent), None) if n else ids
+    parent_id = (
+        ids[pl.Series(np.where(has_parent, plan.parent, 0))].set(pl.Series(~has_parent), None)
+        if n
+        else ids
+    )
     parent_ext = ext_name.set(pl.Series(has_parent | (plan.pos > 0)), None) if n else ext_name
     truth = pl.DataFrame(
         {
@@ -2089,10 +2591,14 @@ def _block(
             "origin_external": ext_name,
             "parent_id": parent_id,
             "parent_external": parent_ext,
-            "relation": pl.Series(np.array(RELATIONS)[plan.rel]) if n else pl.Series([], dtype=pl.String),
+            "relation": pl.Series(np.array(RELATIONS)[plan.rel])
+            if n
+            else pl.Series([], dtype=pl.String),
             "credited": credited,
             "credit_style": style,
-            "lag_minutes": pl.Series(plan.lag).set(pl.Series(plan.lag < 0), None) if n else pl.Series([], dtype=pl.Int64),
+            "lag_minutes": pl.Series(plan.lag).set(pl.Series(plan.lag < 0), None)
+            if n
+            else pl.Series([], dtype=pl.Int64),
             "event_id": event_ids,
         },
         schema=TRUTH_SCHEMA,
@@ -2388,18 +2894,73 @@ _SAMPLE_OPTS: dict[str, Any] = dict(
 _FORMS = ("feed", "html", "pages")
 
 _HTML_CHROME: dict[int, dict[str, Any]] = {
-    1: dict(theme="A", nav=("Home", "India", "World", "Business", "Sports", "Opinion"), footer="Example Times is a fictional newspaper used in tests.", jsonld=True, meta=True),
-    4: dict(theme="B", nav=("Top", "Metro", "Nation", "Markets", "Lifestyle"), footer="Metro Bulletin — your city, every hour.", jsonld=False, meta=True),
-    7: dict(theme="C", nav=("News", "States", "Explained", "Videos", "Podcasts", "Weather"), footer="Northern Star Post · Registered office: 1 Example Road.", jsonld=True, meta=False),
-    10: dict(theme="A", nav=("Latest", "Agency Feed", "Cities", "Tech", "Health"), footer="Newsline Today publishes agency copy around the clock.", jsonld=True, meta=True),
-    13: dict(theme="B", nav=("World", "Asia", "Europe", "Africa", "Americas"), footer="Global Desk 24 · All times IST.", jsonld=True, meta=False),
+    1: dict(
+        theme="A",
+        nav=("Home", "India", "World", "Business", "Sports", "Opinion"),
+        footer="Example Times is a fictional newspaper used in tests.",
+        jsonld=True,
+        meta=True,
+    ),
+    4: dict(
+        theme="B",
+        nav=("Top", "Metro", "Nation", "Markets", "Lifestyle"),
+        footer="Metro Bulletin — your city, every hour.",
+        jsonld=False,
+        meta=True,
+    ),
+    7: dict(
+        theme="C",
+        nav=("News", "States", "Explained", "Videos", "Podcasts", "Weather"),
+        footer="Northern Star Post · Registered office: 1 Example Road.",
+        jsonld=True,
+        meta=False,
+    ),
+    10: dict(
+        theme="A",
+        nav=("Latest", "Agency Feed", "Cities", "Tech", "Health"),
+        footer="Newsline Today publishes agency copy around the clock.",
+        jsonld=True,
+        meta=True,
+    ),
+    13: dict(
+        theme="B",
+        nav=("World", "Asia", "Europe", "Africa", "Americas"),
+        footer="Global Desk 24 · All times IST.",
+        jsonld=True,
+        meta=False,
+    ),
 }
 _PAGE_CHROME: dict[int, dict[str, Any]] = {
-    2: dict(menu=("City", "Epaper"), related="Related Stories", app=True, sections=("National", "International", "Business", "Sports")),
-    5: dict(menu=("Home", "Live TV", "E-Paper"), related="Also Read", app=False, sections=("Kerala", "India", "World", "Tech")),
-    8: dict(menu=("Latest", "Trending", "Web Stories"), related="More Stories", app=True, sections=("Top Stories", "World", "Money")),
-    11: dict(menu=("Menu", "Search", "Subscribe"), related="Related Stories", app=False, sections=("World", "India", "Science")),
-    14: dict(menu=("Deccan", "Bengaluru", "Hyderabad", "E-Paper"), related="You May Also Like", app=True, sections=("State", "National", "Sports", "Business")),
+    2: dict(
+        menu=("City", "Epaper"),
+        related="Related Stories",
+        app=True,
+        sections=("National", "International", "Business", "Sports"),
+    ),
+    5: dict(
+        menu=("Home", "Live TV", "E-Paper"),
+        related="Also Read",
+        app=False,
+        sections=("Kerala", "India", "World", "Tech"),
+    ),
+    8: dict(
+        menu=("Latest", "Trending", "Web Stories"),
+        related="More Stories",
+        app=True,
+        sections=("Top Stories", "World", "Money"),
+    ),
+    11: dict(
+        menu=("Menu", "Search", "Subscribe"),
+        related="Related Stories",
+        app=False,
+        sections=("World", "India", "Science"),
+    ),
+    14: dict(
+        menu=("Deccan", "Bengaluru", "Hyderabad", "E-Paper"),
+        related="You May Also Like",
+        app=True,
+        sections=("State", "National", "Sports", "Business"),
+    ),
 }
 
 _HOSTILE_TITLE = "Ward council postpones vote on market stalls <script>alert(1)</script>"
@@ -2418,8 +2979,8 @@ _HINDI_TITLE = "जयपुर में नई इलेक्ट्रिक 
 _HINDI_BODY = (
     "जयपुर, 16 अक्टूबर (आईएएनएस)। राजस्थान की राजधानी जयपुर में बुधवार को नई इलेक्ट्रिक बस सेवा की शुरुआत हुई। "
     "परिवहन विभाग के अनुसार पहले चरण में शहर के छह प्रमुख मार्गों पर चालीस बसें चलाई जाएंगी।\n\n"
-    "परिवहन मंत्री ने उद्घाटन के अवसर पर कहा, \"हमारा लक्ष्य है कि अगले दो वर्षों में शहर की आधी बसें बिजली से चलें "
-    "और हवा की गुणवत्ता में साफ़ सुधार दिखे।\"\n\n"
+    'परिवहन मंत्री ने उद्घाटन के अवसर पर कहा, "हमारा लक्ष्य है कि अगले दो वर्षों में शहर की आधी बसें बिजली से चलें '
+    'और हवा की गुणवत्ता में साफ़ सुधार दिखे।"\n\n'
     "अधिकारियों ने बताया कि इन बसों से रोज़ाना लगभग बीस हज़ार यात्रियों को सुविधा मिलेगी। किराया पहले जितना ही रहेगा, "
     "जबकि विद्यार्थियों और वरिष्ठ नागरिकों को विशेष छूट दी जाएगी।\n\n"
     "नगर निगम ने चार नए चार्जिंग केंद्र भी बनाए हैं। स्थानीय व्यापारियों ने इस पहल का स्वागत किया, हालांकि कुछ यात्रियों ने "
@@ -2435,7 +2996,9 @@ _CHINESE_BODY = (
 )
 
 
-def _sample_specials(seed: int, row0: int, story0: int, n_out: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _sample_specials(
+    seed: int, row0: int, story0: int, n_out: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The hand-written records: a hostile pair, a Hindi pair, a Chinese pair."""
     outs = _outlets(n_out)
     ids = _hex_ids(np.arange(row0, row0 + 7), _key(seed, 1)).to_list()
@@ -2445,16 +3008,69 @@ def _sample_specials(seed: int, row0: int, story0: int, n_out: int) -> tuple[pl.
     h_body = _HOSTILE_BODY.format(city="Pune", weekday="Thursday")
     recs = [
         # id, url, outlet, published, title, byline, text
-        (ids[0], f"https://{feed_out.slug}/{feed_out.section}/ward-council-postpones-vote-{ids[0]}", feed_out.slug,
-         "2024-10-17T09:10:00+05:30", _HOSTILE_TITLE, "By Rekha Joshi", h_body),
-        (ids[1], f"https://{page_out.slug}/{page_out.section}/ward-council-vote-{ids[1]}", page_out.slug,
-         "2024-10-17T10:02:00+05:30", _HOSTILE_TITLE, None, h_body),
-        (ids[2], f"https://{html_out.slug}/{html_out.section}/ward-council-market-stalls-{ids[2]}", html_out.slug,
-         "2024-10-17T11:45:00+05:30", _HOSTILE_TITLE, f"By {feed_out.name}", h_body),
-        (ids[3], f"https://ians.wire.example/hindi/{ids[3]}", "IANS", "2024-10-16T13:20:00+05:30", _HINDI_TITLE, "IANS", _HINDI_BODY),
-        (ids[4], f"https://{page_out.slug}/hindi/{ids[4]}", page_out.slug, "2024-10-16T14:05:00+05:30", _HINDI_TITLE, "IANS", _HINDI_BODY),
-        (ids[5], f"https://xinhua.wire.example/zh/{ids[5]}", "Xinhua", "2024-10-16T10:30:00+08:00", _CHINESE_TITLE, "Xinhua", _CHINESE_BODY),
-        (ids[6], f"https://{html_out.slug}/china/{ids[6]}", html_out.slug, "2024-10-16T09:15:00+05:30", _CHINESE_TITLE, None, _CHINESE_BODY),
+        (
+            ids[0],
+            f"https://{feed_out.slug}/{feed_out.section}/ward-council-postpones-vote-{ids[0]}",
+            feed_out.slug,
+            "2024-10-17T09:10:00+05:30",
+            _HOSTILE_TITLE,
+            "By Rekha Joshi",
+            h_body,
+        ),
+        (
+            ids[1],
+            f"https://{page_out.slug}/{page_out.section}/ward-council-vote-{ids[1]}",
+            page_out.slug,
+            "2024-10-17T10:02:00+05:30",
+            _HOSTILE_TITLE,
+            None,
+            h_body,
+        ),
+        (
+            ids[2],
+            f"https://{html_out.slug}/{html_out.section}/ward-council-market-stalls-{ids[2]}",
+            html_out.slug,
+            "2024-10-17T11:45:00+05:30",
+            _HOSTILE_TITLE,
+            f"By {feed_out.name}",
+            h_body,
+        ),
+        (
+            ids[3],
+            f"https://ians.wire.example/hindi/{ids[3]}",
+            "IANS",
+            "2024-10-16T13:20:00+05:30",
+            _HINDI_TITLE,
+            "IANS",
+            _HINDI_BODY,
+        ),
+        (
+            ids[4],
+            f"https://{page_out.slug}/hindi/{ids[4]}",
+            page_out.slug,
+            "2024-10-16T14:05:00+05:30",
+            _HINDI_TITLE,
+            "IANS",
+            _HINDI_BODY,
+        ),
+        (
+            ids[5],
+            f"https://xinhua.wire.example/zh/{ids[5]}",
+            "Xinhua",
+            "2024-10-16T10:30:00+08:00",
+            _CHINESE_TITLE,
+            "Xinhua",
+            _CHINESE_BODY,
+        ),
+        (
+            ids[6],
+            f"https://{html_out.slug}/china/{ids[6]}",
+            html_out.slug,
+            "2024-10-16T09:15:00+05:30",
+            _CHINESE_TITLE,
+            None,
+            _CHINESE_BODY,
+        ),
     ]
     arts = pl.DataFrame(recs, schema={c: pl.String for c in ARTICLE_COLUMNS}, orient="row")
     T = [
@@ -2469,7 +3085,19 @@ def _sample_specials(seed: int, row0: int, story0: int, n_out: int) -> tuple[pl.
     ]
     truth = pl.DataFrame(
         [
-            (ids[a], sids[s], ids[o], None, None if p is None else ids[p], None, rel, cr, st, lag, eids[s])
+            (
+                ids[a],
+                sids[s],
+                ids[o],
+                None,
+                None if p is None else ids[p],
+                None,
+                rel,
+                cr,
+                st,
+                lag,
+                eids[s],
+            )
             for a, s, o, p, rel, cr, st, lag in T
         ],
         schema=TRUTH_SCHEMA,
@@ -2519,7 +3147,9 @@ def _e(s: str | None) -> str:
     return _html.escape(s or "", quote=True)
 
 
-def _page_html(rec: dict[str, Any], ot: _Outlet, ch: dict[str, Any], related: list[tuple[str, str]], raw: bool) -> str:
+def _page_html(
+    rec: dict[str, Any], ot: _Outlet, ch: dict[str, Any], related: list[tuple[str, str]], raw: bool
+) -> str:
     """A full article page. ``raw``: the hostile record, whose markup is left unescaped."""
     title = rec["title"]
     paras = rec["text"].split("\n\n")
@@ -2528,7 +3158,9 @@ def _page_html(rec: dict[str, Any], ot: _Outlet, ch: dict[str, Any], related: li
         cls = ' class="disclaimer"' if p.startswith(_DISCLAIMER_HEADS) else ""
         body_ps.append(f"<p{cls}>{p if raw else _e(p)}</p>")
         if ch["theme"] == "C" and k == 1 and related:
-            body_ps.append(f'<div class="also-read">Also read: <a href="{_e(related[0][1])}">{_e(related[0][0])}</a></div>')
+            body_ps.append(
+                f'<div class="also-read">Also read: <a href="{_e(related[0][1])}">{_e(related[0][0])}</a></div>'
+            )
     pub = rec["published"]
     head = [
         '<meta charset="utf-8">',
@@ -2555,7 +3187,9 @@ def _page_html(rec: dict[str, Any], ot: _Outlet, ch: dict[str, Any], related: li
             ld["author"] = {"@type": "Person", "name": rec["byline"].removeprefix("By ")}
         js = json.dumps(ld, ensure_ascii=False).replace("</", "<\\/")
         head.append(f'<script type="application/ld+json">{js}</script>')
-    nav = "".join(f'<li><a href="/{n.lower().replace(" ", "-")}/">{_e(n)}</a></li>' for n in ch["nav"])
+    nav = "".join(
+        f'<li><a href="/{n.lower().replace(" ", "-")}/">{_e(n)}</a></li>' for n in ch["nav"]
+    )
     rel_items = "".join(f'<li><a href="{_e(u)}">{_e(t)}</a></li>' for t, u in related)
     when = _ist(pub)
     by = _e(rec["byline"]) if rec["byline"] else ""
@@ -2565,7 +3199,9 @@ def _page_html(rec: dict[str, Any], ot: _Outlet, ch: dict[str, Any], related: li
             f'<header class="site-header"><a class="logo" href="/">{_e(ot.name)}</a><nav><ul>{nav}</ul></nav></header>\n'
             f'<main><article><h1>{h1}</h1>\n<div class="byline">{by}</div>'
             + (f'<time datetime="{_e(pub)}">{_e(when)}</time>' if pub else "")
-            + f'\n<div class="article-body">\n' + "\n".join(body_ps) + "\n</div></article>\n"
+            + '\n<div class="article-body">\n'
+            + "\n".join(body_ps)
+            + "\n</div></article>\n"
             f'<aside class="related"><h2>Related</h2><ul>{rel_items}</ul></aside></main>\n'
             f'<footer><p>{_e(ch["footer"])}</p><p><a href="/about/">About us</a> | <a href="/privacy/">Privacy</a> | <a href="/contact/">Contact</a></p></footer>'
         )
@@ -2584,7 +3220,8 @@ def _page_html(rec: dict[str, Any], ot: _Outlet, ch: dict[str, Any], related: li
             f'<nav class="main-nav"><ul>{nav}</ul></nav>\n'
             f'<div class="breadcrumbs"><a href="/">Home</a> &rsaquo; <a href="/{ot.section}/">{_e(ot.section.title())}</a></div>\n'
             f'<section class="article"><h1>{h1}</h1>\n'
-            f'<div class="author-line">{by}</div>' + (f'<div class="dateline">{_e(when)}</div>' if when else "")
+            f'<div class="author-line">{by}</div>'
+            + (f'<div class="dateline">{_e(when)}</div>' if when else "")
             + '\n<div class="share">Share: Facebook | X | WhatsApp</div>\n<div class="content">\n'
             + "\n".join(body_ps)
             + "\n</div></section>\n"
@@ -2593,7 +3230,7 @@ def _page_html(rec: dict[str, Any], ot: _Outlet, ch: dict[str, Any], related: li
             f'<footer class="site-footer">{_e(ch["footer"])}</footer>'
         )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n'
         + "\n".join(head)
         + "\n</head>\n<body>\n"
         + body
@@ -2614,7 +3251,9 @@ def _check_sample(arts: pl.DataFrame, truth: pl.DataFrame) -> dict[str, Any]:
     """The composition the sample promises; raises if the generator stops delivering it."""
     t = truth.join(arts.select("id", "outlet"), left_on="article_id", right_on="id")
     ag_names = {a.name for a in AGENCIES}
-    roots = t.filter(pl.col("parent_id").is_null() & pl.col("relation").is_in(["original", "rewrite"]))
+    roots = t.filter(
+        pl.col("parent_id").is_null() & pl.col("relation").is_in(["original", "rewrite"])
+    )
     agency_roots = roots.filter(pl.col("outlet").is_in(list(ag_names)))
     stats = {
         "articles": arts.height,
@@ -2623,7 +3262,9 @@ def _check_sample(arts: pl.DataFrame, truth: pl.DataFrame) -> dict[str, Any]:
         "outlets": sorted(set(t["outlet"]) - ag_names),
         "relations": dict(sorted(Counter(t["relation"].to_list()).items())),
         "credit_styles": dict(sorted(Counter(t["credit_style"].to_list()).items())),
-        "cited_foreign": t.filter(pl.col("credit_style") == "cited", pl.col("outlet").is_in(list(ag_names))).height,
+        "cited_foreign": t.filter(
+            pl.col("credit_style") == "cited", pl.col("outlet").is_in(list(ag_names))
+        ).height,
         "external_roots": t.filter(pl.col("parent_external").is_not_null()).height,
         "missing_published": arts["published"].null_count(),
     }
@@ -2692,14 +3333,26 @@ def write_sample(out_dir: str | Path) -> dict[str, Any]:
             others = [rs[(k + d) % len(rs)] for d in range(1, min(6, len(rs)))]
             if _FORMS[i % 3] == "html":
                 name = rec["url"].rstrip("/").rsplit("/", 1)[-1] + ".html"
-                page = _page_html(rec, ot, _HTML_CHROME[i], [(x["title"], x["url"]) for x in others[:4]], rec["id"] in hostile_raw)
+                page = _page_html(
+                    rec,
+                    ot,
+                    _HTML_CHROME[i],
+                    [(x["title"], x["url"]) for x in others[:4]],
+                    rec["id"] in hostile_raw,
+                )
             else:
                 name = rec["id"] + ".txt"
                 page = _page_txt(rec, _PAGE_CHROME[i], [x["title"] for x in others])
             (folder / name).write_text(page, encoding="utf-8")
             path_of[rec["id"]] = f"{_FORMS[i % 3]}/{slug}/{name}"
 
-    t = truth.join(arts.select("id", "outlet"), left_on="article_id", right_on="id", how="left", maintain_order="left")
+    t = truth.join(
+        arts.select("id", "outlet"),
+        left_on="article_id",
+        right_on="id",
+        how="left",
+        maintain_order="left",
+    )
     t = t.with_columns(
         pl.col("article_id").replace_strict(form_of).alias("form"),
         pl.col("article_id").replace_strict(path_of).alias("path"),
@@ -2718,7 +3371,10 @@ def write_sample(out_dir: str | Path) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "sample":
-        ap = argparse.ArgumentParser(prog="python -m provenance.synth sample", description="Regenerate the bundled sample corpus.")
+        ap = argparse.ArgumentParser(
+            prog="python -m provenance.synth sample",
+            description="Regenerate the bundled sample corpus.",
+        )
         ap.add_argument("out", nargs="?", default="data/sample")
         a = ap.parse_args(argv[1:])
         stats = write_sample(a.out)
@@ -2734,7 +3390,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out", help="articles file or directory")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--mode", choices=("fast", "realistic"), default="fast")
-    ap.add_argument("--format", choices=("jsonl", "parquet"), default=None, help="default: from OUT's suffix, else parquet")
+    ap.add_argument(
+        "--format",
+        choices=("jsonl", "parquet"),
+        default=None,
+        help="default: from OUT's suffix, else parquet",
+    )
     ap.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, help="articles per generated block")
     a = ap.parse_args(argv)
     fmt = a.format

@@ -70,7 +70,7 @@ def rows(c: synth.Corpus) -> dict[str, dict]:
 # --- shape and determinism -----------------------------------------------------
 
 
-@pytest.mark.parametrize("mode", ["realistic", "fast"])
+@pytest.mark.parametrize("mode", ["realistic", pytest.param("fast", marks=pytest.mark.slow)])
 def test_exact_size_columns_and_schema(mode: str) -> None:
     c = synth.generate(257, seed=3, mode=mode, chunk=100)
     assert c.articles.columns == list(synth.ARTICLE_COLUMNS)
@@ -83,7 +83,7 @@ def test_exact_size_columns_and_schema(mode: str) -> None:
     assert synth.generate(0, mode=mode).articles.height == 0
 
 
-@pytest.mark.parametrize("mode", ["realistic", "fast"])
+@pytest.mark.parametrize("mode", ["realistic", pytest.param("fast", marks=pytest.mark.slow)])
 def test_deterministic_for_a_seed(mode: str) -> None:
     a = synth.generate(600, seed=5, mode=mode, chunk=250)
     b = synth.generate(600, seed=5, mode=mode, chunk=250)
@@ -149,6 +149,7 @@ def test_truth_consistency_realistic(realistic: synth.Corpus) -> None:
     check_truth(realistic)
 
 
+@pytest.mark.slow
 def test_truth_consistency_fast(fast: synth.Corpus) -> None:
     check_truth(fast)
 
@@ -162,12 +163,24 @@ def test_truth_covers_the_structure(realistic: synth.Corpus) -> None:
     outlets = set(realistic.articles["outlet"]) - agencies
     assert len(outlets) >= 10
     # Indian agencies rewrite foreign agency stories and cite them, in and out of the corpus
-    cited = [r for r in by.values() if r["outlet"] in ("IANS", "PTI", "ANI") and r["credit_style"] == "cited"]
+    cited = [
+        r
+        for r in by.values()
+        if r["outlet"] in ("IANS", "PTI", "ANI") and r["credit_style"] == "cited"
+    ]
     assert any(r["parent_id"] for r in cited) and any(r["parent_external"] for r in cited)
     for r in cited:
-        assert re.search(re.escape(r["credited"]) + r"(?: news agency)? reported", r["text"]), r["id"]
+        assert re.search(re.escape(r["credited"]) + r"(?: news agency)? reported", r["text"]), r[
+            "id"
+        ]
     # multi-hop: outlets copy other outlets' copies
-    hops = [r for r in by.values() if r["parent_id"] and by[r["parent_id"]]["outlet"] not in agencies and by[r["parent_id"]]["parent_id"]]
+    hops = [
+        r
+        for r in by.values()
+        if r["parent_id"]
+        and by[r["parent_id"]]["outlet"] not in agencies
+        and by[r["parent_id"]]["parent_id"]
+    ]
     assert hops
     # some copies credit nobody
     assert t.filter(pl.col("parent_id").is_not_null(), pl.col("credit_style") == "none").height > 0
@@ -179,7 +192,9 @@ def test_credit_devices_are_in_the_record(realistic: synth.Corpus) -> None:
         if style == "byline":
             assert who in (r["byline"] or ""), r["id"]
         elif style == "slug":
-            assert f"({who})" in r["text"] or f"--{who}" in r["text"] or f"— {who}" in r["text"], r["id"]
+            assert f"({who})" in r["text"] or f"--{who}" in r["text"] or f"— {who}" in r["text"], r[
+                "id"
+            ]
         elif style == "disclaimer":
             assert DISCLAIMER.search(r["text"]), r["id"]
         elif style == "cited":
@@ -245,17 +260,24 @@ def test_relations_match_text_realistic(realistic: synth.Corpus) -> None:
     assert set(seen) == set(synth.RELATIONS) - {"original", "independent"}
 
 
+@pytest.mark.slow
 def test_relations_match_text_fast(fast: synth.Corpus) -> None:
     seen = check_operations(fast, sentences=False)
     assert set(seen) == set(synth.RELATIONS) - {"original", "independent"}
 
 
-def test_independent_reports_share_facts_and_a_quote_but_not_sentences(realistic: synth.Corpus) -> None:
+def test_independent_reports_share_facts_and_a_quote_but_not_sentences(
+    realistic: synth.Corpus,
+) -> None:
     by = rows(realistic)
     ind = [r for r in by.values() if r["relation"] == "independent"]
     assert len(ind) >= 10
     for r in ind:
-        others = [x for x in by.values() if x["event_id"] == r["event_id"] and x["story_id"] != r["story_id"]]
+        others = [
+            x
+            for x in by.values()
+            if x["event_id"] == r["event_id"] and x["story_id"] != r["story_id"]
+        ]
         root = next(x for x in others if x["parent_id"] is None and x["relation"] != "independent")
         assert quotes(core(r["text"])) & quotes(core(root["text"])), r["id"]
         a = shingles(core(r["text"]))
@@ -282,13 +304,16 @@ def test_unrelated_stories_share_few_shingles(realistic: synth.Corpus) -> None:
         js.append(jaccard(S[x], S[y]))
     js.sort()
     q = lambda f: js[int(f * (len(js) - 1))]  # noqa: E731
-    print(f"\nunrelated-pair 5-shingle Jaccard (n={len(js)}): mean {sum(js) / len(js):.4f} "
-          f"p50 {q(0.5):.4f} p99 {q(0.99):.4f} p99.9 {q(0.999):.4f} max {js[-1]:.4f}")
+    print(
+        f"\nunrelated-pair 5-shingle Jaccard (n={len(js)}): mean {sum(js) / len(js):.4f} "
+        f"p50 {q(0.5):.4f} p99 {q(0.99):.4f} p99.9 {q(0.999):.4f} max {js[-1]:.4f}"
+    )
     assert sum(j >= 0.1 for j in js) / len(js) < 0.001
     assert q(0.99) < 0.05
     assert sum(js) / len(js) < 0.02
 
 
+@pytest.mark.slow
 def test_copies_keep_their_parent(realistic: synth.Corpus, fast: synth.Corpus) -> None:
     for c in (realistic, fast):
         by = rows(c)
@@ -311,6 +336,7 @@ def test_copies_keep_their_parent(realistic: synth.Corpus, fast: synth.Corpus) -
 # --- streaming writers and CLI -------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
 def test_generate_to_streams_the_same_rows(tmp_path: Path, fmt: str) -> None:
     info = synth.generate_to(tmp_path / f"c.{fmt}", 900, seed=4, mode="fast", format=fmt, chunk=400)
@@ -330,7 +356,21 @@ def test_writers_and_cli(tmp_path: Path) -> None:
     assert pl.read_ndjson(a).height == 50 and pl.read_ndjson(t).height == 50
     a, t = synth.write_parquet(c, tmp_path / "p")
     assert pl.read_parquet(a).equals(c.articles) and pl.read_parquet(t).equals(c.truth)
-    assert synth.main(["120", str(tmp_path / "cli"), "--seed", "9", "--mode", "realistic", "--format", "jsonl"]) == 0
+    assert (
+        synth.main(
+            [
+                "120",
+                str(tmp_path / "cli"),
+                "--seed",
+                "9",
+                "--mode",
+                "realistic",
+                "--format",
+                "jsonl",
+            ]
+        )
+        == 0
+    )
     got = pl.read_ndjson(tmp_path / "cli" / "articles.jsonl")
     assert got.height == 120
     assert got["text"].to_list() == synth.generate(120, seed=9).articles["text"].to_list()
@@ -346,14 +386,17 @@ def test_bad_arguments() -> None:
         synth.generate(-1)
 
 
+@pytest.mark.slow
 def test_fast_mode_speed_is_reported() -> None:
     synth.generate(2000, seed=1, mode="fast")  # compiled / loaded from cache
     t0, c0 = time.perf_counter(), time.process_time()
     c = synth.generate(50_000, seed=1, mode="fast")
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     words = c.articles["text"].str.count_matches(r"\S+").mean()
-    print(f"\nfast mode: 50,000 articles ({words:.0f} words avg) in {wall:.2f}s wall, {cpu:.2f}s CPU: "
-          f"{50_000 / wall:,.0f} articles/s wall, {50_000 / cpu:,.0f} articles/s CPU")
+    print(
+        f"\nfast mode: 50,000 articles ({words:.0f} words avg) in {wall:.2f}s wall, {cpu:.2f}s CPU: "
+        f"{50_000 / wall:,.0f} articles/s wall, {50_000 / cpu:,.0f} articles/s CPU"
+    )
     assert 380 <= words <= 520
 
 
@@ -367,7 +410,11 @@ def sample_truth() -> pl.DataFrame:
 
 def test_sample_regenerates_byte_identically(tmp_path: Path) -> None:
     synth.write_sample(tmp_path / "s")
-    mine = {p.relative_to(tmp_path / "s").as_posix(): p.read_bytes() for p in (tmp_path / "s").rglob("*") if p.is_file()}
+    mine = {
+        p.relative_to(tmp_path / "s").as_posix(): p.read_bytes()
+        for p in (tmp_path / "s").rglob("*")
+        if p.is_file()
+    }
     bundled = {
         p.relative_to(SAMPLE).as_posix(): p.read_bytes()
         for p in SAMPLE.rglob("*")
@@ -375,7 +422,9 @@ def test_sample_regenerates_byte_identically(tmp_path: Path) -> None:
     }
     assert sorted(mine) == sorted(bundled)
     changed = [k for k in mine if mine[k] != bundled[k]]
-    assert not changed, f"data/sample is stale; run python -m provenance.synth sample data/sample ({changed[:3]})"
+    assert not changed, (
+        f"data/sample is stale; run python -m provenance.synth sample data/sample ({changed[:3]})"
+    )
 
 
 def test_sample_size_and_composition(sample_truth: pl.DataFrame) -> None:
@@ -389,7 +438,11 @@ def test_sample_size_and_composition(sample_truth: pl.DataFrame) -> None:
     assert len(set(roots["outlet"])) >= 5
     assert len(set(t["outlet"]) - agencies) >= 10
     assert set(t["relation"]) == set(synth.RELATIONS)
-    rewrites = t.filter(pl.col("relation") == "rewrite", pl.col("credit_style") == "cited", pl.col("outlet").is_in(list(agencies)))
+    rewrites = t.filter(
+        pl.col("relation") == "rewrite",
+        pl.col("credit_style") == "cited",
+        pl.col("outlet").is_in(list(agencies)),
+    )
     assert rewrites.height >= 3
     assert set(t["form"]) == {"feed", "html", "pages"}
 
@@ -423,7 +476,9 @@ def test_sample_pages_look_like_scraped_pages(sample_truth: pl.DataFrame) -> Non
     dated = 0
     for p in txt:
         page = p.read_text(encoding="utf-8")
-        dated += bool(re.search(r"\| Updated: \w+ \d{1,2}, \d{4} \d\d:\d\d IST|^Updated: ", page, re.M))
+        dated += bool(
+            re.search(r"\| Updated: \w+ \d{1,2}, \d{4} \d\d:\d\d IST|^Updated: ", page, re.M)
+        )
         assert " ...\n" in page  # the teaser
     assert dated >= len(txt) * 0.8
     assert any("Open in App" in p.read_text(encoding="utf-8") for p in txt)
@@ -438,7 +493,11 @@ def test_sample_hostile_and_non_english_records(sample_truth: pl.DataFrame) -> N
     feed = [json.loads(x) for x in (SAMPLE / "feed.jsonl").read_text(encoding="utf-8").splitlines()]
     assert any("<script>alert(1)</script>" in r["title"] for r in feed)
     assert any("<img src=x onerror=alert(1)>" in r["text"] for r in feed)
-    raw_html = [p for p in (SAMPLE / "html").rglob("*.html") if "<img src=x onerror=alert(1)>" in p.read_text(encoding="utf-8")]
+    raw_html = [
+        p
+        for p in (SAMPLE / "html").rglob("*.html")
+        if "<img src=x onerror=alert(1)>" in p.read_text(encoding="utf-8")
+    ]
     assert len(raw_html) == 1
     hindi = [r for r in feed if re.search(r"[\u0900-\u097F]{4}", r["text"])]
     chinese = [r for r in feed if re.search(r"[\u4e00-\u9fff]{8}", r["text"])]
