@@ -1,19 +1,21 @@
 """Fast fingerprints: shingle hashes, MinHash signatures, anchors, LSH band keys.
 
-This module owns the hot path of detection. Python only normalizes each text
-(NFKC; lowercasing and the deletions of ``normalize`` happen in the kernel,
-per code point, and an ASCII text is just encoded); numba kernels then tokenize the UTF-8 bytes with the
-shared code-point class table (``normalize.char_classes``),
-hash every shingle with xxh32 (seed 0), and fold the distinct hashes into a
-MinHash, with no Python call per shingle. Kernels release the GIL and run on
-a small thread pool (one thread per core), overlapping with the Python
-normalization of the next chunk.
+This module owns the hot path of detection, with no Python call per shingle.
+Python only prepares each text (``normalize.kernel_text``: NFKC; an ASCII
+text is just encoded) and concatenates the UTF-8 into one buffer. numba
+kernels then decode it, lowercase and classify each code point with the
+tables shared with the reference tokenizer (``normalize.char_classes``,
+``normalize.lowercase``), hash every shingle with xxh32 (seed 0) and fold the
+distinct hashes into a MinHash. Kernels release the GIL and run on a thread
+pool (one thread per core) while the calling thread prepares the next chunk.
 
 Compatibility contract (tested bit for bit): for any text,
 ``fingerprints([text]).minhash[0]`` equals
 ``datasketch.MinHash(num_perm, seed, hashfunc=xxhash.xxh32_intdigest)``
 updated with ``normalize.shingles(text)``: datasketch 2.0's default
 ``affine32`` scheme (murmur3 fmix32 pre-mix, then ``a*h + b mod 2**32``).
+
+Texts are not cut here: callers apply ``config.max_text_chars``.
 """
 
 from __future__ import annotations
@@ -527,18 +529,15 @@ def _encode_one(text: str | None) -> bytes:
     if not text:
         return b""
     if text.isascii():
-        # NFKC is the identity on ASCII and the kernel lowercases A-Z itself:
-        # str.lower() would cost more than all the hashing of the document.
+        # NFKC is the identity on ASCII, and the kernel lowercases: str.lower()
+        # alone would cost a fifth of the whole fingerprint.
         return text.encode("ascii")
     # Lone surrogates (separators) pass through as 3-byte sequences.
     return kernel_text(text).encode("utf-8", "surrogatepass")
 
 
 def _encode(texts: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
-    """UTF-8 of each text, normalized but for ASCII case, in one buffer with int64 offsets [n+1].
-
-    None is empty.
-    """
+    """``kernel_text`` of each text as UTF-8 in one buffer, with int64 offsets [n+1]; None is empty."""
     parts = [_encode_one(t) for t in texts]
     offsets = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=offsets[1:])
@@ -606,6 +605,12 @@ def _csr(counts: list[np.ndarray], values: list[np.ndarray], n: int) -> tuple[np
 # --------------------------------------------------------------------------- public API
 
 
+def _check(config: Config) -> None:
+    for name in ("num_perm", "shingle_size", "char_shingle_size", "anchor_mod"):
+        if getattr(config, name) < 1:
+            raise ValueError(f"config.{name} must be >= 1, got {getattr(config, name)}")
+
+
 def fingerprints(
     texts: Sequence[str | None] | pl.Series, *, config: Config, threads: int | None = None
 ) -> Fingerprints:
@@ -614,8 +619,7 @@ def fingerprints(
     ``threads`` defaults to the usable core count; 1 runs everything in the
     calling thread.
     """
-    if config.anchor_mod < 1:
-        raise ValueError(f"anchor_mod must be >= 1, got {config.anchor_mod}")
+    _check(config)
     n = len(texts)
     a, b = permutations(config.seed, config.num_perm)
     table, lower = char_classes(), lowercase()
@@ -639,6 +643,7 @@ def shingle_sets(
     texts: Sequence[str | None] | pl.Series, *, config: Config, threads: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(offsets int64 [n+1], hashes uint32): each text's sorted distinct shingle hashes, CSR."""
+    _check(config)
     table, lower = char_classes(), lowercase()
 
     def kernel(buf: np.ndarray, offsets: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
@@ -655,6 +660,7 @@ def signature_of(text: str | None, *, config: Config) -> np.ndarray:
 
 def shingle_hashes(text: str | None, *, config: Config) -> np.ndarray:
     """xxh32 of every shingle of one text, in order and with repeats (for alignment display)."""
+    _check(config)
     buf, offsets = _encode([text])
     hashes, _ = _shingle_hashes(
         buf, offsets[0], offsets[1], char_classes(), lowercase(), config.shingle_size, config.char_shingle_size

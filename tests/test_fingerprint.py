@@ -304,3 +304,12 @@ def test_kernel_lowercasing_matches_str_lower(text: str) -> None:
     config = Config(shingle_size=2, char_shingle_size=2)
     assert fp.shingle_hashes(text, config=config).tolist() == _xxh32_list(nz.shingles(text, config=config))
     assert np.array_equal(fp.signature_of(text, config=CFG), _datasketch(text, CFG))
+
+
+@pytest.mark.parametrize("field", ["num_perm", "shingle_size", "char_shingle_size", "anchor_mod"])
+def test_bad_config_is_refused(field: str) -> None:
+    bad = Config(**{field: 0})
+    with pytest.raises(ValueError, match=field):
+        fp.fingerprints(["some text here"], config=bad)
+    with pytest.raises(ValueError, match=field):
+        fp.shingle_sets(["some text here"], config=bad)
