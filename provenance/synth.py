@@ -1134,7 +1134,8 @@ def _new_event(
                 "PLACE": city,
             }
         )
-    args["QSHORT"] = " ".join(quotes[0]["Q"].split()[:6]).rstrip(",;:")
+    clause = re.split(r"[;:]|,\s", quotes[0]["Q"])[0].split()
+    args["QSHORT"] = " ".join(clause) if len(clause) <= 9 else " ".join(clause[:6]) + "..."
     return _Event(eid, topic, region, args, quotes)
 
 
@@ -3081,7 +3082,7 @@ def _sample_specials(
         (3, 1, 3, None, "original", None, "none", None),
         (4, 1, 3, 3, "verbatim", "IANS", "byline", 45),
         (5, 2, 5, None, "original", None, "none", None),
-        (6, 2, 5, 5, "verbatim", "Xinhua", "slug", 15),
+        (6, 2, 5, 5, "verbatim", "Xinhua", "slug", 75),
     ]
     truth = pl.DataFrame(
         [
