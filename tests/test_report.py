@@ -413,7 +413,8 @@ def test_hostile_text_is_inert_in_markdown_and_csv(hostile_store: Store) -> None
     text = render(r, "md")
     assert "<script" not in text and "<img" not in text and "<svg" not in text and "<b " not in text
     assert "&lt;script&gt;" in text
-    assert md("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
+    assert md("[x](javascript:alert(1))") == r"\[x\](javascript:alert(1))"
+    assert md("a|b *c* `d` <e> &f") == r"a\|b \*c\* \`d\` &lt;e&gt; &amp;f"
     files = render(r, "csv")
     rows = list(csv.DictReader(io.StringIO(files["members.csv"])))
     titles = {row["article_id"]: row["title"] for row in rows}

@@ -50,10 +50,6 @@ def when(iso: str | None, precision: str | None = None) -> str:
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def yesno(v: bool | None) -> str:
-    return "unknown" if v is None else ("yes" if v else "no")
-
-
 def safe_url(url: str | None) -> str | None:
     """The URL if it is plain http(s) (so it may become a link), else None."""
     if not url or any(c in url for c in "\x00\r\n\t") or len(url) > 2048:

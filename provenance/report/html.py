@@ -336,8 +336,12 @@ def _cluster(report: dict[str, Any], budget: int) -> str:
                      "coloured by credit status.</figcaption></figure>")
     parts.append("<h2>Members</h2>")
     rows = []
+    outlet_of = {m["article_id"]: m["outlet"] for m in c["members"]}
     for i, m in enumerate(c["members"], start=1):
-        parent = m["parent_id"] or m["parent_external"] or ""
+        if m["parent_id"]:
+            parent = f'{esc(outlet_of.get(m["parent_id"]) or "")}<br><code>{esc(m["parent_id"])}</code>'
+        else:
+            parent = esc(f"{m['parent_external']} (external)" if m["parent_external"] else "")
         rows.append([
             esc(i),
             esc(fmt.when(m["published_at"], m["published_precision"])),
@@ -345,14 +349,14 @@ def _cluster(report: dict[str, Any], budget: int) -> str:
             _link(m["url"], m["title"] or m["article_id"]) + f'<br><code>{esc(m["article_id"])}</code>',
             _badge(m["status"]),
             esc(m["relation"] or ("origin" if m["is_origin"] else "–")) + "<br>" + esc(m["derivation"] or ""),
-            f"<code>{esc(parent)}</code>",
+            parent,
             esc(fmt.lag(m["lag_minutes"])),
             esc(fmt.num(m["confidence"])),
             f'<span class="hash">{esc(m["content_hash"])}</span>',
         ])
     parts.append(_table(
         [("#", "n"), ("published", ""), ("outlet", "t"), ("article", "t"), ("credit", ""),
-         ("relation / derivation", ""), ("parent", "t"), ("lag", "n"), ("conf.", "n"), ("xxh64", "")],
+         ("relation / derivation", ""), ("parent", "t"), ("after origin", "n"), ("conf.", "n"), ("xxh64", "")],
         rows,
     ))
     parts.append("<h2>Links and shared passages</h2>")
@@ -373,8 +377,10 @@ def _link_card(ln: dict[str, Any], member: dict[str, Any], budget: int) -> str:
     out.append(f'<div class="stats">copy <code>{esc(ln["child"])}</code> (xxh64 <code>{esc(ln["child_hash"])}</code>)'
                f' ← source <code>{esc(src)}</code>'
                + (f' (xxh64 <code>{esc(ln["parent_hash"])}</code>)' if ln["parent_hash"] else "") + "</div>")
-    stats = [f"<b>lag</b> {esc(fmt.lag(ln['lag_minutes']))}", f"<b>confidence</b> {esc(fmt.num(ln['confidence']))}",
-             f"<b>credited</b> {esc(fmt.yesno(ln['credited']))}"]
+    stats = [f"<b>after the source</b> {esc(fmt.lag(ln['parent_lag_minutes']))}",
+             f"<b>after the origin</b> {esc(fmt.lag(ln['lag_minutes']))}",
+             f"<b>confidence</b> {esc(fmt.num(ln['confidence']))}",
+             f"<b>credit</b> {esc((ln['credited'] or 'unknown').replace('_', ' '))}"]
     if ln["pair"]:
         p = ln["pair"]
         stats += [f"<b>Jaccard</b> {esc(fmt.num(p['jaccard']))}",
@@ -431,7 +437,8 @@ def _copies_list(rows: list[dict[str, Any]], *, with_passages: bool, who: str, b
         )
         out.append(
             f'<div class="stats">{_badge(r["status"])} {_tag(r["relation"])}{_tag(r["derivation"])}'
-            f'{_tag(r["source_agency"] and "agency: " + r["source_agency"])} <b>lag</b> {esc(fmt.lag(r["lag_minutes"]))} · '
+            f'{_tag(r["source_agency"] and "agency: " + r["source_agency"])} <b>after the source</b> {esc(fmt.lag(r["parent_lag_minutes"]))} · '
+            f'<b>after the origin</b> {esc(fmt.lag(r["lag_minutes"]))} · '
             f'<b>confidence</b> {esc(fmt.num(r["confidence"]))}'
             + (f' · <b>shared</b> {esc(fmt.pct(r["alignment"]["child_coverage"]))} of the copy'
                if r.get("alignment") else "")

@@ -3,7 +3,7 @@
 Article text is untrusted and Markdown renderers pass raw HTML through, so
 every fragment from the data is escaped: ``& < >`` become entities (no tag
 can form) and Markdown punctuation is backslash-escaped (no link, image,
-emphasis or table cell can be forged). Passages are block quotes, escaped the
+emphasis, code span or table cell can be forged). Passages are block quotes, escaped the
 same way, never code fences (which a passage containing ``````` could close).
 """
 
@@ -16,7 +16,10 @@ from provenance.report import fmt
 
 __all__ = ["render_markdown", "md"]
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+#: Characters that can start markup anywhere in a line (links, images, emphasis, code, cells,
+#: headings in quotes, strikethrough); list and heading markers at a line start cannot occur,
+#: because every line we write starts with our own ``| ``, ``> `` or ``- ``.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~!])")
 
 
 def md(value: Any) -> str:
