@@ -66,8 +66,17 @@ def go(page: str, **params: Any) -> None:
 
 
 def param(name: str) -> str | None:
+    """A query parameter of the page's URL, kept in the URL so the page stays shareable.
+
+    Streamlit hands a page_link's or switch_page's query params to the page
+    but does not always leave them in the browser's address bar; writing the
+    value back puts it there (a no-op when it already is).
+    """
     v = st.query_params.get(name)
-    return v if v else None
+    if not v:
+        return None
+    st.query_params[name] = v
+    return v
 
 
 # -- text -------------------------------------------------------------------------------------

@@ -210,26 +210,30 @@ def _status_cols(info: StoreInfo) -> str:
     """Per-article status columns over aliases ``a`` (articles), ``c`` (clusters), ``l`` (lineage).
 
     ``is_copy``: with lineage, the article has a parent (an article, or an
-    agency or source outside the corpus); without it (or for an article
-    lineage has not reached), it is a cluster member other than the earliest.
+    agency or source outside the corpus); without lineage, it is a cluster
+    member other than the earliest published.
     ``credit``: credited / uncredited / null (unknown or not a copy).
     ``agency_copy``: a copy derived from an agency's story (lineage's
     ``via_agency``), as in :mod:`provenance.analytics`.
     """
-    fallback = (
+    window = (
         "(c.cluster_id IS NOT NULL AND row_number() OVER ("
         "PARTITION BY c.cluster_id ORDER BY a.published_at NULLS LAST, a.doc) > 1)"
     )
+    # Articles lineage has not reached (a store written before lineage existed): members other than
+    # the first stored (cluster ids are the smallest doc) count as copies. No window: it would be
+    # computed over the whole corpus and stop filters from being pushed down.
+    cheap = "(c.cluster_id IS NOT NULL AND a.doc <> c.cluster_id)"
     if _has_lineage(info):
         is_copy = (f"CASE WHEN l.article_id IS NOT NULL THEN (l.parent_id IS NOT NULL OR "
-                   f"{_l(info, 'parent_external')} IS NOT NULL) ELSE {fallback} END")
+                   f"{_l(info, 'parent_external')} IS NOT NULL) ELSE {cheap} END")
         credit = (f"CASE WHEN l.credited IN {CREDITED} THEN 'credited' "
                   f"WHEN l.credited IN {UNCREDITED} THEN 'uncredited' END")
         agency_copy = (f"coalesce({_l(info, 'via_agency')} IS NOT NULL AND "
                        f"coalesce({_l(info, 'derivation')}, '') <> 'non_derived' AND "
                        f"(l.parent_id IS NOT NULL OR {_l(info, 'parent_external')} IS NOT NULL), false)")
     else:
-        is_copy, credit, agency_copy = fallback, "NULL::VARCHAR", "false"
+        is_copy, credit, agency_copy = window, "NULL::VARCHAR", "false"
     return (
         f"{is_copy} AS is_copy, {credit} AS credit, {agency_copy} AS agency_copy, "
         f"{_l(info, 'relation')} AS relation, {_l(info, 'derivation')} AS derivation, "
@@ -243,11 +247,11 @@ def _lineage_join(info: StoreInfo) -> str:
 
 
 def _members_cte(info: StoreInfo) -> str:
-    """``m``: one row per clustered article with its status (see :func:`_status_cols`)."""
-    return f"""
+    """``m``: one row per clustered article (no lineage: cheap, for per-cluster time and size figures)."""
+    return """
         m AS (
-            SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title, {_status_cols(info)}
-            FROM clusters c JOIN articles a USING (doc) {_lineage_join(info)}
+            SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title
+            FROM clusters c JOIN articles a USING (doc)
         )"""
 
 
@@ -289,13 +293,19 @@ def overview(path: str, version: int) -> dict[str, Any]:
         cl = _frame(
             con, "SELECT count(DISTINCT cluster_id) AS clusters, count(*) AS clustered FROM clusters"
         ).row(0, named=True)
-        copies = _frame(
-            con,
-            f"WITH {_articles_cte(info)} SELECT count(*) FILTER (WHERE is_copy) AS copies, "
-            "count(*) FILTER (WHERE is_copy AND credit = 'uncredited') AS uncredited, "
-            "count(*) FILTER (WHERE is_copy AND credit = 'credited') AS credited, "
-            "count(*) FILTER (WHERE agency_copy) AS agency_copy FROM s",
-        ).row(0, named=True)
+        if _has_lineage(info):
+            # Lineage has one row per article: count straight from it (no join over the corpus).
+            pext = _l(info, "parent_external").replace("l.", "")
+            copies = _frame(
+                con,
+                f"SELECT count(*) FILTER (WHERE parent_id IS NOT NULL OR {pext} IS NOT NULL) AS copies, "
+                f"count(*) FILTER (WHERE (parent_id IS NOT NULL OR {pext} IS NOT NULL) AND credited IN {UNCREDITED}) "
+                "AS uncredited, "
+                f"count(*) FILTER (WHERE (parent_id IS NOT NULL OR {pext} IS NOT NULL) AND credited IN {CREDITED}) "
+                "AS credited FROM lineage",
+            ).row(0, named=True)
+        else:
+            copies = {"copies": cl["clustered"] - cl["clusters"], "uncredited": 0, "credited": 0}
         agencies = _row(con, f"WITH {_agency_article_cte(info)} SELECT count(DISTINCT source) FROM ag")[0]
         pairs = _row(con, "SELECT count(*) FROM pairs")[0] if "pairs" in info.tables else 0
     out = {**base, **cl, **copies, "agencies": int(agencies), "pairs": int(pairs)}
@@ -318,8 +328,30 @@ def _grain(first: datetime | None, last: datetime | None) -> str:
     return "day"
 
 
+def _bucket(grain: str, col: str) -> str:
+    """SQL for the start of ``col``'s period (UTC). Arithmetic on epoch seconds, which is several
+    times faster than time-zone-aware date_trunc on a million rows; weeks start on Monday."""
+    step = {"hour": 3600, "day": 86400}.get(grain)
+    if step:
+        return f"to_timestamp(floor(epoch({col}) / {step}) * {step})"
+    if grain == "week":
+        monday = 4 * 86400  # the epoch began on a Thursday
+        return f"to_timestamp(floor((epoch({col}) - {monday}) / 604800) * 604800 + {monday})"
+    return f"date_trunc('month', {col}::TIMESTAMP)::TIMESTAMPTZ"
+
+
 #: Kinds of article in the over-time charts, in stacking order.
 KINDS = ["reused copy", "origin of a cluster", "not reused"]
+
+
+def _agency_articles_sql(info: StoreInfo) -> str:
+    """A subquery of the article ids that credit agency ``?`` or came through it (one ``?`` per branch)."""
+    parts = []
+    if _has_credits(info):
+        parts.append("SELECT article_id FROM credits WHERE kind = 'agency' AND source = ?")
+    if _has_lineage(info) and info.has("lineage", "via_agency"):
+        parts.append("SELECT article_id FROM lineage WHERE via_agency = ?")
+    return " UNION ALL ".join(parts) if parts else "SELECT NULL::VARCHAR WHERE false"
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -329,29 +361,32 @@ def reuse_over_time(path: str, version: int, outlet: str | None = None, agency: 
     schema = {"period": pl.Datetime("us", "UTC"), "kind": pl.String, "articles": pl.Int64, "grain": pl.String}
     if not info.ready:
         return pl.DataFrame(schema=schema)
-    where, params = ["s.published_at IS NOT NULL"], []
+    where, params = ["a.published_at IS NOT NULL"], []
     if outlet is not None:
-        where.append("s.outlet = ?")
+        where.append("a.outlet = ?")
         params.append(outlet)
     if agency is not None:
-        where.append("s.article_id IN (SELECT article_id FROM ag WHERE source = ?)")
-        params.append(agency)
-    ctes = f"WITH {_articles_cte(info)}, {_agency_article_cte(info)}"
+        sub = _agency_articles_sql(info)
+        where.append(f"a.article_id IN ({sub})")
+        params.extend([agency] * sub.count("?"))
+    cond = " AND ".join(where)
     with _connect(path) as con:
-        span = _row(con, f"{ctes} SELECT min(published_at), max(published_at) FROM s WHERE {' AND '.join(where)}",
-                    params)
+        span = _row(con, f"SELECT min(a.published_at), max(a.published_at) FROM articles a WHERE {cond}", params)
         grain = _grain(span[0], span[1])
         df = _frame(
             con,
             f"""
-            {ctes}
-            SELECT date_trunc('{grain}', s.published_at) AS period,
+            WITH s AS (
+                SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title, {_status_cols(info)}
+                FROM (SELECT * FROM articles a WHERE {cond}) a
+                LEFT JOIN clusters c USING (doc) {_lineage_join(info)}
+            )
+            SELECT {_bucket(grain, "s.published_at")} AS period,
                    CASE WHEN s.is_copy THEN 'reused copy'
                         WHEN s.cluster_id IS NOT NULL THEN 'origin of a cluster'
                         ELSE 'not reused' END AS kind,
                    count(*) AS articles
-            FROM s WHERE {' AND '.join(where)}
-            GROUP BY ALL ORDER BY period, kind
+            FROM s GROUP BY ALL ORDER BY period, kind
             """,
             params,
         )
@@ -383,84 +418,110 @@ SORTS = {
 def clusters_sql(
     info: StoreInfo, q: ClusterQuery, *, sort: str, descending: bool, limit: int, offset: int
 ) -> tuple[str, list[Any]]:
-    """The clusters-list SQL and its parameters (one page, plus the total in ``total_rows``)."""
+    """The clusters-list SQL and its parameters (one page, plus the total in ``total_rows``).
+
+    Per-cluster figures come from ``clusters`` joined to ``articles`` on the
+    integer ``doc``; lineage figures are aggregated on lineage's own
+    ``cluster_id``, so no text-keyed join over the corpus is needed; agencies
+    are looked up for the page's clusters only.
+    """
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     order = SORTS[sort]
     direction = "DESC" if descending else "ASC"
+    lin = _has_lineage(info) and info.has("lineage", "cluster_id")
     params: list[Any] = []
     preds: list[str] = []
     if q.outlets:
         preds.append(
-            "cluster_id IN (SELECT c2.cluster_id FROM clusters c2 JOIN articles a2 USING (doc) "
+            "c.cluster_id IN (SELECT c2.cluster_id FROM clusters c2 JOIN articles a2 USING (doc) "
             "WHERE a2.outlet IN (SELECT unnest(?::VARCHAR[])))"
         )
         params.append(list(q.outlets))
     if q.agencies:
-        sub = ["SELECT c3.cluster_id FROM clusters c3 JOIN ag ON ag.article_id = c3.article_id "
-               "WHERE ag.source IN (SELECT unnest(?::VARCHAR[]))"]
-        params.append(list(q.agencies))
-        if _has_lineage(info) and info.has("lineage", "origin_external", "cluster_id"):
-            sub.append("SELECT cluster_id FROM lineage WHERE origin_external IN (SELECT unnest(?::VARCHAR[]))")
+        sub = []
+        if _has_credits(info):
+            sub.append("SELECT c3.cluster_id FROM clusters c3 JOIN credits cr ON cr.article_id = c3.article_id "
+                       "WHERE cr.kind = 'agency' AND cr.source IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(q.agencies))
-        preds.append(f"cluster_id IN ({' UNION '.join(sub)})")
-    if q.relations and _has_lineage(info) and info.has("lineage", "relation"):
-        preds.append(
-            "cluster_id IN (SELECT c5.cluster_id FROM clusters c5 JOIN lineage l5 USING (article_id) "
-            "WHERE l5.relation IN (SELECT unnest(?::VARCHAR[])))"
-        )
-        params.append(list(q.relations))
+        if lin and info.has("lineage", "via_agency", "origin_external"):
+            sub.append("SELECT cluster_id FROM lineage WHERE via_agency IN (SELECT unnest(?::VARCHAR[])) "
+                       "OR origin_external IN (SELECT unnest(?::VARCHAR[]))")
+            params.extend([list(q.agencies), list(q.agencies)])
+        preds.append(f"c.cluster_id IN ({' UNION '.join(sub)})" if sub else "false")
+    if q.relations:
+        if lin and info.has("lineage", "relation"):
+            preds.append("c.cluster_id IN (SELECT cluster_id FROM lineage WHERE relation IN (SELECT unnest(?::VARCHAR[])))")
+            params.append(list(q.relations))
+        else:
+            preds.append("false")
     if q.title.strip():
         preds.append(
-            "cluster_id IN (SELECT c4.cluster_id FROM clusters c4 JOIN articles a4 USING (doc) "
+            "c.cluster_id IN (SELECT c4.cluster_id FROM clusters c4 JOIN articles a4 USING (doc) "
             "WHERE contains(lower(a4.title), lower(?)))"
         )
         params.append(q.title.strip())
     having = ["count(*) >= ?"]
     having_params: list[Any] = [int(q.min_size)]
     if q.date_from is not None:
-        having.append("min(published_at) >= ?")
+        having.append("min(a.published_at) >= ?")
         having_params.append(datetime.combine(q.date_from, time.min, tzinfo=_UTC))
     if q.date_to is not None:
-        having.append("min(published_at) < ?")
+        having.append("min(a.published_at) < ?")
         having_params.append(datetime.combine(q.date_to + timedelta(days=1), time.min, tzinfo=_UTC))
     where = ("WHERE " + " AND ".join(preds)) if preds else ""
-    origin = (
-        "coalesce(mode(origin_external), arg_min(outlet, published_at) FILTER (WHERE NOT is_copy), "
-        "arg_min(outlet, published_at))"
-    )
-    agencies = (
-        "(SELECT string_agg(DISTINCT ag.source, ', ' ORDER BY ag.source) FROM clusters cx "
-        "JOIN ag ON ag.article_id = cx.article_id WHERE cx.cluster_id = page.cluster_id)"
-    )
-    uncredited = (
-        "count(*) FILTER (WHERE is_copy AND credit = 'uncredited')" if _has_lineage(info) else "NULL::BIGINT"
-    )
+    if lin:
+        oext = "origin_external" if info.has("lineage", "origin_external") else "NULL::VARCHAR"
+        pext = "parent_external" if info.has("lineage", "parent_external") else "NULL::VARCHAR"
+        lin_cte = f""",
+    lagg AS (
+        SELECT cluster_id, max({oext}) AS origin_external,
+               count(*) FILTER (WHERE (parent_id IS NOT NULL OR {pext} IS NOT NULL)
+                                AND credited IN {UNCREDITED}) AS uncredited
+        FROM lineage WHERE cluster_id IN (SELECT cluster_id FROM base) GROUP BY cluster_id
+    )"""
+        joined = "base LEFT JOIN lagg USING (cluster_id)"
+        cols = "coalesce(lagg.origin_external, base.first_outlet) AS origin, coalesce(lagg.uncredited, 0) AS uncredited"
+    else:
+        lin_cte = ""
+        joined = "base"
+        cols = "base.first_outlet AS origin, NULL::BIGINT AS uncredited"
+    agency_parts = []
+    if _has_credits(info):
+        agency_parts.append("SELECT pm.cluster_id, cr.source FROM pm JOIN credits cr ON cr.article_id = pm.article_id "
+                            "WHERE cr.kind = 'agency' AND cr.source IS NOT NULL")
+    if lin and info.has("lineage", "via_agency"):
+        agency_parts.append("SELECT cluster_id, via_agency FROM lineage "
+                            "WHERE cluster_id IN (SELECT cluster_id FROM page) AND via_agency IS NOT NULL")
+    agency_cte = (f"pm AS (SELECT cx.cluster_id, cx.article_id FROM clusters cx WHERE cx.cluster_id IN "
+                  f"(SELECT cluster_id FROM page)), "
+                  f"pag AS (SELECT cluster_id, string_agg(DISTINCT source, ', ' ORDER BY source) AS agencies FROM ("
+                  f"{' UNION '.join(agency_parts) if agency_parts else 'SELECT NULL::BIGINT, NULL::VARCHAR WHERE false'}"
+                  f") t(cluster_id, source) GROUP BY cluster_id)")
     sql = f"""
-    WITH {_members_cte(info)}, {_agency_article_cte(info)},
-    agg AS (
-        SELECT cluster_id,
-               coalesce(arg_min(title, published_at) FILTER (WHERE NOT is_copy), arg_min(title, published_at),
-                        any_value(title)) AS title,
+    WITH base AS (
+        SELECT c.cluster_id,
+               coalesce(arg_min(a.title, a.published_at), any_value(a.title)) AS title,
+               coalesce(arg_min(a.outlet, a.published_at), any_value(a.outlet)) AS first_outlet,
                count(*) AS size,
-               count(DISTINCT outlet) AS outlets,
-               {origin} AS origin,
-               min(published_at) AS first_seen,
-               max(published_at) AS last_seen,
-               round((epoch(max(published_at)) - epoch(min(published_at))) / 3600.0, 2) AS spread_hours,
-               {uncredited} AS uncredited
-        FROM m {where}
-        GROUP BY cluster_id
+               count(DISTINCT a.outlet) AS outlets,
+               min(a.published_at) AS first_seen,
+               max(a.published_at) AS last_seen,
+               round((epoch(max(a.published_at)) - epoch(min(a.published_at))) / 3600.0, 2) AS spread_hours
+        FROM clusters c JOIN articles a USING (doc) {where}
+        GROUP BY c.cluster_id
         HAVING {' AND '.join(having)}
-    ),
+    ){lin_cte},
     page AS (
-        SELECT *, count(*) OVER () AS total_rows FROM agg
+        SELECT base.*, {cols}, count(*) OVER () AS total_rows FROM {joined}
         ORDER BY {order} {direction} NULLS LAST, cluster_id
         LIMIT ? OFFSET ?
-    )
-    SELECT page.cluster_id, page.title, page.size, page.outlets, {agencies} AS agencies, page.origin,
+    ),
+    {agency_cte}
+    SELECT page.cluster_id, page.title, page.size, page.outlets, pag.agencies, page.origin,
            page.first_seen, page.last_seen, page.spread_hours, page.uncredited, page.total_rows
-    FROM page ORDER BY {order} {direction} NULLS LAST, cluster_id
+    FROM page LEFT JOIN pag USING (cluster_id)
+    ORDER BY {order} {direction} NULLS LAST, cluster_id
     """
     return sql, [*params, *having_params, int(limit), int(offset)]
 
@@ -781,33 +842,44 @@ def agency_profile(path: str, version: int, agency: str) -> dict[str, Any] | Non
                     [agency],
                 )
         if lin:
+            pext = _l(info, "parent_external")
+            deriv = _l(info, "derivation")
+            copy = (f"(l.parent_id IS NOT NULL OR {pext} IS NOT NULL) "
+                    f"AND coalesce({deriv}, '') <> 'non_derived'")
+            cred = f"l.credited IN {CREDITED}"
+            uncred = f"l.credited IN {UNCREDITED}"
             outlets = _frame(
                 con,
                 f"""
-                WITH {_articles_cte(info)}
-                SELECT outlet, count(*) AS articles,
-                       count(*) FILTER (WHERE credit = 'credited') AS credited,
-                       count(*) FILTER (WHERE credit = 'uncredited') AS uncredited,
-                       median(lag_minutes) AS median_lag_minutes
-                FROM s WHERE via_agency = ? AND agency_copy
+                SELECT a.outlet, count(*) AS articles,
+                       count(*) FILTER (WHERE {cred}) AS credited,
+                       count(*) FILTER (WHERE {uncred}) AS uncredited,
+                       median(l.lag_minutes) AS median_lag_minutes
+                FROM lineage l JOIN articles a ON a.article_id = l.article_id
+                WHERE l.via_agency = ? AND {copy}
                 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 40
                 """,
                 [agency],
             )
+            oext = _l(info, "origin_external")
             totals = _frame(
                 con,
                 f"""
-                WITH {_articles_cte(info)}
-                SELECT count(*) FILTER (WHERE via_agency = ? AND agency_copy) AS copies,
-                       count(*) FILTER (WHERE via_agency = ? AND agency_copy AND credit = 'credited') AS credited,
-                       count(*) FILTER (WHERE via_agency = ? AND agency_copy AND credit = 'uncredited') AS uncredited,
-                       count(*) FILTER (WHERE origin_external = ? AND via_agency IS DISTINCT FROM ?) AS indirect,
-                       count(DISTINCT outlet) FILTER (WHERE via_agency = ? AND agency_copy) AS n_outlets,
-                       median(lag_minutes) FILTER (WHERE via_agency = ? AND agency_copy) AS median_lag_minutes
-                FROM s
+                SELECT count(*) FILTER (WHERE l.via_agency = ? AND {copy}) AS copies,
+                       count(*) FILTER (WHERE l.via_agency = ? AND {copy} AND {cred}) AS credited,
+                       count(*) FILTER (WHERE l.via_agency = ? AND {copy} AND {uncred}) AS uncredited,
+                       count(*) FILTER (WHERE {oext} = ? AND l.via_agency IS DISTINCT FROM ?) AS indirect,
+                       median(l.lag_minutes) FILTER (WHERE l.via_agency = ? AND {copy}) AS median_lag_minutes
+                FROM lineage l WHERE l.via_agency = ? OR {oext} = ?
                 """,
-                [agency] * 7,
+                [agency] * 8,
             ).row(0, named=True)
+            totals["n_outlets"] = _row(
+                con,
+                f"SELECT count(DISTINCT a.outlet) FROM lineage l JOIN articles a ON a.article_id = l.article_id "
+                f"WHERE l.via_agency = ? AND {copy}",
+                [agency],
+            )[0]
         else:
             outlets = _frame(
                 con,

@@ -364,3 +364,30 @@ def test_clusters_sql_binds_user_text():
     assert ["O'Brien; DROP TABLE articles"] in params and "'; --" in params
     with pytest.raises(ValueError):
         data.clusters_sql(info, q, sort="size; DROP", descending=True, limit=1, offset=0)
+
+
+def test_reuse_over_time_buckets_and_totals(dashboard_store: Store):
+    from dashboard import data
+
+    info = data.store_info(dashboard_store.path)
+    ts = data.reuse_over_time(str(dashboard_store.path), info.version)
+    n = dashboard_store.query("SELECT count(*) AS n FROM articles WHERE published_at IS NOT NULL")["n"][0]
+    assert ts["articles"].sum() == n
+    grain = ts["grain"][0]
+    periods = ts["period"].unique().to_list()
+    for p in periods:
+        assert (p.minute, p.second, p.microsecond) == (0, 0, 0)
+        if grain != "hour":
+            assert p.hour == 0
+        if grain == "week":
+            assert p.weekday() == 0
+        if grain == "month":
+            assert p.day == 1
+    copies = ts.filter(pl.col("kind") == "reused copy")["articles"].sum()
+    expected = dashboard_store.query(
+        "SELECT count(*) AS n FROM lineage l JOIN articles a USING (article_id) WHERE a.published_at IS NOT NULL "
+        "AND (l.parent_id IS NOT NULL OR l.parent_external IS NOT NULL)")["n"][0]
+    assert copies == expected
+    # Per outlet: the chart of one outlet counts exactly its articles.
+    one = data.reuse_over_time(str(dashboard_store.path), info.version, outlet=TRIMMED_OUTLET)
+    assert one["articles"].sum() == 2

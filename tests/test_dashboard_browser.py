@@ -157,7 +157,9 @@ def test_overview_to_cluster_to_side_by_side(page, server: str, dashboard_store:
     largest = dashboard_store.query(
         "SELECT cluster_id FROM clusters GROUP BY 1 ORDER BY count(*) DESC, cluster_id LIMIT 1")["cluster_id"][0]
     pg.locator('[data-testid="stPageLink"] a', has_text=f"#{largest} ·").first.click()
-    pg.wait_for_url(f"**/cluster?id={largest}", timeout=LOAD_MS)
+    # Streamlit navigates client-side (history.pushState): wait for the URL, not for a load event.
+    pg.wait_for_function(f"() => location.pathname.endsWith('/cluster') && location.search.includes('id={largest}')",
+                         timeout=LOAD_MS)
     _settle(pg)
     pg.get_by_role("heading", name=f"Cluster {largest}").wait_for(timeout=LOAD_MS)
 

@@ -61,7 +61,7 @@ if ts.height:
     st.altair_chart(
         alt.Chart(ts.drop("grain").to_pandas()).mark_bar().encode(
             x=alt.X("period:T", title=f"published ({grain})"),
-            y=alt.Y("articles:Q", stack=True),
+            y=alt.Y("articles:Q", stack=True, axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("kind:N", title=None, scale=alt.Scale(
                 domain=["reused copy", "origin of a cluster", "not reused"],
                 range=["#dc2626", "#f59e0b", "#94a3b8"])),
@@ -83,7 +83,7 @@ with left:
                 color=alt.Color("credit:N", scale=alt.Scale(domain=["credited", "uncredited"],
                                                             range=["#2563eb", "#dc2626"]), title=None),
                 tooltip=["outlet:N", "credit:N", "articles:Q"],
-            ).properties(height=max(100, 22 * outlets.height)),
+            ).properties(height=max(120, 28 * outlets.height)),
             width="stretch",
         )
         st.dataframe(common.with_links(outlets, link=("outlet", "name", "outlet")), hide_index=True,

@@ -55,7 +55,7 @@ if ts.height:
     st.altair_chart(
         alt.Chart(ts.drop("grain").to_pandas()).mark_bar().encode(
             x=alt.X("period:T", title=f"published ({grain})"),
-            y=alt.Y("articles:Q", stack=True),
+            y=alt.Y("articles:Q", stack=True, axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("kind:N", title=None, scale=alt.Scale(
                 domain=["reused copy", "origin of a cluster", "not reused"],
                 range=["#dc2626", "#f59e0b", "#94a3b8"])),
@@ -73,7 +73,7 @@ with left:
             alt.Chart(src.to_pandas()).mark_bar(color="#2563eb").encode(
                 x=alt.X("copies:Q"), y=alt.Y("source:N", sort="-x", title=None),
                 tooltip=["source:N", "kind:N", "copies:Q", "credited:Q"],
-            ).properties(height=max(100, 22 * src.height)),
+            ).properties(height=max(120, 28 * src.height)),
             width="stretch",
         )
         if not prof["has_lineage"]:
@@ -88,7 +88,7 @@ with right:
             alt.Chart(ag.to_pandas()).mark_bar(color="#b45309").encode(
                 x=alt.X("articles:Q"), y=alt.Y("agency:N", sort="-x", title=None),
                 tooltip=["agency:N", "articles:Q", "uncredited:Q"],
-            ).properties(height=max(100, 22 * ag.height)),
+            ).properties(height=max(120, 28 * ag.height)),
             width="stretch",
         )
         for a in ag["agency"].to_list()[:10]:

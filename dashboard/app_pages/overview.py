@@ -44,7 +44,7 @@ if ts.height:
         .mark_bar()
         .encode(
             x=alt.X("period:T", title=f"published ({grain})"),
-            y=alt.Y("articles:Q", title="articles", stack=True),
+            y=alt.Y("articles:Q", title="articles", stack=True, axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "kind:N", title=None,
                 scale=alt.Scale(domain=["reused copy", "origin of a cluster", "not reused"],
@@ -71,7 +71,7 @@ with left:
             column_order=["link", "title", "size", "outlets", "origin", "spread_hours"],
             column_config={
                 "link": st.column_config.LinkColumn("cluster", display_text=r"id=(\d+)", width="small"),
-                "title": st.column_config.TextColumn("title", width="large"),
+                "title": st.column_config.TextColumn("title", width="medium"),
                 "spread_hours": st.column_config.NumberColumn("spread (h)", format="%.1f"),
             },
         )
@@ -90,7 +90,7 @@ with right:
             column_order=["link", "title", "outlets_24h", "articles_24h", "hours_to_last"],
             column_config={
                 "link": st.column_config.LinkColumn("cluster", display_text=r"id=(\d+)", width="small"),
-                "title": st.column_config.TextColumn("title", width="large"),
+                "title": st.column_config.TextColumn("title", width="medium"),
                 "outlets_24h": st.column_config.NumberColumn("outlets in 24 h"),
                 "articles_24h": st.column_config.NumberColumn("articles in 24 h"),
                 "hours_to_last": st.column_config.NumberColumn("hours to last", format="%.1f"),
@@ -115,7 +115,7 @@ if share.height and share["agency_copy"].sum() > 0:
             tooltip=["outlet:N", "articles:Q", "agency_copy:Q", "uncredited_agency:Q",
                      alt.Tooltip("agency_share:Q", format=".1%")],
         )
-        .properties(height=max(120, 22 * share.height))
+        .properties(height=max(140, 28 * share.height))
     )
     st.altair_chart(chart, width="stretch")
     show = common.with_links(share, link=("outlet", "name", "outlet"))
