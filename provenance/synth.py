@@ -1758,11 +1758,6 @@ def _pub_name(pub: int, n_out: int) -> str:
     return AGENCIES[pub].name if pub < len(AGENCIES) else _outlets(n_out)[pub - len(AGENCIES)].name
 
 
-def _pub_id(pub: int, n_out: int) -> str:
-    """The ``outlet`` value of a record: agency name or outlet slug."""
-    return AGENCIES[pub].name if pub < len(AGENCIES) else _outlets(n_out)[pub - len(AGENCIES)].slug
-
-
 def _staff_byline(r: random.Random, ot: _Outlet) -> str | None:
     first, last = (x.split() for x in _NAMES["indian"])
     return r.choice(
@@ -2059,7 +2054,6 @@ def _fast_vocab(n_out: int) -> _FastVocab:
 _V = _FAST_V
 
 
-_U1 = np.uint64(1)
 _XS_MUL = np.uint64(0x2545F4914F6CDD1D)
 _INV53 = 1.0 / 9007199254740992.0
 
@@ -2504,10 +2498,10 @@ def _published(time_min: np.ndarray, pub: np.ndarray, missing: np.ndarray, n_out
 
 
 def _block(
-    b: int, n: int, seed: int, mode: str, o: _Options, row_offset: int, story_offset: int
-) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    rng = np.random.default_rng([seed, b, 0x5EED])
-    plan = _plan(n, rng, o, story_offset)
+    b: int, plan: _Plan, seed: int, mode: str, o: _Options, row_offset: int, story_offset: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Render block ``b`` of a corpus from its plan: the articles and their truth."""
+    n = plan.n
     A = len(AGENCIES)
     tabs = _pub_tables(o.n_outlets)
     ids = _hex_ids(np.arange(row_offset, row_offset + n), _key(seed, 1))
@@ -2606,7 +2600,7 @@ def _block(
     )
     order = np.lexsort((np.arange(n), plan.time))
     idx = pl.Series(order)
-    return articles[idx], truth[idx], plan.n_stories
+    return articles[idx], truth[idx]
 
 
 @dataclass(frozen=True)
@@ -2680,14 +2674,36 @@ def iter_blocks(
     if chunk < 1:
         raise ValueError("chunk must be >= 1")
     o = _options(mode, **{**_DEFAULT_OPTS, **options})
-    row, story, b = 0, 0, 0
-    while row < n_articles:
-        n = min(chunk, n_articles - row)
-        arts, truth, n_st = _block(b, n, seed, mode, o, row, story)
-        yield Corpus(arts, truth)
-        row += n
-        story += n_st
-        b += 1
+
+    def jobs() -> Iterator[tuple[int, _Plan, int, int]]:
+        # Plans are cheap and sequential (a block's story numbering continues the last one's).
+        row, story, b = 0, 0, 0
+        while row < n_articles:
+            n = min(chunk, n_articles - row)
+            plan = _plan(n, np.random.default_rng([seed, b, 0x5EED]), o, story)
+            yield b, plan, row, story
+            row += n
+            story += plan.n_stories
+            b += 1
+
+    if mode != "fast" or n_articles <= chunk:
+        for b, plan, row, story in jobs():
+            yield Corpus(*_block(b, plan, seed, mode, o, row, story))
+        return
+    # fast mode: the numba kernels release the GIL, so render two blocks at once
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    _fast_vocab(o.n_outlets)
+    _zipf_table()
+    pending: deque[Future[tuple[pl.DataFrame, pl.DataFrame]]] = deque()
+    with ThreadPoolExecutor(max_workers=2) as ex:
+        for b, plan, row, story in jobs():
+            pending.append(ex.submit(_block, b, plan, seed, mode, o, row, story))
+            if len(pending) >= 2:
+                yield Corpus(*pending.popleft().result())
+        while pending:
+            yield Corpus(*pending.popleft().result())
 
 
 _DEFAULT_OPTS: dict[str, Any] = dict(
