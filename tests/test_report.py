@@ -362,6 +362,16 @@ def test_every_format_writes_for_every_kind(reports: dict[str, dict], tmp_path: 
     assert not list(tmp_path.glob(".tmp-*")), "atomic writes leave no temp files"
 
 
+@pytest.mark.parametrize(("script", "char"), [("Han", "6606"), ("Devanagari", "0915")])
+def test_pdf_fonts_cover_the_sample_scripts(script: str, char: str) -> None:
+    """WeasyPrint draws with fontconfig's fonts: without one covering a script, its text prints as boxes."""
+    tool = shutil.which("fc-list")
+    assert tool, "fontconfig (fc-list) is missing"
+    fams = subprocess.run([tool, f":charset={char}", "family"], capture_output=True, text=True, check=True).stdout
+    assert fams.strip(), (f"no font covers {script} (U+{char.upper()}): install Debian's fonts-droid-fallback "
+                          "and fonts-lohit-deva (make sysdeps)")
+
+
 # ----------------------------------------------------------------------------------------------
 # Hostile text stays inert
 # ----------------------------------------------------------------------------------------------
