@@ -484,10 +484,11 @@ def _outlet(report: dict[str, Any], budget: int) -> str:
             [[esc(a["agency"]), esc(a["copies"]), esc(a["credited"]), esc(a["uncredited"]), esc(a["verbatim"]),
               esc(fmt.lag(a["median_lag_minutes"]))] for a in o["agencies"]],
         ))
-    hist = lag_histogram([(b["bin"], b["n"]) for b in o["lag_bins"]], title="Lag after the source")
+    hist = lag_histogram([(b["bin"], b["n"]) for b in o["lag_bins"]], title="Lag after the origin")
     if hist:
         parts.append("<h2>Speed</h2>")
-        parts.append(f"<figure>{hist}<figcaption>Minutes between the source's publication and this outlet's copy."
+        parts.append(f"<figure>{hist}<figcaption>Time from the story's first publication in the corpus (the origin) to "
+                     "this outlet's copy; from the direct source when the origin has no time."
                      "</figcaption></figure>")
     parts.append("<h2>Sources copied</h2>")
     parts.append(_table(
@@ -540,7 +541,8 @@ def _agency(report: dict[str, Any]) -> str:
     hist = lag_histogram([(b["bin"], b["n"]) for b in a["lag_bins"]], title="Speed of republication")
     if hist:
         parts.append("<h2>Speed</h2>")
-        parts.append(f"<figure>{hist}<figcaption>Minutes between the source and each copy.</figcaption></figure>")
+        parts.append(f"<figure>{hist}<figcaption>Time from the story's origin in the corpus to each copy; from "
+                     "the direct source when the origin has no time.</figcaption></figure>")
     if a["derivations"]:
         parts.append('<p class="stats"><b>Derivation grades:</b> '
                      + esc(", ".join(f"{d['value']} ({d['n']})" for d in a["derivations"])) + "</p>")

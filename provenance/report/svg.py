@@ -399,7 +399,7 @@ def lag_bin_counts(lags: Sequence[float | None]) -> list[tuple[str, int]]:
 
 
 def lag_histogram(bins: Sequence[tuple[str, int]], *, width: float = 820.0, height: float = 190.0,
-                  title: str = "Lag after the source") -> str:
+                  title: str = "Lag of copies") -> str:
     """Bar chart of ``(bin label, count)`` (see :func:`lag_bin_counts`); an empty "< 0" bin is dropped."""
     bins = list(bins)
     if not any(c for _, c in bins):
@@ -433,7 +433,7 @@ def lag_histogram(bins: Sequence[tuple[str, int]], *, width: float = 820.0, heig
         )
     out.append(
         f'<text x="{_num(ml + pw / 2)}" y="{_num(height - 4)}" text-anchor="middle" fill="#444">'
-        f"minutes between the source and the copy</text>"
+        f"time from the origin to the copy</text>"
     )
     out.append("</svg>")
     return "".join(out)
