@@ -159,7 +159,7 @@ def _xxh64_merge(acc: np.uint64, v: np.uint64) -> np.uint64:
     return acc * _P64_1 + _P64_4
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)  # not inlined: band keys are not hot, and it compiles 2x faster
 def xxh64_range(buf: np.ndarray, start: int, end: int, seed: np.uint64) -> np.uint64:
     """XXH64 of ``buf[start:end]`` (uint8), as in the reference implementation."""
     n = end - start
