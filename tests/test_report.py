@@ -51,17 +51,11 @@ SAFE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 
 
 @pytest.fixture(scope="module")
-def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """data/sample ingested by the pipeline; while data/sample is not in the repo yet, a seeded
-    synthetic corpus from provenance.synth, ingested the same way."""
-    if SAMPLE.is_dir() and any(SAMPLE.iterdir()):
-        return request.getfixturevalue("sample_store")
-    from provenance import synth
-
-    d = tmp_path_factory.mktemp("report-synth")
-    synth.write_jsonl(synth.generate(300, seed=11, mode="realistic"), d)
-    s = Store(d / "synth.duckdb")
-    ingest([d / "articles.jsonl"], store=s)
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """data/sample ingested by the real pipeline (its ground-truth file ``truth.*`` is not an input)."""
+    d = tmp_path_factory.mktemp("report-sample")
+    s = Store(d / "sample.duckdb")
+    ingest(sorted(p for p in SAMPLE.iterdir() if not p.name.startswith("truth")), store=s)
     return s
 
 
