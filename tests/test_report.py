@@ -594,5 +594,6 @@ def test_timeline_and_bars_draw_every_point() -> None:
     bins = lag_bin_counts([-5, 0, 10, 20, 90, 200, 400, 2000, 5000, None])
     assert [c for _, c in bins] == [1, 2, 1, 1, 1, 1, 1, 1]
     assert lag_histogram(bins).count("<rect") == 8
-    bars = stacked_bars([("<i>a</i>", 3, 2, 0), ("b", 1, 0, 1)])
-    assert "&lt;i&gt;a&lt;/i&gt;" in bars and bars.count("<rect") == 4 + 3
+    bars = stacked_bars([("<i>a</i>", {"credited": 3, "uncredited": 2}), ("b", {"miscredited": 1, "unknown": 1})])
+    assert "&lt;i&gt;a&lt;/i&gt;" in bars and bars.count("<rect") == 4 + 4
+    assert ">5</text>" in bars and ">2</text>" in bars

@@ -59,7 +59,7 @@ code, .hash { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-
          color: #fff; white-space: nowrap; }
 .b-origin { background: {{origin}}; } .b-credited { background: {{credited}}; }
 .b-uncredited { background: {{uncredited}}; } .b-unknown { background: {{unknown}}; }
-.b-external { background: {{external}}; }
+.b-external { background: {{external}}; } .b-miscredited { background: {{miscredited}}; }
 .tag { display: inline-block; border: 1px solid var(--line); border-radius: 4px; padding: 0 5px; font-size: .76rem;
        margin-right: 3px; background: #fff; }
 figure { margin: .5rem 0 1rem; }
@@ -70,6 +70,7 @@ figcaption { color: var(--muted); font-size: .8rem; margin-top: .25rem; }
 .link { border: 1px solid var(--line); border-left: 4px solid {{unknown}}; border-radius: 6px; padding: 8px 12px;
         margin: 10px 0; page-break-inside: avoid; break-inside: avoid-page; }
 .link.credited { border-left-color: {{credited}}; } .link.uncredited { border-left-color: {{uncredited}}; }
+.link.miscredited { border-left-color: {{miscredited}}; }
 .stats { color: #38424a; font-size: .82rem; margin: .2rem 0; }
 .stats b { color: var(--ink); }
 blockquote { margin: 6px 0; padding: 6px 10px; background: #fffbea; border-left: 3px solid #e0b100;
@@ -146,7 +147,7 @@ def _evidence(ev: Any) -> str:
 
 def _legend() -> str:
     names = {"origin": "origin", "credited": "credited copy", "uncredited": "uncredited copy",
-             "unknown": "credit unknown", "external": "external source"}
+             "miscredited": "miscredited copy", "unknown": "credit unknown", "external": "external source"}
     return '<div class="legend">' + "".join(
         f'<span><i style="background:{c}"></i>{esc(names[s])}</span>' for s, c in STATUS_COLOURS.items()
     ) + '<span>dashed arrow: edited copy</span></div>'
@@ -290,14 +291,14 @@ def _cluster(report: dict[str, Any], budget: int) -> str:
     c = report["cluster"]
     s = c["summary"]
     o = s["origin"]
-    if o["kind"] == "article":
-        origin_v, origin_s = o["outlet"] or "?", f"{o['article_id']} · {fmt.when(o['published_at'])}"
-        if o.get("upstream_external"):
-            origin_s += f" · upstream: {o['upstream_external']}"
-    elif o["kind"] == "external":
-        origin_v, origin_s = o["name"], "external source, not in the corpus"
+    if o["kind"] == "external":
+        chain = " → ".join(o["chain"]) if len(o["chain"]) > 1 else ""
+        origin_v = o["name"]
+        origin_s = "external source, not in the corpus" + (f"; chain {chain}" if chain else "")
+        if o["outlet"]:
+            origin_s += f"; first here: {o['outlet']}, {fmt.when(o['published_at'])}"
     else:
-        origin_v, origin_s = "unknown", ""
+        origin_v, origin_s = o["outlet"] or "?", f"{o['article_id']} · {fmt.when(o['published_at'])}"
     first, last = s["first"] or {}, s["last"] or {}
     parts = [
         f'<div class="kicker">Cluster report · cluster {esc(c["cluster_id"])}</div>',
@@ -313,7 +314,8 @@ def _cluster(report: dict[str, Any], budget: int) -> str:
         _card("origin", origin_v, origin_s),
         _card("articles", s["articles"], f"{s['outlets']} outlets"),
         _card("copies", s["copies"], f"{s['credited']} credited · {s['uncredited']} uncredited · "
-                                     f"{s['credit_unknown']} unknown"),
+                                     + (f"{s['miscredited']} miscredited · " if s["miscredited"] else "")
+                                     + f"{s['credit_unknown']} unknown"),
         _card("spread", fmt.lag(s["span_minutes"]), "first to last appearance"),
         _card("median lag", fmt.lag(s["lag"]["median_minutes"]), f"p90 {fmt.lag(s['lag']['p90_minutes'])}"),
     ]) + "</div>")
@@ -476,7 +478,7 @@ def _outlet(report: dict[str, Any], budget: int) -> str:
     if o["agencies"]:
         parts.append("<h2>Agencies copied</h2>")
         parts.append("<figure>" + stacked_bars(
-            [(a["agency"], a["credited"], a["uncredited"], a["credit_unknown"]) for a in o["agencies"]],
+            [(a["agency"], _bar_counts(a)) for a in o["agencies"]],
             title="Agencies copied") + "</figure>")
         parts.append(_table(
             [("agency", "t"), ("copies", "n"), ("credited", "n"), ("uncredited", "n"), ("verbatim", "n"),
@@ -505,6 +507,11 @@ def _outlet(report: dict[str, Any], budget: int) -> str:
     return "".join(parts)
 
 
+def _bar_counts(g: dict[str, Any]) -> dict[str, int]:
+    return {"credited": g["credited"], "miscredited": g["miscredited"], "uncredited": g["uncredited"],
+            "unknown": g["credit_unknown"]}
+
+
 def _agency(report: dict[str, Any]) -> str:
     a = report["agency"]
     parts = [
@@ -528,7 +535,7 @@ def _agency(report: dict[str, Any]) -> str:
         _card("own articles", fmt.num(a["own_articles"]), ""),
     ]) + "</div>")
     parts.append("<h2>Who republishes</h2>")
-    bars = stacked_bars([(r["outlet"], r["credited"], r["uncredited"], r["credit_unknown"]) for r in a["republishers"]],
+    bars = stacked_bars([(r["outlet"] or "?", _bar_counts(r)) for r in a["republishers"]],
                         title="Who republishes")
     if bars:
         parts.append(f"<figure>{bars}</figure>")

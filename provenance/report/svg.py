@@ -34,6 +34,7 @@ STATUS_COLOURS = {
     "origin": "#1f3a93",
     "credited": "#1e8449",
     "uncredited": "#c0392b",
+    "miscredited": "#d68910",
     "unknown": "#7f8c8d",
     "external": "#6c3483",
 }
@@ -323,20 +324,24 @@ def timeline(
 # ----------------------------------------------------------------------------------------------
 
 
+#: Bar segments, in drawing order.
+BAR_STATUSES = ("credited", "miscredited", "uncredited", "unknown")
+
+
 def stacked_bars(
-    rows: Sequence[tuple[str, int, int, int]],
+    rows: Sequence[tuple[str, dict[str, int]]],
     *,
     width: float = 820.0,
     title: str = "",
     max_rows: int = 20,
 ) -> str:
-    """Horizontal bars ``(label, credited, uncredited, unknown)``, largest first, at most ``max_rows``."""
-    rows = sorted(rows, key=lambda r: (-(r[1] + r[2] + r[3]), r[0]))[:max_rows]
+    """Horizontal bars ``(label, {status: count})`` split by :data:`BAR_STATUSES`, largest first."""
+    rows = sorted(rows, key=lambda r: (-sum(r[1].values()), r[0]))[:max_rows]
     if not rows:
         return ""
     bar_h, gap, ml, mr, mt = 16.0, 6.0, 190.0, 60.0, 10.0
     height = mt + len(rows) * (bar_h + gap) + 28
-    top = max(r[1] + r[2] + r[3] for r in rows) or 1
+    top = max(sum(r[1].values()) for r in rows) or 1
     pw = width - ml - mr
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" role="img" '
@@ -344,14 +349,15 @@ def stacked_bars(
         f'font-family="{FONT}" font-size="10.5">',
         f"<title>{esc(title)}</title>",
     ]
-    for i, (label, cr, un, uk) in enumerate(rows):
+    for i, (label, counts) in enumerate(rows):
         y = mt + i * (bar_h + gap)
         out.append(
             f'<text x="{_num(ml - 8)}" y="{_num(y + bar_h - 4)}" text-anchor="end" fill="#222">'
             f"{esc(_clip(label, 30))}</text>"
         )
         x = ml
-        for value, status in ((cr, "credited"), (un, "uncredited"), (uk, "unknown")):
+        for status in BAR_STATUSES:
+            value = counts.get(status, 0)
             if value <= 0:
                 continue
             w = pw * value / top
@@ -360,12 +366,10 @@ def stacked_bars(
                 f'fill="{STATUS_COLOURS[status]}"><title>{esc(f"{label}: {value} {status}")}</title></rect>'
             )
             x += w
-        out.append(
-            f'<text x="{_num(x + 6)}" y="{_num(y + bar_h - 4)}" fill="#222">{cr + un + uk}</text>'
-        )
+        out.append(f'<text x="{_num(x + 6)}" y="{_num(y + bar_h - 4)}" fill="#222">{sum(counts.values())}</text>')
     ly = height - 12
     lx = ml
-    for status in ("credited", "uncredited", "unknown"):
+    for status in BAR_STATUSES:
         out.append(f'<rect x="{_num(lx)}" y="{_num(ly - 9)}" width="10" height="10" fill="{STATUS_COLOURS[status]}"/>')
         out.append(f'<text x="{_num(lx + 14)}" y="{_num(ly)}" fill="#444">{status}</text>')
         lx += 95
