@@ -597,3 +597,29 @@ def test_timeline_and_bars_draw_every_point() -> None:
     bars = stacked_bars([("<i>a</i>", {"credited": 3, "uncredited": 2}), ("b", {"miscredited": 1, "unknown": 1})])
     assert "&lt;i&gt;a&lt;/i&gt;" in bars and bars.count("<rect") == 4 + 4
     assert ">5</text>" in bars and ">2</text>" in bars
+
+
+def test_reports_on_a_store_without_lineage(hostile_store: Store, tmp_path: Path) -> None:
+    """A store written before lineage existed still reports: verified pairs stand in for links."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    shutil.copy(hostile_store.path, path)
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE lineage").fetchall()
+    con.execute("DROP TABLE external_nodes").fetchall()
+    con.close()
+    old = Store(path)
+    r = build_report(old, cluster=0)
+    validate(r)
+    c = r["cluster"]
+    assert c["lineage_available"] is False
+    assert [m["article_id"] for m in c["members"] if m["is_origin"]] == ["wire-1"]
+    assert {ln["child"]: ln["parent"] for ln in c["links"]} == {"copy-1": "wire-1", "copy-2": "wire-1"}
+    assert all(ln["relation"] == "pair" and ln["status"] == "unknown" and ln["passages"] for ln in c["links"])
+    for rep in (r, build_report(old, outlet="Daily Example"), build_report(old, agency="IANS"),
+                build_report(old, all=True)):
+        validate(rep)
+        for fmt in ("html", "md", "csv", "json"):
+            assert render(rep, fmt)
+    assert build_report(old, outlet="Daily Example")["outlet"]["copies"] is None
