@@ -22,10 +22,10 @@ import streamlit as st  # noqa: E402
 
 from dashboard import common, data  # noqa: E402
 
-# No page_icon: a material-icon favicon would be fetched from a font CDN; the dashboard loads nothing remote.
-st.set_page_config(page_title="provenance", layout="wide")
-
 _HERE = Path(__file__).resolve().parent
+# A local favicon: a material-icon one would be fetched from a font CDN, and the dashboard loads nothing remote.
+st.set_page_config(page_title="provenance", page_icon=str(_HERE / "favicon.png"), layout="wide")
+
 PAGES = [
     st.Page(_HERE / "app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
             default=True),

@@ -7,6 +7,7 @@ or from the known records, never hard-coded from a run.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from conftest_dashboard import (
     CREDITED_OUTLET,
     HOSTILE_ID,
     HOSTILE_OUTLET,
+    HOSTILE_SCRIPT,
     TRIMMED_ID,
     TRIMMED_OUTLET,
     WIRE_ID,
@@ -108,13 +110,13 @@ def test_clusters_list_counts_filters_and_paginates(dashboard_store: Store, monk
     total = dashboard_store.query(
         "SELECT count(*) AS n FROM (SELECT cluster_id FROM clusters GROUP BY 1 HAVING count(*) >= 2)")["n"][0]
     at = run_app(dashboard_store.path, monkeypatch, "clusters")
-    assert f"{total:,} clusters match" in texts(at)
+    assert (f"{total:,} clusters match" if total != 1 else "1 cluster matches") in texts(at)
     table = at.dataframe[0].value
     assert len(table) == min(25, total)
     assert list(table["size"]) == sorted(table["size"], reverse=True)
 
     at = run_app(dashboard_store.path, monkeypatch, "clusters", outlet=TRIMMED_OUTLET)
-    assert "1 clusters match" in texts(at)
+    assert "1 cluster matches" in texts(at)
     assert at.dataframe[0].value["cluster_id"].iloc[0] == wire_cluster(dashboard_store)
 
     at = run_app(dashboard_store.path, monkeypatch, "clusters", q="HARBOUR PLAN")
@@ -391,3 +393,26 @@ def test_reuse_over_time_buckets_and_totals(dashboard_store: Store):
     # Per outlet: the chart of one outlet counts exactly its articles.
     one = data.reuse_over_time(str(dashboard_store.path), info.version, outlet=TRIMMED_OUTLET)
     assert one["articles"].sum() == 2
+
+
+def test_report_downloads_build_real_reports(dashboard_store: Store):
+    import io
+    import zipfile
+
+    from dashboard import reports
+
+    fmts = {f[0] for f in reports.available_formats()}
+    assert {"html", "json", "md", "csv"} <= fmts
+    cid = wire_cluster(dashboard_store)
+    path = str(dashboard_store.path)
+    html = reports.content(path, "html", {"cluster": cid}).decode("utf-8")
+    assert WIRE_ID in html or "harbour" in html.lower()
+    assert HOSTILE_SCRIPT not in html  # the report module escapes too
+    data = json.loads(reports.content(path, "json", {"outlet": TRIMMED_OUTLET}))
+    assert isinstance(data, dict) and data
+    z = zipfile.ZipFile(io.BytesIO(reports.content(path, "csv", {"agency": "PTI"})))
+    names = z.namelist()
+    assert names and all("/" not in n and n.endswith(".csv") for n in names)
+    assert reports.content(path, "md", {"all": True}).strip()
+    stem = reports.file_stem("outlet", HOSTILE_OUTLET)
+    assert re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]*", stem) and ".." not in stem

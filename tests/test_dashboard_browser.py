@@ -120,6 +120,8 @@ def _settle(pg) -> None:  # noqa: ANN001
     pg.wait_for_function(
         "() => { const w = document.querySelector('[data-testid=\"stStatusWidget\"]');"
         " return !w || !w.innerText.includes('Running'); }", timeout=LOAD_MS)
+    # Widgets and charts load lazily: wait until no placeholder skeleton is left.
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=LOAD_MS)
     pg.wait_for_timeout(500)
 
 
@@ -186,7 +188,9 @@ def test_overview_to_cluster_to_side_by_side(page, server: str, dashboard_store:
     # Deep links: the clusters list keeps its filters in the URL.
     pg.goto(server + "/clusters?q=" + quote("harbour"))
     _settle(pg)
-    pg.get_by_text("clusters match").wait_for(timeout=LOAD_MS)
+    pg.get_by_text("cluster matches").or_(pg.get_by_text("clusters match")).first.wait_for(timeout=LOAD_MS)
+    pg.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=LOAD_MS)
+    assert pg.get_by_label("Title contains").input_value() == "harbour"  # the filter came back from the URL
     _shot(pg, "05-clusters-filtered")
     assert pg.outside_requests == []  # type: ignore[attr-defined]
 

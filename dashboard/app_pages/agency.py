@@ -78,8 +78,9 @@ with left:
             index="outlet", variable_name="credit", value_name="articles").drop_nulls("articles")
         st.altair_chart(
             alt.Chart(long.to_pandas()).mark_bar().encode(
-                x=alt.X("articles:Q", stack=True, title="copies"),
-                y=alt.Y("outlet:N", sort=alt.EncodingSortField("articles", op="sum", order="descending"), title=None),
+                x=alt.X("articles:Q", stack=True, title="copies", axis=alt.Axis(tickMinStep=1, format="d")),
+                y=alt.Y("outlet:N", sort=alt.EncodingSortField("articles", op="sum", order="descending"), title=None,
+                        axis=alt.Axis(labelOverlap=False, labelLimit=220)),
                 color=alt.Color("credit:N", scale=alt.Scale(domain=["credited", "uncredited"],
                                                             range=["#2563eb", "#dc2626"]), title=None),
                 tooltip=["outlet:N", "credit:N", "articles:Q"],
@@ -97,7 +98,7 @@ with right:
     if roles.height:
         st.altair_chart(
             alt.Chart(roles.to_pandas()).mark_bar(color="#b45309").encode(
-                x=alt.X("credits:Q"), y=alt.Y("role:N", sort="-x", title=None), tooltip=["role:N", "credits:Q"],
+                x=alt.X("credits:Q", axis=alt.Axis(tickMinStep=1, format="d")), y=alt.Y("role:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)), tooltip=["role:N", "credits:Q"],
             ).properties(height=max(100, 30 * roles.height)),
             width="stretch",
         )

@@ -99,7 +99,7 @@ if tl.height:
         .encode(
             x=alt.X("published_at:T", title="published (UTC)"),
             y=alt.Y("outlet:N", title=None, sort=alt.EncodingSortField("published_at", op="min"),
-                    axis=alt.Axis(labelLimit=220)),
+                    axis=alt.Axis(labelOverlap=False, labelLimit=220)),
             color=alt.Color("status:N", scale=status_scale, title=None),
             shape=alt.Shape("relation:N", title="relation"),
             tooltip=["outlet:N", alt.Tooltip("published_at:T", format="%Y-%m-%d %H:%M"), "status:N",

@@ -62,7 +62,8 @@ if page_no > n_pages:  # filters changed under a deep page: go back to the last 
     page_no = n_pages
     rows, total = data.clusters_page(path, version, q, sort, descending, PAGE_SIZE, (page_no - 1) * PAGE_SIZE)
 
-st.caption(f"{total:,} clusters match" + (f" · page {page_no} of {n_pages}" if total else ""))
+st.caption((f"{total:,} clusters match" if total != 1 else "1 cluster matches")
+           + (f" · page {page_no} of {n_pages}" if total else ""))
 if rows.height == 0:
     st.info("No cluster matches these filters.", icon=":material/filter_alt_off:")
 else:

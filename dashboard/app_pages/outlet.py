@@ -71,7 +71,7 @@ with left:
     if src.height:
         st.altair_chart(
             alt.Chart(src.to_pandas()).mark_bar(color="#2563eb").encode(
-                x=alt.X("copies:Q"), y=alt.Y("source:N", sort="-x", title=None),
+                x=alt.X("copies:Q", axis=alt.Axis(tickMinStep=1, format="d")), y=alt.Y("source:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
                 tooltip=["source:N", "kind:N", "copies:Q", "credited:Q"],
             ).properties(height=max(120, 28 * src.height)),
             width="stretch",
@@ -86,7 +86,7 @@ with right:
     if ag.height:
         st.altair_chart(
             alt.Chart(ag.to_pandas()).mark_bar(color="#b45309").encode(
-                x=alt.X("articles:Q"), y=alt.Y("agency:N", sort="-x", title=None),
+                x=alt.X("articles:Q", axis=alt.Axis(tickMinStep=1, format="d")), y=alt.Y("agency:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
                 tooltip=["agency:N", "articles:Q", "uncredited:Q"],
             ).properties(height=max(120, 28 * ag.height)),
             width="stretch",

@@ -111,7 +111,7 @@ if share.height and share["agency_copy"].sum() > 0:
         .mark_bar(color="#b45309")
         .encode(
             x=alt.X("agency_share:Q", title="share of articles that are agency copy", axis=alt.Axis(format="%")),
-            y=alt.Y("outlet:N", sort="-x", title=None),
+            y=alt.Y("outlet:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
             tooltip=["outlet:N", "articles:Q", "agency_copy:Q", "uncredited_agency:Q",
                      alt.Tooltip("agency_share:Q", format=".1%")],
         )
