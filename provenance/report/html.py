@@ -172,6 +172,12 @@ def _passages(passages: list[dict[str, Any]], budget: int) -> str:
     return "".join(out)
 
 
+def _credit_summary(credits: list[dict[str, Any]]) -> str:
+    """``IANS (byline), Yonhap (cited)``: each source once per role."""
+    seen = dict.fromkeys(f"{c['source']} ({c['role']})" for c in credits if c.get("source"))
+    return ", ".join(seen)
+
+
 def _credits_line(credits: list[dict[str, Any]]) -> str:
     if not credits:
         return '<span class="note">no credit found in the text</span>'
@@ -348,7 +354,8 @@ def _cluster(report: dict[str, Any], budget: int) -> str:
             esc(i),
             esc(fmt.when(m["published_at"], m["published_precision"])),
             esc(m["outlet"]),
-            _link(m["url"], m["title"] or m["article_id"]) + f'<br><code>{esc(m["article_id"])}</code>',
+            _link(m["url"], m["title"] or m["article_id"]) + f'<br><code>{esc(m["article_id"])}</code>'
+            + (f'<br><span class="note">credits: {esc(_credit_summary(m["credits"]))}</span>' if m["credits"] else ""),
             _badge(m["status"]),
             esc(m["relation"] or ("origin" if m["is_origin"] else "–")) + "<br>" + esc(m["derivation"] or ""),
             parent,

@@ -93,6 +93,7 @@ def _cluster(report: dict[str, Any]) -> list[str]:
           m["content_hash"]] for i, m in enumerate(c["members"], start=1)],
     ))
     out.append("\n## Links and shared passages\n")
+    members = {m["article_id"]: m for m in c["members"]}
     for ln in c["links"]:
         src = ln["parent_outlet"] or ln["parent_external"] or "?"
         out.append(f"### {md(ln['child_outlet'])} ← {md(src)}\n")
@@ -107,6 +108,8 @@ def _cluster(report: dict[str, Any]) -> list[str]:
                          f"{md(fmt.pct(ln['pair']['child_in_parent']))}")
         if ln["alignment"]:
             facts.append(f"shared tokens {ln['alignment']['shared_tokens']} of {ln['alignment']['child_tokens']}")
+        credits = [f"{c['source']} ({c['role']}): “{c['span_text']}”" for c in members.get(ln["child"], {}).get("credits", [])]
+        facts.append(f"credits found: {md('; '.join(credits)) if credits else 'none'}")
         ev = _evidence(ln["evidence"])
         if ev:
             facts.append(f"evidence: {md(ev)}")
