@@ -68,11 +68,23 @@ def evidence_items(ev: Any) -> list[tuple[str, str]]:
     if ev is None or ev == "" or ev == [] or ev == {}:
         return []
     if isinstance(ev, dict):
-        return [(str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True))
-                for k, v in ev.items()]
+        return [(str(k).replace("_", " "), _plain(v)) for k, v in ev.items()]
     if isinstance(ev, list):
-        return [("", x if isinstance(x, str) else json.dumps(x, ensure_ascii=False, sort_keys=True)) for x in ev]
+        return [("", _plain(x)) for x in ev]
     return [("", str(ev))]
+
+
+def _plain(v: Any) -> str:
+    """A stored evidence value as short readable text (a flat dict becomes ``k v, k v``)."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, dict) and all(not isinstance(x, (dict, list)) for x in v.values()):
+        return ", ".join(f"{str(k).replace('_', ' ')} {_plain(x)}" for k, x in v.items())
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return ", ".join(v)
+    return json.dumps(v, ensure_ascii=False, sort_keys=True)
 
 
 def clip(s: str | None, n: int) -> str:
