@@ -416,3 +416,36 @@ def test_report_downloads_build_real_reports(dashboard_store: Store):
     assert reports.content(path, "md", {"all": True}).strip()
     stem = reports.file_stem("outlet", HOSTILE_OUTLET)
     assert re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]*", stem) and ".." not in stem
+
+
+def test_search_by_uploaded_html_file(dashboard_store: Store, monkeypatch):
+    at = run_app(dashboard_store.path, monkeypatch, "search")
+    paras = wire_body_excerpt().split("\n\n")
+    page = ("<html><head><title>x</title><script>var a = 1;</script></head><body>"
+            + "".join(f"<p>{p}</p>" for p in paras) + "</body></html>")
+    at.file_uploader(key="search_file").set_value(("story.html", page.encode("utf-8"), "text/html"))
+    next(b for b in at.button if b.label == "Search").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    hits = at.dataframe[0].value
+    assert {WIRE_ID, TRIMMED_ID} <= set(hits["article_id"])
+
+
+def test_a_new_ingest_shows_up_without_restarting(dashboard_store: Store, tmp_path, monkeypatch):
+    from provenance.pipeline import ingest
+
+    copy = tmp_path / "growing.duckdb"
+    copy.write_bytes(dashboard_store.path.read_bytes())
+    at = run_app(copy, monkeypatch)
+    before = int(metric(at, "Articles").replace(",", ""))
+    version = Store(copy).state().version
+    extra = tmp_path / "more.jsonl"
+    extra.write_text("\n".join(json.dumps({
+        "id": f"late-{i}", "outlet": "Late Outlet", "published": "2031-04-01T10:00:00Z", "title": f"Late {i}",
+        "text": " ".join(f"w{i}x{j}" for j in range(60)),
+    }) for i in range(3)) + "\n", encoding="utf-8")
+    ingest([extra], store=Store(copy))
+    assert Store(copy).state().version == version + 1
+    at.run()  # the same session, as a user pressing Reload: the cache is keyed by store version
+    assert not at.exception
+    assert int(metric(at, "Articles").replace(",", "")) == before + 3

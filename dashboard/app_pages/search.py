@@ -32,7 +32,11 @@ if upload is not None:
         from lxml import html as lxml_html  # a dependency of trafilatura, always installed
 
         with contextlib.suppress(Exception):  # unparseable HTML: search its raw text
-            query = lxml_html.fromstring(query).text_content()
+            doc = lxml_html.fromstring(query)
+            for node in doc.xpath("//script|//style|//noscript|//template"):
+                node.drop_tree()
+            # One text node per line, so words of adjacent paragraphs never run together.
+            query = "\n".join(t.strip() for t in doc.itertext() if t.strip())
 query = query[: data.MAX_SEARCH_CHARS]
 
 if not query.strip():
