@@ -623,3 +623,32 @@ def test_reports_on_a_store_without_lineage(hostile_store: Store, tmp_path: Path
         for fmt in ("html", "md", "csv", "json"):
             assert render(rep, fmt)
     assert build_report(old, outlet="Daily Example")["outlet"]["copies"] is None
+
+
+def _png(path: Path) -> Path:
+    """A 4x4 red PNG, written by hand."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 4 for _ in range(4))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.slow
+def test_pdf_renderer_fetches_nothing(tmp_path: Path) -> None:
+    import weasyprint
+
+    from provenance.report.pdf import html_to_pdf
+
+    img = _png(tmp_path / "local.png")
+    html = f'<p>text</p><img src="{img.as_uri()}" style="width:40px"><img src="http://127.0.0.1:9/x.png">'
+    # The default fetcher would read the local file (the check can fail) ...
+    assert b"/Image" in weasyprint.HTML(string=html, base_url=None).write_pdf()
+    # ... ours reads nothing and still renders.
+    pdf = html_to_pdf(html)
+    assert pdf.startswith(b"%PDF-") and b"/Image" not in pdf
