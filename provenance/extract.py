@@ -58,7 +58,7 @@ Per record:
   paragraph break before the limit.
 
 Learned chrome (``CHROME_STATS``): for every outlet, how many of its pages
-carry each normalized line (lowercased, whitespace collapsed; xxh64), plus
+carry each normalized line (whitespace collapsed, case kept; xxh64), plus
 the page count under ``line_hash`` 0. Identical pages of one outlet in one
 batch count once. The counts are summed with those of earlier ingests and a
 line is chrome for *that outlet* (never across outlets: wire paragraphs recur
@@ -75,9 +75,12 @@ other. The fractions make it hold for big ones: with 30k pages a menu line
 needs 600 pages (real chrome is on nearly all), while a wire background
 paragraph would need 7,500 of one outlet's stories to be dropped.
 
-Speed: everything on plain text is polars string operations over exploded
-lines; Python runs per record only for HTML, for the header of pages that
-have one, and for the rare texts with a disclaimer or oversize.
+Speed: text is handled as UTF-8 bytes straight from Arrow buffers. One numba
+pass finds, strips and hashes every line; the decisions are integer joins in
+polars; strings are materialized only for the lines a regex must read (short
+ones, first ones); a second numba pass copies the kept lines out. Python runs
+per record only for HTML, for page headers, and for the rare texts with a
+disclaimer or oversize.
 """
 
 from __future__ import annotations
@@ -86,7 +89,10 @@ import json
 import re
 from collections.abc import Sequence
 
+import numba as nb
+import numpy as np
 import polars as pl
+import pyarrow as pa
 import xxhash
 
 from provenance.boilerplate import strip_disclaimers
@@ -135,7 +141,7 @@ DISCLAIMER_HINT = r"(?i)(?:published|generated)\s+(?:from|via|through)|(?:rework
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _PLACE = r"[A-Z][A-Za-z'’.\-]*(?:[ \-][A-Z][A-Za-z'’.\-]*){0,3}(?:\s*\[[^\]]{1,30}\])?"
 _AGENCY = r"(?:\s*\((?:[A-Za-z][A-Za-z .&/\-]{0,30})\))?"
-_SEP = r"(?:\s*(?:[:\-–—]+\s*|\s)|$)"
+_SEP = r"(?:\s*(?:[:\-–—]+\s*|\s+)|$)"
 #: Datelines at the start of the first paragraph; group 1 is the dateline as stored.
 DATELINES = [
     # Seoul, Oct 16 / New Delhi [India], Oct. 16, 2024 (ANI):
@@ -157,21 +163,21 @@ _SENT_END = re.compile(r"[.!?][\"'”’)]*$|[.!?]$")
 
 # ---------------------------------------------------------------- hashing
 
-def _xxh64_u64(s: pl.Series) -> pl.Series:
-    f = xxhash.xxh64_intdigest
-    vals = [None if x is None else (f(x.encode("utf-8", "surrogatepass")) or 1) for x in s.to_list()]
-    return pl.Series(s.name, vals, dtype=pl.UInt64)
-
-
 def _xxh64_hex(s: pl.Series) -> pl.Series:
-    f = xxhash.xxh64_hexdigest
-    vals = [None if x is None else f(x.encode("utf-8", "surrogatepass")) for x in s.to_list()]
-    return pl.Series(s.name, vals, dtype=pl.String)
+    """xxh64 hex digest of each string (null stays null), hashed in one numba pass."""
+    data, offs = _k_arrow_bytes(s)
+    hexbuf = _k_hex16(_k_hash_rows(data, offs))
+    out = _k_to_series(s.name, hexbuf, np.arange(0, 16 * (len(s) + 1), 16, dtype=np.int64))
+    return out if s.null_count() == 0 else pl.select(pl.when(s.is_not_null()).then(out)).to_series().alias(s.name)
+
+
+#: What the line kernel treats as whitespace (collapsed to one space, stripped at the ends).
+_LINE_WS = re.compile("[\t\n\x0b\x0c\r \u00a0\u0085\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]+")
 
 
 def line_key(line: str) -> str:
-    """The normalized form of a line that chrome statistics count."""
-    return re.sub(r"\s+", " ", line.replace("\u200b", " ")).strip().lower()
+    """The normalized form of a line that chrome statistics count: whitespace collapsed, case kept."""
+    return _LINE_WS.sub(" ", line).strip(" ")
 
 
 def line_hash(line: str) -> int:
@@ -201,6 +207,536 @@ def _chrome_min_pages_expr(n: pl.Expr, words: pl.Expr) -> pl.Expr:
     )
 
 
+# ---------------------------------------------------------------- byte kernels
+# Text is processed as UTF-8 bytes straight from Arrow buffers: one numba pass
+# finds, strips and hashes every line; decisions are then made on integer
+# tables; a second pass copies the kept lines out. Strings are materialized
+# only for the few lines a regex has to look at.
+
+
+_P1 = np.uint64(0x9E3779B185EBCA87)
+_P2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_P3 = np.uint64(0x165667B19E3779F9)
+_P4 = np.uint64(0x85EBCA77C2B2AE63)
+_P5 = np.uint64(0x27D4EB2F165667C5)
+
+
+@nb.njit(cache=True)
+def _rotl(x, r):
+    return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
+
+
+@nb.njit(cache=True)
+def _rd64(b, i):
+    v = np.uint64(0)
+    for k in range(8):
+        v |= np.uint64(b[i + k]) << np.uint64(8 * k)
+    return v
+
+
+@nb.njit(cache=True)
+def _rd32(b, i):
+    v = np.uint64(0)
+    for k in range(4):
+        v |= np.uint64(b[i + k]) << np.uint64(8 * k)
+    return v
+
+
+@nb.njit(cache=True)
+def _round(acc, inp):
+    acc = acc + inp * _P2
+    acc = _rotl(acc, 31)
+    return acc * _P1
+
+
+@nb.njit(cache=True)
+def _merge(acc, val):
+    acc = acc ^ _round(np.uint64(0), val)
+    return acc * _P1 + _P4
+
+
+@nb.njit
+def _xxh64(b, start, end):
+    """XXH64 (seed 0) of ``b[start:end]``; equals ``xxhash.xxh64_intdigest``."""
+    n = end - start
+    p = start
+    if n >= 32:
+        v1 = _P1 + _P2
+        v2 = _P2
+        v3 = np.uint64(0)
+        v4 = np.uint64(0) - _P1
+        limit = end - 32
+        while p <= limit:
+            v1 = _round(v1, _rd64(b, p))
+            v2 = _round(v2, _rd64(b, p + 8))
+            v3 = _round(v3, _rd64(b, p + 16))
+            v4 = _round(v4, _rd64(b, p + 24))
+            p += 32
+        h = _rotl(v1, 1) + _rotl(v2, 7) + _rotl(v3, 12) + _rotl(v4, 18)
+        h = _merge(h, v1)
+        h = _merge(h, v2)
+        h = _merge(h, v3)
+        h = _merge(h, v4)
+    else:
+        h = _P5
+    h = h + np.uint64(n)
+    while p + 8 <= end:
+        h = h ^ _round(np.uint64(0), _rd64(b, p))
+        h = _rotl(h, 27) * _P1 + _P4
+        p += 8
+    if p + 4 <= end:
+        h = h ^ (_rd32(b, p) * _P1)
+        h = _rotl(h, 23) * _P2 + _P3
+        p += 4
+    while p < end:
+        h = h ^ (np.uint64(b[p]) * _P5)
+        h = _rotl(h, 11) * _P1
+        p += 1
+    h = h ^ (h >> np.uint64(33))
+    h = h * _P2
+    h = h ^ (h >> np.uint64(29))
+    h = h * _P3
+    h = h ^ (h >> np.uint64(32))
+    return h
+
+
+@nb.njit(cache=True)
+def _ws_at(b, i, end):
+    """Byte length of the whitespace character starting at ``i`` (0 if none)."""
+    c = b[i]
+    if c == 32 or (9 <= c <= 13):
+        return 1
+    if c == 0xC2 and i + 1 < end and (b[i + 1] == 0xA0 or b[i + 1] == 0x85):
+        return 2
+    if c == 0xE2 and i + 2 < end:
+        c1 = b[i + 1]
+        c2 = b[i + 2]
+        if c1 == 0x80 and (c2 <= 0x8D or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF):
+            return 3
+        if c1 == 0x81 and (c2 == 0x9F or c2 == 0xA0):
+            return 3
+    if c == 0xE3 and i + 2 < end and b[i + 1] == 0x80 and b[i + 2] == 0x80:
+        return 3
+    if c == 0xEF and i + 2 < end and b[i + 1] == 0xBB and b[i + 2] == 0xBF:
+        return 3
+    return 0
+
+
+@nb.njit(cache=True)
+def _ws_before(b, j, start):
+    """Byte length of the whitespace character ending just before ``j`` (0 if none)."""
+    c = b[j - 1]
+    if c == 32 or (9 <= c <= 13):
+        return 1
+    if j - 2 >= start and b[j - 2] == 0xC2 and (c == 0xA0 or c == 0x85):
+        return 2
+    if j - 3 >= start:
+        a = b[j - 3]
+        m = b[j - 2]
+        if a == 0xE2 and m == 0x80 and (c <= 0x8D or c == 0xA8 or c == 0xA9 or c == 0xAF):
+            return 3
+        if a == 0xE2 and m == 0x81 and (c == 0x9F or c == 0xA0):
+            return 3
+        if a == 0xE3 and m == 0x80 and c == 0x80:
+            return 3
+        if a == 0xEF and m == 0xBB and c == 0xBF:
+            return 3
+    return 0
+
+
+def _c_xxh64():
+    """The C ``XXH64`` inside the installed ``xxhash`` package, if it exports it (5x numba's speed)."""
+    import ctypes
+
+    try:
+        import xxhash._xxhash as mod
+
+        f = ctypes.CDLL(mod.__file__).XXH64
+    except (ImportError, OSError, AttributeError):
+        return None
+    f.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint64]
+    f.restype = ctypes.c_uint64
+    probe = b"provenance xxh64 probe"
+    buf = ctypes.create_string_buffer(probe, len(probe))
+    return f if f(ctypes.addressof(buf), len(probe), 0) == xxhash.xxh64_intdigest(probe) else None
+
+
+_XXH64_C = _c_xxh64()
+
+if _XXH64_C is not None:
+
+    @nb.njit  # not cached: it calls a C function by address
+    def _k_hash_spans(b, starts, ends):
+        out = np.empty(len(starts), np.uint64)
+        base = b.ctypes.data
+        for i in range(len(starts)):
+            out[i] = _XXH64_C(base + starts[i], ends[i] - starts[i], 0)
+        return out
+
+else:
+
+    @nb.njit(cache=True)
+    def _k_hash_spans(b, starts, ends):
+        out = np.empty(len(starts), np.uint64)
+        for i in range(len(starts)):
+            out[i] = _xxh64(b, starts[i], ends[i])
+        return out
+
+
+def _k_hash_rows(b, offs):
+    return _k_hash_spans(b, offs[:-1], offs[1:])
+
+
+@nb.njit(cache=True, inline="always")
+def _odd_byte(b, i, n, c, prev):
+    """Could the byte at ``i`` make its line need whitespace normalization? (False positives are harmless.)"""
+    if c < 32:
+        return c != 10
+    if c == 32:
+        return prev == 32
+    if c == 0xE2:
+        # U+2000-200D, 2028/29, 202F, 205F/2060; other E2 80 xx (quotes, dashes) are common and fine.
+        if i + 2 < n:
+            c1 = b[i + 1]
+            c2 = b[i + 2]
+            return (c1 == 0x80 and (c2 <= 0x8D or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF)) or (
+                c1 == 0x81 and (c2 == 0x9F or c2 == 0xA0)
+            )
+        return False
+    return c == 0xC2 or c == 0xE3 or c == 0xEF  # maybe NBSP, ideographic space, BOM
+
+
+@nb.njit(cache=True)
+def _k_marks(b):
+    """Two flat passes (count, then fill): positions of newlines, and of bytes that may make a
+    line need whitespace normalization (control bytes, a second space in a row, Unicode spaces)."""
+    n = len(b)
+    n_nl = 0
+    n_ab = 0
+    prev = np.uint8(0)
+    for i in range(n):
+        c = b[i]
+        if c == 10:
+            n_nl += 1
+        elif _odd_byte(b, i, n, c, prev):
+            n_ab += 1
+        prev = c
+    nl = np.empty(n_nl, np.int64)
+    ab = np.empty(n_ab, np.int64)
+    j = 0
+    k = 0
+    prev = np.uint8(0)
+    for i in range(n):
+        c = b[i]
+        if c == 10:
+            nl[j] = i
+            j += 1
+        elif _odd_byte(b, i, n, c, prev):
+            ab[k] = i
+            k += 1
+        prev = c
+    return nl, ab
+
+
+@nb.njit(cache=True)
+def _k_lines(b, offs, nl, ab):
+    """Every non-blank line of every row: row, index, stripped byte span, ellipsis end, needs-normalizing."""
+    m = len(nl) + len(offs)
+    rid = np.empty(m, np.int64)
+    idx = np.empty(m, np.int32)
+    ls = np.empty(m, np.int64)
+    le = np.empty(m, np.int64)
+    ell = np.empty(m, np.bool_)
+    odd = np.empty(m, np.bool_)
+    n = 0
+    j = 0
+    k = 0
+    for r in range(len(offs) - 1):
+        s = offs[r]
+        e = offs[r + 1]
+        while j < len(nl) and nl[j] < s:
+            j += 1
+        p = s
+        li = 0
+        while True:
+            q = nl[j] if (j < len(nl) and nl[j] < e) else e
+            a = p
+            z = q
+            while a < z:
+                w = _ws_at(b, a, z)
+                if w == 0:
+                    break
+                a += w
+            while z > a:
+                w = _ws_before(b, z, a)
+                if w == 0:
+                    break
+                z -= w
+            if z > a:
+                while k < len(ab) and ab[k] < a:
+                    k += 1
+                rid[n] = r
+                idx[n] = li
+                ls[n] = a
+                le[n] = z
+                odd[n] = k < len(ab) and ab[k] < z
+                ell[n] = (z - a >= 3 and b[z - 1] == 46 and b[z - 2] == 46 and b[z - 3] == 46) or (
+                    z - a >= 3 and b[z - 3] == 0xE2 and b[z - 2] == 0x80 and b[z - 1] == 0xA6
+                )
+                n += 1
+                li += 1
+            if q >= e:
+                break
+            p = q + 1
+            j += 1
+    return rid[:n], idx[:n], ls[:n], le[:n], ell[:n], odd[:n]
+
+
+@nb.njit(cache=True)
+def _k_normalize(b, starts, ends):
+    """Whitespace-collapsed copies of the given spans: (data, offsets)."""
+    total = 0
+    for i in range(len(starts)):
+        total += ends[i] - starts[i]
+    out = np.empty(total, np.uint8)
+    offs = np.empty(len(starts) + 1, np.int64)
+    offs[0] = 0
+    nn = 0
+    for t in range(len(starts)):
+        i = starts[t]
+        z = ends[t]
+        prev_ws = False
+        while i < z:
+            w = _ws_at(b, i, z)
+            if w > 0:
+                if not prev_ws:
+                    out[nn] = 32
+                    nn += 1
+                prev_ws = True
+                i += w
+            else:
+                out[nn] = b[i]
+                nn += 1
+                prev_ws = False
+                i += 1
+        offs[t + 1] = nn
+    return out[:nn], offs
+
+
+@nb.njit(cache=True)
+def _k_words(b, starts, ends):
+    """Whitespace-separated word count of each span (spans are stripped)."""
+    out = np.empty(len(starts), np.int32)
+    for t in range(len(starts)):
+        nw = 1
+        prev_ws = False
+        i = starts[t]
+        z = ends[t]
+        while i < z:
+            w = _ws_at(b, i, z)
+            if w > 0:
+                if not prev_ws:
+                    nw += 1
+                prev_ws = True
+                i += w
+            else:
+                prev_ws = False
+                i += 1
+        out[t] = nw
+    return out
+
+
+def _scan(data: np.ndarray, offs: np.ndarray):
+    """Lines of every row and their chrome-statistics hashes."""
+    nl, ab = _k_marks(data)
+    rid, idx, ls, le, ell, odd = _k_lines(data, offs, nl, ab)
+    h = np.empty(len(rid), np.uint64)
+    plain = ~odd
+    h[plain] = _k_hash_spans(data, ls[plain], le[plain])
+    if odd.any():
+        nbuf, noffs = _k_normalize(data, ls[odd], le[odd])
+        h[odd] = _k_hash_spans(nbuf, noffs[:-1], noffs[1:])
+    h[h == 0] = 1
+    return rid, idx, ls, le, ell, h
+
+
+@nb.njit(cache=True)
+def _k_hex16(h):
+    """Lowercase 16-digit hex of each u64, as one byte buffer (16 bytes a value)."""
+    out = np.empty(16 * len(h), np.uint8)
+    for i in range(len(h)):
+        v = h[i]
+        for k in range(16):
+            d = np.uint8((v >> np.uint64(4 * (15 - k))) & np.uint64(15))
+            out[16 * i + k] = d + (48 if d < 10 else 87)
+    return out
+
+
+@nb.njit(cache=True)
+def _k_gather_spans(b, starts, ends):
+    """Copy byte spans into one buffer: (data, offsets) of a string array."""
+    offs = np.empty(len(starts) + 1, np.int64)
+    offs[0] = 0
+    for i in range(len(starts)):
+        offs[i + 1] = offs[i] + (ends[i] - starts[i])
+    out = np.empty(offs[-1], np.uint8)
+    for i in range(len(starts)):
+        out[offs[i] : offs[i + 1]] = b[starts[i] : ends[i]]
+    return out, offs
+
+
+@nb.njit(cache=True)
+def _k_join_rows(b, n_rows, rid, starts, ends):
+    """Rows of kept lines (sorted by row) joined with a blank line: (data, offsets)."""
+    offs = np.zeros(n_rows + 1, np.int64)
+    total = 0
+    for i in range(len(rid)):
+        total += ends[i] - starts[i] + 2
+    out = np.empty(total, np.uint8)
+    pos = 0
+    j = 0
+    for r in range(n_rows):
+        first = True
+        while j < len(rid) and rid[j] == r:
+            if not first:
+                out[pos] = 10
+                out[pos + 1] = 10
+                pos += 2
+            n = ends[j] - starts[j]
+            out[pos : pos + n] = b[starts[j] : ends[j]]
+            pos += n
+            first = False
+            j += 1
+        offs[r + 1] = pos
+    return out[:pos], offs
+
+
+@nb.njit(cache=True)
+def _k_teaser_mask(b, rid, starts, ends, ell):
+    """Lines ending in an ellipsis whose text (without it) starts a later line of the same row."""
+    out = np.zeros(len(rid), np.bool_)
+    for i in range(len(rid)):
+        if not ell[i]:
+            continue
+        z = ends[i] - 3
+        while z > starts[i] and (b[z - 1] == 32 or b[z - 1] == 46):
+            z -= 1
+        n = z - starts[i]
+        if n < 12:
+            continue
+        j = i + 1
+        while j < len(rid) and rid[j] == rid[i]:
+            if ends[j] - starts[j] > n:
+                same = True
+                for k in range(n):
+                    if b[starts[j] + k] != b[starts[i] + k]:
+                        same = False
+                        break
+                if same:
+                    out[i] = True
+                    break
+            j += 1
+    return out
+
+
+@nb.njit(cache=True)
+def _k_tail_cut(rid, words, heading):
+    """Lines from a tail heading on, once a 15+ word paragraph came before it in the row."""
+    out = np.zeros(len(rid), np.bool_)
+    i = 0
+    while i < len(rid):
+        r = rid[i]
+        seen_para = False
+        cut = False
+        while i < len(rid) and rid[i] == r:
+            if cut:
+                out[i] = True
+            elif heading[i] and seen_para:
+                cut = True
+                out[i] = True
+            elif words[i] >= 15:
+                seen_para = True
+            i += 1
+    return out
+
+
+@nb.njit(cache=True)
+def _k_first_in_row(rid, h):
+    """True for the first occurrence of each hash within its row (rows are contiguous)."""
+    out = np.ones(len(rid), np.bool_)
+    start = 0
+    n = len(rid)
+    while start < n:
+        end = start + 1
+        while end < n and rid[end] == rid[start]:
+            end += 1
+        if end - start <= 64:
+            for i in range(start + 1, end):
+                for j in range(start, i):
+                    if h[j] == h[i]:
+                        out[i] = False
+                        break
+        else:
+            order = np.argsort(h[start:end], kind="mergesort")
+            for t in range(1, end - start):
+                if h[start + order[t]] == h[start + order[t - 1]]:
+                    out[start + order[t]] = False
+        start = end
+    return out
+
+
+@nb.njit(cache=True)
+def _k_ranks(rid):
+    out = np.empty(len(rid), np.int32)
+    k = 0
+    for i in range(len(rid)):
+        if i > 0 and rid[i] == rid[i - 1]:
+            k += 1
+        else:
+            k = 0
+        out[i] = k
+    return out
+
+
+def _k_arrow_bytes(s) -> tuple[np.ndarray, np.ndarray]:
+    """(data, offsets) of a polars String series (nulls read as empty)."""
+    arr = s.to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    _, ob, db = arr.buffers()
+    offs = np.frombuffer(ob, dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8)
+    data = np.frombuffer(db, dtype=np.uint8) if db is not None else np.zeros(0, np.uint8)
+    return data, offs
+
+
+def _k_to_series(name, data: np.ndarray, offs: np.ndarray):
+    arr = pa.LargeStringArray.from_buffers(len(offs) - 1, pa.py_buffer(offs), pa.py_buffer(data))
+    return pl.Series(name, arr)
+
+
+@nb.njit(cache=True)
+def _k_count_byte(b, c):
+    n = 0
+    for i in range(len(b)):
+        if b[i] == c:
+            n += 1
+    return n
+
+
+@nb.njit(cache=True)
+def _k_char_boundary(b, starts, ends):
+    """``ends`` moved back so no UTF-8 character is cut in two."""
+    out = ends.copy()
+    for i in range(len(ends)):
+        e = ends[i]
+        while e > starts[i] and e < len(b) and (b[e] & 0xC0) == 0x80:
+            e -= 1
+        out[i] = e
+    return out
+
+
 # ---------------------------------------------------------------- entry point
 
 def extract(
@@ -216,8 +752,8 @@ def extract(
     ).with_columns(
         [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in ("id", "url", "outlet", "title", "byline", "published")]
     )
-    has_text = pl.col("text").is_not_null() & (pl.col("text").str.strip_chars().str.len_bytes() > 0)
-    has_html = pl.col("html").is_not_null() & (pl.col("html").str.strip_chars().str.len_bytes() > 0)
+    has_text = pl.col("text").str.contains(r"\S").fill_null(False)
+    has_html = pl.col("html").str.contains(r"\S").fill_null(False)
     df = df.with_columns(has_text.alias("__has_text"), (~has_text & has_html).alias("__is_html"))
 
     html = _extract_html_rows(df.filter(pl.col("__is_html")), rejects)
@@ -226,7 +762,7 @@ def extract(
         pl.coalesce("url", "h_url").alias("url"),
     )
     df = df.with_columns(
-        pl.coalesce("outlet", _host_expr(pl.col("url"))).alias("outlet"),
+        pl.when(pl.col("outlet").is_null()).then(_host_expr(pl.col("url"))).otherwise(pl.col("outlet")).alias("outlet"),
         pl.col("__body").alias("raw_text"),
     )
 
@@ -285,9 +821,11 @@ def extract(
     # Ids and hashes.
     content_hash = _xxh64_hex(df.get_column("text"))
     df = df.with_columns(content_hash.alias("content_hash"))
-    url_key = _normalized_url_expr(pl.col("url"))
-    df = df.with_columns(url_key.alias("__url_key"))
-    need_url_id = df.filter(pl.col("id").is_null() & pl.col("__url_key").is_not_null())
+    need_url_id = (
+        df.filter(pl.col("id").is_null() & pl.col("url").is_not_null())
+        .select("__rid", _normalized_url_expr(pl.col("url")).alias("__url_key"))
+        .filter(pl.col("__url_key").is_not_null())
+    )
     url_ids = _xxh64_hex(need_url_id.get_column("__url_key"))
     df = df.join(
         pl.DataFrame({"__rid": need_url_id.get_column("__rid"), "__uid": url_ids}),
@@ -511,6 +1049,15 @@ def _extract_html_rows(rows: pl.DataFrame, rejects: list[dict]) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- text cleaning
 
+#: Lines longer than this (bytes) cannot be menu, heading or credit lines, so no regex looks at them.
+SHORT_LINE_BYTES = 240
+
+
+def _materialize(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, name: str = "line") -> pl.Series:
+    buf, offs = _k_gather_spans(data, starts, ends)
+    return _k_to_series(name, buf, offs)
+
+
 def _clean_texts(
     df: pl.DataFrame, old_stats: pl.DataFrame, rejects: list[dict]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -520,128 +1067,142 @@ def _clean_texts(
         "r_title": pl.String, "r_byline": pl.String, "r_date": pl.String,
     }
     base = df.select("__rid", "outlet", "format", pl.coalesce("title", "h_title").alias("title"), "__body")
-    lines = (
-        base.select(
-            "__rid", "outlet",
-            pl.col("__body").str.replace_all(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]", "\n").str.split("\n").alias("line"),
-        )
-        .with_columns(pl.int_ranges(0, pl.col("line").list.len(), dtype=pl.Int32).alias("ln"))
-        .explode(["line", "ln"])
-        .with_columns(
-            pl.col("line").str.replace_all(r"[\s\u200b\u200c\u200d\u2060\ufeff]+", " ").str.strip_chars()
-        )
-        .filter(pl.col("line").is_not_null() & (pl.col("line").str.len_bytes() > 0))
-        .with_columns(pl.col("line").str.to_lowercase().alias("norm"))
-        .with_columns(pl.col("norm").str.count_matches(" ").add(1).cast(pl.Int32).alias("words"))
+    n = base.height
+    data, offs = _k_arrow_bytes(base.get_column("__body"))
+    rid, ln, ls, le, ell, hs = _scan(data, offs)
+
+    # Outlets as dense codes, so every per-line join is on integers.
+    codes = base.select(pl.col("outlet").cast(pl.Categorical).to_physical().cast(pl.Int64).alias("oc"), "outlet")
+    oc_row = codes.get_column("oc").fill_null(-1).to_numpy()
+    oc = oc_row[rid]
+    lines = pl.DataFrame({"oc": oc, "h": hs})
+    body_hash = _k_hash_rows(data, offs)
+    stats = _update_stats(codes, body_hash, rid, hs, old_stats)
+
+    # Learned chrome: the outlet's count for the line against the rule for its length.
+    outlet_codes = codes.drop_nulls().unique()
+    st = stats.join(outlet_codes, on="outlet", how="inner")
+    n_pages = st.filter(pl.col("line_hash") == 0).select("oc", pl.col("pages").alias("n"))
+    # Only lines over the lowest bar (the short lines' rule) can be chrome.
+    st = (
+        st.filter(pl.col("line_hash") != 0)
+        .select("oc", pl.col("line_hash").alias("h"), "pages")
+        .join(n_pages, on="oc")
+        .filter(pl.col("pages") >= _chrome_min_pages_expr(pl.col("n"), pl.lit(1)))
     )
-    lines = lines.with_columns(_xxh64_u64(lines.get_column("norm")).alias("h"))
+    hit = lines.with_row_index("i").join(st, on=["oc", "h"], how="inner")
+    learned = np.zeros(len(rid), np.bool_)
+    if hit.height:
+        hi = hit.get_column("i").to_numpy()
+        hw = _k_words(data, ls[hi], le[hi])
+        ok = hit.select(pl.col("pages") >= _chrome_min_pages_expr(pl.col("n"), pl.Series(hw))).to_series().to_numpy()
+        learned[hi[ok]] = True
 
-    stats = _update_stats(base, lines, old_stats)
-    n_pages = stats.filter(pl.col("line_hash") == 0).select("outlet", pl.col("pages").alias("__n"))
-    lines = (
-        lines.join(
-            stats.rename({"line_hash": "h", "pages": "__pages"}), on=["outlet", "h"], how="left", maintain_order="left"
-        )
-        .join(n_pages, on="outlet", how="left", maintain_order="left")
-        .with_columns(pl.int_range(pl.len(), dtype=pl.Int32).over("__rid").alias("__r0"))
-        .with_columns(
-            (
-                pl.col("norm").str.contains(STATIC_CHROME)
-                | (
-                    pl.col("__pages").is_not_null()
-                    & (pl.col("__pages") >= _chrome_min_pages_expr(pl.col("__n"), pl.col("words")))
-                    # A credit line ("By Staff Reporter") and a "Related Stories" heading recur like
-                    # chrome, but are read (byline; where the tail list starts), not just dropped.
-                    & ~((pl.col("__r0") < 2 * HEADER_LINES) & pl.col("norm").str.contains(HEADER_HINT))
-                    & ~pl.col("norm").str.contains(TAIL_HEADING)
-                )
-            ).alias("chrome")
-        )
+    # Regexes only for short lines (and the first lines, which may be a long title).
+    nbytes = le - ls
+    short_idx = np.flatnonzero(nbytes <= SHORT_LINE_BYTES)
+    short = pl.DataFrame(
+        {
+            "i": short_idx, "line": _materialize(data, ls[short_idx], le[short_idx]), "ln": ln[short_idx],
+            "words": _k_words(data, ls[short_idx], le[short_idx]),
+        }
+    ).with_columns(pl.col("line").str.replace_all(_WS, " ").str.to_lowercase().alias("norm"))
+    flags = short.select(
+        "i",
+        pl.col("norm").str.contains(STATIC_CHROME).alias("static"),
+        pl.col("norm").str.contains(TAIL_HEADING).alias("tail"),
+        (pl.col("norm").str.contains(INLINE_READ) & (pl.col("words") <= 30)).alias("inline"),
+        ((pl.col("ln") < 2 * HEADER_LINES) & pl.col("norm").str.contains(HEADER_HINT)).alias("hint"),
     )
-    kept = lines.filter(~pl.col("chrome")).drop("__pages", "__n", "chrome", "h", "__r0")
+    static, tail, inline, hint = (np.zeros(len(rid), np.bool_) for _ in range(4))
+    fi = flags.get_column("i").to_numpy()
+    for arr, col in ((static, "static"), (tail, "tail"), (inline, "inline"), (hint, "hint")):
+        arr[fi] = flags.get_column(col).to_numpy()
 
-    # Teasers: "...", "…" lines whose text starts a later line of the same page.
-    cand = kept.filter(pl.col("line").str.contains(TEASER_END)).select(
-        "__rid", pl.col("ln").alias("t_ln"),
-        pl.col("line").str.replace(r"\s*(?:\.\.\.|…)$", "").alias("prefix"),
-    ).filter(pl.col("prefix").str.len_chars() >= 12)
-    if cand.height:
-        teasers = (
-            cand.join(kept.select("__rid", "ln", "line"), on="__rid")
-            .filter((pl.col("ln") > pl.col("t_ln")) & pl.col("line").str.starts_with(pl.col("prefix")))
-            .select("__rid", pl.col("t_ln").alias("ln"))
-            .unique()
-        )
-        kept = kept.join(teasers, on=["__rid", "ln"], how="anti", maintain_order="left")
-    kept = kept.filter(~(pl.col("norm").str.contains(INLINE_READ) & (pl.col("words") <= 30)))
-    kept = kept.with_columns(pl.int_range(pl.len(), dtype=pl.Int32).over("__rid").alias("rank"))
-
-    # Tail lists: cut at a "Related Stories"-like heading once a real paragraph came before it.
-    heads = kept.filter(pl.col("norm").str.contains(TAIL_HEADING)).group_by("__rid").agg(pl.col("rank").alias("hr"))
-    if heads.height:
-        first_para = kept.filter(pl.col("words") >= 15).group_by("__rid").agg(pl.col("rank").min().alias("fp"))
-        cuts = (
-            heads.join(first_para, on="__rid")
-            .explode("hr")
-            .filter(pl.col("hr") > pl.col("fp"))
-            .group_by("__rid")
-            .agg(pl.col("hr").min().alias("__cut"))
-        )
-        kept = (
-            kept.join(cuts, on="__rid", how="left", maintain_order="left")
-            .filter(pl.col("__cut").is_null() | (pl.col("rank") < pl.col("__cut")))
-            .drop("__cut")
-        )
+    # Credit lines and tail headings recur like chrome but are read (byline; where the tail starts).
+    keep = ~(static | (learned & ~hint & ~tail))
+    k = np.flatnonzero(keep)
+    teaser = _k_teaser_mask(data, rid[k], ls[k], le[k], ell[k])
+    keep[k[teaser]] = False
+    keep &= ~inline
+    k = np.flatnonzero(keep)
+    tail_rows = np.zeros(n, np.bool_)
+    tail_rows[rid[k[tail[k]]]] = True
+    t = k[tail_rows[rid[k]]]
+    if len(t):
+        keep[t[_k_tail_cut(rid[t], _k_words(data, ls[t], le[t]), tail[t])]] = False
 
     # Headers: pages always, other texts when a credit-like line is near the top.
-    head = kept.filter(pl.col("rank") < HEADER_LINES)
-    hinted = head.filter(pl.col("norm").str.contains(HEADER_HINT)).select("__rid").unique()
-    meta = base.select("__rid", "format", "title")
-    todo = meta.filter((pl.col("format") == "txt") | pl.col("__rid").is_in(hinted.get_column("__rid").implode()))
-    resolved = _resolve_headers(head.join(todo, on="__rid", how="semi"), todo)
-    drops = resolved.select("__rid", "drop").explode("drop").drop_nulls().rename({"drop": "rank"})
-    if drops.height:
-        kept = kept.join(drops, on=["__rid", "rank"], how="anti", maintain_order="left")
-
-    # A first line equal to the title goes.
-    titles = (
-        meta.join(resolved.select("__rid", "r_title"), on="__rid", how="left")
-        .select("__rid", pl.coalesce("title", "r_title").alias("__t"))
-        .drop_nulls()
-        .with_columns(_title_key(pl.col("__t")).alias("__tk"))
+    k = np.flatnonzero(keep)
+    rank = _k_ranks(rid[k])
+    is_page = (base.get_column("format") == "txt").fill_null(False).to_numpy()
+    todo_rows = np.zeros(n, np.bool_)
+    todo_rows[is_page] = True
+    todo_rows[rid[k[(rank < HEADER_LINES) & hint[k]]]] = True
+    head = k[(rank < HEADER_LINES) & todo_rows[rid[k]]]
+    resolved = _resolve_headers(
+        pl.DataFrame(
+            {
+                "pos": rid[head], "rank": rank[(rank < HEADER_LINES) & todo_rows[rid[k]]],
+                "line": _materialize(data, ls[head], le[head]), "words": _k_words(data, ls[head], le[head]),
+            }
+        ),
+        is_page,
     )
-    kept = kept.with_columns(pl.int_range(pl.len(), dtype=pl.Int32).over("__rid").alias("rank"))
-    first = kept.filter(pl.col("rank") < 2).join(titles, on="__rid").filter(_title_key(pl.col("line")) == pl.col("__tk"))
-    if first.height:
-        kept = kept.join(first.select("__rid", "ln"), on=["__rid", "ln"], how="anti", maintain_order="left")
-        kept = kept.with_columns(pl.int_range(pl.len(), dtype=pl.Int32).over("__rid").alias("rank"))
+    if resolved.height:
+        drops = resolved.select("pos", "drop").explode("drop").drop_nulls()
+        if drops.height:
+            key = rid[k].astype(np.int64) * 4096 + rank
+            dkey = drops.get_column("pos").to_numpy().astype(np.int64) * 4096 + drops.get_column("drop").to_numpy()
+            keep[k[np.isin(key, dkey)]] = False
+
+    # A first line equal to the title goes (compared loosely: case and punctuation aside).
+    titles = base.select("__rid", "title").with_row_index("pos").with_columns(pl.col("pos").cast(pl.Int64)).join(
+        resolved.select("pos", "r_title"), on="pos", how="left", maintain_order="left"
+    ).select("pos", pl.coalesce("title", "r_title").alias("t"))
+    k = np.flatnonzero(keep)
+    rank = _k_ranks(rid[k])
+    cand = k[(rank < 2) & (nbytes[k] <= 2 * SHORT_LINE_BYTES)]
+    if len(cand):
+        tl = titles.get_column("t").str.len_bytes().fill_null(-1000).to_numpy()
+        close = np.abs(nbytes[cand] - tl[rid[cand]]) <= 0.2 * nbytes[cand] + 8
+        cand = cand[close]
+    if len(cand):
+        cmp = pl.DataFrame({"i": cand, "pos": rid[cand], "line": _materialize(data, ls[cand], le[cand])}).join(
+            titles, on="pos", how="left"
+        )
+        same = cmp.filter(_title_key(pl.col("line")) == _title_key(pl.col("t"))).get_column("i").to_numpy()
+        keep[same] = False
 
     # Dateline at the start of the first paragraph.
-    firsts = kept.filter(pl.col("rank") == 0).select("__rid", "ln", "line")
-    dl_exprs = [pl.col("line").str.extract(p, 1) for p in DATELINES]
-    full_exprs = [pl.col("line").str.extract(p, 0) for p in DATELINES]
-    firsts = firsts.with_columns(
-        pl.coalesce(dl_exprs).alias("dateline"), pl.coalesce(full_exprs).alias("__dl_full")
-    ).with_columns(
-        pl.when(pl.col("__dl_full").is_not_null())
-        .then(pl.col("line").str.slice(pl.col("__dl_full").str.len_chars()).str.strip_chars())
-        .otherwise(pl.col("line"))
-        .alias("__rest")
+    k = np.flatnonzero(keep)
+    rank = _k_ranks(rid[k])
+    first = k[rank == 0]
+    head_end = _k_char_boundary(data, ls[first], np.minimum(le[first], ls[first] + 200))
+    fl = pl.DataFrame({"i": first, "pos": rid[first], "line": _materialize(data, ls[first], head_end)})
+    fl = fl.with_columns(
+        pl.coalesce([pl.col("line").str.extract(p, 1) for p in DATELINES]).alias("dateline"),
+        pl.coalesce([pl.col("line").str.extract(p, 0) for p in DATELINES]).str.len_bytes().alias("cut"),
     )
-    kept = kept.join(firsts.select("__rid", "ln", "__rest"), on=["__rid", "ln"], how="left", maintain_order="left")
-    kept = kept.with_columns(pl.coalesce("__rest", "line").alias("line")).filter(pl.col("line") != "")
+    dl = fl.filter(pl.col("dateline").is_not_null())
+    starts = ls.copy()
+    if dl.height:
+        di = dl.get_column("i").to_numpy()
+        starts[di] = ls[di] + dl.get_column("cut").to_numpy().astype(np.int64)
+        keep[di[starts[di] >= le[di]]] = False
 
-    texts = kept.group_by("__rid", maintain_order=True).agg(pl.col("line").sort_by("ln").str.join("\n\n").alias("text"))
+    k = np.flatnonzero(keep)
+    buf, toffs = _k_join_rows(data, n, rid[k], starts[k], le[k])
+    text = _k_to_series("text", buf, toffs)
+    out = base.select("__rid").with_columns(text).with_row_index("pos").with_columns(pl.col("pos").cast(pl.Int64))
     out = (
-        base.select("__rid")
-        .join(texts, on="__rid", how="left", maintain_order="left")
-        .join(firsts.select("__rid", "dateline"), on="__rid", how="left", maintain_order="left")
-        .join(resolved.select("__rid", "r_title", "r_byline", "r_date"), on="__rid", how="left", maintain_order="left")
+        out.join(fl.select("pos", "dateline").drop_nulls(), on="pos", how="left", maintain_order="left")
+        .join(resolved.select("pos", "r_title", "r_byline", "r_date"), on="pos", how="left", maintain_order="left")
     )
     # Disclaimers, only where a cheap pattern says one may be.
     maybe = out.filter(pl.col("text").str.contains(DISCLAIMER_HINT))
     if maybe.height:
-        fixed = {rid: strip_disclaimers(t) for rid, t in maybe.select("__rid", "text").iter_rows()}
+        fixed = {rid_: strip_disclaimers(t) for rid_, t in maybe.select("__rid", "text").iter_rows()}
         out = out.with_columns(
             pl.when(pl.col("__rid").is_in(list(fixed)))
             .then(pl.col("__rid").replace_strict(fixed, default=None, return_dtype=pl.String))
@@ -651,47 +1212,62 @@ def _clean_texts(
     return out.select(list(out_schema)).cast(out_schema), stats
 
 
+_WS = r"[\s\u200b\u200c\u200d\u2060\ufeff]+"
+
+
 def _title_key(e: pl.Expr) -> pl.Expr:
     return e.str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
 
 
-def _update_stats(base: pl.DataFrame, lines: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
+def _update_stats(
+    codes: pl.DataFrame, body_hash: np.ndarray, rid: np.ndarray, hs: np.ndarray, old: pl.DataFrame
+) -> pl.DataFrame:
     """Old chrome statistics plus this batch's: pages per (outlet, line), page counts under hash 0."""
     pages = (
-        base.filter(pl.col("outlet").is_not_null() & pl.col("__body").is_not_null())
-        .with_columns(pl.col("__body").hash().alias("__bh"))
-        .group_by("outlet", "__bh")
-        .agg(pl.col("__rid").min())
-        .select("outlet", "__rid")
+        codes.with_columns(pl.Series("bh", body_hash), pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"))
+        .filter(pl.col("oc").is_not_null())
+        .group_by("oc", "bh")
+        .agg(pl.col("pos").min())
     )
-    counted = lines.join(pages.select("__rid"), on="__rid", how="semi").select("__rid", "outlet", "h").unique()
-    line_counts = counted.group_by("outlet", "h").agg(pl.len().cast(pl.Int64).alias("pages")).rename({"h": "line_hash"})
-    page_counts = pages.group_by("outlet").agg(pl.len().cast(pl.Int64).alias("pages")).with_columns(
-        pl.lit(0, dtype=pl.UInt64).alias("line_hash")
+    counted = np.zeros(codes.height, np.bool_)
+    counted[pages.get_column("pos").to_numpy()] = True
+    sel = counted[rid]
+    oc = codes.get_column("oc").fill_null(-1).to_numpy()
+    r_sel, h_sel = rid[sel], hs[sel]
+    first = _k_first_in_row(r_sel, h_sel)  # a line repeated on one page counts once
+    per_line = pl.DataFrame({"oc": oc[r_sel[first]], "h": h_sel[first]})
+    line_counts = per_line.group_by("oc", "h").agg(pl.len().cast(pl.Int64).alias("pages"))
+    page_counts = pages.group_by("oc").agg(pl.len().cast(pl.Int64).alias("pages")).with_columns(
+        pl.lit(0, dtype=pl.UInt64).alias("h")
     )
-    new = pl.concat(
-        [old, conform(line_counts, CHROME_STATS), conform(page_counts, CHROME_STATS)], how="vertical"
+    names = codes.drop_nulls().unique()
+    batch = (
+        pl.concat([line_counts, page_counts.select("oc", "h", "pages")], how="vertical")
+        .join(names, on="oc")
+        .select("outlet", pl.col("h").alias("line_hash"), "pages")
     )
-    return new.group_by("outlet", "line_hash").agg(pl.col("pages").sum()).sort("outlet", "line_hash")
+    new = pl.concat([old, conform(batch, CHROME_STATS)], how="vertical")
+    return new.group_by("outlet", "line_hash").agg(pl.col("pages").sum())
 
 
 # ---------------------------------------------------------------- page headers
 
-def _resolve_headers(head: pl.DataFrame, todo: pl.DataFrame) -> pl.DataFrame:
+def _resolve_headers(head: pl.DataFrame, is_page: np.ndarray) -> pl.DataFrame:
     """Python per page, on its first lines only: which leading lines are header, and what they say."""
     schema = {
-        "__rid": pl.Int64, "drop": pl.List(pl.Int32), "r_title": pl.String,
+        "pos": pl.Int64, "drop": pl.List(pl.Int32), "r_title": pl.String,
         "r_byline": pl.String, "r_date": pl.String,
     }
-    if todo.height == 0:
+    if head.height == 0:
         return pl.DataFrame(schema=schema)
-    fmt = dict(todo.select("__rid", "format").iter_rows())
-    grouped = head.group_by("__rid", maintain_order=True).agg(pl.col("line").sort_by("rank"), pl.col("words").sort_by("rank"))
+    grouped = head.group_by("pos", maintain_order=True).agg(
+        pl.col("line").sort_by("rank"), pl.col("words").sort_by("rank"), pl.col("rank").sort()
+    )
     out = {k: [] for k in schema}
-    for rid, lines, words in grouped.iter_rows():
-        drop, title, byline, date = resolve_header(lines, words, is_page=fmt.get(rid) == "txt")
-        out["__rid"].append(rid)
-        out["drop"].append(drop)
+    for pos, lines, words, rk in grouped.iter_rows():
+        drop, title, byline, date = resolve_header(lines, words, is_page=bool(is_page[pos]))
+        out["pos"].append(pos)
+        out["drop"].append([rk[i] for i in drop])
         out["r_title"].append(title)
         out["r_byline"].append(byline)
         out["r_date"].append(date)
