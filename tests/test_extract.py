@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 import xxhash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance.boilerplate import DISCLAIMER
 from provenance.config import Config
@@ -361,3 +364,56 @@ def test_empty_input():
     arts, rej, stats = extract(pl.DataFrame(schema=RAW), config=CFG)
     assert arts.height == 0 and arts.schema == EXTRACTED
     assert rej.height == 0 and stats.height == 0
+
+
+# ------------------------------------------------------------------ byte kernels vs Python
+
+
+_WS_CHARS = "\t\n\x0b\x0c\r \u00a0\u0085\u2000\u2005\u200b\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet=st.sampled_from(list("ab .…\n\r") + list(_WS_CHARS) + ["é", "“", "—", "字"]), max_size=60),
+        ),
+        max_size=8,
+    )
+)
+def test_line_scan_matches_python(texts):
+    from provenance import extract as E
+
+    series = pl.Series("t", texts, dtype=pl.String)
+    data, offs = E._k_arrow_bytes(series)
+    rid, idx, ls, le, ell, h = E._scan(data, offs)
+    got = [(int(r), bytes(data[a:b]).decode()) for r, a, b in zip(rid, ls, le, strict=True)]
+    strip = re.compile(f"^[{_WS_CHARS}]+|[{_WS_CHARS}]+$")
+    want = []
+    for r, t in enumerate(texts):
+        for line in (t or "").split("\n"):
+            s = strip.sub("", line)
+            if s:
+                want.append((r, s))
+    assert got == want
+    assert [int(x) for x in h] == [line_hash(s) for _, s in want]
+    assert list(ell) == [s.endswith(("...", "…")) for _, s in want]
+
+
+def test_numba_xxh64_matches_xxhash():
+    import random
+
+    import numpy as np
+
+    from provenance import extract as E
+
+    rnd = random.Random(7)
+    for n in [*range(0, 70), 100, 257, 4096]:
+        raw = bytes(rnd.randrange(256) for _ in range(n))
+        b = np.frombuffer(raw, np.uint8) if n else np.zeros(0, np.uint8)
+        assert E._xxh64(b, 0, n) == xxhash.xxh64_intdigest(raw)
+    s = pl.Series(["", "a", None, "héllo wörld" * 9])
+    assert E._xxh64_hex(s).to_list() == [
+        xxhash.xxh64_hexdigest(b""), xxhash.xxh64_hexdigest(b"a"), None, xxhash.xxh64_hexdigest(("héllo wörld" * 9).encode())
+    ]
