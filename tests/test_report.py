@@ -435,6 +435,7 @@ def test_hostile_text_prints_as_text_in_pdf(hostile_store: Store, tmp_path: Path
         pytest.fail("pdftotext is missing: install Debian's poppler-utils (make sysdeps)")
     out = subprocess.run([tool, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert "<script>alert(1)</script>" in out
+    assert f"digest sha256:{r['digest'][:16]}" in out  # every printed page carries the digest
     assert _nonblank_fraction(pdf, tmp_path) > 0.01
 
 

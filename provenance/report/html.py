@@ -10,6 +10,7 @@ would not run code or call home. The same HTML is what the PDF renders
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -209,13 +210,18 @@ def _provenance(report: dict[str, Any]) -> str:
     )
 
 
-def _head(title: str) -> str:
+def _head(title: str, digest: str | None) -> str:
+    # Printed pages carry the report digest (hex only: nothing from the data reaches CSS).
+    footer = ""
+    if digest and re.fullmatch(r"[0-9a-f]{64}", digest):
+        footer = ('@page { @bottom-left { content: "provenance report · digest sha256:' + digest[:16]
+                  + '…"; font-size: 7pt; color: #777; } }')
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
         '<meta name="referrer" content="no-referrer">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+        f"<title>{esc(title)}</title><style>{CSS}{footer}</style></head><body>"
     )
 
 
@@ -656,4 +662,4 @@ def render_html(report: dict[str, Any], *, href: Callable[[str, Any], str | None
         body = _corpus(report, href or (lambda k, key: files.get((k, str(key)))))
     else:
         raise ValueError(f"unknown report kind {kind!r}")
-    return _head(fmt.title_of(report)) + body + _provenance(report) + "</body></html>\n"
+    return _head(fmt.title_of(report), report.get("digest")) + body + _provenance(report) + "</body></html>\n"
