@@ -317,6 +317,20 @@ def test_markdown_and_csv_carry_the_members_and_passages(reports: dict[str, dict
         assert "provenance.csv" in render(reports[kind], "csv")
 
 
+def test_csv_headers_are_fixed_by_the_schema(reports: dict[str, dict], hostile_store: Store) -> None:
+    """Tables of different reports concatenate: same files, same header, even when a table is empty."""
+    def headers(r: dict) -> dict[str, str]:
+        return {name: text.splitlines()[0] for name, text in render(r, "csv").items()}
+
+    a, b = headers(reports["cluster"]), headers(build_report(hostile_store, cluster=0))
+    assert a == b
+    assert a["members.csv"].startswith("cluster_id,article_id,") and "content_hash" in a["members.csv"]
+    assert "pair_jaccard" in a["links.csv"] and "alignment_shared_tokens" in a["links.csv"]
+    empty = copy.deepcopy(reports["outlet"])
+    empty["outlet"]["uncredited_copies"] = []
+    assert headers(empty) == headers(reports["outlet"])
+
+
 def _nonblank_fraction(pdf: Path, tmp: Path, page: int = 1) -> float:
     """Share of non-white pixels on a page, rendered by pdftoppm as 8-bit grey PGM."""
     tool = shutil.which("pdftoppm")
