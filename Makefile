@@ -15,16 +15,20 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,dashboard,report,bench]'
+	$(PY) -m pip install -q -e '.[dev,dashboard,report,bench,spark]'
 	touch $(STAMP)
 
 # System packages the tests need: Debian's Chromium for browser tests (Playwright cannot download
-# browsers here) and poppler-utils (pdftoppm) to look at rendered PDF reports.
-APT_PACKAGES := chromium poppler-utils
+# browsers here), poppler-utils (pdftoppm) to look at rendered PDF reports, Java for PySpark,
+# and fonts for the scripts the sample holds (Devanagari, Han) so PDFs do not print boxes.
 sysdeps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
+	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
+	[ -n "$$(fc-list ':charset=0915' 2>/dev/null)" ] || missing="$$missing fonts-lohit-deva"; \
+	[ -n "$$(fc-list ':charset=4e2d' 2>/dev/null)" ] || missing="$$missing fonts-droid-fallback"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
