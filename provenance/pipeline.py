@@ -74,7 +74,7 @@ class _Steps:
         try:
             yield
         finally:
-            self.timings[name] = round(time.perf_counter() - t0, 3)
+            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 3)
             if self.progress and task is not None:
                 self.progress.update(task, completed=total or 1, total=total or 1)
 
@@ -95,17 +95,53 @@ def ingest(
     field_map: Mapping[str, str] | None = None,
     registry: Registry | None = None,
     progress: Progress | None = None,
+    batch_size: int = 500_000,
 ) -> IngestReport:
-    """Ingest ``paths`` into ``store`` and link the new articles to everything stored."""
+    """Ingest ``paths`` into ``store`` and link the new articles to everything stored.
+
+    Inputs of up to ``batch_size`` records are one transaction. Larger inputs
+    are committed batch by batch, each batch linked to everything stored
+    before it, which bounds memory; a crash leaves every finished batch
+    stored and consistent, and running the same command again resumes (the
+    stored articles count as already present).
+    """
     registry = registry or load_registry()
     steps = _Steps(progress)
-    state = store.state()
-    config = config or state.config or Config()
+    config = config or store.state().config or Config()
     store.check_config(config)
-    started = datetime.now(UTC)
-
     with steps.step("read"):
         raw, rejects = read_sources(paths, format=format, field_map=field_map)
+    total = IngestReport(read=raw.height)
+    sources = json.dumps([str(p) for p in paths])
+    for start in range(0, max(raw.height, 1), batch_size):
+        part = _ingest_batch(
+            raw.slice(start, batch_size), rejects if start == 0 else schemas.empty(schemas.REJECTS),
+            store=store, config=config, registry=registry, steps=steps, sources=sources,
+        )
+        total.ingest_id = total.ingest_id or part.ingest_id
+        total.added += part.added
+        total.already_present += part.already_present
+        total.pairs_added += part.pairs_added
+        total.clusters_touched += part.clusters_touched
+        total.rejects = pl.concat([total.rejects, part.rejects])
+        total.store_version = part.store_version
+    total.timings = steps.timings
+    return total
+
+
+def _ingest_batch(
+    raw: pl.DataFrame,
+    rejects: pl.DataFrame,
+    *,
+    store: Store,
+    config: Config,
+    registry: Registry,
+    steps: _Steps,
+    sources: str,
+) -> IngestReport:
+    """One transaction: extract, dedupe, fingerprint, link, trace and write ``raw``."""
+    state = store.state()
+    started = datetime.now(UTC)
     with steps.step("extract", total=raw.height):
         articles, ext_rejects, chrome = extract(raw, config=config, chrome_stats=store.chrome_stats())
     rejects = pl.concat([schemas.conform(rejects, schemas.REJECTS), schemas.conform(ext_rejects, schemas.REJECTS)])
@@ -189,7 +225,7 @@ def ingest(
     ).with_columns(pl.col("minhash").cast(pl.List(pl.UInt32)))
     ingest_row = {
         "ingest_id": report.ingest_id, "started_at": started,
-        "sources": json.dumps([str(p) for p in paths]), "added": report.added,
+        "sources": sources, "added": report.added,
         "already_present": already, "rejected": int((rejects["action"] == "skipped").sum()),
         "repaired": int((rejects["action"] != "skipped").sum()), "pairs_added": report.pairs_added,
     }
@@ -212,7 +248,6 @@ def ingest(
             ingest=ingest_row,
             deletes={"clusters": ("doc", clusters["doc"]), "chrome_stats": None, **lineage_deletes},
         )
-    report.timings = steps.timings
     return report
 
 

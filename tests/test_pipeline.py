@@ -197,3 +197,14 @@ def test_kill_9_mid_write_leaves_the_last_good_state(tmp_path: Path) -> None:
     assert store.state().version == version
     report = ingest([extra], store=store)
     assert report.added == 30
+
+
+def test_batched_ingest_links_across_batches_like_one_transaction(tmp_path: Path) -> None:
+    one, many = Store(tmp_path / "one.duckdb"), Store(tmp_path / "many.duckdb")
+    ingest([FIXTURES], store=one)
+    report = ingest([FIXTURES], store=many, batch_size=3)
+    assert report.added == _counts(one.path)["articles"]
+    q = "SELECT a, b, shared_shingles FROM pairs ORDER BY a, b"
+    assert one.query(q).equals(many.query(q))
+    part = "SELECT list(article_id ORDER BY article_id) AS m FROM clusters GROUP BY cluster_id ORDER BY m"
+    assert one.query(part).equals(many.query(part))
