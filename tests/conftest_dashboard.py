@@ -2,10 +2,8 @@
 
 Not a conftest (pytest does not load it by itself): each dashboard test
 module wraps :func:`get_store` in its own session fixture. The store is built once per
-test session: the session's ``sample_store`` (data/sample ingested by
-``tests/conftest.py``) is copied, and :data:`EXTRA` is ingested on top, which
-also exercises incremental ingest. When data/sample is absent the extra
-records alone make the store.
+test session from data/sample's article files (not its ``truth.csv``) and
+the extra records below, in one ingest through the real pipeline.
 
 The extra records are one wire story with three copies whose shape the
 tests know: a credited verbatim copy, an uncredited trimmed copy, and a
@@ -17,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -87,27 +84,27 @@ def wire_body_excerpt() -> str:
 _BUILT: dict[str, Store] = {}
 
 
-def build(tmp_root: Path, sample: Store | None) -> Store:
-    """Copy ``sample`` (if any) to ``tmp_root`` and ingest the extra records into the copy."""
+def sample_inputs() -> list[Path]:
+    """data/sample's inputs: everything in it but its ground truth (``truth.*`` is not an article file)."""
+    if not SAMPLE.exists():
+        return []
+    return sorted(p for p in SAMPLE.iterdir() if not p.name.startswith("truth"))
+
+
+def build(tmp_root: Path) -> Store:
+    """Ingest data/sample's inputs and the extra records into a new store, through the real pipeline."""
     from provenance.pipeline import ingest
 
     tmp_root.mkdir(parents=True, exist_ok=True)
-    path = tmp_root / "dashboard.duckdb"
-    if sample is not None:
-        shutil.copyfile(sample.path, path)
-        wal = Path(str(sample.path) + ".wal")
-        if wal.exists():
-            shutil.copyfile(wal, Path(str(path) + ".wal"))
     src = tmp_root / "dashboard_extra.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in extra_records()) + "\n", encoding="utf-8")
-    store = Store(path)
-    ingest([src], store=store)
+    store = Store(tmp_root / "dashboard.duckdb")
+    ingest([*sample_inputs(), src], store=store)
     return store
 
 
 def get_store(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Store:
     """The dashboard tests' store (read-only for tests; built once per session, shared by the modules)."""
     if "store" not in _BUILT:
-        sample = request.getfixturevalue("sample_store") if SAMPLE.exists() else None
-        _BUILT["store"] = build(tmp_path_factory.mktemp("dashboard"), sample)
+        _BUILT["store"] = build(tmp_path_factory.mktemp("dashboard"))
     return _BUILT["store"]

@@ -41,14 +41,14 @@ def dashboard_store(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fi
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 
 
-def run_app(store_path: str | Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None,
+def run_app(store_path: str | Path, monkeypatch: pytest.MonkeyPatch, app_page: str | None = None,
             **params: str) -> AppTest:
     monkeypatch.setenv("PROVENANCE_STORE", str(store_path))
     at = AppTest.from_file(APP, default_timeout=120)
     for k, v in params.items():
         at.query_params[k] = v
-    if page:
-        at.switch_page(f"app_pages/{page}.py")
+    if app_page:
+        at.switch_page(f"app_pages/{app_page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -190,7 +190,14 @@ def test_overview_to_cluster_to_side_by_side(page, server: str, dashboard_store:
     _settle(pg)
     pg.get_by_text("cluster matches").or_(pg.get_by_text("clusters match")).first.wait_for(timeout=LOAD_MS)
     pg.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=LOAD_MS)
-    assert pg.get_by_label("Title contains").input_value() == "harbour"  # the filter came back from the URL
+    from playwright.sync_api import expect
+
+    expect(pg.get_by_label("Title contains")).to_have_value("harbour", timeout=LOAD_MS)  # restored from the URL
+    n = dashboard_store.query(
+        "SELECT count(DISTINCT cluster_id) AS n FROM clusters c JOIN articles a USING (doc) "
+        "WHERE contains(lower(a.title), 'harbour') AND c.cluster_id IN "
+        "(SELECT cluster_id FROM clusters GROUP BY 1 HAVING count(*) >= 2)")["n"][0]
+    expect(pg.get_by_text("1 cluster matches" if n == 1 else f"{n} clusters match")).to_be_visible(timeout=LOAD_MS)
     _shot(pg, "05-clusters-filtered")
     assert pg.outside_requests == []  # type: ignore[attr-defined]
 
