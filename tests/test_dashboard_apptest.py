@@ -449,3 +449,19 @@ def test_a_new_ingest_shows_up_without_restarting(dashboard_store: Store, tmp_pa
     at.run()  # the same session, as a user pressing Reload: the cache is keyed by store version
     assert not at.exception
     assert int(metric(at, "Articles").replace(",", "")) == before + 3
+
+
+def test_serve_command_binds_loopback_and_passes_the_store(tmp_path):
+    from provenance import dashboard_cli
+    from provenance.errors import InputError
+
+    cmd = dashboard_cli.command(tmp_path / "x.duckdb")
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert cmd[cmd.index("--server.port") + 1] == "8501"
+    assert cmd[cmd.index("--browser.gatherUsageStats") + 1] == "false"
+    assert cmd[-2:] == ["--store", str((tmp_path / "x.duckdb").resolve())]
+    assert Path(cmd[cmd.index("run") + 1]).name == "streamlit_app.py"
+    other = dashboard_cli.command("s.duckdb", host="0.0.0.0", port=9000)
+    assert other[other.index("--server.address") + 1] == "0.0.0.0"
+    with pytest.raises(InputError):
+        dashboard_cli.command("s.duckdb", port=70000)

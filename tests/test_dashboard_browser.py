@@ -120,8 +120,12 @@ def _settle(pg) -> None:  # noqa: ANN001
     pg.wait_for_function(
         "() => { const w = document.querySelector('[data-testid=\"stStatusWidget\"]');"
         " return !w || !w.innerText.includes('Running'); }", timeout=LOAD_MS)
-    # Widgets and charts load lazily: wait until no placeholder skeleton is left.
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=LOAD_MS)
+    _no_skeletons(pg)
+
+
+def _no_skeletons(pg) -> None:  # noqa: ANN001
+    """Widgets and charts load lazily: wait until no placeholder skeleton is left."""
+    pg.wait_for_function("() => !document.querySelector('[data-testid*=\"Skeleton\"]')", timeout=LOAD_MS)
     pg.wait_for_timeout(500)
 
 
@@ -134,6 +138,7 @@ def _shot(pg, name: str, full: bool = True) -> Path:  # noqa: ANN001
                         " return Math.min(8000, Math.max(1100, m ? m.scrollHeight + 40 : 1100)); }")
         pg.set_viewport_size({"width": 1400, "height": int(h)})
         pg.wait_for_timeout(800)
+        _no_skeletons(pg)
     pg.screenshot(path=str(path), full_page=True)
     pg.set_viewport_size({"width": 1400, "height": 1100})
     return path
