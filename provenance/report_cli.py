@@ -64,11 +64,18 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def write_all(store_path: str, fmt: str, out_dir: str | Path, *, progress: Progress | None = None) -> dict[str, Any]:
+def write_all(store_path: str, fmt: str, out_dir: str | Path, *, progress: Progress | None = None,
+              skipped: list[tuple[str, Any, str]] | None = None, versions: set[Any] | None = None,
+              ) -> dict[str, Any]:
     """Write every cluster, outlet and agency report into ``out_dir``, then the index.
 
-    Returns the index (corpus) report, whose ``files`` list every report written.
+    Returns the index (corpus) report, whose ``files`` list every report
+    written. ``skipped`` collects entities that vanished during the run;
+    ``versions`` the store versions the reports were read from (more than one
+    when an ingest ran meanwhile).
     """
+    skipped = [] if skipped is None else skipped
+    versions = set() if versions is None else versions
     root = Path(out_dir)
     if root.exists() and not root.is_dir():
         raise InputError(f"--out {out_dir} exists and is not a folder (--all writes a folder)")
@@ -77,7 +84,8 @@ def write_all(store_path: str, fmt: str, out_dir: str | Path, *, progress: Progr
     tasks: dict[str, Any] = {}
     used: set[str] = set()
     files: list[dict[str, Any]] = []
-    for kind, key, rep in iter_reports(store_path, counts=counts):
+    for kind, key, rep in iter_reports(store_path, counts=counts, skipped=skipped):
+        versions.add(rep["generated"]["store_version"])
         if progress is not None and not tasks:
             for k in ("cluster", "outlet", "agency"):
                 tasks[k] = progress.add_task(_FOLDERS[k], total=counts.get(k, 0), current="")
@@ -138,13 +146,21 @@ def report(store_path: str, cluster: int | None, outlet: str | None, agency: str
         if not Path(store_path).exists():
             raise InputError(f"no store at {store_path} (run `provenance ingest` first)")
         if all_:
+            skipped: list[tuple[str, Any, str]] = []
+            versions: set[Any] = set()
             if quiet:
-                idx = write_all(store_path, fmt, out_path)
+                idx = write_all(store_path, fmt, out_path, skipped=skipped, versions=versions)
             else:
                 with _progress(err) as progress:
-                    idx = write_all(store_path, fmt, out_path, progress=progress)
+                    idx = write_all(store_path, fmt, out_path, progress=progress, skipped=skipped,
+                                    versions=versions)
             click.echo(f"wrote {len(idx['corpus']['files']):,} reports and the index "
                        f"{Path(out_path) / ('index' + FORMATS[fmt])}")
+            for kind, key, reason in skipped:
+                click.echo(f"skipped {kind} {key}: {reason}", err=True)
+            if len(versions) > 1:
+                click.echo(f"note: the store changed during the run (versions {sorted(versions, key=str)}); "
+                           "each report records the version it read", err=True)
             return
         rep = build_report(store_path, cluster=cluster, outlet=outlet, agency=agency)
         kind = rep["kind"]

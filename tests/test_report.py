@@ -672,3 +672,21 @@ def test_pdf_renderer_fetches_nothing(tmp_path: Path) -> None:
     # ... ours reads nothing and still renders.
     pdf = html_to_pdf(html)
     assert pdf.startswith(b"%PDF-") and b"/Image" not in pdf
+
+
+def test_all_does_not_hold_the_store_between_reports(hostile_store: Store, tmp_path: Path) -> None:
+    """An ingest can write while --all is between two reports; later reports record the new version."""
+    path = tmp_path / "live.duckdb"
+    shutil.copy(hostile_store.path, path)
+    live = Store(path)
+    before = live.state().version
+    it = iter_reports(live)
+    kind, key, first = next(it)
+    assert (kind, key) == ("cluster", 0) and first["generated"]["store_version"] == before
+    extra = tmp_path / "more.jsonl"
+    extra.write_text(json.dumps({"id": "late-1", "outlet": "Late Outlet", "published": "2025-03-05T06:00:00Z",
+                                 "title": "Late", "text": WIRE}) + "\n", encoding="utf-8")
+    ingest([extra], store=live)  # would wait and fail if the iterator held the file
+    rest = list(it)
+    assert rest[-1][0] == "corpus"
+    assert all(r["generated"]["store_version"] == before + 1 for _, _, r in rest)

@@ -22,10 +22,12 @@ every article whose text it compares; ``digest`` is a SHA-256 of the report
 without its generation time, so two runs on one store version give the same
 digest.
 
-Everything is read inside one read-only connection per report (or per
-``--all`` run, see :func:`iter_reports`), so one report sees one store state.
-Each entity is loaded with its own parameterised queries; nothing loads the
-whole corpus.
+Each report is read inside one short read-only connection, so one report
+sees one store state, and records that state's version. Each entity is
+loaded with its own parameterised queries; nothing loads the whole corpus.
+:func:`iter_reports` (``--all``) lists the entity keys, then opens one
+connection per report and closes it before yielding, so rendering never
+holds the store and ingests can run in between.
 """
 
 from __future__ import annotations
@@ -132,23 +134,41 @@ def iter_reports(
     registry: Registry | None = None,
     now: datetime | None = None,
     counts: dict[str, int] | None = None,
+    skipped: list[tuple[str, Any, str]] | None = None,
 ) -> Iterator[tuple[str, Any, dict[str, Any]]]:
-    """Yield ``(kind, key, report)`` for every entity, one at a time, from one store snapshot.
+    """Yield ``(kind, key, report)`` for every entity, one at a time, then the corpus report.
 
-    Reports are built lazily: only one entity's rows are in memory at once.
+    Streaming: the entity keys are listed first (ids and names only); then
+    each report is built with its own queries on its own short read-only
+    connection, which is closed before the report is yielded, so a long run
+    (PDFs) never holds the store while rendering and ingests can write in
+    between. Each report records the store version it read. An entity that
+    vanished meanwhile (a cluster merged by an ingest) is skipped and, when
+    ``skipped`` is given, listed there as ``(kind, key, reason)``.
     ``counts``, when given, is filled with the number of entities per kind
     before the first report is yielded (for a progress bar).
     """
     store = store if isinstance(store, Store) else Store(store)
     now = now or datetime.now(UTC)
+    registry = registry or load_registry()
     with open_db(store) as db:
-        ctx = _Context(db, registry or load_registry())
-        if counts is not None:
-            counts.update(count_entities(ctx, kinds))
-        for kind in kinds:
-            for key in entity_keys(ctx, kind):
-                yield kind, key, _one(ctx, kind, key, now)
-        yield "corpus", None, corpus_report(ctx, now=now)
+        ctx = _Context(db, registry)
+        keys = {kind: list(entity_keys(ctx, kind)) for kind in kinds}
+    if counts is not None:
+        counts.update({kind: len(v) for kind, v in keys.items()})
+    for kind in kinds:
+        for key in keys[kind]:
+            try:
+                with open_db(store) as db:
+                    rep = _one(_Context(db, registry), kind, key, now)
+            except InputError as e:
+                if skipped is not None:
+                    skipped.append((kind, key, str(e)))
+                continue
+            yield kind, key, rep
+    with open_db(store) as db:
+        rep = corpus_report(_Context(db, registry), now=now)
+    yield "corpus", None, rep
 
 
 def count_entities(ctx: _Context, kinds: Sequence[str]) -> dict[str, int]:
