@@ -488,6 +488,15 @@ def test_any_text_gives_a_safe_name(name: str) -> None:
     assert SAFE.match(s) and s not in (".", "..") and len(s) <= 80
 
 
+def test_entity_paths_differ_on_case_insensitive_file_systems(tmp_path: Path) -> None:
+    used: set[str] = set()
+    a = entity_path(tmp_path, "outlet", "Daily News", "html", used=used)
+    b = entity_path(tmp_path, "outlet", "daily news", "html", used=used)
+    c = entity_path(tmp_path, "cluster", 7, "csv", used=used)
+    assert a.name.casefold() != b.name.casefold() and a.parent == b.parent == tmp_path / "outlets"
+    assert c == tmp_path / "clusters" / "cluster-7"
+
+
 def test_safe_join_refuses_escapes(tmp_path: Path) -> None:
     root = tmp_path / "out"
     root.mkdir()
