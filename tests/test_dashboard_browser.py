@@ -239,3 +239,4 @@ def test_hostile_text_is_shown_as_text_and_never_runs(page, server: str, dashboa
     assert pg.locator("img[src='x']").count() == 0
     assert pg.evaluate("typeof window.__pwned") == "undefined"
     _shot(pg, "07-hostile-outlet")
+    assert pg.outside_requests == []  # type: ignore[attr-defined]
