@@ -51,7 +51,8 @@ Per record:
 * ``article_id``: the given id (stripped); else ``u`` + xxh64 hex of the
   normalized URL (host lowercased without ``www.``, scheme, fragment, tracking
   parameters and trailing ``/`` dropped, so http/https and utm variants of
-  one page share an id); else ``t`` + xxh64 hex of the clean text.
+  one page share an id); else ``t`` + xxh64 hex of the outlet and the clean
+  text (so two outlets' verbatim copies stay two articles).
   ``content_hash`` is xxh64 hex of ``text``.
 * Rejects: ``empty_text`` (skipped) when nothing is left; ``oversized_text``
   (repaired) when ``text`` exceeds ``config.max_text_chars``: cut at the last
@@ -717,15 +718,6 @@ def _k_to_series(name, data: np.ndarray, offs: np.ndarray):
 
 
 @nb.njit(cache=True)
-def _k_count_byte(b, c):
-    n = 0
-    for i in range(len(b)):
-        if b[i] == c:
-            n += 1
-    return n
-
-
-@nb.njit(cache=True)
 def _k_char_boundary(b, starts, ends):
     """``ends`` moved back so no UTF-8 character is cut in two."""
     out = ends.copy()
@@ -831,11 +823,14 @@ def extract(
         pl.DataFrame({"__rid": need_url_id.get_column("__rid"), "__uid": url_ids}),
         on="__rid", how="left", maintain_order="left",
     )
+    text_key = pl.concat_str([pl.col("outlet").fill_null(""), pl.col("text")], separator="\x1f")
+    df = df.with_columns(_xxh64_hex(df.select(text_key.alias("k")).get_column("k")).alias("__tid"))
     df = df.with_columns(
         pl.coalesce(
             "id",
             pl.lit("u") + pl.col("__uid"),
-            pl.lit("t") + pl.col("content_hash"),
+            # Outlet and text, not text alone: two outlets' verbatim copies are two articles.
+            pl.lit("t") + pl.col("__tid"),
         ).alias("article_id")
     )
     articles = conform(df, EXTRACTED)

@@ -98,7 +98,14 @@ def read_sources(
     page_rows: list[dict] = []
     page_rejects: list[dict] = []
     for given, f, rel in jobs:
-        raw, rej = _read_file(given, f, rel, fmt_override, field_map, page_rows, page_rejects)
+        try:
+            raw, rej = _read_file(given, f, rel, fmt_override, field_map, page_rows, page_rejects)
+        except InputError as e:
+            if rel is None:  # a file the user named: its problem is the whole input's
+                raise
+            # A table found while walking a folder (a truth file, a manifest) is not an
+            # article file: say so and read the rest of the folder.
+            raw, rej = None, rejects_frame([reject(os.path.join(given, rel), None, "not_articles", str(e))])
         if raw is not None and raw.height:
             raws.append(raw)
         if rej is not None and rej.height:
@@ -150,7 +157,7 @@ def _read_file(
             return None, rejects_frame([reject(file_source, None, "corrupt_file", f"bad gzip data: {e}")])
     fmt = fmt_override or _EXT.get(ext) or _sniff(data)
     if fmt is None:
-        if not data.strip():
+        if not data[:65536].strip() and not data.strip():
             why = ("empty_file", "file is empty")
         elif looks_binary(data):
             why = ("binary_file", "binary content of no supported format")
@@ -171,7 +178,7 @@ def _read_file(
     if fmt != "jsonl" and looks_binary(data):
         return None, rejects_frame([reject(file_source, None, "binary_file", f"binary content in a {fmt} file")])
     if fmt == "jsonl":
-        if looks_binary(data) and not data.lstrip()[:1] in (b"{", b"["):
+        if looks_binary(data) and data[:4096].lstrip()[:1] not in (b"{", b"["):
             return None, rejects_frame([reject(file_source, None, "binary_file", "binary content in a JSON file")])
         return read_jsonl(data, source=file_source, field_map=field_map)
     return read_csv(data, source=file_source, field_map=field_map, separator="\t" if fmt == "tsv" else ",")

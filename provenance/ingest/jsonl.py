@@ -67,7 +67,7 @@ def read_jsonl(
             rejects.append(reject(source, None, "bad_encoding", f"file decoded as {enc}", "repaired"))
     elif data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if not data.strip():
+    if not data[:65536].strip() and not data.strip():  # (a full strip would copy a big file)
         return raw_frame({}), rejects_frame([reject(source, None, "empty_file", "file is empty")])
 
     whole = _whole_json(data)
@@ -128,14 +128,16 @@ def _no_text_error(source: str, keys: list[str]) -> InputError:
 
 def _whole_json(data: bytes) -> object | None:
     """The parsed document when ``data`` is one JSON array/object rather than JSON lines."""
-    head = data.lstrip()[:1]
+    start = len(data) - len(data[:65536].lstrip()) if data[:65536].strip() else 0
+    head = data[start : start + 1]
     if head == b"[":
         try:
             return json.loads(decode_bytes(data)[0])
         except (json.JSONDecodeError, RecursionError) as e:
             return _Malformed(str(e))
     if head == b"{":
-        first = data.lstrip().split(b"\n", 1)[0]
+        nl = data.find(b"\n", start)
+        first = data[start : nl if nl >= 0 else len(data)]
         try:
             json.loads(first)
             return None  # the first line is a whole object: JSON lines
@@ -220,19 +222,22 @@ def _chunks(data: bytes):
 def _read_chunk(
     chunk: bytes, line_base: int, wanted: list[str], source: str, rejects: list[dict]
 ) -> tuple[pl.DataFrame, int]:
-    lines = chunk.split(b"\n")
-    n_lines = len(lines) - (1 if chunk.endswith(b"\n") else 0)
-    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+    n_lines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
     schema = {c: pl.String for c in wanted}
     if b"\x00" not in chunk:
         try:
             chunk.decode("utf-8")
             df = pl.read_ndjson(io.BytesIO(chunk), schema=schema)
+            if df.height == n_lines:  # no blank lines: row i is line i
+                return df.with_columns(pl.int_range(line_base + 1, line_base + 1 + n_lines, dtype=pl.Int64).alias("__line")), n_lines
+            nonblank = [i for i, ln in enumerate(chunk.split(b"\n")) if ln.strip()]
             if df.height == len(nonblank):
                 line_no = pl.Series("__line", [line_base + i + 1 for i in nonblank], dtype=pl.Int64)
                 return df.with_columns(line_no), n_lines
         except Exception:  # noqa: BLE001 - any native failure means: locate it line by line
             pass
+    lines = chunk.split(b"\n")
+    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
     records: dict[str, list] = {c: [] for c in wanted}
     line_nos: list[int] = []
     wanted_set = set(wanted)

@@ -36,7 +36,15 @@ import polars as pl
 from provenance.errors import InputError
 from provenance.schemas import RAW, conform
 
-from ._common import decode_bytes, decode_line, raw_frame, reject, rejects_frame, resolve_fields, select_fields
+from ._common import (
+    decode_bytes,
+    decode_line,
+    raw_frame,
+    reject,
+    rejects_frame,
+    resolve_fields,
+    select_fields,
+)
 
 _DUP = re.compile(r"^(.*)_duplicated_(\d+)$")
 
@@ -86,7 +94,7 @@ def read_csv(
     if had_nul:
         rejects.append(reject(source, None, "nul_bytes", f"{text.count(chr(0))} NUL bytes removed", "repaired"))
         text = text.replace("\x00", "")
-    if not text.strip():
+    if not text[:65536].strip() and not text.strip():
         return raw_frame({}), rejects_frame([*rejects, reject(source, None, "empty_file", "file is empty")])
     clean = enc is None and not had_nul and not data.startswith(b"\xef\xbb\xbf")
     payload = data if clean else text.encode("utf-8")
