@@ -51,12 +51,9 @@ SAFE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """data/sample ingested by the real pipeline (its ground-truth file ``truth.*`` is not an input)."""
-    d = tmp_path_factory.mktemp("report-sample")
-    s = Store(d / "sample.duckdb")
-    ingest(sorted(p for p in SAMPLE.iterdir() if not p.name.startswith("truth")), store=s)
-    return s
+def store(sample_store: Store) -> Store:
+    """data/sample ingested by the real pipeline (`provenance ingest data/sample`; shared, read-only)."""
+    return sample_store
 
 
 PARAS = [
