@@ -40,8 +40,6 @@ from provenance.report.markdown import md
 from provenance.report_cli import entity_path, report
 from provenance.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample"
 SAFE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 
 
