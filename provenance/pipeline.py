@@ -54,7 +54,7 @@ class IngestReport:
             return []
         g = (
             self.rejects.group_by("action", "reason")
-            .agg(pl.len().alias("n"), pl.col("locator").head(3).alias("where"), pl.col("source").first())
+            .agg(pl.len().alias("n"), pl.coalesce("locator", "source").head(3).alias("where"), pl.col("source").first())
             .sort("n", descending=True)
         )
         return [(r["action"], r["reason"], r["n"], [str(w) for w in r["where"]]) for r in g.iter_rows(named=True)]

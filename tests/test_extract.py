@@ -91,7 +91,7 @@ def test_scraped_page_of_the_agency_shape(fixture_pages):
     page = (FIXTURES / "pages/harborherald/valmora-ferries.txt").read_text()
     assert a["raw_text"] == page
     assert a["content_hash"] == xxhash.xxh64_hexdigest(text.encode())
-    assert a["article_id"] == "t" + a["content_hash"]
+    assert a["article_id"] == "t" + xxhash.xxh64_hexdigest(f"{a['outlet']}\x1f{a['text']}".encode())
 
 
 def test_second_outlet_with_its_own_chrome(fixture_pages):
@@ -268,7 +268,8 @@ def test_text_records_ids_dates_rejects():
     assert a["line 1"]["outlet"] == "site.example"
     assert a["line 1"]["published_at"] == datetime(2024, 10, 16, 11, 15, tzinfo=UTC)
     assert a["line 2"]["published_at"] is None and a["line 2"]["published_precision"] is None
-    assert a["line 2"]["article_id"] == "t" + xxhash.xxh64_hexdigest(b"Body without date or url.")
+    # No outlet, no url: the id hashes the (empty) outlet and the text.
+    assert a["line 2"]["article_id"] == "t" + xxhash.xxh64_hexdigest(b"\x1fBody without date or url.")
     assert a["line 3"]["published_at"] is None
     assert a["line 5"]["text"] == "First paragraph is short."
     assert a["line 6"]["published_precision"] == "day"

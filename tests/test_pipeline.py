@@ -208,3 +208,16 @@ def test_batched_ingest_links_across_batches_like_one_transaction(tmp_path: Path
     assert one.query(q).equals(many.query(q))
     part = "SELECT list(article_id ORDER BY article_id) AS m FROM clusters GROUP BY cluster_id ORDER BY m"
     assert one.query(part).equals(many.query(part))
+
+
+def test_same_page_text_on_two_outlets_is_two_articles(tmp_path: Path) -> None:
+    for outlet in ("dailyexample", "valleypost"):
+        (tmp_path / "pages" / outlet).mkdir(parents=True)
+        (tmp_path / "pages" / outlet / "story.txt").write_text("Breakwater to close\n\n" + WIRE, encoding="utf-8")
+    (tmp_path / "pages" / "truth.csv").write_text("article_id,story_id\nx,1\n", encoding="utf-8")
+    store = Store(tmp_path / "s.duckdb")
+    report = ingest([tmp_path / "pages"], store=store)
+    assert report.added == 2
+    assert [r[1] for r in report.reject_summary()] == ["not_articles"]
+    pair = store.query("SELECT jaccard FROM pairs")
+    assert pair.height == 1 and pair["jaccard"][0] == 1.0
