@@ -31,6 +31,15 @@ from .errors import ConfigMismatchError, StoreError
 
 SCHEMA_VERSION = 1
 
+
+def tokenizer_version() -> str:
+    """What shingles depend on besides the config: our tokenizer rules and Unicode's tables."""
+    import unicodedata
+
+    from .normalize import RULES_VERSION
+
+    return f"rules {RULES_VERSION}, unicode {unicodedata.unidata_version}"
+
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS ingests (
@@ -78,6 +87,7 @@ class StoreState:
     """What ingest needs to know about the store before computing anything."""
 
     config: Config | None
+    tokenizer: str | None
     next_doc: int
     next_ingest: int
     version: int
@@ -129,10 +139,10 @@ class Store:
 
     def state(self) -> StoreState:
         if not self.path.exists():
-            return StoreState(config=None, next_doc=0, next_ingest=1, version=0)
+            return StoreState(config=None, tokenizer=None, next_doc=0, next_ingest=1, version=0)
         with self.reader() as con:
             if not _has_table(con, "meta"):
-                return StoreState(config=None, next_doc=0, next_ingest=1, version=0)
+                return StoreState(config=None, tokenizer=None, next_doc=0, next_ingest=1, version=0)
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
             next_doc = con.execute("SELECT coalesce(max(doc) + 1, 0) FROM articles").fetchall()[0][0]
             next_ingest = con.execute("SELECT coalesce(max(ingest_id) + 1, 1) FROM ingests").fetchall()[0][0]
@@ -143,15 +153,21 @@ class Store:
             )
         cfg = Config.from_dict(json.loads(meta["config"])) if "config" in meta else None
         return StoreState(
-            config=cfg, next_doc=int(next_doc), next_ingest=int(next_ingest),
+            config=cfg, tokenizer=meta.get("tokenizer"), next_doc=int(next_doc), next_ingest=int(next_ingest),
             version=int(meta.get("store_version", 0)),
         )
 
     def check_config(self, config: Config) -> None:
         """Refuse a run whose fingerprint parameters differ from the store's."""
-        stored = self.state().config
+        state = self.state()
+        stored = state.config
         if stored is None:
             return
+        if state.tokenizer is not None and state.tokenizer != tokenizer_version():
+            raise ConfigMismatchError(
+                f"store {self.path} was fingerprinted with tokenizer {state.tokenizer}, this provenance "
+                f"uses {tokenizer_version()}; its shingles would not be comparable: use a new store"
+            )
         want, have = config.fingerprint_params(), stored.fingerprint_params()
         diff = {k: (have[k], want[k]) for k in want if want[k] != have[k]}
         if diff:
@@ -305,6 +321,7 @@ class Store:
                     "schema_version": str(SCHEMA_VERSION),
                     "config": json.dumps(config.to_dict(), sort_keys=True),
                     "store_version": str(version),
+                    "tokenizer": tokenizer_version(),
                     "tool_version": __version__,
                     "updated_at": _now().isoformat(),
                 }.items():
