@@ -117,6 +117,9 @@ def stats(store_path: str, outlet: str | None, agency: str | None, as_json: bool
       provenance stats --store news.duckdb
     """
     store = Store(store_path)
+    if outlet or agency:
+        _profile(store, outlet=outlet, agency=agency, as_json=as_json)
+        return
     summary = store_summary(store)
     if as_json:
         click.echo(json.dumps(summary, indent=2, default=str))
@@ -134,6 +137,52 @@ def stats(store_path: str, outlet: str | None, agency: str | None, as_json: bool
         for row in summary["largest_clusters"]:
             lt.add_row(*(str(row[c]) for c in ("cluster_id", "articles", "outlets", "first_title")))
         out.print(lt)
+
+
+def _profile(store: Store, *, outlet: str | None, agency: str | None, as_json: bool) -> None:
+    """An outlet's or an agency's analytics, read for that entity only."""
+    from .analytics import agency_profile, outlet_profile, outlet_table
+    from .attribution import load_registry
+
+    if outlet and agency:
+        raise InputError("give one of --outlet or --agency")
+    if outlet:
+        arts = store.query("SELECT article_id, outlet FROM articles WHERE outlet = ?", [outlet])
+        if arts.height == 0:
+            raise InputError(f"no articles from outlet {outlet!r} in the store")
+        with store.reader() as con:
+            con.register("_a", arts.select("article_id").to_arrow())
+            lin = pl.from_arrow(con.sql("SELECT l.* FROM lineage l JOIN _a USING (article_id)").to_arrow_table())
+        assert isinstance(lin, pl.DataFrame)
+        summary, detail = outlet_table(arts, lin), outlet_profile(outlet, arts, lin)
+        title = f"outlet {outlet}"
+    else:
+        assert agency is not None
+        name = load_registry().canonical(agency) or agency
+        lin = store.query("SELECT * FROM lineage WHERE via_agency = ?", [name])
+        if lin.height == 0:
+            raise InputError(f"no article in the store came through agency {agency!r}")
+        with store.reader() as con:
+            con.register("_l", lin.select("article_id").to_arrow())
+            arts = pl.from_arrow(con.sql("SELECT a.article_id, a.outlet FROM articles a JOIN _l USING (article_id)")
+                                 .to_arrow_table())
+        assert isinstance(arts, pl.DataFrame)
+        summary, detail = None, agency_profile(name, arts, lin)
+        title = f"agency {name}: {detail['articles'].sum():,} copies by {detail.height:,} outlets"
+    if as_json:
+        click.echo(json.dumps({"summary": summary.to_dicts() if summary is not None else None,
+                               "detail": detail.to_dicts()}, indent=2, default=str))
+        return
+    for frame, name in ((summary, title), (detail, "by agency" if outlet else title)):
+        if frame is None:
+            continue
+        t = Table(title=name)
+        for c in frame.columns:
+            t.add_column(c.replace("_", " "))
+        for row in frame.iter_rows():
+            t.add_row(*(f"{v:.2f}" if isinstance(v, float) else ", ".join(v) if isinstance(v, list) else str(v)
+                        for v in row))
+        out.print(t)
 
 
 def store_summary(store: Store) -> dict[str, object]:

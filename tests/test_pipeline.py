@@ -221,3 +221,19 @@ def test_same_page_text_on_two_outlets_is_two_articles(tmp_path: Path) -> None:
     assert [r[1] for r in report.reject_summary()] == ["not_articles"]
     pair = store.query("SELECT jaccard FROM pairs")
     assert pair.height == 1 and pair["jaccard"][0] == 1.0
+
+
+def test_stats_profiles_an_outlet_and_an_agency(sample_store: Store) -> None:
+    runner = CliRunner()
+    outlet = sample_store.query("SELECT outlet FROM articles GROUP BY outlet ORDER BY count(*) DESC LIMIT 1")["outlet"][0]
+    r = runner.invoke(main, ["stats", "--store", str(sample_store.path), "--outlet", outlet, "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    n = sample_store.query("SELECT count(*) AS n FROM articles WHERE outlet = ?", [outlet])["n"][0]
+    assert data["summary"][0]["outlet"] == outlet and data["summary"][0]["articles"] == n
+    r = runner.invoke(main, ["stats", "--store", str(sample_store.path), "--agency", "ians", "--json"])
+    assert r.exit_code == 0, r.output
+    copies = sample_store.query("SELECT count(*) AS n FROM lineage WHERE via_agency = 'IANS' AND derivation != 'non_derived'")
+    assert sum(row["articles"] for row in json.loads(r.output)["detail"]) == copies["n"][0]
+    r = runner.invoke(main, ["stats", "--store", str(sample_store.path), "--outlet", "No Such Outlet"])
+    assert r.exit_code == 1 and "no articles from outlet 'No Such Outlet'" in r.output
