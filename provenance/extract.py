@@ -28,7 +28,8 @@ Per record:
     paragraph (15+ words) came before it;
   - the header: a credit line ("By IANS | Updated: October 16, 2024 16:45
     IST", "IANS | Updated: ...", "Published: ...", a bare date line) among the
-    first lines gives ``byline`` and the page date; the line before it is the
+    first lines gives ``byline`` and the page date ("Published" wins over
+    "Updated" when both are given); the line before it is the
     title, and everything up to the credit line (menus, title) goes. A .txt
     page without a credit line: the lines before its first real paragraph are
     menu and title (the last headline-like one is the title). A plain text
@@ -68,6 +69,12 @@ across outlets legitimately) when it is on at least
   * ``max(3, 2% of pages)`` pages for lines of up to 6 words (menus, labels);
   * ``max(5, 5% of pages)`` pages for 7-25 words (slogans, one-line blurbs);
   * ``max(20, 25% of pages)`` pages for longer lines.
+
+Credit lines near the top and "Related Stories"-like headings recur like
+chrome but are never dropped as learned chrome: they are read (the byline;
+where the tail list starts). Language-level patterns (static chrome, tail
+headings, "Also Read:" lines, credit lines) are only tried on lines of at most
+``SHORT_LINE_BYTES``; longer lines are paragraphs.
 
 The floors make the rule hold for small outlets: with 3 pages a menu line
 must be on all 3, and no sentence-length line can be learned before 5 pages
