@@ -143,7 +143,7 @@ def test_every_command_help_has_an_example() -> None:
     for name in main.commands:
         r = runner.invoke(main, [name, "--help"])
         assert r.exit_code == 0
-        assert "Example:" in r.output, f"`provenance {name} --help` shows no example"
+        assert "Example:" in r.output or "Examples:" in r.output, f"`provenance {name} --help` shows no example"
 
 
 def test_export_and_search_from_the_cli(tmp_path: Path) -> None:
