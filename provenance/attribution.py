@@ -13,8 +13,10 @@ outlets" cited via Yonhap), and auto-publication disclaimers (patterns from
 Why it is separate from lineage: credits are facts read off one article, with
 character spans as evidence; lineage weighs them against text reuse and time.
 
-Detection is occurrence-first: every alias occurrence is found with one regex,
-then its context decides the role (or that it is no credit at all). Short or
+Detection is occurrence-first: every alias occurrence is found (the matches of
+one alternation of all aliases, :attr:`Registry.pattern`), then its context
+decides the role (or that it is no credit at all). Finding them is fast
+because the alternation itself never runs: see :class:`_Scanner`. Short or
 ambiguous aliases ("AP", "PA", "CP") only count in a credit position, so "the
 PA system", "APPLE" or "Ani" never credit an agency, and "told Reuters" is a
 citation, not a byline.
@@ -22,8 +24,10 @@ citation, not a byline.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -129,6 +133,17 @@ class Registry:
         for alias, amb in items:
             parts.append(_alias_pattern(_nfc(alias), case_sensitive=_is_case_sensitive(alias, amb)))
         return regex.compile("|".join(parts))
+
+    @cached_property
+    def scanner(self) -> _Scanner:
+        """Finds the matches of :attr:`pattern` without running it (see :class:`_Scanner`)."""
+        items = []
+        for a in self.agencies:
+            amb = {_alias_key(x) for x in a.ambiguous}
+            for alias in a.all_aliases():
+                items.append((alias, _alias_key(alias) in amb))
+        items.sort(key=lambda t: (-len(t[0]), t[0]))  # the order of the alternatives of ``pattern``
+        return _Scanner([(_nfc(alias), _is_case_sensitive(alias, amb)) for alias, amb in items])
 
     @cached_property
     def _domain_index(self) -> list[tuple[str, str]]:
@@ -238,6 +253,343 @@ def load_registry(extra: Path | None = None) -> Registry:
             a = _agency_from_mapping(d)
             agencies[a.name] = _merge(agencies[a.name], a) if a.name in agencies else a
     return Registry(tuple(agencies.values()))
+
+
+# --------------------------------------------------------------------------
+# Alias scan
+# --------------------------------------------------------------------------
+#
+# ``Registry.pattern.finditer`` (an alternation of ~160 aliases in the regex
+# module) costs ~20 ms per 2 KB article. :class:`_Scanner` returns the same
+# matches for a few microseconds:
+#
+# 1. A prefilter over a whole column at once (polars Aho-Corasick) tells which
+#    aliases can occur in each text. It is a necessary condition only: a
+#    case-sensitive alias needs its longest word verbatim in the text; a
+#    case-insensitive one needs, in the lowercased text, its first word followed
+#    by a whitespace character (the regex module's ``\s``) when it has several
+#    words, and each of its other words. Polars' lowercasing agrees with the
+#    regex module's case-insensitive matching on every character that matches a
+#    key letter, except ASCII letters matching a non-ASCII key letter ("I" for
+#    the "ı" of "Ajansı": the key gets a variant "ajansi") and "exotic" non-ASCII
+#    ones ("ſ", "ı", "İ", old Cyrillic letter forms, Greek sigma, whose lowercase
+#    depends on context): a text holding an exotic character may contain every
+#    case-insensitive alias. Both are computed from the regex module itself
+#    when the registry's scanner is built.
+# 2. Each possible alias's own pattern (one alternative of ``pattern``) runs on
+#    the text with ``overlapped=True``, which yields every position where it
+#    matches. At a position the alternation returns its first alternative that
+#    matches there, so the winner is the possible alias of smallest index; then
+#    the scan goes on from the end of the winning match, as finditer's does.
+#
+# The context rules get the same kind of help: the costly searches of the line
+# before an occurrence (photo credits, reporting cues, "Source:", a dash) run
+# only where that text holds a word every match of the rule holds (computed
+# for all occurrences of a batch at once; see ``_HINT_WORDS``).
+#
+# Disclaimers (``boilerplate.DISCLAIMER``): every match of those patterns holds
+# one of ``_DISCLAIMER_WORDS`` and no "." except as its last character, so only
+# the "."-delimited segments holding such a word are scanned, each on its own
+# (``pos``/``endpos``), with the same matches.
+
+# Blocks that have no cased letter and no whitespace in any Unicode version
+# (ideographs, Hangul syllables, surrogates and private use, Tangut, Nushu):
+# the character scan below skips them; above plane 1 there are none either.
+_UNCASED_BLOCKS = (
+    (0x3400, 0x4DC0), (0x4E00, 0xA000), (0xAC00, 0xD7B0), (0xD800, 0xF900), (0x17000, 0x18D00), (0x1B170, 0x1B300)
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _scan_universe() -> str:
+    """Every character that can be cased or whitespace, as one string."""
+    out: list[str] = []
+    lo = 0
+    for a, b in (*_UNCASED_BLOCKS, (0x20000, 0x20000)):
+        out.extend(map(chr, range(lo, a)))
+        lo = b
+    return "".join(out)
+
+
+# Matches of ``boilerplate.DISCLAIMER`` hold one of these words (case-insensitively)
+# and no "." but as their last character; proved for the patterns below only.
+_DISCLAIMER_WORDS = ("published", "generated", "staff", "edited")
+_DISCLAIMER_PROVED_FOR = (
+    r"(?:(?:disclaimer\s*:\s*)?(?:this|the above)\s+(?:post|story|article|report|news|copy)\s+(?:has\s+been|is|was)\s+"
+    r"(?:auto[- ]?published|auto[- ]?generated|published)\s+(?:from|via|through)\s+(?:an?\s+|the\s+)?"
+    r"(?:syndicated\s+|agency\s+|wire\s+|news\s+)*(?:feed|wire|service)[^.\n]*\.?)|"
+    r"(?:(?:disclaimer\s*:\s*)?(?:only\s+the\s+)?(?:headline|heading|image)s?\s+(?:of\s+this\s+(?:report|story)\s+)?"
+    r"(?:and\s+(?:the\s+)?(?:picture|image)\s+)?(?:may\s+have\s+been|has\s+been|was)\s+(?:reworked|changed|edited)\s+by\s+[^.\n]{0,80}?staff"
+    r"[^.\n]*\.?)|"
+    r"(?:(?:disclaimer\s*:\s*)?(?:this|the)\s+(?:story|article|report)\s+(?:has\s+)?not\s+(?:been\s+)?edited\s+by\s+[^.\n]{0,60}?staff"
+    r"[^.\n]*\.?)|"
+    r"(?:(?:except\s+for\s+the\s+headline,\s*)?this\s+story\s+has\s+not\s+been\s+edited\s+by\s+[^.\n]{0,60}?(?:staff|team)"
+    r"[^.\n]*\.?)",
+    int(regex.IGNORECASE),
+)
+
+# Words every match of a case-insensitive context rule holds (one word of each
+# alternative of its keyword group; "pic" covers "picture", "сообщ" every form).
+_HINT_WORDS: dict[str, tuple[str, ...]] = {
+    "photo": ("photo", "image", "pic", "graphic", "video", "illustration", "credit", "foto", "bild", "фото"),
+    "cue": (
+        "according", "told", "cited", "reported", "quoted", "quoting", "citing", "interview", "spoke", "speaking",
+        "confirmed", "statement", "said", "selon", "après", "déclaré", "dit", "según", "acuerdo", "dijo", "informó",
+        "laut", "angaben", "berichtete", "sagte", "segundo", "acordo", "disse", "informou", "данным", "информации",
+        "сообщ", "переда", "заявил", "据", "據", "援引", "告诉", "告訴",
+    ),
+    "source": ("source", "courtesy", "quelle", "fuente", "fonte", "источник", "स्रोत", "来源", "출처"),
+}
+_HINTS = ("photo", "cue", "source", "dash")
+_NO_HINTS = (True, True, True, True)
+
+# A case-insensitive key gets one prefilter variant per way its lowercase can
+# look; past this many its alias runs on every text instead.
+_MAX_KEY_VARIANTS = 64
+
+
+def _disclaimer_shortcut_valid() -> bool:
+    """True while boilerplate's disclaimer patterns are the ones the shortcut was proved for."""
+    d = boilerplate.DISCLAIMER
+    return (d.pattern, d.flags & ~(regex.UNICODE | regex.VERSION0)) == _DISCLAIMER_PROVED_FOR
+
+
+def _lowercase(strings: list[str]) -> list[str]:
+    return pl.Series(strings, dtype=pl.String).str.to_lowercase().to_list()
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    """A Rust-regex character class of exactly ``chars``."""
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(set(chars))) + "]"
+
+
+class _Scanner:
+    """The matches of an alternation of aliases, found without running it (see above).
+
+    ``aliases`` are (NFC alias, case_sensitive) in the alternation's order.
+    """
+
+    def __init__(self, aliases: list[tuple[str, bool]]) -> None:
+        self.patterns = [regex.compile(_alias_pattern(a, case_sensitive=cs)) for a, cs in aliases]
+        universe = _scan_universe()
+        self.ws_chars = "".join(sorted(set(regex.findall(r"\s", universe))))
+        self.cs_keys: dict[str, list[int]] = {}  # longest word -> case-sensitive aliases
+        self.ci_keys: dict[str, list[int]] = {}  # lowercase forms of the longest word -> case-insensitive aliases
+        self.ci_all: list[int] = []
+        self.always: list[int] = []  # aliases the prefilter cannot vouch for (none in the built-in registry)
+        # Per alias: (first word, case-insensitive) to find its positions; for
+        # case-insensitive aliases of ASCII words, the lowercase words an ASCII
+        # text must hold (the first one followed by whitespace) for a match.
+        self.first_word: list[tuple[str, bool, bool, bool]] = []  # word, case-insensitive, boundary, more words
+        self.ascii_words: dict[int, tuple[str, tuple[str, ...]]] = {}
+        ci_parts: list[tuple[int, list[str]]] = []
+        for i, (alias, cs) in enumerate(aliases):
+            parts = alias.split()
+            left = bool(parts) and not _NO_BOUNDARY_SCRIPTS.match(alias[0])  # the pattern starts (?<![\w])
+            self.first_word.append((parts[0] if parts else "", not cs, left, len(parts) > 1))
+            if not parts or any(ch in self.ws_chars for p in parts for ch in p):
+                self.always.append(i)
+            elif cs:
+                self.cs_keys.setdefault(max(parts, key=len), []).append(i)
+            else:
+                ci_parts.append((i, parts))
+                if all(p.isascii() for p in parts):
+                    low = [p.lower() for p in parts]
+                    self.ascii_words[i] = (low[0], tuple(low[1:]))
+        words = [w for _, parts in ci_parts for w in parts] + list(_DISCLAIMER_WORDS)
+        words += [w for ws in _HINT_WORDS.values() for w in ws]
+        exotic, self._options = self._case_options({ch for w in words for ch in w}, universe)
+        self.exotic_class = _char_class(exotic) if exotic else None
+        for i, parts in ci_parts:
+            keys = self._variants(max(parts, key=len))
+            if len(keys) > _MAX_KEY_VARIANTS:
+                self.always.append(i)
+                continue
+            self.ci_all.append(i)
+            for key in keys:
+                self.ci_keys.setdefault(key, []).append(i)
+        self.always.sort()
+        self.ascii_ws = tuple(c for c in self.ws_chars if c.isascii())
+        disc = [self._variants(w) for w in _DISCLAIMER_WORDS]
+        self.disclaimer_keys = frozenset(v for vs in disc for v in vs)
+        self.disclaimer_words = regex.compile("|".join(_DISCLAIMER_WORDS), regex.IGNORECASE)
+        self.disclaimer_shortcut = _disclaimer_shortcut_valid() and all(len(vs) <= _MAX_KEY_VARIANTS for vs in disc)
+        self.hint_keys: dict[str, list[str] | None] = {}  # None: the rule always runs
+        for h, ws in _HINT_WORDS.items():
+            vs = [self._variants(w) for w in ws]
+            self.hint_keys[h] = None if any(len(v) > _MAX_KEY_VARIANTS for v in vs) else sorted({x for v in vs for x in v})
+        self.dash_tail = _char_class("-–—~") + _char_class(self.ws_chars) + "*$"
+
+    @staticmethod
+    def _case_options(key_chars: set[str], universe: str) -> tuple[list[str], dict[str, tuple[str, ...]]]:
+        """Exotic characters, and the lowercase forms a text can show for each key character.
+
+        For a key character c, a text character x that the regex module matches
+        with c case-insensitively shows up in the lowercased text as c's
+        lowercase, or as x's lowercase for an ASCII x (the alias "Ajansı" is
+        matched by "AJANSI", lowercased "ajansi"): c's options. A non-ASCII x
+        lowercased otherwise, or a Greek sigma (its lowercase depends on the
+        next letter), is exotic: a text holding one skips the prefilter.
+        """
+        chars = sorted(key_chars)
+        any_key = regex.compile("(?i:[" + "".join(regex.escape(c) for c in chars) + "])")
+        matching = sorted(set(any_key.findall(universe)) | key_chars)
+        lower = dict(zip(matching, _lowercase(matching), strict=True))
+        exotic: set[str] = set()
+        options: dict[str, tuple[str, ...]] = {}
+        for c in chars:
+            one = regex.compile("(?i:" + regex.escape(c) + ")")
+            same = [x for x in matching if one.fullmatch(x)]
+            opts = {lower[c]}
+            for x in same:
+                if x.isascii():
+                    opts.add(lower[x])
+                elif lower[x] != lower[c] or x in "Σσς":
+                    exotic.add(x)
+            options[c] = tuple(sorted(opts))
+        return sorted(exotic), options
+
+    def _variants(self, word: str) -> list[str]:
+        """Every lowercase form ``word`` can take in a lowercased non-exotic text."""
+        keys = [""]
+        for ch in word:
+            keys = [k + o for k in keys for o in self._options.get(ch, (ch,))]
+            if len(keys) > _MAX_KEY_VARIANTS:
+                break
+        return keys
+
+    def candidates(self, texts: pl.Series, *, disclaimers: bool = False) -> tuple[list[list[int] | None], list[bool]]:
+        """Per text: the aliases that can occur in it (None if none can), and whether a disclaimer can."""
+        t = pl.col("t")
+        ci_keys = sorted(set(self.ci_keys) | (self.disclaimer_keys if disclaimers else set()))
+        exprs = [
+            (t.str.extract_many(sorted(self.cs_keys), overlapping=True).list.unique()
+             if self.cs_keys else pl.lit(None)).alias("cs"),
+            (t.str.to_lowercase().str.extract_many(ci_keys, overlapping=True).list.unique()
+             if ci_keys else pl.lit(None)).alias("ci"),
+            (t.str.contains(self.exotic_class) if self.exotic_class else pl.lit(False)).fill_null(False).alias("ex"),
+        ]
+        df = pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(exprs)
+        out: list[list[int] | None] = []
+        maybe_disclaimer: list[bool] = []
+        cs_keys, ci_keys_map, disc_keys = self.cs_keys, self.ci_keys, self.disclaimer_keys
+        for cs_hits, ci_hits, ex in df.iter_rows():
+            found = set(self.always)
+            disc = ex
+            if cs_hits:
+                for k in cs_hits:
+                    found.update(cs_keys[k])
+            if ex:
+                found.update(self.ci_all)
+            elif ci_hits:
+                for k in ci_hits:
+                    if k in ci_keys_map:
+                        found.update(ci_keys_map[k])
+                    if k in disc_keys:
+                        disc = True
+            out.append(sorted(found) if found else None)
+            maybe_disclaimer.append(disc and disclaimers)
+        return out, maybe_disclaimer
+
+    def matches(self, text: str, possible: Iterable[int]) -> list[regex.Match[str]]:
+        """``pattern.finditer(text)`` given the aliases that can occur in ``text`` (ascending).
+
+        Positions where an alias can start are those of its first word (for a
+        case-insensitive alias in an ASCII text, in the lowercased text, which
+        keeps positions there); its pattern is tried at each. Elsewhere
+        ``finditer(overlapped=True)`` gives every position it matches at.
+        """
+        first: dict[int, regex.Match[str]] = {}
+        is_ascii = text.isascii()
+        low = None
+        for i in possible:
+            pat = self.patterns[i]
+            word, ci, left, more = self.first_word[i]
+            if not ci:
+                where = text
+            elif is_ascii and i in self.ascii_words:
+                if low is None:
+                    low = text.lower()
+                word, rest = self.ascii_words[i]
+                if rest and not all(r in low for r in rest):
+                    continue
+                where = low
+            else:
+                for m in pat.finditer(text, overlapped=True):
+                    first.setdefault(m.start(), m)
+                continue
+            n = len(word)
+            p = where.find(word)
+            while p >= 0:
+                # Cheap rejections, sure for ASCII neighbours: a word character before
+                # the alias ((?<![\w])), no whitespace after a first word (\s+).
+                if left and p and _ASCII_WORD_CHAR(text[p - 1]):
+                    pass
+                elif more and p + n < len(text) and text[p + n].isascii() and text[p + n] not in self.ascii_ws:
+                    pass
+                elif p not in first and (m := pat.match(text, p)):
+                    first[p] = m  # the earlier alternative wins at a position
+                p = where.find(word, p + 1)
+        out = []
+        cur = 0
+        for p in sorted(first):
+            if p >= cur:
+                m = first[p]
+                out.append(m)
+                cur = m.end()
+        return out
+
+    def hints(self, pres: list[str]) -> list[tuple[bool, bool, bool, bool]]:
+        """For each text before an occurrence (on its line): whether each costly context rule
+        (photo, cue, source, dash; see ``_classify``) can match it."""
+        if not pres:
+            return []
+        p = pl.col("p")
+        low = p.str.to_lowercase()
+        ex = p.str.contains(self.exotic_class) if self.exotic_class else pl.lit(False)
+        exprs = [
+            (low.str.contains_any(keys) | ex if (keys := self.hint_keys[h]) is not None else pl.lit(True)).alias(h)
+            for h in _HINTS[:3]
+        ]
+        exprs.append(p.str.contains(self.dash_tail).alias("dash"))
+        df = pl.DataFrame({"p": pres}, schema={"p": pl.String}).select(exprs)
+        return list(df.iter_rows())
+
+    def disclaimer_spans(self, text: str, maybe: bool) -> list[tuple[int, int]]:
+        """``boilerplate.disclaimer_spans(text)``, given whether the prefilter allows one."""
+        if not self.disclaimer_shortcut:
+            return boilerplate.disclaimer_spans(text)
+        if not maybe or not text:
+            return []
+        if text.isascii():  # ASCII: lowercase keeps positions and is the regex module's case-insensitivity
+            low = text.lower()
+            words = sorted(i for w in _DISCLAIMER_WORDS for i in _find_all(low, w))
+        else:
+            words = [w.start() for w in self.disclaimer_words.finditer(text)]
+        out: list[tuple[int, int]] = []
+        done = -1  # end of the last segment scanned
+        for w in words:
+            if w < done:
+                continue
+            s = text.rfind(".", 0, w) + 1
+            e = text.find(".", w)
+            e = len(text) if e < 0 else e + 1
+            out.extend((m.start(), m.end()) for m in boilerplate.DISCLAIMER.finditer(text, s, e))
+            done = e
+        return out
+
+
+_ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_ASCII_WORD_CHAR = _ASCII_WORD_CHARS.__contains__
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out = []
+    i = text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -379,9 +731,20 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
 
 
 def _classify(
-    text: str, start: int, end: int, *, ambiguous: bool, byline_field: bool
+    text: str,
+    start: int,
+    end: int,
+    *,
+    ambiguous: bool,
+    byline_field: bool,
+    hints: tuple[bool, bool, bool, bool] = _NO_HINTS,
 ) -> tuple[str, int, int] | None:
-    """Role and span of the alias occurrence ``text[start:end]``, or None if no credit."""
+    """Role and span of the alias occurrence ``text[start:end]``, or None if no credit.
+
+    ``hints`` (photo, cue, source, dash) False say that rule cannot match the
+    line before the occurrence (:meth:`_Scanner.hints`), so its search is skipped.
+    """
+    photo_ok, cue_ok, source_ok, dash_ok = hints
     ls, le = _line_bounds(text, start)
     pre = text[ls:start]
     post = text[end:le]
@@ -389,7 +752,7 @@ def _classify(
     if pre.endswith("/") and post.startswith("/") and _dateline_like(pre[:-1], strict=ambiguous):
         off = len(pre) - len(pre.lstrip())
         return ("dateline", ls + off, end + 1)
-    if _PHOTO_PRE.search(pre) or _PHOTO_POST.match(post):
+    if (photo_ok and _PHOTO_PRE.search(pre)) or _PHOTO_POST.match(post):
         return None
     if byline_field:
         return ("byline", start, end)
@@ -410,16 +773,16 @@ def _classify(
         return ("dateline", start, end + m.end())
     # A reporting cue next to the name makes it a citation ("Reuters reported", "told Reuters").
     post_cue = (_POST_CUE_TIGHT if ambiguous else _POST_CUE).match(post)
-    pre_cue = (_PRE_CUE_TIGHT if ambiguous else _PRE_CUE).search(pre)
+    pre_cue = (_PRE_CUE_TIGHT if ambiguous else _PRE_CUE).search(pre) if cue_ok else None
     # Byline positions.
     if (m := _BYLINE_PRE.search(pre)) and not post_cue:
         return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip())), end)
     if not pre.strip() and not post_cue and _LINE_START_POST.match(post):
         return ("byline", start, end)
-    if _DASH_PRE.search(pre) and _END_POST.match(post):
+    if dash_ok and _DASH_PRE.search(pre) and _END_POST.match(post):
         m = _DASH_PRE.search(pre)
         return ("byline", ls + m.start() + (1 if m.group()[0] not in "-–—~" else 0), end)
-    if m := _SOURCE_PRE.search(pre):
+    if source_ok and (m := _SOURCE_PRE.search(pre)):
         return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t"))), end)
     if m := _INPUTS_PRE.search(pre):
         return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t"))), end)
@@ -449,16 +812,37 @@ def find_credits(text: str | None, *, field: str, registry: Registry, byline_fie
     """
     if not text:
         return []
+    sc = registry.scanner
+    possible = sc.candidates(pl.Series([text], dtype=pl.String))[0][0]
+    found = sc.matches(text, possible) if possible else []
+    hints = sc.hints([_line_before(text, m.start()) for m in found])
+    return _credits_in(text, found, hints, field=field, registry=registry, byline_field=byline_field)
+
+
+def _line_before(text: str, pos: int) -> str:
+    return text[text.rfind("\n", 0, pos) + 1 : pos]
+
+
+def _credits_in(
+    text: str,
+    alias_matches: list[regex.Match[str]],
+    hints: list[tuple[bool, bool, bool, bool]],
+    *,
+    field: str,
+    registry: Registry,
+    byline_field: bool,
+) -> list[Credit]:
+    """Credits of ``text`` given the matches of ``registry.pattern`` in it and their hints."""
     out: list[Credit] = []
     claimed_until = -1  # an upstream named after "quoting"/"citing" is already credited
-    for m in registry.pattern.finditer(text):
+    for m, h in zip(alias_matches, hints, strict=True):
         if m.start() < claimed_until:
             continue
         hit = registry.lookup(m.group())
         if hit is None:  # pragma: no cover - every alternative is an alias
             continue
         name, ambiguous = hit
-        got = _classify(text, m.start(), m.end(), ambiguous=ambiguous, byline_field=byline_field)
+        got = _classify(text, m.start(), m.end(), ambiguous=ambiguous, byline_field=byline_field, hints=h)
         if got is None:
             continue
         role, s, e = got
@@ -483,7 +867,7 @@ def find_credits(text: str | None, *, field: str, registry: Registry, byline_fie
                             cited_via=name,
                         )
                     )
-    return _merge_overlaps(out, text)
+    return _merge_overlaps(out, text) if out else out
 
 
 def _merge_overlaps(cs: list[Credit], text: str) -> list[Credit]:
@@ -507,33 +891,7 @@ def _merge_overlaps(cs: list[Credit], text: str) -> list[Credit]:
     return out
 
 
-def _article_credits(
-    article_id: str, byline: str | None, text: str | None, raw_text: str | None, registry: Registry
-) -> list[dict[str, Any]]:
-    body_field, body = ("raw_text", raw_text) if raw_text else ("text", text)
-    found = find_credits(byline, field="byline", registry=registry, byline_field=True)
-    found += find_credits(body, field=body_field, registry=registry)
-    rows: list[dict[str, Any]] = []
-    sources = {"byline": byline or "", "raw_text": raw_text or "", "text": text or ""}
-    for c in found:
-        src_text = sources[c.field]
-        rows.append({**c.__dict__, "span_text": src_text[c.span_start : c.span_end], "article_id": article_id})
-    byline_agency = next((c.source for c in found if c.role in ("byline", "dateline") and c.kind == "agency"), None)
-    for s, e in boilerplate.disclaimer_spans(body or ""):
-        rows.append(
-            {
-                "article_id": article_id,
-                "source": byline_agency or GENERIC_FEED,
-                "kind": "agency" if byline_agency else "external",
-                "role": "disclaimer",
-                "field": body_field,
-                "span_start": s,
-                "span_end": e,
-                "span_text": (body or "")[s:e],
-                "cited_via": None,
-            }
-        )
-    return rows
+_CREDIT_FIELDS = ("source", "kind", "role", "field", "span_start", "span_end", "span_text", "cited_via")
 
 
 def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
@@ -544,12 +902,65 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
     citations and disclaimers, each with its span in that field. An article
     may yield several rows for one source (byline field and page slug).
     """
-    cols = [c for c in ("article_id", "byline", "text", "raw_text") if c in articles.columns]
-    rows: list[dict[str, Any]] = []
-    for r in articles.select(cols).iter_rows(named=True):
-        rows.extend(
-            _article_credits(r["article_id"], r.get("byline"), r.get("text"), r.get("raw_text"), registry)
-        )
-    if not rows:
+    if articles.height == 0:
         return schemas.empty(schemas.CREDITS)
-    return schemas.conform(pl.DataFrame(rows, infer_schema_length=None), schemas.CREDITS)
+    sc = registry.scanner
+    str_or_null = {c: (pl.col(c) if c in articles.columns else pl.lit(None, dtype=pl.String)).alias(c)
+                   for c in ("byline", "text", "raw_text")}
+    has_raw = str_or_null["raw_text"].is_not_null() & (str_or_null["raw_text"] != "")
+    df = articles.select(
+        "article_id",
+        str_or_null["byline"],
+        pl.when(has_raw).then(str_or_null["raw_text"]).otherwise(str_or_null["text"]).alias("body"),
+        pl.when(has_raw).then(pl.lit("raw_text")).otherwise(pl.lit("text")).alias("body_field"),
+    )
+    by_possible, _ = sc.candidates(df["byline"])
+    body_possible, body_disc = sc.candidates(df["body"], disclaimers=True)
+    todo = [i for i, (a, b, d) in enumerate(zip(by_possible, body_possible, body_disc, strict=True)) if a or b or d]
+    cols: dict[str, list[Any]] = {k: [] for k in ("article_id", *_CREDIT_FIELDS)}
+    if todo:
+        sub = df[todo]
+        # Alias occurrences of every field first, then the context hints of all at once.
+        work = []
+        pres: list[str] = []
+        for i, article_id, byline, body, body_field in zip(
+            todo, sub["article_id"], sub["byline"], sub["body"], sub["body_field"], strict=True
+        ):
+            by_m = sc.matches(byline, by_possible[i]) if byline and by_possible[i] else []
+            body_m = sc.matches(body, body_possible[i]) if body and body_possible[i] else []
+            pres.extend(_line_before(byline, m.start()) for m in by_m)
+            pres.extend(_line_before(body, m.start()) for m in body_m)
+            work.append((i, article_id, byline, body, body_field, by_m, body_m))
+        hints = sc.hints(pres)
+        h0 = 0
+        for i, article_id, byline, body, body_field, by_m, body_m in work:
+            h1 = h0 + len(by_m)
+            h2 = h1 + len(body_m)
+            found = (
+                _credits_in(byline, by_m, hints[h0:h1], field="byline", registry=registry, byline_field=True)
+                if by_m else []
+            )
+            if body_m:
+                found += _credits_in(body, body_m, hints[h1:h2], field=body_field, registry=registry,
+                                     byline_field=False)
+            h0 = h2
+            for c in found:
+                cols["article_id"].append(article_id)
+                for k in _CREDIT_FIELDS:
+                    cols[k].append(getattr(c, k))
+            spans = sc.disclaimer_spans(body or "", body_disc[i])
+            if spans:
+                byline_agency = next(
+                    (c.source for c in found if c.role in ("byline", "dateline") and c.kind == "agency"), None
+                )
+                for s, e in spans:
+                    for k, v in zip(
+                        ("article_id", *_CREDIT_FIELDS),
+                        (article_id, byline_agency or GENERIC_FEED, "agency" if byline_agency else "external",
+                         "disclaimer", body_field, s, e, body[s:e], None),
+                        strict=True,
+                    ):
+                        cols[k].append(v)
+    if not cols["article_id"]:
+        return schemas.empty(schemas.CREDITS)
+    return pl.DataFrame(cols, schema=schemas.CREDITS)
