@@ -370,3 +370,14 @@ def test_jsonl_of_mixed_garbage_never_crashes(tmp_path, lines):
     except InputError:
         return
     extract(raw, config=Config())
+
+
+def test_table_without_text_in_a_folder_is_skipped_not_fatal(tmp_path):
+    (tmp_path / "truth.csv").write_text("a,b,label\nx,y,1\n")
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"text": "kept"}) + "\n")
+    raw, rej = read_sources([tmp_path])
+    assert raw.get_column("text").to_list() == ["kept"]
+    r = rej.filter(pl.col("reason") == "not_articles")
+    assert r.height == 1 and r.item(0, "source").endswith("truth.csv") and "--map" in r.item(0, "detail")
+    with pytest.raises(InputError):  # named directly, the same file is the user's whole input
+        read_sources([tmp_path / "truth.csv"])
