@@ -34,7 +34,10 @@ RAW = pl.Schema(
 
 #: Records that were skipped or repaired, with the reason. ``reason`` is a
 #: short stable code (``malformed_json``, ``empty_text``, ...); ``detail`` is
-#: human text. ``action`` is ``skipped`` or ``repaired``.
+#: human text. ``action`` is ``skipped`` (not stored), ``repaired`` (stored
+#: after a fix, e.g. a cut or a renamed duplicate id), ``ignored`` (nothing
+#: lost, e.g. unknown fields) or ``stored_not_compared`` (too short to
+#: fingerprint; stored, not linked).
 REJECTS = pl.Schema(
     {
         "source": pl.String,
