@@ -480,7 +480,7 @@ def lineage_for_cluster(
     The unit of work: clusters are independent, so this can run inside a
     distributed group-by.
     """
-    nodes = _nodes(articles, credits, registry)
+    nodes = _nodes(_canonical_articles(articles), credits, registry)
     pair_rows = [
         (r["a"], r["b"], r["jaccard"], r["containment_a_in_b"], r["containment_b_in_a"])
         for r in pairs.iter_rows(named=True)
@@ -512,10 +512,19 @@ def _cluster_rows(
     # containment lookup: cont[(x, y)] = share of x found in y
     cont: dict[tuple[int, int], float] = {}
     jac: dict[tuple[int, int], float] = {}
+    # Pairs in a canonical order (by node position, each pair oriented low to
+    # high), so that ties between equal weights break the same way whatever
+    # order the pairs came in.
+    canon: list[tuple[int, int, float, float, float]] = []
     for ra, rb, rj, rab, rba in pair_rows:
         a, b = index.get(ra), index.get(rb)
         if a is None or b is None or a == b:
             continue
+        if a > b:
+            a, b, rab, rba = b, a, rba, rab
+        canon.append((a, b, float(rj or 0.0), float(rab or 0.0), float(rba or 0.0)))
+    canon.sort()
+    for a, b, rj, rab, rba in canon:
         cont[(a, b)] = float(rab or 0.0)
         cont[(b, a)] = float(rba or 0.0)
         jac[(a, b)] = jac[(b, a)] = float(rj or 0.0)
@@ -947,10 +956,24 @@ def _credited(
     return "miscredited"
 
 
+_CREDIT_ORDER = ("article_id", "field", "span_start", "span_end", "role", "source", "kind", "cited_via", "span_text")
+
+
+def _canonical_credits(credits: pl.DataFrame) -> pl.DataFrame:
+    """Credits by article, field and position; ties broken by every other column (deterministic)."""
+    return credits.sort([c for c in _CREDIT_ORDER if c in credits.columns], nulls_last=True, maintain_order=True)
+
+
+def _canonical_articles(articles: pl.DataFrame) -> pl.DataFrame:
+    """Articles in a canonical order: by ``doc`` (the store's order) when there is one, else by id."""
+    return articles.sort("doc" if "doc" in articles.columns else "article_id", "article_id", nulls_last=True,
+                         maintain_order=True)
+
+
 def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) -> list[_Node]:
     by_art: dict[str, list[dict[str, Any]]] = {}
     if credits.height:
-        for r in credits.sort("article_id", "field", "span_start").iter_rows(named=True):
+        for r in _canonical_credits(credits).iter_rows(named=True):
             by_art.setdefault(r["article_id"], []).append(r)
     out = []
     cols = set(articles.columns)
@@ -1005,7 +1028,8 @@ def lineage(
     their credits ("By IANS" → parent_external IANS).
     """
     cl = clusters.select("article_id", "cluster_id")
-    arts = articles.join(cl, on="article_id", how="left")
+    # Input order must not matter (ties between equally good parents follow node order).
+    arts = _canonical_articles(articles.join(cl, on="article_id", how="left", maintain_order="left"))
     cid = pl.coalesce("cluster_id", "doc") if "doc" in arts.columns else pl.col("cluster_id")
     arts = arts.with_columns(cid.alias("_cid"))
     nodes = _nodes(arts, credits, registry)
@@ -1015,7 +1039,7 @@ def lineage(
         by_cluster.setdefault(c, []).append(node)
     pairs_by: dict[Any, list[tuple]] = {}
     if pairs.height:
-        pc = pairs.join(cl.rename({"article_id": "a"}), on="a", how="inner")
+        pc = pairs.join(cl.rename({"article_id": "a"}), on="a", how="inner", maintain_order="left")
         for r in pc.select("cluster_id", "a", "b", "jaccard", "containment_a_in_b", "containment_b_in_a").iter_rows():
             pairs_by.setdefault(r[0], []).append(r[1:])
     rows: list[dict[str, Any]] = []
@@ -1195,7 +1219,10 @@ def _main(argv: list[str] | None = None) -> int:
         path, _ = synth.write_jsonl(corpus, Path(d) / "articles.jsonl")
         store = Store(Path(d) / "s.duckdb")
         ingest([path], store=store)
-        arts, pairs, clusters = store.table("articles"), store.table("pairs"), store.table("clusters")
+        # As the pipeline hands them to lineage: articles with their doc, in doc order.
+        arts = store.query("SELECT * FROM articles ORDER BY doc")
+        pairs = store.query("SELECT * FROM pairs ORDER BY a_doc, b_doc")
+        clusters = store.table("clusters")
     reg, cfg = load_registry(), Config()
     cred = attribution_credits(arts, registry=reg)
     res = lineage(arts, pairs, clusters, cred, registry=reg, config=cfg)
