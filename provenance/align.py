@@ -33,15 +33,19 @@ from __future__ import annotations
 
 import difflib
 import functools
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+from numba import njit
 
-from provenance.normalize import token_spans, tokens
+from provenance.normalize import STANDALONE, WORD, char_classes, normalize, token_spans, tokens
 
-__all__ = ["PASSAGES", "EDITS", "Alignment", "align", "aligned_passages", "edits", "token_blocks", "tokenized"]
+__all__ = [
+    "PASSAGES", "EDITS", "Alignment", "TokenIndex", "align", "aligned_passages", "edits", "token_blocks", "tokenized",
+]
 
 #: Shared passages: maximal runs of identical tokens, one-to-one between the
 #: texts. ``*_start``/``*_end`` are character offsets in the original texts
@@ -313,6 +317,377 @@ def _gap_edits(emit, ta, tb, a0: int, a1: int, b0: int, b1: int, refine_max: int
             emit(op, a0 + i0, a0 + i1, b0 + j0, b0 + j1)
         return
     emit("changed", a0, a1, b0, b1)
+
+
+# --------------------------------------------------------------------------
+# Many texts at once (lineage aligns each article with several others)
+# --------------------------------------------------------------------------
+#
+# ``TokenIndex`` tokenizes a batch of texts in one numba pass over their
+# normalized code points (``tokens(text)`` is the runs of WORD characters and
+# the single STANDALONE characters of ``normalize(text)``, by
+# ``normalize.char_classes``), gives equal tokens equal ids across the batch
+# (a hash table whose slots compare the tokens' code points, so the ids are
+# exact), and aligns two of its texts with a numba port of
+# :func:`match_blocks`. The port renumbers the pair's tokens by first
+# appearance in a then in b, as :func:`_ids` does, so window hashes, candidate
+# lists and therefore blocks are those of :func:`token_blocks` on the tokens.
+
+
+@njit(cache=True, nogil=True)
+def _k_tokens(cps: np.ndarray, offsets: np.ndarray, table: np.ndarray, word: int, standalone: int):  # noqa: ANN202
+    """Token [start, end) in ``cps`` and token offsets per text, for texts cps[offsets[t]:offsets[t+1]]."""
+    n = len(cps)
+    starts = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    tok_off = np.empty(len(offsets), dtype=np.int64)
+    m = 0
+    for t in range(len(offsets) - 1):
+        tok_off[t] = m
+        i = offsets[t]
+        e = offsets[t + 1]
+        while i < e:
+            c = table[cps[i]]
+            if c == word:
+                j = i + 1
+                while j < e and table[cps[j]] == word:
+                    j += 1
+                starts[m] = i
+                ends[m] = j
+                m += 1
+                i = j
+            elif c == standalone:
+                starts[m] = i
+                ends[m] = i + 1
+                m += 1
+                i += 1
+            else:
+                i += 1
+    tok_off[len(offsets) - 1] = m
+    return starts[:m], ends[:m], tok_off
+
+
+@njit(cache=True, nogil=True)
+def _k_token_ids(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Ids 0..V-1 by first appearance, equal exactly for equal tokens (code point sequences).
+
+    An open-addressing table keyed by the token itself: its 64-bit hash picks
+    the first slot, and a slot is the token's only if the code points agree.
+    """
+    m = len(starts)
+    size = 1
+    while size < 2 * m + 2:
+        size *= 2
+    mask = np.uint64(size - 1)
+    slot_hash = np.zeros(size, dtype=np.uint64)
+    slot_id = np.full(size, -1, dtype=np.int64)
+    rep = np.empty(m, dtype=np.int64)  # a token of each id
+    ids = np.empty(m, dtype=np.int64)
+    nxt = 0
+    for x in range(m):
+        s0 = starts[x]
+        ln = ends[x] - s0
+        h = np.uint64(0xCBF29CE484222325)
+        for i in range(s0, s0 + ln):
+            h = (h ^ np.uint64(cps[i])) * np.uint64(0x100000001B3)
+        h = (h ^ np.uint64(ln)) * np.uint64(0x100000001B3)
+        pos = h & mask
+        while True:
+            g = slot_id[pos]
+            if g < 0:
+                slot_hash[pos] = h
+                slot_id[pos] = nxt
+                rep[nxt] = x
+                ids[x] = nxt
+                nxt += 1
+                break
+            if slot_hash[pos] == h:
+                q = starts[rep[g]]
+                if ends[rep[g]] - q == ln:
+                    same = True
+                    for i in range(ln):
+                        if cps[s0 + i] != cps[q + i]:
+                            same = False
+                            break
+                    if same:
+                        ids[x] = g
+                        break
+            pos = (pos + np.uint64(1)) & mask
+    return ids
+
+
+@njit(cache=True, nogil=True)
+def _k_window_hashes(ids: np.ndarray, k: int) -> np.ndarray:
+    n = len(ids) - k + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint64)
+    p = np.uint64(0x9E3779B97F4A7C15)
+    h = np.zeros(n, dtype=np.uint64)
+    for t in range(k):
+        for i in range(n):
+            h[i] = h[i] * p + ids[t + i]
+    return h
+
+
+@njit(cache=True, nogil=True)
+def _k_match_blocks(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: np.ndarray, pair: int,
+                    k: int, max_candidates: int):  # noqa: ANN202
+    """:func:`match_blocks` of two texts given their global token ids (see above); (i, j, n) arrays."""
+    na, nb = len(ga), len(gb)
+    a = np.empty(na, dtype=np.uint64)
+    b = np.empty(nb, dtype=np.uint64)
+    nxt = 1
+    for t in range(na):  # renumber by first appearance, as _ids does
+        g = ga[t]
+        if stamp[g] != pair:
+            stamp[g] = pair
+            local[g] = nxt
+            nxt += 1
+        a[t] = local[g]
+    for t in range(nb):
+        g = gb[t]
+        if stamp[g] != pair:
+            stamp[g] = pair
+            local[g] = nxt
+            nxt += 1
+        b[t] = local[g]
+    ha = _k_window_hashes(a, k)
+    hb = _k_window_hashes(b, k)
+    out_i = np.empty(0, dtype=np.int64)
+    if len(ha) == 0 or len(hb) == 0:
+        return out_i, out_i, out_i
+    perm = np.argsort(hb, kind="mergesort")  # positions of each hash, ascending
+    sh = hb[perm]
+    used = np.zeros(nb, dtype=np.bool_)
+    bi = np.empty(na, dtype=np.int64)
+    bj = np.empty(na, dtype=np.int64)
+    bn = np.empty(na, dtype=np.int64)
+    nblk = 0
+    next_diag = -1
+    i = 0
+    while i < len(ha):
+        lo = np.searchsorted(sh, ha[i], side="left")
+        hi = np.searchsorted(sh, ha[i], side="right")
+        best_n = 0
+        best_j = -1
+        if hi > lo:
+            stop = hi if hi - lo <= max_candidates else lo + max_candidates
+            prefix = False
+            if hi - lo > max_candidates and next_diag >= 0 and next_diag < len(hb) and hb[next_diag] == ha[i]:
+                rank = lo + np.searchsorted(perm[lo:hi], next_diag)
+                prefix = rank >= stop
+            for y in range(lo - 1 if prefix else lo, stop):
+                j = next_diag if y < lo else perm[y]
+                if used[j]:
+                    continue
+                n = 0
+                while i + n < na and j + n < nb and a[i + n] == b[j + n] and not used[j + n]:
+                    n += 1
+                if n > best_n or (n == best_n and j == next_diag):
+                    best_n = n
+                    best_j = j
+        if best_n >= k:
+            bi[nblk] = i
+            bj[nblk] = best_j
+            bn[nblk] = best_n
+            nblk += 1
+            used[best_j : best_j + best_n] = True
+            next_diag = best_j + best_n
+            i += best_n
+        else:
+            i += 1
+    return bi[:nblk], bj[:nblk], bn[:nblk]
+
+
+@njit(cache=True, nogil=True)
+def _k_signal_counts(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: np.ndarray, pair: int, k: int,
+                     max_candidates: int, quoted: np.ndarray) -> np.ndarray:
+    """Integer passage statistics of b (child) against a (parent); see :meth:`TokenIndex.signal_counts`."""
+    bi, bj, bn = _k_match_blocks(ga, gb, local, stamp, pair, k, max_candidates)
+    # Merge runs contiguous on both sides, as token_blocks does.
+    m = 0
+    for x in range(len(bi)):
+        if m > 0 and bi[m - 1] + bn[m - 1] == bi[x] and bj[m - 1] + bn[m - 1] == bj[x]:
+            bn[m - 1] += bn[x]
+        else:
+            bi[m] = bi[x]
+            bj[m] = bj[x]
+            bn[m] = bn[x]
+            m += 1
+    nc, np_ = len(gb), len(ga)
+    out = np.zeros(13, dtype=np.int64)
+    out[0] = nc
+    out[1] = np_
+    out[8] = nc  # prefix_inserted
+    out[10] = np_  # prefix_deleted
+    if m == 0:
+        return out
+    # Heaviest chain increasing in j (heaviest_increasing_chain; the j are distinct).
+    order = np.argsort(bj[:m])
+    rank = np.empty(m, dtype=np.int64)
+    for r in range(m):
+        rank[order[r]] = r + 1
+    tree_w = np.zeros(m + 1, dtype=np.int64)
+    tree_i = np.full(m + 1, -1, dtype=np.int64)
+    prev = np.full(m, -1, dtype=np.int64)
+    best_w = -1
+    best_end = -1
+    for x in range(m):
+        r = rank[x]
+        q = r - 1
+        w_max = 0
+        i_max = -1
+        while q > 0:
+            if tree_w[q] > w_max:
+                w_max = tree_w[q]
+                i_max = tree_i[q]
+            q -= q & -q
+        w = w_max + bn[x]
+        prev[x] = i_max
+        if w > best_w:
+            best_w = w
+            best_end = x
+        q = r
+        while q <= m:
+            if w > tree_w[q]:
+                tree_w[q] = w
+                tree_i[q] = x
+            q += q & -q
+    keep = np.zeros(m, dtype=np.bool_)
+    x = best_end
+    while x >= 0:
+        keep[x] = True
+        x = prev[x]
+    shared = 0
+    in_order = 0
+    longest = 0
+    n_quoted = 0
+    tenths = np.zeros(10, dtype=np.bool_)
+    p_ins = nc
+    s_ins_end = -1
+    p_del = np_
+    s_del_end = -1
+    for x in range(m):
+        i, j, n = bi[x], bj[x], bn[x]
+        shared += n
+        if n > longest:
+            longest = n
+        if nc > 0:
+            for t in range(10 * j // nc, (10 * (j + n - 1)) // nc + 1):
+                tenths[t] = True
+        if len(quoted) > 0:
+            n_quoted += quoted[j + n] - quoted[j]
+        if keep[x]:
+            in_order += n
+            p_ins = min(p_ins, j)
+            s_ins_end = max(s_ins_end, j + n)
+            p_del = min(p_del, i)
+            s_del_end = max(s_del_end, i + n)
+    out[2] = shared
+    out[3] = in_order
+    out[4] = longest
+    out[5] = m
+    out[6] = tenths.sum()
+    out[7] = n_quoted
+    out[8] = p_ins
+    out[9] = nc - s_ins_end
+    out[10] = p_del
+    out[11] = np_ - s_del_end
+    out[12] = 1
+    return out
+
+
+_NO_QUOTES = np.empty(0, dtype=np.int64)
+
+
+@functools.cache
+def _classes() -> np.ndarray:
+    return np.ascontiguousarray(char_classes())
+
+
+class TokenIndex:
+    """Tokens of many texts with ids shared across them, for fast pairwise :func:`token_blocks`.
+
+    ``blocks(a, b)`` equals ``token_blocks(tokens(texts[a]), tokens(texts[b]))``;
+    ``starts(i)`` equals the start offsets of ``token_spans(texts[i])``.
+    """
+
+    def __init__(self, texts: Sequence[str | None]) -> None:
+        self.texts = [t or "" for t in texts]
+        norms = [normalize(t) for t in self.texts]
+        self._norms = norms
+        bufs = [np.frombuffer(x.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) for x in norms]
+        lens = np.fromiter((len(x) for x in bufs), dtype=np.int64, count=len(bufs))
+        offsets = np.zeros(len(bufs) + 1, dtype=np.int64)
+        np.cumsum(lens, out=offsets[1:])
+        cps = np.concatenate(bufs) if bufs else np.empty(0, dtype=np.uint32)
+        starts, ends, tok_off = _k_tokens(cps, offsets, _classes(), WORD, STANDALONE)
+        self._ids = _k_token_ids(cps, starts, ends)
+        self._starts = starts
+        self._offsets = offsets
+        self._tok_off = tok_off
+        vocab = int(self._ids.max()) + 1 if len(self._ids) else 1
+        self._local = np.zeros(vocab, dtype=np.uint64)
+        self._stamp = np.full(vocab, -1, dtype=np.int64)
+        self._pair = 0
+        self._span_starts: dict[int, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def ids(self, i: int) -> np.ndarray:
+        return self._ids[self._tok_off[i] : self._tok_off[i + 1]]
+
+    def n_tokens(self, i: int) -> int:
+        return int(self._tok_off[i + 1] - self._tok_off[i])
+
+    def blocks(
+        self, a: int, b: int, *, k: int = 5, max_candidates: int = 16
+    ) -> tuple[list[tuple[int, int, int]], list[bool]]:
+        """``token_blocks`` of texts a and b."""
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        self._pair += 1
+        bi, bj, bn = _k_match_blocks(self.ids(a), self.ids(b), self._local, self._stamp, self._pair, k,
+                                     max_candidates)
+        merged: list[tuple[int, int, int]] = []
+        for blk in zip(bi.tolist(), bj.tolist(), bn.tolist(), strict=True):
+            if merged and merged[-1][0] + merged[-1][2] == blk[0] and merged[-1][1] + merged[-1][2] == blk[1]:
+                i, j, n = merged[-1]
+                merged[-1] = (i, j, n + blk[2])
+            else:
+                merged.append(blk)
+        return merged, heaviest_increasing_chain(merged)
+
+    def signal_counts(
+        self, a: int, b: int, *, k: int = 5, max_candidates: int = 16, quoted: np.ndarray | None = None
+    ) -> tuple[int, ...]:
+        """Integer statistics of how text b reuses text a, from ``blocks(a, b)``:
+
+        (b's tokens, a's tokens, shared tokens, of those in the in-order chain,
+        longest block, blocks, tenths of b touched, shared tokens counted by
+        ``quoted`` (running counts over b's tokens; 0 without), b tokens before
+        the first / after the last in-order block, a tokens likewise, whether
+        there are blocks).
+        """
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        self._pair += 1
+        q = _NO_QUOTES if quoted is None else np.ascontiguousarray(quoted, dtype=np.int64)
+        got = _k_signal_counts(self.ids(a), self.ids(b), self._local, self._stamp, self._pair, k, max_candidates, q)
+        return tuple(got.tolist())
+
+    def starts(self, i: int) -> np.ndarray:
+        """Start offset in the original text of each token of text i (``token_spans``)."""
+        got = self._span_starts.get(i)
+        if got is None:
+            text, norm = self.texts[i], self._norms[i]
+            if len(norm) == len(text) and norm == text.lower() and unicodedata.is_normalized("NFKC", text):
+                got = self._starts[self._tok_off[i] : self._tok_off[i + 1]] - self._offsets[i]
+            else:  # normalization moved characters: token_spans maps offsets back
+                got = np.array([s for s, _ in token_spans(text)], dtype=np.int64)
+            self._span_starts[i] = got
+        return got
 
 
 def tokenized(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:

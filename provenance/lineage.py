@@ -37,7 +37,7 @@ for a distributed group-by.
 
 from __future__ import annotations
 
-import bisect
+import dataclasses
 import json
 import math
 from collections import Counter
@@ -46,11 +46,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+import numpy as np
 import polars as pl
 import regex
 
 from provenance import schemas
-from provenance.align import token_blocks, tokenized
+from provenance.align import TokenIndex
 from provenance.attribution import GENERIC_FEED, Registry
 from provenance.config import Config
 from provenance.normalize import normalize
@@ -231,13 +232,39 @@ def reuse_signals(parent_text: str, child_text: str, *, k: int = 5) -> dict[str,
     after the last in-order passage), ``prefix_deleted`` / ``suffix_deleted``
     (parent tokens likewise).
     """
-    tp, _ = tokenized(parent_text or "")
-    tc, spans = tokenized(child_text or "")
-    blocks, keep = token_blocks(tp, tc, k=k)
-    nc, np_ = len(tc), len(tp)
-    shared = sum(n for _, _, n in blocks)
-    io = [b for b, ok in zip(blocks, keep, strict=False) if ok]
-    in_order = sum(n for _, _, n in io)
+    index = TokenIndex([parent_text or "", child_text or ""])
+    return _signals(index, 0, 1, k=k, quoted=_QuotedTokens(index))
+
+
+class _QuotedTokens:
+    """Per text of a :class:`TokenIndex`: running count of its tokens that start inside quotation marks."""
+
+    def __init__(self, index: TokenIndex) -> None:
+        self.index = index
+        self._counts: dict[int, np.ndarray | None] = {}
+
+    def counts(self, i: int) -> np.ndarray | None:
+        """``c[t]`` = quoted tokens among the first t; None if the text has no quotation."""
+        if i not in self._counts:
+            quotes = _quote_intervals(self.index.texts[i])
+            if not quotes:
+                self._counts[i] = None
+            else:
+                q = np.array(quotes, dtype=np.int64)
+                pos = self.index.starts(i)
+                x = np.searchsorted(q[:, 0], pos, side="right") - 1  # the last quotation opening at or before
+                inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
+                c = np.zeros(len(pos) + 1, dtype=np.int64)
+                np.cumsum(inside, out=c[1:])
+                self._counts[i] = c
+        return self._counts[i]
+
+
+def _signals(index: TokenIndex, p: int, c: int, *, k: int, quoted: _QuotedTokens) -> dict[str, float]:
+    """:func:`reuse_signals` of texts p (parent) and c (child) of ``index``."""
+    nc, np_, shared, in_order, longest, n_blocks, n_tenths, n_quoted, p_ins, s_ins, p_del, s_del, has_io = (
+        index.signal_counts(p, c, k=k, quoted=quoted.counts(c))
+    )
     out: dict[str, float] = {
         "child_tokens": nc,
         "parent_tokens": np_,
@@ -245,9 +272,9 @@ def reuse_signals(parent_text: str, child_text: str, *, k: int = 5) -> dict[str,
         "child_cov": shared / nc if nc else 0.0,
         "parent_cov": shared / np_ if np_ else 0.0,
         "in_order_share": in_order / shared if shared else 0.0,
-        "longest_run": max((n for _, _, n in blocks), default=0),
-        "mean_run": shared / len(blocks) if blocks else 0.0,
-        "n_passages": len(blocks),
+        "longest_run": longest,
+        "mean_run": shared / n_blocks if n_blocks else 0.0,
+        "n_passages": n_blocks,
         "spread": 0.0,
         "quoted_share": 0.0,
         "prefix_inserted": nc,
@@ -255,30 +282,16 @@ def reuse_signals(parent_text: str, child_text: str, *, k: int = 5) -> dict[str,
         "prefix_deleted": np_,
         "suffix_deleted": 0,
     }
-    if not blocks or not nc:
+    if not n_blocks or not nc:
         return out
-    tenths = set()
-    for _, s, n in blocks:
-        e = s + n
-        for t in range(10 * s // nc, (10 * (e - 1)) // nc + 1):
-            tenths.add(t)
-    out["spread"] = len(tenths) / 10
-    quotes = _quote_intervals(child_text)
-    if quotes:
-        qs = [q[0] for q in quotes]
-        quoted = 0
-        for _, s, n in blocks:
-            for t in range(s, s + n):
-                pos = spans[t][0]
-                x = bisect.bisect_right(qs, pos) - 1
-                if x >= 0 and quotes[x][0] <= pos < quotes[x][1]:
-                    quoted += 1
-        out["quoted_share"] = quoted / shared
-    if io:
-        out["prefix_inserted"] = min(j for _, j, _ in io)
-        out["suffix_inserted"] = nc - max(j + n for _, j, n in io)
-        out["prefix_deleted"] = min(i for i, _, _ in io)
-        out["suffix_deleted"] = np_ - max(i + n for i, _, n in io)
+    out["spread"] = n_tenths / 10
+    if quoted.counts(c) is not None:
+        out["quoted_share"] = n_quoted / shared
+    if has_io:
+        out["prefix_inserted"] = p_ins
+        out["suffix_inserted"] = s_ins
+        out["prefix_deleted"] = p_del
+        out["suffix_deleted"] = s_del
     return out
 
 
@@ -299,10 +312,13 @@ def looks_independent(sig: dict[str, float]) -> bool:
     return sig["child_cov"] < 0.5 and narration < 25 and sig["longest_run"] < 20
 
 
+_WORDS = regex.compile(r"\w+")
+
+
 def _norm_title(t: str | None) -> str | None:
     if not t:
         return None
-    return " ".join(regex.findall(r"\w+", normalize(t)))
+    return " ".join(_WORDS.findall(normalize(t)))
 
 
 def classify_relation(
@@ -459,7 +475,10 @@ def _sigmoid(x: float) -> float:
 
 
 def _same_title(a: str | None, b: str | None) -> bool | None:
-    na, nb = _norm_title(a), _norm_title(b)
+    return _same_norm_title(_norm_title(a), _norm_title(b))
+
+
+def _same_norm_title(na: str | None, nb: str | None) -> bool | None:
     if na is None or nb is None:
         return None
     return na == nb
@@ -490,13 +509,12 @@ def lineage_for_cluster(
 
 
 def _frames(rows: list[dict[str, Any]], ext_rows: list[dict[str, Any]]) -> LineageResult:
-    lin = schemas.conform(pl.DataFrame(rows, infer_schema_length=None), LINEAGE) if rows else schemas.empty(LINEAGE)
-    ext = (
-        schemas.conform(pl.DataFrame(ext_rows, infer_schema_length=None), EXTERNAL_NODES)
-        if ext_rows
-        else schemas.empty(EXTERNAL_NODES)
-    )
-    return LineageResult(lin, ext)
+    def frame(recs: list[dict[str, Any]], schema: pl.Schema) -> pl.DataFrame:
+        if not recs:
+            return schemas.empty(schema)
+        return pl.DataFrame({k: [r[k] for r in recs] for k in schema}, schema=schema, strict=False)
+
+    return LineageResult(frame(rows, LINEAGE), frame(ext_rows, EXTERNAL_NODES))
 
 
 def _cluster_rows(
@@ -549,10 +567,15 @@ def _cluster_rows(
 
     indep: set[tuple[int, int]] = set()
     sig_cache: dict[tuple[int, int], dict[str, float]] = {}
+    aligner: list[tuple[TokenIndex, _QuotedTokens]] = []  # the cluster's texts, tokenized on first use
 
     def sig(p: int, c: int) -> dict[str, float]:
         if (p, c) not in sig_cache:
-            sig_cache[(p, c)] = reuse_signals(nodes[p].text, nodes[c].text, k=config.shingle_size)
+            if not aligner:
+                index = TokenIndex([x.text for x in nodes])
+                aligner.append((index, _QuotedTokens(index)))
+            index, quoted = aligner[0]
+            sig_cache[(p, c)] = _signals(index, p, c, k=config.shingle_size, quoted=quoted)
         return sig_cache[(p, c)]
 
     for i in range(n):
@@ -787,7 +810,7 @@ def _cluster_rows(
             s = None if jj >= 0.999 else sig(p, c)  # identical shingle sets: no alignment needed
             relation = classify_relation(
                 child_in_parent=cp, parent_in_child=pc, jaccard=jac[(c, p)],
-                same_title=_same_title(nodes[p].title, x.title), sig=s,
+                same_title=_same_norm_title(titles[p], titles[c]), sig=s,
             )
             d = info.get("d", 0.5)
             order, tnote = _time_order(nodes[p], x)
@@ -820,7 +843,7 @@ def _cluster_rows(
                 if r0 is not None and r0 != c and (c, r0) in cont:
                     relation = classify_relation(
                         child_in_parent=cont[(c, r0)], parent_in_child=cont[(r0, c)], jaccard=jac[(c, r0)],
-                        same_title=_same_title(nodes[r0].title, x.title), sig=None,
+                        same_title=_same_norm_title(titles[r0], titles[c]), sig=None,
                     )
                     cp_used = cont[(c, r0)]
                     ev["relation_vs"] = ids[r0]
@@ -828,7 +851,7 @@ def _cluster_rows(
                     # Another copy of the same wire story is identical: both carry it unchanged.
                     relation = classify_relation(
                         child_in_parent=cont[(c, sib)], parent_in_child=cont[(sib, c)], jaccard=jac[(c, sib)],
-                        same_title=_same_title(nodes[sib].title, x.title), sig=None,
+                        same_title=_same_norm_title(titles[sib], titles[c]), sig=None,
                     )
                     cp_used = 1.0
                     ev["relation_vs"] = ids[sib]
@@ -845,7 +868,7 @@ def _cluster_rows(
                 cp_used = info["cp"]
                 relation = classify_relation(
                     child_in_parent=cont[(c, q)], parent_in_child=cont[(q, c)], jaccard=jac[(c, q)],
-                    same_title=_same_title(nodes[q].title, x.title), sig=None,
+                    same_title=_same_norm_title(titles[q], titles[c]), sig=None,
                 )
             else:  # cited upstream of an in-corpus root
                 conf = 0.6
@@ -971,45 +994,95 @@ def _canonical_articles(articles: pl.DataFrame) -> pl.DataFrame:
 
 
 def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) -> list[_Node]:
-    by_art: dict[str, list[dict[str, Any]]] = {}
+    by_art: dict[str, list[tuple[Any, ...]]] = {}
     if credits.height:
-        for r in _canonical_credits(credits).iter_rows(named=True):
-            by_art.setdefault(r["article_id"], []).append(r)
+        cr = _canonical_credits(credits).select("article_id", "role", "kind", "source", "cited_via")
+        for aid, *rest in cr.iter_rows():
+            by_art.setdefault(aid, []).append(tuple(rest))
+    n = articles.height
+
+    def col(name: str) -> list[Any]:
+        return articles[name].to_list() if name in articles.columns else [None] * n
+
+    agency_of: dict[str | None, str | None] = {}
     out = []
-    cols = set(articles.columns)
-    for r in articles.iter_rows(named=True):
+    for aid, outlet, t, precision, title, text in zip(
+        col("article_id"), col("outlet"), col("published_at"), col("published_precision"), col("title"),
+        col("text"), strict=True,
+    ):
+        if outlet not in agency_of:
+            agency_of[outlet] = registry.agency_of_outlet(outlet)
         node = _Node(
-            id=r["article_id"],
-            outlet=r.get("outlet"),
-            t=r.get("published_at") if "published_at" in cols else None,
-            precision=r.get("published_precision"),
-            title=r.get("title"),
-            text=r.get("text") or "",
-            self_agency=registry.agency_of_outlet(r.get("outlet")),
+            id=aid, outlet=outlet, t=t, precision=precision, title=title, text=text or "",
+            self_agency=agency_of[outlet],
         )
-        for c in by_art.get(node.id, []):
-            if c["role"] in ("byline", "dateline") and c["kind"] == "agency":
-                if c["source"] not in node.byline_ag:
-                    node.byline_ag.append(c["source"])
-            elif c["role"] == "disclaimer":
+        for role, kind, source, via in by_art.get(aid, ()):
+            if role in ("byline", "dateline") and kind == "agency":
+                if source not in node.byline_ag:
+                    node.byline_ag.append(source)
+            elif role == "disclaimer":
                 node.disclaimer = True
-                if c["source"] == GENERIC_FEED:
+                if source == GENERIC_FEED:
                     node.generic_disclaimer = True
-                elif c["source"] not in node.byline_ag:
-                    node.byline_ag.append(c["source"])
-            elif c["role"] == "cited":
-                if c["cited_via"] is None:
-                    if c["kind"] == "agency" and c["source"] not in node.cited_ag:
-                        node.cited_ag.append(c["source"])
+                elif source not in node.byline_ag:
+                    node.byline_ag.append(source)
+            elif role == "cited":
+                if via is None:
+                    if kind == "agency" and source not in node.cited_ag:
+                        node.cited_ag.append(source)
                 else:
-                    node.cited_by.setdefault(c["cited_via"], [])
-                    if c["source"] not in node.cited_by[c["cited_via"]]:
-                        node.cited_by[c["cited_via"]].append(c["source"])
+                    node.cited_by.setdefault(via, [])
+                    if source not in node.cited_by[via]:
+                        node.cited_by[via].append(source)
         # An agency's own copy "credits" itself in its dateline; that is no upstream.
         if node.self_agency:
             node.byline_ag = [a for a in node.byline_ag if a != node.self_agency]
         out.append(node)
     return out
+
+
+class _Singletons:
+    """Rows of one-article clusters, computed once per kind of article.
+
+    Alone, an article's lineage depends only on its own agency, the agencies it
+    credits or cites (and through whom), its disclaimers and whether its time
+    is known: the rows of the first article of each kind are computed by
+    :func:`_cluster_rows` with a probe id, then reused with the ids replaced
+    (a kind whose rows mention the probe anywhere else is not reused).
+    """
+
+    _PROBE = "\x00probe-article\x00"
+    _PROBE_CLUSTER = -7_777_777_777
+
+    def __init__(self, registry: Registry, config: Config) -> None:
+        self.registry, self.config = registry, config
+        self._memo: dict[tuple, tuple[list[dict[str, Any]], list[dict[str, Any]]] | None] = {}
+
+    def rows(self, node: _Node, cluster_id: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        key = (
+            node.self_agency, tuple(node.byline_ag), tuple(node.cited_ag),
+            tuple((k, tuple(v)) for k, v in node.cited_by.items()), node.disclaimer, node.generic_disclaimer,
+            node.t is None,
+        )
+        if key not in self._memo:
+            probe = dataclasses.replace(node, id=self._PROBE)
+            rows, ext = _cluster_rows([probe], [], cluster_id=self._PROBE_CLUSTER, registry=self.registry,
+                                      config=self.config)
+            ok = all(
+                v != self._PROBE and not (isinstance(v, str) and self._PROBE in v)
+                for r in rows for k, v in r.items() if k not in ("article_id", "origin_id")
+            ) and all(r["article_id"] == r["origin_id"] == self._PROBE for r in rows) and len(rows) == 1
+            ok = ok and all(r["cluster_id"] == self._PROBE_CLUSTER for r in (*rows, *ext))
+            ok = ok and not any(v == self._PROBE_CLUSTER for r in (*rows, *ext) for k, v in r.items() if k != "cluster_id")
+            self._memo[key] = (rows, ext) if ok else None
+        tpl = self._memo[key]
+        if tpl is None:
+            return _cluster_rows([node], [], cluster_id=cluster_id, registry=self.registry, config=self.config)
+        rows, ext = tpl
+        return (
+            [{**r, "article_id": node.id, "origin_id": node.id, "cluster_id": cluster_id} for r in rows],
+            [{**e, "cluster_id": cluster_id} for e in ext],
+        )
 
 
 def lineage(
@@ -1044,10 +1117,11 @@ def lineage(
             pairs_by.setdefault(r[0], []).append(r[1:])
     rows: list[dict[str, Any]] = []
     ext_rows: list[dict[str, Any]] = []
+    singletons = _Singletons(registry, config)
     for c, group in by_cluster.items():
-        if c is None:  # no cluster and no doc: each article alone
+        if c is None or len(group) == 1:  # alone (no cluster and no doc: each article alone)
             for node in group:
-                r, e = _cluster_rows([node], [], cluster_id=None, registry=registry, config=config)
+                r, e = singletons.rows(node, c)
                 rows += r
                 ext_rows += e
             continue
