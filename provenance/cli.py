@@ -64,7 +64,14 @@ def main() -> None:
 @click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
               help="Read our FIELD from the input's COLUMN, e.g. --map text=body (repeatable).")
 @click.option("--quiet", is_flag=True, help="No progress display.")
-def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool) -> None:
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: this process; spark: PySpark (needs `pip install provenance[spark]` and Java).")
+@click.option("--master", default="local[2]", show_default=True, help="Spark master URL (with --engine spark).")
+@click.option("--spark-out", type=click.Path(file_okay=False),
+              help="Where the Spark run writes its Parquet datasets (with --engine spark); "
+                   "default: a folder next to the store. It is then imported into --store.")
+def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool,
+           engine: str, master: str, spark_out: str | None) -> None:
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
@@ -86,6 +93,9 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
         if not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
     store = Store(store_path)
+    if engine == "spark":
+        _ingest_spark(paths, store, fmt=fmt, field_map=field_map or None, master=master, spark_out=spark_out)
+        return
     if quiet:
         report = run(paths, store=store, format=fmt, field_map=field_map or None)
     else:
@@ -102,6 +112,41 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
     for action, reason, n, where in report.reject_summary():
         shown = ", ".join(where) + (", ..." if n > len(where) else "")
         out.print(f"{action} {n:,}: {reason} ({shown})", highlight=False)
+
+
+def _ingest_spark(paths: tuple[str, ...], store: Store, *, fmt: str | None, field_map: dict[str, str] | None,
+                  master: str, spark_out: str | None) -> None:
+    """Run the pipeline on Spark into Parquet datasets, then load them into a new store."""
+    try:
+        from .spark_engine import run_spark
+    except ImportError as e:
+        raise InputError(f"--engine spark needs PySpark: pip install 'provenance[spark]' ({e})") from e
+    from .config import Config
+    from .importer import import_run
+
+    if store.exists():
+        raise InputError(f"--engine spark builds a new store; {store.path} exists (choose another --store)")
+    out_dir = Path(spark_out) if spark_out else store.path.with_suffix(".spark")
+    result = run_spark(list(paths), out_dir, config=Config(), master=master, format=fmt, field_map=field_map)
+    import_run(out_dir, store)
+    out.print(f"spark run written to {out_dir} and imported into {store.path}: {json.dumps(result, default=str)[:400]}",
+              highlight=False)
+
+
+@main.command("import")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+@_store_option
+def import_(run_dir: str, store_path: str) -> None:
+    """Load a Spark run's Parquet output into a (new) store for the dashboard and reports.
+
+    \b
+    Example:
+      provenance import runs/2026-11-25 --store news.duckdb
+    """
+    from .importer import import_run
+
+    import_run(run_dir, Store(store_path))
+    out.print(f"imported {run_dir} into {store_path}", highlight=False)
 
 
 @main.command()
