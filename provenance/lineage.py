@@ -43,7 +43,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -441,19 +441,26 @@ def _time_order(p: _Node, c: _Node) -> tuple[int, str]:
 
 def _direction(p: _Node, c: _Node, cp: float, pc: float) -> tuple[float, dict[str, Any]]:
     """Log-odds that p precedes (is a source of) c, and the notes."""
-    notes: dict[str, Any] = {}
-    lo = 0.0
     order, tnote = _time_order(p, c)
+    notes: dict[str, Any] = {"time": tnote}
+    if p.self_agency:
+        if p.self_agency in c.byline_ag:
+            notes["credit"] = f"child credits {p.self_agency}"
+        elif p.self_agency in c.cited_ag:
+            notes["credit"] = f"child cites {p.self_agency}"
+    return _log_odds(p, c, cp, pc, order), notes
+
+
+def _log_odds(p: _Node, c: _Node, cp: float, pc: float, order: int) -> float:
+    """The log-odds of :func:`_direction`, given the time order."""
+    lo = 0.0
     lo += 3.0 * order
-    notes["time"] = tnote
     lo += 2.5 * (cp - pc)
     if p.self_agency:
         if p.self_agency in c.byline_ag:
             lo += 2.5
-            notes["credit"] = f"child credits {p.self_agency}"
         elif p.self_agency in c.cited_ag:
             lo += 1.5
-            notes["credit"] = f"child cites {p.self_agency}"
     if c.self_agency:
         if c.self_agency in p.byline_ag:
             lo -= 2.5
@@ -467,7 +474,17 @@ def _direction(p: _Node, c: _Node, cp: float, pc: float) -> tuple[float, dict[st
         lo += 0.5
     if p.disclaimer:
         lo -= 0.5
-    return lo, notes
+    return lo
+
+
+_EPOCH = datetime(1970, 1, 1)
+_EPOCH_UTC = _EPOCH.replace(tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(t: datetime) -> int:
+    """Exact microseconds since the epoch (differences equal those of the datetimes)."""
+    return (t - (_EPOCH if t.tzinfo is None else _EPOCH_UTC)) // _MICROSECOND
 
 
 def _sigmoid(x: float) -> float:
@@ -546,6 +563,11 @@ def _cluster_rows(
         cont[(a, b)] = float(rab or 0.0)
         cont[(b, a)] = float(rba or 0.0)
         jac[(a, b)] = jac[(b, a)] = float(rj or 0.0)
+    nbrs: list[list[int]] = [[] for _ in nodes]  # paired nodes, ascending
+    for a, b in cont:
+        nbrs[a].append(b)
+    for lst in nbrs:
+        lst.sort()
 
     n = len(nodes)
     titles = [_norm_title(x.title) for x in nodes]
@@ -559,13 +581,50 @@ def _cluster_rows(
     total = n + 1 + len(ext_names)  # vertex 0 is the root; articles 1..n; agencies after
 
     edges: list[tuple[int, int, float]] = []
-    edge_info: list[dict[str, Any]] = []
+    # An edge's info dict; for article edges a tuple, made a dict (with the
+    # notes of _direction) only for the edges chosen (see info_at).
+    edge_info: list[dict[str, Any] | tuple] = []
 
-    def add(u: int, v: int, w: float, info: dict[str, Any]) -> None:
+    def add(u: int, v: int, w: float, info: dict[str, Any] | tuple) -> None:
         edges.append((u, v, w))
         edge_info.append(info)
 
+    def info_at(e: int) -> dict[str, Any]:
+        info = edge_info[e]
+        if isinstance(info, tuple):
+            p, c, d, cp, pc, sibling = info
+            notes = _direction(nodes[p], nodes[c], cp, pc)[1]
+            if sibling == 1:
+                notes["sibling"] = f"child credits {c_ext_first[c]}, parent is not it"
+            elif sibling == 2:
+                notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
+            info = {"kind": "article", "p": p, "c": c, "d": d, "cp": cp, "pc": pc, **notes}
+            edge_info[e] = info
+        return info
+
+    # Time order as _time_order's without its note: exact, from integer microseconds.
+    t_us = [None if x.t is None else _micros(x.t) for x in nodes]
+    t_day = [x.precision == "day" for x in nodes]
+    t_date = [None if x.t is None else x.t.date() for x in nodes]
+
+    def time_order(p: int, c: int) -> int:
+        up, uc = t_us[p], t_us[c]
+        if up is None or uc is None:
+            return 0
+        if t_day[p] or t_day[c]:
+            dp, dc = t_date[p], t_date[c]
+            return 0 if dp == dc else (1 if dp < dc else -1)
+        dt = uc - up
+        if abs(dt) < 60_000_000:  # under a minute
+            return 0
+        return 1 if dt > 0 else -1
+
+    c_ext_first = [next((ag for ag in x.byline_ag if ag in ext_index), None) for x in nodes]
+    byline_set = [set(x.byline_ag) for x in nodes]
+    is_copy = [not x.self_agency and any(ag in ext_index for ag in x.byline_ag) for x in nodes]
+
     indep: set[tuple[int, int]] = set()
+    indep_of: list[set[int]] = [set() for _ in nodes]
     sig_cache: dict[tuple[int, int], dict[str, float]] = {}
     aligner: list[tuple[TokenIndex, _QuotedTokens]] = []  # the cluster's texts, tokenized on first use
 
@@ -605,10 +664,11 @@ def _cluster_rows(
             if looks_independent(s):
                 indep.add((p, c))
                 indep.add((c, p))
+                indep_of[p].add(c)
+                indep_of[c].add(p)
         if (p, c) in indep:
             continue
-        lo, notes = _direction(nodes[p], nodes[c], cp, pc)
-        d = _sigmoid(lo)
+        d = _sigmoid(_log_odds(nodes[p], nodes[c], cp, pc, time_order(p, c)))
         # Closeness: how much of c p explains, then how similar overall, then the
         # title (a copy of a copy inherits the intermediary's changes).
         same_t = titles[p] is not None and titles[p] == titles[c]
@@ -618,17 +678,17 @@ def _cluster_rows(
             close += CLOSENESS_IDENTICAL
         # Direction saturates: once p is clearly earlier, text decides among the candidates.
         w = close * min(1.0, d / DIRECTION_SURE)
-        c_ext = [ag for ag in nodes[c].byline_ag if ag in ext_index]
-        if c_ext and nodes[p].self_agency not in nodes[c].byline_ag:
+        sibling = 0
+        if c_ext_first[c] is not None and nodes[p].self_agency not in byline_set[c]:
             # c names an agency that has no article here; p is probably a sibling copy.
             w *= SIBLING_PENALTY
-            notes["sibling"] = f"child credits {c_ext[0]}, parent is not it"
-        elif not nodes[p].self_agency and any(ag in ext_index for ag in nodes[p].byline_ag):
+            sibling = 1
+        elif is_copy[p]:  # p has no agency of its own and credits one with no article here
             w *= SIBLING_PENALTY
-            notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
+            sibling = 2
         if nodes[p].self_agency is not None:
             w += AGENCY_PRIOR  # copies come from the wire far more often than from another copy
-        add(p + 1, c + 1, w, {"kind": "article", "p": p, "c": c, "d": d, "cp": cp, "pc": pc, **notes})
+        add(p + 1, c + 1, w, (p, c, d, cp, pc, sibling))
     # Virtual agency nodes.
     for c, x in enumerate(nodes):
         if x.self_agency:
@@ -640,10 +700,10 @@ def _cluster_rows(
         else:
             # Uncredited: inherit the agency of a sibling it is (nearly) contained in.
             best = (0.0, None, None)
-            for q, y in enumerate(nodes):
-                if q == c or (c, q) not in cont or (c, q) in indep:
+            for q in nbrs[c]:
+                if (c, q) in indep:
                     continue
-                for ag in y.byline_ag:
+                for ag in nodes[q].byline_ag:
                     if ag in ext_index and cont[(c, q)] >= 0.8 and cont[(c, q)] > best[0]:
                         best = (cont[(c, q)], ag, q)
             if best[1] is not None:
@@ -674,7 +734,7 @@ def _cluster_rows(
     for c in range(n):
         e = parent_edge[c + 1]
         u = edges[e][0]
-        info_of[c] = edge_info[e]
+        info_of[c] = info_at(e)
         weight_of[c] = edges[e][2]
         if 1 <= u <= n:
             parent_art[c] = u - 1
@@ -774,9 +834,13 @@ def _cluster_rows(
     def rep_group(name: str) -> list[int]:
         return groups.get(name, [])
 
+    first_ts: dict[str, datetime | None] = {}
+    for name, members in groups.items():
+        ts = [nodes[q].t for q in members if nodes[q].t is not None]
+        first_ts[name] = min(ts) if ts else None
+
     def first_seen(name: str) -> datetime | None:
-        ts = [nodes[q].t for q in groups.get(name, []) if nodes[q].t is not None]
-        return min(ts) if ts else None
+        return first_ts.get(name)
 
     for c, x in enumerate(nodes):
         path = [c]
@@ -877,14 +941,14 @@ def _cluster_rows(
                 cp_used = 0.0
         else:
             relation = "original"
-            later = [q for q in range(n) if (c, q) in cont and (c, q) not in indep]
-            ordered = [q for q in later if _time_order(x, nodes[q])[0] > 0]
+            later = [q for q in nbrs[c] if (c, q) not in indep]
+            ordered = [q for q in later if time_order(c, q) > 0]
             conf = 0.9 if later and len(ordered) == len(later) else (0.6 if later else 0.5)
             ev["root"] = "no earlier source found" + ("" if x.t is not None else "; time missing")
         if x.disclaimer:
             ev["disclaimer"] = True
-        if any(q == c or r == c for q, r in indep):
-            ev["independent_of"] = sorted({ids[r] for q, r in indep if q == c})
+        if indep_of[c]:
+            ev["independent_of"] = sorted({ids[r] for r in indep_of[c]})
         inherited = set(x.cited_ag) if (p is None and info.get("kind") in ("credit", "inferred")) else None
         credited = _credited(x, path, chain_agencies, nodes, relation, inherited=inherited)
         if relation == "original":
