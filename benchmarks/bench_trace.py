@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--stage", choices=["credits", "lineage", "both"], default="both")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "provenance-bench-trace")
     ap.add_argument("--save", type=Path, help="write the outputs here")
     ap.add_argument("--check", type=Path, help="assert the outputs equal those saved here")
@@ -120,21 +121,26 @@ def main(argv: list[str] | None = None) -> int:
     for mode in (list(_MODES) if args.mode == "all" else [args.mode]):
         inp = record_inputs(args.n, seed=args.seed, mode=mode, cache=args.cache)
         n_art = inp["credit_articles"].height
-        cred, c_cpu, c_wall = timed(lambda: credits(inp["credit_articles"], registry=registry), args.repeat)
-        res, l_cpu, l_wall = timed(
-            lambda: lineage(inp["articles"], inp["pairs"], inp["clusters"], inp["credits"], registry=registry,
-                            config=config),
-            args.repeat,
-        )
-        sizes = res.lineage.group_by("cluster_id").len()["len"]
+        sizes = inp["clusters"].group_by("cluster_id").len()["len"]
+        n_alone = n_art - int(sizes.sum()) + int((sizes == 1).sum())
         print(
             f"{mode:9s} {n_art} articles, {inp['pairs'].height} pairs, largest cluster {sizes.max()}, "
-            f"{int((sizes == 1).sum())} one-article clusters"
+            f"{n_alone} articles alone"
         )
-        print(f"  credits  {n_art / c_cpu:9.0f} articles/s CPU   {n_art / c_wall:9.0f} articles/s wall   "
-              f"({cred.height} credits)")
-        print(f"  lineage  {n_art / l_cpu:9.0f} articles/s CPU   {n_art / l_wall:9.0f} articles/s wall")
-        outputs = {"credits": cred, "lineage": res.lineage, "external_nodes": res.external_nodes}
+        outputs: dict[str, pl.DataFrame] = {}
+        if args.stage in ("credits", "both"):
+            cred, c_cpu, c_wall = timed(lambda: credits(inp["credit_articles"], registry=registry), args.repeat)
+            print(f"  credits  {n_art / c_cpu:9.0f} articles/s CPU   {n_art / c_wall:9.0f} articles/s wall   "
+                  f"({cred.height} credits)")
+            outputs["credits"] = cred
+        if args.stage in ("lineage", "both"):
+            res, l_cpu, l_wall = timed(
+                lambda: lineage(inp["articles"], inp["pairs"], inp["clusters"], inp["credits"], registry=registry,
+                                config=config),
+                args.repeat,
+            )
+            print(f"  lineage  {n_art / l_cpu:9.0f} articles/s CPU   {n_art / l_wall:9.0f} articles/s wall")
+            outputs.update(lineage=res.lineage, external_nodes=res.external_nodes)
         for k, df in outputs.items():
             if args.save:
                 args.save.mkdir(parents=True, exist_ok=True)

@@ -368,51 +368,61 @@ def _k_tokens(cps: np.ndarray, offsets: np.ndarray, table: np.ndarray, word: int
 
 
 @njit(cache=True, nogil=True)
-def _k_token_ids(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Ids 0..V-1 by first appearance, equal exactly for equal tokens (code point sequences).
+def _k_token_ids(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray, group_off: np.ndarray) -> np.ndarray:
+    """Per group of tokens (``group_off``): ids 0..V-1 by first appearance, equal exactly
+    for equal tokens (code point sequences) of the group.
 
     An open-addressing table keyed by the token itself: its 64-bit hash picks
     the first slot, and a slot is the token's only if the code points agree.
+    One small table, emptied between groups, stays in cache.
     """
     m = len(starts)
+    biggest = 0
+    for g in range(len(group_off) - 1):
+        biggest = max(biggest, group_off[g + 1] - group_off[g])
     size = 1
-    while size < 2 * m + 2:
+    while size < 2 * biggest + 2:
         size *= 2
     mask = np.uint64(size - 1)
     slot_hash = np.zeros(size, dtype=np.uint64)
     slot_id = np.full(size, -1, dtype=np.int64)
-    rep = np.empty(m, dtype=np.int64)  # a token of each id
+    filled = np.empty(max(biggest, 1), dtype=np.int64)
+    rep = np.empty(max(biggest, 1), dtype=np.int64)  # a token of each id
     ids = np.empty(m, dtype=np.int64)
-    nxt = 0
-    for x in range(m):
-        s0 = starts[x]
-        ln = ends[x] - s0
-        h = np.uint64(0xCBF29CE484222325)
-        for i in range(s0, s0 + ln):
-            h = (h ^ np.uint64(cps[i])) * np.uint64(0x100000001B3)
-        h = (h ^ np.uint64(ln)) * np.uint64(0x100000001B3)
-        pos = h & mask
-        while True:
-            g = slot_id[pos]
-            if g < 0:
-                slot_hash[pos] = h
-                slot_id[pos] = nxt
-                rep[nxt] = x
-                ids[x] = nxt
-                nxt += 1
-                break
-            if slot_hash[pos] == h:
-                q = starts[rep[g]]
-                if ends[rep[g]] - q == ln:
-                    same = True
-                    for i in range(ln):
-                        if cps[s0 + i] != cps[q + i]:
-                            same = False
+    for g in range(len(group_off) - 1):
+        nxt = 0
+        for x in range(group_off[g], group_off[g + 1]):
+            s0 = starts[x]
+            ln = ends[x] - s0
+            h = np.uint64(0xCBF29CE484222325)
+            for i in range(s0, s0 + ln):
+                h = (h ^ np.uint64(cps[i])) * np.uint64(0x100000001B3)
+            h = (h ^ np.uint64(ln)) * np.uint64(0x100000001B3)
+            pos = h & mask
+            while True:
+                sid = slot_id[pos]
+                if sid < 0:
+                    slot_hash[pos] = h
+                    slot_id[pos] = nxt
+                    filled[nxt] = pos
+                    rep[nxt] = x
+                    ids[x] = nxt
+                    nxt += 1
+                    break
+                if slot_hash[pos] == h:
+                    q = starts[rep[sid]]
+                    if ends[rep[sid]] - q == ln:
+                        same = True
+                        for i in range(ln):
+                            if cps[s0 + i] != cps[q + i]:
+                                same = False
+                                break
+                        if same:
+                            ids[x] = sid
                             break
-                    if same:
-                        ids[x] = g
-                        break
-            pos = (pos + np.uint64(1)) & mask
+                pos = (pos + np.uint64(1)) & mask
+        for r in range(nxt):
+            slot_id[filled[r]] = -1
     return ids
 
 
@@ -610,9 +620,11 @@ class TokenIndex:
 
     ``blocks(a, b)`` equals ``token_blocks(tokens(texts[a]), tokens(texts[b]))``;
     ``starts(i)`` equals the start offsets of ``token_spans(texts[i])``.
+    ``groups`` (first text of each group, ascending from 0) limits the shared
+    ids to texts of one group: only texts of one group can then be aligned.
     """
 
-    def __init__(self, texts: Sequence[str | None]) -> None:
+    def __init__(self, texts: Sequence[str | None], *, groups: Sequence[int] | None = None) -> None:
         self.texts = [t or "" for t in texts]
         norms = [normalize(t) for t in self.texts]
         self._norms = norms
@@ -622,7 +634,13 @@ class TokenIndex:
         np.cumsum(lens, out=offsets[1:])
         cps = np.concatenate(bufs) if bufs else np.empty(0, dtype=np.uint32)
         starts, ends, tok_off = _k_tokens(cps, offsets, _classes(), WORD, STANDALONE)
-        self._ids = _k_token_ids(cps, starts, ends)
+        firsts = np.array([0] if groups is None else list(groups), dtype=np.int64)
+        if len(firsts) == 0 or firsts[0] != 0 or np.any(np.diff(firsts) < 0) or firsts[-1] > len(bufs):
+            raise ValueError("groups must start at 0 and ascend")
+        self._group_of = np.zeros(len(bufs), dtype=np.int64)
+        self._group_of[firsts[1:][firsts[1:] < len(bufs)]] = 1
+        self._group_of = np.cumsum(self._group_of)
+        self._ids = _k_token_ids(cps, starts, ends, tok_off[np.append(firsts, len(bufs))])
         self._starts = starts
         self._offsets = offsets
         self._tok_off = tok_off
@@ -647,6 +665,7 @@ class TokenIndex:
         """``token_blocks`` of texts a and b."""
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
+        self._same_group(a, b)
         self._pair += 1
         bi, bj, bn = _k_match_blocks(self.ids(a), self.ids(b), self._local, self._stamp, self._pair, k,
                                      max_candidates)
@@ -672,10 +691,15 @@ class TokenIndex:
         """
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
+        self._same_group(a, b)
         self._pair += 1
         q = _NO_QUOTES if quoted is None else np.ascontiguousarray(quoted, dtype=np.int64)
         got = _k_signal_counts(self.ids(a), self.ids(b), self._local, self._stamp, self._pair, k, max_candidates, q)
         return tuple(got.tolist())
+
+    def _same_group(self, a: int, b: int) -> None:
+        if self._group_of[a] != self._group_of[b]:
+            raise ValueError(f"texts {a} and {b} are in different groups")
 
     def starts(self, i: int) -> np.ndarray:
         """Start offset in the original text of each token of text i (``token_spans``)."""

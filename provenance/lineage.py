@@ -215,8 +215,28 @@ def _edmonds(n: int, edges: list[tuple[int, int, float, int]], root: int) -> lis
 _QUOTE = regex.compile(r"“[^”\n]{1,2000}”|\"[^\"\n]{1,2000}\"|«[^»\n]{1,2000}»|„[^“”\n]{1,2000}[“”]|「[^」\n]{1,2000}」")
 
 
+_QUOTE_OPENERS = "“\"«„「"  # every match of _QUOTE starts with one of these
+
+
 def _quote_intervals(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    """Spans of ``_QUOTE.finditer(text)``: the pattern tried where a quotation can open."""
+    starts = sorted(i for ch in _QUOTE_OPENERS if ch in text for i in _find_all(text, ch))
+    out: list[tuple[int, int]] = []
+    cur = 0
+    for p in starts:
+        if p >= cur and (m := _QUOTE.match(text, p)):
+            out.append((p, m.end()))
+            cur = m.end()
+    return out
+
+
+def _find_all(text: str, ch: str) -> list[int]:
+    out = []
+    i = text.find(ch)
+    while i >= 0:
+        out.append(i)
+        i = text.find(ch, i + 1)
+    return out
 
 
 def reuse_signals(parent_text: str, child_text: str, *, k: int = 5) -> dict[str, float]:
@@ -413,6 +433,8 @@ CLOSENESS_TITLE = 0.06
 CLOSENESS_IDENTICAL = 0.08
 AGENCY_PRIOR = 0.05
 DIRECTION_SURE = 0.9
+# Texts tokenized together for the passage signals of consecutive clusters.
+_ALIGN_BATCH = 2048
 # Parent candidates weighed per article (the most containing ones).
 MAX_CANDIDATE_PARENTS = 24  # c credits agency X and p is not X (p is a sibling copy, not the source)
 
@@ -534,6 +556,18 @@ def _frames(rows: list[dict[str, Any]], ext_rows: list[dict[str, Any]]) -> Linea
     return LineageResult(frame(rows, LINEAGE), frame(ext_rows, EXTERNAL_NODES))
 
 
+class _Aligner:
+    """Texts of several clusters tokenized together (one :class:`TokenIndex`); a cluster's
+    nodes are the texts from ``base`` on."""
+
+    def __init__(self, texts: list[str], groups: list[int] | None = None) -> None:
+        self.index = TokenIndex(texts, groups=groups)
+        self.quoted = _QuotedTokens(self.index)
+
+    def signals(self, p: int, c: int, *, k: int) -> dict[str, float]:
+        return _signals(self.index, p, c, k=k, quoted=self.quoted)
+
+
 def _cluster_rows(
     nodes: list[_Node],
     pair_rows: list[tuple[str, str, float | None, float | None, float | None]],
@@ -541,7 +575,10 @@ def _cluster_rows(
     cluster_id: int | None,
     registry: Registry,
     config: Config,
+    aligner: tuple[_Aligner, int] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of one cluster; ``aligner`` (an aligner holding the nodes' texts, and the
+    index of the first) saves tokenizing them here."""
     ids = [n.id for n in nodes]
     index = {a: i for i, a in enumerate(ids)}
     # containment lookup: cont[(x, y)] = share of x found in y
@@ -626,15 +663,14 @@ def _cluster_rows(
     indep: set[tuple[int, int]] = set()
     indep_of: list[set[int]] = [set() for _ in nodes]
     sig_cache: dict[tuple[int, int], dict[str, float]] = {}
-    aligner: list[tuple[TokenIndex, _QuotedTokens]] = []  # the cluster's texts, tokenized on first use
+    aligned: list[tuple[_Aligner, int]] = [aligner] if aligner else []  # else tokenized on first use
 
     def sig(p: int, c: int) -> dict[str, float]:
         if (p, c) not in sig_cache:
-            if not aligner:
-                index = TokenIndex([x.text for x in nodes])
-                aligner.append((index, _QuotedTokens(index)))
-            index, quoted = aligner[0]
-            sig_cache[(p, c)] = _signals(index, p, c, k=config.shingle_size, quoted=quoted)
+            if not aligned:
+                aligned.append((_Aligner([x.text for x in nodes]), 0))
+            al, base = aligned[0]
+            sig_cache[(p, c)] = al.signals(base + p, base + c, k=config.shingle_size)
         return sig_cache[(p, c)]
 
     for i in range(n):
@@ -1182,14 +1218,30 @@ def lineage(
     rows: list[dict[str, Any]] = []
     ext_rows: list[dict[str, Any]] = []
     singletons = _Singletons(registry, config)
-    for c, group in by_cluster.items():
+    clusters_in_order = list(by_cluster.items())
+    aligner_of: dict[Any, tuple[_Aligner, int]] = {}
+    for at, (c, group) in enumerate(clusters_in_order):
         if c is None or len(group) == 1:  # alone (no cluster and no doc: each article alone)
             for node in group:
                 r, e = singletons.rows(node, c)
                 rows += r
                 ext_rows += e
             continue
-        r, e = _cluster_rows(group, pairs_by.get(c, []), cluster_id=c, registry=registry, config=config)
+        if c not in aligner_of:  # tokenize this and the next clusters' texts together
+            batch: list[tuple[Any, int]] = []
+            texts: list[str] = []
+            for c2, g2 in clusters_in_order[at:]:
+                if c2 is None or len(g2) == 1:
+                    continue
+                if texts and len(texts) + len(g2) > _ALIGN_BATCH:
+                    break
+                batch.append((c2, len(texts)))
+                texts.extend(x.text for x in g2)
+            al = _Aligner(texts, [base for _, base in batch])
+            for c2, base in batch:
+                aligner_of[c2] = (al, base)
+        r, e = _cluster_rows(group, pairs_by.get(c, []), cluster_id=c, registry=registry, config=config,
+                             aligner=aligner_of.pop(c))
         rows += r
         ext_rows += e
     return _frames(rows, ext_rows)
