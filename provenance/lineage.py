@@ -38,6 +38,7 @@ for a distributed group-by.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 from collections import Counter
@@ -333,8 +334,11 @@ def looks_independent(sig: dict[str, float]) -> bool:
 
 
 _WORDS = regex.compile(r"\w+")
+# json.dumps(ev, ensure_ascii=False, separators=(",", ":")) without a new encoder per row.
+_EVIDENCE_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+@functools.lru_cache(maxsize=65536)
 def _norm_title(t: str | None) -> str | None:
     if not t:
         return None
@@ -1018,7 +1022,7 @@ def _cluster_rows(
                 "credited": credited,
                 "lag_minutes": lag,
                 "confidence": round(max(0.0, min(1.0, conf)), 3),
-                "evidence": json.dumps(ev, ensure_ascii=False, separators=(",", ":")),
+                "evidence": _EVIDENCE_JSON.encode(ev),
             }
         )
     ext_rows = [
