@@ -382,11 +382,15 @@ class _Scanner:
         # text must hold (the first one followed by whitespace) for a match.
         self.first_word: list[tuple[str, bool, bool, bool]] = []  # word, case-insensitive, boundary, more words
         self.ascii_words: dict[int, tuple[str, tuple[str, ...]]] = {}
+        # ASCII aliases: (words as compared: lowercase if case-insensitive, case-insensitive).
+        self.ascii_alias: dict[int, tuple[tuple[str, ...], bool]] = {}
         ci_parts: list[tuple[int, list[str]]] = []
         for i, (alias, cs) in enumerate(aliases):
             parts = alias.split()
             left = bool(parts) and not _NO_BOUNDARY_SCRIPTS.match(alias[0])  # the pattern starts (?<![\w])
             self.first_word.append((parts[0] if parts else "", not cs, left, len(parts) > 1))
+            if parts and alias.isascii():  # ASCII: no CJK edge, so both boundaries apply
+                self.ascii_alias[i] = (tuple(parts if cs else (w.lower() for w in parts)), not cs)
             if not parts or any(ch in self.ws_chars for p in parts for ch in p):
                 self.always.append(i)
             elif cs:
@@ -410,6 +414,7 @@ class _Scanner:
                 self.ci_keys.setdefault(key, []).append(i)
         self.always.sort()
         self.ascii_ws = tuple(c for c in self.ws_chars if c.isascii())
+        self.ascii_ws_set = frozenset(self.ascii_ws)
         disc = [self._variants(w) for w in _DISCLAIMER_WORDS]
         self.disclaimer_keys = frozenset(v for vs in disc for v in vs)
         self.disclaimer_words = regex.compile("|".join(_DISCLAIMER_WORDS), regex.IGNORECASE)
@@ -491,53 +496,81 @@ class _Scanner:
             maybe_disclaimer.append(disc and disclaimers)
         return out, maybe_disclaimer
 
-    def matches(self, text: str, possible: Iterable[int]) -> list[regex.Match[str]]:
-        """``pattern.finditer(text)`` given the aliases that can occur in ``text`` (ascending).
+    def matches(self, text: str, possible: Iterable[int]) -> list[tuple[int, int, str]]:
+        r"""(start, end, text) of the matches of ``pattern.finditer(text)``, given the aliases
+        that can occur in ``text`` (ascending).
 
-        Positions where an alias can start are those of its first word (for a
-        case-insensitive alias in an ASCII text, in the lowercased text, which
-        keeps positions there); its pattern is tried at each. Elsewhere
-        ``finditer(overlapped=True)`` gives every position it matches at.
+        In an ASCII text an ASCII alias is matched here: ``\w``, ``\s`` and case
+        are ASCII's there, so its pattern is: not after a word character, its
+        words (lowercased, if case-insensitive, in the lowercased text, which
+        keeps positions) separated by whitespace, not before a word character.
+        A case-sensitive alias is tried at the positions of its first word;
+        any other by ``finditer(overlapped=True)``, which gives every position
+        it matches at.
         """
-        first: dict[int, regex.Match[str]] = {}
+        first: dict[int, tuple[int, int, str]] = {}
         is_ascii = text.isascii()
         low = None
         for i in possible:
-            pat = self.patterns[i]
-            word, ci, left, more = self.first_word[i]
-            if not ci:
-                where = text
-            elif is_ascii and i in self.ascii_words:
-                if low is None:
-                    low = text.lower()
-                word, rest = self.ascii_words[i]
-                if rest and not all(r in low for r in rest):
+            if is_ascii and i in self.ascii_alias:
+                parts, ci = self.ascii_alias[i]
+                if ci:
+                    if low is None:
+                        low = text.lower()
+                    where = low
+                else:
+                    where = text
+                if len(parts) > 1 and not all(w in where for w in parts[1:]):
                     continue
-                where = low
-            else:
-                for m in pat.finditer(text, overlapped=True):
-                    first.setdefault(m.start(), m)
+                for p in self._word_starts(where, parts[0], len(parts) > 1):
+                    if p not in first:
+                        e = self._ascii_match(where, p, parts)
+                        if e >= 0:
+                            first[p] = (p, e, text[p:e])  # the earlier alternative wins at a position
                 continue
-            n = len(word)
-            p = where.find(word)
-            while p >= 0:
-                # Cheap rejections, sure for ASCII neighbours: a word character before
-                # the alias ((?<![\w])), no whitespace after a first word (\s+).
-                if left and p and _ASCII_WORD_CHAR(text[p - 1]):
-                    pass
-                elif more and p + n < len(text) and text[p + n].isascii() and text[p + n] not in self.ascii_ws:
-                    pass
-                elif p not in first and (m := pat.match(text, p)):
-                    first[p] = m  # the earlier alternative wins at a position
-                p = where.find(word, p + 1)
+            pat = self.patterns[i]
+            word, ci, _, _ = self.first_word[i]
+            if ci:
+                for m in pat.finditer(text, overlapped=True):
+                    first.setdefault(m.start(), (m.start(), m.end(), m.group()))
+                continue
+            for p in _find_all(text, word):
+                if p not in first and (m := pat.match(text, p)):
+                    first[p] = (p, m.end(), m.group())
         out = []
         cur = 0
         for p in sorted(first):
             if p >= cur:
                 m = first[p]
                 out.append(m)
-                cur = m.end()
+                cur = m[1]
         return out
+
+    def _word_starts(self, where: str, word: str, more: bool) -> list[int]:
+        """Positions of ``word`` in ASCII ``where``; followed by whitespace if ``more``."""
+        if not more:
+            return _find_all(where, word)
+        return sorted(p for c in self.ascii_ws if word + c in where for p in _find_all(where, word + c))
+
+    def _ascii_match(self, where: str, p: int, parts: tuple[str, ...]) -> int:
+        """End of the alias ``parts`` matched at p in ASCII ``where`` (which holds parts[0]
+        there), or -1."""
+        n = len(where)
+        if p and _ASCII_WORD_CHAR(where[p - 1]):
+            return -1
+        pos = p + len(parts[0])
+        ws = self.ascii_ws_set
+        for part in parts[1:]:
+            if pos >= n or where[pos] not in ws:
+                return -1
+            while pos < n and where[pos] in ws:
+                pos += 1
+            if not where.startswith(part, pos):
+                return -1
+            pos += len(part)
+        if pos < n and _ASCII_WORD_CHAR(where[pos]):
+            return -1
+        return pos
 
     def hints(self, pres: list[str]) -> list[tuple[bool, bool, bool, bool]]:
         """For each text before an occurrence (on its line): whether each costly context rule
@@ -561,6 +594,7 @@ class _Scanner:
             return boilerplate.disclaimer_spans(text)
         if not maybe or not text:
             return []
+        low = None
         if text.isascii():  # ASCII: lowercase keeps positions and is the regex module's case-insensitivity
             low = text.lower()
             words = sorted(i for w in _DISCLAIMER_WORDS for i in _find_all(low, w))
@@ -574,13 +608,26 @@ class _Scanner:
             s = text.rfind(".", 0, w) + 1
             e = text.find(".", w)
             e = len(text) if e < 0 else e + 1
-            out.extend((m.start(), m.end()) for m in boilerplate.DISCLAIMER.finditer(text, s, e))
+            if low is None or _may_hold_disclaimer(low[s:e]):
+                out.extend((m.start(), m.end()) for m in boilerplate.DISCLAIMER.finditer(text, s, e))
             done = e
         return out
 
 
 _ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _ASCII_WORD_CHAR = _ASCII_WORD_CHARS.__contains__
+
+
+def _may_hold_disclaimer(seg: str) -> bool:
+    """Whether lowercase ``seg`` holds the words one of the proved patterns needs (see _DISCLAIMER_PROVED_FOR)."""
+    def any_of(*words: str) -> bool:
+        return any(w in seg for w in words)
+
+    return (
+        (any_of("published", "generated") and any_of("feed", "wire", "service"))  # 1st pattern
+        or ("staff" in seg and any_of("reworked", "changed", "edited") and any_of("headline", "heading", "image"))
+        or ("edited" in seg and "not" in seg and any_of("story", "article", "report"))  # 3rd and 4th
+    )
 
 
 def _find_all(text: str, word: str) -> list[int]:
@@ -798,9 +845,12 @@ def _classify(
     return None
 
 
+_THE = regex.compile(r"(?i)the\s+")
+
+
 def _strip_np(np_text: str) -> tuple[str, int]:
     """Drop a leading "the " from a quoted source; returns (text, chars dropped)."""
-    m = regex.match(r"(?i)the\s+", np_text)
+    m = _THE.match(np_text)
     return (np_text[m.end():], m.end()) if m else (np_text, 0)
 
 
@@ -815,7 +865,7 @@ def find_credits(text: str | None, *, field: str, registry: Registry, byline_fie
     sc = registry.scanner
     possible = sc.candidates(pl.Series([text], dtype=pl.String))[0][0]
     found = sc.matches(text, possible) if possible else []
-    hints = sc.hints([_line_before(text, m.start()) for m in found])
+    hints = sc.hints([_line_before(text, m[0]) for m in found])
     return _credits_in(text, found, hints, field=field, registry=registry, byline_field=byline_field)
 
 
@@ -825,7 +875,7 @@ def _line_before(text: str, pos: int) -> str:
 
 def _credits_in(
     text: str,
-    alias_matches: list[regex.Match[str]],
+    alias_matches: list[tuple[int, int, str]],
     hints: list[tuple[bool, bool, bool, bool]],
     *,
     field: str,
@@ -835,20 +885,20 @@ def _credits_in(
     """Credits of ``text`` given the matches of ``registry.pattern`` in it and their hints."""
     out: list[Credit] = []
     claimed_until = -1  # an upstream named after "quoting"/"citing" is already credited
-    for m, h in zip(alias_matches, hints, strict=True):
-        if m.start() < claimed_until:
+    for (m_start, m_end, m_text), h in zip(alias_matches, hints, strict=True):
+        if m_start < claimed_until:
             continue
-        hit = registry.lookup(m.group())
+        hit = registry.lookup(m_text)
         if hit is None:  # pragma: no cover - every alternative is an alias
             continue
         name, ambiguous = hit
-        got = _classify(text, m.start(), m.end(), ambiguous=ambiguous, byline_field=byline_field, hints=h)
+        got = _classify(text, m_start, m_end, ambiguous=ambiguous, byline_field=byline_field, hints=h)
         if got is None:
             continue
         role, s, e = got
         out.append(Credit(name, "agency", role, field, s, e, text[s:e]))
         if role == "cited":
-            q = _QUOTING.match(text, m.end(), min(len(text), m.end() + 200))
+            q = _QUOTING.match(text, m_end, min(len(text), m_end + 200))
             if q:
                 np_text, drop = _strip_np(q.group("np"))
                 ns = q.start("np") + drop
@@ -928,8 +978,8 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
         ):
             by_m = sc.matches(byline, by_possible[i]) if byline and by_possible[i] else []
             body_m = sc.matches(body, body_possible[i]) if body and body_possible[i] else []
-            pres.extend(_line_before(byline, m.start()) for m in by_m)
-            pres.extend(_line_before(body, m.start()) for m in body_m)
+            pres.extend(_line_before(byline, m[0]) for m in by_m)
+            pres.extend(_line_before(body, m[0]) for m in body_m)
             work.append((i, article_id, byline, body, body_field, by_m, body_m))
         hints = sc.hints(pres)
         h0 = 0
