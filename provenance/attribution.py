@@ -266,9 +266,10 @@ def load_registry(extra: Path | None = None) -> Registry:
 # 1. A prefilter over a whole column at once (polars Aho-Corasick) tells which
 #    aliases can occur in each text. It is a necessary condition only: a
 #    case-sensitive alias needs its longest word verbatim in the text; a
-#    case-insensitive one needs, in the lowercased text, its first word followed
-#    by a whitespace character (the regex module's ``\s``) when it has several
-#    words, and each of its other words. Polars' lowercasing agrees with the
+#    case-insensitive one needs, in the lowercased text, its word, or for
+#    several words the first two with one space between, or else the first
+#    followed by other whitespace (the regex module's ``\s``: a character other
+#    than a space, or a space and more whitespace). Polars' lowercasing agrees with the
 #    regex module's case-insensitive matching on every character that matches a
 #    key letter, except ASCII letters matching a non-ASCII key letter ("I" for
 #    the "ı" of "Ajansı": the key gets a variant "ajansi") and "exotic" non-ASCII
@@ -374,7 +375,7 @@ class _Scanner:
         universe = _scan_universe()
         self.ws_chars = "".join(sorted(set(regex.findall(r"\s", universe))))
         self.cs_keys: dict[str, list[int]] = {}  # longest word -> case-sensitive aliases
-        self.ci_keys: dict[str, list[int]] = {}  # lowercase forms of the longest word -> case-insensitive aliases
+        self.ci_keys: dict[str, list[int]] = {}  # lowercase key (see above) -> case-insensitive aliases
         self.ci_all: list[int] = []
         self.always: list[int] = []  # aliases the prefilter cannot vouch for (none in the built-in registry)
         # Per alias: (first word, case-insensitive) to find its positions; for
@@ -405,10 +406,18 @@ class _Scanner:
         exotic, self._options = self._case_options({ch for w in words for ch in w}, universe)
         self.exotic_class = _char_class(exotic) if exotic else None
         for i, parts in ci_parts:
-            keys = self._variants(max(parts, key=len))
-            if len(keys) > _MAX_KEY_VARIANTS:
+            forms = [self._variants(w) for w in parts[:2]]
+            if any(len(f) > _MAX_KEY_VARIANTS for f in forms):
                 self.always.append(i)
                 continue
+            keys = forms[0]
+            if len(parts) > 1:
+                # The first two words with one space between; any other whitespace
+                # after the first word (a character other than a space, or a space
+                # and then more whitespace) is a key too.
+                keys = [a + " " + b for a in forms[0] for b in forms[1]]
+                keys += [a + w for a in forms[0] for w in self.ws_chars if w != " "]
+                keys += [a + " " + w for a in forms[0] for w in self.ws_chars]
             self.ci_all.append(i)
             for key in keys:
                 self.ci_keys.setdefault(key, []).append(i)
