@@ -106,6 +106,7 @@ import xxhash
 from provenance.boilerplate import strip_disclaimers
 from provenance.config import Config
 from provenance.dates import parse_published, parse_published_series
+from provenance.fingerprint import xxh64_range
 from provenance.schemas import CHROME_STATS, EXTRACTED, RAW, REJECTS, conform
 
 HTML_MAX_CHARS = 2_000_000
@@ -222,90 +223,10 @@ def _chrome_min_pages_expr(n: pl.Expr, words: pl.Expr) -> pl.Expr:
 # only for the few lines a regex has to look at.
 
 
-_P1 = np.uint64(0x9E3779B185EBCA87)
-_P2 = np.uint64(0xC2B2AE3D27D4EB4F)
-_P3 = np.uint64(0x165667B19E3779F9)
-_P4 = np.uint64(0x85EBCA77C2B2AE63)
-_P5 = np.uint64(0x27D4EB2F165667C5)
-
-
 @nb.njit(cache=True)
-def _rotl(x, r):
-    return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
-
-
-@nb.njit(cache=True)
-def _rd64(b, i):
-    v = np.uint64(0)
-    for k in range(8):
-        v |= np.uint64(b[i + k]) << np.uint64(8 * k)
-    return v
-
-
-@nb.njit(cache=True)
-def _rd32(b, i):
-    v = np.uint64(0)
-    for k in range(4):
-        v |= np.uint64(b[i + k]) << np.uint64(8 * k)
-    return v
-
-
-@nb.njit(cache=True)
-def _round(acc, inp):
-    acc = acc + inp * _P2
-    acc = _rotl(acc, 31)
-    return acc * _P1
-
-
-@nb.njit(cache=True)
-def _merge(acc, val):
-    acc = acc ^ _round(np.uint64(0), val)
-    return acc * _P1 + _P4
-
-
-@nb.njit
 def _xxh64(b, start, end):
-    """XXH64 (seed 0) of ``b[start:end]``; equals ``xxhash.xxh64_intdigest``."""
-    n = end - start
-    p = start
-    if n >= 32:
-        v1 = _P1 + _P2
-        v2 = _P2
-        v3 = np.uint64(0)
-        v4 = np.uint64(0) - _P1
-        limit = end - 32
-        while p <= limit:
-            v1 = _round(v1, _rd64(b, p))
-            v2 = _round(v2, _rd64(b, p + 8))
-            v3 = _round(v3, _rd64(b, p + 16))
-            v4 = _round(v4, _rd64(b, p + 24))
-            p += 32
-        h = _rotl(v1, 1) + _rotl(v2, 7) + _rotl(v3, 12) + _rotl(v4, 18)
-        h = _merge(h, v1)
-        h = _merge(h, v2)
-        h = _merge(h, v3)
-        h = _merge(h, v4)
-    else:
-        h = _P5
-    h = h + np.uint64(n)
-    while p + 8 <= end:
-        h = h ^ _round(np.uint64(0), _rd64(b, p))
-        h = _rotl(h, 27) * _P1 + _P4
-        p += 8
-    if p + 4 <= end:
-        h = h ^ (_rd32(b, p) * _P1)
-        h = _rotl(h, 23) * _P2 + _P3
-        p += 4
-    while p < end:
-        h = h ^ (np.uint64(b[p]) * _P5)
-        h = _rotl(h, 11) * _P1
-        p += 1
-    h = h ^ (h >> np.uint64(33))
-    h = h * _P2
-    h = h ^ (h >> np.uint64(29))
-    h = h * _P3
-    h = h ^ (h >> np.uint64(32))
-    return h
+    """XXH64 (seed 0) of ``b[start:end]``: the pure-numba fallback, shared with fingerprinting."""
+    return xxh64_range(b, start, end, np.uint64(0))
 
 
 @nb.njit(cache=True)
