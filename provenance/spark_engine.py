@@ -72,6 +72,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pyarrow as pa
+from numba import njit
 
 from provenance import schemas
 from provenance.config import Config
@@ -93,6 +94,10 @@ FILES_PER_UNIT = 256
 PAIRS_PER_GROUP = 200_000
 #: Articles in no cluster go through lineage in buckets of about this many.
 SINGLETONS_PER_BUCKET = 20_000
+#: Clustered articles go through lineage in buckets of whole clusters, about this many articles each.
+CLUSTERED_PER_BUCKET = 5_000
+#: Narrow per-article frames (doc numbers) up to this many rows are broadcast instead of shuffling texts.
+BROADCAST_ROWS = 5_000_000
 #: Rows per Arrow batch handed to Python (texts are large).
 ARROW_BATCH_ROWS = 2_000
 
@@ -686,6 +691,38 @@ def _band_batches(batches: Iterator[pa.RecordBatch], *, config: Config) -> Itera
         )
 
 
+@njit(cache=True, nogil=True)
+def _pairs_of_lists(offsets: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """a << 32 | b for every pair a < b inside each list docs[offsets[i]:offsets[i+1]] (distinct docs)."""
+    total = 0
+    for i in range(offsets.shape[0] - 1):
+        k = offsets[i + 1] - offsets[i]
+        total += k * (k - 1) // 2
+    out = np.empty(total, dtype=np.int64)
+    m = 0
+    for i in range(offsets.shape[0] - 1):
+        g = np.sort(docs[offsets[i] : offsets[i + 1]])
+        for x in range(g.shape[0]):
+            hi = g[x] << 32
+            for y in range(x + 1, g.shape[0]):
+                out[m] = hi | g[y]
+                m += 1
+    return out
+
+
+def _pair_key_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    target = pa.schema([pa.field("pk", pa.int64())])
+    for rb in batches:
+        col = rb.column("docs")
+        if len(col) == 0:
+            continue
+        offsets = np.asarray(col.offsets, dtype=np.int64)
+        values = np.asarray(col.values, dtype=np.int64)
+        keys = _pairs_of_lists(offsets - offsets[0], values[offsets[0] : offsets[-1]])
+        for lo in range(0, keys.shape[0], 1 << 20):
+            yield pa.RecordBatch.from_arrays([pa.array(keys[lo : lo + (1 << 20)])], schema=target)
+
+
 # --------------------------------------------------------------------------- verify, credits, lineage
 
 
@@ -722,25 +759,35 @@ def _credit_batches(batches: Iterator[pa.RecordBatch], *, registry_path: str | N
 def _lineage_group(key: tuple, table: pa.Table, *, config: Config, registry_path: str | None) -> pa.Table:
     from provenance.lineage import lineage, lineage_for_cluster
 
+    """Lineage of one bucket: whole clusters (key >= 0) or articles in no cluster (key < 0)."""
     registry = _registry(registry_path)
     gid = key[0].as_py()
     df = _polars(table)
-    arts = df.filter(pl.col("_t") == 0).select(_LINEAGE_ARTICLE_COLS).sort("doc")
+    arts = df.filter(pl.col("_t") == 0).select("_c", *_LINEAGE_ARTICLE_COLS).sort("doc")
     creds = df.filter(pl.col("_t") == 2).select(
-        "article_id", *[pl.col(f"cr_{c}").alias(c) for c in _CREDIT_COLS if c != "article_id"]
+        "_c", "article_id", *[pl.col(f"cr_{c}").alias(c) for c in _CREDIT_COLS if c != "article_id"]
     )
-    creds = schemas.conform(creds, schemas.CREDITS)
-    if gid >= 0:  # a cluster: its own id
-        pairs = df.filter(pl.col("_t") == 1).select(_PAIR_COLS).sort("a_doc", "b_doc")
-        res = lineage_for_cluster(arts, pairs, creds, cluster_id=gid, registry=registry, config=config)
-    else:  # a bucket of articles in no cluster: each is its own cluster, as in the local engine
+    results = []
+    if gid >= 0:  # clusters: one lineage_for_cluster call each, with its articles in doc order
+        pairs = df.filter(pl.col("_t") == 1).select("_c", *_PAIR_COLS).sort("a_doc", "b_doc")
+        pairs_of = {k[0]: g for k, g in pairs.partition_by("_c", as_dict=True, maintain_order=True).items()}
+        creds_of = {k[0]: g for k, g in creds.partition_by("_c", as_dict=True, maintain_order=True).items()}
+        for (cid,), members in arts.partition_by("_c", as_dict=True, maintain_order=True).items():
+            p = pairs_of.get(cid, pairs.clear()).drop("_c")
+            c = schemas.conform(creds_of.get(cid, creds.clear()), schemas.CREDITS)
+            results.append(lineage_for_cluster(
+                members.drop("_c"), p, c, cluster_id=int(cid), registry=registry, config=config
+            ))
+    else:  # articles in no cluster: each is its own cluster, as in the local engine
         empty_pairs = pl.DataFrame(schema={**dict(schemas.PAIRS), "a_doc": pl.Int64, "b_doc": pl.Int64})
-        res = lineage(arts, empty_pairs, schemas.empty(schemas.CLUSTERS), creds, registry=registry, config=config)
-    out = pl.concat(
-        [res.lineage.with_columns(pl.lit("lineage").alias("_t")),
-         res.external_nodes.with_columns(pl.lit("external").alias("_t"))],
-        how="diagonal_relaxed",
-    )
+        results.append(lineage(
+            arts.drop("_c"), empty_pairs, schemas.empty(schemas.CLUSTERS), schemas.conform(creds, schemas.CREDITS),
+            registry=registry, config=config,
+        ))
+    parts = [r.lineage.with_columns(pl.lit("lineage").alias("_t")) for r in results] + [
+        r.external_nodes.with_columns(pl.lit("external").alias("_t")) for r in results
+    ]
+    out = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
     return _to_arrow(out, _arrow_schema(_LINEAGE_OUT_SCHEMA))
 
 
@@ -953,7 +1000,7 @@ def run_spark(
     doc = F.col("_off") + F.row_number().over(Window.partitionBy("cls", "uid").orderBy("pos")) - 1
     kept = work_write(kept.join(F.broadcast(off_df), ["cls", "uid"]).withColumn("doc", doc).drop("_off"), "docs")
     articles = (
-        arts.join(kept, order)
+        arts.join(F.broadcast(kept) if n_articles <= BROADCAST_ROWS else kept, order)
         .withColumn("article_id", F.col("_new_id"))
         .withColumn("ingested_at", F.lit(started).cast("timestamp"))
         .withColumn("ingest_id", F.lit(1).cast("long"))
@@ -984,23 +1031,26 @@ def run_spark(
     # ------------------------------------------------------------------ candidates
     t0 = time.perf_counter()
     bands = spark.read.parquet(str(out / "bands"))
+    if n_articles >= 1 << 31:
+        raise ProvenanceError("the Spark engine packs doc pairs into 64 bits: at most 2**31 articles per run")
+    # A bucket (or an anchor's postings) becomes its doc pairs in one numba pass per batch; a pair
+    # travels as one long, a << 32 | b, which Spark groups and counts faster than two columns.
+    pair_keys = _pair_key_batches
     by_band = (
-        bands.select("band", "key", F.col("doc").alias("a"))
-        .join(bands.select("band", "key", F.col("doc").alias("b")), ["band", "key"])
-        .where(F.col("a") < F.col("b")).select("a", "b").distinct().withColumn("lsh", F.lit(True))
+        bands.groupBy("band", "key").agg(F.collect_list("doc").alias("docs")).where(F.size("docs") > 1)
+        .select("docs").mapInArrow(pair_keys, "pk long").distinct().withColumn("lsh", F.lit(True))
     )
     cap = config.anchor_cap(n_articles)
-    post = spark.read.parquet(str(out / "anchors")).select("anchor", "doc").distinct()
-    keep = post.groupBy("anchor").count().where((F.col("count") >= 2) & (F.col("count") <= cap)).select("anchor")
-    post = post.join(keep, "anchor", "left_semi")
+    post = spark.read.parquet(str(out / "anchors"))
     by_anchor = (
-        post.select("anchor", F.col("doc").alias("a"))
-        .join(post.select("anchor", F.col("doc").alias("b")), "anchor")
-        .where(F.col("a") < F.col("b")).groupBy("a", "b").count()
-        .where(F.col("count") >= config.min_shared_anchors).select("a", "b", F.lit(True).alias("anc"))
+        post.groupBy("anchor").agg(F.collect_set("doc").alias("docs"))
+        .where((F.size("docs") >= 2) & (F.size("docs") <= cap))
+        .select("docs").mapInArrow(pair_keys, "pk long").groupBy("pk").count()
+        .where(F.col("count") >= config.min_shared_anchors).select("pk", F.lit(True).alias("anc"))
     )
-    both = by_band.join(by_anchor, ["a", "b"], "full").select(
-        "a", "b", F.coalesce("lsh", F.lit(False)).alias("lsh"), F.coalesce("anc", F.lit(False)).alias("anc")
+    both = by_band.join(by_anchor, "pk", "full").select(
+        F.shiftright("pk", 32).alias("a"), F.col("pk").bitwiseAND(F.lit(0xFFFFFFFF)).alias("b"),
+        F.coalesce("lsh", F.lit(False)).alias("lsh"), F.coalesce("anc", F.lit(False)).alias("anc"),
     )
     via = (
         F.when(F.col("lsh") & F.col("anc"), F.lit("lsh+anchors"))
@@ -1052,24 +1102,27 @@ def run_spark(
 
     # ------------------------------------------------------------------ lineage
     t0 = time.perf_counter()
+    # Buckets of whole clusters (and of unclustered articles) amortize Spark's per-group cost;
+    # inside a bucket every cluster still goes through lineage_for_cluster alone.
     n_single = max(0, n_articles - n_clustered)
-    buckets = max(1, math.ceil(n_single / SINGLETONS_PER_BUCKET))
-    member = clusters.select("doc", "cluster_id")
-    arts_g = (
-        articles.select(*_LINEAGE_ARTICLE_COLS).join(member, "doc", "left")
-        .withColumn("_g", F.coalesce("cluster_id", -1 - F.pmod("doc", F.lit(buckets))))
+    single_buckets = max(1, math.ceil(n_single / SINGLETONS_PER_BUCKET))
+    cluster_buckets = max(1, math.ceil(n_clustered / CLUSTERED_PER_BUCKET))
+    member = clusters.select("doc", F.col("cluster_id").alias("_c"))
+    bucket = F.when(F.col("_c").isNotNull(), F.pmod(F.col("_c"), F.lit(cluster_buckets))).otherwise(
+        -1 - F.pmod("doc", F.lit(single_buckets))
     )
-    group_of = arts_g.select("article_id", "_g")
+    arts_g = articles.select(*_LINEAGE_ARTICLE_COLS).join(member, "doc", "left").withColumn("_g", bucket)
+    group_of = arts_g.select("article_id", "_g", "_c")
     lin_rows = (
-        arts_g.select("_g", F.lit(0).alias("_t"), *_LINEAGE_ARTICLE_COLS)
+        arts_g.select("_g", "_c", F.lit(0).alias("_t"), *_LINEAGE_ARTICLE_COLS)
         .unionByName(
-            pairs.join(member.select(F.col("doc").alias("a_doc"), F.col("cluster_id").alias("_g")), "a_doc")
-            .select("_g", F.lit(1).alias("_t"), *_PAIR_COLS),
+            pairs.join(member.select(F.col("doc").alias("a_doc"), "_c"), "a_doc")
+            .select(F.pmod(F.col("_c"), F.lit(cluster_buckets)).alias("_g"), "_c", F.lit(1).alias("_t"), *_PAIR_COLS),
             allowMissingColumns=True,
         )
         .unionByName(
             creds.join(group_of, "article_id").select(
-                "_g", F.lit(2).alias("_t"), "article_id",
+                "_g", "_c", F.lit(2).alias("_t"), "article_id",
                 *[F.col(c).alias(f"cr_{c}") for c in _CREDIT_COLS if c != "article_id"],
             ),
             allowMissingColumns=True,
