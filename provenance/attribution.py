@@ -267,9 +267,10 @@ def load_registry(extra: Path | None = None) -> Registry:
 #    aliases can occur in each text. It is a necessary condition only: a
 #    case-sensitive alias needs its longest word verbatim in the text; a
 #    case-insensitive one needs, in the lowercased text, its word, or for
-#    several words the first two with one space between, or else the first
-#    followed by other whitespace (the regex module's ``\s``: a character other
-#    than a space, or a space and more whitespace). Polars' lowercasing agrees with the
+#    several words the first two with one space between (in the lowercased text
+#    with newline runs made one space, so a text with other whitespace, by the
+#    regex module's ``\s``, or two spaces in a row, may hold any multi-word
+#    alias). Polars' lowercasing agrees with the
 #    regex module's case-insensitive matching on every character that matches a
 #    key letter, except ASCII letters matching a non-ASCII key letter ("I" for
 #    the "ı" of "Ajansı": the key gets a variant "ajansi") and "exotic" non-ASCII
@@ -377,6 +378,7 @@ class _Scanner:
         self.cs_keys: dict[str, list[int]] = {}  # longest word -> case-sensitive aliases
         self.ci_keys: dict[str, list[int]] = {}  # lowercase key (see above) -> case-insensitive aliases
         self.ci_all: list[int] = []
+        self.ci_multi: list[int] = []  # case-insensitive aliases of several words
         self.always: list[int] = []  # aliases the prefilter cannot vouch for (none in the built-in registry)
         # Per alias: (first word, case-insensitive) to find its positions; for
         # case-insensitive aliases of ASCII words, the lowercase words an ASCII
@@ -412,16 +414,20 @@ class _Scanner:
                 continue
             keys = forms[0]
             if len(parts) > 1:
-                # The first two words with one space between; any other whitespace
-                # after the first word (a character other than a space, or a space
-                # and then more whitespace) is a key too.
+                # The first two words with one space between (newlines made spaces);
+                # other whitespace after the first is caught by odd_space below.
                 keys = [a + " " + b for a in forms[0] for b in forms[1]]
-                keys += [a + w for a in forms[0] for w in self.ws_chars if w != " "]
-                keys += [a + " " + w for a in forms[0] for w in self.ws_chars]
+                self.ci_multi.append(i)
             self.ci_all.append(i)
             for key in keys:
                 self.ci_keys.setdefault(key, []).append(i)
         self.always.sort()
+        # In the lowercased text with every run of newlines made one space, the
+        # whitespace between two words of an alias is one space, or holds other
+        # whitespace than spaces and newlines, or two spaces in a row: a text
+        # with either may hold any multi-word alias.
+        rare = [c for c in self.ws_chars if c not in " \n"]
+        self.odd_space = (_char_class(rare) + "|" if rare else "") + " " + _char_class(self.ws_chars)
         self.ascii_ws = tuple(c for c in self.ws_chars if c.isascii())
         self.ascii_ws_set = frozenset(self.ascii_ws)
         disc = [self._variants(w) for w in _DISCLAIMER_WORDS]
@@ -474,25 +480,32 @@ class _Scanner:
 
     def candidates(self, texts: pl.Series, *, disclaimers: bool = False) -> tuple[list[list[int] | None], list[bool]]:
         """Per text: the aliases that can occur in it (None if none can), and whether a disclaimer can."""
-        t = pl.col("t")
+        t, low = pl.col("t"), pl.col("low")
         ci_keys = sorted(set(self.ci_keys) | (self.disclaimer_keys if disclaimers else set()))
         exprs = [
             (t.str.extract_many(sorted(self.cs_keys), overlapping=True).list.unique()
              if self.cs_keys else pl.lit(None)).alias("cs"),
-            (t.str.to_lowercase().str.extract_many(ci_keys, overlapping=True).list.unique()
+            (low.str.extract_many(ci_keys, overlapping=True).list.unique()
              if ci_keys else pl.lit(None)).alias("ci"),
             (t.str.contains(self.exotic_class) if self.exotic_class else pl.lit(False)).fill_null(False).alias("ex"),
+            low.str.contains(self.odd_space).fill_null(False).alias("odd"),
         ]
-        df = pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(exprs)
+        df = (
+            pl.DataFrame({"t": texts}, schema={"t": pl.String})
+            .with_columns(t.str.to_lowercase().str.replace_all("\n+", " ").alias("low"))
+            .select(exprs)
+        )
         out: list[list[int] | None] = []
         maybe_disclaimer: list[bool] = []
         cs_keys, ci_keys_map, disc_keys = self.cs_keys, self.ci_keys, self.disclaimer_keys
-        for cs_hits, ci_hits, ex in df.iter_rows():
+        for cs_hits, ci_hits, ex, odd in df.iter_rows():
             found = set(self.always)
             disc = ex
             if cs_hits:
                 for k in cs_hits:
                     found.update(cs_keys[k])
+            if odd:
+                found.update(self.ci_multi)
             if ex:
                 found.update(self.ci_all)
             elif ci_hits:

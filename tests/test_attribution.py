@@ -274,3 +274,119 @@ def test_extra_registry_rejects_unknown_format(tmp_path: Path) -> None:
     p.write_text("{}", encoding="utf-8")
     with pytest.raises(ValueError):
         load_registry(p)
+
+
+# --------------------------------------------------------------------------
+# The fast scan against the slow reference (Registry.pattern, boilerplate)
+# --------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from provenance import attribution as _attr  # noqa: E402
+from provenance import boilerplate  # noqa: E402
+
+_ALIASES = sorted({a for ag in REG.agencies for a in ag.all_aliases()})
+_ODD_SPACE = [" ", "  ", "\n", "\n\n", " \n", "\n ", "\t", "\u00a0", "\u2003", "\r\n", "\x1c"]
+_FRAGMENTS = [
+    "By ", "(", ")", " -- ", " — ", "Source: ", "Photo: ", "/", "told ", " reported", "according to ",
+    "quoting ", " said.", "With inputs from ", ", ", ". ", "\n", "SEOUL, Oct 16 ", "the ", "x", "_", "9",
+    "ſ", "İ", "ı", "K", "é", "Σ", "“", "\"", "Disclaimer: This post has been auto-published from an agency feed",
+    " and has not been edited by our staff.", "Only the headline has been changed by the desk staff",
+    "This story has not been edited by the team", " wire service.", "published", "staff",
+]
+
+
+def _variant(alias: str, draw: st.DrawFn) -> str:
+    """An alias as a page may write it: other case, other whitespace between words."""
+    words = alias.split()
+    sep = [draw(st.sampled_from(_ODD_SPACE)) for _ in words[1:]]
+    out = words[0] + "".join(s + w for s, w in zip(sep, words[1:], strict=True))
+    case = draw(st.sampled_from(["same", "upper", "lower", "title"]))
+    return {"same": out, "upper": out.upper(), "lower": out.lower(), "title": out.title()}[case]
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 12))):
+        if draw(st.booleans()):
+            parts.append(_variant(draw(st.sampled_from(_ALIASES)), draw))
+        else:
+            parts.append(draw(st.sampled_from(_FRAGMENTS)))
+    return "".join(parts)
+
+
+def _reference_matches(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in REG.pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_texts(), min_size=1, max_size=6))
+def test_scan_equals_the_alternation_and_disclaimer_regex(texts: list[str]) -> None:
+    sc = REG.scanner
+    possible, maybe_disclaimer = sc.candidates(pl.Series(texts), disclaimers=True)
+    for text, pos, disc in zip(texts, possible, maybe_disclaimer, strict=True):
+        got = sc.matches(text, pos) if pos else []
+        assert got == _reference_matches(text), text
+        assert sc.disclaimer_spans(text, disc) == boilerplate.disclaimer_spans(text), text
+        # A hint may only rule out a context rule that cannot match.
+        pres = [text[text.rfind("\n", 0, s) + 1 : s] for s, _, _ in got]
+        for pre, (photo, cue, source, dash) in zip(pres, sc.hints(pres), strict=True):
+            assert photo or not _attr._PHOTO_PRE.search(pre)
+            assert cue or not (_attr._PRE_CUE.search(pre) or _attr._PRE_CUE_TIGHT.search(pre))
+            assert source or not _attr._SOURCE_PRE.search(pre)
+            assert dash or not _attr._DASH_PRE.search(pre)
+
+
+def _reference_credits(articles: pl.DataFrame) -> pl.DataFrame:
+    """credits() as the slow reference computes them: the alternation, every rule, the full disclaimer scan."""
+    rows = []
+    for r in articles.iter_rows(named=True):
+        body_field, body = ("raw_text", r["raw_text"]) if r["raw_text"] else ("text", r["text"])
+        found = []
+        for field, text, byline in (("byline", r["byline"], True), (body_field, body, False)):
+            if text:
+                ms = _reference_matches(text)
+                found += _attr._credits_in(text, ms, [_attr._NO_HINTS] * len(ms), field=field, registry=REG,
+                                           byline_field=byline)
+        rows += [{"article_id": r["article_id"], **c.__dict__} for c in found]
+        agency = next((c.source for c in found if c.role in ("byline", "dateline") and c.kind == "agency"), None)
+        for s, e in boilerplate.disclaimer_spans(body or ""):
+            rows.append({"article_id": r["article_id"], "source": agency or GENERIC_FEED,
+                         "kind": "agency" if agency else "external", "role": "disclaimer", "field": body_field,
+                         "span_start": s, "span_end": e, "span_text": body[s:e], "cited_via": None})
+    return schemas.conform(pl.DataFrame(rows, infer_schema_length=None), schemas.CREDITS) if rows else (
+        schemas.empty(schemas.CREDITS))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_texts(), st.one_of(st.none(), _texts()), st.one_of(st.none(), _texts())),
+                min_size=1, max_size=5))
+def test_credits_equal_the_slow_reference(rows: list[tuple[str, str | None, str | None]]) -> None:
+    arts = pl.DataFrame(
+        {"article_id": [f"a{i}" for i in range(len(rows))], "text": [r[0] for r in rows],
+         "raw_text": [r[1] for r in rows], "byline": [r[2] for r in rows]},
+        schema={"article_id": pl.String, "text": pl.String, "raw_text": pl.String, "byline": pl.String},
+    )
+    from polars.testing import assert_frame_equal
+
+    assert_frame_equal(credits(arts, registry=REG), _reference_credits(arts))
+
+
+def test_disclaimer_shortcut_matches_boilerplate() -> None:
+    """The disclaimer shortcut is proved for boilerplate's current patterns; update both together."""
+    assert _attr._disclaimer_shortcut_valid()
+    assert REG.scanner.disclaimer_shortcut
+
+
+def test_case_scan_covers_every_code_point() -> None:
+    """Characters the scan for case partners skips have none: same partners over all of Unicode."""
+    import regex
+
+    sc = REG.scanner
+    chars = sorted({ch for k in sc.ci_keys for ch in k} | set("publishedgeneratedstaffedited"))
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    cls = regex.compile("(?i:[" + "".join(regex.escape(c) for c in chars) + "])")
+    assert set(cls.findall(every)) == set(cls.findall(_attr._scan_universe()))
+    assert set(regex.findall(r"\s", every)) == set(sc.ws_chars)
