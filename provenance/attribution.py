@@ -439,6 +439,22 @@ class _Scanner:
             vs = [self._variants(w) for w in ws]
             self.hint_keys[h] = None if any(len(v) > _MAX_KEY_VARIANTS for v in vs) else sorted({x for v in vs for x in v})
         self.dash_tail = _char_class("-–—~") + _char_class(self.ws_chars) + "*$"
+        self._lookups: dict[str, Any] = {}
+        self._low_of: str | None = None
+        self._low = ""
+
+    def lookup(self, alias_text: str, registry: Registry) -> tuple[str, bool] | None:
+        """``registry.lookup`` of a matched alias text (memoized: few distinct texts)."""
+        got = self._lookups.get(alias_text, self)
+        if got is self:
+            got = self._lookups[alias_text] = registry.lookup(alias_text)
+        return got  # type: ignore[return-value]
+
+    def _lower(self, text: str) -> str:
+        """``text.lower()``, kept for the last text (the alias scan and the disclaimer scan share it)."""
+        if self._low_of is not text:
+            self._low_of, self._low = text, text.lower()
+        return self._low
 
     @staticmethod
     def _case_options(key_chars: set[str], universe: str) -> tuple[list[str], dict[str, tuple[str, ...]]]:
@@ -538,7 +554,7 @@ class _Scanner:
                 parts, ci = self.ascii_alias[i]
                 if ci:
                     if low is None:
-                        low = text.lower()
+                        low = self._lower(text)
                     where = low
                 else:
                     where = text
@@ -618,7 +634,7 @@ class _Scanner:
             return []
         low = None
         if text.isascii():  # ASCII: lowercase keeps positions and is the regex module's case-insensitivity
-            low = text.lower()
+            low = self._lower(text)
             words = sorted(i for w in _DISCLAIMER_WORDS for i in _find_all(low, w))
         else:
             words = [w.start() for w in self.disclaimer_words.finditer(text)]
@@ -910,7 +926,7 @@ def _credits_in(
     for (m_start, m_end, m_text), h in zip(alias_matches, hints, strict=True):
         if m_start < claimed_until:
             continue
-        hit = registry.lookup(m_text)
+        hit = registry.scanner.lookup(m_text, registry)
         if hit is None:  # pragma: no cover - every alternative is an alias
             continue
         name, ambiguous = hit
@@ -944,6 +960,8 @@ def _credits_in(
 
 def _merge_overlaps(cs: list[Credit], text: str) -> list[Credit]:
     """One credit per (source, role) where their spans overlap or nearly touch."""
+    if len(cs) < 2:
+        return cs
     cs = sorted(cs, key=lambda c: (c.span_start, c.span_end))
     out: list[Credit] = []
     for c in cs:
@@ -961,9 +979,6 @@ def _merge_overlaps(cs: list[Credit], text: str) -> list[Credit]:
         else:
             out.append(c)
     return out
-
-
-_CREDIT_FIELDS = ("source", "kind", "role", "field", "span_start", "span_end", "span_text", "cited_via")
 
 
 def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
@@ -989,7 +1004,7 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
     by_possible, _ = sc.candidates(df["byline"])
     body_possible, body_disc = sc.candidates(df["body"], disclaimers=True)
     todo = [i for i, (a, b, d) in enumerate(zip(by_possible, body_possible, body_disc, strict=True)) if a or b or d]
-    cols: dict[str, list[Any]] = {k: [] for k in ("article_id", *_CREDIT_FIELDS)}
+    rows: list[tuple[Any, ...]] = []
     if todo:
         sub = df[todo]
         # Alias occurrences of every field first, then the context hints of all at once.
@@ -1016,23 +1031,19 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
                 found += _credits_in(body, body_m, hints[h1:h2], field=body_field, registry=registry,
                                      byline_field=False)
             h0 = h2
-            for c in found:
-                cols["article_id"].append(article_id)
-                for k in _CREDIT_FIELDS:
-                    cols[k].append(getattr(c, k))
+            rows.extend(
+                (article_id, c.source, c.kind, c.role, c.field, c.span_start, c.span_end, c.span_text, c.cited_via)
+                for c in found
+            )
             spans = sc.disclaimer_spans(body or "", body_disc[i])
             if spans:
                 byline_agency = next(
                     (c.source for c in found if c.role in ("byline", "dateline") and c.kind == "agency"), None
                 )
-                for s, e in spans:
-                    for k, v in zip(
-                        ("article_id", *_CREDIT_FIELDS),
-                        (article_id, byline_agency or GENERIC_FEED, "agency" if byline_agency else "external",
-                         "disclaimer", body_field, s, e, body[s:e], None),
-                        strict=True,
-                    ):
-                        cols[k].append(v)
-    if not cols["article_id"]:
+                source, kind = (byline_agency, "agency") if byline_agency else (GENERIC_FEED, "external")
+                rows.extend(
+                    (article_id, source, kind, "disclaimer", body_field, s, e, body[s:e], None) for s, e in spans
+                )
+    if not rows:
         return schemas.empty(schemas.CREDITS)
-    return pl.DataFrame(cols, schema=schemas.CREDITS)
+    return pl.DataFrame(dict(zip(schemas.CREDITS.names(), zip(*rows), strict=True)), schema=schemas.CREDITS)
