@@ -401,7 +401,7 @@ def _derivation(relation: str | None, child_in_parent: float | None) -> str:
 # --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     id: str
     outlet: str | None
@@ -1209,6 +1209,9 @@ def lineage(
     arts = _canonical_articles(articles.join(cl, on="article_id", how="left", maintain_order="left"))
     cid = pl.coalesce("cluster_id", "doc") if "doc" in arts.columns else pl.col("cluster_id")
     arts = arts.with_columns(cid.alias("_cid"))
+    if "text" in arts.columns:  # an article alone is never aligned: its text is not needed
+        alone = pl.col("_cid").is_null() | (pl.len().over("_cid") == 1)
+        arts = arts.with_columns(pl.when(alone).then(pl.lit("")).otherwise(pl.col("text")).alias("text"))
     nodes = _nodes(arts, credits, registry)
     cids = arts["_cid"].to_list()
     by_cluster: dict[Any, list[_Node]] = {}
