@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     registry, config = load_registry(), Config()
     # Once per process, not per article: the registry's scanner (~0.1 s) and
     # loading the numba kernels of the alignment from their cache (~1 s).
-    registry.scanner
+    _ = registry.scanner
     reuse_signals("one two three four five six", "zero one two three four five six")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; best of {args.repeat}")
     for mode in (list(_MODES) if args.mode == "all" else [args.mode]):
@@ -129,14 +129,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         outputs: dict[str, pl.DataFrame] = {}
         if args.stage in ("credits", "both"):
-            cred, c_cpu, c_wall = timed(lambda: credits(inp["credit_articles"], registry=registry), args.repeat)
+            cred, c_cpu, c_wall = timed(
+                lambda inp=inp: credits(inp["credit_articles"], registry=registry), args.repeat
+            )
             print(f"  credits  {n_art / c_cpu:9.0f} articles/s CPU   {n_art / c_wall:9.0f} articles/s wall   "
                   f"({cred.height} credits)")
             outputs["credits"] = cred
         if args.stage in ("lineage", "both"):
             res, l_cpu, l_wall = timed(
-                lambda: lineage(inp["articles"], inp["pairs"], inp["clusters"], inp["credits"], registry=registry,
-                                config=config),
+                lambda inp=inp: lineage(inp["articles"], inp["pairs"], inp["clusters"], inp["credits"],
+                                        registry=registry, config=config),
                 args.repeat,
             )
             print(f"  lineage  {n_art / l_cpu:9.0f} articles/s CPU   {n_art / l_wall:9.0f} articles/s wall")

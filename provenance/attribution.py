@@ -1046,4 +1046,5 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
                 )
     if not rows:
         return schemas.empty(schemas.CREDITS)
-    return pl.DataFrame(dict(zip(schemas.CREDITS.names(), zip(*rows), strict=True)), schema=schemas.CREDITS)
+    columns = zip(*rows, strict=True)
+    return pl.DataFrame(dict(zip(schemas.CREDITS.names(), columns, strict=True)), schema=schemas.CREDITS)
