@@ -341,9 +341,10 @@ _HINT_WORDS: dict[str, tuple[str, ...]] = {
         "сообщ", "переда", "заявил", "据", "據", "援引", "告诉", "告訴",
     ),
     "source": ("source", "courtesy", "quelle", "fuente", "fonte", "источник", "स्रोत", "来源", "출처"),
+    "inputs": ("input",),
 }
-_HINTS = ("photo", "cue", "source", "dash")
-_NO_HINTS = (True, True, True, True)
+_HINTS = ("photo", "cue", "source", "inputs", "dash")
+_NO_HINTS = (True, True, True, True, True)
 
 # A case-insensitive key gets one prefilter variant per way its lowercase can
 # look; past this many its alias runs on every text instead.
@@ -427,7 +428,7 @@ class _Scanner:
         # whitespace than spaces and newlines, or two spaces in a row: a text
         # with either may hold any multi-word alias.
         rare = [c for c in self.ws_chars if c not in " \n"]
-        self.odd_space = (_char_class(rare) + "|" if rare else "") + " " + _char_class(self.ws_chars)
+        self.odd_space = _char_class(rare) if rare else None  # or two spaces: see candidates
         self.ascii_ws = tuple(c for c in self.ws_chars if c.isascii())
         self.ascii_ws_set = frozenset(self.ascii_ws)
         disc = [self._variants(w) for w in _DISCLAIMER_WORDS]
@@ -504,7 +505,8 @@ class _Scanner:
             (low.str.extract_many(ci_keys, overlapping=True).list.unique()
              if ci_keys else pl.lit(None)).alias("ci"),
             (t.str.contains(self.exotic_class) if self.exotic_class else pl.lit(False)).fill_null(False).alias("ex"),
-            low.str.contains(self.odd_space).fill_null(False).alias("odd"),
+            (low.str.contains("  ", literal=True)
+             | (low.str.contains(self.odd_space) if self.odd_space else pl.lit(False))).fill_null(False).alias("odd"),
         ]
         df = (
             pl.DataFrame({"t": texts}, schema={"t": pl.String})
@@ -610,9 +612,9 @@ class _Scanner:
             return -1
         return pos
 
-    def hints(self, pres: list[str]) -> list[tuple[bool, bool, bool, bool]]:
+    def hints(self, pres: list[str]) -> list[tuple[bool, bool, bool, bool, bool]]:
         """For each text before an occurrence (on its line): whether each costly context rule
-        (photo, cue, source, dash; see ``_classify``) can match it."""
+        (photo, cue, source, inputs, dash; see ``_classify``) can match it."""
         if not pres:
             return []
         p = pl.col("p")
@@ -620,7 +622,7 @@ class _Scanner:
         ex = p.str.contains(self.exotic_class) if self.exotic_class else pl.lit(False)
         exprs = [
             (low.str.contains_any(keys) | ex if (keys := self.hint_keys[h]) is not None else pl.lit(True)).alias(h)
-            for h in _HINTS[:3]
+            for h in _HINTS[:4]
         ]
         exprs.append(p.str.contains(self.dash_tail).alias("dash"))
         df = pl.DataFrame({"p": pres}, schema={"p": pl.String}).select(exprs)
@@ -722,6 +724,7 @@ _INPUTS_PRE = regex.compile(
     r"(?:[^\n]{0,60}?(?:,|\band\b|&)\s*(?:the\s+)?)?$"
 )
 _PAREN_PRE = regex.compile(r"\(\s*$")
+_WS = "".join(regex.findall(r"\s", "".join(map(chr, range(0x3001)))))  # the regex module's \s (all below U+3001)
 _PAREN_POST = regex.compile(r"^\s*\)")
 _PAREN_DASH_POST = regex.compile(r"^\s*\)\s*(?:[-–—]{1,3}|\.-|:)")
 _PAREN_END_POST = regex.compile(r"^\s*\)\s*[.:;,]?\s*$")
@@ -822,14 +825,14 @@ def _classify(
     *,
     ambiguous: bool,
     byline_field: bool,
-    hints: tuple[bool, bool, bool, bool] = _NO_HINTS,
+    hints: tuple[bool, bool, bool, bool, bool] = _NO_HINTS,
 ) -> tuple[str, int, int] | None:
     """Role and span of the alias occurrence ``text[start:end]``, or None if no credit.
 
-    ``hints`` (photo, cue, source, dash) False say that rule cannot match the
+    ``hints`` (photo, cue, source, inputs, dash) False say that rule cannot match the
     line before the occurrence (:meth:`_Scanner.hints`), so its search is skipped.
     """
-    photo_ok, cue_ok, source_ok, dash_ok = hints
+    photo_ok, cue_ok, source_ok, inputs_ok, dash_ok = hints
     ls, le = _line_bounds(text, start)
     pre = text[ls:start]
     post = text[end:le]
@@ -842,7 +845,7 @@ def _classify(
     if byline_field:
         return ("byline", start, end)
     # Datelines: "SEOUL, Oct 16 (Yonhap) --", "LONDON (Reuters) -", "(Reuters) -".
-    if _PAREN_PRE.search(pre) and _PAREN_POST.match(post):
+    if pre.rstrip(_WS).endswith("(") and _PAREN_POST.match(post):  # _PAREN_PRE.search(pre)
         loc = _PAREN_PRE.sub("", pre)
         close = end + post.index(")") + 1
         dash = _PAREN_DASH_POST.match(post)
@@ -853,7 +856,7 @@ def _classify(
             return ("dateline", ls + len(pre) - len(pre.lstrip()), span_end)
         if _PAREN_END_POST.match(post) or _PAREN_SENT_PRE.search(pre):
             return ("byline", start - (len(pre) - pre.rfind("(")), close)
-    if _CJK_DATELINE_POST.match(post) and not pre.strip():
+    if ("电" in post[:25] or "電" in post[:25]) and _CJK_DATELINE_POST.match(post) and not pre.strip():
         m = _CJK_DATELINE_POST.match(post)
         return ("dateline", start, end + m.end())
     # A reporting cue next to the name makes it a citation ("Reuters reported", "told Reuters").
@@ -869,7 +872,7 @@ def _classify(
         return ("byline", ls + m.start() + (1 if m.group()[0] not in "-–—~" else 0), end)
     if source_ok and (m := _SOURCE_PRE.search(pre)):
         return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t"))), end)
-    if m := _INPUTS_PRE.search(pre):
+    if inputs_ok and (m := _INPUTS_PRE.search(pre)):
         return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t"))), end)
     if post_cue or pre_cue:
         s = start
@@ -914,7 +917,7 @@ def _line_before(text: str, pos: int) -> str:
 def _credits_in(
     text: str,
     alias_matches: list[tuple[int, int, str]],
-    hints: list[tuple[bool, bool, bool, bool]],
+    hints: list[tuple[bool, bool, bool, bool, bool]],
     *,
     field: str,
     registry: Registry,

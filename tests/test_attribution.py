@@ -290,7 +290,8 @@ _ALIASES = sorted({a for ag in REG.agencies for a in ag.all_aliases()})
 _ODD_SPACE = [" ", "  ", "\n", "\n\n", " \n", "\n ", "\t", "\u00a0", "\u2003", "\r\n", "\x1c"]
 _FRAGMENTS = [
     "By ", "(", ")", " -- ", " — ", "Source: ", "Photo: ", "/", "told ", " reported", "according to ",
-    "quoting ", " said.", "With inputs from ", ", ", ". ", "\n", "SEOUL, Oct 16 ", "the ", "x", "_", "9",
+    "quoting ", " said.", "With inputs from ", "(with Inputs FROM ", ", ", ". ", "\n", "SEOUL, Oct 16 ", "the ", "x",
+    "_", "9", "( ", "(\u3000", "新华社北京3月5日电 ",
     "ſ", "İ", "ı", "K", "é", "Σ", "“", "\"", "Disclaimer: This post has been auto-published from an agency feed",
     " and has not been edited by our staff.", "Only the headline has been changed by the desk staff",
     "This story has not been edited by the team", " wire service.", "published", "staff",
@@ -332,11 +333,13 @@ def test_scan_equals_the_alternation_and_disclaimer_regex(texts: list[str]) -> N
         assert sc.disclaimer_spans(text, disc) == boilerplate.disclaimer_spans(text), text
         # A hint may only rule out a context rule that cannot match.
         pres = [text[text.rfind("\n", 0, s) + 1 : s] for s, _, _ in got]
-        for pre, (photo, cue, source, dash) in zip(pres, sc.hints(pres), strict=True):
+        for pre, (photo, cue, source, inputs, dash) in zip(pres, sc.hints(pres), strict=True):
             assert photo or not _attr._PHOTO_PRE.search(pre)
             assert cue or not (_attr._PRE_CUE.search(pre) or _attr._PRE_CUE_TIGHT.search(pre))
             assert source or not _attr._SOURCE_PRE.search(pre)
+            assert inputs or not _attr._INPUTS_PRE.search(pre)
             assert dash or not _attr._DASH_PRE.search(pre)
+            assert bool(_attr._PAREN_PRE.search(pre)) == pre.rstrip(_attr._WS).endswith("(")
 
 
 def _reference_credits(articles: pl.DataFrame) -> pl.DataFrame:
