@@ -90,6 +90,8 @@ DATASETS = (
 SPLIT_BYTES = 64 << 20
 #: Small files are read together, up to this many per unit (and SPLIT_BYTES).
 FILES_PER_UNIT = 256
+#: Extraction groups (whole outlets) hold about this many records.
+ROWS_PER_EXTRACT_GROUP = 20_000
 #: Verification groups hold about this many candidate pairs.
 PAIRS_PER_GROUP = 200_000
 #: Articles in no cluster go through lineage in buckets of about this many.
@@ -207,6 +209,40 @@ def spark_session(
     spark = b.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def _tree_cpu_seconds() -> float | None:
+    """CPU seconds used so far by this process and its descendants (the local JVM, Python workers).
+
+    Linux only (reads /proc); counts live processes and those reaped by a
+    live parent, so it is exact for local masters and None elsewhere.
+    """
+    try:
+        hz = os.sysconf("SC_CLK_TCK")
+        parent: dict[int, list[tuple[int, float]]] = {}
+        me = os.getpid()
+        mine = 0.0
+        for p in os.listdir("/proc"):
+            if not p.isdigit():
+                continue
+            try:
+                with open(f"/proc/{p}/stat") as fh:
+                    st = fh.read()
+            except OSError:
+                continue
+            f = st[st.rindex(")") + 2 :].split()
+            used = (int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])) / hz  # self + reaped children
+            if int(p) == me:
+                mine = (int(f[11]) + int(f[12])) / hz
+            parent.setdefault(int(f[1]), []).append((int(p), used))
+    except (OSError, ValueError):
+        return None
+    total, stack = mine, [me]
+    while stack:
+        for pid, used in parent.get(stack.pop(), []):
+            total += used
+            stack.append(pid)
+    return total
 
 
 def _local_cores(master: str) -> int:
@@ -784,10 +820,14 @@ def _lineage_group(key: tuple, table: pa.Table, *, config: Config, registry_path
             arts.drop("_c"), empty_pairs, schemas.empty(schemas.CLUSTERS), schemas.conform(creds, schemas.CREDITS),
             registry=registry, config=config,
         ))
-    parts = [r.lineage.with_columns(pl.lit("lineage").alias("_t")) for r in results] + [
-        r.external_nodes.with_columns(pl.lit("external").alias("_t")) for r in results
-    ]
-    out = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
+    if not results:
+        return _arrow_schema(_LINEAGE_OUT_SCHEMA).empty_table()
+    lin = pl.concat([r.lineage for r in results], how="vertical", rechunk=False)
+    ext = pl.concat([r.external_nodes for r in results], how="vertical", rechunk=False)
+    out = pl.concat(
+        [lin.with_columns(pl.lit("lineage").alias("_t")), ext.with_columns(pl.lit("external").alias("_t"))],
+        how="diagonal_relaxed",
+    )
     return _to_arrow(out, _arrow_schema(_LINEAGE_OUT_SCHEMA))
 
 
@@ -901,8 +941,15 @@ def run_spark(
         shutil.rmtree(out / "meta")  # a run without meta is incomplete, whatever else is there
     out.mkdir(parents=True, exist_ok=True)
 
+    cpu: dict[str, float] = {}
+    cpu_last = [_tree_cpu_seconds()]
+
     def mark(name: str, t0: float) -> None:
         timings[name] = round(time.perf_counter() - t0, 3)
+        now = _tree_cpu_seconds()
+        if now is not None and cpu_last[0] is not None:
+            cpu[name] = round(now - cpu_last[0], 1)
+        cpu_last[0] = now
 
     t0 = time.perf_counter()
     own_session = spark is None
@@ -957,7 +1004,11 @@ def run_spark(
     # ------------------------------------------------------------------ extract
     t0 = time.perf_counter()
     raw = read.where(F.col("_t") == "raw")
-    group = F.coalesce(F.concat(F.lit("o:"), F.col("okey")), F.concat(F.lit("u:"), F.col("uid").cast("string")))
+    # Every outlet lies whole in one group (its chrome is learned from all its pages); outlets share
+    # groups by hash so each extract call gets thousands of rows. Rows without an outlet learn no
+    # chrome and stay with their read unit.
+    buckets = max(1, math.ceil(n_read / ROWS_PER_EXTRACT_GROUP))
+    group = F.when(F.col("okey").isNotNull(), F.pmod(F.xxhash64("okey"), F.lit(buckets))).otherwise(-1 - F.col("uid"))
     extracted = work_write(
         raw.withColumn("_g", group).groupBy("_g").applyInArrow(_grouped(_extract_group, config=config), _EXTRACT_SCHEMA),
         "extracted",
@@ -1181,7 +1232,7 @@ def run_spark(
     result = {
         "out": str(out), "read": n_read, "articles": n_articles, "candidates": n_cands, "pairs": n_pairs,
         "clustered_articles": n_clustered, "cluster_rounds": rounds, "rejects": n_skipped + n_repaired,
-        "units": len(units), "timings": timings, "spark_version": spark.version, "master": sc.master,
+        "units": len(units), "timings": timings, "cpu_seconds": cpu, "spark_version": spark.version, "master": sc.master,
     }
     meta = {
         "schema_version": str(SCHEMA_VERSION), "config": json.dumps(config.to_dict(), sort_keys=True),
