@@ -23,13 +23,13 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from . import schemas
 from .candidates import anchor_frame, band_frame, candidate_pairs
-from .attribution import Registry, credits, load_registry
+from .attribution import Registry, load_registry
 from .cluster import assign_clusters
 from .config import Config
 from .extract import extract
 from .fingerprint import band_keys, fingerprints, lsh_params
 from .ingest import read_sources
-from .lineage import lineage
+from .parallel import parallel_credits, parallel_lineage
 from .store import Store
 from .verify import verified_pairs
 
@@ -210,7 +210,7 @@ def _ingest_batch(
         clusters = changes.join(id_map.unique("doc"), on="doc", how="left").select("article_id", "cluster_id", "doc")
 
     with steps.step("credits", total=articles.height):
-        new_credits = credits(articles, registry=registry)
+        new_credits = parallel_credits(articles, registry=registry)
     with steps.step("lineage"):
         lin, ext, lineage_deletes = _lineage_update(
             store, articles, pairs, clusters, new_credits, merged["old_id"], registry=registry, config=config
@@ -287,7 +287,7 @@ def _lineage_update(
             cluster_rows.select("article_id", "cluster_id"),
         ]
     ).unique("article_id", keep="last")
-    result = lineage(arts, pairs, clusters, cred, registry=registry, config=config)
+    result = parallel_lineage(arts, pairs, clusters, cred, registry=registry, config=config)
     gone = pl.concat([touched, merged_ids, old_docs, new["doc"]]).cast(pl.Int64)
     deletes: dict[str, tuple[str, pl.Series] | None] = {
         "lineage": ("article_id", ids),

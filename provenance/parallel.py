@@ -1,0 +1,166 @@
+"""Both cores for the Python-heavy stages: shards of a frame in worker processes.
+
+Credits and lineage are per-article and per-cluster Python around numba
+kernels, so threads would queue on the GIL. Their inputs split cleanly (rows;
+whole clusters), so each shard goes to a process and the results are
+concatenated. Workers are *spawned*, not forked: forking a process whose
+polars and numba thread pools are running can deadlock the child. The pool
+lives for the whole process, so its start-up (~1 s of imports; numba kernels
+load from their on-disk cache) is paid once, and small inputs never use it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing as mp
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+import polars as pl
+
+from .attribution import Registry, credits
+from .config import Config
+from .lineage import LineageResult, lineage
+
+T = TypeVar("T")
+
+#: Below this many articles a stage runs in this process: a worker's start-up
+#: and the pickling of its shard cost more than the second core gains.
+MIN_PARALLEL_ROWS = 20_000
+
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def workers() -> int:
+    """Worker processes to use: ``PROVENANCE_WORKERS``, else the cores this process may run on."""
+    env = os.environ.get("PROVENANCE_WORKERS", "").strip()
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            pass
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _executor(n: int) -> ProcessPoolExecutor:
+    global _pool, _pool_size
+    if _pool is None or _pool_size < n:
+        if _pool is not None:
+            _pool.shutdown(wait=True)
+        _pool = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"))
+        _pool_size = n
+    return _pool
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Keep spawned workers from re-running the caller's script.
+
+    A spawned child imports the parent's ``__main__`` (by path or by module
+    name) before it runs anything, so a user script without an ``if __name__
+    == "__main__"`` guard would ingest again in every worker. Our workers
+    only need provenance's own modules, so ``__main__`` is hidden while they
+    start.
+    """
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
+    try:
+        if main is not None:
+            main.__dict__.pop("__file__", None)
+            main.__dict__["__spec__"] = None
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.pop("__spec__", None)
+            main.__dict__.update(saved)
+
+
+@atexit.register
+def _shutdown() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+def map_shards(fn: Callable[..., T], shards: Sequence[tuple[Any, ...]], **kwargs: Any) -> list[T]:
+    """``[fn(*shard, **kwargs) for shard in shards]``, the first shard here and the rest in workers.
+
+    ``fn`` must be a module-level function and its arguments picklable
+    (polars frames, frozen dataclasses). Results come back in shard order.
+    """
+    if len(shards) <= 1:
+        return [fn(*s, **kwargs) for s in shards]
+    pool = _executor(len(shards) - 1)
+    with _main_hidden():  # workers start inside submit
+        futures: list[Future[T]] = [pool.submit(fn, *s, **kwargs) for s in shards[1:]]
+    try:
+        first = fn(*shards[0], **kwargs)
+        return [first, *(f.result() for f in futures)]
+    finally:
+        for f in futures:
+            f.cancel()
+
+
+def _shard_count(rows: int, shards: int | None) -> int:
+    """``shards`` if given (tests force it), else the workers when the input is big enough."""
+    if shards is not None:
+        return max(1, min(shards, rows))
+    n = workers()
+    return n if rows >= MIN_PARALLEL_ROWS else 1
+
+
+def parallel_credits(articles: pl.DataFrame, *, registry: Registry, shards: int | None = None) -> pl.DataFrame:
+    """:func:`provenance.attribution.credits` over contiguous row shards: the same rows, in the same order."""
+    n = _shard_count(articles.height, shards)
+    size = -(-articles.height // n)
+    parts = [(articles.slice(i * size, size),) for i in range(n)]
+    return pl.concat(map_shards(credits, parts, registry=registry))
+
+
+def parallel_lineage(
+    articles: pl.DataFrame,
+    pairs: pl.DataFrame,
+    clusters: pl.DataFrame,
+    credit_rows: pl.DataFrame,
+    *,
+    registry: Registry,
+    config: Config,
+    shards: int | None = None,
+) -> LineageResult:
+    """:func:`provenance.lineage.lineage` over shards of whole clusters.
+
+    A cluster's lineage reads only its own members, pairs and credits, so
+    shards by ``cluster_id`` (the doc for an article in no cluster, as
+    ``lineage`` itself groups them) give the same rows as one call; only
+    the row order differs.
+    """
+    n = _shard_count(articles.height, shards)
+    if n == 1:
+        return lineage(articles, pairs, clusters, credit_rows, registry=registry, config=config)
+    cl = clusters.select("article_id", "cluster_id")
+    own = pl.col("doc") if "doc" in articles.columns else pl.lit(0, dtype=pl.Int64)
+    shard_of = (
+        articles.select("article_id", own.alias("_own"))
+        .join(cl, on="article_id", how="left")
+        .select("article_id", (pl.coalesce("cluster_id", "_own") % n).alias("_shard"))
+    )
+    parts = []
+    for s in range(n):
+        ids = shard_of.filter(pl.col("_shard") == s)["article_id"].implode()
+        parts.append((
+            articles.filter(pl.col("article_id").is_in(ids)),
+            pairs.filter(pl.col("a").is_in(ids)),
+            cl.filter(pl.col("article_id").is_in(ids)),
+            credit_rows.filter(pl.col("article_id").is_in(ids)),
+        ))
+    results = map_shards(lineage, parts, registry=registry, config=config)
+    return LineageResult(pl.concat([r.lineage for r in results]), pl.concat([r.external_nodes for r in results]))
