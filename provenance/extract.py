@@ -761,6 +761,9 @@ def extract(
             pl.lit("t") + pl.col("__tid"),
         ).alias("article_id")
     )
+    # raw_text only where cleaning changed something: most records are clean
+    # already, and a second copy of their text doubled what the store writes.
+    df = df.with_columns(pl.when(pl.col("raw_text") == pl.col("text")).then(None).otherwise(pl.col("raw_text")).alias("raw_text"))
     articles = conform(df, EXTRACTED)
     rej = conform(pl.DataFrame(rejects, schema=REJECTS), REJECTS) if rejects else pl.DataFrame(schema=REJECTS)
     return articles, rej, stats

@@ -79,7 +79,7 @@ def run_tables(out_dir: str | Path, config: Config, ingest_id: int) -> dict[str,
     )
     bands = load_dataset(out, "bands", {"band": pl.Int16, "key": pl.Int64, "doc": pl.Int64}).select(
         pl.col("band").cast(pl.Int16), pl.col("key").cast(pl.Int64).reinterpret(signed=False), pl.col("doc").cast(pl.Int64)
-    ).sort("band", "key")
+    ).sort("key")
     anchors = load_dataset(out, "anchors", {"anchor": pl.Int64, "doc": pl.Int64}).select(
         pl.col("anchor").cast(pl.UInt32), pl.col("doc").cast(pl.Int64)
     ).sort("anchor")

@@ -235,7 +235,7 @@ def _ingest_batch(
                 "articles": articles,
                 "rejects": rejects.with_columns(pl.lit(report.ingest_id, dtype=pl.Int64).alias("ingest_id")),
                 "signatures": sig,
-                "bands": new_bands.sort("band", "key"),
+                "bands": new_bands.sort("key"),  # zone maps on key serve lookups
                 "anchors": new_anchors.sort("anchor"),
                 "pairs": pairs,
                 "clusters": clusters,

@@ -52,7 +52,8 @@ REJECTS = pl.Schema(
 #: (monotonic across ingests, so "older in the store" is "smaller doc");
 #: ``article_id`` is the public id. ``text`` is the clean body that is
 #: fingerprinted; ``raw_text`` is the page text before chrome and disclaimers
-#: were removed, kept as evidence for credits. ``published_precision`` is
+#: were removed, kept as evidence for credits, and null when it equals ``text``
+#: (nothing was removed; read ``coalesce(raw_text, text)``). ``published_precision`` is
 #: ``minute``, ``day`` or null when unknown. ``dateline`` is e.g. "Seoul, Oct 16".
 ARTICLES = pl.Schema(
     {

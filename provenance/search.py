@@ -30,6 +30,11 @@ RESULT = pl.Schema(
 
 def search(text: str, *, store: Store, config: Config | None = None, limit: int = 20) -> pl.DataFrame:
     """Stored articles sharing text with ``text``, best first (RESULT schema)."""
+    with store.session():
+        return _search(text, store=store, config=config, limit=limit)
+
+
+def _search(text: str, *, store: Store, config: Config | None, limit: int) -> pl.DataFrame:
     state = store.state()
     config = config or state.config or Config()
     fp = fingerprints([text], config=config)
