@@ -64,6 +64,9 @@ def main() -> None:
 @click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
               help="Read our FIELD from the input's COLUMN, e.g. --map text=body (repeatable).")
 @click.option("--quiet", is_flag=True, help="No progress display.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=250_000, show_default=True,
+              help="Records per committed batch: bounds memory (~4 GB per 250k ~450-word articles); "
+                   "an interrupted run resumes at the first unfinished batch.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this process; spark: PySpark (needs `pip install provenance[spark]` and Java).")
 @click.option("--master", default="local[2]", show_default=True, help="Spark master URL (with --engine spark).")
@@ -71,7 +74,7 @@ def main() -> None:
               help="Where the Spark run writes its Parquet datasets (with --engine spark); "
                    "default: a folder next to the store. It is then imported into --store.")
 def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool,
-           engine: str, master: str, spark_out: str | None) -> None:
+           batch_size: int, engine: str, master: str, spark_out: str | None) -> None:
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
@@ -81,7 +84,8 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
     Example:
       provenance ingest feed.jsonl pages/ --store news.duckdb --map text=body
     """
-    from .pipeline import ingest as run, progress_display
+    from .pipeline import ingest as run
+    from .pipeline import progress_display
 
     field_map = {}
     for m in mappings:
@@ -97,10 +101,11 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
         _ingest_spark(paths, store, fmt=fmt, field_map=field_map or None, master=master, spark_out=spark_out)
         return
     if quiet:
-        report = run(paths, store=store, format=fmt, field_map=field_map or None)
+        report = run(paths, store=store, format=fmt, field_map=field_map or None, batch_size=batch_size)
     else:
         with progress_display(err) as progress:
-            report = run(paths, store=store, format=fmt, field_map=field_map or None, progress=progress)
+            report = run(paths, store=store, format=fmt, field_map=field_map or None, progress=progress,
+                         batch_size=batch_size)
     out.print(
         f"ingested {report.added:,} new articles from {report.read:,} records "
         f"({report.already_present:,} already in the store); {report.pairs_added:,} reuse pairs; "

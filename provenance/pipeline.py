@@ -16,19 +16,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from . import schemas
-from .candidates import anchor_frame, band_frame, candidate_pairs
 from .attribution import Registry, load_registry
+from .candidates import anchor_frame, band_frame, candidate_pairs
 from .cluster import assign_clusters
 from .config import Config
 from .extract import extract
 from .fingerprint import band_keys, fingerprints, lsh_params
-from .ingest import read_sources
+from .ingest import iter_sources
 from .parallel import parallel_credits, parallel_lineage
 from .store import Store
 from .verify import verified_pairs
@@ -95,36 +94,44 @@ def ingest(
     field_map: Mapping[str, str] | None = None,
     registry: Registry | None = None,
     progress: Progress | None = None,
-    batch_size: int = 500_000,
+    batch_size: int = 250_000,
 ) -> IngestReport:
     """Ingest ``paths`` into ``store`` and link the new articles to everything stored.
 
     Inputs of up to ``batch_size`` records are one transaction. Larger inputs
-    are committed batch by batch, each batch linked to everything stored
-    before it, which bounds memory; a crash leaves every finished batch
-    stored and consistent, and running the same command again resumes (the
-    stored articles count as already present).
+    are read and committed batch by batch (big Parquet files stream by row
+    groups), each batch linked to everything stored before it, which bounds
+    memory; a crash leaves every finished batch stored and consistent, and
+    running the same command again resumes (the stored articles count as
+    already present).
     """
     registry = registry or load_registry()
     steps = _Steps(progress)
     config = config or store.state().config or Config()
     store.check_config(config)
-    with steps.step("read"):
-        raw, rejects = read_sources(paths, format=format, field_map=field_map)
-    total = IngestReport(read=raw.height)
+    total = IngestReport()
     sources = json.dumps([str(p) for p in paths])
-    for start in range(0, max(raw.height, 1), batch_size):
-        part = _ingest_batch(
-            raw.slice(start, batch_size), rejects if start == 0 else schemas.empty(schemas.REJECTS),
-            store=store, config=config, registry=registry, steps=steps, sources=sources,
-        )
-        total.ingest_id = total.ingest_id or part.ingest_id
-        total.added += part.added
-        total.already_present += part.already_present
-        total.pairs_added += part.pairs_added
-        total.clusters_touched += part.clusters_touched
-        total.rejects = pl.concat([total.rejects, part.rejects])
-        total.store_version = part.store_version
+    pieces = iter_sources(paths, format=format, field_map=field_map, batch_records=batch_size)
+    while True:
+        with steps.step("read"):
+            piece = next(pieces, None)
+        if piece is None:
+            break
+        raw, rejects = piece
+        total.read += raw.height
+        for start in range(0, max(raw.height, 1), batch_size):
+            part = _ingest_batch(
+                raw.slice(start, batch_size), rejects if start == 0 else schemas.empty(schemas.REJECTS),
+                store=store, config=config, registry=registry, steps=steps, sources=sources,
+            )
+            total.ingest_id = total.ingest_id or part.ingest_id
+            total.added += part.added
+            total.already_present += part.already_present
+            total.pairs_added += part.pairs_added
+            total.clusters_touched += part.clusters_touched
+            total.rejects = pl.concat([total.rejects, part.rejects])
+            total.store_version = part.store_version
+        del raw, rejects, piece
     total.timings = steps.timings
     return total
 

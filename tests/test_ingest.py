@@ -381,3 +381,38 @@ def test_table_without_text_in_a_folder_is_skipped_not_fatal(tmp_path):
     assert r.height == 1 and r.item(0, "source").endswith("truth.csv") and "--map" in r.item(0, "detail")
     with pytest.raises(InputError):  # named directly, the same file is the user's whole input
         read_sources([tmp_path / "truth.csv"])
+
+
+def test_big_parquet_streams_in_pieces_equal_to_one_read(tmp_path, monkeypatch):
+    """Read in pieces, a Parquet file gives the same rows, numbering and notes as read whole."""
+    import pyarrow.parquet as pq
+
+    import provenance.ingest as ingest_mod
+    from provenance.ingest import iter_sources
+    from provenance.synth import generate
+
+    arts = generate(60, seed=3, mode="fast").articles.with_columns(pl.lit("x").alias("extra_col"))
+    path = tmp_path / "corpus.parquet"
+    pq.write_table(arts.to_arrow(), path, row_group_size=7)
+    whole_raw, whole_rej = read_sources([path])
+    monkeypatch.setattr(ingest_mod, "STREAM_BYTES", 0)
+    pieces = list(iter_sources([path], batch_records=25))
+    assert [p[0].height for p in pieces] == [25, 25, 10]
+    assert pl.concat([p[0] for p in pieces]).equals(whole_raw)
+    assert pl.concat([p[1] for p in pieces]).equals(whole_rej)
+    assert whole_rej["reason"].to_list() == ["unknown_fields"]  # once, not once per piece
+    assert whole_raw["locator"][-1] == "row 60"
+
+
+def test_pieces_keep_data_rows_before_pages(tmp_path, monkeypatch):
+    """Pieces follow read_sources' order: every data row, then the pages."""
+    from provenance.ingest import iter_sources
+
+    (tmp_path / "a.jsonl").write_bytes(_jl(*({"id": f"a{i}", "text": f"story number {i}"} for i in range(4))))
+    (tmp_path / "b.jsonl").write_bytes(_jl(*({"id": f"b{i}", "text": f"story number {i}"} for i in range(4))))
+    (tmp_path / "page.txt").write_text("A title\n\nA page body of some words.\n", encoding="utf-8")
+    whole, _ = read_sources([tmp_path])
+    pieces = [raw for raw, _ in iter_sources([tmp_path], batch_records=3)]
+    assert len(pieces) > 1
+    assert pl.concat(pieces).equals(whole)
+    assert pieces[-1]["format"].to_list()[-1] == "txt"

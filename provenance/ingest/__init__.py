@@ -27,7 +27,7 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +39,9 @@ from provenance.schemas import RAW, REJECTS, conform
 from ._common import looks_binary, reject, rejects_frame
 from .jsonl import read_jsonl
 from .pages import folder_outlet, read_page
-from .tabular import read_csv, read_parquet
+from .tabular import iter_parquet, read_csv, read_parquet
 
-__all__ = ["read_sources", "FORMATS"]
+__all__ = ["read_sources", "iter_sources", "FORMATS"]
 
 #: Accepted ``format=`` values and the reader format they select.
 FORMATS = {
@@ -71,6 +71,30 @@ def read_sources(
     ``rich.progress.Progress`` (anything with ``add_task``/``update``/``advance``):
     one task advances per file.
     """
+    parts = list(iter_sources(paths, format=format, field_map=field_map, progress=progress))
+    raws = [r for r, _ in parts if r.height]
+    rejects = [j for _, j in parts if j.height]
+    raw_out = pl.concat(raws, how="vertical") if raws else pl.DataFrame(schema=RAW)
+    rej_out = pl.concat(rejects, how="vertical") if rejects else pl.DataFrame(schema=REJECTS)
+    return raw_out, rej_out
+
+
+def iter_sources(
+    paths: Sequence[str | Path],
+    *,
+    format: str | None = None,
+    field_map: Mapping[str, str] | None = None,
+    progress: Any = None,
+    batch_records: int | None = None,
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """:func:`read_sources` in pieces of about ``batch_records`` records (all at once if None).
+
+    Pieces follow the order ``read_sources`` gives: data files' rows in file
+    order, then the pages. Parquet files stream by row groups; other data
+    files are read whole, so one huge JSON-lines file still needs its size in
+    memory (split it, or use Parquet). Argument errors are raised before the
+    first piece.
+    """
     if isinstance(paths, str | Path):
         paths = [paths]
     fmt_override = None
@@ -93,32 +117,56 @@ def read_sources(
     task = None
     if progress is not None:
         task = progress.add_task("Reading", total=len(jobs))
+    limit = batch_records or 0
     raws: list[pl.DataFrame] = []
     rejects: list[pl.DataFrame] = []
+    held = 0
     page_rows: list[dict] = []
     page_rejects: list[dict] = []
+
+    yielded = False
+
+    def flush() -> tuple[pl.DataFrame, pl.DataFrame]:
+        nonlocal raws, rejects, held, yielded
+        yielded = True
+        out = (
+            pl.concat(raws, how="vertical") if raws else pl.DataFrame(schema=RAW),
+            pl.concat(rejects, how="vertical") if rejects else pl.DataFrame(schema=REJECTS),
+        )
+        raws, rejects, held = [], [], 0
+        return out
+
     for given, f, rel in jobs:
         try:
-            raw, rej = _read_file(given, f, rel, fmt_override, field_map, page_rows, page_rejects)
+            if limit and _streamable_parquet(f, fmt_override):
+                pieces: Iterable[tuple[pl.DataFrame | None, pl.DataFrame | None]] = iter_parquet(
+                    f, source=given if rel is None else os.path.join(given, rel), field_map=field_map,
+                    batch_records=limit,
+                )
+            else:
+                pieces = [_read_file(given, f, rel, fmt_override, field_map, page_rows, page_rejects)]
+            for raw, rej in pieces:
+                if raw is not None and raw.height:
+                    raws.append(raw)
+                    held += raw.height
+                if rej is not None and rej.height:
+                    rejects.append(rej)
+                if limit and held >= limit:
+                    yield flush()
         except InputError as e:
             if rel is None:  # a file the user named: its problem is the whole input's
                 raise
             # A table found while walking a folder (a truth file, a manifest) is not an
             # article file: say so and read the rest of the folder.
-            raw, rej = None, rejects_frame([reject(os.path.join(given, rel), None, "not_articles", str(e))])
-        if raw is not None and raw.height:
-            raws.append(raw)
-        if rej is not None and rej.height:
-            rejects.append(rej)
+            rejects.append(rejects_frame([reject(os.path.join(given, rel), None, "not_articles", str(e))]))
         if progress is not None:
             progress.update(task, advance=1)
     if page_rows:
         raws.append(conform(pl.DataFrame(page_rows, schema={k: pl.String for k in RAW}), RAW))
     if page_rejects:
         rejects.append(rejects_frame(page_rejects))
-    raw_out = pl.concat(raws, how="vertical") if raws else pl.DataFrame(schema=RAW)
-    rej_out = pl.concat(rejects, how="vertical") if rejects else pl.DataFrame(schema=REJECTS)
-    return raw_out, rej_out
+    if raws or rejects or not yielded:  # always at least one piece, empty or not
+        yield flush()
 
 
 def _walk(root: Path):
@@ -182,6 +230,26 @@ def _read_file(
             return None, rejects_frame([reject(file_source, None, "binary_file", "binary content in a JSON file")])
         return read_jsonl(data, source=file_source, field_map=field_map)
     return read_csv(data, source=file_source, field_map=field_map, separator="\t" if fmt == "tsv" else ",")
+
+
+#: Parquet files above this size stream by row groups when reading in pieces.
+STREAM_BYTES = 64 << 20
+
+
+def _streamable_parquet(f: Path, fmt_override: str | None) -> bool:
+    """A big, uncompressed-container Parquet file (gzip needs the whole file in memory anyway)."""
+    try:
+        if f.stat().st_size < STREAM_BYTES or f.name.lower().endswith(".gz"):
+            return False
+        if fmt_override is not None:
+            return fmt_override == "parquet"
+        ext = os.path.splitext(f.name.lower())[1]
+        if ext in _EXT:
+            return _EXT[ext] == "parquet"
+        with f.open("rb") as fh:
+            return fh.read(4) == b"PAR1"
+    except OSError:
+        return False  # _read_file reports it
 
 
 def _sniff(data: bytes) -> str | None:
