@@ -250,14 +250,29 @@ def _tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def _ingest_child(store: Path, path: Path, batch_size: int) -> dict[str, Any]:
-    """Ingest in a fresh process; peak RSS is sampled over the whole process tree.
+_SPARK_CHILD = """
+import json, sys, time
+from provenance.config import Config
+from provenance.importer import import_run
+from provenance.spark_engine import run_spark
+from provenance.store import Store
+t0 = time.perf_counter()
+r = run_spark([sys.argv[2]], sys.argv[3], config=Config(), master=sys.argv[4])
+t1 = time.perf_counter()
+imp = import_run(sys.argv[3], Store(sys.argv[1]))
+print(json.dumps({"seconds": t1 - t0, "import_seconds": time.perf_counter() - t1,
+                  "stages": r.get("timings", {}), "pairs": r.get("pairs"), "cpu_seconds": r.get("cpu_seconds")}, default=str))
+"""
+
+
+def _child(code: str, *args: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh process; its last stdout line is JSON. Peak RSS is sampled over the whole process tree.
 
     ``ru_maxrss`` would see only the main process, not the spawned workers
-    that run credits and lineage, so the sum over the tree is polled every
-    0.2 s (a peak shorter than that can be missed).
+    (credits, lineage) or Spark's JVM and Python workers, so the sum over the
+    tree is polled every 0.2 s (a peak shorter than that can be missed).
     """
-    proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(store), str(path), str(batch_size)],
+    proc = subprocess.Popen([sys.executable, "-c", code, *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0.0
     stop = threading.Event()
@@ -277,6 +292,46 @@ def _ingest_child(store: Path, path: Path, batch_size: int) -> dict[str, Any]:
     res = json.loads(out.strip().splitlines()[-1])
     res["peak_tree_rss_mb"] = round(peak)
     return res
+
+
+def _ingest_child(store: Path, path: Path, batch_size: int) -> dict[str, Any]:
+    return _child(_CHILD, str(store), str(path), str(batch_size))
+
+
+def spark_vs_local(n: int, *, seed: int = 0, workdir: Path = Path("bench-out/spark"), master: str = "local[2]",
+                   batch_size: int = 250_000) -> dict[str, Any]:
+    """The local engine and Spark on one fast synthetic corpus: time, peak RSS, same result."""
+    import shutil
+
+    from .store import Store
+    from .synth import generate_to
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    corpus = workdir / f"fast-{n}-{seed}"
+    if not (corpus / "articles.parquet").exists():
+        generate_to(corpus, n, seed=seed, mode="fast", format="parquet")
+    stores = {k: workdir / f"{k}-{n}.duckdb" for k in ("local", "spark")}
+    for p in stores.values():
+        for q in (p, Path(str(p) + ".wal")):
+            q.unlink(missing_ok=True)
+    run_dir = workdir / f"spark-out-{n}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    local = _ingest_child(stores["local"], corpus / "articles.parquet", batch_size)
+    console.print(f"local: {local['seconds']:.1f}s, peak RSS {local['peak_tree_rss_mb']:,} MB")
+    spark = _child(_SPARK_CHILD, str(stores["spark"]), str(corpus / "articles.parquet"), str(run_dir), master)
+    console.print(f"spark {master}: {spark['seconds']:.1f}s (+{spark['import_seconds']:.1f}s import), "
+                  f"peak RSS {spark['peak_tree_rss_mb']:,} MB")
+    same = {}
+    for name, q in {
+        "pairs": "SELECT a, b FROM pairs ORDER BY a, b",
+        "clusters": "SELECT article_id, cluster_id FROM clusters ORDER BY article_id",
+        "lineage": "SELECT article_id, parent_id, parent_external, relation FROM lineage ORDER BY article_id",
+    }.items():
+        same[name] = Store(stores["local"]).query(q).equals(Store(stores["spark"]).query(q))
+    result = {"articles": n, "master": master, "local": local, "spark": spark, "same_result": same,
+              "batch_size": batch_size}
+    console.print(result)
+    return result
 
 
 def scale(n: int, *, seed: int = 0, workdir: Path = Path("bench-out/scale"), increment: int = 10_000,
@@ -334,10 +389,17 @@ def main(argv: list[str] | None = None) -> None:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--increment", type=int, default=10_000)
     s.add_argument("--batch-size", type=int, default=250_000, help="records per committed ingest batch")
+    sp = sub.add_parser("spark", help="local engine vs Spark on the same corpus (time, peak RSS, same result)")
+    sp.add_argument("--n", type=int, default=100_000)
+    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--master", default="local[2]")
+    sp.add_argument("--batch-size", type=int, default=250_000)
     args = ap.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     if args.cmd == "e2e":
         res = e2e(args.n, seed=args.seed, mode=args.mode, ref_threshold=args.ref_threshold)
+    elif args.cmd == "spark":
+        res = spark_vs_local(args.n, seed=args.seed, master=args.master, batch_size=args.batch_size)
     else:
         res = scale(args.n, seed=args.seed, increment=args.increment, batch_size=args.batch_size)
     path = OUT / f"{args.cmd}-{args.n}.json"
