@@ -72,12 +72,23 @@ def _main_hidden() -> Iterator[None]:
     """
     main = sys.modules.get("__main__")
     saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
+    # Each worker is one core's worth: its polars and numba run one thread, so
+    # they do not fight the main process for the cores (credits on 250k
+    # articles: 15.1 s with the workers' default thread pools).
+    env = {"POLARS_MAX_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
+    saved_env = {k: os.environ.get(k) for k in env}
     try:
+        os.environ.update(env)
         if main is not None:
             main.__dict__.pop("__file__", None)
             main.__dict__["__spec__"] = None
         yield
     finally:
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
         if main is not None:
             main.__dict__.pop("__spec__", None)
             main.__dict__.update(saved)
