@@ -112,6 +112,7 @@ def ingest(
     total = IngestReport()
     sources = json.dumps([str(p) for p in paths])
     pieces = iter_sources(paths, format=format, field_map=field_map, batch_records=batch_size)
+    batches = 0
     while True:
         with steps.step("read"):
             piece = next(pieces, None)
@@ -131,7 +132,11 @@ def ingest(
             total.clusters_touched += part.clusters_touched
             total.rejects = pl.concat([total.rejects, part.rejects])
             total.store_version = part.store_version
+            batches += 1
         del raw, rejects, piece
+    if batches > 1:  # one sorted run per batch: merge them so lookups read one
+        with steps.step("compact"):
+            store.compact()
     total.timings = steps.timings
     return total
 

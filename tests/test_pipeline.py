@@ -224,6 +224,10 @@ def test_streamed_parquet_in_batches_equals_one_transaction(tmp_path: Path, monk
     report = ingest([corpus], store=many, batch_size=120)
     assert report.read == 400
     assert many.query("SELECT count(*) AS n FROM ingests WHERE ingest_id > 0")["n"][0] == 4
+    assert "compact" in report.timings  # the four sorted runs of lookup keys were merged into one
+    for table, key in (("bands", "key"), ("anchors", "anchor")):
+        assert many.query(f"SELECT {key} FROM {table} ORDER BY rowid")[key].is_sorted()
+    assert many.query("SELECT count(*) AS n FROM bands").equals(one.query("SELECT count(*) AS n FROM bands"))
     # Chrome is learned from the pages seen so far, so a sign-off that only
     # recurs later in the file can stay in an early batch's text: the same
     # articles, pairs and clusters, not always the same shingle counts.
