@@ -42,45 +42,11 @@ import polars as pl
 from numba import njit
 
 from provenance.normalize import STANDALONE, WORD, char_classes, normalize, token_spans, tokens
+from provenance.schemas import EDITS, PASSAGES
 
 __all__ = [
     "PASSAGES", "EDITS", "Alignment", "TokenIndex", "align", "aligned_passages", "edits", "token_blocks", "tokenized",
 ]
-
-#: Shared passages: maximal runs of identical tokens, one-to-one between the
-#: texts. ``*_start``/``*_end`` are character offsets in the original texts
-#: (end exclusive); ``*_tok_start``/``*_tok_end`` token indexes. ``in_order``
-#: is false for a passage that was moved relative to the others.
-PASSAGES = pl.Schema(
-    {
-        "a_start": pl.Int64,
-        "a_end": pl.Int64,
-        "b_start": pl.Int64,
-        "b_end": pl.Int64,
-        "a_tok_start": pl.Int64,
-        "a_tok_end": pl.Int64,
-        "b_tok_start": pl.Int64,
-        "b_tok_end": pl.Int64,
-        "n_tokens": pl.Int64,
-        "in_order": pl.Boolean,
-    }
-)
-
-#: Edits turning a into b. ``op`` is ``inserted`` (text only in b; a_start ==
-#: a_end is where in a), ``deleted`` (only in a; b_start == b_end), ``changed``
-#: (a's segment replaced by b's) or ``moved`` (same text, out of order).
-#: Offsets as in :data:`PASSAGES`; ``a_tokens``/``b_tokens`` count tokens.
-EDITS = pl.Schema(
-    {
-        "op": pl.String,
-        "a_start": pl.Int64,
-        "a_end": pl.Int64,
-        "b_start": pl.Int64,
-        "b_end": pl.Int64,
-        "a_tokens": pl.Int64,
-        "b_tokens": pl.Int64,
-    }
-)
 
 _P = np.uint64(0x9E3779B97F4A7C15)
 

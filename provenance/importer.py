@@ -23,7 +23,7 @@ import polars as pl
 from provenance import schemas
 from provenance.config import Config
 from provenance.errors import StoreError
-from provenance.lineage import EXTERNAL_NODES, LINEAGE
+from provenance.schemas import EXTERNAL_NODES, LINEAGE
 from provenance.store import SCHEMA_VERSION, Store
 
 __all__ = ["import_run", "read_run_meta", "load_dataset"]

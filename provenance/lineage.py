@@ -56,6 +56,7 @@ from provenance.align import TokenIndex
 from provenance.attribution import GENERIC_FEED, Registry
 from provenance.config import Config
 from provenance.normalize import normalize
+from provenance.schemas import EXTERNAL_NODES, LINEAGE
 
 __all__ = [
     "LINEAGE",
@@ -69,54 +70,6 @@ __all__ = [
     "looks_independent",
     "max_arborescence",
 ]
-
-#: One row per article. ``parent_id`` is an article of the corpus, or null;
-#: ``parent_external`` names the parent outside the corpus (an agency such as
-#: "IANS", or a source as written, "Ukrainian media outlets") when there is no
-#: ``parent_id``. ``origin_id`` is the topmost article of the chain in the
-#: corpus (the article itself for a root); ``origin_external`` the topmost
-#: external node above it, if any. ``depth`` counts hops from the top of the
-#: chain, external nodes included. ``via_agency`` is the nearest agency up the
-#: chain (the agency whose copy this is), or null. ``relation`` is one of
-#: :data:`RELATIONS` (null when the parent is external and no text of it is
-#: available); ``derivation`` is METER's wholly_derived / partially_derived /
-#: non_derived; ``credited`` is credits_origin / credits_intermediary /
-#: uncredited / miscredited / n/a. ``lag_minutes`` is the time since the
-#: origin article (null if unknown or a root); ``confidence`` in [0, 1];
-#: ``evidence`` is compact JSON of the signals used.
-LINEAGE = pl.Schema(
-    {
-        "article_id": pl.String,
-        "cluster_id": pl.Int64,
-        "parent_id": pl.String,
-        "parent_external": pl.String,
-        "origin_id": pl.String,
-        "origin_external": pl.String,
-        "depth": pl.Int32,
-        "via_agency": pl.String,
-        "relation": pl.String,
-        "derivation": pl.String,
-        "credited": pl.String,
-        "lag_minutes": pl.Float64,
-        "confidence": pl.Float64,
-        "evidence": pl.String,
-    }
-)
-
-#: External nodes per cluster: agencies and named sources above the corpus.
-#: ``parent_external`` is the node it took the story from (itself external);
-#: ``cited_via`` the node that cited it (for "X reported quoting Y": Y's
-#: cited_via is X). ``n_articles`` counts the cluster's articles naming it.
-EXTERNAL_NODES = pl.Schema(
-    {
-        "cluster_id": pl.Int64,
-        "name": pl.String,
-        "kind": pl.String,  # agency | external
-        "parent_external": pl.String,
-        "cited_via": pl.String,
-        "n_articles": pl.Int32,
-    }
-)
 
 RELATIONS = ("original", "verbatim", "headline_changed", "trimmed", "added_intro", "edited", "partial", "rewrite")
 
