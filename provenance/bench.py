@@ -312,15 +312,21 @@ def _ingest_child(store: Path, path: Path, batch_size: int) -> dict[str, Any]:
 
 
 def spark_vs_local(n: int, *, seed: int = 0, workdir: Path = Path("bench-out/spark"), master: str = "local[2]",
-                   batch_size: int = 250_000) -> dict[str, Any]:
-    """The local engine and Spark on one fast synthetic corpus: time, peak RSS, same result."""
+                   batch_size: int = 250_000, corpus: Path | None = None,
+                   local_store: Path | None = None) -> dict[str, Any]:
+    """The local engine and Spark on one fast synthetic corpus: time, peak RSS, same result.
+
+    ``corpus`` reuses a generated corpus folder (e.g. the scale run's), and
+    ``local_store`` a store the local engine already built from it (then only
+    Spark runs, and the comparison keeps the store's first ``n`` docs).
+    """
     import shutil
 
     from .store import Store
     from .synth import generate_to
 
     workdir.mkdir(parents=True, exist_ok=True)
-    corpus = workdir / f"fast-{n}-{seed}"
+    corpus = corpus or workdir / f"fast-{n}-{seed}"
     if not (corpus / "articles.parquet").exists():
         generate_to(corpus, n, seed=seed, mode="fast", format="parquet")
     stores = {k: workdir / f"{k}-{n}.duckdb" for k in ("local", "spark")}
@@ -329,16 +335,20 @@ def spark_vs_local(n: int, *, seed: int = 0, workdir: Path = Path("bench-out/spa
             q.unlink(missing_ok=True)
     run_dir = workdir / f"spark-out-{n}"
     shutil.rmtree(run_dir, ignore_errors=True)
-    local = _ingest_child(stores["local"], corpus / "articles.parquet", batch_size)
-    console.print(f"local: {local['seconds']:.1f}s, peak RSS {local['peak_tree_rss_mb']:,} MB")
+    if local_store is None:
+        local = _ingest_child(stores["local"], corpus / "articles.parquet", batch_size)
+        console.print(f"local: {local['seconds']:.1f}s, peak RSS {local['peak_tree_rss_mb']:,} MB")
+    else:
+        stores["local"], local = local_store, {"reused_store": str(local_store)}
     spark = _child(_SPARK_CHILD, str(stores["spark"]), str(corpus / "articles.parquet"), str(run_dir), master)
     console.print(f"spark {master}: {spark['seconds']:.1f}s (+{spark['import_seconds']:.1f}s import), "
                   f"peak RSS {spark['peak_tree_rss_mb']:,} MB")
     same = {}
     for name, q in {
-        "pairs": "SELECT a, b FROM pairs ORDER BY a, b",
-        "clusters": "SELECT article_id, cluster_id FROM clusters ORDER BY article_id",
-        "lineage": "SELECT article_id, parent_id, parent_external, relation FROM lineage ORDER BY article_id",
+        "pairs": f"SELECT a, b FROM pairs WHERE b_doc < {n} ORDER BY a, b",
+        "clusters": f"SELECT article_id, cluster_id FROM clusters WHERE doc < {n} ORDER BY article_id",
+        "lineage": f"SELECT l.article_id, parent_id, parent_external, relation FROM lineage l "
+                   f"JOIN articles a USING (article_id) WHERE a.doc < {n} ORDER BY l.article_id",
     }.items():
         same[name] = Store(stores["local"]).query(q).equals(Store(stores["spark"]).query(q))
     result = {"articles": n, "master": master, "local": local, "spark": spark, "same_result": same,
@@ -407,12 +417,15 @@ def main(argv: list[str] | None = None) -> None:
     sp.add_argument("--seed", type=int, default=0)
     sp.add_argument("--master", default="local[2]")
     sp.add_argument("--batch-size", type=int, default=250_000)
+    sp.add_argument("--corpus", type=Path, help="a generated corpus folder to reuse (holds articles.parquet)")
+    sp.add_argument("--local-store", type=Path, help="a store the local engine built from that corpus: run Spark only")
     args = ap.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     if args.cmd == "e2e":
         res = e2e(args.n, seed=args.seed, mode=args.mode, ref_threshold=args.ref_threshold)
     elif args.cmd == "spark":
-        res = spark_vs_local(args.n, seed=args.seed, master=args.master, batch_size=args.batch_size)
+        res = spark_vs_local(args.n, seed=args.seed, master=args.master, batch_size=args.batch_size,
+                             corpus=args.corpus, local_store=args.local_store)
     else:
         res = scale(args.n, seed=args.seed, increment=args.increment, batch_size=args.batch_size)
     path = OUT / f"{args.cmd}-{args.n}.json"
