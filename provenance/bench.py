@@ -312,7 +312,7 @@ def _ingest_child(store: Path, path: Path, batch_size: int) -> dict[str, Any]:
 
 
 def spark_vs_local(n: int, *, seed: int = 0, workdir: Path = Path("bench-out/spark"), master: str = "local[2]",
-                   batch_size: int = 250_000, corpus: Path | None = None,
+                   batch_size: int = 150_000, corpus: Path | None = None,
                    local_store: Path | None = None) -> dict[str, Any]:
     """The local engine and Spark on one fast synthetic corpus: time, peak RSS, same result.
 
@@ -358,7 +358,7 @@ def spark_vs_local(n: int, *, seed: int = 0, workdir: Path = Path("bench-out/spa
 
 
 def scale(n: int, *, seed: int = 0, workdir: Path = Path("bench-out/scale"), increment: int = 10_000,
-          searches: int = 50, batch_size: int = 250_000) -> dict[str, Any]:
+          searches: int = 50, batch_size: int = 150_000) -> dict[str, Any]:
     from .search import search
     from .store import Store
     from .synth import generate, generate_to
@@ -411,12 +411,12 @@ def main(argv: list[str] | None = None) -> None:
     s.add_argument("--n", type=int, default=1_000_000)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--increment", type=int, default=10_000)
-    s.add_argument("--batch-size", type=int, default=250_000, help="records per committed ingest batch")
+    s.add_argument("--batch-size", type=int, default=150_000, help="records per committed ingest batch")
     sp = sub.add_parser("spark", help="local engine vs Spark on the same corpus (time, peak RSS, same result)")
     sp.add_argument("--n", type=int, default=100_000)
     sp.add_argument("--seed", type=int, default=0)
     sp.add_argument("--master", default="local[2]")
-    sp.add_argument("--batch-size", type=int, default=250_000)
+    sp.add_argument("--batch-size", type=int, default=150_000)
     sp.add_argument("--corpus", type=Path, help="a generated corpus folder to reuse (holds articles.parquet)")
     sp.add_argument("--local-store", type=Path, help="a store the local engine built from that corpus: run Spark only")
     args = ap.parse_args(argv)

@@ -94,7 +94,7 @@ def ingest(
     field_map: Mapping[str, str] | None = None,
     registry: Registry | None = None,
     progress: Progress | None = None,
-    batch_size: int = 250_000,
+    batch_size: int = 150_000,
 ) -> IngestReport:
     """Ingest ``paths`` into ``store`` and link the new articles to everything stored.
 
