@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -115,10 +116,25 @@ def map_shards(fn: Callable[..., T], shards: Sequence[tuple[Any, ...]], **kwargs
         futures: list[Future[T]] = [pool.submit(fn, *s, **kwargs) for s in shards[1:]]
     try:
         first = fn(*shards[0], **kwargs)
-        return [first, *(f.result() for f in futures)]
+        rest = []
+        for shard, f in zip(shards[1:], futures, strict=True):
+            try:
+                rest.append(f.result())
+            except BrokenProcessPool:  # a worker died (killed, out of memory): do its shard here
+                _reset()
+                rest.append(fn(*shard, **kwargs))
+        return [first, *rest]
     finally:
         for f in futures:
             f.cancel()
+
+
+def _reset() -> None:
+    """Drop a broken pool; the next call starts a new one."""
+    global _pool, _pool_size
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+    _pool, _pool_size = None, 0
 
 
 def _shard_count(rows: int, shards: int | None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -51,3 +52,19 @@ def test_workers_do_not_rerun_an_unguarded_script(tmp_path: Any) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[1, 2, 3]"
     assert marker.read_text() == "ran\n"
+
+
+def _die_in_worker(x: int) -> int:
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:  # only in a worker: the main process computes fine
+        os._exit(1)
+    return x * 2
+
+
+def test_a_dead_worker_costs_time_not_results() -> None:
+    """A worker that dies (OOM-killed, say) has its shard computed in this process instead."""
+    from provenance.parallel import map_shards
+
+    assert map_shards(_die_in_worker, [(1,), (2,), (3,)]) == [2, 4, 6]
+    assert map_shards(abs, [(-4,), (-5,)]) == [4, 5]  # the pool is usable again
