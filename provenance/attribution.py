@@ -574,7 +574,7 @@ class _Scanner:
                 for m in pat.finditer(text, overlapped=True):
                     first.setdefault(m.start(), (m.start(), m.end(), m.group()))
                 continue
-            for p in _find_all(text, word):
+            for p in find_all(text, word):
                 if p not in first and (m := pat.match(text, p)):
                     first[p] = (p, m.end(), m.group())
         out = []
@@ -589,8 +589,8 @@ class _Scanner:
     def _word_starts(self, where: str, word: str, more: bool) -> list[int]:
         """Positions of ``word`` in ASCII ``where``; followed by whitespace if ``more``."""
         if not more:
-            return _find_all(where, word)
-        return sorted(p for c in self.ascii_ws if word + c in where for p in _find_all(where, word + c))
+            return find_all(where, word)
+        return sorted(p for c in self.ascii_ws if word + c in where for p in find_all(where, word + c))
 
     def _ascii_match(self, where: str, p: int, parts: tuple[str, ...]) -> int:
         """End of the alias ``parts`` matched at p in ASCII ``where`` (which holds parts[0]
@@ -637,7 +637,7 @@ class _Scanner:
         low = None
         if text.isascii():  # ASCII: lowercase keeps positions and is the regex module's case-insensitivity
             low = self._lower(text)
-            words = sorted(i for w in _DISCLAIMER_WORDS for i in _find_all(low, w))
+            words = sorted(i for w in _DISCLAIMER_WORDS for i in find_all(low, w))
         else:
             words = [w.start() for w in self.disclaimer_words.finditer(text)]
         out: list[tuple[int, int]] = []
@@ -670,7 +670,8 @@ def _may_hold_disclaimer(seg: str) -> bool:
     )
 
 
-def _find_all(text: str, word: str) -> list[int]:
+def find_all(text: str, word: str) -> list[int]:
+    """Start offsets of every occurrence of ``word`` in ``text`` (overlapping ones too)."""
     out = []
     i = text.find(word)
     while i >= 0:

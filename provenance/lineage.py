@@ -53,7 +53,7 @@ import regex
 
 from provenance import schemas
 from provenance.align import TokenIndex
-from provenance.attribution import GENERIC_FEED, Registry
+from provenance.attribution import GENERIC_FEED, Registry, find_all
 from provenance.config import Config
 from provenance.normalize import normalize
 from provenance.schemas import EXTERNAL_NODES, LINEAGE
@@ -174,22 +174,13 @@ _QUOTE_OPENERS = "“\"«„「"  # every match of _QUOTE starts with one of the
 
 def _quote_intervals(text: str) -> list[tuple[int, int]]:
     """Spans of ``_QUOTE.finditer(text)``: the pattern tried where a quotation can open."""
-    starts = sorted(i for ch in _QUOTE_OPENERS if ch in text for i in _find_all(text, ch))
+    starts = sorted(i for ch in _QUOTE_OPENERS if ch in text for i in find_all(text, ch))
     out: list[tuple[int, int]] = []
     cur = 0
     for p in starts:
         if p >= cur and (m := _QUOTE.match(text, p)):
             out.append((p, m.end()))
             cur = m.end()
-    return out
-
-
-def _find_all(text: str, ch: str) -> list[int]:
-    out = []
-    i = text.find(ch)
-    while i >= 0:
-        out.append(i)
-        i = text.find(ch, i + 1)
     return out
 
 
