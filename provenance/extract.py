@@ -95,7 +95,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numba as nb
 import numpy as np
@@ -659,12 +659,23 @@ def _k_char_boundary(b, starts, ends):
 
 # ---------------------------------------------------------------- entry point
 
+#: Earlier ingests' chrome counts: a CHROME_STATS frame, or a lookup that is
+#: given the (outlet, line_hash) keys of a batch and returns their CHROME_STATS
+#: rows (a store keeps tens of millions of keys; a batch needs its own few).
+ChromeCounts = pl.DataFrame | Callable[[pl.DataFrame], pl.DataFrame]
+
+
 def extract(
-    raw: pl.DataFrame, *, config: Config, chrome_stats: pl.DataFrame | None = None
+    raw: pl.DataFrame, *, config: Config, chrome_stats: ChromeCounts | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """RAW records -> ``(EXTRACTED articles, REJECTS, CHROME_STATS old + this batch)``."""
+    """RAW records -> ``(EXTRACTED articles, REJECTS, CHROME_STATS)``.
+
+    The CHROME_STATS returned hold the new totals (earlier + this batch) of
+    every (outlet, line_hash) this batch touched, and only those: the rows a
+    store replaces, so no ingest reads or rewrites the whole table.
+    """
     raw = conform(raw, RAW)
-    old_stats = conform(chrome_stats, CHROME_STATS) if chrome_stats is not None else pl.DataFrame(schema=CHROME_STATS)
+    old_stats: ChromeCounts = pl.DataFrame(schema=CHROME_STATS) if chrome_stats is None else chrome_stats
     rejects: list[dict] = []
     df = raw.with_row_index("__rid").with_columns(
         pl.col("__rid").cast(pl.Int64),
@@ -985,7 +996,7 @@ def _materialize(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, name: s
 
 
 def _clean_texts(
-    df: pl.DataFrame, old_stats: pl.DataFrame, rejects: list[dict]
+    df: pl.DataFrame, old_stats: ChromeCounts, rejects: list[dict]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Clean ``__body`` of every row: (frame of __rid, text, dateline, r_title, r_byline, r_date), new stats."""
     out_schema = {
@@ -1146,9 +1157,9 @@ def _title_key(e: pl.Expr) -> pl.Expr:
 
 
 def _update_stats(
-    codes: pl.DataFrame, body_hash: np.ndarray, rid: np.ndarray, hs: np.ndarray, old: pl.DataFrame
+    codes: pl.DataFrame, body_hash: np.ndarray, rid: np.ndarray, hs: np.ndarray, old: ChromeCounts
 ) -> pl.DataFrame:
-    """Old chrome statistics plus this batch's: pages per (outlet, line), page counts under hash 0."""
+    """New totals of the keys this batch touched: pages per (outlet, line), page counts under hash 0."""
     pages = (
         codes.with_columns(pl.Series("bh", body_hash), pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"))
         .filter(pl.col("oc").is_not_null())
@@ -1172,7 +1183,10 @@ def _update_stats(
         .join(names, on="oc")
         .select("outlet", pl.col("h").alias("line_hash"), "pages")
     )
-    new = pl.concat([old, conform(batch, CHROME_STATS)], how="vertical")
+    batch = conform(batch, CHROME_STATS)
+    keys = batch.select("outlet", "line_hash")
+    before = old(keys) if callable(old) else conform(old, CHROME_STATS).join(keys, on=["outlet", "line_hash"], how="semi")
+    new = pl.concat([conform(before, CHROME_STATS), batch], how="vertical")
     return new.group_by("outlet", "line_hash").agg(pl.col("pages").sum())
 
 

@@ -155,7 +155,7 @@ def _ingest_batch(
     state = store.state()
     started = datetime.now(UTC)
     with steps.step("extract", total=raw.height):
-        articles, ext_rejects, chrome = extract(raw, config=config, chrome_stats=store.chrome_stats())
+        articles, ext_rejects, chrome = extract(raw, config=config, chrome_stats=store.chrome_counts)
     rejects = pl.concat([schemas.conform(rejects, schemas.REJECTS), schemas.conform(ext_rejects, schemas.REJECTS)])
     with steps.step("deduplicate"):
         articles, dup_rejects, already = _dedupe(articles, store)
@@ -251,14 +251,18 @@ def _ingest_batch(
                 "anchors": new_anchors.sort("anchor"),
                 "pairs": pairs,
                 "clusters": clusters,
-                "chrome_stats": schemas.conform(chrome, schemas.CHROME_STATS),
+                "chrome_stats": schemas.conform(chrome, schemas.CHROME_STATS),  # touched keys, new totals
                 "credits": new_credits,
                 "lineage": lin,
                 "external_nodes": ext,
             },
             config=config,
             ingest=ingest_row,
-            deletes={"clusters": ("doc", clusters["doc"]), "chrome_stats": None, **lineage_deletes},
+            deletes={
+                "clusters": ("doc", clusters["doc"]),
+                "chrome_stats": chrome.select("outlet", "line_hash"),
+                **lineage_deletes,
+            },
         )
     return report
 

@@ -206,10 +206,25 @@ class Store:
                 "use the store's parameters or a new store"
             )
 
-    def chrome_stats(self) -> pl.DataFrame:
-        if not self.path.exists():
+    def chrome_counts(self, keys: pl.DataFrame) -> pl.DataFrame:
+        """CHROME_STATS rows for the given (outlet, line_hash) keys.
+
+        A batch asks for its own lines only: the table holds every distinct
+        line of every outlet (about 8 per article), far more than memory
+        should, while a batch touches a few million keys.
+        """
+        if not self.path.exists() or keys.height == 0:
             return schemas.empty(schemas.CHROME_STATS)
-        return schemas.conform(self.query("SELECT * FROM chrome_stats"), schemas.CHROME_STATS)
+        with self.reader() as con:
+            if not _has_table(con, "chrome_stats"):
+                return schemas.empty(schemas.CHROME_STATS)
+            con.register("_k", schemas.conform(keys.unique(), pl.Schema({"outlet": pl.String, "line_hash": pl.UInt64})).to_arrow())
+            out = _frame(
+                con,
+                "SELECT c.outlet, c.line_hash, sum(c.pages)::BIGINT AS pages "
+                "FROM chrome_stats c JOIN _k USING (outlet, line_hash) GROUP BY ALL",
+            )
+        return schemas.conform(out, schemas.CHROME_STATS)
 
     def existing_ids(self, ids: pl.Series) -> pl.DataFrame:
         """(article_id, content_hash) of the given ids already in the store."""
@@ -338,14 +353,16 @@ class Store:
         *,
         config: Config,
         ingest: dict[str, Any],
-        deletes: dict[str, tuple[str, pl.Series] | None] | None = None,
+        deletes: dict[str, tuple[str, pl.Series] | pl.DataFrame | None] | None = None,
     ) -> int:
         """Write one ingest in a single transaction; return the new store version.
 
         ``batch`` maps a table to rows to append (a table that does not exist yet
         is created from the frame). ``deletes`` runs first: ``{table: (column,
         values)}`` drops the rows whose column is in values (rows being
-        recomputed, e.g. the clusters and lineage of merged clusters), and
+        recomputed, e.g. the clusters and lineage of merged clusters),
+        ``{table: frame}`` drops the rows whose key (the frame's columns)
+        is in the frame (an upsert, with the new rows in ``batch``), and
         ``{table: None}`` empties the table (tables rewritten whole).
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -369,6 +386,13 @@ class Store:
                         continue
                     if spec is None:
                         _run(con, f'DELETE FROM "{table}"')
+                        continue
+                    if isinstance(spec, pl.DataFrame):
+                        if spec.height:
+                            con.register("_del", spec.unique().to_arrow())
+                            on = " AND ".join(f't."{c}" = _del."{c}"' for c in spec.columns)
+                            _run(con, f'DELETE FROM "{table}" t USING _del WHERE {on}')
+                            con.unregister("_del")
                         continue
                     column, values = spec
                     if values.len() == 0:

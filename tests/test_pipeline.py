@@ -235,6 +235,11 @@ def test_streamed_parquet_in_batches_equals_one_transaction(tmp_path: Path, monk
               "SELECT a, b FROM pairs ORDER BY a, b",
               "SELECT list(article_id ORDER BY article_id) AS m FROM clusters GROUP BY cluster_id ORDER BY m"):
         assert one.query(q).equals(many.query(q))
+    # Each batch replaces the counts of the lines it touched: one row per
+    # (outlet, line), summing to what one pass over all pages counts.
+    chrome = "SELECT outlet, line_hash, pages FROM chrome_stats ORDER BY outlet, line_hash"
+    assert many.query("SELECT count(*) - count(DISTINCT (outlet, line_hash)) AS d FROM chrome_stats")["d"][0] == 0
+    assert one.query(chrome).equals(many.query(chrome))
 
 
 def test_same_page_text_on_two_outlets_is_two_articles(tmp_path: Path) -> None:
