@@ -284,16 +284,26 @@ def _child(code: str, *args: str) -> dict[str, Any]:
     ``ru_maxrss`` would see only the main process, not the spawned workers
     (credits, lineage) or Spark's JVM and Python workers, so the sum over the
     tree is polled every 0.2 s (a peak shorter than that can be missed).
+    ``rss_trace`` keeps the peak of every 5 s as ``[unix time, MB]``, so a
+    long run shows whether memory grows with what is already stored.
     """
     proc = subprocess.Popen([sys.executable, "-c", code, *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0.0
+    trace: list[list[float]] = []
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
+        bucket, bucket_peak = time.time() // 5, 0.0
         while not stop.wait(0.2):
-            peak = max(peak, _tree_rss_mb(proc.pid))
+            rss = _tree_rss_mb(proc.pid)
+            peak = max(peak, rss)
+            if time.time() // 5 != bucket:
+                trace.append([bucket * 5, round(bucket_peak)])
+                bucket, bucket_peak = time.time() // 5, 0.0
+            bucket_peak = max(bucket_peak, rss)
+        trace.append([bucket * 5, round(bucket_peak)])
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
@@ -304,7 +314,24 @@ def _child(code: str, *args: str) -> dict[str, Any]:
         raise RuntimeError(err[-3000:])
     res = json.loads(out.strip().splitlines()[-1])
     res["peak_tree_rss_mb"] = round(peak)
+    res["rss_trace"] = trace
     return res
+
+
+def _per_batch(store: Path, trace: list[list[float]]) -> list[dict[str, Any]]:
+    """Each committed batch of a bulk ingest: articles stored after it, its seconds, its peak tree RSS."""
+    from .store import Store
+
+    rows = Store(store).query(
+        "SELECT ingest_id, epoch(started_at) AS t0, epoch(finished_at) AS t1, added FROM ingests "
+        "WHERE ingest_id > 0 ORDER BY ingest_id"
+    ).rows()
+    out, stored = [], 0
+    for _, t0, t1, added in rows:
+        stored += added
+        inside = [mb for t, mb in trace if t0 - 5 < t <= t1]
+        out.append({"stored": stored, "seconds": round(t1 - t0, 1), "peak_tree_rss_mb": max(inside, default=None)})
+    return out
 
 
 def _ingest_child(store: Path, path: Path, batch_size: int) -> dict[str, Any]:
@@ -372,12 +399,16 @@ def scale(n: int, *, seed: int = 0, workdir: Path = Path("bench-out/scale"), inc
     for p in (store, Path(str(store) + ".wal")):
         p.unlink(missing_ok=True)
     bulk = _ingest_child(store, corpus_dir / "articles.parquet", batch_size)
+    bulk["batches"] = _per_batch(store, bulk.pop("rss_trace"))
+    for b in bulk["batches"]:
+        console.print(f"  {b['stored']:>11,} stored  batch {b['seconds']:>6.1f}s  peak {b['peak_tree_rss_mb'] or 0:>6,} MB")
     console.print(f"bulk ingest of {n:,}: {bulk['seconds']:.1f}s, peak RSS {bulk['peak_tree_rss_mb']:,.0f} MB "
                   f"(all processes; main process alone {bulk['peak_rss_mb']:,.0f} MB)")
     inc_dir = workdir / f"inc-{increment}-{seed + 1}"
     if not (inc_dir / "articles.parquet").exists():
         generate_to(inc_dir, increment, seed=seed + 1, mode="fast", format="parquet")
     inc = _ingest_child(store, inc_dir / "articles.parquet", batch_size)
+    inc.pop("rss_trace")
     console.print(f"incremental {increment:,} into {n:,}: {inc['seconds']:.1f}s")
     texts = generate(searches, seed=seed + 2, mode="fast").articles["text"].to_list()
     s = Store(store)
