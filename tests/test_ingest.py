@@ -404,6 +404,84 @@ def test_big_parquet_streams_in_pieces_equal_to_one_read(tmp_path, monkeypatch):
     assert whole_raw["locator"][-1] == "row 60"
 
 
+def _dirty_feed(n: int) -> bytes:
+    """A JSON-lines feed with the dirt real dumps carry, spread through the file."""
+    from provenance.synth import generate
+
+    lines = []
+    for i, rec in enumerate(generate(n, seed=4, mode="fast").articles.to_dicts()):
+        rec["crawl_note"] = "seen"  # an unknown field
+        line = json.dumps(rec, ensure_ascii=False).encode("utf-8")
+        if i % 17 == 5:
+            line = line[: len(line) // 2]  # cut mid-record: malformed
+        elif i % 23 == 7:
+            line = json.dumps({**rec, "title": "Caf\u00e9 news"}).encode("utf-8").replace(b"\\u00e9", "\u00e9".encode("cp1252"))
+        elif i % 29 == 3:
+            line = b"[1, 2]"
+        lines.append(line)
+        if i % 11 == 0:
+            lines.append(b"   ")
+    return b"\n".join(lines) + b"\n"
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_big_jsonl_streams_in_pieces_equal_to_one_read(tmp_path, monkeypatch, gz):
+    """Read in pieces from disk, a dirty JSON-lines feed gives the rows, line numbers and rejects of one read."""
+    import provenance.ingest as ingest_mod
+    import provenance.ingest.jsonl as jsonl_mod
+    from provenance.ingest import iter_sources
+
+    data = _dirty_feed(120)
+    path = tmp_path / ("feed.jsonl.gz" if gz else "feed.jsonl")
+    path.write_bytes(gzip.compress(data) if gz else data)
+    monkeypatch.setattr(jsonl_mod, "CHUNK_BYTES", 4096)  # many chunks, lines cut across reads
+    whole_raw, whole_rej = read_sources([path])
+    monkeypatch.setattr(ingest_mod, "STREAM_BYTES", 0)
+    pieces = list(iter_sources([path], batch_records=25))
+    assert len(pieces) >= 4
+    assert all(p[0].height < 25 + 40 for p in pieces)  # a piece is about batch_records, not the file
+    assert pl.concat([p[0] for p in pieces]).equals(whole_raw)
+    assert pl.concat([p[1] for p in pieces]).equals(whole_rej)
+    reasons = set(whole_rej["reason"])
+    assert {"malformed_json", "bad_encoding", "non_object_json", "unknown_fields"} <= reasons
+    assert whole_rej.filter(pl.col("reason") == "unknown_fields").height == 1
+    last = max(i for i, ln in enumerate(data.split(b"\n"), 1) if ln.startswith(b"{") and ln.endswith(b"}"))
+    assert whole_raw["locator"][-1] == f"line {last}"
+
+
+def test_jsonl_that_cannot_stream_is_read_whole(tmp_path, monkeypatch):
+    """A JSON array or a UTF-16 file has no line boundaries to cut at: one piece, same result."""
+    import provenance.ingest as ingest_mod
+    from provenance.ingest import iter_sources
+
+    items = [{"id": f"a{i}", "text": f"story number {i} about the harbour"} for i in range(30)]
+    (tmp_path / "array.json").write_text(json.dumps(items), encoding="utf-8")
+    (tmp_path / "utf16.jsonl").write_bytes(_jl(*items).decode("latin-1").encode("utf-16"))
+    whole = read_sources([tmp_path])
+    monkeypatch.setattr(ingest_mod, "STREAM_BYTES", 0)
+    raw = pl.concat([r for r, _ in iter_sources([tmp_path], batch_records=1000)])
+    assert raw.equals(whole[0]) and raw.height == 60
+
+
+def test_truncated_gzip_feed_keeps_what_was_read(tmp_path, monkeypatch):
+    """A gzip feed cut short mid-stream: the records before the break are read, and the break is named."""
+    import provenance.ingest as ingest_mod
+    import provenance.ingest.jsonl as jsonl_mod
+    from provenance.ingest import iter_sources
+
+    items = [{"id": f"a{i}", "text": f"story number {i} " + "word " * 200} for i in range(400)]
+    blob = gzip.compress(_jl(*items))
+    (tmp_path / "cut.jsonl.gz").write_bytes(blob[: len(blob) * 2 // 3])
+    monkeypatch.setattr(jsonl_mod, "CHUNK_BYTES", 8192)
+    monkeypatch.setattr(ingest_mod, "STREAM_BYTES", 0)
+    pieces = list(iter_sources([tmp_path / "cut.jsonl.gz"], batch_records=50))
+    raw = pl.concat([r for r, _ in pieces])
+    rej = pl.concat([j for _, j in pieces])
+    assert 0 < raw.height < 400
+    assert raw["id"].to_list() == [f"a{i}" for i in range(raw.height)]
+    assert rej["reason"].to_list() == ["corrupt_file"] and "kept" in rej.item(0, "detail")
+
+
 def test_pieces_keep_data_rows_before_pages(tmp_path, monkeypatch):
     """Pieces follow read_sources' order: every data row, then the pages."""
     from provenance.ingest import iter_sources

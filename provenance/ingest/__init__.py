@@ -37,7 +37,7 @@ from provenance.errors import InputError
 from provenance.schemas import RAW, REJECTS, conform
 
 from ._common import looks_binary, reject, rejects_frame
-from .jsonl import read_jsonl
+from .jsonl import iter_jsonl, read_jsonl
 from .pages import folder_outlet, read_page
 from .tabular import iter_parquet, read_csv, read_parquet
 
@@ -90,10 +90,11 @@ def iter_sources(
     """:func:`read_sources` in pieces of about ``batch_records`` records (all at once if None).
 
     Pieces follow the order ``read_sources`` gives: data files' rows in file
-    order, then the pages. Parquet files stream by row groups; other data
-    files are read whole, so one huge JSON-lines file still needs its size in
-    memory (split it, or use Parquet). Argument errors are raised before the
-    first piece.
+    order, then the pages. Big Parquet files stream by row groups and big
+    JSON-lines files (plain or gzip) by chunks of lines; CSV and TSV files are
+    read whole (a quoted field may span lines), so a huge one still needs its
+    size in memory: convert it to Parquet or JSON lines. Argument errors are
+    raised before the first piece.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
@@ -138,8 +139,10 @@ def iter_sources(
 
     for given, f, rel in jobs:
         try:
-            if limit and _streamable_parquet(f, fmt_override):
-                pieces: Iterable[tuple[pl.DataFrame | None, pl.DataFrame | None]] = iter_parquet(
+            stream = _stream_format(f, fmt_override) if limit else None
+            if stream is not None:
+                reader = iter_parquet if stream == "parquet" else iter_jsonl
+                pieces: Iterable[tuple[pl.DataFrame | None, pl.DataFrame | None]] = reader(
                     f, source=given if rel is None else os.path.join(given, rel), field_map=field_map,
                     batch_records=limit,
                 )
@@ -232,24 +235,33 @@ def _read_file(
     return read_csv(data, source=file_source, field_map=field_map, separator="\t" if fmt == "tsv" else ",")
 
 
-#: Parquet files above this size stream by row groups when reading in pieces.
+#: Parquet and JSON-lines files above this size (on disk) stream in pieces when reading in pieces.
 STREAM_BYTES = 64 << 20
 
 
-def _streamable_parquet(f: Path, fmt_override: str | None) -> bool:
-    """A big, uncompressed-container Parquet file (gzip needs the whole file in memory anyway)."""
+def _stream_format(f: Path, fmt_override: str | None) -> str | None:
+    """``parquet`` or ``jsonl`` for a big file that can be read in pieces, else None (read whole).
+
+    A gzipped Parquet file needs the whole file in memory anyway; gzipped JSON
+    lines decompress as a stream.
+    """
     try:
-        if f.stat().st_size < STREAM_BYTES or f.name.lower().endswith(".gz"):
-            return False
-        if fmt_override is not None:
-            return fmt_override == "parquet"
-        ext = os.path.splitext(f.name.lower())[1]
-        if ext in _EXT:
-            return _EXT[ext] == "parquet"
-        with f.open("rb") as fh:
-            return fh.read(4) == b"PAR1"
+        if f.stat().st_size < STREAM_BYTES:
+            return None
+        name = f.name.lower()
+        gz = name.endswith(".gz")
+        fmt = fmt_override or _EXT.get(os.path.splitext(name[:-3] if gz else name)[1])
+        if fmt is None:
+            with f.open("rb") as fh:
+                head = fh.read(4096)
+            if head[:2] == b"\x1f\x8b":
+                return None
+            fmt = _sniff(head)
+        if fmt == "parquet" and not gz:
+            return "parquet"
+        return "jsonl" if fmt == "jsonl" else None
     except OSError:
-        return False  # _read_file reports it
+        return None  # _read_file reports it
 
 
 def _sniff(data: bytes) -> str | None:

@@ -10,6 +10,13 @@ NUL bytes) or when its row count does not match its non-blank lines; the
 fallback is what names bad lines by number. So a clean 1M-line file is read
 natively, and a dirty one costs Python time only in its dirty chunks.
 
+:func:`iter_jsonl` reads a file from disk chunk by chunk (gzip decompressed
+as a stream) and hands back pieces of about ``batch_records`` records, so a
+30 GB feed needs one piece in memory, not the file; the pieces concatenate
+to what :func:`read_jsonl` returns. Files it cannot take in pieces (a JSON
+array, a pretty-printed object, UTF-16, a sample with no text field) are read
+whole by :func:`read_jsonl`.
+
 Rules:
 
 * ``locator`` is ``line N`` (1-based physical line); for a JSON array file
@@ -27,9 +34,12 @@ Rules:
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 
 import polars as pl
 
@@ -93,6 +103,104 @@ def read_jsonl(
         if on_progress:
             on_progress(len(chunk))
 
+    out = _finish(frames, wanted, used, sample_keys, source=source)
+    if unknown:
+        rejects.append(
+            reject(source, None, "unknown_fields", f"ignored fields: {', '.join(unknown)}", "ignored")
+        )
+    return out, rejects_frame(rejects)
+
+
+def iter_jsonl(
+    path: Path, *, source: str, field_map: Mapping[str, str] | None = None, batch_records: int
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """A JSON-lines file from disk in pieces of about ``batch_records`` records: (RAW, REJECTS) per piece.
+
+    Lines are numbered across pieces and file-level notes (unknown fields)
+    come with the last piece, so the pieces concatenate to :func:`read_jsonl`'s
+    result. Memory holds one piece plus one chunk of the file. A file that
+    breaks while read (truncated gzip, an I/O error) keeps the pieces before
+    the break and ends with a ``corrupt_file`` reject saying so.
+    """
+    try:
+        yield from _iter_jsonl(path, source=source, field_map=field_map, batch_records=batch_records)
+    except (OSError, EOFError, zlib.error) as e:
+        detail = f"reading stopped: {e}; records before the break were kept"
+        yield raw_frame({}), rejects_frame([reject(source, None, "corrupt_file", detail)])
+
+
+def _iter_jsonl(
+    path: Path, *, source: str, field_map: Mapping[str, str] | None, batch_records: int
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    gz = path.name.lower().endswith(".gz")
+    if not gz:
+        with open(path, "rb") as fh:
+            gz = fh.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
+        head = fh.read(CHUNK_BYTES)
+        if not _streamable_head(head):
+            yield read_jsonl(head + fh.read(), source=source, field_map=field_map)
+            return
+        if head.startswith(b"\xef\xbb\xbf"):
+            head = head[3:]
+        sample_keys = _sample_keys(head)
+        every_name = [n for names in FIELD_SYNONYMS.values() for n in names]
+        used, _ = resolve_fields(
+            list(dict.fromkeys(sample_keys + every_name)), field_map, source=source, strict_map=False
+        )
+        content = [c for c in used.get("text", []) + used.get("html", []) if c in sample_keys]
+        if not content:  # the whole-file reader decides whether the file has any text at all
+            yield read_jsonl(head + fh.read(), source=source, field_map=field_map)
+            return
+        _, unknown = resolve_fields(sample_keys, field_map, source=source, strict_map=False)
+        wanted = list(dict.fromkeys(c for cols in used.values() for c in cols))
+        rejects: list[dict] = []
+        frames: list[pl.DataFrame] = []
+        held = line_base = 0
+        buf = head
+        while buf:
+            more = fh.read(CHUNK_BYTES)
+            if more:  # cut at the last line end; the partial line waits for the next read
+                nl = buf.rfind(b"\n")
+                if nl < 0:
+                    buf += more
+                    continue
+                chunk, buf = buf[: nl + 1], buf[nl + 1 :] + more
+            else:
+                chunk, buf = buf, b""
+            frame, n_lines = _read_chunk(chunk, line_base, wanted, source, rejects)
+            line_base += n_lines
+            if frame.height:
+                frames.append(frame)
+                held += frame.height
+            if held >= batch_records and buf:
+                yield _finish(frames, wanted, used, sample_keys, source=source), rejects_frame(rejects)
+                frames, rejects, held = [], [], 0
+        if unknown:  # with the last piece, where read_jsonl puts it too
+            rejects.append(reject(source, None, "unknown_fields", f"ignored fields: {', '.join(unknown)}", "ignored"))
+        yield _finish(frames, wanted, used, sample_keys, source=source), rejects_frame(rejects)
+
+
+def _streamable_head(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is JSON lines (one object on its first line)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head[:1] != b"{":
+        return False
+    nl = head.find(b"\n")
+    if nl < 0:
+        return False
+    try:
+        return isinstance(json.loads(head[:nl]), dict)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        return False
+
+
+def _finish(
+    frames: list[pl.DataFrame], wanted: list[str], used: Mapping[str, list[str]], sample_keys: list[str], *, source: str
+) -> pl.DataFrame:
+    """Chunk frames -> one RAW frame; a file whose text field never appears is an InputError."""
     if frames:
         raw = pl.concat(frames, how="vertical")
     else:
@@ -112,11 +220,7 @@ def read_jsonl(
         pl.lit("jsonl").alias("format"),
         *select_fields(raw, used),
     )
-    if unknown:
-        rejects.append(
-            reject(source, None, "unknown_fields", f"ignored fields: {', '.join(unknown)}", "ignored")
-        )
-    return conform(out, RAW), rejects_frame(rejects)
+    return conform(out, RAW)
 
 
 def _no_text_error(source: str, keys: list[str]) -> InputError:
