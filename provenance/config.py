@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-
 FINGERPRINT_KEYS = (
     "seed",
     "num_perm",

@@ -292,7 +292,7 @@ def _shingle_hashes(
             if i + 2 < end and (buf[i + 1] & 0xC0) == 0x80 and (buf[i + 2] & 0xC0) == 0x80:
                 cp = ((b0 & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6) | (np.int64(buf[i + 2]) & 0x3F)
                 ln = 3
-        elif b0 >= 0xF0 and b0 < 0xF5:
+        elif b0 >= 0xF0 and b0 < 0xF5:  # noqa: SIM102 - numba kernel, kept in the shape of the UTF-8 spec
             if (
                 i + 3 < end
                 and (buf[i + 1] & 0xC0) == 0x80
@@ -312,7 +312,7 @@ def _shingle_hashes(
             if low >= 0:
                 cp = low
             cls = table[cp]
-        if cls == WORD or cls == STANDALONE:
+        if cls == WORD or cls == STANDALONE:  # noqa: SIM109 - numba kernel: plain comparisons, no tuple
             if cls == STANDALONE or in_word == 0:
                 if ntok > 0:
                     comp[c] = 32
@@ -769,7 +769,7 @@ def pair_overlaps(
     with ThreadPoolExecutor(max_workers=threads) as pool:
         futures = [
             pool.submit(_pair_overlaps, offsets, hashes, a_idx, b_idx, out, int(lo), int(hi))
-            for lo, hi in zip(bounds[:-1], bounds[1:])
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=False)
         ]
         for f in futures:
             f.result()

@@ -192,7 +192,7 @@ def _ranges_of(table: np.ndarray, cls: int) -> str:
     mask = np.concatenate(([False], table == cls, [False]))
     edges = np.flatnonzero(mask[1:] != mask[:-1])
     parts = []
-    for lo, hi in zip(edges[0::2], edges[1::2] - 1):
+    for lo, hi in zip(edges[0::2], edges[1::2] - 1, strict=False):
         parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
     return "".join(parts)
 
@@ -355,13 +355,13 @@ def _origin_map(text: str, norm: str) -> np.ndarray:
 def _segment_origin(text: str, norm: str) -> np.ndarray | None:
     """Origin spans from normalizing segments one by one; None if that changes the classes."""
     starts = _segments(text) + [len(text)]
-    pieces = [normalize(text[a:b]) for a, b in zip(starts[:-1], starts[1:])]
+    pieces = [normalize(text[a:b]) for a, b in zip(starts[:-1], starts[1:], strict=False)]
     joined = "".join(pieces)
     if len(joined) != len(norm) or not _same_classes(joined, norm, char_classes()):
         return None
     origin = np.empty((len(norm), 2), dtype=np.int64)
     pos = 0
-    for a, b, piece in zip(starts[:-1], starts[1:], pieces):
+    for a, b, piece in zip(starts[:-1], starts[1:], pieces, strict=False):
         origin[pos : pos + len(piece)] = (a, b)
         pos += len(piece)
     return origin
@@ -412,4 +412,4 @@ def shingles(text: str, k: int | None = None, *, config: Config | None = None) -
         raise ValueError(f"shingle size must be >= 1, got {k}")
     if len(toks) <= k:
         return [" ".join(toks).encode("utf-8")]
-    return [" ".join(gram).encode("utf-8") for gram in zip(*(toks[i:] for i in range(k)))]
+    return [" ".join(gram).encode("utf-8") for gram in zip(*(toks[i:] for i in range(k)), strict=False)]

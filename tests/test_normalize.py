@@ -82,7 +82,7 @@ def test_token_spans_index_original_text(text: str) -> None:
     spans = nz.token_spans(text)
     assert len(spans) == len(toks)
     prev_start = 0
-    for tok, (s, e) in zip(toks, spans):
+    for tok, (s, e) in zip(toks, spans, strict=False):
         assert 0 <= s < e <= len(text)
         assert s >= prev_start
         prev_start = s
