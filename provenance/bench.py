@@ -418,13 +418,62 @@ def scale(n: int, *, seed: int = 0, workdir: Path = Path("bench-out/scale"), inc
         _, dt = _timed(search, t[: len(t) // 2], store=s)
         lat.append(dt * 1000)
     result = {
-        "articles": n, "bulk": bulk, "incremental": {"articles": increment, **inc},
+        "articles": n, "batch_size": batch_size, "bulk": bulk, "incremental": {"articles": increment, **inc},
         "search_ms": {"p50": round(float(np.percentile(lat, 50)), 1), "p95": round(float(np.percentile(lat, 95)), 1),
                       "max": round(max(lat), 1)},
         "store_mb": round(store.stat().st_size / 1e6, 1),
     }
     console.print(result)
     return result
+
+
+def _nice_step(top: float, ticks: int = 4) -> float:
+    """The smallest 1, 2 or 5 x 10^k step whose ``ticks`` steps reach ``top``."""
+    mag = 10 ** np.floor(np.log10(top / ticks))
+    return float(next(m * mag for m in (1, 2, 5, 10) if m * mag * ticks >= top))
+
+
+def scale_chart(result: dict[str, Any]) -> str:
+    """An SVG of a scale run's batches: seconds and peak RSS against articles already stored.
+
+    The two questions a bulk ingest at scale answers are whether a batch gets
+    slower or bigger as the store grows; one picture answers both.
+    """
+    from html import escape
+
+    batches = result["bulk"]["batches"]
+    xs = [b["stored"] / 1e6 for b in batches]
+    panels = [("seconds per batch", [b["seconds"] for b in batches]),
+              ("peak RSS per batch, GB (all processes)", [(b["peak_tree_rss_mb"] or 0) / 1000 for b in batches])]
+    w, ph, left, top, gap = 720, 190, 56, 48, 46
+    height = top + len(panels) * (ph + gap) + 10
+    x_max = max(xs) if xs else 1.0
+    title = f"Bulk ingest of {result['articles']:,} articles in batches of {result.get('batch_size', 150_000):,}"
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{height}" '
+           f'font-family="sans-serif" font-size="11" role="img">',
+           f'<text x="{left}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>']
+    for k, (label, ys) in enumerate(panels):
+        y0 = top + k * (ph + gap)
+        step = _nice_step(max(ys) * 1.1 if ys and max(ys) > 0 else 1.0)
+        y_max = step * 4
+        def px(x: float) -> float:
+            return left + (w - left - 20) * x / x_max
+        def py(y: float, y0: int = y0, y_max: float = y_max) -> float:
+            return y0 + ph - ph * y / y_max
+        out.append(f'<text x="{left}" y="{y0 - 6}">{escape(label)}</text>')
+        for i in range(5):
+            v = step * i
+            out.append(f'<line x1="{left}" x2="{w - 20}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#ddd"/>'
+                       f'<text x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{v:.3g}</text>')
+        pts = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys, strict=True))
+        out.append(f'<polyline points="{pts}" fill="none" stroke="#1f6fb4" stroke-width="1.5"/>')
+        out.extend(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="2" fill="#1f6fb4"/>' for x, y in zip(xs, ys, strict=True))
+        xstep = _nice_step(x_max, ticks=5)
+        for i in range(int(x_max / xstep) + 1):
+            v = xstep * i
+            out.append(f'<text x="{px(v):.1f}" y="{y0 + ph + 14}" text-anchor="middle">{v:.3g}M</text>')
+    out.append(f'<text x="{w - 20}" y="{height - 4}" text-anchor="end">articles stored after the batch</text></svg>')
+    return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -450,7 +499,15 @@ def main(argv: list[str] | None = None) -> None:
     sp.add_argument("--batch-size", type=int, default=150_000)
     sp.add_argument("--corpus", type=Path, help="a generated corpus folder to reuse (holds articles.parquet)")
     sp.add_argument("--local-store", type=Path, help="a store the local engine built from that corpus: run Spark only")
+    c = sub.add_parser("chart", help="an SVG of a scale run's batches (seconds, peak RSS) from its JSON")
+    c.add_argument("result", type=Path, help="a bench-out/scale-N.json")
+    c.add_argument("--out", type=Path, help="the SVG to write (default: beside the JSON)")
     args = ap.parse_args(argv)
+    if args.cmd == "chart":
+        svg_path = args.out or args.result.with_suffix(".svg")
+        svg_path.write_text(scale_chart(json.loads(args.result.read_text())), encoding="utf-8")
+        console.print(f"wrote {svg_path}")
+        return
     OUT.mkdir(exist_ok=True)
     if args.cmd == "e2e":
         res = e2e(args.n, seed=args.seed, mode=args.mode, ref_threshold=args.ref_threshold)
