@@ -479,8 +479,11 @@ def scale_chart(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
-    ap = argparse.ArgumentParser(prog="provenance bench", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="provenance bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Examples:\n  provenance bench e2e --n 20000\n  provenance bench scale --n 1000000\n"
+               "  provenance bench spark --n 100000\n  provenance bench chart bench-out/scale-1000000.json",
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     e = sub.add_parser("e2e", help="ours vs datasketch end to end on a synthetic corpus")
     e.add_argument("--n", type=int, default=20_000)

@@ -338,15 +338,16 @@ def _attach_report() -> None:
 _attach_report()
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True}, add_help_option=False)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench(args: tuple[str, ...]) -> None:
-    """Benchmark against datasketch in the same run (see `provenance bench e2e --help`).
+    """Benchmarks: e2e (ours vs datasketch, same run), scale, spark, chart (`provenance bench --help`).
 
     \b
     Example:
       provenance bench e2e --n 20000
       provenance bench scale --n 1000000
+      provenance bench chart bench-out/scale-1000000.json
     """
     from .bench import main as run
 
