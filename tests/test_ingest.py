@@ -404,6 +404,33 @@ def test_big_parquet_streams_in_pieces_equal_to_one_read(tmp_path, monkeypatch):
     assert whole_raw["locator"][-1] == "row 60"
 
 
+def test_streamed_parquet_holds_one_row_group_not_the_file(tmp_path, monkeypatch):
+    """What stays allocated while streaming does not grow with the part of the file already read."""
+    import random
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import provenance.ingest as ingest_mod
+    from provenance.ingest import iter_sources
+
+    rng = random.Random(7)
+    words = [f"w{i}x{rng.random():.6f}" for i in range(5000)]
+    texts = [" ".join(rng.choices(words, k=300)) for _ in range(3000)]
+    path = tmp_path / "big.parquet"
+    pq.write_table(pa.table({"id": [f"a{i}" for i in range(3000)], "text": texts}), path, row_group_size=100)
+    monkeypatch.setattr(ingest_mod, "STREAM_BYTES", 0)
+    base = pa.total_allocated_bytes()
+    held = []
+    for raw, _ in iter_sources([path], batch_records=100):
+        held.append(pa.total_allocated_bytes() - base)
+        del raw
+    assert len(held) == 30
+    # pyarrow's default pre-buffering holds every byte range it read (here the whole
+    # file at once; a 10M-row file grew to its full 9.4 GB as it was read)
+    assert max(held) < path.stat().st_size / 4
+
+
 def _dirty_feed(n: int) -> bytes:
     """A JSON-lines feed with the dirt real dumps carry, spread through the file."""
     from provenance.synth import generate
