@@ -85,14 +85,7 @@ def read_jsonl(
         return _read_array(whole, source=source, field_map=field_map, rejects=rejects)
 
     sample_keys = _sample_keys(data)
-    every_name = [n for names in FIELD_SYNONYMS.values() for n in names]
-    # Resolve against the sample plus every synonym: a field first seen after
-    # the sample is still read.
-    used, _ = resolve_fields(
-        list(dict.fromkeys(sample_keys + every_name)), field_map, source=source, strict_map=False
-    )
-    _, unknown = resolve_fields(sample_keys, field_map, source=source, strict_map=False)
-    wanted = list(dict.fromkeys(c for cols in used.values() for c in cols))
+    used, unknown, wanted = _plan(sample_keys, field_map, source)
     frames: list[pl.DataFrame] = []
     line_base = 0
     for chunk in _chunks(data):
@@ -144,16 +137,11 @@ def _iter_jsonl(
         if head.startswith(b"\xef\xbb\xbf"):
             head = head[3:]
         sample_keys = _sample_keys(head)
-        every_name = [n for names in FIELD_SYNONYMS.values() for n in names]
-        used, _ = resolve_fields(
-            list(dict.fromkeys(sample_keys + every_name)), field_map, source=source, strict_map=False
-        )
+        used, unknown, wanted = _plan(sample_keys, field_map, source)
         content = [c for c in used.get("text", []) + used.get("html", []) if c in sample_keys]
         if not content:  # the whole-file reader decides whether the file has any text at all
             yield read_jsonl(head + fh.read(), source=source, field_map=field_map)
             return
-        _, unknown = resolve_fields(sample_keys, field_map, source=source, strict_map=False)
-        wanted = list(dict.fromkeys(c for cols in used.values() for c in cols))
         rejects: list[dict] = []
         frames: list[pl.DataFrame] = []
         held = line_base = 0
@@ -179,6 +167,22 @@ def _iter_jsonl(
         if unknown:  # with the last piece, where read_jsonl puts it too
             rejects.append(reject(source, None, "unknown_fields", f"ignored fields: {', '.join(unknown)}", "ignored"))
         yield _finish(frames, wanted, used, sample_keys, source=source), rejects_frame(rejects)
+
+
+def _plan(
+    sample_keys: list[str], field_map: Mapping[str, str] | None, source: str
+) -> tuple[dict[str, list[str]], list[str], list[str]]:
+    """(fields -> columns, unknown sample fields, columns to read) for a feed whose first records had ``sample_keys``.
+
+    Resolved against the sample plus every synonym: a field first seen after
+    the sample is still read.
+    """
+    every_name = [n for names in FIELD_SYNONYMS.values() for n in names]
+    used, _ = resolve_fields(
+        list(dict.fromkeys(sample_keys + every_name)), field_map, source=source, strict_map=False
+    )
+    _, unknown = resolve_fields(sample_keys, field_map, source=source, strict_map=False)
+    return used, unknown, list(dict.fromkeys(c for cols in used.values() for c in cols))
 
 
 def _streamable_head(head: bytes) -> bool:
