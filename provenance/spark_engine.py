@@ -1080,18 +1080,52 @@ def run_spark(
     # A bucket (or an anchor's postings) becomes its doc pairs in one numba pass per batch; a pair
     # travels as one long, a << 32 | b, which Spark groups and counts faster than two columns.
     pair_keys = _pair_key_batches
-    by_band = (
-        bands.groupBy("band", "key").agg(F.collect_list("doc").alias("docs")).where(F.size("docs") > 1)
-        .select("docs").mapInArrow(pair_keys, "pk long").distinct().withColumn("lsh", F.lit(True))
+    # Verbatim copies (a wire story auto-published by hundreds of sites) share every bucket and
+    # every anchor, so k copies would emit k(k-1)/2 pairs once per band and once per shared anchor.
+    # Only one representative per identical text goes through the self-joins; its pairs are
+    # expanded to the copies afterwards, and the copies pair among themselves once. Identical
+    # means equal under two independent 64-bit text hashes and equal length.
+    copies = work_write(
+        articles.join(good.select("doc"), "doc", "left_semi")
+        .groupBy("content_hash", F.xxhash64("text").alias("_h2"), F.length("text").alias("_len"))
+        .agg(F.min("doc").alias("g"), F.collect_list("doc").alias("docs"))
+        .select("g", "docs"),
+        "copies",
+    )
+    reps = copies.select(F.col("g").alias("doc"))
+    many = copies.where(F.size("docs") > 1)
+
+    def expand(rep_pairs):
+        """Every (copy of g1, copy of g2) pair for each representative pair pk = g1 << 32 | g2."""
+        d1 = copies.select(F.col("g").alias("g1"), F.col("docs").alias("d1"))
+        d2 = copies.select(F.col("g").alias("g2"), F.col("docs").alias("d2"))
+        return (
+            rep_pairs.select(F.shiftright("pk", 32).alias("g1"), F.col("pk").bitwiseAND(F.lit(0xFFFFFFFF)).alias("g2"))
+            .join(d1, "g1").join(d2, "g2")
+            .select(F.explode("d1").alias("x"), "d2").select("x", F.explode("d2").alias("y"))
+            .select(F.shiftleft(F.least("x", "y"), 32).bitwiseOR(F.greatest("x", "y")).alias("pk"))
+        )
+
+    rep_bands = (
+        bands.join(reps, "doc", "left_semi").groupBy("band", "key").agg(F.collect_list("doc").alias("docs"))
+        .where(F.size("docs") > 1).select("docs").mapInArrow(pair_keys, "pk long").distinct()
+    )
+    by_band = expand(rep_bands).unionByName(many.select("docs").mapInArrow(pair_keys, "pk long")).withColumn(
+        "lsh", F.lit(True)
     )
     cap = config.anchor_cap(n_articles)
     post = spark.read.parquet(str(out / "anchors"))
-    by_anchor = (
-        post.groupBy("anchor").agg(F.collect_set("doc").alias("docs"))
-        .where((F.size("docs") >= 2) & (F.size("docs") <= cap))
+    kept = post.groupBy("anchor").count().where((F.col("count") >= 2) & (F.col("count") <= cap)).select("anchor")
+    rep_post = post.join(reps, "doc", "left_semi").join(kept, "anchor", "left_semi")
+    rep_anchor_pairs = (
+        rep_post.groupBy("anchor").agg(F.collect_list("doc").alias("docs")).where(F.size("docs") > 1)
         .select("docs").mapInArrow(pair_keys, "pk long").groupBy("pk").count()
-        .where(F.col("count") >= config.min_shared_anchors).select("pk", F.lit(True).alias("anc"))
+        .where(F.col("count") >= config.min_shared_anchors).select("pk")
     )
+    n_kept = rep_post.groupBy(F.col("doc").alias("g")).count().where(F.col("count") >= config.min_shared_anchors)
+    by_anchor = expand(rep_anchor_pairs).unionByName(
+        many.join(n_kept, "g", "left_semi").select("docs").mapInArrow(pair_keys, "pk long")
+    ).select("pk", F.lit(True).alias("anc"))
     both = by_band.join(by_anchor, "pk", "full").select(
         F.shiftright("pk", 32).alias("a"), F.col("pk").bitwiseAND(F.lit(0xFFFFFFFF)).alias("b"),
         F.coalesce("lsh", F.lit(False)).alias("lsh"), F.coalesce("anc", F.lit(False)).alias("anc"),
