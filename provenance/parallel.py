@@ -15,6 +15,8 @@ import atexit
 import multiprocessing as mp
 import os
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -56,9 +58,28 @@ def _executor(n: int) -> ProcessPoolExecutor:
     if _pool is None or _pool_size < n:
         if _pool is not None:
             _pool.shutdown(wait=True)
-        _pool = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            max_workers=n, mp_context=mp.get_context("spawn"), initializer=_exit_with_parent, initargs=(os.getpid(),)
+        )
         _pool_size = n
     return _pool
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: leave when the process that started us is gone.
+
+    A killed ingest (SIGTERM, SIGKILL, the OOM killer) runs no atexit hook,
+    and its workers would wait on their task queue forever, each holding up
+    to a batch's worth of memory. A worker whose parent died is re-parented,
+    so its parent pid changes; a thread polls for that.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 @contextmanager

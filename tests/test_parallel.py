@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from provenance.attribution import credits, load_registry
@@ -68,3 +69,37 @@ def test_a_dead_worker_costs_time_not_results() -> None:
 
     assert map_shards(_die_in_worker, [(1,), (2,), (3,)]) == [2, 4, 6]
     assert map_shards(abs, [(-4,), (-5,)]) == [4, 5]  # the pool is usable again
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_exit_when_their_process_is_killed(tmp_path: Any) -> None:
+    """A killed ingest runs no cleanup; its workers must not outlive it holding memory."""
+    import signal
+    import time
+
+    script = tmp_path / "killed.py"
+    script.write_text(
+        "import sys, time\n"
+        "from provenance import parallel\n"
+        "parallel.map_shards(abs, [(-1,), (-2,), (-3,)])\n"
+        "print(*parallel._pool._processes, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    assert len(workers) == 2
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().split(")")[-1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 30
+    while any(alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(p) for p in workers), "workers outlived their killed parent"
