@@ -33,7 +33,9 @@ fingerprint        mapInArrow calling ``fingerprint.fingerprints`` (threads=1:
                    Spark owns the cores); band keys by ``fingerprint.band_keys``.
 candidates         LSH buckets: self-join on (band, key). Anchors: df per
                    anchor by groupBy, the df cap of the local engine, self-join
-                   on anchor, pairs sharing >= min_shared_anchors.
+                   on anchor, pairs sharing >= min_shared_anchors. Both joins
+                   see one representative per identical text; its pairs are
+                   expanded to the copies after.
 verify             pairs hashed to groups by their older doc; each group gets
                    its pairs and the texts they need (one shuffle of texts) and
                    runs ``verify.verified_pairs``.
