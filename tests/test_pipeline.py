@@ -242,6 +242,24 @@ def test_streamed_parquet_in_batches_equals_one_transaction(tmp_path: Path, monk
     assert one.query(chrome).equals(many.query(chrome))
 
 
+def test_duckdb_gets_a_share_of_memory_and_spills_beside_the_store(tmp_path: Path, monkeypatch: Any) -> None:
+    """DuckDB's default (80% of RAM, filled before it spills) made a 10M compaction peak at 12 GB."""
+    from provenance.store import duckdb_memory_limit
+
+    store = Store(tmp_path / "s.duckdb")
+    ingest([FIXTURES], store=store)
+    ram_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    assert duckdb_memory_limit() == f"{max(1024, ram_mb // 5)}MB"
+    monkeypatch.setenv("PROVENANCE_DUCKDB_MEMORY", "300MB")
+    for read_only in (True, False):
+        with store._connect(read_only=read_only) as con:
+            limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+            tmp = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+        assert limit.replace(" ", "") in ("286.1MiB", "300.0MB"), limit
+        assert Path(tmp).resolve() == (tmp_path / "s.duckdb.tmp").resolve()
+    store.compact()  # a write under the limit still works
+
+
 def test_same_page_text_on_two_outlets_is_two_articles(tmp_path: Path) -> None:
     for outlet in ("dailyexample", "valleypost"):
         (tmp_path / "pages" / outlet).mkdir(parents=True)
