@@ -260,6 +260,33 @@ def test_duckdb_gets_a_share_of_memory_and_spills_beside_the_store(tmp_path: Pat
     store.compact()  # a write under the limit still works
 
 
+def test_compaction_grows_row_groups_with_the_tables(tmp_path: Path, monkeypatch: Any) -> None:
+    """Small row groups serve lookups until their metadata is what a fresh connection pays for."""
+    import provenance.store as store_mod
+    from provenance.store import ROW_GROUP_SIZE, compact_row_group_size
+
+    assert compact_row_group_size(0) == ROW_GROUP_SIZE
+    assert compact_row_group_size(32_000_000) == ROW_GROUP_SIZE  # 1M articles' band rows
+    assert compact_row_group_size(64_000_000) == 32_768
+    assert compact_row_group_size(320_000_000) == 122_880  # 10M: DuckDB's default, no larger
+    from provenance.synth import generate
+
+    corpus = tmp_path / "corpus.parquet"
+    generate(300, seed=3, mode="fast").articles.write_parquet(corpus)
+    store = Store(tmp_path / "s.duckdb")
+    ingest([corpus], store=store)
+    groups = "SELECT count(DISTINCT row_group_id) AS n FROM pragma_storage_info('bands')"
+    rows = store.query("SELECT count(*) AS n FROM bands")["n"][0]
+    monkeypatch.setattr(store_mod, "ROW_GROUP_SIZE", 2048)  # DuckDB's smallest, so ~10k rows span groups
+    monkeypatch.setattr(store_mod, "COMPACT_ROW_GROUPS", 10**9)
+    store.compact()
+    small = store.query(groups)["n"][0]
+    monkeypatch.setattr(store_mod, "COMPACT_ROW_GROUPS", 1)
+    store.compact()
+    assert small > store.query(groups)["n"][0] == -(-rows // compact_row_group_size(rows))
+    assert store.query("SELECT key FROM bands ORDER BY rowid")["key"].is_sorted()
+
+
 def test_same_page_text_on_two_outlets_is_two_articles(tmp_path: Path) -> None:
     for outlet in ("dailyexample", "valleypost"):
         (tmp_path / "pages" / outlet).mkdir(parents=True)
