@@ -498,7 +498,7 @@ def compact_row_group_size(rows: int) -> int:
     return min(122_880, max(ROW_GROUP_SIZE, per))
 
 
-def _open_writer(path: Path, row_group_size: int = ROW_GROUP_SIZE) -> duckdb.DuckDBPyConnection:
+def _open_writer(path: Path, row_group_size: int) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     try:
         quoted = str(path).replace("'", "''")
