@@ -608,6 +608,7 @@ class TokenIndex:
         self._group_of = np.cumsum(self._group_of)
         self._ids = _k_token_ids(cps, starts, ends, tok_off[np.append(firsts, len(bufs))])
         self._starts = starts
+        self._ends = ends
         self._offsets = offsets
         self._tok_off = tok_off
         vocab = int(self._ids.max()) + 1 if len(self._ids) else 1
@@ -621,6 +622,23 @@ class TokenIndex:
 
     def ids(self, i: int) -> np.ndarray:
         return self._ids[self._tok_off[i] : self._tok_off[i + 1]]
+
+    def flat(self) -> tuple[np.ndarray, np.ndarray]:
+        """(token ids of every text, concatenated; offsets): text i is ``ids[off[i]:off[i + 1]]``."""
+        return self._ids, self._tok_off
+
+    def vocabulary(self, max_len: int) -> dict[str, int]:
+        """Normalized token -> id, for the tokens of at most ``max_len`` characters."""
+        out: dict[str, int] = {}
+        if len(self._ids) == 0:
+            return out
+        uniq, first = np.unique(self._ids, return_index=True)
+        short = (self._ends[first] - self._starts[first]) <= max_len
+        text_of = np.searchsorted(self._tok_off, first[short], side="right") - 1
+        for tid, pos, t in zip(uniq[short].tolist(), first[short].tolist(), text_of.tolist(), strict=True):
+            base = self._offsets[t]
+            out[self._norms[t][self._starts[pos] - base:self._ends[pos] - base]] = tid
+        return out
 
     def n_tokens(self, i: int) -> int:
         return int(self._tok_off[i + 1] - self._tok_off[i])

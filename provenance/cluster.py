@@ -37,6 +37,66 @@ def components(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return nodes, nodes[first[comp]]
 
 
+#: A page is a container of a partner when it holds this share of the partner's text ...
+HUB_HOLDS = 0.5
+#: ... while the partner holds at most this fraction of that share of the page (a two-story digest
+#: holds each story whole and each story holds about half of it).
+HUB_HELD = 0.8
+
+
+def story_edges(pairs: pl.DataFrame, to_node: pl.DataFrame) -> pl.DataFrame:
+    """The (a_doc, b_doc) edges that join clusters: every pair, except a hub page's.
+
+    A roundup, digest or live blog carries several stories; linking each of them into one cluster
+    would make a cluster of a day's news. A page is a hub when it contains (``HUB_HOLDS`` of the
+    partner inside it, and clearly more of the partner in it than of it in the partner) partners that
+    belong to two or
+    more different stories once its own edges are set aside. A hub keeps all its pairs, but only its
+    strongest (most shared shingles) joins a cluster: it sits in the story it carries most of.
+    ``to_node`` (doc, node) maps stored docs to their cluster; with the containment columns missing,
+    every pair is an edge.
+    """
+    edges = pairs.select("a_doc", "b_doc")
+    if pairs.height == 0 or "containment_a_in_b" not in pairs.columns:
+        return edges
+    p = pairs.select("a_doc", "b_doc", "containment_a_in_b", "containment_b_in_a", "shared_shingles")
+    held = pl.concat([  # (hub, partner, shared): partner mostly inside hub, hub mostly not inside partner
+        p.filter((pl.col("containment_a_in_b") >= HUB_HOLDS)
+                 & (pl.col("containment_b_in_a") <= HUB_HELD * pl.col("containment_a_in_b")))
+        .select(pl.col("b_doc").alias("hub"), pl.col("a_doc").alias("partner"), "shared_shingles"),
+        p.filter((pl.col("containment_b_in_a") >= HUB_HOLDS)
+                 & (pl.col("containment_a_in_b") <= HUB_HELD * pl.col("containment_b_in_a")))
+        .select(pl.col("a_doc").alias("hub"), pl.col("b_doc").alias("partner"), "shared_shingles"),
+    ])
+    maybe = held.group_by("hub").agg(pl.len().alias("n")).filter(pl.col("n") >= 2)["hub"]
+    if maybe.len() == 0:
+        return edges
+    touches = pl.col("a_doc").is_in(maybe.implode()) | pl.col("b_doc").is_in(maybe.implode())
+    rest = edges.filter(~touches)
+    node = lambda col: (  # noqa: E731 - the node of a doc: its stored cluster, or itself
+        pl.DataFrame({"doc": col}).join(to_node, on="doc", how="left").select(pl.coalesce("node", "doc")).to_series()
+    )
+    a, b = node(rest["a_doc"]).to_numpy(), node(rest["b_doc"]).to_numpy()
+    nodes, labels = components(a, b)
+    comp = pl.DataFrame({"n": nodes, "story": labels}, schema={"n": pl.Int64, "story": pl.Int64})
+    partners = held.filter(pl.col("hub").is_in(maybe.implode())).with_columns(node(held.filter(
+        pl.col("hub").is_in(maybe.implode()))["partner"]).alias("n"))
+    partners = partners.join(comp, on="n", how="left").with_columns(pl.coalesce("story", "n").alias("story"))
+    hubs = partners.group_by("hub").agg(pl.col("story").n_unique().alias("stories")).filter(pl.col("stories") >= 2)
+    if hubs.height == 0:
+        return edges
+    hub_ids = hubs["hub"].implode()
+    strongest = (
+        p.with_columns(pl.when(pl.col("a_doc").is_in(hub_ids)).then("a_doc").otherwise("b_doc").alias("_hub"))
+        .filter(pl.col("a_doc").is_in(hub_ids) | pl.col("b_doc").is_in(hub_ids))
+        .sort(["shared_shingles", "a_doc", "b_doc"], descending=[True, False, False])
+        .unique("_hub", keep="first", maintain_order=True)
+        .select("a_doc", "b_doc")
+    )
+    keep = edges.filter(~(pl.col("a_doc").is_in(hub_ids) | pl.col("b_doc").is_in(hub_ids)))
+    return pl.concat([keep, strongest]).unique(maintain_order=True)
+
+
 def assign_clusters(
     pairs: pl.DataFrame, existing: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -55,7 +115,7 @@ def assign_clusters(
         )
     # Each stored cluster is one node, named by its id (itself a doc number).
     to_node = existing.select("doc", pl.col("cluster_id").alias("node"))
-    edges = pairs.select("a_doc", "b_doc")
+    edges = story_edges(pairs, to_node)
     for side in ("a_doc", "b_doc"):
         edges = edges.join(to_node.rename({"doc": side, "node": f"{side}_n"}), on=side, how="left")
     a = edges.select(pl.coalesce("a_doc_n", "a_doc")).to_series().to_numpy()

@@ -66,6 +66,39 @@ class Config:
     min_shared_shingles: int = 60
     # Never call fewer shared shingles reuse (two short quotes in common).
     min_shared_floor: int = 15
+    # Find rewrites and measure each article's sourced share (provenance.sourced). The Spark engine
+    # does not run that stage yet and runs with this off.
+    rewrites: bool = True
+    # Rewrite detection (provenance.sourced), calibrated on METER's showbiz domain (docs/QUALITY.md).
+    # Tiles start from exact runs of this many tokens: 3 words find the short runs a journalist keeps
+    # from the wire ("was found guilty of"); shorter runs are mostly chance.
+    rewrite_gram: int = 3
+    # Candidate sources share sampled word 3-grams (hash = 0 mod this). 1: every 3-gram; a tile must
+    # hold a rare one, and sampling drops short tiles (1 in 2 cost METER showbiz 0.08 of its recall).
+    rewrite_sample_mod: int = 1
+    # ... at least this many of them (3-grams made only of the commonest words are not sampled) ...
+    min_rewrite_grams: int = 2
+    # ... counting only 3-grams found in at most this many stories (verified-pair components) of the
+    # pool: more, and they are a desk's stock phrases. A tile counts only if it holds one.
+    rewrite_rare_stories: int = 10
+    # Sources are looked for this many days before an article (wire copy is rewritten within hours to a
+    # day or two); no limit when a date is missing. None: no limit.
+    rewrite_window_days: float | None = 3.0
+    # Derived when tiles against all sources together cover this share of the article (METER showbiz:
+    # non-derived stories median 0.13, partially derived 0.25, wholly 0.59) ...
+    min_sourced_share: float = 0.16
+    # ... and this many covered tokens lie outside quotation marks: two outlets carrying one official
+    # statement share only quotes, which is weak evidence. Low, because real derived showbiz items are
+    # short and mostly quotes (20 cost METER showbiz 0.13 of its recall).
+    min_sourced_narration: int = 8
+    # Wholly derived from this share (METER: the journalists' "wholly" still paraphrases half the text).
+    wholly_sourced_share: float = 0.43
+    # A source is linked when it adds at least this many tokens to the union ...
+    min_source_tokens: int = 10
+    # ... and covers this share of the article on its own: successive versions of one wire story each
+    # cover much of a story built from them, while unrelated stories of the day each share a few stock
+    # phrases that could add up to a union share.
+    min_source_share: float = 0.08
     # Texts shorter than this many tokens are too short to fingerprint reliably.
     min_tokens: int = 20
     # Texts longer than this (characters) are cut before fingerprinting and

@@ -536,13 +536,19 @@ def _cluster_rows(
     # high), so that ties between equal weights break the same way whatever
     # order the pairs came in.
     canon: list[tuple[int, int, float, float, float]] = []
-    for ra, rb, rj, rab, rba in pair_rows:
+    # Pairs the sourced-share decision accepted as rewrites (via "rewrite"): that decision already told
+    # them from independent reports, so the passage-level independence check does not undo it.
+    accepted: set[tuple[int, int]] = set()
+    for row in pair_rows:
+        ra, rb, rj, rab, rba = row[:5]
         a, b = index.get(ra), index.get(rb)
         if a is None or b is None or a == b:
             continue
         if a > b:
             a, b, rab, rba = b, a, rba, rab
         canon.append((a, b, float(rj or 0.0), float(rab or 0.0), float(rba or 0.0)))
+        if len(row) > 5 and row[5] == "rewrite":
+            accepted.add((a, b))
     canon.sort()
     for a, b, rj, rab, rba in canon:
         cont[(a, b)] = float(rab or 0.0)
@@ -642,7 +648,10 @@ def _cluster_rows(
     for c, p in cand_pairs:
         cp = cont[(c, p)]  # share of c found in p
         pc = cont[(p, c)]
-        if max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (p, c) not in indep and (c, p) not in indep:
+        if (
+            max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (p, c) not in indep and (c, p) not in indep
+            and (min(p, c), max(p, c)) not in accepted
+        ):
             # Low overlap both ways: reuse or two reports of one event?
             s = sig(p, c) if nodes[p].t is None or nodes[c].t is None or (nodes[p].t <= nodes[c].t) else sig(c, p)
             if looks_independent(s):
@@ -1164,7 +1173,8 @@ def lineage(
     pairs_by: dict[Any, list[tuple]] = {}
     if pairs.height:
         pc = pairs.join(cl.rename({"article_id": "a"}), on="a", how="inner", maintain_order="left")
-        for r in pc.select("cluster_id", "a", "b", "jaccard", "containment_a_in_b", "containment_b_in_a").iter_rows():
+        via = ["via"] if "via" in pc.columns else []
+        for r in pc.select("cluster_id", "a", "b", "jaccard", "containment_a_in_b", "containment_b_in_a", *via).iter_rows():
             pairs_by.setdefault(r[0], []).append(r[1:])
     rows: list[dict[str, Any]] = []
     ext_rows: list[dict[str, Any]] = []

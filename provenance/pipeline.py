@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -29,8 +29,9 @@ from .extract import extract
 from .fingerprint import band_keys, fingerprints, lsh_params
 from .ingest import iter_sources
 from .parallel import parallel_credits, parallel_lineage
+from .sourced import sourced_share
 from .store import Store
-from .verify import verified_pairs
+from .verify import overlaps, verified_pairs
 
 
 @dataclass
@@ -210,6 +211,10 @@ def _ingest_batch(
             .join(ids.rename({"doc": "b_doc", "article_id": "b"}), on="b_doc")
         )
         pairs = pairs.select([*schemas.PAIRS.names(), "a_doc", "b_doc"])
+    source_links = sourced = None
+    if config.rewrites:
+        with steps.step("sourced", total=articles.height):
+            pairs, source_links, sourced = _sourced(store, articles, verified, pairs, old["doc"], config=config)
     with steps.step("cluster"):
         existing = store.cluster_of(pl.concat([pairs["a_doc"], pairs["b_doc"]]).unique())
         changes, merged = assign_clusters(pairs, existing)
@@ -228,6 +233,8 @@ def _ingest_batch(
             store, articles, pairs, clusters, new_credits, merged["old_id"], registry=registry, config=config
         )
 
+    if sourced is not None:
+        lin = _graded(lin, sourced, store)
     report.rejects = rejects
     report.added = articles.height
     report.pairs_added = pairs.height
@@ -255,6 +262,7 @@ def _ingest_batch(
                 "credits": new_credits,
                 "lineage": lin,
                 "external_nodes": ext,
+                **({"sources": source_links, "sourced": sourced} if sourced is not None else {}),
             },
             config=config,
             ingest=ingest_row,
@@ -265,6 +273,61 @@ def _ingest_batch(
             },
         )
     return report
+
+
+def _sourced(
+    store: Store, articles: pl.DataFrame, verified: pl.DataFrame, pairs: pl.DataFrame, partners: pl.Series,
+    *, config: Config,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The batch's sourced shares, and its pairs with the rewrites the sourced decision accepts.
+
+    Sources are looked for among the batch, the stored articles it already pairs with, and the stored
+    articles published within the rewrite window before the batch's articles. A link between two
+    articles that verification did not pair becomes a pair with ``via`` "rewrite".
+    Returns (pairs, SOURCES with article ids, SOURCED with article ids).
+    """
+    t = articles["published_at"].drop_nulls()
+    since = until = None
+    if t.len() and config.rewrite_window_days is not None:
+        since, until = t.min() - timedelta(days=config.rewrite_window_days), t.max()
+    stored = store.source_pool(partners, since, until)
+    pool = pl.concat([stored, articles.select(stored.columns)]).unique("doc")
+    src, summary = sourced_share(pool, new_docs=articles["doc"], verified=verified, config=config)
+    ids = pool.select("doc", "article_id")
+    links = src.select(
+        pl.min_horizontal("doc", "source_doc").alias("a"), pl.max_horizontal("doc", "source_doc").alias("b")
+    ).unique().join(pairs.select(pl.col("a_doc").alias("a"), pl.col("b_doc").alias("b")), on=["a", "b"], how="anti")
+    extra = overlaps(links.with_columns(pl.lit("rewrite").alias("via")), pool.select("doc", "text"), config=config)
+    extra = (
+        extra.join(ids.rename({"doc": "a_doc", "article_id": "a"}), on="a_doc")
+        .join(ids.rename({"doc": "b_doc", "article_id": "b"}), on="b_doc")
+        .select(pairs.columns)
+    )
+    src = src.join(ids, on="doc").join(ids.rename({"doc": "source_doc", "article_id": "source_id"}), on="source_doc")
+    summary = summary.join(ids, on="doc")
+    return (
+        pl.concat([pairs, extra.cast(pairs.schema)]),
+        src.select("article_id", "source_id", *src.columns[:-2]),
+        summary.select("article_id", *summary.columns[:-1]),
+    )
+
+
+def _graded(lin: pl.DataFrame, sourced: pl.DataFrame, store: Store) -> pl.DataFrame:
+    """Lineage whose derivation grade is the sourced-share decision's, where an article has a parent.
+
+    The grade measures the article against all its earlier sources together (provenance.sourced);
+    lineage's own grade, from the one chosen parent, stays where the decision found no earlier source
+    (a copy hanging off an agency with no article here) and for roots (non_derived).
+    """
+    older = lin.join(sourced.select("article_id"), on="article_id", how="anti")["article_id"]
+    grades = pl.concat([sourced.select("article_id", "grade"), store.grades_of(older)]).unique("article_id")
+    has_parent = pl.col("parent_id").is_not_null() | pl.col("parent_external").is_not_null()
+    derived = pl.col("grade").is_in(["wholly_derived", "partially_derived"])
+    return (
+        lin.join(grades, on="article_id", how="left")
+        .with_columns(pl.when(has_parent & derived).then(pl.col("grade")).otherwise(pl.col("derivation")).alias("derivation"))
+        .drop("grade")
+    )
 
 
 def _lineage_update(

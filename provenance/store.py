@@ -82,6 +82,8 @@ EXPORTABLE = {
     "credits": schemas.CREDITS.names(),
     "lineage": ["*"],
     "external_nodes": ["*"],
+    "sourced": ["*"],
+    "sources": ["*"],
 }
 
 
@@ -295,6 +297,31 @@ class Store:
             return pl.DataFrame(schema={"doc": pl.Int64, "article_id": pl.String, "text": pl.String})
         with self.reader() as con:
             return _frame(con, f"SELECT doc, article_id, text FROM articles WHERE {_doc_filter(con, docs)} ORDER BY doc")
+
+    def source_pool(self, docs: pl.Series, since: datetime | None, until: datetime | None) -> pl.DataFrame:
+        """(doc, article_id, text, published_at, published_precision) of ``docs`` and of the articles published
+        between ``since`` and ``until``: the stored articles a batch's articles may draw on."""
+        schema = {"doc": pl.Int64, "article_id": pl.String, "text": pl.String, "published_at": schemas.UTC_US,
+                  "published_precision": pl.String}
+        if not self.path.exists():
+            return pl.DataFrame(schema=schema)
+        cols = "doc, article_id, text, published_at, published_precision"
+        with self.reader() as con:
+            parts = [_frame(con, f"SELECT {cols} FROM articles WHERE {_doc_filter(con, docs)}")]
+            if since is not None and until is not None:
+                parts.append(_frame(con, f"SELECT {cols} FROM articles WHERE published_at BETWEEN ? AND ?",
+                                    [since, until]))
+        return pl.concat([p.cast(schema) for p in parts if p.height] or [pl.DataFrame(schema=schema)]).unique("doc")
+
+    def grades_of(self, article_ids: pl.Series) -> pl.DataFrame:
+        """(article_id, grade) of the given articles from the ``sourced`` table (none before it existed)."""
+        if article_ids.len() == 0 or not self.path.exists():
+            return pl.DataFrame(schema={"article_id": pl.String, "grade": pl.String})
+        with self.reader() as con:
+            if not _has_table(con, "sourced"):
+                return pl.DataFrame(schema={"article_id": pl.String, "grade": pl.String})
+            con.register("_i", pl.DataFrame({"article_id": article_ids.unique()}).to_arrow())
+            return _frame(con, "SELECT s.article_id, s.grade FROM sourced s JOIN _i USING (article_id)")
 
     def cluster_of(self, docs: pl.Series) -> pl.DataFrame:
         """(doc, cluster_id) for those given docs that belong to a cluster."""

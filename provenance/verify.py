@@ -37,6 +37,13 @@ def verified_pairs(candidates: pl.DataFrame, texts: pl.DataFrame, *, config: Con
     jaccard, containment_a_in_b, containment_b_in_a, shared_shingles,
     a_shingles, b_shingles, via.
     """
+    frame = overlaps(candidates, texts, config=config)
+    s, a, b = pl.col("shared_shingles"), pl.col("a_shingles"), pl.col("b_shingles")
+    return frame.filter(is_reuse(s, a, b, config=config))
+
+
+def overlaps(candidates: pl.DataFrame, texts: pl.DataFrame, *, config: Config) -> pl.DataFrame:
+    """:func:`verified_pairs` without the reuse rule: the exact shingle overlaps of every candidate."""
     out_schema = {
         "a_doc": pl.Int64, "b_doc": pl.Int64, "jaccard": pl.Float64,
         "containment_a_in_b": pl.Float64, "containment_b_in_a": pl.Float64,
@@ -69,4 +76,4 @@ def verified_pairs(candidates: pl.DataFrame, texts: pl.DataFrame, *, config: Con
         (s / a.clip(lower_bound=1)).alias("containment_a_in_b"),
         (s / b.clip(lower_bound=1)).alias("containment_b_in_a"),
     )
-    return frame.filter(is_reuse(s, a, b, config=config)).select(list(out_schema)).cast(out_schema)
+    return frame.select(list(out_schema)).cast(out_schema)

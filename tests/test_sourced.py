@@ -1,0 +1,155 @@
+"""Sourced share and rewrite links on invented stories: a story built from three successive wire
+versions, two outlets carrying one official statement, and a digest page that carries two stories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from provenance.config import Config
+from provenance.pipeline import ingest
+from provenance.sourced import sourced_share
+from provenance.store import Store
+
+# Three versions of one wire story, as an agency files them: the snap, the lead, the update.
+SNAP = (
+    "Marrowfield harbour was closed to cargo traffic on Thursday after a grain carrier ran aground "
+    "across the eastern channel during a squall, the port authority said. No injuries were reported "
+    "among the crew of nineteen, and tugs from Castellan Bay were being sent to assist the stranded vessel."
+)
+LEAD = (
+    "Salvage teams began pumping ballast water out of the stranded grain carrier Ostrava Dawn late on "
+    "Thursday, hoping to float it off the sandbank at the evening high tide. The harbour master told "
+    "reporters that forty container ships were waiting at anchor outside the breakwater and that "
+    "perishable cargo would be moved to the smaller wharf at Pellin Point until the channel reopened."
+)
+UPDATE = (
+    "By Friday morning the carrier had been refloated and towed to the inner basin for a hull "
+    "inspection, and pilots resumed guiding vessels through the eastern channel shortly after dawn. "
+    "Insurers for the shipowner said an investigation into the grounding would examine the bridge "
+    "logbook and the weather routing advice the master had received before the squall hit."
+)
+# A newspaper story written from all three: the journalist's own opening, then the wire's text cut,
+# reordered and partly paraphrased, with a sentence of its own.
+STORY = (
+    "Shipping in the region was thrown into confusion this week. "
+    "Marrowfield harbour was closed to cargo traffic on Thursday after a grain carrier ran aground "
+    "across the eastern channel during a squall. "
+    "Forty container ships were waiting at anchor outside the breakwater and perishable cargo would be "
+    "moved to the smaller wharf at Pellin Point until the channel reopened, the harbour master said. "
+    "The carrier had been refloated and towed to the inner basin for a hull inspection by Friday, and "
+    "pilots resumed guiding vessels through the eastern channel shortly after dawn. Local traders said "
+    "the delay had cost them a week of sales. An investigation into the grounding would examine the "
+    "bridge logbook and the weather routing advice the master had received before the squall hit."
+)
+
+# One official statement, carried in quotation marks by two outlets that report independently.
+STATEMENT = (
+    '"We have decided to suspend the new water tariff for every household in the valley until the '
+    'regional audit of the pumping stations is complete and the findings are published in full," '
+)
+REPORT_A = (
+    "The utility board of Denholm announced a reversal on Monday evening after weeks of protests by "
+    "residents of the northern districts, who had marched on the town hall twice. " + STATEMENT +
+    "the board chairwoman Irena Vasko said. Campaigners welcomed the move but warned that they would "
+    "return to the streets if the audit dragged on past the spring."
+)
+REPORT_B = (
+    "Farmers in the Denholm valley, who irrigate orchards from the same network, had threatened to "
+    "withhold payments altogether. Speaking at a crowded press conference at the board's offices, Irena "
+    "Vasko read out a short statement: " + STATEMENT + "she told the room, declining to take questions. "
+    "Orchard owners said the decision came too late for the summer planting season."
+)
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_story_from_three_wire_versions_is_sourced_from_each(tmp_path: Path) -> None:
+    rows = [
+        {"id": "wire-1", "outlet": "Meridian Wire", "published": "2024-03-07T09:00:00Z", "text": SNAP},
+        {"id": "wire-2", "outlet": "Meridian Wire", "published": "2024-03-07T10:00:00Z", "text": LEAD},
+        {"id": "wire-3", "outlet": "Meridian Wire", "published": "2024-03-08T07:40:00Z", "text": UPDATE},
+        {"id": "paper", "outlet": "The Coastal Ledger", "published": "2024-03-08T14:00:00Z", "text": STORY},
+    ]
+    store = Store(tmp_path / "s.duckdb")
+    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    src = store.table("sources").filter(pl.col("article_id") == "paper").sort("rank")
+    assert set(src["source_id"]) == {"wire-1", "wire-2", "wire-3"}  # each version adds text of its own
+    summary = store.table("sourced").filter(pl.col("article_id") == "paper").row(0, named=True)
+    assert summary["sourced_tokens"] == src["tokens"].sum()  # contributions add up to the union
+    assert summary["sourced_share"] > src["own_tokens"].max() / summary["n_tokens"]  # union beats any one
+    assert summary["grade"] == "wholly_derived"
+    pairs = store.table("pairs")
+    linked = {(a, b) for a, b in pairs.select("a", "b").iter_rows()}
+    assert {("wire-1", "paper"), ("wire-2", "paper"), ("wire-3", "paper")} <= linked
+    lin = store.table("lineage").filter(pl.col("article_id") == "paper").row(0, named=True)
+    assert lin["parent_id"] in {"wire-1", "wire-2", "wire-3"}
+    assert lin["derivation"] == "wholly_derived"
+
+
+def test_a_shared_official_statement_is_not_a_rewrite(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "outlet": "Valley Courier", "published": "2024-05-06T18:00:00Z", "text": REPORT_A},
+        {"id": "b", "outlet": "Orchard Times", "published": "2024-05-06T19:30:00Z", "text": REPORT_B},
+    ]
+    store = Store(tmp_path / "s.duckdb")
+    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    assert store.table("pairs").height == 0
+    summary = store.table("sourced").filter(pl.col("article_id") == "b")
+    assert summary["grade"].to_list() in ([], ["non_derived"])
+    # Without the quotation marks the same words are narration, and the later text is a rewrite.
+    unquoted = [{**r, "text": r["text"].replace('"', "")} for r in rows]
+    store2 = Store(tmp_path / "s2.duckdb")
+    ingest([_write(tmp_path / "in2.jsonl", unquoted)], store=store2)
+    assert store2.table("pairs")["via"].to_list() == ["rewrite"]
+
+
+def test_sources_must_be_earlier_and_within_the_window() -> None:
+    pool = pl.DataFrame(
+        {"doc": [0, 1, 2], "text": [SNAP + " " + LEAD, STORY, SNAP + " " + LEAD],
+         "published_at": ["2024-03-07T09:00:00", "2024-03-08T14:00:00", "2024-03-01T09:00:00"],
+         "published_precision": ["minute"] * 3},
+    ).with_columns(pl.col("published_at").str.to_datetime().dt.replace_time_zone("UTC"))
+    none = pl.DataFrame(schema={"a_doc": pl.Int64, "b_doc": pl.Int64, "containment_a_in_b": pl.Float64,
+                                "containment_b_in_a": pl.Float64})
+    src, summary = sourced_share(pool, new_docs=pl.Series([0, 1, 2]), verified=none, config=Config())
+    pairs = set(src.select("doc", "source_doc").iter_rows())
+    assert (1, 0) in pairs  # the day before: a source
+    assert (0, 1) not in pairs  # later: never a source
+    assert (1, 2) not in pairs  # a week before: outside the 3-day window
+    wide = Config(rewrite_window_days=None)  # no window: the week-old copy is a source too (alone here)
+    src, _ = sourced_share(pool.filter(pl.col("doc") != 0), new_docs=pl.Series([1]), verified=none, config=wide)
+    assert (1, 2) in set(src.select("doc", "source_doc").iter_rows())
+
+
+@pytest.mark.parametrize("order", ["digest last", "digest first"])
+def test_a_digest_page_links_to_each_story_but_does_not_merge_them(tmp_path: Path, order: str) -> None:
+    story_a = [SNAP + " " + LEAD, SNAP + " " + LEAD + " Tugs stayed on standby overnight.",
+               "Port news. " + SNAP + " " + LEAD]
+    story_b = [REPORT_A.replace('"', ""), "Water board news. " + REPORT_A.replace('"', ""),
+               REPORT_A.replace('"', "") + " More follows."]
+    rows = [{"id": f"a{i}", "outlet": f"site{i}.example", "published": "2024-03-07T12:00:00Z", "text": t}
+            for i, t in enumerate(story_a)]
+    rows += [{"id": f"b{i}", "outlet": f"site{i}.example", "published": "2024-03-07T12:00:00Z", "text": t}
+             for i, t in enumerate(story_b)]
+    digest = {"id": "digest", "outlet": "roundup.example", "published": "2024-03-07T20:00:00Z",
+              "text": "Today's briefing. " + story_a[0] + " In other news. " + story_b[0] + " That is all."}
+    store = Store(tmp_path / "s.duckdb")
+    if order == "digest last":
+        ingest([_write(tmp_path / "in.jsonl", [*rows, digest])], store=store)
+    else:  # the stories arrive after the digest, in a second ingest
+        ingest([_write(tmp_path / "in.jsonl", [digest, *rows[:1], *rows[3:4]])], store=store)
+        ingest([_write(tmp_path / "in2.jsonl", rows[1:3] + rows[4:])], store=store)
+    clusters = dict(store.table("clusters").select("article_id", "cluster_id").iter_rows())
+    assert len({clusters[f"a{i}"] for i in range(3)}) == 1
+    assert len({clusters[f"b{i}"] for i in range(3)}) == 1
+    assert clusters["a0"] != clusters["b0"]  # the digest did not merge the two stories
+    partners = {b if a == "digest" else a for a, b in store.table("pairs").select("a", "b").iter_rows()
+                if "digest" in (a, b)}
+    assert partners & {"a0", "a1", "a2"} and partners & {"b0", "b1", "b2"}  # it still links to both
