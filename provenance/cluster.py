@@ -45,7 +45,8 @@ HUB_HELD = 0.8
 
 
 def story_edges(pairs: pl.DataFrame, to_node: pl.DataFrame) -> pl.DataFrame:
-    """The (a_doc, b_doc) edges that join clusters: every pair, except a hub page's.
+    """The (a_doc, b_doc) edges that join clusters: every verified pair, except a hub page's, and the
+    rewrites that attach an article still alone (:func:`_attachments`).
 
     A roundup, digest or live blog carries several stories; linking each of them into one cluster
     would make a cluster of a day's news. A page is a hub when it contains (``HUB_HOLDS`` of the
@@ -56,6 +57,59 @@ def story_edges(pairs: pl.DataFrame, to_node: pl.DataFrame) -> pl.DataFrame:
     ``to_node`` (doc, node) maps stored docs to their cluster; with the containment columns missing,
     every pair is an edge.
     """
+    if "via" in pairs.columns:
+        rewrites = pairs.filter(pl.col("via") == "rewrite")
+        pairs = pairs.filter(pl.col("via") != "rewrite")
+        main = _hub_filtered(pairs, to_node)
+        return pl.concat([main, _attachments(rewrites, main, to_node)])
+    return _hub_filtered(pairs, to_node)
+
+
+def _node(docs: pl.Series, to_node: pl.DataFrame) -> pl.Series:
+    """The node of each doc: its stored cluster, or itself."""
+    return pl.DataFrame({"doc": docs}).join(to_node, on="doc", how="left").select(pl.coalesce("node", "doc")).to_series()
+
+
+def _attachments(rewrites: pl.DataFrame, main: pl.DataFrame, to_node: pl.DataFrame) -> pl.DataFrame:
+    """The rewrite pairs that join clusters: each only attaches an article in no cluster yet.
+
+    A rewrite link carries less text than a verified copy, and a chain of them could walk from story
+    to story; so a rewrite never merges two clusters. Strongest first (most shared shingles), a
+    rewrite joins its two ends when at least one of them is still alone.
+    """
+    if rewrites.height == 0:
+        return rewrites.select("a_doc", "b_doc")
+    size: dict[int, int] = {}
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for u, v in zip(_node(main["a_doc"], to_node).to_list(), _node(main["b_doc"], to_node).to_list(), strict=True):
+        ru, rv = find(u), find(v)
+        if ru != rv:
+            parent[ru] = rv
+            size[rv] = size.get(rv, 1) + size.get(ru, 1)
+    for n in set(to_node["node"].to_list()):  # stored clusters have two or more members
+        size[find(n)] = max(size.get(find(n), 1), 2)
+    r = rewrites.sort(["shared_shingles", "a_doc", "b_doc"], descending=[True, False, False])
+    keep = []
+    for a, b, u, v in zip(r["a_doc"].to_list(), r["b_doc"].to_list(), _node(r["a_doc"], to_node).to_list(),
+                          _node(r["b_doc"], to_node).to_list(), strict=True):
+        ru, rv = find(u), find(v)
+        if ru == rv or (size.get(ru, 1) > 1 and size.get(rv, 1) > 1):
+            continue
+        parent[ru] = rv
+        size[rv] = size.get(rv, 1) + size.get(ru, 1)
+        keep.append((a, b))
+    return pl.DataFrame(keep, schema={"a_doc": pl.Int64, "b_doc": pl.Int64}, orient="row")
+
+
+def _hub_filtered(pairs: pl.DataFrame, to_node: pl.DataFrame) -> pl.DataFrame:
+    """The verified pairs' edges, a hub page's reduced to its strongest (see :func:`story_edges`)."""
     edges = pairs.select("a_doc", "b_doc")
     if pairs.height == 0 or "containment_a_in_b" not in pairs.columns:
         return edges
@@ -73,9 +127,9 @@ def story_edges(pairs: pl.DataFrame, to_node: pl.DataFrame) -> pl.DataFrame:
         return edges
     touches = pl.col("a_doc").is_in(maybe.implode()) | pl.col("b_doc").is_in(maybe.implode())
     rest = edges.filter(~touches)
-    node = lambda col: (  # noqa: E731 - the node of a doc: its stored cluster, or itself
-        pl.DataFrame({"doc": col}).join(to_node, on="doc", how="left").select(pl.coalesce("node", "doc")).to_series()
-    )
+    def node(col: pl.Series) -> pl.Series:
+        return _node(col, to_node)
+
     a, b = node(rest["a_doc"]).to_numpy(), node(rest["b_doc"]).to_numpy()
     nodes, labels = components(a, b)
     comp = pl.DataFrame({"n": nodes, "story": labels}, schema={"n": pl.Int64, "story": pl.Int64})

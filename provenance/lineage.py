@@ -1208,6 +1208,26 @@ def lineage(
     return _frames(rows, ext_rows)
 
 
+def graded(lin: pl.DataFrame, grades: pl.DataFrame) -> pl.DataFrame:
+    """LINEAGE whose ``derivation`` is the sourced-share decision's grade (``grades``: article_id,
+    grade; see :mod:`provenance.sourced`) where an article has a parent.
+
+    The grade measures an article against all its earlier sources together; the one chosen parent
+    would understate a story built from several wire versions. Lineage's own grade stays where the
+    decision found no earlier source (a copy hanging off an agency with no article here), and roots
+    stay non_derived.
+    """
+    has_parent = pl.col("parent_id").is_not_null() | pl.col("parent_external").is_not_null()
+    derived = pl.col("_grade").is_in(["wholly_derived", "partially_derived"])
+    return (
+        lin.join(grades.select("article_id", pl.col("grade").alias("_grade")).unique("article_id"),
+                 on="article_id", how="left")
+        .with_columns(pl.when(has_parent & derived).then(pl.col("_grade")).otherwise(pl.col("derivation"))
+                      .alias("derivation"))
+        .drop("_grade")
+    )
+
+
 # --------------------------------------------------------------------------
 # Quality against synthetic ground truth (docs/QUALITY.md)
 # --------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from .config import Config
 from .extract import extract
 from .fingerprint import band_keys, fingerprints, lsh_params
 from .ingest import iter_sources
+from .lineage import graded
 from .parallel import parallel_credits, parallel_lineage
 from .sourced import sourced_share
 from .store import Store
@@ -233,8 +234,9 @@ def _ingest_batch(
             store, articles, pairs, clusters, new_credits, merged["old_id"], registry=registry, config=config
         )
 
-    if sourced is not None:
-        lin = _graded(lin, sourced, store)
+    if sourced is not None:  # the sourced decision's grade, for this batch's and the older members
+        older = lin.join(sourced.select("article_id"), on="article_id", how="anti")["article_id"]
+        lin = graded(lin, pl.concat([sourced.select("article_id", "grade"), store.grades_of(older)]))
     report.rejects = rejects
     report.added = articles.height
     report.pairs_added = pairs.height
@@ -309,24 +311,6 @@ def _sourced(
         pl.concat([pairs, extra.cast(pairs.schema)]),
         src.select("article_id", "source_id", *src.columns[:-2]),
         summary.select("article_id", *summary.columns[:-1]),
-    )
-
-
-def _graded(lin: pl.DataFrame, sourced: pl.DataFrame, store: Store) -> pl.DataFrame:
-    """Lineage whose derivation grade is the sourced-share decision's, where an article has a parent.
-
-    The grade measures the article against all its earlier sources together (provenance.sourced);
-    lineage's own grade, from the one chosen parent, stays where the decision found no earlier source
-    (a copy hanging off an agency with no article here) and for roots (non_derived).
-    """
-    older = lin.join(sourced.select("article_id"), on="article_id", how="anti")["article_id"]
-    grades = pl.concat([sourced.select("article_id", "grade"), store.grades_of(older)]).unique("article_id")
-    has_parent = pl.col("parent_id").is_not_null() | pl.col("parent_external").is_not_null()
-    derived = pl.col("grade").is_in(["wholly_derived", "partially_derived"])
-    return (
-        lin.join(grades, on="article_id", how="left")
-        .with_columns(pl.when(has_parent & derived).then(pl.col("grade")).otherwise(pl.col("derivation")).alias("derivation"))
-        .drop("grade")
     )
 
 

@@ -36,18 +36,20 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 
-from .align import TokenIndex
+from .align import TokenIndex, heaviest_increasing_chain
 from .cluster import components
 from .config import Config
 
 #: One row per (article, source) link the decision accepts. ``tokens``: article tokens this source adds
 #: to the union; ``own_tokens``: article tokens this source covers alone; ``narration``: of ``tokens``,
-#: those outside quotation marks; ``longest``: the longest tile in tokens; ``rank``: 1 for the source
-#: covering most.
+#: those outside quotation marks; ``longest``: the longest tile of narration (mostly outside quotation
+#: marks) in tokens; ``in_order``: of
+#: ``own_tokens``, those in tiles that keep the source's order (the heaviest in-order chain); ``rank``: 1
+#: for the source covering most.
 SOURCES = pl.Schema(
     {
         "doc": pl.Int64, "source_doc": pl.Int64, "rank": pl.Int32, "tokens": pl.Int32, "own_tokens": pl.Int32,
-        "share": pl.Float64, "narration": pl.Int32, "longest": pl.Int32,
+        "share": pl.Float64, "narration": pl.Int32, "longest": pl.Int32, "in_order": pl.Int32,
     }
 )
 
@@ -241,7 +243,7 @@ def sourced_share(
         best = group.row(0)
         if best[3] is not None and best[3] >= COPY_CONTAINMENT:  # a near-copy: its verified source says it
             k = int(round(best[3] * n))
-            src_rows.append((doc, best[1], 1, k, k, best[3], k, k))
+            src_rows.append((doc, best[1], 1, k, k, best[3], k, k, k))
             sum_rows.append((doc, n, k, best[3], k, 1, "wholly_derived"))
             continue
         weak = _weak(index, c)
@@ -251,22 +253,25 @@ def sourced_share(
         masks: list[tuple[int, np.ndarray, int]] = []
         for s_doc in group["source_doc"].head(MAX_SOURCES).to_list():
             blocks, _ = index.blocks(row_of[int(s_doc)], c, k=config.rewrite_gram)
+            tiles = [b for b in blocks if rare_before[b[1] + b[2] - 2] > rare_before[b[1]]
+                     and not common[cid[b[1]:b[1] + b[2]]].all()]
+            if not tiles:
+                continue
             m = np.zeros(n, dtype=bool)
-            longest = 0
-            for _, j, length in blocks:
-                if rare_before[j + length - 2] > rare_before[j] and not common[cid[j:j + length]].all():
-                    m[j:j + length] = True
-                    longest = max(longest, length)
-            if m.any():
-                masks.append((int(s_doc), m, longest))
+            for _, j, length in tiles:
+                m[j:j + length] = True
+            order = heaviest_increasing_chain(tiles)
+            in_order = sum(t[2] for t, ok in zip(tiles, order, strict=True) if ok)
+            told = [t[2] for t in tiles if weak[t[1]:t[1] + t[2]].mean() < 0.5]  # narration, not quotes
+            masks.append((int(s_doc), m, max(told, default=0), in_order))
         masks.sort(key=lambda x: (-int(x[1].sum()), x[0]))
         links: list[tuple] = []
-        for s_doc, m, longest in masks:
+        for s_doc, m, longest, in_order in masks:
             add = m & ~covered
             covered |= m
             k = int(add.sum())
             if k >= config.min_source_tokens and m.sum() >= config.min_source_share * n:
-                links.append((doc, s_doc, len(links) + 1, k, int(m.sum()), k / n, int((add & ~weak).sum()), longest))
+                links.append((doc, s_doc, len(links) + 1, k, int(m.sum()), k / n, int((add & ~weak).sum()), longest, in_order))
         total = int(covered.sum())
         share = total / n
         narration = int((covered & ~weak).sum())

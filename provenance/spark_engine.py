@@ -60,6 +60,7 @@ uint32 values).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -911,10 +912,17 @@ def run_spark(
     """Run the whole pipeline on Spark over ``inputs``; write the Parquet datasets under ``out``.
 
     The result equals a local ``ingest`` of the same inputs into a new store
-    (same docs, pairs, clusters, credits and lineage). ``spark`` reuses a
-    session (else one is started on ``master``); ``partitions`` sets
-    ``spark.sql.shuffle.partitions``. Returns counts, timings and paths.
+    with ``rewrites=False`` (same docs, pairs, clusters, credits and lineage):
+    the rewrite stage (:mod:`provenance.sourced`) is not distributed yet, so
+    this engine runs without it, says so, and records ``rewrites=False`` in
+    the run's config. ``spark`` reuses a session (else one is started on
+    ``master``); ``partitions`` sets ``spark.sql.shuffle.partitions``.
+    Returns counts, timings and paths.
     """
+    if config.rewrites:
+        print("spark engine: rewrite detection (sourced share) is not distributed yet; running without it",
+              file=sys.stderr)
+        config = dataclasses.replace(config, rewrites=False)
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
