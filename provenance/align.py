@@ -644,9 +644,9 @@ class TokenIndex:
         return int(self._tok_off[i + 1] - self._tok_off[i])
 
     def blocks(
-        self, a: int, b: int, *, k: int = 5, max_candidates: int = 16
+        self, a: int, b: int, *, k: int = 5, max_candidates: int = 16, chain: bool = True
     ) -> tuple[list[tuple[int, int, int]], list[bool]]:
-        """``token_blocks`` of texts a and b."""
+        """``token_blocks`` of texts a and b (``chain=False``: the in-order flags are left empty)."""
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         self._same_group(a, b)
@@ -660,7 +660,7 @@ class TokenIndex:
                 merged[-1] = (i, j, n + blk[2])
             else:
                 merged.append(blk)
-        return merged, heaviest_increasing_chain(merged)
+        return merged, (heaviest_increasing_chain(merged) if chain else [])
 
     def signal_counts(
         self, a: int, b: int, *, k: int = 5, max_candidates: int = 16, quoted: np.ndarray | None = None

@@ -77,7 +77,7 @@ class Config:
     # hold a rare one, and sampling drops short tiles (1 in 2 cost METER showbiz 0.08 of its recall).
     rewrite_sample_mod: int = 1
     # ... at least this many of them (3-grams made only of the commonest words are not sampled) ...
-    min_rewrite_grams: int = 2
+    min_rewrite_grams: int = 3
     # ... counting only 3-grams found in at most this many stories (verified-pair components) of the
     # pool: more, and they are a desk's stock phrases. A tile counts only if it holds one.
     rewrite_rare_stories: int = 10

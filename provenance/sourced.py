@@ -75,7 +75,7 @@ FUNCTION_WORDS = frozenset(
     "some such what your just like being because under since very told added".split()
 )
 #: Candidate sources aligned per article (the ones sharing most sampled 3-grams).
-MAX_SOURCES = 8
+MAX_SOURCES = 4
 
 _M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
 
@@ -137,18 +137,37 @@ def _rare_grams(grams: pl.DataFrame, stories: pl.DataFrame, *, config: Config) -
     return per.filter((pl.col("df") >= 2) & (pl.col("stories") <= config.rewrite_rare_stories)).select("gram")
 
 
-def _candidates(grams: pl.DataFrame, pool: pl.DataFrame, *, new_docs: pl.Series, config: Config) -> pl.DataFrame:
-    """(doc, source_doc, n) for new articles and earlier pool articles sharing ≥ min_rewrite_grams
-    rare grams (``grams`` holds the rare postings only)."""
-    new = grams.join(new_docs.to_frame("doc"), on="doc", how="semi")
-    pairs = (
-        new.join(grams.rename({"doc": "source_doc"}), on="gram")
-        .filter(pl.col("doc") != pl.col("source_doc"))
-        .group_by("doc", "source_doc")
+def _candidates(
+    grams: pl.DataFrame, stories: pl.DataFrame, pool: pl.DataFrame, *, new_docs: pl.Series, config: Config
+) -> pl.DataFrame:
+    """(doc, source_doc, n): new articles and the earlier articles of other stories sharing
+    ≥ ``min_rewrite_grams`` rare grams with them (``grams`` holds the rare postings only).
+
+    Joined at story level, so a wire story carried verbatim by 300 sites costs one posting per gram,
+    not 300² pairs; each story is expanded to its earliest members afterwards. Sources inside the
+    article's own story are its verified partners, added by the caller.
+    """
+    posted = grams.join(stories, on="doc")
+    by_story = posted.select("gram", pl.col("story").alias("s_story")).unique()
+    hits = (
+        posted.join(new_docs.to_frame("doc"), on="doc", how="semi")
+        .join(by_story, on="gram")
+        .filter(pl.col("story") != pl.col("s_story"))
+        .group_by("doc", "s_story")
         .agg(pl.len().alias("n"))
         .filter(pl.col("n") >= config.min_rewrite_grams)
     )
-    return _earlier(pairs, pool, window=config.rewrite_window_days)
+    pairs = hits.join(stories.select(pl.col("doc").alias("source_doc"), pl.col("story").alias("s_story")),
+                      on="s_story")
+    pairs = _earlier(pairs.select("doc", "source_doc", "n", "s_story"), pool, window=config.rewrite_window_days)
+    t = pool.select(pl.col("doc").alias("source_doc"), pl.col("published_at").alias("_t"))
+    return (
+        pairs.join(t, on="source_doc", how="left")
+        .sort(["doc", "s_story", "_t", "source_doc"], nulls_last=True)
+        .group_by("doc", "s_story", maintain_order=True)
+        .head(MAX_SOURCES)
+        .select("doc", "source_doc", "n")
+    )
 
 
 def _earlier(pairs: pl.DataFrame, pool: pl.DataFrame, *, window: float | None) -> pl.DataFrame:
@@ -191,6 +210,28 @@ def _weak(index: TokenIndex, i: int) -> np.ndarray:
     return mask
 
 
+def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple], list[tuple]]:
+    """SOURCES and SOURCED rows of the near-copies among ``by_pairs`` (doc, source_doc, cont): the share
+    is the containment in the best earlier verified source, which is the one source."""
+    best = (
+        by_pairs.filter(pl.col("cont") >= COPY_CONTAINMENT)
+        .sort(["doc", "cont", "source_doc"], descending=[False, True, False])
+        .unique("doc", keep="first", maintain_order=True)
+    )
+    if best.height == 0:
+        return [], []
+    texts = best.join(pool.select("doc", "text"), on="doc")
+    sizes = TokenIndex(texts["text"].to_list())
+    src: list[tuple] = []
+    summary: list[tuple] = []
+    for i, (doc, s_doc, cont) in enumerate(texts.select("doc", "source_doc", "cont").iter_rows()):
+        n = sizes.n_tokens(i)
+        k = int(round(cont * n))
+        src.append((doc, s_doc, 1, k, k, cont, k, k, k))
+        summary.append((doc, n, k, cont, k, 1, "wholly_derived"))
+    return src, summary
+
+
 def sourced_share(
     pool: pl.DataFrame, *, new_docs: pl.Series, verified: pl.DataFrame, config: Config
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -203,18 +244,6 @@ def sourced_share(
     if pool.height == 0 or new_docs.len() == 0:
         return pl.DataFrame(schema=SOURCES), pl.DataFrame(schema=SOURCED)
     pool = pool.unique("doc").sort("doc")
-    docs = pool["doc"].to_numpy()
-    index = TokenIndex(pool["text"].to_list())
-    common = _common(index)
-    hashes, sampled = _gram_hashes(index, common, mod=config.rewrite_sample_mod)
-    _, off = index.flat()
-    owner = np.repeat(docs, np.diff(off))
-    grams = pl.DataFrame({"gram": hashes[sampled], "doc": owner[sampled]}).unique()
-    rare = _rare_grams(grams, _story_labels(pool, verified), config=config)
-    grams = grams.join(rare, on="gram", how="semi")
-    # rare_at[t]: a rare sampled 3-gram starts at token t; a tile must hold one to count
-    rare_at = sampled & np.isin(hashes, rare["gram"].to_numpy())
-    by_grams = _candidates(grams, pool, new_docs=new_docs, config=config)
     # verified pairs, both ways, as candidates (their shared 5-grams stand for shared 3-grams)
     v = verified.select("a_doc", "b_doc", "containment_a_in_b", "containment_b_in_a")
     by_pairs = pl.concat([
@@ -222,37 +251,56 @@ def sourced_share(
                  pl.col("containment_b_in_a").alias("cont")),
         v.select(pl.col("a_doc").alias("doc"), pl.col("b_doc").alias("source_doc"),
                  pl.col("containment_a_in_b").alias("cont")),
-    ]).join(new_docs.to_frame("doc"), on="doc", how="semi")
+    ])
     by_pairs = _earlier(by_pairs, pool, window=None)
+    # A near-copy of an earlier article is measured by that pair and needs no text work; its original
+    # stands for it as a source of later rewrites. The rest is tokenized once.
+    copies = by_pairs.filter(pl.col("cont") >= COPY_CONTAINMENT)["doc"].unique()
+    by_pairs = by_pairs.join(new_docs.to_frame("doc"), on="doc", how="semi")
+    work = pool.join(copies.to_frame("doc"), on="doc", how="anti")
+    docs = work["doc"].to_numpy()
+    index = TokenIndex(work["text"].to_list())
+    common = _common(index)
+    hashes, sampled = _gram_hashes(index, common, mod=config.rewrite_sample_mod)
+    _, off = index.flat()
+    owner = np.repeat(docs, np.diff(off))
+    grams = pl.DataFrame({"gram": hashes[sampled], "doc": owner[sampled]}).unique()
+    stories = _story_labels(pool, verified).join(work.select("doc"), on="doc", how="semi")
+    rare = _rare_grams(grams, stories, config=config)
+    grams = grams.join(rare, on="gram", how="semi")
+    # rare_at[t]: a rare sampled 3-gram starts at token t; a tile must hold one to count
+    rare_at = sampled & np.isin(hashes, rare["gram"].to_numpy())
+    by_grams = _candidates(grams, stories, work, new_docs=new_docs.filter(~new_docs.is_in(copies.implode())),
+                           config=config)
+    src_rows, sum_rows = _copy_rows(by_pairs, pool)
+    by_pairs = by_pairs.join(copies.to_frame("doc"), on="doc", how="anti")
     cands = (
         by_grams.with_columns(pl.lit(None, dtype=pl.Float64).alias("cont"))
         .join(by_pairs, on=["doc", "source_doc"], how="full", coalesce=True)
         .with_columns(pl.coalesce("cont", "cont_right").alias("cont"), pl.col("n").fill_null(0))
         .select("doc", "source_doc", "n", "cont")
-        .join(pool.select(pl.col("doc").alias("source_doc")), on="source_doc", how="semi")
+        .join(work.select(pl.col("doc").alias("source_doc")), on="source_doc", how="semi")
         .sort(["doc", "cont", "n", "source_doc"], descending=[False, True, True, False], nulls_last=True)
     )
     row_of = {int(d): i for i, d in enumerate(docs)}
-    src_rows: list[tuple] = []
-    sum_rows: list[tuple] = []
-    for (doc,), group in cands.group_by(["doc"], maintain_order=True):
-        c = row_of[int(doc)]
+    c_doc, s_doc_all, cont_all = (cands[c].to_numpy() for c in ("doc", "source_doc", "cont"))
+    cuts = np.flatnonzero(np.diff(c_doc)) + 1
+    for lo, hi in zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [len(c_doc)]]), strict=True):
+        if hi <= lo:
+            continue
+        doc = int(c_doc[lo])
+        c = row_of[doc]
         n = index.n_tokens(c)
         if n == 0:
             continue
-        best = group.row(0)
-        if best[3] is not None and best[3] >= COPY_CONTAINMENT:  # a near-copy: its verified source says it
-            k = int(round(best[3] * n))
-            src_rows.append((doc, best[1], 1, k, k, best[3], k, k, k))
-            sum_rows.append((doc, n, k, best[3], k, 1, "wholly_derived"))
-            continue
         weak = _weak(index, c)
+        weak_before = np.concatenate([[0], np.cumsum(weak)])
         cid = index.ids(c)
         rare_before = np.concatenate([[0], np.cumsum(rare_at[off[c]:off[c + 1]])])
         covered = np.zeros(n, dtype=bool)
-        masks: list[tuple[int, np.ndarray, int]] = []
-        for s_doc in group["source_doc"].head(MAX_SOURCES).to_list():
-            blocks, _ = index.blocks(row_of[int(s_doc)], c, k=config.rewrite_gram)
+        masks: list[tuple[int, np.ndarray, int, list]] = []
+        for s_doc in s_doc_all[lo:min(hi, lo + MAX_SOURCES)].tolist():
+            blocks, _ = index.blocks(row_of[s_doc], c, k=config.rewrite_gram, chain=False)
             tiles = [b for b in blocks if rare_before[b[1] + b[2] - 2] > rare_before[b[1]]
                      and not common[cid[b[1]:b[1] + b[2]]].all()]
             if not tiles:
@@ -260,18 +308,20 @@ def sourced_share(
             m = np.zeros(n, dtype=bool)
             for _, j, length in tiles:
                 m[j:j + length] = True
-            order = heaviest_increasing_chain(tiles)
-            in_order = sum(t[2] for t, ok in zip(tiles, order, strict=True) if ok)
-            told = [t[2] for t in tiles if weak[t[1]:t[1] + t[2]].mean() < 0.5]  # narration, not quotes
-            masks.append((int(s_doc), m, max(told, default=0), in_order))
+            # the longest run of narration (mostly outside quotation marks)
+            told = [t[2] for t in tiles if 2 * (weak_before[t[1] + t[2]] - weak_before[t[1]]) < t[2]]
+            masks.append((s_doc, m, max(told, default=0), tiles))
         masks.sort(key=lambda x: (-int(x[1].sum()), x[0]))
         links: list[tuple] = []
-        for s_doc, m, longest, in_order in masks:
+        for s_doc, m, longest, tiles in masks:
             add = m & ~covered
             covered |= m
             k = int(add.sum())
             if k >= config.min_source_tokens and m.sum() >= config.min_source_share * n:
-                links.append((doc, s_doc, len(links) + 1, k, int(m.sum()), k / n, int((add & ~weak).sum()), longest, in_order))
+                order = heaviest_increasing_chain(tiles)
+                in_order = sum(t[2] for t, ok in zip(tiles, order, strict=True) if ok)
+                links.append((doc, s_doc, len(links) + 1, k, int(m.sum()), k / n, int((add & ~weak).sum()),
+                              longest, in_order))
         total = int(covered.sum())
         share = total / n
         narration = int((covered & ~weak).sum())
