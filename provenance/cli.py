@@ -338,6 +338,15 @@ def _attach_report() -> None:
 _attach_report()
 
 
+def _attach_explain() -> None:
+    from .explain_cli import explain
+
+    main.add_command(explain)
+
+
+_attach_explain()
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True}, add_help_option=False)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench(args: tuple[str, ...]) -> None:
