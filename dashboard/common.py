@@ -24,6 +24,7 @@ PAGE_FILES = {
     "outlet": HERE / "app_pages/outlet.py",
     "agency": HERE / "app_pages/agency.py",
     "search": HERE / "app_pages/search.py",
+    "explain": HERE / "app_pages/explain.py",
 }
 
 

@@ -213,6 +213,18 @@ def members_table(detail: dict[str, Any]) -> pl.DataFrame:
     return out.select([c for c in cols if c in out.columns])
 
 
+def explain_links(table: pl.DataFrame, members: pl.DataFrame) -> pl.Series:
+    """Per member row, the relative URL of the explain page for (its parent, it); null without an in-corpus parent."""
+    from urllib.parse import urlencode
+
+    parents = dict(members.select("article_id", "parent_id").iter_rows()) if "parent_id" in members.columns else {}
+    out = []
+    for aid in table["article_id"].to_list():
+        p = parents.get(aid)
+        out.append(f"./explain?{urlencode({'a': p, 'b': aid})}" if p else None)
+    return pl.Series("explain", out, dtype=pl.String)
+
+
 def _evidence_text(v: Any) -> str | None:
     """Lineage evidence as one readable line (JSON objects become ``key: value; ...``)."""
     if v is None:

@@ -114,6 +114,7 @@ else:
 # -- members --------------------------------------------------------------------------------------
 st.subheader("Members and link evidence")
 table = views.members_table(detail)
+table = table.with_columns(views.explain_links(table, members).alias("explain"))
 st.dataframe(
     table, hide_index=True, key="members_table",
     column_config={
@@ -124,6 +125,8 @@ st.dataframe(
         "jaccard": st.column_config.NumberColumn("jaccard vs parent", format="%.2f"),
         "containment": st.column_config.NumberColumn("share of parent reused", format="%.2f"),
         "url": st.column_config.LinkColumn("url"),
+        "explain": st.column_config.LinkColumn("explain", display_text="why?",
+                                               help="Why this article is linked to its parent"),
     },
 )
 
@@ -159,5 +162,7 @@ else:
                       help="Insertions, deletions and changes between the shared passages")
             sides = [{**al[k], "published_at": common.fmt_dt(al[k]["published_at"])} for k in ("a", "b")]
             st.html(render.side_by_side(sides[0], sides[1], p, e))
+            common.page_link("explain", "Explain this pair: grade, evidence, direction, credits",
+                             icon=":material/help:", a=a_id, b=b_id)
 
 reports.downloads(path, version, f"cluster-{cluster_id}", cluster=cluster_id)
