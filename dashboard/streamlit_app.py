@@ -5,7 +5,7 @@ Run with ``provenance dashboard --store news.duckdb`` (or
 store may also come from ``$PROVENANCE_STORE``).
 
 Every page is addressable: ``/cluster?id=123``, ``/outlet?name=...``,
-``/agency?name=...``, ``/explain?a=...&b=...``, and the clusters list keeps its filters in the URL.
+``/agency?name=...``, ``/explain?left=...&right=...``, and the clusters list keeps its filters in the URL.
 """
 
 from __future__ import annotations

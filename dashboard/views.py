@@ -221,7 +221,7 @@ def explain_links(table: pl.DataFrame, members: pl.DataFrame) -> pl.Series:
     out = []
     for aid in table["article_id"].to_list():
         p = parents.get(aid)
-        out.append(f"./explain?{urlencode({'a': p, 'b': aid})}" if p else None)
+        out.append(f"./explain?{urlencode({'left': p, 'right': aid})}" if p else None)
     return pl.Series("explain", out, dtype=pl.String)
 
 

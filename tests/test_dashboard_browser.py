@@ -250,7 +250,7 @@ def test_explain_page_from_the_cluster_page(page, server: str, dashboard_store: 
     pg.goto(f"{server}/cluster?id={cid}&a={quote(parent)}&b={quote(HOSTILE_ID)}")
     _settle(pg)
     pg.locator('[data-testid="stPageLink"] a', has_text="Explain this pair").first.click()
-    pg.wait_for_function("() => location.pathname.endsWith('/explain') && location.search.includes('b=')",
+    pg.wait_for_function("() => location.pathname.endsWith('/explain') && location.search.includes('right=')",
                          timeout=LOAD_MS)
     _settle(pg)
     pg.get_by_role("heading", name="Explain a link").wait_for(timeout=LOAD_MS)

@@ -1,4 +1,4 @@
-"""The explain page (``/explain?a=&b=``) and the cluster page's links to it, run with AppTest on the
+"""The explain page (``/explain?left=&right=``) and the cluster page's links to it, run with AppTest on the
 dashboard store (data/sample plus known records, built by the real pipeline).
 
 Expectations are read from the store with SQL."""
@@ -26,7 +26,7 @@ def _parent(store: Store, child: str) -> str:
 def test_explain_page_shows_grade_shares_and_sides(dashboard_store: Store, monkeypatch):
     parent = _parent(dashboard_store, HOSTILE_ID)
     assert parent is not None
-    at = run_app(dashboard_store.path, monkeypatch, "explain", a=parent, b=HOSTILE_ID)
+    at = run_app(dashboard_store.path, monkeypatch, "explain", left=parent, right=HOSTILE_ID)
     page = texts(at)
     assert f"{HOSTILE_ID} was copied from {parent}".replace("-", "\\-") in page
     pair = dashboard_store.query(
@@ -47,7 +47,7 @@ def test_explain_page_shows_grade_shares_and_sides(dashboard_store: Store, monke
 def test_explain_page_without_pair_and_with_a_bad_id(dashboard_store: Store, monkeypatch):
     at = run_app(dashboard_store.path, monkeypatch, "explain")
     assert "Give two articles" in texts(at)
-    at = run_app(dashboard_store.path, monkeypatch, "explain", a=HOSTILE_ID, b="no-such-article")
+    at = run_app(dashboard_store.path, monkeypatch, "explain", left=HOSTILE_ID, right="no-such-article")
     assert "no stored article" in texts(at)
 
 
@@ -58,7 +58,7 @@ def test_cluster_members_link_to_the_explain_page(dashboard_store: Store, monkey
     row = table[table["article_id"] == HOSTILE_ID].iloc[0]
     q = parse_qs(urlparse(row["explain"]).query)
     assert urlparse(row["explain"]).path.endswith("/explain")
-    assert q == {"a": [_parent(dashboard_store, HOSTILE_ID)], "b": [HOSTILE_ID]}
+    assert q == {"left": [_parent(dashboard_store, HOSTILE_ID)], "right": [HOSTILE_ID]}
     roots = dashboard_store.query("SELECT article_id FROM lineage WHERE cluster_id = ? AND parent_id IS NULL", [cid])
     for r in roots["article_id"]:
         if r in set(table["article_id"]):

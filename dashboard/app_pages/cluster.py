@@ -163,6 +163,6 @@ else:
             sides = [{**al[k], "published_at": common.fmt_dt(al[k]["published_at"])} for k in ("a", "b")]
             st.html(render.side_by_side(sides[0], sides[1], p, e))
             common.page_link("explain", "Explain this pair: grade, evidence, direction, credits",
-                             icon=":material/help:", a=a_id, b=b_id)
+                             icon=":material/help:", left=a_id, right=b_id)
 
 reports.downloads(path, version, f"cluster-{cluster_id}", cluster=cluster_id)

@@ -1,4 +1,8 @@
-"""Why two articles are linked: ``/explain?a=<id or URL>&b=<id or URL>``.
+"""Why two articles are linked: ``/explain?left=<id or URL>&right=<id or URL>``.
+
+(Not ``a``/``b``: the cluster page binds its side-by-side pickers to those
+query params, and Streamlit drops a bound param when its widget goes away,
+which would strip them from a link followed from that page.)
 
 The same answer as ``provenance explain`` (:func:`provenance.explain.explain`):
 the grade and evidence of the stored link, the share of each text found in
@@ -17,13 +21,13 @@ from provenance.errors import InputError
 path, version = common.key()
 st.title("Explain a link")
 
-a_ref, b_ref = common.param("a"), common.param("b")
+a_ref, b_ref = common.param("left"), common.param("right")
 with st.form("explain_form"):
     c1, c2 = st.columns(2)
     a_in = c1.text_input("Article a (id or URL)", value=a_ref or "", key="explain_a")
     b_in = c2.text_input("Article b (id or URL)", value=b_ref or "", key="explain_b")
     if st.form_submit_button("Explain", icon=":material/help:", type="primary") and a_in and b_in:
-        common.go("explain", a=a_in.strip(), b=b_in.strip())
+        common.go("explain", left=a_in.strip(), right=b_in.strip())
 
 if not (a_ref and b_ref):
     st.caption("Give two articles, or follow an “explain” link from a cluster's members.")
