@@ -7,9 +7,12 @@ exit code 1; usage errors exit 2 (click's convention).
 
 from __future__ import annotations
 
+import io
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import click
 import polars as pl
@@ -296,15 +299,37 @@ def search(store_path: str, text: str | None, file: str | None, limit: int, as_j
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "json"]), default="jsonl",
               show_default=True)
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="File to write.")
-def export(table: str, store_path: str, fmt: str, out_path: str) -> None:
-    """Write a table of the store to a file.
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write; - writes to standard output.")
+@click.option("--cluster", type=int, help="Only rows about this cluster's articles.")
+@click.option("--outlet", help="Only rows about this outlet's articles (a pair: either side).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+              help="Only articles published at or after this UTC date/time.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+              help="Only articles published before this UTC date/time.")
+def export(table: str, store_path: str, fmt: str, out_path: str, cluster: int | None, outlet: str | None,
+           since: datetime | None, until: datetime | None) -> None:
+    """Write a table of the store to a file, readable alone.
+
+    ``pairs`` carries both sides' outlet, URL, title and published time;
+    ``articles``, ``credits`` and ``lineage`` carry the cluster id.
 
     \b
     Example:
-      provenance export pairs --store news.duckdb --format jsonl --out pairs.jsonl
+      provenance export pairs --store news.duckdb --format csv --out pairs.csv
+      provenance export articles --outlet ANI --since 2024-10-14 --out - | head
     """
-    df = Store(store_path).table(table)
+    from .exports import Filters, export_frame
+
+    utc = {k: v.replace(tzinfo=UTC) if v is not None else None for k, v in (("since", since), ("until", until))}
+    df = export_frame(Store(store_path), table, Filters(cluster=cluster, outlet=outlet, **utc))
+    if out_path == "-":
+        buf = io.BytesIO()
+        write_frame(df, buf, fmt)
+        sys.stdout.buffer.write(buf.getvalue())
+        sys.stdout.buffer.flush()
+        err.print(f"wrote {df.height:,} rows of {table} to standard output", highlight=False)
+        return
     write_frame(df, Path(out_path), fmt)
     out.print(f"wrote {df.height:,} rows of {table} to {out_path}", highlight=False)
 
@@ -363,8 +388,9 @@ def bench(args: tuple[str, ...]) -> None:
     run(list(args))
 
 
-def write_frame(df: pl.DataFrame, path: Path, fmt: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_frame(df: pl.DataFrame, path: Path | IO[bytes], fmt: str) -> None:
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
         df.write_ndjson(path)
     elif fmt == "json":
