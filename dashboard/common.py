@@ -25,6 +25,7 @@ PAGE_FILES = {
     "agency": HERE / "app_pages/agency.py",
     "search": HERE / "app_pages/search.py",
     "explain": HERE / "app_pages/explain.py",
+    "overrides": HERE / "app_pages/overrides.py",
 }
 
 

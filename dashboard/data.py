@@ -736,6 +736,21 @@ def explanation(path: str, version: int, a_ref: str, b_ref: str) -> dict[str, An
         raise
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def overrides(path: str, version: int, include_removed: bool = False) -> pl.DataFrame:
+    """The editorial overrides (provenance.overrides), oldest first."""
+    from provenance.overrides import listing
+
+    if not Path(path).exists():
+        raise StoreMissing(path)
+    try:
+        return listing(_store(path), include_removed=include_removed)
+    except StoreError as e:
+        if _is_lock(e):
+            raise StoreBusy(str(e)) from e
+        raise
+
+
 # -- outlets and agencies ------------------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ PAGES = [
     st.Page(_HERE / "app_pages/agency.py", title="Agency", icon=":material/rss_feed:", url_path="agency"),
     st.Page(_HERE / "app_pages/search.py", title="Search", icon=":material/search:", url_path="search"),
     st.Page(_HERE / "app_pages/explain.py", title="Explain a link", icon=":material/help:", url_path="explain"),
+    st.Page(_HERE / "app_pages/overrides.py", title="Overrides", icon=":material/edit_note:", url_path="overrides"),
 ]
 
 #: Automatic retries while an ingest holds the store, before asking the user.

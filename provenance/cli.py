@@ -365,8 +365,10 @@ _attach_report()
 
 def _attach_explain() -> None:
     from .explain_cli import explain
+    from .overrides_cli import override
 
     main.add_command(explain)
+    main.add_command(override)
 
 
 _attach_explain()

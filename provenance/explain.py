@@ -119,7 +119,7 @@ def explain(store: Store, a_ref: str, b_ref: str, *, config: Config | None = Non
     return Explanation(
         a=side[a_id], b=side[b_id], same_cluster=same, shared=shared, alignment=align_view,
         direction=_direction(side[a_id], side[b_id], shared, link, credits),
-        link=link, relationship=_relationship(a_id, b_id, lin, link, same, shared),
+        link=link, relationship=_overridden(overrides) + _relationship(a_id, b_id, lin, link, same, shared),
         overrides=overrides, texts=texts,
     )
 
@@ -280,6 +280,14 @@ def _relationship(a_id: str, b_id: str, lin: dict[str, dict[str, Any]], link: di
     if shared["verified_reuse"]:
         return "they share enough text to be reuse, but the store has not linked them (different ingests' settings?)"
     return "not linked: different clusters, not reuse by the store's rule"
+
+
+def _overridden(overrides: list[dict[str, Any]]) -> str:
+    """A prefix naming an editor's verdict on the pair, if any."""
+    for o in overrides:
+        if o["kind"] in ("reject", "confirm"):
+            return f"{o['kind']}ed by {o['author']} (override {o['override_id']}): "
+    return ""
 
 
 def _direction(a: dict[str, Any], b: dict[str, Any], shared: dict[str, Any], link: dict[str, Any] | None,

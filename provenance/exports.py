@@ -3,7 +3,8 @@
 ``provenance export`` writes what :func:`export_frame` returns. Compared with
 the raw tables, ``pairs`` carries both sides' outlet, URL, title and
 publication time and their cluster; ``articles``, ``lineage`` and ``credits``
-carry the article's ``cluster_id`` (null for an article in no cluster).
+carry the article's ``cluster_id`` (null for an article in no cluster), and
+``pairs`` an ``override`` column (``reject``/``confirm`` where an editor said so).
 Filters select rows by cluster, outlet and publication time; a pair matches
 when either side does, since a pair is about both articles.
 """
@@ -85,8 +86,26 @@ def export_frame(store: Store, table: str, filters: Filters | None = None) -> pl
         sql = "SELECT * FROM external_nodes" + (" WHERE cluster_id = ?" if f.cluster is not None else "")
         params = [f.cluster] if f.cluster is not None else []
         sql += " ORDER BY cluster_id, name"
+    elif table == "overrides":
+        from .overrides import listing
+
+        if f.any():
+            raise InputError("overrides take no filters")
+        return listing(store, include_removed=True)
     else:  # rejects: about input records, not articles
         if f.any():
             raise InputError(f"{table} rows are input records, not articles: they take no filters")
         return store.table(table)
-    return store.query(sql, params or None)
+    df = store.query(sql, params or None)
+    return _mark_overridden(store, df) if table == "pairs" else df
+
+
+def _mark_overridden(store: Store, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Pairs with an ``override`` column: ``reject`` or ``confirm`` when an editor said so, else null."""
+    from .overrides import PAIR_KINDS, active
+
+    ov = active(store).filter(pl.col("kind").is_in(PAIR_KINDS))
+    keys = ov.select(pl.min_horizontal("subject", "object").alias("_lo"), pl.max_horizontal("subject", "object")
+                     .alias("_hi"), pl.col("kind").alias("override")).unique(["_lo", "_hi"], keep="last")
+    return (pairs.with_columns(pl.min_horizontal("a", "b").alias("_lo"), pl.max_horizontal("a", "b").alias("_hi"))
+            .join(keys, on=["_lo", "_hi"], how="left", maintain_order="left").drop("_lo", "_hi"))

@@ -28,6 +28,8 @@ from .config import Config
 from .extract import extract
 from .fingerprint import band_keys, fingerprints, lsh_params
 from .ingest import iter_sources
+from .overrides import OVERRIDES, apply_aliases, apply_to_lineage, without_rejected
+from .overrides import active as active_overrides
 from .parallel import parallel_credits, parallel_lineage
 from .store import Store
 from .verify import verified_pairs
@@ -156,6 +158,8 @@ def _ingest_batch(
     started = datetime.now(UTC)
     with steps.step("extract", total=raw.height):
         articles, ext_rejects, chrome = extract(raw, config=config, chrome_stats=store.chrome_counts)
+    overrides = active_overrides(store)  # editorial corrections apply to every ingest
+    articles = apply_aliases(articles, overrides)
     rejects = pl.concat([schemas.conform(rejects, schemas.REJECTS), schemas.conform(ext_rejects, schemas.REJECTS)])
     with steps.step("deduplicate"):
         articles, dup_rejects, already = _dedupe(articles, store)
@@ -225,7 +229,8 @@ def _ingest_batch(
         new_credits = parallel_credits(articles, registry=registry)
     with steps.step("lineage"):
         lin, ext, lineage_deletes = _lineage_update(
-            store, articles, pairs, clusters, new_credits, merged["old_id"], registry=registry, config=config
+            store, articles, pairs, clusters, new_credits, merged["old_id"], registry=registry, config=config,
+            overrides=overrides,
         )
 
     report.rejects = rejects
@@ -277,6 +282,7 @@ def _lineage_update(
     *,
     registry: Registry,
     config: Config,
+    overrides: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, tuple[str, pl.Series] | None]]:
     """Lineage of the new articles and of every cluster they touched, and what it replaces.
 
@@ -303,13 +309,14 @@ def _lineage_update(
             cluster_rows.select("article_id", "cluster_id"),
         ]
     ).unique("article_id", keep="last")
-    result = parallel_lineage(arts, pairs, clusters, cred, registry=registry, config=config)
+    ov = overrides if overrides is not None else schemas.empty(OVERRIDES)
+    result = parallel_lineage(arts, without_rejected(pairs, ov), clusters, cred, registry=registry, config=config)
     gone = pl.concat([touched, merged_ids, old_docs, new["doc"]]).cast(pl.Int64)
     deletes: dict[str, tuple[str, pl.Series] | None] = {
         "lineage": ("article_id", ids),
         "external_nodes": ("cluster_id", gone),
     }
-    return result.lineage, result.external_nodes, deletes
+    return apply_to_lineage(result.lineage, arts.select("article_id", "outlet"), ov), result.external_nodes, deletes
 
 
 def _dedupe(articles: pl.DataFrame, store: Store) -> tuple[pl.DataFrame, pl.DataFrame, int]:

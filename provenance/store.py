@@ -82,6 +82,7 @@ EXPORTABLE = {
     "credits": schemas.CREDITS.names(),
     "lineage": ["*"],
     "external_nodes": ["*"],
+    "overrides": ["*"],  # editorial overrides (provenance.overrides); absent until the first one
 }
 
 
@@ -515,7 +516,7 @@ def _open_writer(path: Path, row_group_size: int) -> duckdb.DuckDBPyConnection:
 
 def _known_tables() -> set[str]:
     return {"meta", "ingests", "articles", "rejects", "signatures", "bands", "anchors", "pairs",
-            "clusters", "chrome_stats", "credits", "lineage", "external_nodes"}
+            "clusters", "chrome_stats", "credits", "lineage", "external_nodes", "overrides"}
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -63,3 +63,31 @@ def test_cluster_members_link_to_the_explain_page(dashboard_store: Store, monkey
     for r in roots["article_id"]:
         if r in set(table["article_id"]):
             assert not isinstance(table[table["article_id"] == r].iloc[0]["explain"], str)
+
+
+def test_overrides_page_and_explain_show_who_corrected_what(dashboard_store: Store, monkeypatch, tmp_path):
+    import shutil
+
+    from provenance.overrides import add, remove
+
+    copy = Store(tmp_path / "ov.duckdb")
+    shutil.copy(dashboard_store.path, copy.path)
+    at = run_app(copy.path, monkeypatch, "overrides")
+    assert "No overrides yet." in texts(at)
+    parent = _parent(copy, HOSTILE_ID)
+    oid = add(copy, "reject", parent, HOSTILE_ID, author="night desk", note="<b>not</b> a copy")
+    lic = add(copy, "licence", "Dashtest Gazette", "PTI", author="legal")
+    remove(copy, lic, author="legal")
+    at = run_app(copy.path, monkeypatch, "overrides")
+    table = at.dataframe[0].value
+    assert list(table["override_id"]) == [oid] and table["author"].iloc[0] == "night desk"
+    assert parse_qs(urlparse(table["explain"].iloc[0]).query) == {"left": [parent], "right": [HOSTILE_ID]}
+    at.toggle(key="ov_removed").set_value(True).run()
+    assert list(at.dataframe[0].value["override_id"]) == [oid, lic]
+    at = run_app(copy.path, monkeypatch, "explain", left=parent, right=HOSTILE_ID)
+    page = texts(at)
+    assert "rejected by night desk" in page and "\\<b\\>not\\</b\\> a copy" in page  # the note, as literal text
+    # The cluster page's evidence column carries the override too.
+    cid = copy.query("SELECT cluster_id FROM clusters WHERE article_id = ?", [HOSTILE_ID])["cluster_id"][0]
+    table = run_app(copy.path, monkeypatch, "cluster", id=str(cid)).dataframe[0].value
+    assert "rejected by night desk" in table[table["article_id"] == HOSTILE_ID].iloc[0]["evidence"]
