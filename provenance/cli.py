@@ -17,6 +17,7 @@ from typing import IO
 import click
 import polars as pl
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -77,8 +78,18 @@ def main() -> None:
 @click.option("--spark-out", type=click.Path(file_okay=False),
               help="Where the Spark run writes its Parquet datasets (with --engine spark); "
                    "default: a folder next to the store. It is then imported into --store.")
+@click.option("--threshold", type=float, help="New store only: Jaccard at which whole articles become "
+              "candidates (default 0.5).")
+@click.option("--shingle-size", type=int, help="New store only: words per shingle (default 5).")
+@click.option("--min-containment", type=float, help="New store only: share of the smaller article that makes "
+              "a pair reuse (default 0.5).")
+@click.option("--min-shared", type=int, help="New store only: shared shingles that make a pair reuse whatever "
+              "its share (default 60).")
+@click.option("--dry-run", is_flag=True, help="Report what this ingest would find, without changing the store "
+              "(runs on a temporary copy of it).")
 def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool,
-           batch_size: int, engine: str, master: str, spark_out: str | None) -> None:
+           batch_size: int, engine: str, master: str, spark_out: str | None, threshold: float | None,
+           shingle_size: int | None, min_containment: float | None, min_shared: int | None, dry_run: bool) -> None:
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
@@ -101,15 +112,35 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
         if not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
     store = Store(store_path)
+    from .newstore import config_for
+    from .newstore import dry_run as on_copy
+
+    config = config_for(store, {"threshold": threshold, "shingle_size": shingle_size,
+                                "min_containment": min_containment, "min_shared": min_shared})
     if engine == "spark":
+        if dry_run or config is not None:
+            raise InputError("--dry-run and detection settings are for the local engine")
         _ingest_spark(paths, store, fmt=fmt, field_map=field_map or None, master=master, spark_out=spark_out)
         return
-    if quiet:
-        report = run(paths, store=store, format=fmt, field_map=field_map or None, batch_size=batch_size)
-    else:
+
+    def go(target: Store):  # type: ignore[no-untyped-def]
+        if quiet:
+            return run(paths, store=target, config=config, format=fmt, field_map=field_map or None,
+                       batch_size=batch_size)
         with progress_display(err) as progress:
-            report = run(paths, store=store, format=fmt, field_map=field_map or None, progress=progress,
-                         batch_size=batch_size)
+            return run(paths, store=target, config=config, format=fmt, field_map=field_map or None,
+                       progress=progress, batch_size=batch_size)
+
+    if dry_run:
+        report, found = on_copy(store, go)
+        out.print(f"dry run, {store_path} unchanged: would add {report.added:,} articles from {report.read:,} records "
+                  f"({report.already_present:,} already in the store) with {report.pairs_added:,} reuse pairs; "
+                  f"{report.clusters_touched:,} clusters new or grown", highlight=False)
+        for c in found["clusters"]:
+            out.print(f"  cluster {c['cluster_id']}: {c['articles']} articles ({c['new_articles']} new), "
+                      f"{c['outlets']} outlets: {escape(str(c['first_title'] or ''))[:80]}", highlight=False)
+        return
+    report = go(store)
     out.print(
         f"ingested {report.added:,} new articles from {report.read:,} records "
         f"({report.already_present:,} already in the store); {report.pairs_added:,} reuse pairs; "
