@@ -55,3 +55,20 @@ def test_examples_say_what_the_store_says(sample_store: Store) -> None:
     assert q("SELECT credited FROM lineage WHERE article_id = '2ee1b4ff14142b09'")["credited"][0] == "uncredited"
     row = q("SELECT parent_external, origin_external FROM lineage WHERE article_id = '07811361ed1950a9'").row(0)
     assert row == ("Yonhap", "government sources")
+
+
+def test_data_readme_ids_are_what_the_store_gives(sample_store: Store) -> None:
+    """data/README.md: feed records keep their id; pages get u…/t… ids; locator joins truth.csv's path."""
+    import polars as pl
+
+    root = DOC.parent.parent / "data" / "sample"
+    truth = pl.read_csv(root / "truth.csv", infer_schema=False)
+    arts = sample_store.query("SELECT article_id, locator, source FROM articles")
+    pages = arts.filter(pl.col("locator").str.starts_with("html/") | pl.col("locator").str.starts_with("pages/"))
+    assert pages.height == truth.filter(pl.col("form") != "feed").height
+    assert pages.filter(pl.col("locator").str.starts_with("html/"))["article_id"].str.starts_with("u").all()
+    assert pages.filter(pl.col("locator").str.starts_with("pages/"))["article_id"].str.starts_with("t").all()
+    assert set(pages["locator"]) <= set(truth["path"])
+    feed = truth.filter(pl.col("form") == "feed")["article_id"]
+    assert set(feed) <= set(arts["article_id"])
+    assert "the store's id is `t` + the hash" in (root.parent / "README.md").read_text(encoding="utf-8")
