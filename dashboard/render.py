@@ -222,7 +222,7 @@ def relation_color(relation: object) -> str:
 class GraphNode:
     key: str  # internal id; only ever emitted through dot_str
     label: str
-    kind: str  # article | origin | agency | external | more
+    kind: str  # article | origin | agency | external | more | group
     tooltip: str = ""
 
 
@@ -241,6 +241,7 @@ _NODE_STYLE = {
     "agency": 'shape=hexagon style=filled fillcolor="#fde68a" color="#b45309"',
     "external": 'shape=ellipse style="filled,dashed" fillcolor="#f3f4f6" color="#6b7280"',
     "more": 'shape=note style=filled fillcolor="#f9fafb" color="#9ca3af"',
+    "group": 'shape=box3d style=filled fillcolor="#e0f2fe" color="#0369a1"',
 }
 
 

@@ -68,10 +68,18 @@ st.caption(f"First seen {common.fmt_dt(times.min() if times.len() else None)}"
 
 # -- origin chain ---------------------------------------------------------------------------------
 st.subheader("Origin chain")
+groups = views.sibling_groups_of(members, has_lineage=detail["has_lineage"])
+expanded: list[str] = []
+if groups:
+    labels_g = {g.key: g.label() for g in groups}
+    expanded = st.multiselect(
+        "Expand groups", list(labels_g), format_func=lambda k: common.md_text(labels_g[k]), key="expand_groups",
+        help="Siblings that copy one parent the same way are drawn as one node; pick groups to draw each member.",
+    )
 nodes, edges, hidden = views.chain(members, detail["pairs"], has_lineage=detail["has_lineage"],
-                                   external=detail["external"])
+                                   external=detail["external"], groups=groups, expanded=expanded)
 st.graphviz_chart(render.chain_dot(nodes, edges), width="stretch")
-legend = ["edge colour: relation", "solid: credited", "dashed: uncredited or miscredited",
+legend = ["edge colour: relation", "3-d box: a group of copies", "solid: credited", "dashed: uncredited or miscredited",
           "dotted: credit unknown or not applicable", "hexagon: agency outside the corpus",
           "ellipse: other source outside the corpus", "bold box: origin in the corpus"]
 st.caption(" · ".join(legend) + ("" if detail["has_lineage"] else

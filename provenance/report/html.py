@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from provenance.chaingroups import sibling_groups
 from provenance.report import fmt
 from provenance.report.svg import (
     STATUS_COLOURS,
@@ -268,7 +269,18 @@ def _graph(c: dict[str, Any]) -> str:
 
     nodes: list[GraphNode] = []
     edges: list[GraphEdge] = []
+    groups = sibling_groups((m["article_id"], parent.get(m["article_id"]), m["relation"], m["status"]) for m in members)
+    grouped = {a for g in groups for a in g.members}
+    for g in groups:  # siblings copying one parent the same way: one box (the member table lists each)
+        status = {"credited": "credited", "uncredited": "uncredited"}.get(g.credit or "", "unknown")
+        head, _, tail = g.label().partition(", ")
+        nodes.append(GraphNode(id=g.key, label=head, sublabel=tail or "all credited", status=status,
+                               depth=depth_of(g.parent) + 1, order=0.0,
+                               tooltip=f"{g.label()}: {', '.join(g.members[:30])}" + (" …" if len(g.members) > 30 else "")))
+        edges.append(GraphEdge(g.parent, g.key, status, edited=g.relation not in _EXACT))
     for m in members:
+        if m["article_id"] in grouped:
+            continue
         sub = fmt.when(m["published_at"], m["published_precision"])
         if m["parent_lag_minutes"] is not None and not m["is_origin"]:
             sub = f"+{fmt.lag(m['parent_lag_minutes'])} · {sub[5:16] if len(sub) > 16 else sub}"
