@@ -751,6 +751,21 @@ def overrides(path: str, version: int, include_removed: bool = False) -> pl.Data
         raise
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def cluster_history(path: str, version: int, cluster_id: int) -> pl.DataFrame:
+    """What each ingest did to a cluster and to the clusters merged into it (provenance.history)."""
+    from provenance.history import history
+
+    if not Path(path).exists():
+        raise StoreMissing(path)
+    try:
+        return history(_store(path), cluster_id)
+    except StoreError as e:
+        if _is_lock(e):
+            raise StoreBusy(str(e)) from e
+        raise
+
+
 # -- outlets and agencies ------------------------------------------------------------------------
 
 

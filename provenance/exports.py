@@ -86,6 +86,18 @@ def export_frame(store: Store, table: str, filters: Filters | None = None) -> pl
         sql = "SELECT * FROM external_nodes" + (" WHERE cluster_id = ?" if f.cluster is not None else "")
         params = [f.cluster] if f.cluster is not None else []
         sql += " ORDER BY cluster_id, name"
+    elif table == "cluster_events":
+        from .history import CLUSTER_EVENTS
+
+        if f.outlet is not None or f.since is not None or f.until is not None:
+            raise InputError("cluster_events can be filtered by --cluster only")
+        if not store.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'cluster_events'")["n"][0]:
+            return pl.DataFrame(schema=CLUSTER_EVENTS)
+        if f.cluster is not None:
+            from .history import history
+
+            return history(store, f.cluster)
+        sql = "SELECT * FROM cluster_events ORDER BY ingest_id, cluster_id, event"
     elif table == "overrides":
         from .overrides import listing
 

@@ -27,6 +27,7 @@ from .cluster import assign_clusters
 from .config import Config
 from .extract import extract
 from .fingerprint import band_keys, fingerprints, lsh_params
+from .history import events_of_batch
 from .ingest import iter_sources
 from .overrides import OVERRIDES, apply_aliases, apply_to_lineage, without_rejected
 from .overrides import active as active_overrides
@@ -224,6 +225,7 @@ def _ingest_batch(
         members = store.members(merged["old_id"]) if merged.height else None
         id_map = pl.concat([ids, members.select("doc", "article_id")]) if members is not None else ids
         clusters = changes.join(id_map.unique("doc"), on="doc", how="left").select("article_id", "cluster_id", "doc")
+        events = events_of_batch(store, clusters, merged, ingest_id=report.ingest_id, at=started)
 
     with steps.step("credits", total=articles.height):
         new_credits = parallel_credits(articles, registry=registry)
@@ -260,6 +262,7 @@ def _ingest_batch(
                 "credits": new_credits,
                 "lineage": lin,
                 "external_nodes": ext,
+                "cluster_events": events,
             },
             config=config,
             ingest=ingest_row,

@@ -173,4 +173,19 @@ else:
             common.page_link("explain", "Explain this pair: grade, evidence, direction, credits",
                              icon=":material/help:", left=a_id, right=b_id)
 
+# -- history -------------------------------------------------------------------------------------
+hist = data.cluster_history(path, version, cluster_id)
+with st.expander(f"History: {hist.height} event{'s' if hist.height != 1 else ''} across ingests", expanded=False):
+    if hist.height:
+        st.dataframe(hist, hide_index=True, key="history_table", column_config={
+            "at": st.column_config.DatetimeColumn("ingest finished (UTC)", format="YYYY-MM-DD HH:mm"),
+            "articles_added": st.column_config.NumberColumn("articles added"),
+            "size_after": st.column_config.NumberColumn("size after"),
+            "merged_into": st.column_config.NumberColumn("merged into", format="%d"),
+        })
+        st.caption("created: first ingest that linked its articles · grew: an ingest added articles · "
+                   "merged_into: another cluster joined this one and took its id")
+    else:
+        st.caption("No history: this store was built before cluster events were kept.")
+
 reports.downloads(path, version, f"cluster-{cluster_id}", cluster=cluster_id)
