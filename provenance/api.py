@@ -15,6 +15,7 @@ Everything here is re-exported lazily by ``provenance/__init__.py``, so
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,39 @@ class Corpus(Store):
         from .explain import explain as run
 
         return run(self, a, b)
+
+    def export(self, table: str, *, cluster: int | None = None, outlet: str | None = None,
+               since: datetime | None = None, until: datetime | None = None) -> pl.DataFrame:
+        """A table as ``provenance export`` writes it: pairs with both sides, cluster ids, filtered."""
+        from .exports import Filters, export_frame
+
+        return export_frame(self, table, Filters(cluster=cluster, outlet=outlet, since=since, until=until))
+
+    def history(self, cluster_id: int) -> pl.DataFrame:
+        """What each ingest did to a cluster (created, grew, merged_into), merged clusters included."""
+        from .history import history
+
+        return history(self, cluster_id)
+
+    def overrides(self, *, include_removed: bool = False) -> pl.DataFrame:
+        """The editorial overrides, oldest first."""
+        from .overrides import listing
+
+        return listing(self, include_removed=include_removed)
+
+    def add_override(self, kind: str, subject: str, obj: str, *, author: str | None = None,
+                     note: str | None = None) -> int:
+        """Record an override (``reject``/``confirm`` A B, ``licence`` OUTLET AGENCY, ``alias`` HOST OUTLET)
+        and apply it at once; returns its id."""
+        from .overrides import add
+
+        return add(self, kind, subject, obj, author=author, note=note)
+
+    def remove_override(self, override_id: int, *, author: str | None = None) -> None:
+        """Withdraw an override (kept, stamped removed) and undo its effect."""
+        from .overrides import remove
+
+        remove(self, override_id, author=author)
 
     def signatures(self, article_ids: Sequence[str] | None = None) -> pl.DataFrame:
         """(article_id, n_tokens, n_shingles, minhash) per article; ``minhash`` is a list of uint32.

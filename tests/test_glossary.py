@@ -21,7 +21,7 @@ def glossary() -> str:
 @pytest.mark.parametrize("table,column", [
     ("lineage", "relation"), ("lineage", "derivation"), ("lineage", "credited"), ("pairs", "via"),
     ("credits", "kind"), ("credits", "role"), ("credits", "field"), ("external_nodes", "kind"),
-    ("rejects", "reason"), ("rejects", "action"), ("articles", "published_precision"),
+    ("rejects", "reason"), ("rejects", "action"), ("articles", "published_precision"), ("cluster_events", "event"),
 ])
 def test_every_value_of_the_sample_is_explained(sample_store: Store, glossary: str, table: str, column: str) -> None:
     values = sample_store.query(f'SELECT DISTINCT "{column}" AS v FROM {table} WHERE "{column}" IS NOT NULL')["v"]
