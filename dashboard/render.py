@@ -266,7 +266,8 @@ def chain_dot(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge], *, title: 
         lines.append(f"  {dot_str(n.key, max_len=200)} [label={dot_str(n.label, max_len=80)} {style}{tip}];")
     for e in edges:
         color = relation_color(e.relation)
-        style = {"credited": "solid", "uncredited": "dashed", "miscredited": "dashed"}.get(e.credit or "", "dotted")
+        style = {"credited": "solid", "licensed": "solid", "uncredited": "dashed", "miscredited": "dashed"}.get(
+            e.credit or "", "dotted")
         label = e.label or (str(e.relation) if e.relation else "")
         if e.credit in ("uncredited", "miscredited"):
             label = f"{label} · {e.credit}" if label else e.credit

@@ -28,6 +28,7 @@ CREDIT = {
     "credits_intermediary": "credited",
     "uncredited": "uncredited",
     "miscredited": "miscredited",
+    "licensed": "licensed",  # uncredited, but the outlet has a licence (an editor's override)
 }
 
 

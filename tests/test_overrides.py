@@ -164,3 +164,25 @@ def test_cli_add_list_remove_import(store: Store, tmp_path: Path) -> None:
     assert res.exit_code == 0 and "1 overrides added" in res.output
     res = r.invoke(main, ["override", "add", "reject", parent, "nope", *s])
     assert res.exit_code == 1 and "no stored article" in res.output
+
+
+def test_licensed_copies_show_as_licensed_in_reports_and_the_dashboard(store: Store, monkeypatch) -> None:
+    from test_dashboard_apptest import run_app
+
+    from provenance.report import build_report, render
+    from provenance.report.json_format import validate
+
+    q = ("SELECT a.outlet, l.via_agency, min(l.cluster_id) AS cid, min(l.article_id) AS aid FROM lineage l "
+         "JOIN articles a USING (article_id) WHERE l.credited = 'uncredited' AND l.via_agency IS NOT NULL "
+         "AND l.cluster_id IN (SELECT cluster_id FROM clusters) GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 1")
+    outlet, agency, cid, aid = store.query(q).row(0)
+    add(store, "licence", outlet, agency, author="legal")
+    assert _lin(store, aid)["credited"] == "licensed"
+    report = build_report(store, cluster=cid)
+    validate(report)
+    member = next(m for m in report["cluster"]["members"] if m["article_id"] == aid)
+    assert member["status"] == "licensed"
+    assert "b-licensed" in render(report, "html")
+    table = run_app(store.path, monkeypatch, "cluster", id=str(cid)).dataframe[0].value
+    row = table[table["article_id"] == aid].iloc[0]
+    assert row["status"] == "licensed copy" and "under licence, per legal" in row["evidence"]

@@ -99,8 +99,9 @@ with st.expander("Outlets and agencies in this cluster"):
 st.subheader("Republication timeline")
 tl = views.timeline(detail)
 if tl.height:
-    status_scale = alt.Scale(domain=["origin", "credited copy", "uncredited copy", "miscredited copy", "copy"],
-                             range=["#b45309", "#2563eb", "#dc2626", "#9333ea", "#6b7280"])
+    status_scale = alt.Scale(domain=["origin", "credited copy", "licensed copy", "uncredited copy", "miscredited copy",
+                                     "copy"],
+                             range=["#b45309", "#2563eb", "#0891b2", "#dc2626", "#9333ea", "#6b7280"])
     chart = (
         alt.Chart(tl.to_pandas())
         .mark_point(filled=True, size=110)

@@ -62,6 +62,7 @@ code, .hash { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-
 .b-origin { background: {{origin}}; } .b-credited { background: {{credited}}; }
 .b-uncredited { background: {{uncredited}}; } .b-unknown { background: {{unknown}}; }
 .b-external { background: {{external}}; } .b-miscredited { background: {{miscredited}}; }
+.b-licensed { background: {{licensed}}; }
 .tag { display: inline-block; border: 1px solid var(--line); border-radius: 4px; padding: 0 5px; font-size: .76rem;
        margin-right: 3px; background: #fff; }
 figure { margin: .5rem 0 1rem; }
@@ -72,7 +73,7 @@ figcaption { color: var(--muted); font-size: .8rem; margin-top: .25rem; }
 .link { border: 1px solid var(--line); border-left: 4px solid {{unknown}}; border-radius: 6px; padding: 8px 12px;
         margin: 10px 0; page-break-inside: avoid; break-inside: avoid-page; }
 .link.credited { border-left-color: {{credited}}; } .link.uncredited { border-left-color: {{uncredited}}; }
-.link.miscredited { border-left-color: {{miscredited}}; }
+.link.miscredited { border-left-color: {{miscredited}}; } .link.licensed { border-left-color: {{licensed}}; }
 .stats { color: #38424a; font-size: .82rem; margin: .2rem 0; }
 .stats b { color: var(--ink); }
 blockquote { margin: 6px 0; padding: 6px 10px; background: #fffbea; border-left: 3px solid #e0b100;
@@ -149,7 +150,8 @@ def _evidence(ev: Any) -> str:
 
 def _legend() -> str:
     names = {"origin": "origin", "credited": "credited copy", "uncredited": "uncredited copy",
-             "miscredited": "miscredited copy", "unknown": "credit unknown", "external": "external source"}
+             "miscredited": "miscredited copy", "licensed": "licensed copy (override)", "unknown": "credit unknown",
+             "external": "external source"}
     return '<div class="legend">' + "".join(
         f'<span><i style="background:{c}"></i>{esc(names[s])}</span>' for s, c in STATUS_COLOURS.items()
     ) + '<span>dashed arrow: edited copy</span></div>'
