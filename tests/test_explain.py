@@ -103,3 +103,18 @@ def test_cli_terminal_and_json(store: Store) -> None:
     assert "Relationship:" in r.output and row["child"] in r.output and "Shared passages" in r.output
     r = CliRunner().invoke(main, ["explain", row["parent"], "nope", "--store", str(store.path)])
     assert r.exit_code == 1 and "no stored article" in r.output
+
+
+def test_terminal_output_shows_markup_in_article_text_literally(tmp_path) -> None:
+    from provenance.pipeline import ingest
+
+    body = " ".join(f"word{i % 97} token{i % 13}" for i in range(300))
+    title = "[bold red]PWN[/bold red] [link=http://x]y[/link]"
+    recs = [{"id": "m1", "outlet": "[blink]o1[/blink]", "title": title, "text": body},
+            {"id": "m2", "outlet": "o2", "title": title, "text": body}]
+    (tmp_path / "m.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
+    store = Store(tmp_path / "m.duckdb")
+    ingest([tmp_path / "m.jsonl"], store=store)
+    r = CliRunner().invoke(main, ["explain", "m1", "m2", "--store", str(store.path)], terminal_width=200)
+    assert r.exit_code == 0, r.output
+    assert "[bold red]PWN[/bold red]" in r.output and "[blink]o1[/blink]" in r.output
