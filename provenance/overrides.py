@@ -142,9 +142,20 @@ def apply_to_lineage(lineage: pl.DataFrame, outlets: pl.DataFrame, ov: pl.DataFr
         rejected.setdefault(r["subject"], []).append({**r, "other": r["object"]})
         rejected.setdefault(r["object"], []).append({**r, "other": r["subject"]})
     licences = {(r["subject"], r["object"].casefold()): r for r in ov.filter(pl.col("kind") == "licence").iter_rows(named=True)}
-    outlet_of = dict(outlets.select("article_id", "outlet").iter_rows())
+    # Only rows an override can touch go through Python: a batch's lineage can hold 150k rows.
+    pair_ids = {x for k in confirmed for x in k} | set(rejected)
+    licensed_outlets = {o for o, _ in licences}
+    lic_ids = outlets.filter(pl.col("outlet").is_in(list(licensed_outlets)))["article_id"]
+    touch = pl.col("article_id").is_in(list(pair_ids)) | (
+        pl.col("article_id").is_in(lic_ids.implode()) & (pl.col("credited") == "uncredited"))
+    lineage = lineage.with_row_index("_pos")
+    hit, rest = lineage.filter(touch), lineage.filter(~touch)
+    if hit.height == 0:
+        return lineage.drop("_pos")
+    outlet_of = dict(outlets.filter(pl.col("article_id").is_in(hit["article_id"].implode()))
+                     .select("article_id", "outlet").iter_rows())
     rows = []
-    for row in lineage.iter_rows(named=True):
+    for row in hit.iter_rows(named=True):
         notes: list[str] = []
         aid = row["article_id"]
         if row["parent_id"] is not None and (c := confirmed.get(tuple(sorted((aid, row["parent_id"]))))):
@@ -164,7 +175,7 @@ def apply_to_lineage(lineage: pl.DataFrame, outlets: pl.DataFrame, ov: pl.DataFr
             ev["override"] = "; ".join(notes)
             row["evidence"] = json.dumps(ev, ensure_ascii=False, separators=(",", ":"))
         rows.append(row)
-    return pl.DataFrame(rows, schema=lineage.schema)
+    return pl.concat([rest, pl.DataFrame(rows, schema=lineage.schema)]).sort("_pos").drop("_pos")
 
 
 def _evidence(raw: str | None) -> dict[str, Any]:
