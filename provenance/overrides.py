@@ -21,7 +21,10 @@ audit trail. Kinds:
   ``credited = "licensed"`` instead of ``"uncredited"``.
 * ``alias`` HOST OUTLET: articles whose outlet is HOST are OUTLET's (one
   outlet, two hosts). Applied to stored articles when added and to new
-  articles at every ingest; removing it restores the outlet the articles had.
+  articles at every ingest; removing it gives HOST back to OUTLET's articles
+  whose URL host or page folder is HOST (an outlet named only by a record's
+  ``outlet`` field cannot be told apart then, and stays OUTLET). Chrome
+  statistics stay per host, as extraction learned them.
 
 Overrides apply at once (the affected clusters' lineage is recomputed in one
 transaction) and at every later ingest (the pipeline reads them).
