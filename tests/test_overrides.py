@@ -182,7 +182,8 @@ def test_licensed_copies_show_as_licensed_in_reports_and_the_dashboard(store: St
     validate(report)
     member = next(m for m in report["cluster"]["members"] if m["article_id"] == aid)
     assert member["status"] == "licensed"
-    assert "b-licensed" in render(report, "html")
+    html = render(report, "html")
+    assert "b-licensed" in html and "under licence, per legal" in html  # the override, in the link's evidence
     table = run_app(store.path, monkeypatch, "cluster", id=str(cid)).dataframe[0].value
     row = table[table["article_id"] == aid].iloc[0]
     assert row["status"] == "licensed copy" and "under licence, per legal" in row["evidence"]
