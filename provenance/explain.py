@@ -49,6 +49,8 @@ class Explanation:
     link: dict[str, Any] | None
     relationship: str
     overrides: list[dict[str, Any]] = field(default_factory=list)
+    #: Without a stored link: how lineage's rules would grade the pair, one taken as the other's parent.
+    pair_grade: dict[str, Any] | None = None
     #: Share of each article covered by text aligned to its sources, per source. Not computed
     #: here yet: the store does not hold it; a later version fills it where it is stored.
     sourced_share: dict[str, Any] | None = None
@@ -59,7 +61,7 @@ class Explanation:
         d = {
             "a": self.a, "b": self.b, "same_cluster": self.same_cluster, "relationship": self.relationship,
             "link": self.link, "shared": self.shared, "direction": self.direction, "alignment": self.alignment,
-            "overrides": self.overrides, "sourced_share": self.sourced_share,
+            "pair_grade": self.pair_grade, "overrides": self.overrides, "sourced_share": self.sourced_share,
         }
         if with_texts:
             d["texts"] = self.texts
@@ -116,9 +118,12 @@ def explain(store: Store, a_ref: str, b_ref: str, *, config: Config | None = Non
     align_view = _alignment(texts["a"], texts["b"], max_passages=max_passages)
     link = _link(a_id, b_id, lin)
     same = cluster.get(a_id) is not None and cluster.get(a_id) == cluster.get(b_id)
+    direction = _direction(side[a_id], side[b_id], shared, link, credits)
+    grade = None if link is not None or not shared["shared_shingles"] else _pair_grade(
+        side[a_id], side[b_id], texts, shared, direction["verdict"])
     return Explanation(
-        a=side[a_id], b=side[b_id], same_cluster=same, shared=shared, alignment=align_view,
-        direction=_direction(side[a_id], side[b_id], shared, link, credits),
+        a=side[a_id], b=side[b_id], same_cluster=same, shared=shared, alignment=align_view, pair_grade=grade,
+        direction=direction,
         link=link, relationship=_overridden(overrides) + _relationship(a_id, b_id, lin, link, same, shared),
         overrides=overrides, texts=texts,
     )
@@ -229,6 +234,35 @@ def _alignment(text_a: str, text_b: str, *, max_passages: int | None) -> dict[st
         "passages": rows if max_passages is None else rows[:max_passages],
         "edits": {r["op"]: {"n": r["n"], "a_tokens": r["a_tokens"], "b_tokens": r["b_tokens"]}
                   for r in edits.sort("op").iter_rows(named=True)},
+    }
+
+
+def _pair_grade(a: dict[str, Any], b: dict[str, Any], texts: dict[str, str], shared: dict[str, Any],
+                verdict: str) -> dict[str, Any]:
+    """Relation and derivation by lineage's own rules for a pair lineage did not link directly.
+
+    The parent is the side the direction signals point to; when they are
+    unclear, the earlier published (else a). Siblings of one wire story are
+    graded as if one copied the other, which says how alike they are.
+    """
+    from . import lineage
+
+    if verdict == "b→a" or (verdict == "unclear" and a["published_at"] and b["published_at"]
+                            and b["published_at"] < a["published_at"]):
+        parent, child, pt, ct, cp, pc = b, a, texts["b"], texts["a"], shared["a_in_b"], shared["b_in_a"]
+    else:
+        parent, child, pt, ct, cp, pc = a, b, texts["a"], texts["b"], shared["b_in_a"], shared["a_in_b"]
+    ta, tb = (str(x["title"] or "").casefold().split() for x in (parent, child))
+    sig = lineage.reuse_signals(pt, ct)
+    relation = lineage.classify_relation(child_in_parent=cp, parent_in_child=pc, jaccard=shared["jaccard"],
+                                         same_title=(ta == tb) if ta and tb else None, sig=sig)
+    derive = getattr(lineage, "_derivation", None)
+    return {
+        "parent": parent["article_id"], "child": child["article_id"], "relation": relation,
+        "derivation": derive(relation, cp) if derive else None,
+        "looks_independent": lineage.looks_independent(sig),
+        "basis": "computed now by lineage's rules, taking " + parent["article_id"] + " as the parent ("
+                 + ("direction signals" if verdict != "unclear" else "direction unclear: the earlier or first one") + ")",
     }
 
 

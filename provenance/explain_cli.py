@@ -89,6 +89,11 @@ def show(d: dict, *, max_passages: int) -> None:
                       highlight=False)
     else:
         out.print("[bold]Grade:[/] no stored lineage link between these two", highlight=False)
+        g = d.get("pair_grade")
+        if g:
+            out.print(f"  as a pair: {_e(g['relation'])}, {_e(g['derivation'])}"
+                      + ("; looks like an independent report" if g["looks_independent"] else "")
+                      + f" ({_e(g['basis'])})", highlight=False)
     dt = Table(title=f"Direction: {d['direction']['verdict']}  (a→b means b copies a)")
     for c in ("signal", "points", "detail"):
         dt.add_column(c)

@@ -118,3 +118,20 @@ def test_terminal_output_shows_markup_in_article_text_literally(tmp_path) -> Non
     r = CliRunner().invoke(main, ["explain", "m1", "m2", "--store", str(store.path)], terminal_width=200)
     assert r.exit_code == 0, r.output
     assert "[bold red]PWN[/bold red]" in r.output and "[blink]o1[/blink]" in r.output
+
+
+def test_siblings_get_a_computed_pair_grade(store: Store) -> None:
+    sib = store.query(
+        "SELECT x.article_id AS s1, y.article_id AS s2 FROM lineage x JOIN lineage y ON x.parent_id = y.parent_id "
+        "AND x.article_id < y.article_id JOIN pairs p ON (p.a = x.article_id AND p.b = y.article_id) "
+        "OR (p.a = y.article_id AND p.b = x.article_id) ORDER BY 1, 2 LIMIT 1").row(0, named=True)
+    ex = explain(store, sib["s1"], sib["s2"])
+    assert ex.link is None and ex.relationship.startswith("siblings: both were copied from")
+    g = ex.pair_grade
+    assert g is not None and {g["parent"], g["child"]} == {sib["s1"], sib["s2"]}
+    from provenance.lineage import RELATIONS
+
+    assert g["relation"] in RELATIONS and g["derivation"] in ("wholly_derived", "partially_derived")
+    assert g["looks_independent"] is False
+    linked = _a_link(store)
+    assert explain(store, linked["parent"], linked["child"]).pair_grade is None  # a stored link has its own grade

@@ -61,6 +61,11 @@ for o in ex["overrides"]:
 st.subheader("Grade")
 if link is None:
     st.write("No stored lineage link between these two.")
+    g = ex.get("pair_grade")
+    if g:
+        st.write(common.md_text(f"As a pair: {g['relation']}, {g['derivation']}"
+                                + ("; looks like an independent report" if g["looks_independent"] else "")
+                                + f" — {g['basis']}"))
 else:
     grade = pl.DataFrame([{k: link[k] for k in ("child", "parent", "relation", "derivation", "credited",
                                                  "confidence", "lag_minutes", "via_agency")}])
