@@ -139,6 +139,9 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
         for c in found["clusters"]:
             out.print(f"  cluster {c['cluster_id']}: {c['articles']} articles ({c['new_articles']} new), "
                       f"{c['outlets']} outlets: {escape(str(c['first_title'] or ''))[:80]}", highlight=False)
+        for action, reason, n, where in report.reject_summary():
+            out.print(f"would be {action} {n:,}: {reason} ({', '.join(where)}{', ...' if n > len(where) else ''})",
+                      highlight=False)
         return
     report = go(store)
     out.print(

@@ -55,3 +55,5 @@ def test_dry_run_reports_what_the_ingest_does_and_changes_nothing(sample_store: 
     assert m2 and m.groups() == m2.groups() and int(m.group(2)) > 0
     cid = Store(store).query("SELECT cluster_id FROM clusters WHERE article_id = 'dry-1'")["cluster_id"][0]
     assert f"cluster {cid}:" in res.output
+    res = r.invoke(main, ["ingest", str(ROOT / "data" / "sample"), "--store", str(store), "--quiet", "--dry-run"])
+    assert "would be skipped 1: not_articles" in " ".join(res.output.split())
