@@ -24,6 +24,8 @@ PAGE_FILES = {
     "outlet": HERE / "app_pages/outlet.py",
     "agency": HERE / "app_pages/agency.py",
     "search": HERE / "app_pages/search.py",
+    "explain": HERE / "app_pages/explain.py",
+    "overrides": HERE / "app_pages/overrides.py",
 }
 
 

@@ -721,6 +721,51 @@ def alignment(path: str, version: int, a_id: str, b_id: str) -> dict[str, Any] |
             "a_tokens": al.a_tokens, "b_tokens": al.b_tokens, "shared_tokens": al.shared_tokens()}
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def explanation(path: str, version: int, a_ref: str, b_ref: str) -> dict[str, Any]:
+    """:func:`provenance.explain.explain` of two articles (ids or URLs), as a JSON-safe dict."""
+    from provenance.explain import explain
+
+    if not Path(path).exists():
+        raise StoreMissing(path)
+    try:
+        return explain(_store(path), a_ref, b_ref).to_dict()
+    except StoreError as e:
+        if _is_lock(e):
+            raise StoreBusy(str(e)) from e
+        raise
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def overrides(path: str, version: int, include_removed: bool = False) -> pl.DataFrame:
+    """The editorial overrides (provenance.overrides), oldest first."""
+    from provenance.overrides import listing
+
+    if not Path(path).exists():
+        raise StoreMissing(path)
+    try:
+        return listing(_store(path), include_removed=include_removed)
+    except StoreError as e:
+        if _is_lock(e):
+            raise StoreBusy(str(e)) from e
+        raise
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cluster_history(path: str, version: int, cluster_id: int) -> pl.DataFrame:
+    """What each ingest did to a cluster and to the clusters merged into it (provenance.history)."""
+    from provenance.history import history
+
+    if not Path(path).exists():
+        raise StoreMissing(path)
+    try:
+        return history(_store(path), cluster_id)
+    except StoreError as e:
+        if _is_lock(e):
+            raise StoreBusy(str(e)) from e
+        raise
+
+
 # -- outlets and agencies ------------------------------------------------------------------------
 
 

@@ -222,7 +222,7 @@ def relation_color(relation: object) -> str:
 class GraphNode:
     key: str  # internal id; only ever emitted through dot_str
     label: str
-    kind: str  # article | origin | agency | external | more
+    kind: str  # article | origin | agency | external | more | group
     tooltip: str = ""
 
 
@@ -241,6 +241,7 @@ _NODE_STYLE = {
     "agency": 'shape=hexagon style=filled fillcolor="#fde68a" color="#b45309"',
     "external": 'shape=ellipse style="filled,dashed" fillcolor="#f3f4f6" color="#6b7280"',
     "more": 'shape=note style=filled fillcolor="#f9fafb" color="#9ca3af"',
+    "group": 'shape=box3d style=filled fillcolor="#e0f2fe" color="#0369a1"',
 }
 
 
@@ -265,7 +266,8 @@ def chain_dot(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge], *, title: 
         lines.append(f"  {dot_str(n.key, max_len=200)} [label={dot_str(n.label, max_len=80)} {style}{tip}];")
     for e in edges:
         color = relation_color(e.relation)
-        style = {"credited": "solid", "uncredited": "dashed", "miscredited": "dashed"}.get(e.credit or "", "dotted")
+        style = {"credited": "solid", "licensed": "solid", "uncredited": "dashed", "miscredited": "dashed"}.get(
+            e.credit or "", "dotted")
         label = e.label or (str(e.relation) if e.relation else "")
         if e.credit in ("uncredited", "miscredited"):
             label = f"{label} · {e.credit}" if label else e.credit

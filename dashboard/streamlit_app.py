@@ -5,7 +5,7 @@ Run with ``provenance dashboard --store news.duckdb`` (or
 store may also come from ``$PROVENANCE_STORE``).
 
 Every page is addressable: ``/cluster?id=123``, ``/outlet?name=...``,
-``/agency?name=...``, and the clusters list keeps its filters in the URL.
+``/agency?name=...``, ``/explain?left=...&right=...``, and the clusters list keeps its filters in the URL.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ PAGES = [
     st.Page(_HERE / "app_pages/outlet.py", title="Outlet", icon=":material/newspaper:", url_path="outlet"),
     st.Page(_HERE / "app_pages/agency.py", title="Agency", icon=":material/rss_feed:", url_path="agency"),
     st.Page(_HERE / "app_pages/search.py", title="Search", icon=":material/search:", url_path="search"),
+    st.Page(_HERE / "app_pages/explain.py", title="Explain a link", icon=":material/help:", url_path="explain"),
+    st.Page(_HERE / "app_pages/overrides.py", title="Overrides", icon=":material/edit_note:", url_path="overrides"),
 ]
 
 #: Automatic retries while an ingest holds the store, before asking the user.

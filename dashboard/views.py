@@ -6,11 +6,13 @@ Kept apart so they can be tested on plain frames.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import polars as pl
 
 from dashboard.render import GraphEdge, GraphNode
+from provenance.chaingroups import SiblingGroup, sibling_groups
 
 #: Most article nodes drawn in a chain graph; the rest are summarised in one node.
 MAX_GRAPH_NODES = 60
@@ -26,6 +28,7 @@ CREDIT = {
     "credits_intermediary": "credited",
     "uncredited": "uncredited",
     "miscredited": "miscredited",
+    "licensed": "licensed",  # uncredited, but the outlet has a licence (an editor's override)
 }
 
 
@@ -102,6 +105,8 @@ def chain(
     has_lineage: bool,
     external: pl.DataFrame | None = None,
     max_nodes: int = MAX_GRAPH_NODES,
+    groups: Sequence[SiblingGroup] = (),
+    expanded: Collection[str] = (),
 ) -> tuple[list[GraphNode], list[GraphEdge], int]:
     """Nodes and edges of a cluster's origin chain, and how many members were left out.
 
@@ -109,10 +114,15 @@ def chain(
     external node (an agency or named source outside the corpus, from
     ``external_nodes``), and external nodes hang off theirs (an agency that
     quoted local media). Without lineage, each member hangs off the earliest
-    member it shares verified text with, credit unknown.
+    member it shares verified text with, credit unknown. ``groups`` (from
+    :func:`sibling_groups_of`) not in ``expanded`` are drawn as one node each.
     """
     if members.height == 0:
         return [], [], 0
+    collapsed = [g for g in groups if g.key not in expanded]
+    grouped = {a for g in collapsed for a in g.members}
+    if grouped:
+        members = members.filter(~pl.col("article_id").is_in(list(grouped)))
     shown = members.head(max_nodes)
     hidden = members.height - shown.height
     use_lineage = has_lineage and members["depth"].is_not_null().any()
@@ -164,6 +174,16 @@ def chain(
         for r in inferred_parents(shown, pairs).iter_rows(named=True):
             edges.append(GraphEdge(src=f"a:{r['parent_id']}", dst=f"a:{r['article_id']}", relation=None,
                                    credit=None, label=f"J {r['jaccard']:.2f}"))
+    for g in collapsed:
+        if g.parent.startswith("a:") and g.parent[2:] not in ids:
+            continue  # parent beyond the drawing cap
+        if g.parent.startswith("x:"):
+            used_ext.add(g.parent[2:])
+        nodes.append(GraphNode(key=g.key, label=g.label().replace(", ", "\n", 1), kind="group",
+                               tooltip=f"{g.label()}: {', '.join(g.members[:20])}"
+                                       + (" …" if len(g.members) > 20 else "")))
+        edges.append(GraphEdge(src=g.parent, dst=g.key, relation=g.relation, credit=g.credit,
+                               label=str(g.relation or "")))
     for name in sorted(used_ext, reverse=True):
         kind = "agency" if ext_kind.get(name) == "agency" else "external"
         nodes.insert(0, GraphNode(key=f"x:{name}", label=name, kind=kind,
@@ -171,6 +191,19 @@ def chain(
     if hidden > 0:
         nodes.append(GraphNode(key="more", label=f"+{hidden} more members", kind="more"))
     return nodes, edges, hidden
+
+
+def sibling_groups_of(members: pl.DataFrame, *, has_lineage: bool, min_size: int = 3) -> list[SiblingGroup]:
+    """Groups of leaf members copying one parent the same way (lineage only), keyed like the graph's nodes."""
+    if not has_lineage or members.height == 0 or "parent_id" not in members.columns:
+        return []
+    rows = []
+    for r in members.select("article_id", "parent_id", "parent_external", "relation", "credited").iter_rows(named=True):
+        parent = f"a:{r['parent_id']}" if r["parent_id"] else f"x:{r['parent_external']}" if r["parent_external"] else None
+        rows.append((r["article_id"], parent, r["relation"], r["credited"]))
+    # an article parent of someone is keyed "a:id" in rows' parents: leaves are those never named so
+    parents = {p[2:] for _, p, _, _ in rows if p and p.startswith("a:")}
+    return [g for g in sibling_groups([(a, p, rel, c) for a, p, rel, c in rows if a not in parents], min_size=min_size)]
 
 
 def members_table(detail: dict[str, Any]) -> pl.DataFrame:
@@ -211,6 +244,18 @@ def members_table(detail: dict[str, Any]) -> pl.DataFrame:
     cols = ["article_id", "outlet", "published_at", "title", "status", "parent", "relation", "derivation",
             "lag_minutes", "confidence", "jaccard", "containment", "via", "credits", "evidence", "url"]
     return out.select([c for c in cols if c in out.columns])
+
+
+def explain_links(table: pl.DataFrame, members: pl.DataFrame) -> pl.Series:
+    """Per member row, the relative URL of the explain page for (its parent, it); null without an in-corpus parent."""
+    from urllib.parse import urlencode
+
+    parents = dict(members.select("article_id", "parent_id").iter_rows()) if "parent_id" in members.columns else {}
+    out = []
+    for aid in table["article_id"].to_list():
+        p = parents.get(aid)
+        out.append(f"./explain?{urlencode({'left': p, 'right': aid})}" if p else None)
+    return pl.Series("explain", out, dtype=pl.String)
 
 
 def _evidence_text(v: Any) -> str | None:

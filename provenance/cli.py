@@ -7,13 +7,17 @@ exit code 1; usage errors exit 2 (click's convention).
 
 from __future__ import annotations
 
+import io
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import click
 import polars as pl
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -74,8 +78,18 @@ def main() -> None:
 @click.option("--spark-out", type=click.Path(file_okay=False),
               help="Where the Spark run writes its Parquet datasets (with --engine spark); "
                    "default: a folder next to the store. It is then imported into --store.")
+@click.option("--threshold", type=float, help="New store only: Jaccard at which whole articles become "
+              "candidates (default 0.5).")
+@click.option("--shingle-size", type=int, help="New store only: words per shingle (default 5).")
+@click.option("--min-containment", type=float, help="New store only: share of the smaller article that makes "
+              "a pair reuse (default 0.5).")
+@click.option("--min-shared", type=int, help="New store only: shared shingles that make a pair reuse whatever "
+              "its share (default 60).")
+@click.option("--dry-run", is_flag=True, help="Report what this ingest would find, without changing the store "
+              "(runs on a temporary copy of it).")
 def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool,
-           batch_size: int, engine: str, master: str, spark_out: str | None) -> None:
+           batch_size: int, engine: str, master: str, spark_out: str | None, threshold: float | None,
+           shingle_size: int | None, min_containment: float | None, min_shared: int | None, dry_run: bool) -> None:
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
@@ -98,15 +112,38 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
         if not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
     store = Store(store_path)
+    from .newstore import config_for
+    from .newstore import dry_run as on_copy
+
+    config = config_for(store, {"threshold": threshold, "shingle_size": shingle_size,
+                                "min_containment": min_containment, "min_shared": min_shared})
     if engine == "spark":
+        if dry_run or config is not None:
+            raise InputError("--dry-run and detection settings are for the local engine")
         _ingest_spark(paths, store, fmt=fmt, field_map=field_map or None, master=master, spark_out=spark_out)
         return
-    if quiet:
-        report = run(paths, store=store, format=fmt, field_map=field_map or None, batch_size=batch_size)
-    else:
+
+    def go(target: Store):  # type: ignore[no-untyped-def]
+        if quiet:
+            return run(paths, store=target, config=config, format=fmt, field_map=field_map or None,
+                       batch_size=batch_size)
         with progress_display(err) as progress:
-            report = run(paths, store=store, format=fmt, field_map=field_map or None, progress=progress,
-                         batch_size=batch_size)
+            return run(paths, store=target, config=config, format=fmt, field_map=field_map or None,
+                       progress=progress, batch_size=batch_size)
+
+    if dry_run:
+        report, found = on_copy(store, go)
+        out.print(f"dry run, {store_path} unchanged: would add {report.added:,} articles from {report.read:,} records "
+                  f"({report.already_present:,} already in the store) with {report.pairs_added:,} reuse pairs; "
+                  f"{report.clusters_touched:,} clusters new or grown", highlight=False)
+        for c in found["clusters"]:
+            out.print(f"  cluster {c['cluster_id']}: {c['articles']} articles ({c['new_articles']} new), "
+                      f"{c['outlets']} outlets: {escape(str(c['first_title'] or ''))[:80]}", highlight=False)
+        for action, reason, n, where in report.reject_summary():
+            out.print(f"would be {action} {n:,}: {reason} ({', '.join(where)}{', ...' if n > len(where) else ''})",
+                      highlight=False)
+        return
+    report = go(store)
     out.print(
         f"ingested {report.added:,} new articles from {report.read:,} records "
         f"({report.already_present:,} already in the store); {report.pairs_added:,} reuse pairs; "
@@ -296,15 +333,37 @@ def search(store_path: str, text: str | None, file: str | None, limit: int, as_j
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "json"]), default="jsonl",
               show_default=True)
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="File to write.")
-def export(table: str, store_path: str, fmt: str, out_path: str) -> None:
-    """Write a table of the store to a file.
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write; - writes to standard output.")
+@click.option("--cluster", type=int, help="Only rows about this cluster's articles.")
+@click.option("--outlet", help="Only rows about this outlet's articles (a pair: either side).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+              help="Only articles published at or after this UTC date/time.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+              help="Only articles published before this UTC date/time.")
+def export(table: str, store_path: str, fmt: str, out_path: str, cluster: int | None, outlet: str | None,
+           since: datetime | None, until: datetime | None) -> None:
+    """Write a table of the store to a file, readable alone.
+
+    ``pairs`` carries both sides' outlet, URL, title and published time;
+    ``articles``, ``credits`` and ``lineage`` carry the cluster id.
 
     \b
     Example:
-      provenance export pairs --store news.duckdb --format jsonl --out pairs.jsonl
+      provenance export pairs --store news.duckdb --format csv --out pairs.csv
+      provenance export articles --outlet ANI --since 2024-10-14 --out - | head
     """
-    df = Store(store_path).table(table)
+    from .exports import Filters, export_frame
+
+    utc = {k: v.replace(tzinfo=UTC) if v is not None else None for k, v in (("since", since), ("until", until))}
+    df = export_frame(Store(store_path), table, Filters(cluster=cluster, outlet=outlet, **utc))
+    if out_path == "-":
+        buf = io.BytesIO()
+        write_frame(df, buf, fmt)
+        sys.stdout.buffer.write(buf.getvalue())
+        sys.stdout.buffer.flush()
+        err.print(f"wrote {df.height:,} rows of {table} to standard output", highlight=False)
+        return
     write_frame(df, Path(out_path), fmt)
     out.print(f"wrote {df.height:,} rows of {table} to {out_path}", highlight=False)
 
@@ -338,6 +397,17 @@ def _attach_report() -> None:
 _attach_report()
 
 
+def _attach_explain() -> None:
+    from .explain_cli import explain
+    from .overrides_cli import override
+
+    main.add_command(explain)
+    main.add_command(override)
+
+
+_attach_explain()
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True}, add_help_option=False)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench(args: tuple[str, ...]) -> None:
@@ -354,8 +424,9 @@ def bench(args: tuple[str, ...]) -> None:
     run(list(args))
 
 
-def write_frame(df: pl.DataFrame, path: Path, fmt: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_frame(df: pl.DataFrame, path: Path | IO[bytes], fmt: str) -> None:
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
         df.write_ndjson(path)
     elif fmt == "json":

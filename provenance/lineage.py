@@ -537,7 +537,8 @@ def _cluster_rows(
     # order the pairs came in.
     canon: list[tuple[int, int, float, float, float]] = []
     # Pairs the sourced-share decision accepted as rewrites (via "rewrite"): that decision already told
-    # them from independent reports, so the passage-level independence check does not undo it.
+    # them from independent reports, so the passage-level independence check does not undo it, unless
+    # the child's agency credits point elsewhere (_same_agencies).
     accepted: set[tuple[int, int]] = set()
     for row in pair_rows:
         ra, rb, rj, rab, rba = row[:5]
@@ -648,9 +649,12 @@ def _cluster_rows(
     for c, p in cand_pairs:
         cp = cont[(c, p)]  # share of c found in p
         pc = cont[(p, c)]
+        rewrite = (min(p, c), max(p, c)) in accepted
+        if rewrite and not _same_agencies(nodes[p], nodes[c]):
+            continue  # a rewrite link, but c's credits name another source: p is a sibling, not the source
         if (
             max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (p, c) not in indep and (c, p) not in indep
-            and (min(p, c), max(p, c)) not in accepted
+            and not rewrite
         ):
             # Low overlap both ways: reuse or two reports of one event?
             s = sig(p, c) if nodes[p].t is None or nodes[c].t is None or (nodes[p].t <= nodes[c].t) else sig(c, p)
@@ -990,6 +994,13 @@ def _cluster_rows(
         for name in ext_kind
     ]
     return rows, ext_rows
+
+
+def _same_agencies(p: _Node, c: _Node) -> bool:
+    """No agency credit says p is not c's source: c credits or cites none, or p is, credits or cites one
+    of them. (An article crediting Yonhap got its story from Yonhap, not from a page that never names it.)"""
+    theirs = {*c.byline_ag, *c.cited_ag}
+    return not theirs or bool(theirs & {p.self_agency, *p.byline_ag, *p.cited_ag})
 
 
 def _closest_sibling(c: int, group: list[int], jac: dict[tuple[int, int], float]) -> int | None:

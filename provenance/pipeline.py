@@ -27,8 +27,11 @@ from .cluster import assign_clusters
 from .config import Config
 from .extract import extract
 from .fingerprint import band_keys, fingerprints, lsh_params
+from .history import events_of_batch
 from .ingest import iter_sources
 from .lineage import graded
+from .overrides import OVERRIDES, apply_aliases, apply_to_lineage, without_rejected
+from .overrides import active as active_overrides
 from .parallel import parallel_credits, parallel_lineage
 from .sourced import sourced_share
 from .store import Store
@@ -158,6 +161,8 @@ def _ingest_batch(
     started = datetime.now(UTC)
     with steps.step("extract", total=raw.height):
         articles, ext_rejects, chrome = extract(raw, config=config, chrome_stats=store.chrome_counts)
+    overrides = active_overrides(store)  # editorial corrections apply to every ingest
+    articles = apply_aliases(articles, overrides)
     rejects = pl.concat([schemas.conform(rejects, schemas.REJECTS), schemas.conform(ext_rejects, schemas.REJECTS)])
     with steps.step("deduplicate"):
         articles, dup_rejects, already = _dedupe(articles, store)
@@ -226,12 +231,14 @@ def _ingest_batch(
         members = store.members(merged["old_id"]) if merged.height else None
         id_map = pl.concat([ids, members.select("doc", "article_id")]) if members is not None else ids
         clusters = changes.join(id_map.unique("doc"), on="doc", how="left").select("article_id", "cluster_id", "doc")
+        events = events_of_batch(store, clusters, merged, ingest_id=report.ingest_id, at=started)
 
     with steps.step("credits", total=articles.height):
         new_credits = parallel_credits(articles, registry=registry)
     with steps.step("lineage"):
         lin, ext, lineage_deletes = _lineage_update(
-            store, articles, pairs, clusters, new_credits, merged["old_id"], registry=registry, config=config
+            store, articles, pairs, clusters, new_credits, merged["old_id"], registry=registry, config=config,
+            overrides=overrides,
         )
 
     if sourced is not None:  # the sourced decision's grade, for this batch's and the older members
@@ -265,6 +272,7 @@ def _ingest_batch(
                 "lineage": lin,
                 "external_nodes": ext,
                 **({"sources": source_links, "sourced": sourced} if sourced is not None else {}),
+                "cluster_events": events,
             },
             config=config,
             ingest=ingest_row,
@@ -324,6 +332,7 @@ def _lineage_update(
     *,
     registry: Registry,
     config: Config,
+    overrides: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, tuple[str, pl.Series] | None]]:
     """Lineage of the new articles and of every cluster they touched, and what it replaces.
 
@@ -350,13 +359,14 @@ def _lineage_update(
             cluster_rows.select("article_id", "cluster_id"),
         ]
     ).unique("article_id", keep="last")
-    result = parallel_lineage(arts, pairs, clusters, cred, registry=registry, config=config)
+    ov = overrides if overrides is not None else schemas.empty(OVERRIDES)
+    result = parallel_lineage(arts, without_rejected(pairs, ov), clusters, cred, registry=registry, config=config)
     gone = pl.concat([touched, merged_ids, old_docs, new["doc"]]).cast(pl.Int64)
     deletes: dict[str, tuple[str, pl.Series] | None] = {
         "lineage": ("article_id", ids),
         "external_nodes": ("cluster_id", gone),
     }
-    return result.lineage, result.external_nodes, deletes
+    return apply_to_lineage(result.lineage, arts.select("article_id", "outlet"), ov), result.external_nodes, deletes
 
 
 def _dedupe(articles: pl.DataFrame, store: Store) -> tuple[pl.DataFrame, pl.DataFrame, int]:

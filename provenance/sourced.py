@@ -31,10 +31,12 @@ showbiz domain (docs/QUALITY.md); their reasons are in :mod:`provenance.config`.
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 import numpy as np
 import polars as pl
+import regex
 
 from .align import TokenIndex, heaviest_increasing_chain
 from .cluster import components
@@ -74,6 +76,8 @@ FUNCTION_WORDS = frozenset(
     "would could should about after before when where while will into also more most over only other "
     "some such what your just like being because under since very told added".split()
 )
+#: The names test applies to articles naming at least this many people, places or figures.
+MIN_NAMES = 3
 #: Candidate sources aligned per article (the ones sharing most sampled 3-grams).
 MAX_SOURCES = 4
 
@@ -196,6 +200,15 @@ def _earlier(pairs: pl.DataFrame, pool: pl.DataFrame, *, window: float | None) -
     return pairs.filter(keep).drop("published_at", "_ts", "_day", "_sday", "_before", "_tie")
 
 
+#: A name or a figure: a capitalised word not opening a sentence, or a number.
+_NAME = regex.compile(r"(?<![.!?:\"“]\s)(?<!^)\b(\p{Lu}[\w'’-]+|\d[\d,.]*)")
+
+
+def names(text: str) -> set[str]:
+    """The names and figures of a text (lowercased): who, where and how many it reports."""
+    return {m.group(1).lower() for m in _NAME.finditer(text)}
+
+
 def _weak(index: TokenIndex, i: int) -> np.ndarray:
     """Per token of text i: is it weak evidence of copying, inside quotation marks (every outlet
     carries an official's words). Names and numbers are weak too in principle, but on METER showbiz
@@ -283,6 +296,7 @@ def sourced_share(
         .sort(["doc", "cont", "n", "source_doc"], descending=[False, True, True, False], nulls_last=True)
     )
     row_of = {int(d): i for i, d in enumerate(docs)}
+    name_sets = functools.cache(lambda i: names(index.texts[i]))
     c_doc, s_doc_all, cont_all = (cands[c].to_numpy() for c in ("doc", "source_doc", "cont"))
     cuts = np.flatnonzero(np.diff(c_doc)) + 1
     for lo, hi in zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [len(c_doc)]]), strict=True):
@@ -299,7 +313,12 @@ def sourced_share(
         rare_before = np.concatenate([[0], np.cumsum(rare_at[off[c]:off[c + 1]])])
         covered = np.zeros(n, dtype=bool)
         masks: list[tuple[int, np.ndarray, int, list]] = []
+        # A rewrite reports the same event as its source: it names the same people, places and figures.
+        # Stock phrases shared with another story of the day do not make a source.
+        mine = name_sets(c)
         for s_doc in s_doc_all[lo:min(hi, lo + MAX_SOURCES)].tolist():
+            if len(mine) >= MIN_NAMES and len(mine & name_sets(row_of[s_doc])) < config.min_source_names * len(mine):
+                continue
             blocks, _ = index.blocks(row_of[s_doc], c, k=config.rewrite_gram, chain=False)
             tiles = [b for b in blocks if rare_before[b[1] + b[2] - 2] > rare_before[b[1]]
                      and not common[cid[b[1]:b[1] + b[2]]].all()]

@@ -84,6 +84,8 @@ EXPORTABLE = {
     "external_nodes": ["*"],
     "sourced": ["*"],
     "sources": ["*"],
+    "overrides": ["*"],  # editorial overrides (provenance.overrides); absent until the first one
+    "cluster_events": ["*"],  # what each ingest did to each cluster (provenance.history)
 }
 
 
@@ -542,7 +544,7 @@ def _open_writer(path: Path, row_group_size: int) -> duckdb.DuckDBPyConnection:
 
 def _known_tables() -> set[str]:
     return {"meta", "ingests", "articles", "rejects", "signatures", "bands", "anchors", "pairs",
-            "clusters", "chrome_stats", "credits", "lineage", "external_nodes"}
+            "clusters", "chrome_stats", "credits", "lineage", "external_nodes", "overrides", "cluster_events"}
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -170,11 +170,18 @@ def test_overview_to_cluster_to_side_by_side(page, server: str, dashboard_store:
     _settle(pg)
     pg.get_by_role("heading", name=f"Cluster {largest}").wait_for(timeout=LOAD_MS)
 
-    # The origin chain: graphviz rendered to SVG with one node per drawn member (and external sources).
+    # The origin chain: graphviz rendered to SVG with one node per drawn member or group of sibling copies
+    # (and external sources).
     svg = pg.locator('[data-testid="stGraphVizChart"] svg')
     svg.wait_for(timeout=LOAD_MS)
     n_members = dashboard_store.query("SELECT count(*) AS n FROM clusters WHERE cluster_id = ?", [largest])["n"][0]
-    assert svg.locator("g.node").count() >= min(n_members, 60)
+    lin = dashboard_store.query("SELECT article_id, parent_id, parent_external, relation, credited FROM lineage "
+                                "WHERE cluster_id = ?", [largest])
+    from dashboard.views import sibling_groups_of
+
+    groups = sibling_groups_of(lin, has_lineage=True)
+    drawn = n_members - sum(len(g.members) for g in groups) + len(groups)
+    assert svg.locator("g.node").count() >= min(drawn, 60)
     assert svg.locator("g.edge").count() >= 1
 
     # The side-by-side view: shared passages highlighted on both sides.
@@ -239,4 +246,26 @@ def test_hostile_text_is_shown_as_text_and_never_runs(page, server: str, dashboa
     assert pg.locator("img[src='x']").count() == 0
     assert pg.evaluate("typeof window.__pwned") == "undefined"
     _shot(pg, "07-hostile-outlet")
+    assert pg.outside_requests == []  # type: ignore[attr-defined]
+
+
+def test_explain_page_from_the_cluster_page(page, server: str, dashboard_store: Store):  # noqa: ANN001
+    """From a cluster's side-by-side to the explain page of the pair: grade, shares, texts escaped."""
+    pg = page
+    cid = _cluster_of(dashboard_store, HOSTILE_ID)
+    parent = dashboard_store.query("SELECT parent_id FROM lineage WHERE article_id = ?", [HOSTILE_ID])["parent_id"][0]
+    pg.goto(f"{server}/cluster?id={cid}&a={quote(parent)}&b={quote(HOSTILE_ID)}")
+    _settle(pg)
+    pg.locator('[data-testid="stPageLink"] a', has_text="Explain this pair").first.click()
+    pg.wait_for_function("() => location.pathname.endsWith('/explain') && location.search.includes('right=')",
+                         timeout=LOAD_MS)
+    _settle(pg)
+    pg.get_by_role("heading", name="Explain a link").wait_for(timeout=LOAD_MS)
+    pg.get_by_text(f"{HOSTILE_ID} was copied from {parent}").wait_for(timeout=LOAD_MS)
+    pg.locator(".pv-sbs").wait_for(timeout=LOAD_MS)
+    assert pg.locator('.pv-doc[data-side="b"] mark.pv-p').count() >= 1
+    assert pg.locator('.pv-doc[data-side="b"] .pv-head').inner_text() == HOSTILE_TITLE
+    assert pg.locator("img[src='x']").count() == 0
+    assert pg.evaluate("typeof window.__pwned") == "undefined"
+    _shot(pg, "08-explain")
     assert pg.outside_requests == []  # type: ignore[attr-defined]

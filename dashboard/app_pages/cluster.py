@@ -68,10 +68,18 @@ st.caption(f"First seen {common.fmt_dt(times.min() if times.len() else None)}"
 
 # -- origin chain ---------------------------------------------------------------------------------
 st.subheader("Origin chain")
+groups = views.sibling_groups_of(members, has_lineage=detail["has_lineage"])
+expanded: list[str] = []
+if groups:
+    labels_g = {g.key: g.label() for g in groups}
+    expanded = st.multiselect(
+        "Expand groups", list(labels_g), format_func=lambda k: common.md_text(labels_g[k]), key="expand_groups",
+        help="Siblings that copy one parent the same way are drawn as one node; pick groups to draw each member.",
+    )
 nodes, edges, hidden = views.chain(members, detail["pairs"], has_lineage=detail["has_lineage"],
-                                   external=detail["external"])
+                                   external=detail["external"], groups=groups, expanded=expanded)
 st.graphviz_chart(render.chain_dot(nodes, edges), width="stretch")
-legend = ["edge colour: relation", "solid: credited", "dashed: uncredited or miscredited",
+legend = ["edge colour: relation", "3-d box: a group of copies", "solid: credited", "dashed: uncredited or miscredited",
           "dotted: credit unknown or not applicable", "hexagon: agency outside the corpus",
           "ellipse: other source outside the corpus", "bold box: origin in the corpus"]
 st.caption(" · ".join(legend) + ("" if detail["has_lineage"] else
@@ -91,8 +99,9 @@ with st.expander("Outlets and agencies in this cluster"):
 st.subheader("Republication timeline")
 tl = views.timeline(detail)
 if tl.height:
-    status_scale = alt.Scale(domain=["origin", "credited copy", "uncredited copy", "miscredited copy", "copy"],
-                             range=["#b45309", "#2563eb", "#dc2626", "#9333ea", "#6b7280"])
+    status_scale = alt.Scale(domain=["origin", "credited copy", "licensed copy", "uncredited copy", "miscredited copy",
+                                     "copy"],
+                             range=["#b45309", "#2563eb", "#0891b2", "#dc2626", "#9333ea", "#6b7280"])
     chart = (
         alt.Chart(tl.to_pandas())
         .mark_point(filled=True, size=110)
@@ -114,6 +123,7 @@ else:
 # -- members --------------------------------------------------------------------------------------
 st.subheader("Members and link evidence")
 table = views.members_table(detail)
+table = table.with_columns(views.explain_links(table, members).alias("explain"))
 st.dataframe(
     table, hide_index=True, key="members_table",
     column_config={
@@ -124,6 +134,8 @@ st.dataframe(
         "jaccard": st.column_config.NumberColumn("jaccard vs parent", format="%.2f"),
         "containment": st.column_config.NumberColumn("share of parent reused", format="%.2f"),
         "url": st.column_config.LinkColumn("url"),
+        "explain": st.column_config.LinkColumn("explain", display_text="why?",
+                                               help="Why this article is linked to its parent"),
     },
 )
 
@@ -159,5 +171,22 @@ else:
                       help="Insertions, deletions and changes between the shared passages")
             sides = [{**al[k], "published_at": common.fmt_dt(al[k]["published_at"])} for k in ("a", "b")]
             st.html(render.side_by_side(sides[0], sides[1], p, e))
+            common.page_link("explain", "Explain this pair: grade, evidence, direction, credits",
+                             icon=":material/help:", left=a_id, right=b_id)
+
+# -- history -------------------------------------------------------------------------------------
+hist = data.cluster_history(path, version, cluster_id)
+with st.expander(f"History: {hist.height} event{'s' if hist.height != 1 else ''} across ingests", expanded=False):
+    if hist.height:
+        st.dataframe(hist, hide_index=True, key="history_table", column_config={
+            "at": st.column_config.DatetimeColumn("ingest finished (UTC)", format="YYYY-MM-DD HH:mm"),
+            "articles_added": st.column_config.NumberColumn("articles added"),
+            "size_after": st.column_config.NumberColumn("size after"),
+            "merged_into": st.column_config.NumberColumn("merged into", format="%d"),
+        })
+        st.caption("created: first ingest that linked its articles · grew: an ingest added articles · "
+                   "merged_into: another cluster joined this one and took its id")
+    else:
+        st.caption("No history: this store was built before cluster events were kept.")
 
 reports.downloads(path, version, f"cluster-{cluster_id}", cluster=cluster_id)

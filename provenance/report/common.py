@@ -173,7 +173,7 @@ VERBATIM = ("verbatim", "headline_changed")
 
 
 def _status(is_origin: bool, credited: Any) -> str:
-    """origin | credited | uncredited | miscredited | unknown, from lineage's ``credited``.
+    """origin | credited | uncredited | miscredited | licensed | unknown, from lineage's ``credited``.
 
     Older stores may hold a boolean; it maps to credited/uncredited.
     """
@@ -185,7 +185,7 @@ def _status(is_origin: bool, credited: Any) -> str:
         return "credited" if credited else "uncredited"
     if credited in CREDITED:
         return "credited"
-    if credited in ("uncredited", "miscredited"):
+    if credited in ("uncredited", "miscredited", "licensed"):  # licensed: an editor's licence override
         return credited
     return "unknown"
 

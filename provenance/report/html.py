@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from provenance.chaingroups import sibling_groups
 from provenance.report import fmt
 from provenance.report.svg import (
     STATUS_COLOURS,
@@ -61,6 +62,7 @@ code, .hash { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-
 .b-origin { background: {{origin}}; } .b-credited { background: {{credited}}; }
 .b-uncredited { background: {{uncredited}}; } .b-unknown { background: {{unknown}}; }
 .b-external { background: {{external}}; } .b-miscredited { background: {{miscredited}}; }
+.b-licensed { background: {{licensed}}; }
 .tag { display: inline-block; border: 1px solid var(--line); border-radius: 4px; padding: 0 5px; font-size: .76rem;
        margin-right: 3px; background: #fff; }
 figure { margin: .5rem 0 1rem; }
@@ -71,7 +73,7 @@ figcaption { color: var(--muted); font-size: .8rem; margin-top: .25rem; }
 .link { border: 1px solid var(--line); border-left: 4px solid {{unknown}}; border-radius: 6px; padding: 8px 12px;
         margin: 10px 0; page-break-inside: avoid; break-inside: avoid-page; }
 .link.credited { border-left-color: {{credited}}; } .link.uncredited { border-left-color: {{uncredited}}; }
-.link.miscredited { border-left-color: {{miscredited}}; }
+.link.miscredited { border-left-color: {{miscredited}}; } .link.licensed { border-left-color: {{licensed}}; }
 .stats { color: #38424a; font-size: .82rem; margin: .2rem 0; }
 .stats b { color: var(--ink); }
 blockquote { margin: 6px 0; padding: 6px 10px; background: #fffbea; border-left: 3px solid #e0b100;
@@ -148,7 +150,8 @@ def _evidence(ev: Any) -> str:
 
 def _legend() -> str:
     names = {"origin": "origin", "credited": "credited copy", "uncredited": "uncredited copy",
-             "miscredited": "miscredited copy", "unknown": "credit unknown", "external": "external source"}
+             "miscredited": "miscredited copy", "licensed": "licensed copy (override)", "unknown": "credit unknown",
+             "external": "external source"}
     return '<div class="legend">' + "".join(
         f'<span><i style="background:{c}"></i>{esc(names[s])}</span>' for s, c in STATUS_COLOURS.items()
     ) + '<span>dashed arrow: edited copy</span></div>'
@@ -268,7 +271,18 @@ def _graph(c: dict[str, Any]) -> str:
 
     nodes: list[GraphNode] = []
     edges: list[GraphEdge] = []
+    groups = sibling_groups((m["article_id"], parent.get(m["article_id"]), m["relation"], m["status"]) for m in members)
+    grouped = {a for g in groups for a in g.members}
+    for g in groups:  # siblings copying one parent the same way: one box (the member table lists each)
+        status = {"credited": "credited", "uncredited": "uncredited"}.get(g.credit or "", "unknown")
+        head, _, tail = g.label().partition(", ")
+        nodes.append(GraphNode(id=g.key, label=head, sublabel=tail or "all credited", status=status,
+                               depth=depth_of(g.parent) + 1, order=0.0,
+                               tooltip=f"{g.label()}: {', '.join(g.members[:30])}" + (" …" if len(g.members) > 30 else "")))
+        edges.append(GraphEdge(g.parent, g.key, status, edited=g.relation not in _EXACT))
     for m in members:
+        if m["article_id"] in grouped:
+            continue
         sub = fmt.when(m["published_at"], m["published_precision"])
         if m["parent_lag_minutes"] is not None and not m["is_origin"]:
             sub = f"+{fmt.lag(m['parent_lag_minutes'])} · {sub[5:16] if len(sub) > 16 else sub}"

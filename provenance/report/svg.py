@@ -35,6 +35,7 @@ STATUS_COLOURS = {
     "credited": "#1e8449",
     "uncredited": "#c0392b",
     "miscredited": "#d68910",
+    "licensed": "#2874a6",
     "unknown": "#7f8c8d",
     "external": "#6c3483",
 }

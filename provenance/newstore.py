@@ -1,0 +1,80 @@
+"""Detection settings chosen for a new store, and dry runs of an ingest.
+
+A store keeps the settings it was built with (``meta.config``): stored
+fingerprints and links are only comparable under them. So the CLI accepts
+settings only when the store is new, and refuses them otherwise with the
+store's own values. A dry run ingests into a throw-away copy of the store
+(the same code path as a real ingest, so its figures are what the real one
+would report) and deletes the copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .errors import InputError
+from .store import Store
+
+#: CLI option -> Config field, with what it means.
+SETTINGS = {
+    "threshold": ("lsh_threshold", "Jaccard similarity at which whole articles become candidates (LSH)"),
+    "shingle_size": ("shingle_size", "words per shingle"),
+    "min_containment": ("min_containment", "share of the smaller article that must be shared to call it reuse"),
+    "min_shared": ("min_shared_shingles", "shared shingles that make a pair reuse whatever its share"),
+}
+
+
+def config_for(store: Store, given: dict[str, Any]) -> Config | None:
+    """The Config for an ingest given these CLI settings (None: use the store's or the defaults).
+
+    Refuses settings for a store that already has a configuration.
+    """
+    given = {k: v for k, v in given.items() if v is not None}
+    if not given:
+        return None
+    stored = store.state().config
+    if stored is not None:
+        have = ", ".join(f"--{k.replace('_', '-')} {getattr(stored, SETTINGS[k][0])}" for k in SETTINGS)
+        raise InputError(
+            f"detection settings can only be chosen for a new store; {store.path} was built with {have}. "
+            "Use a new --store to try other settings."
+        )
+    cfg = replace(Config(), **{SETTINGS[k][0]: v for k, v in given.items()})
+    if not 0 < cfg.lsh_threshold < 1 or not 0 < cfg.min_containment <= 1:
+        raise InputError("--threshold must be in (0, 1) and --min-containment in (0, 1]")
+    if cfg.shingle_size < 1 or cfg.min_shared_shingles < cfg.min_shared_floor:
+        raise InputError(f"--shingle-size must be >= 1 and --min-shared >= {cfg.min_shared_floor}")
+    return cfg
+
+
+def dry_run(store: Store, run: Callable[[Store], Any]) -> tuple[Any, dict[str, Any]]:
+    """``run`` on a copy of ``store`` (or a new store); returns its report and what the copy then holds."""
+    with tempfile.TemporaryDirectory(prefix="provenance-dry-run-", dir=_tmp_dir(store)) as tmp:
+        copy = Store(Path(tmp) / "dry-run.duckdb")
+        if store.exists():
+            with store.reader():  # wait for a writer to finish: copy a committed state
+                pass
+            shutil.copy(store.path, copy.path)
+            wal = store.path.with_name(store.path.name + ".wal")
+            if wal.exists():
+                shutil.copy(wal, copy.path.with_name(copy.path.name + ".wal"))
+        report = run(copy)
+        clusters = copy.query(
+            "SELECT c.cluster_id, count(*) AS articles, count(DISTINCT a.outlet) AS outlets, "
+            "arg_min(a.title, a.doc) AS first_title, count(*) FILTER (WHERE a.ingest_id = ?) AS new_articles "
+            "FROM clusters c JOIN articles a USING (doc) GROUP BY 1 HAVING new_articles > 0 "
+            "ORDER BY articles DESC, 1 LIMIT 10", [report.ingest_id],
+        ) if copy.exists() and report.ingest_id else None
+    return report, {"clusters": clusters.to_dicts() if clusters is not None else []}
+
+
+def _tmp_dir(store: Store) -> str | None:
+    """Beside the store when its folder exists (same disk as the copy's source), else the system's."""
+    parent = store.path.resolve().parent
+    return str(parent) if parent.exists() else None
