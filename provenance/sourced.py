@@ -76,7 +76,7 @@ FUNCTION_WORDS = frozenset(
     "would could should about after before when where while will into also more most over only other "
     "some such what your just like being because under since very told added".split()
 )
-#: The names test applies to articles naming at least this many people, places or figures.
+#: The names test applies when both texts name at least this many people, places or figures.
 MIN_NAMES = 3
 #: Candidate sources aligned per article (the ones sharing most sampled 3-grams).
 MAX_SOURCES = 4
@@ -315,9 +315,14 @@ def sourced_share(
         masks: list[tuple[int, np.ndarray, int, list]] = []
         # A rewrite reports the same event as its source: it names the same people, places and figures.
         # Stock phrases shared with another story of the day do not make a source.
+        # Either side's names may be the fewer (a snap, then a story built from three versions of it).
         mine = name_sets(c)
         for s_doc in s_doc_all[lo:min(hi, lo + MAX_SOURCES)].tolist():
-            if len(mine) >= MIN_NAMES and len(mine & name_sets(row_of[s_doc])) < config.min_source_names * len(mine):
+            theirs = name_sets(row_of[s_doc])
+            both = len(mine & theirs)
+            if min(len(mine), len(theirs)) >= MIN_NAMES and both < config.min_source_names * min(
+                len(mine), len(theirs)
+            ):
                 continue
             blocks, _ = index.blocks(row_of[s_doc], c, k=config.rewrite_gram, chain=False)
             tiles = [b for b in blocks if rare_before[b[1] + b[2] - 2] > rare_before[b[1]]
