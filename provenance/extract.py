@@ -1302,3 +1302,32 @@ def _title_like(line: str, words: int) -> bool:
     if words > 40 or re.search(r"(?:\.\.\.|…|[.:;,])$", line):
         return False
     return any(c.isalpha() for c in line)
+
+
+# ---------------------------------------------------------------- sites
+
+#: Second-level labels under which country domains register names ("bbc.co.uk", "yna.co.kr").
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go", "nic", "gen", "ltd", "plc", "res"})
+
+
+def outlet_key(outlet: str | None) -> str | None:
+    """The site an outlet belongs to: its host's registrable name, so ``news.x.com`` and ``sport.x.com``
+    are one outlet for chrome (they share sidebars and "most read" boxes). Names that are not hosts stay
+    as they are."""
+    if outlet is None:
+        return None
+    host = outlet.strip().lower().removeprefix("www.")
+    labels = host.split(".")
+    if len(labels) < 3 or not all(labels):
+        return host
+    keep = 3 if (len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL) else 2
+    return ".".join(labels[-keep:])
+
+
+def outlet_key_expr(outlet: pl.Expr) -> pl.Expr:
+    """:func:`outlet_key` as a polars expression."""
+    host = outlet.str.to_lowercase().str.strip_chars().str.replace(r"^www\.", "")
+    sl = "|".join(sorted(_SECOND_LEVEL))
+    three = host.str.extract(r"([^.]+\.(?:" + sl + r")\.[a-z]{2})$", 1)
+    two = host.str.extract(r"([^.]+\.[^.]+)$", 1)
+    return pl.coalesce(three, two, host)
