@@ -663,12 +663,20 @@ def _k_char_boundary(b, starts, ends):
 #: given the (outlet, line_hash) keys of a batch and returns their CHROME_STATS
 #: rows (a store keeps tens of millions of keys; a batch needs its own few).
 ChromeCounts = pl.DataFrame | Callable[[pl.DataFrame], pl.DataFrame]
+#: Stored sites of lines: given line hashes (a UInt64 series), the ``(outlet, line_hash)``
+#: rows of CHROME_STATS holding them.
+LineSites = Callable[[pl.Series], pl.DataFrame]
 
 
 def extract(
-    raw: pl.DataFrame, *, config: Config, chrome_stats: ChromeCounts | None = None
+    raw: pl.DataFrame, *, config: Config, chrome_stats: ChromeCounts | None = None,
+    line_sites: LineSites | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """RAW records -> ``(EXTRACTED articles, REJECTS, CHROME_STATS)``.
+
+    ``line_sites`` tells which stored sites carry given lines, so a line this
+    batch would learn as one site's furniture is kept when another site's page
+    (a copy of the same story) holds it too.
 
     The CHROME_STATS returned hold the new totals (earlier + this batch) of
     every (outlet, line_hash) this batch touched, and only those: the rows a
@@ -697,7 +705,7 @@ def extract(
         pl.col("__body").alias("raw_text"),
     )
 
-    body, stats = _clean_texts(df, old_stats, rejects)
+    body, stats = _clean_texts(df, old_stats, rejects, line_sites)
     df = df.drop("text", "html").join(body, on="__rid", how="left", maintain_order="left")
 
     # Dates: the record's, else the page header's, else the HTML metadata's.
@@ -996,7 +1004,7 @@ def _materialize(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, name: s
 
 
 def _clean_texts(
-    df: pl.DataFrame, old_stats: ChromeCounts, rejects: list[dict]
+    df: pl.DataFrame, old_stats: ChromeCounts, rejects: list[dict], line_sites: LineSites | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Clean ``__body`` of every row: (frame of __rid, text, dateline, r_title, r_byline, r_date), new stats."""
     out_schema = {
@@ -1008,12 +1016,15 @@ def _clean_texts(
     data, offs = _k_arrow_bytes(base.get_column("__body"))
     rid, ln, ls, le, ell, hs = _scan(data, offs)
 
-    # Outlets as dense codes, so every per-line join is on integers.
-    codes = base.select(pl.col("outlet").cast(pl.Categorical).to_physical().cast(pl.Int64).alias("oc"), "outlet")
+    # Sites (an outlet's subdomains are one site) as dense codes, so every per-line join is on integers.
+    site = outlet_key_expr(pl.col("outlet")).alias("outlet")
+    codes = base.select(site.cast(pl.Categorical).to_physical().cast(pl.Int64).alias("oc"), site)
     oc_row = codes.get_column("oc").fill_null(-1).to_numpy()
     oc = oc_row[rid]
     lines = pl.DataFrame({"oc": oc, "h": hs})
-    body_hash = _k_hash_rows(data, offs)
+    # Identical pages count once, unless their titles differ (a blog whose extracted text is only its sidebar).
+    tdata, toffs = _k_arrow_bytes(base.get_column("title"))
+    body_hash = _k_hash_rows(data, offs) ^ _k_hash_rows(tdata, toffs)
     stats = _update_stats(codes, body_hash, rid, hs, old_stats)
 
     # Learned chrome: the outlet's count for the line against the rule for its length.
@@ -1034,6 +1045,10 @@ def _clean_texts(
         hw = _k_words(data, ls[hi], le[hi])
         ok = hit.select(pl.col("pages") >= _chrome_min_pages_expr(pl.col("n"), pl.Series(hw))).to_series().to_numpy()
         learned[hi[ok]] = True
+    learned |= _furniture(
+        data, rid, ls, le, oc, hs, stats.join(outlet_codes, on="outlet", how="inner"),
+        base.select(_title_key(pl.col("title"))).to_series(), line_sites,
+    )
 
     # Regexes only for short lines (and the first lines, which may be a long title).
     nbytes = le - ls
@@ -1150,6 +1165,114 @@ def _clean_texts(
 
 
 _WS = r"[\s\u200b\u200c\u200d\u2060\ufeff]+"
+
+#: Furniture (see the module docstring): lines of this many words or more are sentences, sidebars, blurbs.
+FURNITURE_MIN_WORDS = 7
+#: A page whose lines shared with other pages of its site are under this share of its text is another story.
+FURNITURE_MINORITY = 0.5
+#: Short lines outside the body: at most this many words, before the first or after the last paragraph
+#: (``EDGE_PARAGRAPH_WORDS``+ words, or 8+ ending a sentence).
+EDGE_MAX_WORDS = 6
+EDGE_PARAGRAPH_WORDS = 15
+
+
+@nb.njit(cache=True)
+def _k_sentence_end(b, starts, ends):
+    """Does each span end a sentence (``.``, ``!``, ``?``, maybe followed by a closing quote or bracket)?"""
+    out = np.zeros(len(starts), np.bool_)
+    for t in range(len(starts)):
+        z = ends[t]
+        while z > starts[t]:
+            c = b[z - 1]
+            if c == 34 or c == 39 or c == 41:  # " ' )
+                z -= 1
+            elif z - 3 >= starts[t] and c in (0x9D, 0x99) and b[z - 2] == 0x80 and b[z - 3] == 0xE2:  # ” ’
+                z -= 3
+            else:
+                break
+        out[t] = z > starts[t] and (b[z - 1] == 46 or b[z - 1] == 33 or b[z - 1] == 63)
+    return out
+
+
+def _furniture(
+    data: np.ndarray, rid: np.ndarray, ls: np.ndarray, le: np.ndarray, oc: np.ndarray, hs: np.ndarray,
+    counts: pl.DataFrame, titles: pl.Series, line_sites: LineSites | None,
+) -> np.ndarray:
+    """Lines that are their site's chrome though too few pages carry them for the count rule.
+
+    Why: a site with a handful of pages in the corpus (a blog, a newspaper's
+    section) repeats its sidebar, author blurb or comment policy on every page,
+    and those few pages then pair through it. A line of ``FURNITURE_MIN_WORDS``+
+    words on 2+ pages of one site is furniture when two of those pages are
+    otherwise different stories (the lines they share with the site's other
+    pages are a minority of their text), or when 3+ pages carry it under 2+
+    different titles. Updates of one story share most of their text and keep
+    it. Never when another site's page (in this batch or stored) holds the line:
+    a copy of the same story elsewhere makes it story text. Short lines (up to
+    ``EDGE_MAX_WORDS`` words) before a page's first or after its last paragraph
+    on 2+ pages of the site are chrome too (menus, buttons, section labels).
+    """
+    n = len(rid)
+    out = np.zeros(n, np.bool_)
+    if n == 0 or counts.height == 0:
+        return out
+    words = _k_words(data, ls, le)
+    c = counts.filter(pl.col("line_hash") != 0).select("oc", pl.col("line_hash").alias("h"), pl.col("pages").alias("c"))
+    lines = pl.DataFrame(
+        {"i": np.arange(n), "rid": rid, "oc": oc, "h": hs, "w": words, "b": le - ls, "first": _k_first_in_row(rid, hs)}
+    ).join(c, on=["oc", "h"], how="left", maintain_order="left").with_columns(
+        pl.col("c").fill_null(0),
+        pl.Series("para", (words >= EDGE_PARAGRAPH_WORDS) | ((words >= 8) & _k_sentence_end(data, ls, le))),
+    )
+    shared_line = (pl.col("c") >= 2) & (pl.col("w") >= FURNITURE_MIN_WORDS) & pl.col("first") & (pl.col("oc") >= 0)
+    page = lines.group_by("rid").agg(
+        pl.col("b").sum().alias("total"), pl.col("b").filter(shared_line).sum().alias("shared"),
+        pl.col("i").filter(pl.col("para")).min().alias("p0"),
+        pl.col("i").filter(pl.col("para")).max().alias("p1"),
+    ).with_columns((pl.col("shared") < FURNITURE_MINORITY * pl.col("total")).alias("minor"))
+    tk = pl.DataFrame({"rid": np.arange(len(titles), dtype=np.int64), "t": titles})
+    # From the first paragraph on: the lines above it are the header's (a title also listed under
+    # "related" on another page is still this page's title).
+    cand = (
+        lines.filter(shared_line).join(page.select("rid", "minor", "p0"), on="rid").filter(pl.col("i") >= pl.col("p0"))
+        .join(tk, on="rid", how="left")
+    )
+    per_line = (
+        cand.group_by("oc", "h")
+        .agg(pl.col("minor").sum().alias("n_minor"), pl.col("t").drop_nulls().n_unique().alias("n_titles"),
+             pl.col("c").first())
+        .filter((pl.col("n_minor") >= 2) | ((pl.col("c") >= 3) & (pl.col("n_titles") >= 2)))
+    )
+    if per_line.height:
+        # Another site (or a page without one) in this batch carries it: story text, not furniture.
+        sites = lines.filter(pl.col("first") & pl.col("h").is_in(per_line["h"].implode())).group_by("h").agg(
+            pl.col("oc").n_unique().alias("n_sites")
+        )
+        per_line = per_line.join(sites, on="h").filter(pl.col("n_sites") == 1)
+    if per_line.height and line_sites is not None:
+        names = counts.select("oc", "outlet").unique()
+        stored = conform(line_sites(per_line["h"].unique()), CHROME_STATS).select(
+            pl.col("outlet").alias("elsewhere"), pl.col("line_hash").alias("h")
+        )
+        other = per_line.join(names, on="oc").join(stored, on="h").filter(pl.col("elsewhere") != pl.col("outlet"))
+        per_line = per_line.join(other.select("oc", "h").unique(), on=["oc", "h"], how="anti")
+    furn = (
+        lines.join(per_line.select("oc", "h"), on=["oc", "h"], how="semi")
+        .join(page.select("rid", "p0"), on="rid").filter(pl.col("i") >= pl.col("p0"))
+        .get_column("i").to_numpy()
+    )
+    out[furn] = True
+    edge = (
+        lines.join(page.select("rid", "p0", "p1"), on="rid", how="left", maintain_order="left")
+        .filter(
+            (pl.col("oc") >= 0) & (pl.col("c") >= 2) & (pl.col("w") <= EDGE_MAX_WORDS)
+            & ((pl.col("i") < pl.col("p0")) | (pl.col("i") > pl.col("p1")))
+        )
+        .get_column("i").to_numpy()
+    )
+    out[edge] = True
+    return out
+
 
 
 def _title_key(e: pl.Expr) -> pl.Expr:

@@ -155,7 +155,9 @@ def _ingest_batch(
     state = store.state()
     started = datetime.now(UTC)
     with steps.step("extract", total=raw.height):
-        articles, ext_rejects, chrome = extract(raw, config=config, chrome_stats=store.chrome_counts)
+        articles, ext_rejects, chrome = extract(
+            raw, config=config, chrome_stats=store.chrome_counts, line_sites=store.chrome_line_sites
+        )
     rejects = pl.concat([schemas.conform(rejects, schemas.REJECTS), schemas.conform(ext_rejects, schemas.REJECTS)])
     with steps.step("deduplicate"):
         articles, dup_rejects, already = _dedupe(articles, store)

@@ -233,6 +233,21 @@ class Store:
             )
         return schemas.conform(out, schemas.CHROME_STATS)
 
+    def chrome_line_sites(self, hashes: pl.Series) -> pl.DataFrame:
+        """CHROME_STATS rows of the given line hashes, whatever their site.
+
+        Asked only for the few lines a batch would learn as one site's
+        furniture: a stored page of another site holding the line keeps it.
+        """
+        if not self.path.exists() or hashes.len() == 0:
+            return schemas.empty(schemas.CHROME_STATS)
+        with self.reader() as con:
+            if not _has_table(con, "chrome_stats"):
+                return schemas.empty(schemas.CHROME_STATS)
+            con.register("_h", pl.DataFrame({"line_hash": hashes.unique().cast(pl.UInt64)}).to_arrow())
+            out = _frame(con, "SELECT c.outlet, c.line_hash, c.pages FROM chrome_stats c JOIN _h USING (line_hash)")
+        return schemas.conform(out, schemas.CHROME_STATS)
+
     def existing_ids(self, ids: pl.Series) -> pl.DataFrame:
         """(article_id, content_hash) of the given ids already in the store."""
         if not self.path.exists() or ids.len() == 0:
