@@ -1231,12 +1231,11 @@ def _furniture(
         pl.col("i").filter(pl.col("para")).max().alias("p1"),
     ).with_columns((pl.col("shared") < FURNITURE_MINORITY * pl.col("total")).alias("minor"))
     tk = pl.DataFrame({"rid": np.arange(len(titles), dtype=np.int64), "t": titles})
-    # From the first paragraph on: the lines above it are the header's (a title also listed under
-    # "related" on another page is still this page's title).
-    cand = (
-        lines.filter(shared_line).join(page.select("rid", "minor", "p0"), on="rid").filter(pl.col("i") >= pl.col("p0"))
-        .join(tk, on="rid", how="left")
-    )
+    # A page whose title is not known yet (a scraped page's header names it) keeps the lines above its
+    # first paragraph for the header: a title also listed under "related" elsewhere is still its title.
+    page = page.join(tk, on="rid", how="left")
+    eligible = pl.col("t").is_not_null() | pl.col("p0").is_null() | (pl.col("i") >= pl.col("p0"))
+    cand = lines.filter(shared_line).join(page.select("rid", "minor", "p0", "t"), on="rid").filter(eligible)
     per_line = (
         cand.group_by("oc", "h")
         .agg(pl.col("minor").sum().alias("n_minor"), pl.col("t").drop_nulls().n_unique().alias("n_titles"),
@@ -1258,7 +1257,7 @@ def _furniture(
         per_line = per_line.join(other.select("oc", "h").unique(), on=["oc", "h"], how="anti")
     furn = (
         lines.join(per_line.select("oc", "h"), on=["oc", "h"], how="semi")
-        .join(page.select("rid", "p0"), on="rid").filter(pl.col("i") >= pl.col("p0"))
+        .join(page.select("rid", "p0", "t"), on="rid").filter(eligible)
         .get_column("i").to_numpy()
     )
     out[furn] = True
