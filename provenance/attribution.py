@@ -47,10 +47,13 @@ __all__ = [
     "find_credits",
     "credits",
     "GENERIC_FEED",
+    "CREDIT_ROLES",
 ]
 
 #: Source name for a disclaimer when the article names no agency.
 GENERIC_FEED = "agency feed"
+#: Roles that credit a source with the article's text (a citation only says it was quoted).
+CREDIT_ROLES = ("byline", "dateline", "copyright")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -689,7 +692,7 @@ def find_all(text: str, word: str) -> list[int]:
 class Credit:
     source: str
     kind: str  # agency | external
-    role: str  # byline | dateline | cited | disclaimer
+    role: str  # byline | dateline | copyright | cited | disclaimer
     field: str
     span_start: int
     span_end: int
@@ -703,6 +706,12 @@ _PHOTO_PRE = regex.compile(
 )
 _PHOTO_POST = regex.compile(r"^\s*(?:/|(?i:photo|pool\s+photo|via\s+getty|images|video|tv\b|graphic))")
 
+#: "© 2012 The", "Copyright (c) Reuters", "(c) AFP", "Distributed by": what may stand before an agency
+#: name in a copyright or distribution line. Such a line is a credit: the page says whose text it is.
+_COPYRIGHT_PRE = regex.compile(
+    r"(?i)(?:(?:©|\(c\)|copyright|copr\.)\s*(?:©|\(c\))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?"
+    r"|(?:distributed|syndicated|supplied|provided|content)\s+(?:by|from)\s+)(?:the\s+)?$"
+)
 _SENT_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
 _DIGIT = regex.compile(r"\d")
 _WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}.'’-]*")
@@ -841,6 +850,8 @@ def _classify(
     if pre.endswith("/") and post.startswith("/") and _dateline_like(pre[:-1], strict=ambiguous):
         off = len(pre) - len(pre.lstrip())
         return ("dateline", ls + off, end + 1)
+    if (cr := _COPYRIGHT_PRE.search(pre)) and not _PHOTO_PRE.search(pre[: cr.start()]) and not _PHOTO_POST.match(post):
+        return ("copyright", ls + cr.start(), end)
     if (photo_ok and _PHOTO_PRE.search(pre)) or _PHOTO_POST.match(post):
         return None
     if byline_field:
@@ -1042,7 +1053,7 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
             spans = sc.disclaimer_spans(body or "", body_disc[i])
             if spans:
                 byline_agency = next(
-                    (c.source for c in found if c.role in ("byline", "dateline") and c.kind == "agency"), None
+                    (c.source for c in found if c.role in CREDIT_ROLES and c.kind == "agency"), None
                 )
                 source, kind = (byline_agency, "agency") if byline_agency else (GENERIC_FEED, "external")
                 rows.extend(

@@ -53,7 +53,7 @@ import regex
 
 from provenance import schemas
 from provenance.align import TokenIndex
-from provenance.attribution import GENERIC_FEED, Registry, find_all
+from provenance.attribution import CREDIT_ROLES, GENERIC_FEED, Registry, find_all
 from provenance.config import Config
 from provenance.normalize import normalize
 from provenance.schemas import EXTERNAL_NODES, LINEAGE
@@ -1065,7 +1065,7 @@ def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) ->
             self_agency=agency_of[outlet],
         )
         for role, kind, source, via in by_art.get(aid, ()):
-            if role in ("byline", "dateline") and kind == "agency":
+            if role in CREDIT_ROLES and kind == "agency":
                 if source not in node.byline_ag:
                     node.byline_ag.append(source)
             elif role == "disclaimer":
