@@ -74,8 +74,12 @@ def main() -> None:
 @click.option("--spark-out", type=click.Path(file_okay=False),
               help="Where the Spark run writes its Parquet datasets (with --engine spark); "
                    "default: a folder next to the store. It is then imported into --store.")
+@click.option("--agencies", "agencies", type=click.Path(exists=True, dir_okay=False),
+              help="TOML (or YAML) of agencies and their sites, merged with the built-in registry and kept "
+                   "in the store for later ingests, reports and the dashboard, e.g. "
+                   "[[agency]] name = \"IANS\" domains = [\"wire-ians.test\"].")
 def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool,
-           batch_size: int, engine: str, master: str, spark_out: str | None) -> None:
+           batch_size: int, engine: str, master: str, spark_out: str | None, agencies: str | None) -> None:
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
@@ -102,11 +106,12 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
         _ingest_spark(paths, store, fmt=fmt, field_map=field_map or None, master=master, spark_out=spark_out)
         return
     if quiet:
-        report = run(paths, store=store, format=fmt, field_map=field_map or None, batch_size=batch_size)
+        report = run(paths, store=store, format=fmt, field_map=field_map or None, batch_size=batch_size,
+                     agencies=agencies)
     else:
         with progress_display(err) as progress:
             report = run(paths, store=store, format=fmt, field_map=field_map or None, progress=progress,
-                         batch_size=batch_size)
+                         batch_size=batch_size, agencies=agencies)
     out.print(
         f"ingested {report.added:,} new articles from {report.read:,} records "
         f"({report.already_present:,} already in the store); {report.pairs_added:,} reuse pairs; "
@@ -209,7 +214,7 @@ def _profile(store: Store, *, outlet: str | None, agency: str | None, as_json: b
         title = f"outlet {outlet}"
     else:
         assert agency is not None
-        name = load_registry().canonical(agency) or agency
+        name = load_registry(entries=store.agencies()).canonical(agency) or agency
         lin = store.query("SELECT * FROM lineage WHERE via_agency = ?", [name])
         if lin.height == 0:
             raise InputError(f"no article in the store came through agency {agency!r}")

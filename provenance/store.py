@@ -193,6 +193,28 @@ class Store:
             version=int(meta.get("store_version", 0)),
         )
 
+    def agencies(self) -> list[dict[str, Any]]:
+        """Agency entries the user declared for this store (``ingest --agencies``), in declaration order."""
+        if not self.path.exists():
+            return []
+        with self.reader() as con:
+            if not _has_table(con, "meta"):
+                return []
+            row = con.execute("SELECT value FROM meta WHERE key = 'agencies'").fetchone()
+        return json.loads(row[0]) if row else []
+
+    def declare_agencies(self, entries: Sequence[dict[str, Any]]) -> None:
+        """Add agency entries to the store's declared ones (kept in ``meta``), so every later ingest,
+        report and dashboard reads the same registry."""
+        merged = self.agencies()
+        for d in entries:
+            if d not in merged:
+                merged.append(d)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect(read_only=False) as con:
+            _run(con, _DDL)
+            _run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", ["agencies", json.dumps(merged, sort_keys=True)])
+
     def check_config(self, config: Config) -> None:
         """Refuse a run whose fingerprint parameters differ from the store's."""
         state = self.state()
