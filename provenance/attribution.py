@@ -45,6 +45,7 @@ __all__ = [
     "Registry",
     "load_registry",
     "read_agency_file",
+    "staff_byline",
     "find_credits",
     "credits",
     "GENERIC_FEED",
@@ -236,6 +237,19 @@ class Registry:
     @property
     def names(self) -> frozenset[str]:
         return frozenset(a.name for a in self.agencies)
+
+
+#: A byline that credits the outlet's own staff, not a named writer or an agency.
+STAFF_BYLINE = regex.compile(
+    r"(?i)^\s*(?:by\s+)?(?:(?:our|a|the)\s+)?(?:staff\s+(?:reporter|writer|correspondent)s?|(?:our\s+)?"
+    r"(?:special\s+)?correspondents?|(?:our\s+)?bureau|[\w .&'-]{0,40}\s+news\s+service|news\s+desk|web\s+desk"
+    r"|(?:[\w .&'-]{0,40}\s+)?(?:staff|desk|team)|express\s+news\s+service)\s*$"
+)
+
+
+def staff_byline(byline: str | None) -> bool:
+    """Does the byline credit the outlet's staff ("By Staff Reporter", "Express News Service", "Web Desk")?"""
+    return bool(byline) and bool(STAFF_BYLINE.match(byline or "")) and "|" not in (byline or "")
 
 
 #: Words a wire portal's host adds to the agency's name ("ianslive", "yonhapnews", "wire-ians").

@@ -53,7 +53,7 @@ import regex
 
 from provenance import schemas
 from provenance.align import TokenIndex
-from provenance.attribution import CREDIT_ROLES, GENERIC_FEED, Registry, find_all
+from provenance.attribution import CREDIT_ROLES, GENERIC_FEED, Registry, find_all, staff_byline
 from provenance.config import Config
 from provenance.normalize import normalize
 from provenance.schemas import EXTERNAL_NODES, LINEAGE
@@ -360,6 +360,7 @@ class _Node:
     disclaimer: bool = False
     generic_disclaimer: bool = False
     agency_evidence: str | None = None  # why self_agency: registry domain, host label, declared, sign-off
+    staff_byline: str | None = None  # the byline, when it credits the outlet's staff
 
 
 # Weights of the arborescence (see module docstring).
@@ -945,6 +946,10 @@ def _cluster_rows(
             ev["agency_site"] = {"agency": x.self_agency, "why": x.agency_evidence}
         if p is not None and nodes[p].agency_evidence:
             ev["parent_agency_site"] = nodes[p].self_agency
+        if x.staff_byline and not x.self_agency:
+            mm = _byline_mismatch(x, relation, via_agency)
+            if mm:
+                ev["byline_mismatch"] = mm
         if indep_of[c]:
             ev["independent_of"] = sorted({ids[r] for r in indep_of[c]})
         inherited = set(x.cited_ag) if (p is None and info.get("kind") in ("credit", "inferred")) else None
@@ -995,6 +1000,19 @@ def _cluster_rows(
         for name in ext_kind
     ]
     return rows, ext_rows
+
+
+def _byline_mismatch(x: _Node, relation: str | None, via_agency: str | None) -> str | None:
+    """Why a staff byline claims agency copy as the outlet's own work, or None.
+
+    What a media researcher looks for: "By Staff Reporter" over a text whose
+    dateline or sign-off credits an agency, or over a verbatim agency copy.
+    """
+    if x.byline_ag:
+        return f"byline {x.staff_byline!r} credits the outlet's staff; the text credits {', '.join(x.byline_ag)}"
+    if via_agency and relation in ("verbatim", "headline_changed"):
+        return f"byline {x.staff_byline!r} credits the outlet's staff; the text is a verbatim copy of {via_agency}"
+    return None
 
 
 def _closest_sibling(c: int, group: list[int], jac: dict[tuple[int, int], float]) -> int | None:
@@ -1068,9 +1086,9 @@ def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) ->
 
     agency_of: dict[str | None, tuple[str, str] | None] = {}
     out = []
-    for aid, outlet, t, precision, title, text in zip(
+    for aid, outlet, t, precision, title, text, byline in zip(
         col("article_id"), col("outlet"), col("published_at"), col("published_precision"), col("title"),
-        col("text"), strict=True,
+        col("text"), col("byline"), strict=True,
     ):
         if outlet not in agency_of:
             agency_of[outlet] = registry.agency_identity(outlet)
@@ -1078,6 +1096,7 @@ def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) ->
         node = _Node(
             id=aid, outlet=outlet, t=t, precision=precision, title=title, text=text or "",
             self_agency=ident[0] if ident else None, agency_evidence=ident[1] if ident else None,
+            staff_byline=byline if staff_byline(byline) else None,
         )
         for role, kind, source, via in by_art.get(aid, ()):
             if role in CREDIT_ROLES and kind == "agency":
