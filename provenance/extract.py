@@ -1170,6 +1170,9 @@ _WS = r"[\s\u200b\u200c\u200d\u2060\ufeff]+"
 FURNITURE_MIN_WORDS = 7
 #: A page whose lines shared with other pages of its site are under this share of its text is another story.
 FURNITURE_MINORITY = 0.5
+#: Chrome is on most of a site's pages: a line only two pages of a bigger site share is body text they
+#: share (a digest quoting an article, a series' parts), unless 3+ pages carry it under different titles.
+FURNITURE_SITE_SHARE = 0.5
 #: Short lines outside the body: at most this many words, before the first or after the last paragraph
 #: (``EDGE_PARAGRAPH_WORDS``+ words, or 8+ ending a sentence).
 EDGE_MAX_WORDS = 6
@@ -1203,10 +1206,10 @@ def _furniture(
     Why: a site with a handful of pages in the corpus (a blog, a newspaper's
     section) repeats its sidebar, author blurb or comment policy on every page,
     and those few pages then pair through it. A line of ``FURNITURE_MIN_WORDS``+
-    words on 2+ pages of one site is furniture when two of those pages are
-    otherwise different stories (the lines they share with the site's other
-    pages are a minority of their text), or when 3+ pages carry it under 2+
-    different titles. Updates of one story share most of their text and keep
+    words on 2+ pages of one site is furniture when it is on at least half the
+    site's pages and two of those pages are otherwise different stories (the
+    lines they share with the site's other pages are a minority of their
+    text), or when 3+ pages carry it under 2+ different titles. Updates of one story share most of their text and keep
     it. Never when another site's page (in this batch or stored) holds the line:
     a copy of the same story elsewhere makes it story text. Short lines (up to
     ``EDGE_MAX_WORDS`` words) before a page's first or after its last paragraph
@@ -1236,11 +1239,16 @@ def _furniture(
     page = page.join(tk, on="rid", how="left")
     eligible = pl.col("t").is_not_null() | pl.col("p0").is_null() | (pl.col("i") >= pl.col("p0"))
     cand = lines.filter(shared_line).join(page.select("rid", "minor", "p0", "t"), on="rid").filter(eligible)
+    site_pages = counts.filter(pl.col("line_hash") == 0).select("oc", pl.col("pages").alias("n"))
     per_line = (
         cand.group_by("oc", "h")
         .agg(pl.col("minor").sum().alias("n_minor"), pl.col("t").drop_nulls().n_unique().alias("n_titles"),
              pl.col("c").first())
-        .filter((pl.col("n_minor") >= 2) | ((pl.col("c") >= 3) & (pl.col("n_titles") >= 2)))
+        .join(site_pages, on="oc", how="left")
+        .filter(
+            ((pl.col("n_minor") >= 2) & (pl.col("c") >= FURNITURE_SITE_SHARE * pl.col("n")))
+            | ((pl.col("c") >= 3) & (pl.col("n_titles") >= 2))
+        )
     )
     if per_line.height:
         # Another site (or a page without one) in this batch carries it: story text, not furniture.

@@ -165,3 +165,18 @@ def test_short_navigation_at_the_edges_of_two_pages_is_chrome():
         lines = t.split("\n\n")
         assert not {"City", "Harbour Edition", "Weekend Special", "Back Issues"} & set(lines)
         assert len(lines) == 3
+
+
+def test_paragraph_two_pages_of_a_bigger_site_share_is_body_text():
+    """A digest quoting one paragraph of an article of the same site: body text, kept (chrome is on
+    most of a site's pages, this is on 2 of 5)."""
+    quoted = story(60, 1)[0]
+    rows = [{"outlet": "sermonsite.example", "title": f"Essay {i}", "text": "\n\n".join(story(600 + i)), "id": f"e{i}"}
+            for i in range(3)]
+    rows += [
+        {"outlet": "sermonsite.example", "title": "The article", "text": "\n\n".join([*story(700), quoted]), "id": "art"},
+        {"outlet": "sermonsite.example", "title": "The daily digest", "text": "\n\n".join([quoted, *story(701, 2)]), "id": "dig"},
+    ]
+    arts, _, _ = extract(raw(rows), config=CFG)
+    texts = dict(arts.select("article_id", "text").rows())
+    assert quoted in texts["art"] and quoted in texts["dig"]
