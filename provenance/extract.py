@@ -59,16 +59,32 @@ Per record:
   (repaired) when ``text`` exceeds ``config.max_text_chars``: cut at the last
   paragraph break before the limit.
 
-Learned chrome (``CHROME_STATS``): for every outlet, how many of its pages
-carry each normalized line (whitespace collapsed, case kept; xxh64), plus
-the page count under ``line_hash`` 0. Identical pages of one outlet in one
-batch count once. The counts are summed with those of earlier ingests and a
-line is chrome for *that outlet* (never across outlets: wire paragraphs recur
+Learned chrome (``CHROME_STATS``): for every site (an outlet's registrable
+host, :func:`outlet_key`: ``news.x.com`` and ``sport.x.com`` are one site and
+share their sidebars; the ``outlet`` column holds the site), how many of its
+pages carry each normalized line (whitespace collapsed, case kept; xxh64),
+plus the page count under ``line_hash`` 0. Identical pages of one site in one
+batch count once (unless their titles differ: a blog whose extracted text is
+only its sidebar). The counts are summed with those of earlier ingests and a
+line is chrome for *that site* (never across sites: wire paragraphs recur
 across outlets legitimately) when it is on at least
 
   * ``max(3, 2% of pages)`` pages for lines of up to 6 words (menus, labels);
   * ``max(5, 5% of pages)`` pages for 7-25 words (slogans, one-line blurbs);
   * ``max(20, 25% of pages)`` pages for longer lines.
+
+Furniture (``_furniture``): those floors keep a sidebar, author box or
+comment policy that a site with a handful of pages in the corpus repeats on
+every page, and the pages then pair through it. So a line of 7+ words on 2+
+pages of a site is chrome when two of those pages are otherwise different
+stories (what they share with the site's other pages is under half their
+text) and the line is on at least half the site's pages or closes both pages;
+or when 3+ pages carry it under 2+ titles. Never when a page of another site
+(in the batch, or stored: ``line_sites``) holds the line: a copy of the same
+story elsewhere makes it story text. Short lines (up to 6 words) before a
+page's first or after its last paragraph on 2+ of its site's pages are chrome
+too (menus, buttons, section labels). A scraped page without a title keeps the
+lines above its first paragraph for its header.
 
 Credit lines near the top and "Related Stories"-like headings recur like
 chrome but are never dropped as learned chrome: they are read (the byline;
