@@ -180,3 +180,19 @@ def test_paragraph_two_pages_of_a_bigger_site_share_is_body_text():
     arts, _, _ = extract(raw(rows), config=CFG)
     texts = dict(arts.select("article_id", "text").rows())
     assert quoted in texts["art"] and quoted in texts["dig"]
+
+
+def test_section_label_below_the_credit_line_of_two_scraped_pages_is_chrome():
+    """A scraped page's section label sits between its credit line and its body ("City"): with two
+    pages of the outlet it is learned, while the header still gives title and byline."""
+    rows = [
+        {"outlet": "smalltimes.example", "format": "txt", "id": f"t{i}",
+         "text": "\n\n".join(["Home", f"Harbour board story number {i}", "By IANS | Updated: March 4, 2025 10:15 IST",
+                              "City", *story(800 + i, 3), "Epaper Edition"])}
+        for i in range(2)
+    ]
+    arts, _, _ = extract(raw(rows), config=CFG)
+    for r in arts.iter_rows(named=True):
+        lines = r["text"].split("\n\n")
+        assert "City" not in lines and "Epaper Edition" not in lines and len(lines) == 3
+        assert r["byline"] == "IANS" and r["title"].startswith("Harbour board story")
