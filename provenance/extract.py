@@ -1061,11 +1061,6 @@ def _clean_texts(
         hw = _k_words(data, ls[hi], le[hi])
         ok = hit.select(pl.col("pages") >= _chrome_min_pages_expr(pl.col("n"), pl.Series(hw))).to_series().to_numpy()
         learned[hi[ok]] = True
-    learned |= _furniture(
-        data, rid, ls, le, oc, hs, stats.join(outlet_codes, on="outlet", how="inner"),
-        base.select(_title_key(pl.col("title"))).to_series(), line_sites,
-    )
-
     # Regexes only for short lines (and the first lines, which may be a long title).
     nbytes = le - ls
     short_idx = np.flatnonzero(nbytes <= SHORT_LINE_BYTES)
@@ -1086,6 +1081,11 @@ def _clean_texts(
     fi = flags.get_column("i").to_numpy()
     for arr, col in ((static, "static"), (tail, "tail"), (inline, "inline"), (hint, "hint")):
         arr[fi] = flags.get_column(col).to_numpy()
+    learned |= _furniture(
+        data, rid, ls, le, oc, hs, stats.join(outlet_codes, on="outlet", how="inner"),
+        base.select(_title_key(pl.col("title"))).to_series(), line_sites,
+        (base.get_column("format") == "txt").fill_null(False).to_numpy()[rid], hint,
+    )
 
     # Credit lines and tail headings recur like chrome but are read (byline; where the tail starts).
     keep = ~(static | (learned & ~hint & ~tail))
@@ -1215,7 +1215,7 @@ def _k_sentence_end(b, starts, ends):
 
 def _furniture(
     data: np.ndarray, rid: np.ndarray, ls: np.ndarray, le: np.ndarray, oc: np.ndarray, hs: np.ndarray,
-    counts: pl.DataFrame, titles: pl.Series, line_sites: LineSites | None,
+    counts: pl.DataFrame, titles: pl.Series, line_sites: LineSites | None, on_page: np.ndarray, hint: np.ndarray,
 ) -> np.ndarray:
     """Lines that are their site's chrome though too few pages carry them for the count rule.
 
@@ -1240,7 +1240,8 @@ def _furniture(
     words = _k_words(data, ls, le)
     c = counts.filter(pl.col("line_hash") != 0).select("oc", pl.col("line_hash").alias("h"), pl.col("pages").alias("c"))
     lines = pl.DataFrame(
-        {"i": np.arange(n), "rid": rid, "oc": oc, "h": hs, "w": words, "b": le - ls, "first": _k_first_in_row(rid, hs)}
+        {"i": np.arange(n), "rid": rid, "oc": oc, "h": hs, "w": words, "b": le - ls, "first": _k_first_in_row(rid, hs),
+         "page": on_page, "hint": on_page & hint}
     ).join(c, on=["oc", "h"], how="left", maintain_order="left").with_columns(
         pl.col("c").fill_null(0),
         pl.Series("para", (words >= EDGE_PARAGRAPH_WORDS) | ((words >= 8) & _k_sentence_end(data, ls, le))),
@@ -1251,6 +1252,7 @@ def _furniture(
         pl.col("i").filter(pl.col("para")).min().alias("p0"),
         pl.col("i").filter(pl.col("para")).max().alias("p1"),
         pl.col("i").filter((pl.col("c") < 2) & (pl.col("w") > EDGE_MAX_WORDS)).max().alias("last_own"),
+        pl.col("i").filter(pl.col("hint")).max().alias("last_hint"), pl.col("page").first(),
     ).with_columns((pl.col("shared") < FURNITURE_MINORITY * pl.col("total")).alias("minor"))
     tk = pl.DataFrame({"rid": np.arange(len(titles), dtype=np.int64), "t": titles})
     # A page whose title is not known yet (a scraped page's header names it) keeps the lines above its
@@ -1293,11 +1295,15 @@ def _furniture(
         .get_column("i").to_numpy()
     )
     out[furn] = True
+    # A scraped page's header (menu, title, credit line) is the header resolver's: above the first
+    # paragraph only the lines below its credit line are looked at, so the title line stays for it.
+    top_ok = pl.col("t").is_not_null() | ~pl.col("page") | (pl.col("i") > pl.col("last_hint")).fill_null(False)
     edge = (
-        lines.join(page.select("rid", "p0", "p1"), on="rid", how="left", maintain_order="left")
+        lines.drop("page").join(page.select("rid", "p0", "p1", "t", "last_hint", "page"), on="rid", how="left",
+                                maintain_order="left")
         .filter(
             (pl.col("oc") >= 0) & (pl.col("c") >= 2) & (pl.col("w") <= EDGE_MAX_WORDS)
-            & ((pl.col("i") < pl.col("p0")) | (pl.col("i") > pl.col("p1")))
+            & (((pl.col("i") < pl.col("p0")) & top_ok) | (pl.col("i") > pl.col("p1")))
         )
         .get_column("i").to_numpy()
     )

@@ -196,3 +196,14 @@ def test_section_label_below_the_credit_line_of_two_scraped_pages_is_chrome():
         lines = r["text"].split("\n\n")
         assert "City" not in lines and "Epaper Edition" not in lines and len(lines) == 3
         assert r["byline"] == "IANS" and r["title"].startswith("Harbour board story")
+
+
+def test_short_title_shared_by_two_scraped_pages_stays_their_title():
+    rows = [
+        {"outlet": "smalltimes.example", "format": "txt", "id": f"u{i}",
+         "text": "\n\n".join(["Home", "Council meets today", f"By Staff Reporter | Updated: March {4 + i}, 2025 10:15 IST",
+                              *story(900 + i, 3)])}
+        for i in range(2)
+    ]
+    arts, _, _ = extract(raw(rows), config=CFG)
+    assert arts["title"].to_list() == ["Council meets today"] * 2
