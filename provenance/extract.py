@@ -1038,10 +1038,15 @@ def _clean_texts(
     oc_row = codes.get_column("oc").fill_null(-1).to_numpy()
     oc = oc_row[rid]
     lines = pl.DataFrame({"oc": oc, "h": hs})
-    # Identical pages count once, unless their titles differ (a blog whose extracted text is only its sidebar).
-    tdata, toffs = _k_arrow_bytes(base.get_column("title"))
-    body_hash = _k_hash_rows(data, offs) ^ _k_hash_rows(tdata, toffs)
+    body_hash = _k_hash_rows(data, offs)
     stats = _update_stats(codes, body_hash, rid, hs, old_stats)
+    # One text under 3+ titles on one site: the extractor found no article, only the site's sidebar.
+    sidebar_only = (
+        codes.select("oc").with_columns(pl.Series("bh", body_hash), _title_key(base.get_column("title")).alias("t"))
+        .select((pl.col("oc").is_not_null() & (pl.col("t").n_unique().over("oc", "bh") >= 3)
+                 & (pl.col("t").null_count().over("oc", "bh") == 0)).alias("x"))
+        .to_series().to_numpy()
+    )
 
     # Learned chrome: the outlet's count for the line against the rule for its length.
     outlet_codes = codes.drop_nulls().unique()
@@ -1084,7 +1089,7 @@ def _clean_texts(
     learned |= _furniture(
         data, rid, ls, le, oc, hs, stats.join(outlet_codes, on="outlet", how="inner"),
         base.select(_title_key(pl.col("title"))).to_series(), line_sites,
-        (base.get_column("format") == "txt").fill_null(False).to_numpy()[rid], hint,
+        (base.get_column("format") == "txt").fill_null(False).to_numpy()[rid], hint, sidebar_only,
     )
 
     # Credit lines and tail headings recur like chrome but are read (byline; where the tail starts).
@@ -1216,18 +1221,25 @@ def _k_sentence_end(b, starts, ends):
 def _furniture(
     data: np.ndarray, rid: np.ndarray, ls: np.ndarray, le: np.ndarray, oc: np.ndarray, hs: np.ndarray,
     counts: pl.DataFrame, titles: pl.Series, line_sites: LineSites | None, on_page: np.ndarray, hint: np.ndarray,
+    sidebar_only: np.ndarray,
 ) -> np.ndarray:
     """Lines that are their site's chrome though too few pages carry them for the count rule.
 
     Why: a site with a handful of pages in the corpus (a blog, a newspaper's
     section) repeats its sidebar, author blurb or comment policy on every page,
-    and those few pages then pair through it. A line of ``FURNITURE_MIN_WORDS``+
-    words on 2+ pages of one site is furniture when two of those pages are
+    and those few pages then pair through it. Furniture sits at the edges of a
+    page's text (before or after everything the page does not share), so a line
+    in the middle of several stories is their background and stays: a copy on
+    another site may reach it in a later batch. A line of ``FURNITURE_MIN_WORDS``+
+    words on 2+ pages of one site, at an edge of them, is furniture when two of those pages are
     otherwise different stories (the lines they share with the site's other
     pages are a minority of their text) and either it is on at least half the
     site's pages or it closes both pages (nothing of their own after it: comment
     policies, author boxes); or when 3+ pages carry it under 2+ different
-    titles. Updates of one story share most of their text and keep
+    titles, at an edge of each (before or after everything the page does not
+    share: a paragraph in the middle of several stories is their background,
+    which a copy elsewhere may still reach later). One text on 3+ pages of a
+    site under 3+ titles is all furniture: the extractor found only the sidebar. Updates of one story share most of their text and keep
     it. Never when another site's page (in this batch or stored) holds the line:
     a copy of the same story elsewhere makes it story text. Short lines (up to
     ``EDGE_MAX_WORDS`` words) before a page's first or after its last paragraph
@@ -1252,6 +1264,7 @@ def _furniture(
         pl.col("i").filter(pl.col("para")).min().alias("p0"),
         pl.col("i").filter(pl.col("para")).max().alias("p1"),
         pl.col("i").filter((pl.col("c") < 2) & (pl.col("w") > EDGE_MAX_WORDS)).max().alias("last_own"),
+        pl.col("i").filter((pl.col("c") < 2) & (pl.col("w") > EDGE_MAX_WORDS)).min().alias("first_own"),
         pl.col("i").filter(pl.col("hint")).max().alias("last_hint"), pl.col("page").first(),
     ).with_columns((pl.col("shared") < FURNITURE_MINORITY * pl.col("total")).alias("minor"))
     tk = pl.DataFrame({"rid": np.arange(len(titles), dtype=np.int64), "t": titles})
@@ -1260,22 +1273,33 @@ def _furniture(
     page = page.join(tk, on="rid", how="left")
     eligible = pl.col("t").is_not_null() | pl.col("p0").is_null() | (pl.col("i") >= pl.col("p0"))
     cand = (
-        lines.filter(shared_line).join(page.select("rid", "minor", "p0", "t", "last_own"), on="rid").filter(eligible)
-        # In the page's tail: after its last line of its own (comment policies, author boxes, footers).
-        .with_columns((pl.col("last_own").is_null() | (pl.col("i") > pl.col("last_own"))).alias("tail"))
+        lines.filter(shared_line).join(page.select("rid", "minor", "p0", "t", "last_own", "first_own"), on="rid")
+        .filter(eligible)
+        # In the page's tail: after its last line of its own (comment policies, author boxes, footers);
+        # at an edge: or before its first line of its own (intro boxes).
+        .with_columns(
+            (pl.col("last_own").is_null() | (pl.col("i") > pl.col("last_own"))).alias("tail"),
+            (pl.col("last_own").is_null() | (pl.col("i") > pl.col("last_own")) | (pl.col("i") < pl.col("first_own")))
+            .alias("edge"),
+        )
     )
     site_pages = counts.filter(pl.col("line_hash") == 0).select("oc", pl.col("pages").alias("n"))
     per_line = (
         cand.group_by("oc", "h")
-        .agg(pl.col("minor").sum().alias("n_minor"), (pl.col("minor") & pl.col("tail")).sum().alias("n_tail"),
+        .agg((pl.col("minor") & pl.col("edge")).sum().alias("n_minor"), (pl.col("minor") & pl.col("tail")).sum().alias("n_tail"),
+             pl.col("edge").all().alias("at_edges"),
              pl.col("t").drop_nulls().n_unique().alias("n_titles"), pl.col("c").first())
         .join(site_pages, on="oc", how="left")
         .filter(
             ((pl.col("n_minor") >= 2) & (pl.col("c") >= FURNITURE_SITE_SHARE * pl.col("n")))
             | (pl.col("n_tail") >= 2)
-            | ((pl.col("c") >= 3) & (pl.col("n_titles") >= 2))
+            | ((pl.col("c") >= 3) & (pl.col("n_titles") >= 2) & pl.col("at_edges"))
         )
     )
+    per_line = per_line.select("oc", "h")
+    if sidebar_only.any():
+        whole = lines.filter(pl.col("rid").is_in(np.flatnonzero(sidebar_only)) & (pl.col("oc") >= 0)).select("oc", "h")
+        per_line = pl.concat([per_line, whole]).unique()
     if per_line.height:
         # Another site (or a page without one) in this batch carries it: story text, not furniture.
         sites = lines.filter(pl.col("first") & pl.col("h").is_in(per_line["h"].implode())).group_by("h").agg(
@@ -1470,6 +1494,14 @@ def _title_like(line: str, words: int) -> bool:
 _SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go", "nic", "gen", "ltd", "plc", "res"})
 
 
+#: Hosting services whose subdomains are separate sites (each blog its own), and the reserved
+#: documentation name "example" (RFC 2606) that test corpora put under country domains.
+_HOSTED = frozenset({
+    "blogspot.com", "wordpress.com", "typepad.com", "posterous.com", "tumblr.com", "github.io", "substack.com",
+    "medium.com", "livejournal.com", "wixsite.com", "weebly.com", "blogger.com", "squarespace.com",
+})
+
+
 def outlet_key(outlet: str | None) -> str | None:
     """The site an outlet belongs to: its host's registrable name, so ``news.x.com`` and ``sport.x.com``
     are one outlet for chrome (they share sidebars and "most read" boxes). Names that are not hosts stay
@@ -1480,14 +1512,16 @@ def outlet_key(outlet: str | None) -> str | None:
     labels = host.split(".")
     if len(labels) < 3 or not all(labels):
         return host
-    keep = 3 if (len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL) else 2
-    return ".".join(labels[-keep:])
+    last2 = ".".join(labels[-2:])
+    third = (len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL) or last2 in _HOSTED or labels[-2] == "example"
+    return ".".join(labels[-(3 if third else 2):])
 
 
 def outlet_key_expr(outlet: pl.Expr) -> pl.Expr:
     """:func:`outlet_key` as a polars expression."""
     host = outlet.str.to_lowercase().str.strip_chars().str.replace(r"^www\.", "")
     sl = "|".join(sorted(_SECOND_LEVEL))
-    three = host.str.extract(r"([^.]+\.(?:" + sl + r")\.[a-z]{2})$", 1)
+    hosted = "|".join(re.escape(h) for h in sorted(_HOSTED))
+    three = host.str.extract(r"([^.]+\.(?:(?:" + sl + r")\.[a-z]{2}|" + hosted + r"|example\.[^.]+))$", 1)
     two = host.str.extract(r"([^.]+\.[^.]+)$", 1)
     return pl.coalesce(three, two, host)

@@ -78,7 +78,8 @@ def _blog_rows() -> list[dict]:
 
 
 def test_outlet_key_joins_subdomains():
-    assert outlet_key("news.daily.example.com") == outlet_key("sport.daily.example.com") == "example.com"
+    assert outlet_key("news.dailytimes.com") == outlet_key("sport.dailytimes.com") == "dailytimes.com"
+    assert outlet_key("tidewriter.blogspot.com") != outlet_key("harbournotes.blogspot.com")  # one blog each
     assert outlet_key("en.yna.co.kr") == "yna.co.kr" and outlet_key("www.bbc.co.uk") == "bbc.co.uk"
     assert outlet_key("valleypost") == "valleypost"
 
