@@ -1227,18 +1227,13 @@ def _furniture(
 
     Why: a site with a handful of pages in the corpus (a blog, a newspaper's
     section) repeats its sidebar, author blurb or comment policy on every page,
-    and those few pages then pair through it. Furniture sits at the edges of a
-    page's text (before or after everything the page does not share), so a line
-    in the middle of several stories is their background and stays: a copy on
-    another site may reach it in a later batch. A line of ``FURNITURE_MIN_WORDS``+
-    words on 2+ pages of one site, at an edge of them, is furniture when two of those pages are
+    and those few pages then pair through it. A line of ``FURNITURE_MIN_WORDS``+
+    words on 2+ pages of one site is furniture when two of those pages are
     otherwise different stories (the lines they share with the site's other
     pages are a minority of their text) and either it is on at least half the
     site's pages or it closes both pages (nothing of their own after it: comment
     policies, author boxes); or when 3+ pages carry it under 2+ different
-    titles, at an edge of each (before or after everything the page does not
-    share: a paragraph in the middle of several stories is their background,
-    which a copy elsewhere may still reach later). One text on 3+ pages of a
+    titles. One text on 3+ pages of a
     site under 3+ titles is all furniture: the extractor found only the sidebar. Updates of one story share most of their text and keep
     it. Never when another site's page (in this batch or stored) holds the line:
     a copy of the same story elsewhere makes it story text. Short lines (up to
@@ -1264,7 +1259,6 @@ def _furniture(
         pl.col("i").filter(pl.col("para")).min().alias("p0"),
         pl.col("i").filter(pl.col("para")).max().alias("p1"),
         pl.col("i").filter((pl.col("c") < 2) & (pl.col("w") > EDGE_MAX_WORDS)).max().alias("last_own"),
-        pl.col("i").filter((pl.col("c") < 2) & (pl.col("w") > EDGE_MAX_WORDS)).min().alias("first_own"),
         pl.col("i").filter(pl.col("hint")).max().alias("last_hint"), pl.col("page").first(),
     ).with_columns((pl.col("shared") < FURNITURE_MINORITY * pl.col("total")).alias("minor"))
     tk = pl.DataFrame({"rid": np.arange(len(titles), dtype=np.int64), "t": titles})
@@ -1273,27 +1267,21 @@ def _furniture(
     page = page.join(tk, on="rid", how="left")
     eligible = pl.col("t").is_not_null() | pl.col("p0").is_null() | (pl.col("i") >= pl.col("p0"))
     cand = (
-        lines.filter(shared_line).join(page.select("rid", "minor", "p0", "t", "last_own", "first_own"), on="rid")
+        lines.filter(shared_line).join(page.select("rid", "minor", "p0", "t", "last_own"), on="rid")
         .filter(eligible)
-        # In the page's tail: after its last line of its own (comment policies, author boxes, footers);
-        # at an edge: or before its first line of its own (intro boxes).
-        .with_columns(
-            (pl.col("last_own").is_null() | (pl.col("i") > pl.col("last_own"))).alias("tail"),
-            (pl.col("last_own").is_null() | (pl.col("i") > pl.col("last_own")) | (pl.col("i") < pl.col("first_own")))
-            .alias("edge"),
-        )
+        # In the page's tail: after its last line of its own (comment policies, author boxes, footers).
+        .with_columns((pl.col("last_own").is_null() | (pl.col("i") > pl.col("last_own"))).alias("tail"))
     )
     site_pages = counts.filter(pl.col("line_hash") == 0).select("oc", pl.col("pages").alias("n"))
     per_line = (
         cand.group_by("oc", "h")
-        .agg((pl.col("minor") & pl.col("edge")).sum().alias("n_minor"), (pl.col("minor") & pl.col("tail")).sum().alias("n_tail"),
-             pl.col("edge").all().alias("at_edges"),
+        .agg(pl.col("minor").sum().alias("n_minor"), (pl.col("minor") & pl.col("tail")).sum().alias("n_tail"),
              pl.col("t").drop_nulls().n_unique().alias("n_titles"), pl.col("c").first())
         .join(site_pages, on="oc", how="left")
         .filter(
             ((pl.col("n_minor") >= 2) & (pl.col("c") >= FURNITURE_SITE_SHARE * pl.col("n")))
             | (pl.col("n_tail") >= 2)
-            | ((pl.col("c") >= 3) & (pl.col("n_titles") >= 2) & pl.col("at_edges"))
+            | ((pl.col("c") >= 3) & (pl.col("n_titles") >= 2))
         )
     )
     per_line = per_line.select("oc", "h")
