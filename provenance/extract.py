@@ -64,8 +64,7 @@ host, :func:`outlet_key`: ``news.x.com`` and ``sport.x.com`` are one site and
 share their sidebars; the ``outlet`` column holds the site), how many of its
 pages carry each normalized line (whitespace collapsed, case kept; xxh64),
 plus the page count under ``line_hash`` 0. Identical pages of one site in one
-batch count once (unless their titles differ: a blog whose extracted text is
-only its sidebar). The counts are summed with those of earlier ingests and a
+batch count once. The counts are summed with those of earlier ingests and a
 line is chrome for *that site* (never across sites: wire paragraphs recur
 across outlets legitimately) when it is on at least
 
@@ -79,9 +78,11 @@ every page, and the pages then pair through it. So a line of 7+ words on 2+
 pages of a site is chrome when two of those pages are otherwise different
 stories (what they share with the site's other pages is under half their
 text) and the line is on at least half the site's pages or closes both pages;
-or when 3+ pages carry it under 2+ titles. Never when a page of another site
-(in the batch, or stored: ``line_sites``) holds the line: a copy of the same
-story elsewhere makes it story text. Short lines (up to 6 words) before a
+or when 3+ pages carry it under 2+ titles; one text on 3+ pages of a site
+under 3+ titles is all furniture (the extractor found only the sidebar).
+Never when a page of another site (in the batch, or stored: ``line_sites``)
+holds the line: a copy of the same story elsewhere makes it story text.
+Hosting services' subdomains (``x.blogspot.com``) are sites of their own. Short lines (up to 6 words) before a
 page's first or after its last paragraph on 2+ of its site's pages are chrome
 too (menus, buttons, section labels). A scraped page without a title keeps the
 lines above its first paragraph for its header.
