@@ -208,3 +208,13 @@ def test_short_title_shared_by_two_scraped_pages_stays_their_title():
     ]
     arts, _, _ = extract(raw(rows), config=CFG)
     assert arts["title"].to_list() == ["Council meets today"] * 2
+
+
+def test_one_text_under_three_titles_is_the_sites_sidebar():
+    """A blog whose every page extracts to the same author box (the posts were not found): no article, so
+    no pair among them; the same text under one title (one story stored thrice) stays."""
+    rows = [{"outlet": "tinyblog.example", "title": f"Post {i}", "text": BLURB, "id": f"b{i}"} for i in range(3)]
+    rows += [{"outlet": "samepost.example", "title": "One post", "text": "\n\n".join(story(77)), "id": f"s{i}"} for i in range(3)]
+    arts, rej, _ = extract(raw(rows), config=CFG)
+    assert sorted(arts["article_id"]) == ["s0", "s1", "s2"]
+    assert (rej["reason"] == "empty_text").sum() == 3
