@@ -26,7 +26,9 @@ extract            chrome is learned per site across the corpus, so rows are
                    and each group goes through ``extract.extract`` whole. Rows
                    without an outlet learn no chrome, so they are grouped per
                    read unit. The furniture guard (a line another site's page
-                   holds is kept) sees the sites of its group only.
+                   holds is kept) sees the sites of its group only, and agency
+                   sites known only from their sign-off (``agency_sites``) are
+                   the local pipeline's: here the registry's rules decide.
 dedupe, doc        windows over article_id ordered by read order reproduce
                    ``pipeline._dedupe``; ``doc`` is the rank in read order,
                    from per-unit counts (driver prefix sums) plus a row number
@@ -166,7 +168,7 @@ _LINEAGE_OUT_SCHEMA = (
     "name string, kind string, cited_via string, n_articles int"
 )
 #: Article columns lineage reads (``lineage._nodes``), plus doc for ordering.
-_LINEAGE_ARTICLE_COLS = ["doc", "article_id", "outlet", "published_at", "published_precision", "title", "text"]
+_LINEAGE_ARTICLE_COLS = ["doc", "article_id", "outlet", "published_at", "published_precision", "title", "byline", "text"]
 _CREDIT_COLS = list(schemas.CREDITS.names())
 _PAIR_COLS = [*schemas.PAIRS.names(), "a_doc", "b_doc"]
 
