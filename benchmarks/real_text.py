@@ -32,8 +32,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import polars as pl
-
 from provenance.config import Config
 from provenance.pipeline import ingest
 from provenance.store import Store

@@ -854,8 +854,14 @@ def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | Non
                 """,
                 [outlet],
             )
+        # Staff bylines on agency copy (lineage evidence ``byline_mismatch``): what a researcher looks for.
+        mismatch = (
+            _row(con, "SELECT count(*) FROM lineage l JOIN articles a ON a.article_id = l.article_id "
+                      "WHERE a.outlet = ? AND l.evidence LIKE '%\"byline_mismatch\"%'", [outlet])[0]
+            if lin and info.has("lineage", "evidence") else None
+        )
     return {"outlet": outlet, "articles": int(n), **figures, "agencies": agencies, "sources": sources,
-            "copied_by": copied_by, "has_lineage": lin}
+            "copied_by": copied_by, "has_lineage": lin, "byline_mismatch": mismatch}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

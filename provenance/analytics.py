@@ -17,7 +17,9 @@ Definitions (all per article of the lineage):
 * credited: ``credited`` is credits_origin or credits_intermediary;
   uncredited share is over derived articles only (an original has nothing
   to credit);
-* lag: ``lag_minutes`` (behind the chain's first article in the corpus).
+* lag: ``lag_minutes`` (behind the chain's first article in the corpus);
+* byline mismatch: a staff byline ("By Staff Reporter") over a text that credits
+  an agency or is a verbatim agency copy (``evidence.byline_mismatch``).
 
 An agency's *direct* articles are those whose nearest agency (``via_agency``)
 is it; its *indirect* ones reach it further up the chain (IANS copies of a
@@ -50,6 +52,7 @@ OUTLET_TABLE = pl.Schema(
         "agency_copy_share": pl.Float64,
         "verbatim_share": pl.Float64,
         "uncredited_share": pl.Float64,
+        "byline_mismatch": pl.UInt32,
         "median_lag_minutes": pl.Float64,
         "agencies": pl.List(pl.String),
     }
@@ -83,6 +86,7 @@ OUTLET_PROFILE = pl.Schema(
         "credited": pl.UInt32,
         "uncredited": pl.UInt32,
         "miscredited": pl.UInt32,
+        "byline_mismatch": pl.UInt32,
         "verbatim": pl.UInt32,
         "median_lag_minutes": pl.Float64,
         "relations": pl.String,  # "verbatim:3, trimmed:1"
@@ -111,6 +115,7 @@ def _joined(articles: pl.DataFrame, lineage: pl.DataFrame) -> pl.DataFrame:
         pl.col("credited").is_in(_CREDITED).fill_null(False).alias("_credited"),
         (pl.col("credited") == "uncredited").fill_null(False).alias("_uncredited"),
         pl.col("relation").is_in(_VERBATIM).fill_null(False).alias("_verbatim"),
+        pl.col("evidence").str.contains('"byline_mismatch"', literal=True).fill_null(False).alias("_mismatch"),
     )
 
 
@@ -125,6 +130,7 @@ def outlet_table(articles: pl.DataFrame, lineage: pl.DataFrame) -> pl.DataFrame:
             (pl.col("_derived") & pl.col("via_agency").is_not_null()).mean().alias("agency_copy_share"),
             pl.col("_verbatim").mean().alias("verbatim_share"),
             pl.col("_uncredited").filter(pl.col("_derived")).mean().alias("uncredited_share"),
+            pl.col("_mismatch").sum().alias("byline_mismatch"),
             pl.col("lag_minutes").filter(pl.col("_derived")).median().alias("median_lag_minutes"),
         )
     )
@@ -263,6 +269,7 @@ def outlet_profile(outlet: str, articles: pl.DataFrame, lineage: pl.DataFrame) -
         pl.col("_credited").sum().alias("credited"),
         pl.col("_uncredited").sum().alias("uncredited"),
         (pl.col("credited") == "miscredited").sum().alias("miscredited"),
+        pl.col("_mismatch").sum().alias("byline_mismatch"),
         pl.col("_verbatim").sum().alias("verbatim"),
         pl.col("lag_minutes").median().alias("median_lag_minutes"),
     )

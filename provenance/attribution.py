@@ -44,13 +44,18 @@ __all__ = [
     "Credit",
     "Registry",
     "load_registry",
+    "read_agency_file",
+    "staff_byline",
     "find_credits",
     "credits",
     "GENERIC_FEED",
+    "CREDIT_ROLES",
 ]
 
 #: Source name for a disclaimer when the article names no agency.
 GENERIC_FEED = "agency feed"
+#: Roles that credit a source with the article's text (a citation only says it was quoted).
+CREDIT_ROLES = ("byline", "dateline", "copyright")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +109,17 @@ class Registry:
     """All known agencies, with the compiled alias matcher."""
 
     agencies: tuple[Agency, ...]
+    #: Sites found to be an agency's from corpus evidence: (outlet, agency, evidence); see
+    #: :func:`provenance.agency_sites.signed_sites`.
+    sites: tuple[tuple[str, str, str], ...] = ()
+
+    def with_sites(self, sites: Iterable[tuple[str, str, str]]) -> Registry:
+        """This registry plus sites known from evidence (the registry's own rules still come first)."""
+        out = Registry(self.agencies, tuple(dict.fromkeys((*self.sites, *sites))))
+        for k in ("by_name", "_alias_index", "pattern", "scanner", "_domain_index", "_label_index"):
+            if k in self.__dict__:  # the aliases did not change: keep what was compiled
+                out.__dict__[k] = self.__dict__[k]
+        return out
 
     @cached_property
     def by_name(self) -> dict[str, Agency]:
@@ -164,26 +180,80 @@ class Registry:
         return hit[0] if hit else None
 
     def agency_of_outlet(self, outlet: str | None) -> str | None:
-        """The agency an outlet *is* (``"IANS"``, ``"ianslive.in"``, ``"www.ptinews.com"``), or None.
+        """The agency an outlet *is* (``"IANS"``, ``"ianslive.in"``, ``"wire-ians.test"``), or None.
+
+        See :meth:`agency_identity` for the rules.
+        """
+        found = self.agency_identity(outlet)
+        return found[0] if found else None
+
+    def agency_identity(self, outlet: str | None) -> tuple[str, str] | None:
+        """``(agency, evidence)`` when an outlet is an agency's own site, else None.
 
         Outlet names equal to an agency alias count, and so do web domains
-        listed for the agency (with any subdomain).
+        listed for the agency (with any subdomain). A registry of domains can
+        never list every site of an agency (regional editions, mirrors, wire
+        portals), so a host is the agency's too when one of its labels (split at
+        dots and hyphens) is an unambiguous alias of 3+ letters, alone or with a
+        portal word ("ianslive", "yonhapnews", "wire-ians"): ambiguous aliases
+        ("AP", "PA") would make "ap.gov.in" an agency.
         """
         if not outlet:
             return None
         name = self.canonical(outlet)
         if name:
-            return name
+            return name, f"outlet name {outlet!r} is an alias of {name}"
         host = outlet.strip().lower()
         host = regex.sub(r"^[a-z]+://", "", host).split("/")[0]
         for dom, ag in self._domain_index:
             if host == dom or host.endswith("." + dom):
-                return ag
+                return ag, f"host {host} is under {dom}, a domain of {ag} in the registry"
+        for site, ag, why in self.sites:
+            if site == outlet:
+                return ag, why
+        labels = [x for x in regex.split(r"[.\-]", host) if x]
+        for label in labels[:-1]:  # the last label is the top-level domain
+            for word in ("", *_PORTAL_WORDS):
+                for key in (label.removesuffix(word), label.removeprefix(word)) if word else (label,):
+                    if key != label or not word:
+                        ag = self._label_index.get(key)
+                        if ag:
+                            return ag, f"host {host}: label {label!r} names {ag}"
         return None
+
+    @cached_property
+    def _label_index(self) -> dict[str, str]:
+        """Unambiguous aliases of 3+ letters, lowercase without spaces -> agency (for host labels)."""
+        out: dict[str, str] = {}
+        for a in self.agencies:
+            amb = {_alias_key(x) for x in a.ambiguous}
+            for alias in a.all_aliases():
+                k = _alias_key(alias)
+                key = regex.sub(r"[^a-z0-9]", "", k)
+                if k not in amb and len(key) >= 3 and key == k.replace(" ", "") and key.isascii():
+                    out.setdefault(key, a.name)
+        return out
 
     @property
     def names(self) -> frozenset[str]:
         return frozenset(a.name for a in self.agencies)
+
+
+#: A byline that credits the outlet's own staff, not a named writer or an agency.
+STAFF_BYLINE = regex.compile(
+    r"(?i)^\s*(?:by\s+)?(?:(?:our|a|the)\s+)?(?:staff\s+(?:reporter|writer|correspondent)s?|(?:our\s+)?"
+    r"(?:special\s+)?correspondents?|(?:our\s+)?bureau|[\w .&'-]{0,40}\s+news\s+service|news\s+desk|web\s+desk"
+    r"|(?:[\w .&'-]{0,40}\s+)?(?:staff|desk|team)|express\s+news\s+service)\s*$"
+)
+
+
+def staff_byline(byline: str | None) -> bool:
+    """Does the byline credit the outlet's staff ("By Staff Reporter", "Express News Service", "Web Desk")?"""
+    return bool(byline) and bool(STAFF_BYLINE.match(byline or "")) and "|" not in (byline or "")
+
+
+#: Words a wire portal's host adds to the agency's name ("ianslive", "yonhapnews", "wire-ians").
+_PORTAL_WORDS = ("live", "news", "wire", "online", "english", "world", "newswire", "en")
 
 
 def _agency_from_mapping(d: dict[str, Any]) -> Agency:
@@ -237,21 +307,31 @@ def _merge(base: Agency, extra: Agency) -> Agency:
     )
 
 
-def load_registry(extra: Path | None = None) -> Registry:
-    """The built-in agency registry, extended by ``extra`` (TOML or YAML) when given.
+def read_agency_file(path: Path | str) -> list[dict[str, Any]]:
+    """The agency entries of a user file (TOML or YAML), checked: each must have a name."""
+    entries = _read_entries(Path(path))
+    for d in entries:
+        _agency_from_mapping(d)
+    return entries
+
+
+def load_registry(extra: Path | None = None, *, entries: Iterable[dict[str, Any]] = ()) -> Registry:
+    """The built-in agency registry, extended by ``extra`` (TOML or YAML) and ``entries`` when given.
 
     ``extra`` holds a list ``agency`` of tables with the keys of
-    ``agencies.toml``; an entry whose name exists adds to it, a new name adds an agency.
+    ``agencies.toml``; ``entries`` are such tables already read (a store keeps
+    the ones its user declared). An entry whose name exists adds to it, a new
+    name adds an agency.
     """
     text = resources.files("provenance").joinpath("agencies.toml").read_text(encoding="utf-8")
     agencies: dict[str, Agency] = {}
     for d in tomllib.loads(text)["agency"]:
         a = _agency_from_mapping(d)
         agencies[a.name] = a
-    if extra is not None:
-        for d in _read_entries(Path(extra)):
-            a = _agency_from_mapping(d)
-            agencies[a.name] = _merge(agencies[a.name], a) if a.name in agencies else a
+    more = [*(_read_entries(Path(extra)) if extra is not None else []), *entries]
+    for d in more:
+        a = _agency_from_mapping(d)
+        agencies[a.name] = _merge(agencies[a.name], a) if a.name in agencies else a
     return Registry(tuple(agencies.values()))
 
 
@@ -689,7 +769,7 @@ def find_all(text: str, word: str) -> list[int]:
 class Credit:
     source: str
     kind: str  # agency | external
-    role: str  # byline | dateline | cited | disclaimer
+    role: str  # byline | dateline | copyright | cited | disclaimer
     field: str
     span_start: int
     span_end: int
@@ -703,6 +783,12 @@ _PHOTO_PRE = regex.compile(
 )
 _PHOTO_POST = regex.compile(r"^\s*(?:/|(?i:photo|pool\s+photo|via\s+getty|images|video|tv\b|graphic))")
 
+#: "© 2012 The", "Copyright (c) Reuters", "(c) AFP", "Distributed by": what may stand before an agency
+#: name in a copyright or distribution line. Such a line is a credit: the page says whose text it is.
+_COPYRIGHT_PRE = regex.compile(
+    r"(?i)(?:(?:©|\(c\)|copyright|copr\.)\s*(?:©|\(c\))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?"
+    r"|(?:distributed|syndicated|supplied|provided|content)\s+(?:by|from)\s+)(?:the\s+)?$"
+)
 _SENT_BREAK = regex.compile(r"[.!?]\s+\p{Lu}")
 _DIGIT = regex.compile(r"\d")
 _WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}.'’-]*")
@@ -841,6 +927,8 @@ def _classify(
     if pre.endswith("/") and post.startswith("/") and _dateline_like(pre[:-1], strict=ambiguous):
         off = len(pre) - len(pre.lstrip())
         return ("dateline", ls + off, end + 1)
+    if (cr := _COPYRIGHT_PRE.search(pre)) and not _PHOTO_PRE.search(pre[: cr.start()]) and not _PHOTO_POST.match(post):
+        return ("copyright", ls + cr.start(), end)
     if (photo_ok and _PHOTO_PRE.search(pre)) or _PHOTO_POST.match(post):
         return None
     if byline_field:
@@ -1042,7 +1130,7 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
             spans = sc.disclaimer_spans(body or "", body_disc[i])
             if spans:
                 byline_agency = next(
-                    (c.source for c in found if c.role in ("byline", "dateline") and c.kind == "agency"), None
+                    (c.source for c in found if c.role in CREDIT_ROLES and c.kind == "agency"), None
                 )
                 source, kind = (byline_agency, "agency") if byline_agency else (GENERIC_FEED, "external")
                 rows.extend(

@@ -87,9 +87,14 @@ def main() -> None:
               "its share (default 60).")
 @click.option("--dry-run", is_flag=True, help="Report what this ingest would find, without changing the store "
               "(runs on a temporary copy of it).")
+@click.option("--agencies", "agencies", type=click.Path(exists=True, dir_okay=False),
+              help="TOML (or YAML) of agencies and their sites, merged with the built-in registry and kept "
+                   "in the store for later ingests, reports and the dashboard, e.g. "
+                   "[[agency]] name = \"IANS\" domains = [\"wire-ians.test\"].")
 def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool,
            batch_size: int, engine: str, master: str, spark_out: str | None, threshold: float | None,
-           shingle_size: int | None, min_containment: float | None, min_shared: int | None, dry_run: bool) -> None:
+           shingle_size: int | None, min_containment: float | None, min_shared: int | None, dry_run: bool,
+           agencies: str | None) -> None:
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
@@ -126,10 +131,10 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
     def go(target: Store):  # type: ignore[no-untyped-def]
         if quiet:
             return run(paths, store=target, config=config, format=fmt, field_map=field_map or None,
-                       batch_size=batch_size)
+                       batch_size=batch_size, agencies=agencies)
         with progress_display(err) as progress:
             return run(paths, store=target, config=config, format=fmt, field_map=field_map or None,
-                       progress=progress, batch_size=batch_size)
+                       progress=progress, batch_size=batch_size, agencies=agencies)
 
     if dry_run:
         report, found = on_copy(store, go)
@@ -246,7 +251,7 @@ def _profile(store: Store, *, outlet: str | None, agency: str | None, as_json: b
         title = f"outlet {outlet}"
     else:
         assert agency is not None
-        name = load_registry().canonical(agency) or agency
+        name = load_registry(entries=store.agencies()).canonical(agency) or agency
         lin = store.query("SELECT * FROM lineage WHERE via_agency = ?", [name])
         if lin.height == 0:
             raise InputError(f"no article in the store came through agency {agency!r}")

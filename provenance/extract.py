@@ -59,16 +59,33 @@ Per record:
   (repaired) when ``text`` exceeds ``config.max_text_chars``: cut at the last
   paragraph break before the limit.
 
-Learned chrome (``CHROME_STATS``): for every outlet, how many of its pages
-carry each normalized line (whitespace collapsed, case kept; xxh64), plus
-the page count under ``line_hash`` 0. Identical pages of one outlet in one
+Learned chrome (``CHROME_STATS``): for every site (an outlet's registrable
+host, :func:`outlet_key`: ``news.x.com`` and ``sport.x.com`` are one site and
+share their sidebars; the ``outlet`` column holds the site), how many of its
+pages carry each normalized line (whitespace collapsed, case kept; xxh64),
+plus the page count under ``line_hash`` 0. Identical pages of one site in one
 batch count once. The counts are summed with those of earlier ingests and a
-line is chrome for *that outlet* (never across outlets: wire paragraphs recur
+line is chrome for *that site* (never across sites: wire paragraphs recur
 across outlets legitimately) when it is on at least
 
   * ``max(3, 2% of pages)`` pages for lines of up to 6 words (menus, labels);
   * ``max(5, 5% of pages)`` pages for 7-25 words (slogans, one-line blurbs);
   * ``max(20, 25% of pages)`` pages for longer lines.
+
+Furniture (``_furniture``): those floors keep a sidebar, author box or
+comment policy that a site with a handful of pages in the corpus repeats on
+every page, and the pages then pair through it. So a line of 7+ words on 2+
+pages of a site is chrome when two of those pages are otherwise different
+stories (what they share with the site's other pages is under half their
+text) and the line is on at least half the site's pages or closes both pages;
+or when 3+ pages carry it under 2+ titles; one text on 3+ pages of a site
+under 3+ titles is all furniture (the extractor found only the sidebar).
+Never when a page of another site (in the batch, or stored: ``line_sites``)
+holds the line: a copy of the same story elsewhere makes it story text.
+Hosting services' subdomains (``x.blogspot.com``) are sites of their own. Short lines (up to 6 words) before a
+page's first or after its last paragraph on 2+ of its site's pages are chrome
+too (menus, buttons, section labels). A scraped page without a title keeps the
+lines above its first paragraph for its header.
 
 Credit lines near the top and "Related Stories"-like headings recur like
 chrome but are never dropped as learned chrome: they are read (the byline;
@@ -663,12 +680,20 @@ def _k_char_boundary(b, starts, ends):
 #: given the (outlet, line_hash) keys of a batch and returns their CHROME_STATS
 #: rows (a store keeps tens of millions of keys; a batch needs its own few).
 ChromeCounts = pl.DataFrame | Callable[[pl.DataFrame], pl.DataFrame]
+#: Stored sites of lines: given line hashes (a UInt64 series), the ``(outlet, line_hash)``
+#: rows of CHROME_STATS holding them.
+LineSites = Callable[[pl.Series], pl.DataFrame]
 
 
 def extract(
-    raw: pl.DataFrame, *, config: Config, chrome_stats: ChromeCounts | None = None
+    raw: pl.DataFrame, *, config: Config, chrome_stats: ChromeCounts | None = None,
+    line_sites: LineSites | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """RAW records -> ``(EXTRACTED articles, REJECTS, CHROME_STATS)``.
+
+    ``line_sites`` tells which stored sites carry given lines, so a line this
+    batch would learn as one site's furniture is kept when another site's page
+    (a copy of the same story) holds it too.
 
     The CHROME_STATS returned hold the new totals (earlier + this batch) of
     every (outlet, line_hash) this batch touched, and only those: the rows a
@@ -697,7 +722,7 @@ def extract(
         pl.col("__body").alias("raw_text"),
     )
 
-    body, stats = _clean_texts(df, old_stats, rejects)
+    body, stats = _clean_texts(df, old_stats, rejects, line_sites)
     df = df.drop("text", "html").join(body, on="__rid", how="left", maintain_order="left")
 
     # Dates: the record's, else the page header's, else the HTML metadata's.
@@ -996,7 +1021,7 @@ def _materialize(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, name: s
 
 
 def _clean_texts(
-    df: pl.DataFrame, old_stats: ChromeCounts, rejects: list[dict]
+    df: pl.DataFrame, old_stats: ChromeCounts, rejects: list[dict], line_sites: LineSites | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Clean ``__body`` of every row: (frame of __rid, text, dateline, r_title, r_byline, r_date), new stats."""
     out_schema = {
@@ -1008,13 +1033,21 @@ def _clean_texts(
     data, offs = _k_arrow_bytes(base.get_column("__body"))
     rid, ln, ls, le, ell, hs = _scan(data, offs)
 
-    # Outlets as dense codes, so every per-line join is on integers.
-    codes = base.select(pl.col("outlet").cast(pl.Categorical).to_physical().cast(pl.Int64).alias("oc"), "outlet")
+    # Sites (an outlet's subdomains are one site) as dense codes, so every per-line join is on integers.
+    site = outlet_key_expr(pl.col("outlet")).alias("outlet")
+    codes = base.select(site.cast(pl.Categorical).to_physical().cast(pl.Int64).alias("oc"), site)
     oc_row = codes.get_column("oc").fill_null(-1).to_numpy()
     oc = oc_row[rid]
     lines = pl.DataFrame({"oc": oc, "h": hs})
     body_hash = _k_hash_rows(data, offs)
     stats = _update_stats(codes, body_hash, rid, hs, old_stats)
+    # One text under 3+ titles on one site: the extractor found no article, only the site's sidebar.
+    sidebar_only = (
+        codes.select("oc").with_columns(pl.Series("bh", body_hash), _title_key(base.get_column("title")).alias("t"))
+        .select((pl.col("oc").is_not_null() & (pl.col("t").n_unique().over("oc", "bh") >= 3)
+                 & (pl.col("t").null_count().over("oc", "bh") == 0)).alias("x"))
+        .to_series().to_numpy()
+    )
 
     # Learned chrome: the outlet's count for the line against the rule for its length.
     outlet_codes = codes.drop_nulls().unique()
@@ -1034,7 +1067,6 @@ def _clean_texts(
         hw = _k_words(data, ls[hi], le[hi])
         ok = hit.select(pl.col("pages") >= _chrome_min_pages_expr(pl.col("n"), pl.Series(hw))).to_series().to_numpy()
         learned[hi[ok]] = True
-
     # Regexes only for short lines (and the first lines, which may be a long title).
     nbytes = le - ls
     short_idx = np.flatnonzero(nbytes <= SHORT_LINE_BYTES)
@@ -1055,6 +1087,11 @@ def _clean_texts(
     fi = flags.get_column("i").to_numpy()
     for arr, col in ((static, "static"), (tail, "tail"), (inline, "inline"), (hint, "hint")):
         arr[fi] = flags.get_column(col).to_numpy()
+    learned |= _furniture(
+        data, rid, ls, le, oc, hs, stats.join(outlet_codes, on="outlet", how="inner"),
+        base.select(_title_key(pl.col("title"))).to_series(), line_sites,
+        (base.get_column("format") == "txt").fill_null(False).to_numpy()[rid], hint, sidebar_only,
+    )
 
     # Credit lines and tail headings recur like chrome but are read (byline; where the tail starts).
     keep = ~(static | (learned & ~hint & ~tail))
@@ -1150,6 +1187,142 @@ def _clean_texts(
 
 
 _WS = r"[\s\u200b\u200c\u200d\u2060\ufeff]+"
+
+#: Furniture (see the module docstring): lines of this many words or more are sentences, sidebars, blurbs.
+FURNITURE_MIN_WORDS = 7
+#: A page whose lines shared with other pages of its site are under this share of its text is another story.
+FURNITURE_MINORITY = 0.5
+#: Chrome is on most of a site's pages: a line only two pages of a bigger site share is body text they
+#: share (a digest quoting an article, a series' parts), unless 3+ pages carry it under different titles.
+FURNITURE_SITE_SHARE = 0.5
+#: Short lines outside the body: at most this many words, before the first or after the last paragraph
+#: (``EDGE_PARAGRAPH_WORDS``+ words, or 8+ ending a sentence).
+EDGE_MAX_WORDS = 6
+EDGE_PARAGRAPH_WORDS = 15
+
+
+@nb.njit(cache=True)
+def _k_sentence_end(b, starts, ends):
+    """Does each span end a sentence (``.``, ``!``, ``?``, maybe followed by a closing quote or bracket)?"""
+    out = np.zeros(len(starts), np.bool_)
+    for t in range(len(starts)):
+        z = ends[t]
+        while z > starts[t]:
+            c = b[z - 1]
+            if c == 34 or c == 39 or c == 41:  # " ' )
+                z -= 1
+            elif z - 3 >= starts[t] and c in (0x9D, 0x99) and b[z - 2] == 0x80 and b[z - 3] == 0xE2:  # ” ’
+                z -= 3
+            else:
+                break
+        out[t] = z > starts[t] and (b[z - 1] == 46 or b[z - 1] == 33 or b[z - 1] == 63)
+    return out
+
+
+def _furniture(
+    data: np.ndarray, rid: np.ndarray, ls: np.ndarray, le: np.ndarray, oc: np.ndarray, hs: np.ndarray,
+    counts: pl.DataFrame, titles: pl.Series, line_sites: LineSites | None, on_page: np.ndarray, hint: np.ndarray,
+    sidebar_only: np.ndarray,
+) -> np.ndarray:
+    """Lines that are their site's chrome though too few pages carry them for the count rule.
+
+    Why: a site with a handful of pages in the corpus (a blog, a newspaper's
+    section) repeats its sidebar, author blurb or comment policy on every page,
+    and those few pages then pair through it. A line of ``FURNITURE_MIN_WORDS``+
+    words on 2+ pages of one site is furniture when two of those pages are
+    otherwise different stories (the lines they share with the site's other
+    pages are a minority of their text) and either it is on at least half the
+    site's pages or it closes both pages (nothing of their own after it: comment
+    policies, author boxes); or when 3+ pages carry it under 2+ different
+    titles. One text on 3+ pages of a
+    site under 3+ titles is all furniture: the extractor found only the sidebar. Updates of one story share most of their text and keep
+    it. Never when another site's page (in this batch or stored) holds the line:
+    a copy of the same story elsewhere makes it story text. Short lines (up to
+    ``EDGE_MAX_WORDS`` words) before a page's first or after its last paragraph
+    on 2+ pages of the site are chrome too (menus, buttons, section labels).
+    """
+    n = len(rid)
+    out = np.zeros(n, np.bool_)
+    if n == 0 or counts.height == 0:
+        return out
+    words = _k_words(data, ls, le)
+    c = counts.filter(pl.col("line_hash") != 0).select("oc", pl.col("line_hash").alias("h"), pl.col("pages").alias("c"))
+    lines = pl.DataFrame(
+        {"i": np.arange(n), "rid": rid, "oc": oc, "h": hs, "w": words, "b": le - ls, "first": _k_first_in_row(rid, hs),
+         "page": on_page, "hint": on_page & hint}
+    ).join(c, on=["oc", "h"], how="left", maintain_order="left").with_columns(
+        pl.col("c").fill_null(0),
+        pl.Series("para", (words >= EDGE_PARAGRAPH_WORDS) | ((words >= 8) & _k_sentence_end(data, ls, le))),
+    )
+    shared_line = (pl.col("c") >= 2) & (pl.col("w") >= FURNITURE_MIN_WORDS) & pl.col("first") & (pl.col("oc") >= 0)
+    page = lines.group_by("rid").agg(
+        pl.col("b").sum().alias("total"), pl.col("b").filter(shared_line).sum().alias("shared"),
+        pl.col("i").filter(pl.col("para")).min().alias("p0"),
+        pl.col("i").filter(pl.col("para")).max().alias("p1"),
+        pl.col("i").filter((pl.col("c") < 2) & (pl.col("w") > EDGE_MAX_WORDS)).max().alias("last_own"),
+        pl.col("i").filter(pl.col("hint")).max().alias("last_hint"), pl.col("page").first(),
+    ).with_columns((pl.col("shared") < FURNITURE_MINORITY * pl.col("total")).alias("minor"))
+    tk = pl.DataFrame({"rid": np.arange(len(titles), dtype=np.int64), "t": titles})
+    # A page whose title is not known yet (a scraped page's header names it) keeps the lines above its
+    # first paragraph for the header: a title also listed under "related" elsewhere is still its title.
+    page = page.join(tk, on="rid", how="left")
+    eligible = pl.col("t").is_not_null() | pl.col("p0").is_null() | (pl.col("i") >= pl.col("p0"))
+    cand = (
+        lines.filter(shared_line).join(page.select("rid", "minor", "p0", "t", "last_own"), on="rid")
+        .filter(eligible)
+        # In the page's tail: after its last line of its own (comment policies, author boxes, footers).
+        .with_columns((pl.col("last_own").is_null() | (pl.col("i") > pl.col("last_own"))).alias("tail"))
+    )
+    site_pages = counts.filter(pl.col("line_hash") == 0).select("oc", pl.col("pages").alias("n"))
+    per_line = (
+        cand.group_by("oc", "h")
+        .agg(pl.col("minor").sum().alias("n_minor"), (pl.col("minor") & pl.col("tail")).sum().alias("n_tail"),
+             pl.col("t").drop_nulls().n_unique().alias("n_titles"), pl.col("c").first())
+        .join(site_pages, on="oc", how="left")
+        .filter(
+            ((pl.col("n_minor") >= 2) & (pl.col("c") >= FURNITURE_SITE_SHARE * pl.col("n")))
+            | (pl.col("n_tail") >= 2)
+            | ((pl.col("c") >= 3) & (pl.col("n_titles") >= 2))
+        )
+    )
+    per_line = per_line.select("oc", "h")
+    if sidebar_only.any():
+        whole = lines.filter(pl.col("rid").is_in(np.flatnonzero(sidebar_only)) & (pl.col("oc") >= 0)).select("oc", "h")
+        per_line = pl.concat([per_line, whole]).unique()
+    if per_line.height:
+        # Another site (or a page without one) in this batch carries it: story text, not furniture.
+        sites = lines.filter(pl.col("first") & pl.col("h").is_in(per_line["h"].implode())).group_by("h").agg(
+            pl.col("oc").n_unique().alias("n_sites")
+        )
+        per_line = per_line.join(sites, on="h").filter(pl.col("n_sites") == 1)
+    if per_line.height and line_sites is not None:
+        names = counts.select("oc", "outlet").unique()
+        stored = conform(line_sites(per_line["h"].unique()), CHROME_STATS).select(
+            pl.col("outlet").alias("elsewhere"), pl.col("line_hash").alias("h")
+        )
+        other = per_line.join(names, on="oc").join(stored, on="h").filter(pl.col("elsewhere") != pl.col("outlet"))
+        per_line = per_line.join(other.select("oc", "h").unique(), on=["oc", "h"], how="anti")
+    furn = (
+        lines.join(per_line.select("oc", "h"), on=["oc", "h"], how="semi")
+        .join(page.select("rid", "p0", "t"), on="rid").filter(eligible)
+        .get_column("i").to_numpy()
+    )
+    out[furn] = True
+    # A scraped page's header (menu, title, credit line) is the header resolver's: above the first
+    # paragraph only the lines below its credit line are looked at, so the title line stays for it.
+    top_ok = pl.col("t").is_not_null() | ~pl.col("page") | (pl.col("i") > pl.col("last_hint")).fill_null(False)
+    edge = (
+        lines.drop("page").join(page.select("rid", "p0", "p1", "t", "last_hint", "page"), on="rid", how="left",
+                                maintain_order="left")
+        .filter(
+            (pl.col("oc") >= 0) & (pl.col("c") >= 2) & (pl.col("w") <= EDGE_MAX_WORDS)
+            & (((pl.col("i") < pl.col("p0")) & top_ok) | (pl.col("i") > pl.col("p1")))
+        )
+        .get_column("i").to_numpy()
+    )
+    out[edge] = True
+    return out
+
 
 
 def _title_key(e: pl.Expr) -> pl.Expr:
@@ -1302,3 +1475,42 @@ def _title_like(line: str, words: int) -> bool:
     if words > 40 or re.search(r"(?:\.\.\.|…|[.:;,])$", line):
         return False
     return any(c.isalpha() for c in line)
+
+
+# ---------------------------------------------------------------- sites
+
+#: Second-level labels under which country domains register names ("bbc.co.uk", "yna.co.kr").
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go", "nic", "gen", "ltd", "plc", "res"})
+
+
+#: Hosting services whose subdomains are separate sites (each blog its own), and the reserved
+#: documentation name "example" (RFC 2606) that test corpora put under country domains.
+_HOSTED = frozenset({
+    "blogspot.com", "wordpress.com", "typepad.com", "posterous.com", "tumblr.com", "github.io", "substack.com",
+    "medium.com", "livejournal.com", "wixsite.com", "weebly.com", "blogger.com", "squarespace.com",
+})
+
+
+def outlet_key(outlet: str | None) -> str | None:
+    """The site an outlet belongs to: its host's registrable name, so ``news.x.com`` and ``sport.x.com``
+    are one outlet for chrome (they share sidebars and "most read" boxes). Names that are not hosts stay
+    as they are."""
+    if outlet is None:
+        return None
+    host = outlet.strip().lower().removeprefix("www.")
+    labels = host.split(".")
+    if len(labels) < 3 or not all(labels):
+        return host
+    last2 = ".".join(labels[-2:])
+    third = (len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL) or last2 in _HOSTED or labels[-2] == "example"
+    return ".".join(labels[-(3 if third else 2):])
+
+
+def outlet_key_expr(outlet: pl.Expr) -> pl.Expr:
+    """:func:`outlet_key` as a polars expression."""
+    host = outlet.str.to_lowercase().str.strip_chars().str.replace(r"^www\.", "")
+    sl = "|".join(sorted(_SECOND_LEVEL))
+    hosted = "|".join(re.escape(h) for h in sorted(_HOSTED))
+    three = host.str.extract(r"([^.]+\.(?:(?:" + sl + r")\.[a-z]{2}|" + hosted + r"|example\.[^.]+))$", 1)
+    two = host.str.extract(r"([^.]+\.[^.]+)$", 1)
+    return pl.coalesce(three, two, host)

@@ -53,7 +53,7 @@ import regex
 
 from provenance import schemas
 from provenance.align import TokenIndex
-from provenance.attribution import GENERIC_FEED, Registry, find_all
+from provenance.attribution import CREDIT_ROLES, GENERIC_FEED, Registry, find_all, staff_byline
 from provenance.config import Config
 from provenance.normalize import normalize
 from provenance.schemas import EXTERNAL_NODES, LINEAGE
@@ -359,6 +359,8 @@ class _Node:
     cited_by: dict[str, list[str]] = field(default_factory=dict)  # via -> sources cited through it
     disclaimer: bool = False
     generic_disclaimer: bool = False
+    agency_evidence: str | None = None  # why self_agency: registry domain, host label, declared, sign-off
+    staff_byline: str | None = None  # the byline, when it credits the outlet's staff
 
 
 # Weights of the arborescence (see module docstring).
@@ -590,6 +592,8 @@ def _cluster_rows(
                 notes["sibling"] = f"child credits {c_ext_first[c]}, parent is not it"
             elif sibling == 2:
                 notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
+            elif sibling == 3:
+                notes["sibling"] = f"child credits {c_here_first[c]}, whose own page is here; parent is another outlet"
             info = {"kind": "article", "p": p, "c": c, "d": d, "cp": cp, "pc": pc, **notes}
             edge_info[e] = info
         return info
@@ -613,6 +617,10 @@ def _cluster_rows(
 
     c_ext_first = [next((ag for ag in x.byline_ag if ag in ext_index), None) for x in nodes]
     byline_set = [set(x.byline_ag) for x in nodes]
+    # The agency c credits has its own page here: another outlet's copy is probably a sibling.
+    c_here_first = [
+        None if x.self_agency else next((ag for ag in x.byline_ag if ag in present_agencies), None) for x in nodes
+    ]
     is_copy = [not x.self_agency and any(ag in ext_index for ag in x.byline_ag) for x in nodes]
 
     indep: set[tuple[int, int]] = set()
@@ -683,6 +691,9 @@ def _cluster_rows(
         elif is_copy[p]:  # p has no agency of its own and credits one with no article here
             w *= SIBLING_PENALTY
             sibling = 2
+        elif c_here_first[c] is not None and nodes[p].self_agency is None:
+            w *= SIBLING_PENALTY
+            sibling = 3
         if nodes[p].self_agency is not None:
             w += AGENCY_PRIOR  # copies come from the wire far more often than from another copy
         add(p + 1, c + 1, w, (p, c, d, cp, pc, sibling))
@@ -944,6 +955,14 @@ def _cluster_rows(
             ev["root"] = "no earlier source found" + ("" if x.t is not None else "; time missing")
         if x.disclaimer:
             ev["disclaimer"] = True
+        if x.agency_evidence:
+            ev["agency_site"] = {"agency": x.self_agency, "why": x.agency_evidence}
+        if p is not None and nodes[p].agency_evidence:
+            ev["parent_agency_site"] = nodes[p].self_agency
+        if x.staff_byline and not x.self_agency:
+            mm = _byline_mismatch(x, relation, via_agency)
+            if mm:
+                ev["byline_mismatch"] = mm
         if indep_of[c]:
             ev["independent_of"] = sorted({ids[r] for r in indep_of[c]})
         inherited = set(x.cited_ag) if (p is None and info.get("kind") in ("credit", "inferred")) else None
@@ -1001,6 +1020,19 @@ def _same_agencies(p: _Node, c: _Node) -> bool:
     of them. (An article crediting Yonhap got its story from Yonhap, not from a page that never names it.)"""
     theirs = {*c.byline_ag, *c.cited_ag}
     return not theirs or bool(theirs & {p.self_agency, *p.byline_ag, *p.cited_ag})
+
+
+def _byline_mismatch(x: _Node, relation: str | None, via_agency: str | None) -> str | None:
+    """Why a staff byline claims agency copy as the outlet's own work, or None.
+
+    What a media researcher looks for: "By Staff Reporter" over a text whose
+    dateline or sign-off credits an agency, or over a verbatim agency copy.
+    """
+    if x.byline_ag:
+        return f"byline {x.staff_byline!r} credits the outlet's staff; the text credits {', '.join(x.byline_ag)}"
+    if via_agency and relation in ("verbatim", "headline_changed"):
+        return f"byline {x.staff_byline!r} credits the outlet's staff; the text is a verbatim copy of {via_agency}"
+    return None
 
 
 def _closest_sibling(c: int, group: list[int], jac: dict[tuple[int, int], float]) -> int | None:
@@ -1072,20 +1104,22 @@ def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) ->
     def col(name: str) -> list[Any]:
         return articles[name].to_list() if name in articles.columns else [None] * n
 
-    agency_of: dict[str | None, str | None] = {}
+    agency_of: dict[str | None, tuple[str, str] | None] = {}
     out = []
-    for aid, outlet, t, precision, title, text in zip(
+    for aid, outlet, t, precision, title, text, byline in zip(
         col("article_id"), col("outlet"), col("published_at"), col("published_precision"), col("title"),
-        col("text"), strict=True,
+        col("text"), col("byline"), strict=True,
     ):
         if outlet not in agency_of:
-            agency_of[outlet] = registry.agency_of_outlet(outlet)
+            agency_of[outlet] = registry.agency_identity(outlet)
+        ident = agency_of[outlet]
         node = _Node(
             id=aid, outlet=outlet, t=t, precision=precision, title=title, text=text or "",
-            self_agency=agency_of[outlet],
+            self_agency=ident[0] if ident else None, agency_evidence=ident[1] if ident else None,
+            staff_byline=byline if staff_byline(byline) else None,
         )
         for role, kind, source, via in by_art.get(aid, ()):
-            if role in ("byline", "dateline") and kind == "agency":
+            if role in CREDIT_ROLES and kind == "agency":
                 if source not in node.byline_ag:
                     node.byline_ag.append(source)
             elif role == "disclaimer":

@@ -21,7 +21,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from . import schemas
-from .attribution import Registry, load_registry
+from .agency_sites import signed_sites
+from .attribution import Registry, load_registry, read_agency_file
 from .candidates import anchor_frame, band_frame, candidate_pairs
 from .cluster import assign_clusters
 from .config import Config
@@ -100,6 +101,7 @@ def ingest(
     registry: Registry | None = None,
     progress: Progress | None = None,
     batch_size: int = 150_000,
+    agencies: str | Path | None = None,
 ) -> IngestReport:
     """Ingest ``paths`` into ``store`` and link the new articles to everything stored.
 
@@ -108,9 +110,13 @@ def ingest(
     groups), each batch linked to everything stored before it, which bounds
     memory; a crash leaves every finished batch stored and consistent, and
     running the same command again resumes (the stored articles count as
-    already present).
+    already present). ``agencies`` (TOML or YAML, the keys of ``agencies.toml``)
+    declares agencies or their sites; it is stored and merged with the built-in
+    registry by this and every later ingest and report.
     """
-    registry = registry or load_registry()
+    if agencies is not None:  # declared once, kept in the store for every later run
+        store.declare_agencies(read_agency_file(agencies))
+    registry = registry or load_registry(entries=store.agencies())
     steps = _Steps(progress)
     config = config or store.state().config or Config()
     store.check_config(config)
@@ -160,7 +166,9 @@ def _ingest_batch(
     state = store.state()
     started = datetime.now(UTC)
     with steps.step("extract", total=raw.height):
-        articles, ext_rejects, chrome = extract(raw, config=config, chrome_stats=store.chrome_counts)
+        articles, ext_rejects, chrome = extract(
+            raw, config=config, chrome_stats=store.chrome_counts, line_sites=store.chrome_line_sites
+        )
     overrides = active_overrides(store)  # editorial corrections apply to every ingest
     articles = apply_aliases(articles, overrides)
     rejects = pl.concat([schemas.conform(rejects, schemas.REJECTS), schemas.conform(ext_rejects, schemas.REJECTS)])
@@ -360,6 +368,7 @@ def _lineage_update(
         ]
     ).unique("article_id", keep="last")
     ov = overrides if overrides is not None else schemas.empty(OVERRIDES)
+    registry = registry.with_sites(signed_sites(arts, cred, clusters, registry))
     result = parallel_lineage(arts, without_rejected(pairs, ov), clusters, cred, registry=registry, config=config)
     gone = pl.concat([touched, merged_ids, old_docs, new["doc"]]).cast(pl.Int64)
     deletes: dict[str, tuple[str, pl.Series] | None] = {

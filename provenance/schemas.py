@@ -84,7 +84,8 @@ EXTRACTED = pl.Schema(
 #: What an article says about where it came from. ``source`` is a canonical
 #: agency name from the registry, or the named upstream as written ("Ukrainian
 #: media outlets"); ``kind`` is ``agency`` or ``external``; ``role`` is
-#: ``byline``, ``dateline``, ``cited`` or ``disclaimer``. The span is in
+#: ``byline``, ``dateline``, ``copyright`` ("© 2012 The Associated Press", "Distributed by
+#: Reuters"), ``cited`` or ``disclaimer``. The span is in
 #: characters of ``field`` (``byline``, ``title``, ``text`` or ``raw_text``).
 CREDITS = pl.Schema(
     {

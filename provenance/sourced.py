@@ -72,9 +72,7 @@ COPY_CONTAINMENT = 0.9
 #: list, not the pool's frequencies, so a story's share does not depend on what it was ingested with.
 SHORT_WORD = 3
 FUNCTION_WORDS = frozenset(
-    "said says that with from have were been this they their them than then there these those which "
-    "would could should about after before when where while will into also more most over only other "
-    "some such what your just like being because under since very told added".split()
+    ["said", "says", "that", "with", "from", "have", "were", "been", "this", "they", "their", "them", "than", "then", "there", "these", "those", "which", "would", "could", "should", "about", "after", "before", "when", "where", "while", "will", "into", "also", "more", "most", "over", "only", "other", "some", "such", "what", "your", "just", "like", "being", "because", "under", "since", "very", "told", "added"]
 )
 #: The names test applies when both texts name at least this many people, places or figures.
 MIN_NAMES = 3

@@ -21,10 +21,14 @@ read               the driver lists files exactly as ``read_sources`` does and
                    reads each unit. Every row keeps (cls, uid, pos): data rows
                    (cls 0) before page files (cls 1), then unit, then position,
                    which is the local engine's read order.
-extract            chrome is learned per outlet across the corpus, so rows are
-                   grouped by outlet (``groupBy(outlet).applyInArrow``) and each
-                   group goes through ``extract.extract`` whole. Rows without an
-                   outlet learn no chrome, so they are grouped per read unit.
+extract            chrome is learned per site across the corpus, so rows are
+                   grouped by site (``extract.outlet_key``; ``groupBy.applyInArrow``)
+                   and each group goes through ``extract.extract`` whole. Rows
+                   without an outlet learn no chrome, so they are grouped per
+                   read unit. The furniture guard (a line another site's page
+                   holds is kept) sees the sites of its group only, and agency
+                   sites known only from their sign-off (``agency_sites``) are
+                   the local pipeline's: here the registry's rules decide.
 dedupe, doc        windows over article_id ordered by read order reproduce
                    ``pipeline._dedupe``; ``doc`` is the rank in read order,
                    from per-unit counts (driver prefix sums) plus a row number
@@ -165,7 +169,7 @@ _LINEAGE_OUT_SCHEMA = (
     "name string, kind string, cited_via string, n_articles int"
 )
 #: Article columns lineage reads (``lineage._nodes``), plus doc for ordering.
-_LINEAGE_ARTICLE_COLS = ["doc", "article_id", "outlet", "published_at", "published_precision", "title", "text"]
+_LINEAGE_ARTICLE_COLS = ["doc", "article_id", "outlet", "published_at", "published_precision", "title", "byline", "text"]
 _CREDIT_COLS = list(schemas.CREDITS.names())
 _PAIR_COLS = [*schemas.PAIRS.names(), "a_doc", "b_doc"]
 
@@ -618,7 +622,7 @@ def _read_parquet_groups(spec: dict, field_map: dict | None) -> tuple[pl.DataFra
 
 def _outlet_key(raw: pl.DataFrame) -> pl.Series:
     """The outlet ``extract`` will give each RAW row (given outlet, else the host of its URL)."""
-    from provenance.extract import _host_expr, html_article
+    from provenance.extract import _host_expr, html_article, outlet_key_expr
 
     def clean(c: str) -> pl.Expr:
         s = pl.col(c).str.strip_chars()
@@ -633,7 +637,8 @@ def _outlet_key(raw: pl.DataFrame) -> pl.Series:
     for i in np.flatnonzero(need.to_numpy()):
         h_url[i] = html_article(d["html"][int(i)])["url"]
     d = d.with_columns(pl.Series("hu", h_url, dtype=pl.String))
-    return d.select(pl.coalesce("o", _host_expr(pl.coalesce("u", "hu")))).to_series().alias("okey")
+    # The site, not the host: a site's subdomains learn their chrome together (extract.outlet_key).
+    return d.select(outlet_key_expr(pl.coalesce("o", _host_expr(pl.coalesce("u", "hu"))))).to_series().alias("okey")
 
 
 # --------------------------------------------------------------------------- extract

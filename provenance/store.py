@@ -197,6 +197,28 @@ class Store:
             version=int(meta.get("store_version", 0)),
         )
 
+    def agencies(self) -> list[dict[str, Any]]:
+        """Agency entries the user declared for this store (``ingest --agencies``), in declaration order."""
+        if not self.path.exists():
+            return []
+        with self.reader() as con:
+            if not _has_table(con, "meta"):
+                return []
+            row = con.execute("SELECT value FROM meta WHERE key = 'agencies'").fetchone()
+        return json.loads(row[0]) if row else []
+
+    def declare_agencies(self, entries: Sequence[dict[str, Any]]) -> None:
+        """Add agency entries to the store's declared ones (kept in ``meta``), so every later ingest,
+        report and dashboard reads the same registry."""
+        merged = self.agencies()
+        for d in entries:
+            if d not in merged:
+                merged.append(d)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect(read_only=False) as con:
+            _run(con, _DDL)
+            _run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", ["agencies", json.dumps(merged, sort_keys=True)])
+
     def check_config(self, config: Config) -> None:
         """Refuse a run whose fingerprint parameters differ from the store's."""
         state = self.state()
@@ -235,6 +257,21 @@ class Store:
                 "SELECT c.outlet, c.line_hash, sum(c.pages)::BIGINT AS pages "
                 "FROM chrome_stats c JOIN _k USING (outlet, line_hash) GROUP BY ALL",
             )
+        return schemas.conform(out, schemas.CHROME_STATS)
+
+    def chrome_line_sites(self, hashes: pl.Series) -> pl.DataFrame:
+        """CHROME_STATS rows of the given line hashes, whatever their site.
+
+        Asked only for the few lines a batch would learn as one site's
+        furniture: a stored page of another site holding the line keeps it.
+        """
+        if not self.path.exists() or hashes.len() == 0:
+            return schemas.empty(schemas.CHROME_STATS)
+        with self.reader() as con:
+            if not _has_table(con, "chrome_stats"):
+                return schemas.empty(schemas.CHROME_STATS)
+            con.register("_h", pl.DataFrame({"line_hash": hashes.unique().cast(pl.UInt64)}).to_arrow())
+            out = _frame(con, "SELECT c.outlet, c.line_hash, c.pages FROM chrome_stats c JOIN _h USING (line_hash)")
         return schemas.conform(out, schemas.CHROME_STATS)
 
     def existing_ids(self, ids: pl.Series) -> pl.DataFrame:

@@ -36,6 +36,15 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Fuente: EFE", {("EFE", "byline")}),
     ("The council adjourned. (AP)", {("AP", "byline")}),
     ("The vote is set for June. — PA", {("PA", "byline")}),
+    # --- copyright and distribution lines ---------------------------------
+    ("© 2012 The Associated Press. All rights reserved.", {("AP", "copyright")}),
+    ("Copyright 2024 Reuters. All rights reserved.", {("Reuters", "copyright")}),
+    ("Copyright Reuters", {("Reuters", "copyright")}),
+    ("(c) AFP", {("AFP", "copyright")}),
+    ("Copyright (c) 2023-2024 Yonhap News Agency", {("Yonhap", "copyright")}),
+    ("Distributed by Reuters", {("Reuters", "copyright")}),
+    ("Photo: © AFP", set()),  # a picture's credit, not the text's
+    ("Photo credit: Copyright Reuters", set()),
     # --- datelines ---------------------------------------------------------
     ("SEOUL, Oct 16 (Yonhap) -- The weather agency issued a cold wave alert.", {("Yonhap", "dateline")}),
     ("LONDON (Reuters) - Grain prices rose on Tuesday.", {("Reuters", "dateline")}),
@@ -393,3 +402,10 @@ def test_case_scan_covers_every_code_point() -> None:
     cls = regex.compile("(?i:[" + "".join(regex.escape(c) for c in chars) + "])")
     assert set(cls.findall(every)) == set(cls.findall(_attr._scan_universe()))
     assert set(regex.findall(r"\s", every)) == set(sc.ws_chars)
+
+
+def test_copyright_credit_has_its_span():
+    text = "The council adjourned until Friday.\n\n© 2012 The Associated Press. All rights reserved."
+    (c,) = find_credits(text, field="text", registry=REG)
+    assert (c.source, c.role, c.span_text) == ("AP", "copyright", "© 2012 The Associated Press")
+    assert text[c.span_start : c.span_end] == c.span_text

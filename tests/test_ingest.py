@@ -521,3 +521,15 @@ def test_pieces_keep_data_rows_before_pages(tmp_path, monkeypatch):
     assert len(pieces) > 1
     assert pl.concat(pieces).equals(whole)
     assert pieces[-1]["format"].to_list()[-1] == "txt"
+
+
+def test_html_without_url_takes_its_site_from_its_own_feed_link(tmp_path):
+    """Pages saved without their URL (no canonical, no og:url) still get their site, so they learn its chrome."""
+    feed = '<link rel="alternate" type="application/rss+xml" title="Posts" href="http://www.harbourblog.example/feed.xml">'
+    relayed = '<link rel="alternate" type="application/atom+xml" href="https://feeds.feedburner.com/otherblog">'
+    (tmp_path / "own.html").write_text(f"<html><head>{feed}</head><body><p>One post.</p></body></html>")
+    (tmp_path / "relayed.html").write_text(f"<html><head>{relayed}</head><body><p>Another post.</p></body></html>")
+    raw, _ = read_sources([tmp_path])
+    by_loc = {r["locator"]: r for r in raw.iter_rows(named=True)}
+    assert by_loc["own.html"]["outlet"] == "harbourblog.example" and by_loc["own.html"]["url"] is None
+    assert by_loc["relayed.html"]["outlet"] is None  # a feed service names no site

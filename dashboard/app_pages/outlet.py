@@ -46,7 +46,11 @@ c5.metric("Uncredited", common.pct(prof["uncredited_copies"] / prof["copies"])
           help="Share of its copies that do not credit their source")
 c6.metric("Median lag", common.fmt_hours(prof["median_lag_minutes"] / 60)
           if prof["median_lag_minutes"] is not None else "–", help="Behind the first article of the chain")
-st.caption(f"In {prof['clusters']:,} reuse clusters · origin of {prof['origins']:,} of them")
+st.caption(
+    f"In {prof['clusters']:,} reuse clusters · origin of {prof['origins']:,} of them"
+    + (f" · {prof['byline_mismatch']:,} staff bylines on agency copy (the byline credits the outlet's staff, "
+       "the text credits an agency or is its verbatim copy)" if prof.get("byline_mismatch") else "")
+)
 
 st.subheader("Published over time")
 ts = data.reuse_over_time(path, version, outlet=name)

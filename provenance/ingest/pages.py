@@ -8,7 +8,10 @@ Owns what a page file says about itself before extraction:
   URL (header ``URL:``, or an HTML page's canonical link / ``og:url``),
   lowercased without ``www.``; the name of the page's parent folder below the
   given root (``dailyexample/001.txt`` -> ``dailyexample``; date folders such as
-  ``dailyexample/2024/10/001.txt`` are skipped over); else null.
+  ``dailyexample/2024/10/001.txt`` are skipped over); else (HTML) the host of the
+  site's own feed (``<link rel=alternate type=application/rss+xml|atom+xml>``,
+  not on a feed service such as FeedBurner): pages saved without their URL still
+  learn their site's chrome together; else null.
   ``og:site_name`` is not used: it names outlets differently from hosts
   ("Daily Example" vs "dailyexample.com") and would split one outlet's chrome
   statistics in two.
@@ -90,14 +93,15 @@ def read_page(
     if not text.strip():
         return None, [*rejects, reject(source, locator, "empty_file", "file has no text")]
     rec: dict = {"source": source, "locator": locator, "format": fmt}
+    site = None
     if fmt == "html":
         rec["html"] = text
-        rec["url"] = _html_url(text)
+        rec["url"], site = _html_url(text), _html_site(text)
     else:
         fields, text = _header_block(text)
         rec.update(fields)
         rec["text"] = text
-    rec["outlet"] = (rec.get("outlet") or "").strip() or url_host(rec.get("url")) or outlet_hint
+    rec["outlet"] = (rec.get("outlet") or "").strip() or url_host(rec.get("url")) or outlet_hint or site
     return rec, rejects
 
 
@@ -150,3 +154,23 @@ def _html_url(html: str) -> str | None:
             break
     url = html_lib.unescape(canonical or og or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else None
+
+
+#: Hosts that serve other sites' feeds: their name says nothing about the page's site.
+_FEED_SERVICES = ("feedburner.com", "feedblitz.com", "feedsportal.com", "blogger.com", "feedpress.me", "rss.app")
+
+
+def _html_site(html: str) -> str | None:
+    """Host of the page's own RSS/Atom feed link, when it is the site's (not a feed service)."""
+    for m in _TAG.finditer(html[:200_000]):
+        if m.group(1).lower() != "link":
+            continue
+        attrs = {a.group(1).lower(): (a.group(2) or a.group(3) or a.group(4) or "") for a in _ATTR.finditer(m.group(0))}
+        if "alternate" not in attrs.get("rel", "").lower().split():
+            continue
+        if attrs.get("type", "").lower() not in ("application/rss+xml", "application/atom+xml", "application/rdf+xml"):
+            continue
+        host = url_host(html_lib.unescape(attrs.get("href", "")).strip())
+        if host and not any(host == d or host.endswith("." + d) for d in _FEED_SERVICES):
+            return host
+    return None

@@ -500,6 +500,8 @@ def _outlet(report: dict[str, Any], budget: int) -> str:
         _card("copies", fmt.num(o["copies"]), f"others copied {fmt.num(o['originals'])} of its articles"),
         _card("verbatim", fmt.pct(o["verbatim_share"]), f"{fmt.num(o['verbatim'])} of the copies"),
         _card("uncredited", fmt.pct(o["uncredited_share"]), f"{fmt.num(o['uncredited'])} of the copies"),
+        _card("staff byline on agency copy", fmt.num(o.get("byline_mismatch")),
+              "byline credits the outlet's staff; the text credits an agency or is its verbatim copy"),
         _card("median lag", fmt.lag(o["lag"]["median_minutes"]), f"p90 {fmt.lag(o['lag']['p90_minutes'])}"),
     ]) + "</div>")
     if o["agencies"]:

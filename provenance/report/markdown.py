@@ -150,6 +150,7 @@ def _outlet(report: dict[str, Any]) -> list[str]:
         ["verbatim", f"{fmt.pct(o['verbatim_share'])} of copies ({o['verbatim']})"],
         ["uncredited", f"{fmt.pct(o['uncredited_share'])} of copies ({o['uncredited']}); "
                        f"{o['miscredited']} miscredited"],
+        ["staff byline on agency copy", o.get("byline_mismatch")],
         ["median lag after origin", fmt.lag((o["lag"] or {}).get("median_minutes"))],
     ]))
     out.append("\n## Agencies copied\n")

@@ -117,7 +117,7 @@ def build_report(
             raise InputError(f"cluster id must be an integer, got {cluster!r}") from e
     store = store if isinstance(store, Store) else Store(store)
     with open_db(store) as db:
-        ctx = _Context(db, registry or load_registry())
+        ctx = _Context(db, registry or load_registry(entries=store.agencies()))
         if cluster is not None:
             return _one(ctx, "cluster", cluster, now)
         if outlet is not None:
@@ -150,7 +150,7 @@ def iter_reports(
     """
     store = store if isinstance(store, Store) else Store(store)
     now = now or datetime.now(UTC)
-    registry = registry or load_registry()
+    registry = registry or load_registry(entries=store.agencies())
     with open_db(store) as db:
         ctx = _Context(db, registry)
         keys = {kind: list(entity_keys(ctx, kind)) for kind in kinds}

@@ -197,7 +197,7 @@ def _group(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
 
 _NO_LINEAGE_COPIES = {
     "copies": None, "agency_copies": None, "agency_copy_share": None, "verbatim": None, "verbatim_share": None,
-    "credited": None, "uncredited": None, "miscredited": None, "uncredited_share": None,
+    "credited": None, "uncredited": None, "miscredited": None, "uncredited_share": None, "byline_mismatch": None,
     "lag": None, "parent_lag": None, "lag_bins": [], "derivations": [], "relations": [],
     "uncredited_copies": [],
 }
@@ -220,6 +220,7 @@ def _copy_stats(rows: list[dict[str, Any]], denominator: int) -> dict[str, Any]:
         "uncredited": st.get("uncredited", 0),
         "miscredited": st.get("miscredited", 0),
         "uncredited_share": _share(st.get("uncredited", 0), len(rows)),
+        "byline_mismatch": sum(1 for r in rows if isinstance(r.get("evidence"), dict) and "byline_mismatch" in r["evidence"]),
         "lag": _lag_stats([r["lag_minutes"] for r in rows]),
         "parent_lag": _lag_stats([r["parent_lag_minutes"] for r in rows]),
         "lag_bins": [{"bin": b, "n": c} for b, c in lag_bin_counts(lags)],
