@@ -41,6 +41,7 @@ import regex
 from .align import TokenIndex, heaviest_increasing_chain
 from .cluster import components
 from .config import Config
+from .extract import outlet_key_expr
 
 #: One row per (article, source) link the decision accepts. ``tokens``: article tokens this source adds
 #: to the union; ``own_tokens``: article tokens this source covers alone; ``narration``: of ``tokens``,
@@ -142,8 +143,8 @@ def _rare_grams(grams: pl.DataFrame, stories: pl.DataFrame, *, config: Config) -
 def _candidates(
     grams: pl.DataFrame, stories: pl.DataFrame, pool: pl.DataFrame, *, new_docs: pl.Series, config: Config
 ) -> pl.DataFrame:
-    """(doc, source_doc, n): new articles and the earlier articles of other stories sharing
-    ≥ ``min_rewrite_grams`` rare grams with them (``grams`` holds the rare postings only).
+    """(doc, source_doc, n): new articles and the earlier articles of other stories and other sites
+    sharing ≥ ``min_rewrite_grams`` rare grams with them (``grams`` holds the rare postings only).
 
     Joined at story level, so a wire story carried verbatim by 300 sites costs one posting per gram,
     not 300² pairs; each story is expanded to its earliest members afterwards. Sources inside the
@@ -162,6 +163,14 @@ def _candidates(
     pairs = hits.join(stories.select(pl.col("doc").alias("source_doc"), pl.col("story").alias("s_story")),
                       on="s_story")
     pairs = _earlier(pairs.select("doc", "source_doc", "n", "s_story"), pool, window=config.rewrite_window_days)
+    if "outlet" in pool.columns:  # an outlet's pages share furniture and house phrasing, not rewrites
+        site = pool.select("doc", outlet_key_expr(pl.col("outlet")).alias("_site"))
+        pairs = (
+            pairs.join(site, on="doc", how="left")
+            .join(site.rename({"doc": "source_doc", "_site": "_ssite"}), on="source_doc", how="left")
+            .filter(pl.col("_site").is_null() | pl.col("_ssite").is_null() | (pl.col("_site") != pl.col("_ssite")))
+            .drop("_site", "_ssite")
+        )
     t = pool.select(pl.col("doc").alias("source_doc"), pl.col("published_at").alias("_t"))
     return (
         pairs.join(t, on="source_doc", how="left")

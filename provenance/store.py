@@ -338,13 +338,13 @@ class Store:
             return _frame(con, f"SELECT doc, article_id, text FROM articles WHERE {_doc_filter(con, docs)} ORDER BY doc")
 
     def source_pool(self, docs: pl.Series, since: datetime | None, until: datetime | None) -> pl.DataFrame:
-        """(doc, article_id, text, published_at, published_precision) of ``docs`` and of the articles published
+        """(doc, article_id, outlet, text, published_at, published_precision) of ``docs`` and of the articles published
         between ``since`` and ``until``: the stored articles a batch's articles may draw on."""
-        schema = {"doc": pl.Int64, "article_id": pl.String, "text": pl.String, "published_at": schemas.UTC_US,
-                  "published_precision": pl.String}
+        schema = {"doc": pl.Int64, "article_id": pl.String, "outlet": pl.String, "text": pl.String,
+                  "published_at": schemas.UTC_US, "published_precision": pl.String}
         if not self.path.exists():
             return pl.DataFrame(schema=schema)
-        cols = "doc, article_id, text, published_at, published_precision"
+        cols = "doc, article_id, outlet, text, published_at, published_precision"
         with self.reader() as con:
             parts = [_frame(con, f"SELECT {cols} FROM articles WHERE {_doc_filter(con, docs)}")]
             if since is not None and until is not None:
