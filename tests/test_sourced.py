@@ -91,6 +91,16 @@ def test_story_from_three_wire_versions_is_sourced_from_each(tmp_path: Path) -> 
     lin = store.table("lineage").filter(pl.col("article_id") == "paper").row(0, named=True)
     assert lin["parent_id"] in {"wire-1", "wire-2", "wire-3"}
     assert lin["derivation"] == "wholly_derived"
+    # The cluster report says where the story's text came from, version by version.
+    from provenance.report import build_report
+    from provenance.report.json_format import validate
+
+    cid = store.table("clusters").filter(pl.col("article_id") == "paper")["cluster_id"][0]
+    report = build_report(store, cluster=int(cid))
+    validate(report)
+    link = next(x for x in report["cluster"]["links"] if x["child"] == "paper")
+    assert [x["source_id"] for x in link["sourced"]["sources"]] == src["source_id"].to_list()
+    assert link["sourced"]["share"] == round(summary["sourced_share"], 3)
 
 
 def test_a_shared_official_statement_is_not_a_rewrite(tmp_path: Path) -> None:

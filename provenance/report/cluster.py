@@ -139,6 +139,7 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
         except (ValueError, TypeError, AttributeError):
             k = 5
 
+    sourced = _sourced(db, cluster_id)
     pidx = _pair_index(pairs) if pairs.height else {}
     by_id = {r["article_id"]: r for r in members.iter_rows(named=True)}
     # Parents outside the cluster (should not happen, but a report must not crash on it).
@@ -211,6 +212,7 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
             "confidence": _f(lin.get("confidence"), 3),
             "evidence": _evidence(lin.get("evidence")),
             "pair": _pair_for(pidx, parent_id, aid) if parent_id else None,
+            "sourced": sourced.get(aid),
             "alignment": None,
             "passages": [],
         }
@@ -229,6 +231,26 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
         "external_nodes": externals,
     }
     return _finish(db, "cluster", title, body, now)
+
+
+def _sourced(db: DB, cluster_id: int) -> dict[str, dict[str, Any]]:
+    """Per member: its sourced share and what each linked source contributed ("62%: 40% from the 09:12
+    version, 22% from the 11:40 update")."""
+    if not (db.has("sourced", "article_id") and db.has("sources", "article_id")):
+        return {}
+    shares = db.q("SELECT s.article_id, s.sourced_share, s.grade FROM sourced s JOIN clusters c USING (article_id) "
+                  "WHERE c.cluster_id = ?", [cluster_id])
+    links = db.q("SELECT s.article_id, s.source_id, s.share, a.outlet, a.published_at FROM sources s "
+                 "JOIN clusters c USING (article_id) JOIN articles a ON a.article_id = s.source_id "
+                 "WHERE c.cluster_id = ? ORDER BY s.article_id, s.rank", [cluster_id])
+    out: dict[str, dict[str, Any]] = {}
+    for aid, share, grade in shares.iter_rows():
+        out[aid] = {"share": round(float(share), 3), "grade": grade, "sources": []}
+    for aid, sid, share, outlet, when in links.iter_rows():
+        if aid in out:
+            out[aid]["sources"].append({"source_id": sid, "outlet": outlet, "published_at": _iso(when),
+                                        "share": round(float(share), 3)})
+    return out
 
 
 def _cluster_title(by_id: dict[str, dict[str, Any]], summary: dict[str, Any]) -> str:

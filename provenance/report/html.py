@@ -410,6 +410,12 @@ def _link_card(ln: dict[str, Any], member: dict[str, Any], budget: int) -> str:
              f"<b>after the origin</b> {esc(fmt.lag(ln['lag_minutes']))}",
              f"<b>confidence</b> {esc(fmt.num(ln['confidence']))}",
              f"<b>credit</b> {esc((ln['credited'] or 'unknown').replace('_', ' '))}"]
+    if ln.get("sourced"):
+        sc = ln["sourced"]
+        parts = ", ".join(f"{fmt.pct(x['share'])} from {x['outlet'] or x['source_id']}"
+                          + (f" ({x['published_at'][:16].replace('T', ' ')})" if x["published_at"] else "")
+                          for x in sc["sources"])
+        stats.append(f"<b>sourced share</b> {esc(fmt.pct(sc['share']))}" + (f": {esc(parts)}" if parts else ""))
     if ln["pair"]:
         p = ln["pair"]
         stats += [f"<b>Jaccard</b> {esc(fmt.num(p['jaccard']))}",
