@@ -27,7 +27,9 @@ from .cluster import assign_clusters
 from .config import Config
 from .extract import extract
 from .fingerprint import band_keys, fingerprints, lsh_params
+from .identity import split_present
 from .ingest import iter_sources
+from .lock import write_lock
 from .parallel import parallel_credits, parallel_lineage
 from .store import Store
 from .verify import verified_pairs
@@ -46,6 +48,7 @@ class IngestReport:
     rejects: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.REJECTS))
     timings: dict[str, float] = field(default_factory=dict)
     store_version: int = 0
+    touched: set[int] = field(default_factory=set)  # cluster ids new or grown (per batch)
 
     def reject_summary(self) -> list[tuple[str, str, int, list[str]]]:
         """(action, reason, count, first locators) per reason, most frequent first."""
@@ -105,6 +108,22 @@ def ingest(
     running the same command again resumes (the stored articles count as
     already present).
     """
+    with write_lock(store.path):  # one writer, checked before any work
+        return _ingest(paths, store=store, config=config, format=format, field_map=field_map,
+                       registry=registry, progress=progress, batch_size=batch_size)
+
+
+def _ingest(
+    paths: Sequence[str | Path],
+    *,
+    store: Store,
+    config: Config | None,
+    format: str | None,
+    field_map: Mapping[str, str] | None,
+    registry: Registry | None,
+    progress: Progress | None,
+    batch_size: int,
+) -> IngestReport:
     registry = registry or load_registry()
     steps = _Steps(progress)
     config = config or store.state().config or Config()
@@ -112,7 +131,8 @@ def ingest(
     total = IngestReport()
     sources = json.dumps([str(p) for p in paths])
     pieces = iter_sources(paths, format=format, field_map=field_map, batch_records=batch_size)
-    batches = 0
+    batches = written = 0
+    touched: set[int] = set()
     while True:
         with steps.step("read"):
             piece = next(pieces, None)
@@ -129,12 +149,15 @@ def ingest(
             total.added += part.added
             total.already_present += part.already_present
             total.pairs_added += part.pairs_added
-            total.clusters_touched += part.clusters_touched
+            touched.update(part.touched)
             total.rejects = pl.concat([total.rejects, part.rejects])
-            total.store_version = part.store_version
+            total.store_version = part.store_version or total.store_version or store.state().version
             batches += 1
+            written += part.store_version > 0
         del raw, rejects, piece
-    if batches > 1:  # one sorted run per batch: merge them so lookups read one
+    # Per run, not per batch: a cluster grown in three batches (or merged away later) counts once.
+    total.clusters_touched = store.clusters_present(touched) if touched else 0
+    if written > 1:  # one sorted run per batch: merge them so lookups read one
         with steps.step("compact"):
             store.compact()
     total.timings = steps.timings
@@ -154,13 +177,17 @@ def _ingest_batch(
     """One transaction: extract, dedupe, fingerprint, link, trace and write ``raw``."""
     state = store.state()
     started = datetime.now(UTC)
+    n_read = raw.height
+    with steps.step("deduplicate"):
+        raw, known = split_present(raw, store)  # identity from the source, before cleaning
     with steps.step("extract", total=raw.height):
         articles, ext_rejects, chrome = extract(raw, config=config, chrome_stats=store.chrome_counts)
     rejects = pl.concat([schemas.conform(rejects, schemas.REJECTS), schemas.conform(ext_rejects, schemas.REJECTS)])
     with steps.step("deduplicate"):
         articles, dup_rejects, already = _dedupe(articles, store)
+    already += known
     rejects = pl.concat([rejects, dup_rejects])
-    report = IngestReport(ingest_id=state.next_ingest, read=raw.height, already_present=already)
+    report = IngestReport(ingest_id=state.next_ingest, read=n_read, already_present=already)
     articles = articles.with_columns(
         (pl.int_range(pl.len(), dtype=pl.Int64) + state.next_doc).alias("doc"),
         pl.lit(started).cast(schemas.UTC_US).alias("ingested_at"),
@@ -232,6 +259,9 @@ def _ingest_batch(
     report.added = articles.height
     report.pairs_added = pairs.height
     report.clusters_touched = clusters["cluster_id"].n_unique()
+    report.touched = set(clusters["cluster_id"].to_list())
+    if articles.height == 0 and store.rejects_recorded(rejects):
+        return report  # a batch that adds nothing changes nothing: no ingest row, no new version
     sig = pl.DataFrame(
         {"doc": docs, "n_tokens": fp.n_tokens, "n_shingles": fp.n_shingles, "minhash": fp.minhash},
     ).with_columns(pl.col("minhash").cast(pl.List(pl.UInt32)))

@@ -17,7 +17,7 @@ import json
 import os
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ import polars as pl
 from . import __version__, schemas
 from .config import Config
 from .errors import ConfigMismatchError, StoreError
+from .lock import write_lock
 
 SCHEMA_VERSION = 1
 
@@ -245,6 +246,67 @@ class Store:
                 "JOIN _ids USING (article_id)",
             )
 
+    def present_records(self, probe: pl.DataFrame) -> pl.Series:
+        """Row ids (``rid``) of probe records already stored (see ``provenance.identity``).
+
+        ``probe`` has rid, key (id or URL id, may be null), source, locator and
+        body (the text as read, null for HTML records). Bodies are compared by
+        md5 inside DuckDB, so no stored text leaves the database.
+        """
+        if not self.path.exists() or probe.height == 0:
+            return pl.Series("rid", [], dtype=pl.Int64)
+        with self.reader() as con:
+            if not _has_table(con, "articles"):
+                return pl.Series("rid", [], dtype=pl.Int64)
+            con.register("_p", probe.select("rid", "key", "source", "locator", "body").to_arrow())
+            out = _frame(
+                con,
+                """
+                WITH p AS (SELECT rid, key, source, locator, md5(body) AS h FROM _p),
+                keyed AS (
+                    SELECT p.rid FROM p JOIN articles a ON a.article_id = p.key
+                    WHERE p.h IS NULL OR md5(coalesce(a.raw_text, a.text)) = p.h
+                    UNION ALL
+                    SELECT p.rid FROM p JOIN articles a
+                      ON a.article_id LIKE '%~%' AND split_part(a.article_id, '~', 1) = p.key
+                    WHERE p.h IS NOT NULL AND md5(coalesce(a.raw_text, a.text)) = p.h
+                ),
+                keyless AS (
+                    SELECT p.rid FROM p JOIN articles a USING (source, locator)
+                    WHERE p.key IS NULL AND (p.h IS NULL OR md5(coalesce(a.raw_text, a.text)) = p.h)
+                )
+                SELECT DISTINCT rid FROM (SELECT rid FROM keyed UNION ALL SELECT rid FROM keyless)
+                """,
+            )
+        return out.get_column("rid").cast(pl.Int64) if out.height else pl.Series("rid", [], dtype=pl.Int64)
+
+    def rejects_recorded(self, rejects: pl.DataFrame) -> bool:
+        """Whether every one of these rejects is already in the store (a re-run that adds nothing)."""
+        if not self.path.exists():
+            return False
+        if rejects.height == 0:
+            return True
+        cols = ["source", "locator", "reason", "detail", "action"]
+        with self.reader() as con:
+            if not _has_table(con, "rejects"):
+                return False
+            con.register("_r", rejects.select(cols).unique().to_arrow())
+            missing = con.execute(
+                "SELECT count(*) FROM _r r WHERE NOT EXISTS (SELECT 1 FROM rejects s WHERE "
+                + " AND ".join(f"s.{c} IS NOT DISTINCT FROM r.{c}" for c in cols) + ")"
+            ).fetchall()[0][0]
+        return missing == 0
+
+    def clusters_present(self, cluster_ids: set[int]) -> int:
+        """How many of these cluster ids the store holds now (a run's clusters new or grown)."""
+        if not cluster_ids or not self.path.exists():
+            return 0
+        with self.reader() as con:
+            con.register("_c", pl.DataFrame({"cluster_id": sorted(cluster_ids)}, schema={"cluster_id": pl.Int64}).to_arrow())
+            return int(con.execute(
+                "SELECT count(DISTINCT c.cluster_id) FROM clusters c JOIN _c USING (cluster_id)"
+            ).fetchall()[0][0])
+
     def band_matches(self, bands: pl.DataFrame) -> pl.DataFrame:
         """Stored (band, key, doc) rows whose (band, key) occurs in ``bands``."""
         if not self.path.exists() or bands.height == 0:
@@ -372,8 +434,7 @@ class Store:
         is in the frame (an upsert, with the new rows in ``batch``), and
         ``{table: None}`` empties the table (tables rewritten whole).
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect(read_only=False) as con:
+        with write_lock(self.path), self._connect(read_only=False) as con:
             _run(con, _DDL)
             try:
                 _run(con, "BEGIN TRANSACTION")
@@ -418,8 +479,12 @@ class Store:
                     [row[c] for c in cols],
                 )
                 _run(con, "COMMIT")
-            except BaseException:
-                _run(con, "ROLLBACK")
+            except BaseException as e:
+                _rollback(con)
+                if isinstance(e, duckdb.Error):  # disk full, read-only file...: say so, nothing was written
+                    raise StoreError(
+                        f"writing store {self.path} failed, nothing of this batch was stored: {_first_line(e)}"
+                    ) from e
                 raise
         return version
 
@@ -440,15 +505,19 @@ class Store:
                  if _has_table(con, t)),
                 default=0,
             )
-        with self._connect(read_only=False, row_group_size=compact_row_group_size(rows)) as con:
+        with write_lock(self.path), self._connect(read_only=False, row_group_size=compact_row_group_size(rows)) as con:
             try:
                 _run(con, "BEGIN TRANSACTION")
                 for table, key in (("bands", "key"), ("anchors", "anchor")):
                     if _has_table(con, table):
                         _run(con, f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM "{table}" ORDER BY "{key}"')
                 _run(con, "COMMIT")
-            except BaseException:
-                _run(con, "ROLLBACK")
+            except BaseException as e:
+                _rollback(con)
+                if isinstance(e, duckdb.Error):  # disk full, read-only file...: say so, nothing was written
+                    raise StoreError(
+                        f"writing store {self.path} failed, nothing of this batch was stored: {_first_line(e)}"
+                    ) from e
                 raise
 
     def initialize(self, config: Config) -> None:
@@ -511,6 +580,16 @@ def _open_writer(path: Path, row_group_size: int) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, if the connection still can: after an I/O error DuckDB may have invalidated it."""
+    with suppress(duckdb.Error):
+        _run(con, "ROLLBACK")
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
 
 
 def _known_tables() -> set[str]:

@@ -1,0 +1,137 @@
+"""The fault suite (issue 13): each case a hostile but realistic user tried, on a real store,
+through the real CLI in subprocesses where the fault is about processes. Nothing stored may be
+lost or duplicated; every failure is a one-line error, never a traceback.
+See docs/RELIABILITY.md for the table of faults and outcomes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from provenance.pipeline import ingest
+from provenance.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+WIRE = (
+    "Harbour officials in Port Calder said on Tuesday that the northern breakwater would close for "
+    "six weeks of repairs after winter storms cracked its concrete crown in three places.\n\n"
+    "The closure means fishing boats will use the southern channel, which a spokeswoman for the port "
+    "authority described as narrower but safe in all but the strongest easterly winds.\n\n"
+    "\"We would rather lose a few hours each day than lose a boat,\" harbourmaster Elin Varga told "
+    "reporters at the quay, adding that pilots would guide larger vessels through the channel."
+)
+
+
+def cli(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess[str]:
+    """Run this tree's CLI in a subprocess, as a user would."""
+    e = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "provenance.cli", *args], capture_output=True, text=True,
+                          env=e, timeout=600, **kw)
+
+
+def counts(path: Path) -> dict[str, int]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        out = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+               for t in ("articles", "pairs", "clusters", "lineage", "ingests", "rejects")}
+        out["version"] = int(con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchall()[0][0])
+        out["distinct_sources"] = con.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT source, locator FROM articles)").fetchall()[0][0]
+        return out
+    finally:
+        con.close()
+
+
+def records(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- re-ingest: identity from the source
+
+
+def test_reingesting_the_sample_adds_nothing_and_changes_nothing(tmp_path: Path) -> None:
+    """Pages without id or URL used to get a new id when the cleaner learned more chrome."""
+    store = Store(tmp_path / "s.duckdb")
+    first = ingest([SAMPLE], store=store)
+    before = counts(store.path)
+    assert before["articles"] == before["distinct_sources"] == first.added
+    again = ingest([SAMPLE], store=store)
+    assert again.added == 0 and again.pairs_added == 0 and again.clusters_touched == 0
+    assert again.already_present == first.added
+    assert counts(store.path) == before  # no new ingests row, no new store version
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM articles WHERE article_id LIKE '%~%'").fetchall()[0][0] == 0
+        assert con.execute("SELECT count(*) FROM pairs p JOIN articles x ON x.doc = p.a_doc JOIN articles y "
+                           "ON y.doc = p.b_doc WHERE x.source = y.source AND x.locator = y.locator").fetchall()[0][0] == 0
+    finally:
+        con.close()
+
+
+def test_an_updated_story_under_the_same_id_is_still_kept(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    feed = records(tmp_path / "a.jsonl", [{"id": "x1", "outlet": "Valley Post", "text": WIRE}])
+    ingest([feed], store=store)
+    upd = records(tmp_path / "b.jsonl", [{"id": "x1", "outlet": "Valley Post", "text": WIRE + "\n\nUpdated at noon."}])
+    rep = ingest([upd], store=store)
+    assert rep.added == 1
+    again = ingest([upd, feed], store=store)
+    assert again.added == 0 and again.already_present == 2
+
+
+# ---------------------------------------------------------------- one writer, store path checked first
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from provenance.lock import write_lock
+    with write_lock(Path(sys.argv[1])):
+        print("HELD", flush=True)
+        time.sleep(600)
+    """
+)
+
+
+def test_second_writer_stops_at_once_with_a_clear_error_and_a_dead_holder_frees_the_lock(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    feed = records(tmp_path / "a.jsonl", [{"id": f"x{i}", "outlet": "Valley Post", "text": WIRE + f" Note {i}."}
+                                          for i in range(5)])
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(store)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "HELD"
+        r = cli("ingest", str(feed), "--store", str(store), "--quiet")
+        assert r.returncode == 1, r.stderr
+        assert "being written by another process" in r.stderr and f"pid {holder.pid}" in r.stderr
+        assert "Traceback" not in r.stderr and "ingested" not in r.stdout
+        assert not store.exists()  # stopped before any work
+    finally:
+        holder.send_signal(signal.SIGKILL)  # dies holding the lock: the lock file stays, the lock does not
+        holder.wait()
+    r = cli("ingest", str(feed), "--store", str(store), "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert counts(store)["articles"] == 5
+
+
+def test_store_under_a_file_is_refused_before_any_work(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    feed = records(tmp_path / "a.jsonl", [{"id": "x1", "outlet": "Valley Post", "text": WIRE}])
+    r = cli("ingest", str(feed), "--store", str(tmp_path / "afile" / "s.duckdb"), "--quiet")
+    assert r.returncode == 1
+    assert "is a file, not a folder" in r.stderr and "Traceback" not in r.stderr
+    assert "ingested" not in r.stdout
