@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -135,3 +134,81 @@ def test_store_under_a_file_is_refused_before_any_work(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert "is a file, not a folder" in r.stderr and "Traceback" not in r.stderr
     assert "ingested" not in r.stdout
+
+
+# ---------------------------------------------------------------- lose no good record
+
+
+def _csv(path: Path, rows: list[list[str]]) -> Path:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+    return path
+
+
+def test_csv_with_nul_characters_in_its_text_column_is_read_and_the_repair_recorded(tmp_path: Path) -> None:
+    rows = [["id", "outlet", "text"]] + [
+        [f"n{i}", "Valley Post", WIRE.replace(" ", " \x00", 12) + f" Note {i}."] for i in range(10)
+    ]
+    path = _csv(tmp_path / "scraped.csv", rows)
+    store = Store(tmp_path / "s.duckdb")
+    rep = ingest([path], store=store)
+    assert rep.added == 10
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM articles WHERE text LIKE '%' || chr(0) || '%'").fetchall()[0][0] == 0
+        assert con.execute("SELECT reason, action FROM rejects").fetchall() == [("nul_bytes", "repaired")]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_gzip_cut_short_keeps_the_records_before_the_cut(tmp_path: Path, fmt: str) -> None:
+    n = 400
+    if fmt == "csv":
+        rows = [["id", "outlet", "text"]] + [[f"g{i}", "Valley Post", WIRE + f" Note {i * 7919}."] for i in range(n)]
+        plain = _csv(tmp_path / "plain.csv", rows).read_bytes()
+    else:
+        plain = "".join(json.dumps({"id": f"g{i}", "outlet": "Valley Post", "text": WIRE + f" Note {i * 7919}."}) + "\n"
+                        for i in range(n)).encode()
+    z = gzip.compress(plain)
+    path = tmp_path / f"cut.{fmt}.gz"
+    path.write_bytes(z[: len(z) // 2])
+    store = Store(tmp_path / "s.duckdb")
+    rep = ingest([path], store=store)
+    assert 0 < rep.added < n
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        ids = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
+        assert ids == {f"g{i}" for i in range(rep.added)}  # every record before the cut, whole
+        why = con.execute("SELECT reason, detail FROM rejects WHERE action = 'skipped'").fetchall()
+    finally:
+        con.close()
+    assert why and why[0][0] == "corrupt_file" and "before the cut were kept" in why[0][1]
+
+
+def test_unreadable_dates_are_kept_null_with_a_bad_date_repair_and_a_summary_line(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    records(folder / "feed.jsonl", [
+        {"id": f"d{i}", "outlet": "Valley Post", "published": d, "text": WIRE + f" Note {i}."}
+        for i, d in enumerate(["2024-13-45", "yesterday", "0000-00-00"])
+    ])
+    para = "<p>" + WIRE.replace("\n\n", "</p><p>") + "</p>"
+    (folder / "page.html").write_text(
+        '<html><head><meta property="article:published_time" content="0000-00-00"><title>Breakwater</title>'
+        f"</head><body><article><h1>Breakwater</h1>{para}<p>Page copy.</p></article></body></html>"
+    )
+    r = cli("ingest", str(folder), "--store", str(tmp_path / "s.duckdb"), "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "repaired 4: bad_date" in r.stdout
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*), count(published_at) FROM articles").fetchall() == [(4, 0)]
+        details = [d for (d,) in con.execute("SELECT detail FROM rejects WHERE reason = 'bad_date'").fetchall()]
+    finally:
+        con.close()
+    assert sorted(d.split("'")[1] for d in details) == ["0000-00-00", "0000-00-00", "2024-13-45", "yesterday"]
