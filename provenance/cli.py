@@ -361,8 +361,10 @@ def write_frame(df: pl.DataFrame, path: Path, fmt: str) -> None:
     elif fmt == "json":
         df.write_json(path)
     elif fmt == "csv":
+        from .report.csv_format import neutralize_frame
+
         flat = df.with_columns(pl.col(c).cast(pl.String) for c, t in df.schema.items() if t.is_nested())
-        flat.write_csv(path)
+        neutralize_frame(flat).write_csv(path)  # article text is untrusted: no live formulas
     else:
         df.write_parquet(path)
 

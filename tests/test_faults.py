@@ -212,3 +212,91 @@ def test_unreadable_dates_are_kept_null_with_a_bad_date_repair_and_a_summary_lin
     finally:
         con.close()
     assert sorted(d.split("'")[1] for d in details) == ["0000-00-00", "0000-00-00", "2024-13-45", "yesterday"]
+
+
+# ---------------------------------------------------------------- shells: exports and the dashboard
+
+
+def test_csv_export_neutralises_formula_cells(tmp_path: Path) -> None:
+    import csv
+
+    store = tmp_path / "s.duckdb"
+    feed = records(tmp_path / "a.jsonl", [
+        {"id": "f1", "outlet": "Valley Post", "title": '=HYPERLINK("http://evil.example","open")', "text": WIRE},
+        {"id": "f2", "outlet": "@Valley", "title": "+1+2", "text": WIRE + " Also."},
+    ])
+    assert cli("ingest", str(feed), "--store", str(store), "--quiet").returncode == 0
+    out = tmp_path / "articles.csv"
+    r = cli("export", "articles", "--store", str(store), "--format", "csv", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = {row["article_id"]: row for row in csv.DictReader(fh)}
+    assert rows["f1"]["title"] == "'" + '=HYPERLINK("http://evil.example","open")'
+    assert rows["f2"]["title"] == "'+1+2" and rows["f2"]["outlet"] == "'@Valley"
+    assert rows["f1"]["text"] == WIRE  # other text untouched
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(cond, timeout: float = 90.0) -> bool:
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.2)
+    return cond()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_dashboard_server_stops_with_its_parent(tmp_path: Path, sig: signal.Signals) -> None:
+    import socket
+
+    store = tmp_path / "s.duckdb"
+    feed = records(tmp_path / "a.jsonl", [{"id": "x1", "outlet": "Valley Post", "text": WIRE}])
+    assert cli("ingest", str(feed), "--store", str(store), "--quiet").returncode == 0
+    port = _free_port()
+
+    def listening() -> bool:
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", port)) == 0
+
+    parent = subprocess.Popen([sys.executable, "-m", "provenance.cli", "dashboard", "--store", str(store),
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    child = None
+    try:
+        assert _wait(listening), "the dashboard never listened"
+        kids = _children(parent.pid)
+        assert len(kids) == 1
+        child = kids[0]
+        parent.send_signal(sig)
+        parent.wait(timeout=60)
+        assert _wait(lambda: not _alive(child)), "the Streamlit server outlived its parent"
+        assert not listening()
+    finally:
+        for pid in (parent.pid, child):
+            if pid and _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        parent.wait()
