@@ -68,6 +68,8 @@ def main() -> None:
               help="Records per committed batch: bounds memory (1M ~450-word articles peaked at 6.6 GB "
                    "with 150k, 9.0 GB with 250k); "
                    "an interrupted run resumes at the first unfinished batch.")
+@click.option("--max-record-chars", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+              help="Records whose text or HTML is longer are rejected (oversized_record) before any work.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this process; spark: PySpark (needs `pip install provenance[spark]` and Java).")
 @click.option("--master", default="local[2]", show_default=True, help="Spark master URL (with --engine spark).")
@@ -75,7 +77,7 @@ def main() -> None:
               help="Where the Spark run writes its Parquet datasets (with --engine spark); "
                    "default: a folder next to the store. It is then imported into --store.")
 def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool,
-           batch_size: int, engine: str, master: str, spark_out: str | None) -> None:
+           batch_size: int, max_record_chars: int, engine: str, master: str, spark_out: str | None) -> None:
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
@@ -102,11 +104,12 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
         _ingest_spark(paths, store, fmt=fmt, field_map=field_map or None, master=master, spark_out=spark_out)
         return
     if quiet:
-        report = run(paths, store=store, format=fmt, field_map=field_map or None, batch_size=batch_size)
+        report = run(paths, store=store, format=fmt, field_map=field_map or None, batch_size=batch_size,
+                     max_record_chars=max_record_chars)
     else:
         with progress_display(err) as progress:
             report = run(paths, store=store, format=fmt, field_map=field_map or None, progress=progress,
-                         batch_size=batch_size)
+                         batch_size=batch_size, max_record_chars=max_record_chars)
     out.print(
         f"ingested {report.added:,} new articles from {report.read:,} records "
         f"({report.already_present:,} already in the store); {report.pairs_added:,} reuse pairs; "

@@ -300,3 +300,38 @@ def test_dashboard_server_stops_with_its_parent(tmp_path: Path, sig: signal.Sign
             if pid and _alive(pid):
                 os.kill(pid, signal.SIGKILL)
         parent.wait()
+
+
+# ---------------------------------------------------------------- bounded work per record
+
+
+def test_a_record_over_the_size_limit_is_rejected_and_the_rest_of_the_file_kept(tmp_path: Path) -> None:
+    from provenance.pipeline import MAX_RECORD_CHARS
+
+    huge = (WIRE + "\n\n") * (MAX_RECORD_CHARS // len(WIRE) + 2)
+    feed = records(tmp_path / "a.jsonl", [
+        {"id": "small1", "outlet": "Valley Post", "text": WIRE},
+        {"id": "huge", "outlet": "Live Blog", "text": huge},
+        {"id": "small2", "outlet": "Coast Herald", "text": WIRE + " Also."},
+    ])
+    store = Store(tmp_path / "s.duckdb")
+    rep = ingest([feed], store=store)
+    assert rep.added == 2
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        assert {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()} == {"small1", "small2"}
+        (reason, loc, detail), = con.execute("SELECT reason, locator, detail FROM rejects").fetchall()
+    finally:
+        con.close()
+    assert (reason, loc) == ("oversized_record", "line 2") and f"{len(huge)} characters" in detail
+
+
+def test_the_size_limit_is_configurable_from_the_cli(tmp_path: Path) -> None:
+    feed = records(tmp_path / "a.jsonl", [
+        {"id": "short", "outlet": "Valley Post", "text": WIRE},
+        {"id": "long", "outlet": "Valley Post", "text": WIRE + "\n\n" + WIRE},
+    ])
+    r = cli("ingest", str(feed), "--store", str(tmp_path / "s.duckdb"), "--quiet", "--max-record-chars", "1000")
+    assert r.returncode == 0, r.stderr
+    assert "skipped 1: oversized_record (line 2)" in r.stdout
+    assert counts(tmp_path / "s.duckdb")["articles"] == 1
