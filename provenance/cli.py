@@ -182,14 +182,14 @@ def stats(store_path: str, outlet: str | None, agency: str | None, as_json: bool
     for k, v in summary.items():
         if isinstance(v, list):
             continue
-        t.add_row(k.replace("_", " "), f"{v:,}" if isinstance(v, int) else str(v))
+        t.add_row(k.replace("_", " "), _cell(v))
     out.print(t)
     if summary["largest_clusters"]:
         lt = Table(title="largest clusters")
         for c in ("cluster_id", "articles", "outlets", "first_title"):
             lt.add_column(c)
         for row in summary["largest_clusters"]:
-            lt.add_row(*(str(row[c]) for c in ("cluster_id", "articles", "outlets", "first_title")))
+            lt.add_row(*(_cell(row[c]) for c in ("cluster_id", "articles", "outlets", "first_title")))
         out.print(lt)
 
 
@@ -234,9 +234,23 @@ def _profile(store: Store, *, outlet: str | None, agency: str | None, as_json: b
         for c in frame.columns:
             t.add_column(c.replace("_", " "))
         for row in frame.iter_rows():
-            t.add_row(*(f"{v:.2f}" if isinstance(v, float) else ", ".join(v) if isinstance(v, list) else str(v)
-                        for v in row))
+            t.add_row(*(_cell(v) for v in row))
         out.print(t)
+
+
+def _cell(v: object) -> str:
+    """A table cell: ``unknown`` for a missing value (Python's ``None`` was printed as a value)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return "unknown"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    if isinstance(v, list):
+        return ", ".join(_cell(x) for x in v)
+    return str(v)
 
 
 def store_summary(store: Store) -> dict[str, object]:

@@ -155,7 +155,7 @@ def _ingest(
             part = _ingest_batch(
                 raw.slice(start, batch_size), rejects if start == 0 else schemas.empty(schemas.REJECTS),
                 store=store, config=config, registry=registry, steps=steps, sources=sources,
-                max_record_chars=max_record_chars,
+                max_record_chars=max_record_chars, batch_size=batch_size,
             )
             total.ingest_id = total.ingest_id or part.ingest_id
             total.added += part.added
@@ -186,6 +186,7 @@ def _ingest_batch(
     steps: _Steps,
     sources: str,
     max_record_chars: int = 0,
+    batch_size: int = 0,
 ) -> IngestReport:
     """One transaction: extract, dedupe, fingerprint, link, trace and write ``raw``."""
     state = store.state()
@@ -304,6 +305,7 @@ def _ingest_batch(
             },
             config=config,
             ingest=ingest_row,
+            extra_meta={"ingest_options": json.dumps({"batch_size": batch_size, "max_record_chars": max_record_chars})},
             deletes={
                 "clusters": ("doc", clusters["doc"]),
                 "chrome_stats": chrome.select("outlet", "line_hash"),

@@ -423,6 +423,7 @@ class Store:
         config: Config,
         ingest: dict[str, Any],
         deletes: dict[str, tuple[str, pl.Series] | pl.DataFrame | None] | None = None,
+        extra_meta: dict[str, str] | None = None,
     ) -> int:
         """Write one ingest in a single transaction; return the new store version.
 
@@ -447,6 +448,7 @@ class Store:
                     "tokenizer": tokenizer_version(),
                     "tool_version": __version__,
                     "updated_at": _now().isoformat(),
+                    **(extra_meta or {}),
                 }.items():
                     _run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
                 for table, spec in (deletes or {}).items():

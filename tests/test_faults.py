@@ -335,3 +335,127 @@ def test_the_size_limit_is_configurable_from_the_cli(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "skipped 1: oversized_record (line 2)" in r.stdout
     assert counts(tmp_path / "s.duckdb")["articles"] == 1
+
+
+# ---------------------------------------------------------------- honest values
+
+DEPOT = (
+    "The city council of Northam voted on Monday to close the old tram depot and turn the site into a park with a "
+    "playground, a community garden and a small open-air theatre for summer concerts.\n\n"
+    "Councillor Mira Osei said the depot had stood empty for eleven years and that neighbours had asked for green "
+    "space in every consultation since the trams stopped running in the district.\n\n"
+    "The plan will cost about 3.1 million, most of it from a national fund for urban renewal, and work is due to "
+    "start next spring once the old rails and the contaminated soil beneath them have been removed.\n\n"
+    "Opposition members said the money would be better spent on bus routes, but the motion passed by nineteen "
+    "votes to eight after a debate that lasted late into the evening."
+)
+SOLO = (
+    "A rare orchid flowered this week in the botanical garden of Lindholm for the first time in forty years, "
+    "drawing queues of visitors who waited up to two hours to see the pale yellow blooms in the tropical house, "
+    "where gardeners had kept the plant alive through two floods and a broken heating system last winter."
+)
+
+
+def _honest_corpus(tmp_path: Path) -> Path:
+    """Times that cannot give a lag: a copy dated before the agency story it credits (text and credit
+    say which is the source), day-precision dates, copies of an agency absent from the corpus; and a
+    single article."""
+    ians = "PORT CALDER, Oct 16 (IANS) " + WIRE
+    return records(tmp_path / "feed.jsonl", [
+        {"id": "c1", "outlet": "Valley Post", "published": "2024-10-16T10:00:00Z", "byline": "IANS", "text": ians},
+        {"id": "c2", "outlet": "Coast Herald", "published": "2024-10-16T11:30:00Z", "byline": "IANS",
+         "text": ians + "\n\nAgencies contributed."},
+        {"id": "c3", "outlet": "Hill Times", "published": "2024-10-16", "byline": "IANS", "text": ians},
+        {"id": "src", "outlet": "ians.in", "published": "2024-11-04T18:00:00Z", "byline": "IANS",
+         "text": "NORTHAM, Nov 4 (IANS) " + DEPOT},
+        {"id": "cp", "outlet": "County Wire", "published": "2024-11-03T19:00:00Z", "byline": "IANS",
+         "text": "NORTHAM, Nov 4 (IANS) " + "\n\n".join(DEPOT.split("\n\n")[:3])},
+        {"id": "solo", "outlet": "Garden Weekly", "published": "2024-11-05T08:00:00Z", "text": SOLO},
+    ])
+
+
+def test_lineage_stores_no_lag_it_did_not_measure_and_says_why(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    ingest([_honest_corpus(tmp_path)], store=store)
+    lin = {r["article_id"]: r for r in store.query("SELECT * FROM lineage").iter_rows(named=True)}
+    assert all(r["lag_minutes"] is None or r["lag_minutes"] >= 0 for r in lin.values())
+    # cp credits IANS and its text is inside src's, so src is its parent, but it is dated 23 h earlier.
+    assert lin["cp"]["parent_id"] == "src" and lin["cp"]["lag_minutes"] is None
+    assert "times contradict" in json.loads(lin["cp"]["evidence"])["lag"]
+    # Copies of IANS (not in the corpus): the first minute-precision copy has no lag behind an agency
+    # whose time is unknown (was 0), the day-precision one none either (was 600 for c1, 0 for c3).
+    assert lin["c1"]["lag_minutes"] is None and lin["c2"]["lag_minutes"] == 90.0
+    assert lin["c3"]["lag_minutes"] is None and "day-precision" in json.loads(lin["c3"]["evidence"])["lag"]
+
+
+def test_stats_and_reports_show_unknown_not_none_or_negative_lags(tmp_path: Path) -> None:
+    import re
+
+    store = tmp_path / "s.duckdb"
+    feed = _honest_corpus(tmp_path)
+    untitled = records(tmp_path / "untitled.jsonl", [{"id": "u1", "outlet": "Valley Post", "text": DEPOT}])
+    assert cli("ingest", str(untitled), str(feed), "--store", str(store), "--quiet").returncode == 0
+    for args in (["stats"], ["stats", "--agency", "IANS"], ["stats", "--outlet", "County Wire"]):
+        r = cli(*args, "--store", str(store))
+        assert r.returncode == 0, r.stderr
+        assert "None" not in r.stdout and not re.search(r"[\s│]-\d", r.stdout), r.stdout
+    assert "unknown" in cli("stats", "--store", str(store)).stdout  # the untitled first article of a cluster
+    for kind, key in (("--agency", "IANS"), ("--outlet", "County Wire"), ("--cluster", None)):
+        out = tmp_path / f"r{kind}.json"
+        cid = Store(store).query("SELECT cluster_id FROM lineage WHERE article_id = 'cp'")[0, 0]
+        r = cli("report", "--store", str(store), kind, str(key or cid), "--format", "json", "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        lags = re.findall(r'"(?:median_|parent_|p90_|min_|mean_)?lag_minutes": (-?[\d.]+)', out.read_text())
+        assert lags == [x for x in lags if not x.startswith("-")], lags
+        md = tmp_path / f"r{kind}.md"
+        cli("report", "--store", str(store), kind, str(key or cid), "--format", "md", "--out", str(md))
+        shown = "\n".join(ln for ln in md.read_text().splitlines() if not ln.startswith("- evidence"))
+        assert not re.search(r"-\d[\d.,]* (min|h|d)\b", shown)  # the evidence may say "-1380 min": it is evidence
+        assert "| None" not in md.read_text()
+
+
+def test_every_cluster_id_lineage_exports_can_be_reported(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    assert cli("ingest", str(_honest_corpus(tmp_path)), "--store", str(store), "--quiet").returncode == 0
+    exported = tmp_path / "lineage.jsonl"
+    assert cli("export", "lineage", "--store", str(store), "--out", str(exported)).returncode == 0
+    ids = {json.loads(line)["cluster_id"] for line in exported.read_text().splitlines()}
+    solo = next(json.loads(line)["cluster_id"] for line in exported.read_text().splitlines()
+                if json.loads(line)["article_id"] == "solo")
+    assert solo in ids
+    for cid in sorted(ids):
+        r = cli("report", "--store", str(store), "--cluster", str(cid), "--format", "md",
+                "--out", str(tmp_path / f"c{cid}.md"))
+        assert r.returncode == 0, (cid, r.stderr)
+    assert "Garden Weekly" in (tmp_path / f"c{solo}.md").read_text()
+
+
+def test_relation_of_a_copy_of_an_absent_agency_is_unknown_not_empty(tmp_path: Path) -> None:
+    from provenance.report import build_report
+
+    store = Store(tmp_path / "s.duckdb")
+    ingest([records(tmp_path / "a.jsonl", [
+        {"id": "w1", "outlet": "Valley Post", "published": "2024-10-16T10:00:00Z", "byline": "IANS",
+         "text": "NORTHAM, Nov 4 (IANS) " + DEPOT}])], store=store)
+    cid = int(store.query("SELECT cluster_id FROM lineage WHERE article_id = 'w1'")[0, 0])
+    lin = store.query("SELECT parent_external, relation FROM lineage").row(0)
+    assert lin == ("IANS", None)  # lineage cannot compare it with the agency's text
+    rep = build_report(store, cluster=cid)
+    assert [m["relation"] for m in rep["cluster"]["members"]] == ["unknown"]
+    rep = build_report(store, agency="IANS")
+    assert rep["agency"]["relations"] == [{"value": "unknown", "n": 1}]
+
+
+def test_report_config_is_the_one_used_and_run_counts_are_per_run(tmp_path: Path) -> None:
+    from provenance.report import build_report
+
+    store = Store(tmp_path / "s.duckdb")
+    rep = ingest([FIXTURES], store=store, batch_size=3)
+    n_clusters = store.query("SELECT count(DISTINCT cluster_id) AS n FROM clusters")["n"][0]
+    assert 0 < rep.clusters_touched <= n_clusters  # was summed over batches: 727 for a store of 300
+    cid = int(store.query("SELECT min(cluster_id) AS c FROM clusters")["c"][0])
+    cfg = build_report(store, cluster=cid)["generated"]["config"]
+    assert cfg["ingest_batch_size"] == 3 and "batch_size" not in cfg
+    before = counts(store.path)
+    again = ingest([FIXTURES], store=store, batch_size=3)  # several batches, each adding nothing
+    assert again.added == 0 and counts(store.path) == before
