@@ -459,3 +459,134 @@ def test_report_config_is_the_one_used_and_run_counts_are_per_run(tmp_path: Path
     before = counts(store.path)
     again = ingest([FIXTURES], store=store, batch_size=3)  # several batches, each adding nothing
     assert again.added == 0 and counts(store.path) == before
+
+
+# ---------------------------------------------------------------- interrupted, full, read-only, read while written
+
+
+def _feed(tmp_path: Path, n: int, name: str = "feed.jsonl", prefix: str = "r") -> Path:
+    return records(tmp_path / name, [
+        {"id": f"{prefix}{i}", "outlet": f"Outlet {i % 7}", "published": "2024-10-16T10:00:00Z",
+         "text": WIRE + f"\n\nLocal note {i}: " + " ".join(f"w{i}x{j}" for j in range(30))} for i in range(n)
+    ])
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal (a background job inherits it ignored)
+
+
+def test_ctrl_c_mid_ingest_loses_nothing_and_a_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+    feed = _feed(tmp_path, 300)
+    clean = tmp_path / "clean.duckdb"
+    assert cli("ingest", str(feed), "--store", str(clean), "--quiet", "--batch-size", "100").returncode == 0
+    store = tmp_path / "s.duckdb"
+    proc = subprocess.Popen([sys.executable, "-m", "provenance.cli", "ingest", str(feed), "--store", str(store),
+                             "--batch-size", "100", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, preexec_fn=_default_sigint)
+    lock = tmp_path / "s.duckdb.lock"
+    assert _wait(lambda: lock.exists() and lock.read_text().startswith("pid") or proc.poll() is not None)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    if store.exists():  # whatever batches committed are whole
+        c = counts(store)
+        assert c["articles"] == c["distinct_sources"] and c["articles"] % 100 == 0
+    assert cli("ingest", str(feed), "--store", str(store), "--quiet", "--batch-size", "100").returncode == 0
+    mine, ref = counts(store), counts(clean)
+    for k in ("articles", "pairs", "clusters", "lineage", "distinct_sources"):
+        assert mine[k] == ref[k], k
+
+
+def _limit_file_size(limit: int):
+    def pre() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return pre
+
+
+def test_disk_full_during_the_write_is_a_clear_error_and_the_store_keeps_its_last_state(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    assert cli("ingest", str(_feed(tmp_path, 20, "a.jsonl", "a")), "--store", str(store), "--quiet").returncode == 0
+    before = counts(store)
+    big = _feed(tmp_path, 400, "b.jsonl", "b")
+    r = subprocess.run([sys.executable, "-m", "provenance.cli", "ingest", str(big), "--store", str(store), "--quiet"],
+                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                       preexec_fn=_limit_file_size(64 << 10), timeout=600)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Error:" in r.stderr and "nothing of this batch was stored" in r.stderr and "Traceback" not in r.stderr
+    assert counts(store) == before
+    r = cli("ingest", str(big), "--store", str(store), "--quiet")  # room again: the same command completes
+    assert r.returncode == 0, r.stderr
+    assert counts(store)["articles"] == before["articles"] + 400
+
+
+@pytest.fixture
+def read_only_mount(tmp_path: Path):
+    """A real read-only filesystem: a small tmpfs, filled, then remounted read-only (needs mount rights)."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_a_read_only_store_is_refused_before_any_work_and_still_readable(tmp_path: Path, read_only_mount: Path) -> None:
+    store = read_only_mount / "s.duckdb"
+    assert cli("ingest", str(_feed(tmp_path, 10)), "--store", str(store), "--quiet").returncode == 0
+    before = counts(store)
+    assert subprocess.run(["mount", "-o", "remount,ro", str(read_only_mount)]).returncode == 0
+    r = cli("ingest", str(_feed(tmp_path, 5, "more.jsonl", "m")), "--store", str(store), "--quiet")
+    assert r.returncode == 1 and "Error:" in r.stderr and "read-only" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and "ingested" not in r.stdout
+    assert counts(store) == before
+    r = cli("stats", "--store", str(store))
+    assert r.returncode == 0 and "articles" in r.stdout, r.stderr
+
+
+READER = textwrap.dedent(
+    """
+    import sys, time
+    import duckdb
+    seen = set()
+    end = time.monotonic() + 600
+    while time.monotonic() < end:
+        try:
+            con = duckdb.connect(sys.argv[1], read_only=True)
+        except duckdb.IOException:  # the writer holds the file: a dashboard retries
+            time.sleep(0.05)
+            continue
+        try:
+            n = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+        finally:
+            con.close()
+        seen.add(n)
+        print(n, flush=True)
+        if n >= int(sys.argv[2]):
+            break
+        time.sleep(0.05)
+    print("SEEN", sorted(seen), flush=True)
+    """
+)
+
+
+def test_a_dashboard_style_reader_during_ingest_sees_whole_batches_and_ingest_succeeds(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    assert cli("ingest", str(_feed(tmp_path, 10, "a.jsonl", "a")), "--store", str(store), "--quiet").returncode == 0
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(store), "310"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "10"
+        r = cli("ingest", str(_feed(tmp_path, 300, "b.jsonl", "b")), "--store", str(store), "--quiet",
+                "--batch-size", "100")
+        assert r.returncode == 0, r.stderr
+        out, _ = reader.communicate(timeout=120)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+    seen = json.loads(out.strip().splitlines()[-1].removeprefix("SEEN "))
+    assert set(seen) <= {10, 110, 210, 310} and 310 in seen  # only committed batches, never a partial one
+    assert counts(store)["articles"] == 310
