@@ -346,6 +346,33 @@ def dashboard(store_path: str, host: str, port: int) -> None:
     sys.exit(serve(store_path, host=host, port=port))
 
 
+@main.command()
+@_store_option
+@click.option("--outlet", help="Only this outlet's articles (reclean a big store one outlet at a time).")
+def reclean(store_path: str, outlet: str | None) -> None:
+    """Clean stored texts again with the chrome the store knows now, in place.
+
+    Re-ingesting a page adds nothing (it is already present); when later
+    pages taught the store more of an outlet's chrome, this updates the
+    earlier texts, their pairs, clusters and lineage in one transaction.
+
+    \b
+    Example:
+      provenance reclean --store news.duckdb --outlet dailyexample.com
+    """
+    from .reclean import reclean as run
+
+    rep = run(Store(store_path), outlet=outlet)
+    if rep.changed == 0:
+        out.print(f"checked {rep.checked:,} articles: no text changed; the store is unchanged", highlight=False)
+        return
+    out.print(
+        f"checked {rep.checked:,} articles, {rep.changed:,} texts re-cleaned; their pairs {rep.pairs_before:,} -> "
+        f"{rep.pairs_after:,}; {rep.clusters_touched:,} clusters recomputed; store version {rep.store_version}",
+        highlight=False,
+    )
+
+
 def _attach_report() -> None:
     from .report_cli import report
 

@@ -590,3 +590,41 @@ def test_a_dashboard_style_reader_during_ingest_sees_whole_batches_and_ingest_su
     seen = json.loads(out.strip().splitlines()[-1].removeprefix("SEEN "))
     assert set(seen) <= {10, 110, 210, 310} and 310 in seen  # only committed batches, never a partial one
     assert counts(store)["articles"] == 310
+
+
+# ---------------------------------------------------------------- reclean: texts re-cleaned in place, never as new articles
+
+
+def _by_source(path: Path) -> dict[str, object]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        texts = dict(con.execute("SELECT source || '|' || locator, text FROM articles").fetchall())
+        pairs = {frozenset(p) for p in con.execute(
+            "SELECT x.source || '|' || x.locator, y.source || '|' || y.locator FROM pairs p "
+            "JOIN articles x ON x.doc = p.a_doc JOIN articles y ON y.doc = p.b_doc").fetchall()}
+        members = {frozenset(m) for (m,) in con.execute(
+            "SELECT list(a.source || '|' || a.locator) FROM clusters c JOIN articles a USING (doc) GROUP BY c.cluster_id"
+        ).fetchall()}
+        per_article = con.execute("SELECT (SELECT count(*) FROM lineage), (SELECT count(DISTINCT article_id) FROM lineage),"
+                                  " (SELECT count(*) FROM signatures), (SELECT count(*) FROM articles)").fetchall()[0]
+    finally:
+        con.close()
+    return {"texts": texts, "pairs": pairs, "clusters": members, "per_article": per_article}
+
+
+def test_reclean_updates_texts_pairs_and_clusters_in_place_to_what_one_batch_would_give(tmp_path: Path) -> None:
+    one, batched = tmp_path / "one.duckdb", tmp_path / "batched.duckdb"
+    assert cli("ingest", str(SAMPLE), "--store", str(one), "--quiet").returncode == 0
+    assert cli("ingest", str(SAMPLE), "--store", str(batched), "--quiet", "--batch-size", "60").returncode == 0
+    ref, before = _by_source(one), _by_source(batched)
+    stale = {k for k, v in before["texts"].items() if v != ref["texts"][k]}
+    assert stale  # pages cleaned before later batches taught their outlet's chrome
+    r = cli("reclean", "--store", str(batched))
+    assert r.returncode == 0 and f"{len(stale)} texts re-cleaned" in r.stdout, r.stdout + r.stderr
+    after = _by_source(batched)
+    assert after == ref  # same texts, pairs and clusters as one batch; one lineage row and signature each
+    n = len(ref["texts"])
+    assert after["per_article"] == (n, n, n, n)
+    version = counts(batched)["version"]
+    r = cli("reclean", "--store", str(batched))
+    assert "no text changed" in r.stdout and counts(batched)["version"] == version
