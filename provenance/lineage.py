@@ -907,6 +907,10 @@ def _cluster_rows(
                 if key in info:
                     ev[key] = info[key]
             ev["direction_p"] = round(d, 3)
+            if order == 0 and abs(d - 0.5) < 0.05:
+                # Nothing says which came first (no minute order, symmetric texts, no credit): the
+                # link is kept, but the evidence must not read as a direction.
+                ev["direction"] = "unknown: no time order, containment or credit says which came first"
         elif parent_ext[c] is not None:
             kind = info.get("kind")
             relation = None

@@ -628,3 +628,14 @@ def test_reclean_updates_texts_pairs_and_clusters_in_place_to_what_one_batch_wou
     version = counts(batched)["version"]
     r = cli("reclean", "--store", str(batched))
     assert "no text changed" in r.stdout and counts(batched)["version"] == version
+
+
+def test_direction_from_nothing_is_said_to_be_unknown(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    ingest([records(tmp_path / "a.jsonl", [
+        {"id": "d1", "outlet": "A Times", "published": "2024-11-04", "text": DEPOT},
+        {"id": "d2", "outlet": "B Post", "published": "2024-11-04T09:00:00Z", "text": DEPOT},
+    ])], store=store)
+    child = store.query("SELECT * FROM lineage WHERE parent_id IS NOT NULL").row(0, named=True)
+    ev = json.loads(child["evidence"])
+    assert ev["direction"].startswith("unknown") and child["lag_minutes"] is None
