@@ -131,7 +131,7 @@ def outlet_table(articles: pl.DataFrame, lineage: pl.DataFrame) -> pl.DataFrame:
             (pl.col("_derived") & pl.col("via_agency").is_not_null()).mean().alias("agency_copy_share"),
             pl.col("_verbatim").mean().alias("verbatim_share"),
             pl.col("_uncredited").filter(pl.col("_derived")).mean().alias("uncredited_share"),
-            _LAG.filter(pl.col("_derived")).median().alias("median_lag_minutes"),
+            pl.col("lag_minutes").filter(pl.col("_derived") & (pl.col("lag_minutes") >= 0)).median().alias("median_lag_minutes"),
         )
     )
     used = (
