@@ -99,6 +99,9 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
     for p in paths:
         if not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
+    from .lock import check_store_path
+
+    check_store_path(Path(store_path))  # a bad --store fails now, not after the whole run
     store = Store(store_path)
     if engine == "spark":
         _ingest_spark(paths, store, fmt=fmt, field_map=field_map or None, master=master, spark_out=spark_out)
