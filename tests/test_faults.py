@@ -639,3 +639,26 @@ def test_direction_from_nothing_is_said_to_be_unknown(tmp_path: Path) -> None:
     child = store.query("SELECT * FROM lineage WHERE parent_id IS NOT NULL").row(0, named=True)
     ev = json.loads(child["evidence"])
     assert ev["direction"].startswith("unknown") and child["lag_minutes"] is None
+
+
+def test_credit_rules_read_a_bounded_window_so_one_long_line_costs_linear_time(tmp_path: Path) -> None:
+    """A 1 MB live blog on one line took minutes in credits: every agency name copied and searched the
+    whole line before it. The rules now read at most _CONTEXT characters each side, and find the same
+    credits: each segment of the line credits what it credits on its own."""
+    from provenance.attribution import _CONTEXT, _line_bounds, find_credits, load_registry
+
+    reg = load_registry()
+    segment = "SEOUL, Oct 16 (Yonhap) -- South Korean officials met on Tuesday, Reuters reported, citing AFP. "
+    alone = [(c.source, c.role) for c in find_credits(segment, field="text", registry=reg)]
+    assert alone
+    # Five segments fit in the window: read exactly as before. Each later one adds what the 2nd-5th add
+    # (mid-line, "SEOUL, Oct 16 (Yonhap)" is no dateline; the citations are found).
+    five = [(c.source, c.role) for c in find_credits(segment * 5, field="text", registry=reg)]
+    per = (len(five) - len(alone)) // 4
+    assert per and five[len(alone):] == five[len(alone):len(alone) + per] * 4
+    line = segment * 3000  # about 290k characters, no line break
+    found = [(c.source, c.role) for c in find_credits(line, field="text", registry=reg)]
+    assert found == alone + five[len(alone):len(alone) + per] * 2999
+    s, e = _line_bounds(line, len(line) // 2)
+    assert e - s <= 2 * _CONTEXT
+    assert _line_bounds("short line\nby IANS here", 15) == (11, 23)  # within a line: the line itself
