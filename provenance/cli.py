@@ -81,7 +81,9 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
-    .html/.htm/.txt pages. Re-ingesting a file adds nothing.
+    .html/.htm/.txt pages. Re-ingesting a file adds nothing (identity comes
+    from the id, URL, or file and line; `provenance reclean` re-cleans stored
+    texts in place). One ingest per store at a time.
 
     \b
     Example:
