@@ -258,26 +258,36 @@ class Store:
         with self.reader() as con:
             if not _has_table(con, "articles"):
                 return pl.Series("rid", [], dtype=pl.Int64)
-            con.register("_p", probe.select("rid", "key", "source", "locator", "body").to_arrow())
-            out = _frame(
+            # Step 1 reads ids, sources and locators only: a fresh batch (no match) never reads stored texts.
+            con.register("_p", probe.select("rid", "key", "source", "locator", pl.col("body").is_null().alias("html"))
+                         .to_arrow())
+            hits = _frame(
                 con,
                 """
-                WITH p AS (SELECT rid, key, source, locator, md5(body) AS h FROM _p),
-                keyed AS (
-                    SELECT p.rid FROM p JOIN articles a ON a.article_id = p.key
-                    WHERE p.h IS NULL OR md5(coalesce(a.raw_text, a.text)) = p.h
-                    UNION ALL
-                    SELECT p.rid FROM p JOIN articles a
-                      ON a.article_id LIKE '%~%' AND split_part(a.article_id, '~', 1) = p.key
-                    WHERE p.h IS NOT NULL AND md5(coalesce(a.raw_text, a.text)) = p.h
-                ),
-                keyless AS (
-                    SELECT p.rid FROM p JOIN articles a USING (source, locator)
-                    WHERE p.key IS NULL AND (p.h IS NULL OR md5(coalesce(a.raw_text, a.text)) = p.h)
-                )
-                SELECT DISTINCT rid FROM (SELECT rid FROM keyed UNION ALL SELECT rid FROM keyless)
+                SELECT p.rid, a.doc, p.html FROM _p p JOIN articles a ON a.article_id = p.key
+                UNION ALL
+                SELECT p.rid, a.doc, p.html FROM _p p JOIN articles a
+                  ON a.article_id LIKE '%~%' AND split_part(a.article_id, '~', 1) = p.key WHERE NOT p.html
+                UNION ALL
+                SELECT p.rid, a.doc, p.html FROM _p p JOIN articles a USING (source, locator) WHERE p.key IS NULL
                 """,
             )
+            con.unregister("_p")
+            if hits.height == 0:
+                return pl.Series("rid", [], dtype=pl.Int64)
+            html = hits.filter("html")["rid"]  # an HTML record: its key (or file and locator) is enough
+            text = hits.filter(~pl.col("html"))
+            if text.height:  # step 2: the stored bodies of the matched docs only, by md5
+                stored = _frame(con, "SELECT doc, md5(coalesce(raw_text, text)) AS h FROM articles WHERE "
+                                + _doc_filter(con, text["doc"].unique()))
+                mine = probe.select("rid", "body").join(text.select("rid", "doc"), on="rid")
+                con.register("_b", mine.to_arrow())
+                ours = _frame(con, "SELECT rid, doc, md5(body) AS h FROM _b")
+                con.unregister("_b")
+                same = ours.join(stored, on=["doc", "h"])["rid"]
+            else:
+                same = pl.Series("rid", [], dtype=pl.Int64)
+            out = pl.DataFrame({"rid": pl.concat([html.cast(pl.Int64), same.cast(pl.Int64)]).unique()})
         return out.get_column("rid").cast(pl.Int64) if out.height else pl.Series("rid", [], dtype=pl.Int64)
 
     def rejects_recorded(self, rejects: pl.DataFrame) -> bool:
