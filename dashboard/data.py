@@ -238,7 +238,9 @@ def _status_cols(info: StoreInfo) -> str:
         f"{is_copy} AS is_copy, {credit} AS credit, {agency_copy} AS agency_copy, "
         f"{_l(info, 'relation')} AS relation, {_l(info, 'derivation')} AS derivation, "
         f"{_l(info, 'via_agency')} AS via_agency, {_l(info, 'origin_external')} AS origin_external, "
-        f"{_l(info, 'lag_minutes')} AS lag_minutes"
+        # A negative lag (a copy dated before its source, in stores written before lineage nulled
+        # them) is a contradiction, not a speed.
+        f"CASE WHEN {_l(info, 'lag_minutes')} >= 0 THEN {_l(info, 'lag_minutes')} END AS lag_minutes"
     )
 
 
@@ -905,7 +907,7 @@ def agency_profile(path: str, version: int, agency: str) -> dict[str, Any] | Non
                 SELECT a.outlet, count(*) AS articles,
                        count(*) FILTER (WHERE {cred}) AS credited,
                        count(*) FILTER (WHERE {uncred}) AS uncredited,
-                       median(l.lag_minutes) AS median_lag_minutes
+                       median(l.lag_minutes) FILTER (WHERE l.lag_minutes >= 0) AS median_lag_minutes
                 FROM lineage l JOIN articles a ON a.article_id = l.article_id
                 WHERE l.via_agency = ? AND {copy}
                 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 40
@@ -920,7 +922,7 @@ def agency_profile(path: str, version: int, agency: str) -> dict[str, Any] | Non
                        count(*) FILTER (WHERE l.via_agency = ? AND {copy} AND {cred}) AS credited,
                        count(*) FILTER (WHERE l.via_agency = ? AND {copy} AND {uncred}) AS uncredited,
                        count(*) FILTER (WHERE {oext} = ? AND l.via_agency IS DISTINCT FROM ?) AS indirect,
-                       median(l.lag_minutes) FILTER (WHERE l.via_agency = ? AND {copy}) AS median_lag_minutes
+                       median(l.lag_minutes) FILTER (WHERE l.via_agency = ? AND {copy} AND l.lag_minutes >= 0) AS median_lag_minutes
                 FROM lineage l WHERE l.via_agency = ? OR {oext} = ?
                 """,
                 [agency] * 8,

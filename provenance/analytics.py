@@ -109,6 +109,12 @@ _CREDITED = ["credits_origin", "credits_intermediary"]
 _VERBATIM = ["verbatim", "headline_changed"]
 
 
+
+#: Lags that are measurements: a negative lag (a copy dated before its source) is a contradiction
+#: between times and text, not a speed, and made a median of -1,393.73 min; lineage now stores it
+#: as null, and stores written before still hold some.
+_LAG = pl.col("lag_minutes").filter(pl.col("lag_minutes") >= 0)
+
 def _joined(articles: pl.DataFrame, lineage: pl.DataFrame) -> pl.DataFrame:
     return lineage.join(articles.select("article_id", "outlet"), on="article_id", how="left").with_columns(
         (pl.col("derivation") != "non_derived").fill_null(False).alias("_derived"),
@@ -131,7 +137,7 @@ def outlet_table(articles: pl.DataFrame, lineage: pl.DataFrame) -> pl.DataFrame:
             pl.col("_verbatim").mean().alias("verbatim_share"),
             pl.col("_uncredited").filter(pl.col("_derived")).mean().alias("uncredited_share"),
             pl.col("_mismatch").sum().alias("byline_mismatch"),
-            pl.col("lag_minutes").filter(pl.col("_derived")).median().alias("median_lag_minutes"),
+            pl.col("lag_minutes").filter(pl.col("_derived") & (pl.col("lag_minutes") >= 0)).median().alias("median_lag_minutes"),
         )
     )
     used = (
@@ -213,7 +219,7 @@ def agency_table(
             pl.col("_uncredited").sum().alias("uncredited_articles"),
             pl.col("_credited").mean().alias("credited_share"),
             pl.col("_verbatim").mean().alias("verbatim_share"),
-            pl.col("lag_minutes").median().alias("median_speed_minutes"),
+            _LAG.median().alias("median_speed_minutes"),
         )
         .rename({"via_agency": "agency"})
     )
@@ -271,7 +277,7 @@ def outlet_profile(outlet: str, articles: pl.DataFrame, lineage: pl.DataFrame) -
         (pl.col("credited") == "miscredited").sum().alias("miscredited"),
         pl.col("_mismatch").sum().alias("byline_mismatch"),
         pl.col("_verbatim").sum().alias("verbatim"),
-        pl.col("lag_minutes").median().alias("median_lag_minutes"),
+        _LAG.median().alias("median_lag_minutes"),
     )
     out = agg.join(rel, on="via_agency", how="left", nulls_equal=True).rename({"via_agency": "agency"})
     return out.select(list(OUTLET_PROFILE)).cast(OUTLET_PROFILE).sort(["articles", "agency"], descending=[True, False])
@@ -285,6 +291,6 @@ def agency_profile(agency: str, articles: pl.DataFrame, lineage: pl.DataFrame) -
         pl.col("_credited").sum().alias("credited"),
         pl.col("_uncredited").sum().alias("uncredited"),
         pl.col("_verbatim").mean().alias("verbatim_share"),
-        pl.col("lag_minutes").median().alias("median_lag_minutes"),
+        _LAG.median().alias("median_lag_minutes"),
     )
     return out.select(list(AGENCY_PROFILE)).cast(AGENCY_PROFILE).sort(["articles", "outlet"], descending=[True, False])

@@ -72,6 +72,8 @@ def main() -> None:
               help="Records per committed batch: bounds memory (1M ~450-word articles peaked at 6.6 GB "
                    "with 150k, 9.0 GB with 250k); "
                    "an interrupted run resumes at the first unfinished batch.")
+@click.option("--max-record-chars", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+              help="Records whose text or HTML is longer are rejected (oversized_record) before any work.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this process; spark: PySpark (needs `pip install provenance[spark]` and Java).")
 @click.option("--master", default="local[2]", show_default=True, help="Spark master URL (with --engine spark).")
@@ -92,13 +94,15 @@ def main() -> None:
                    "in the store for later ingests, reports and the dashboard, e.g. "
                    "[[agency]] name = \"IANS\" domains = [\"wire-ians.test\"].")
 def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool,
-           batch_size: int, engine: str, master: str, spark_out: str | None, threshold: float | None,
-           shingle_size: int | None, min_containment: float | None, min_shared: int | None, dry_run: bool,
-           agencies: str | None) -> None:
+           batch_size: int, max_record_chars: int, engine: str, master: str, spark_out: str | None,
+           threshold: float | None, shingle_size: int | None, min_containment: float | None,
+           min_shared: int | None, dry_run: bool, agencies: str | None) -> None:
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
-    .html/.htm/.txt pages. Re-ingesting a file adds nothing.
+    .html/.htm/.txt pages. Re-ingesting a file adds nothing (identity comes
+    from the id, URL, or file and line; `provenance reclean` re-cleans stored
+    texts in place). One ingest per store at a time.
 
     \b
     Example:
@@ -116,6 +120,9 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
     for p in paths:
         if not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
+    from .lock import check_store_path
+
+    check_store_path(Path(store_path))  # a bad --store fails now, not after the whole run
     store = Store(store_path)
     from .newstore import config_for
     from .newstore import dry_run as on_copy
@@ -131,10 +138,12 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
     def go(target: Store):  # type: ignore[no-untyped-def]
         if quiet:
             return run(paths, store=target, config=config, format=fmt, field_map=field_map or None,
-                       batch_size=batch_size, agencies=agencies)
+                       batch_size=batch_size, agencies=agencies,
+                       max_record_chars=max_record_chars)
         with progress_display(err) as progress:
             return run(paths, store=target, config=config, format=fmt, field_map=field_map or None,
-                       progress=progress, batch_size=batch_size, agencies=agencies)
+                       progress=progress, batch_size=batch_size, agencies=agencies,
+                       max_record_chars=max_record_chars)
 
     if dry_run:
         report, found = on_copy(store, go)
@@ -221,14 +230,14 @@ def stats(store_path: str, outlet: str | None, agency: str | None, as_json: bool
     for k, v in summary.items():
         if isinstance(v, list):
             continue
-        t.add_row(k.replace("_", " "), f"{v:,}" if isinstance(v, int) else str(v))
+        t.add_row(k.replace("_", " "), _cell(v))
     out.print(t)
     if summary["largest_clusters"]:
         lt = Table(title="largest clusters")
         for c in ("cluster_id", "articles", "outlets", "first_title"):
             lt.add_column(c)
         for row in summary["largest_clusters"]:
-            lt.add_row(*(str(row[c]) for c in ("cluster_id", "articles", "outlets", "first_title")))
+            lt.add_row(*(_cell(row[c]) for c in ("cluster_id", "articles", "outlets", "first_title")))
         out.print(lt)
 
 
@@ -273,9 +282,23 @@ def _profile(store: Store, *, outlet: str | None, agency: str | None, as_json: b
         for c in frame.columns:
             t.add_column(c.replace("_", " "))
         for row in frame.iter_rows():
-            t.add_row(*(f"{v:.2f}" if isinstance(v, float) else ", ".join(v) if isinstance(v, list) else str(v)
-                        for v in row))
+            t.add_row(*(_cell(v) for v in row))
         out.print(t)
+
+
+def _cell(v: object) -> str:
+    """A table cell: ``unknown`` for a missing value (Python's ``None`` was printed as a value)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return "unknown"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    if isinstance(v, list):
+        return ", ".join(_cell(x) for x in v)
+    return str(v)
 
 
 def store_summary(store: Store) -> dict[str, object]:
@@ -393,6 +416,33 @@ def dashboard(store_path: str, host: str, port: int) -> None:
     sys.exit(serve(store_path, host=host, port=port))
 
 
+@main.command()
+@_store_option
+@click.option("--outlet", help="Only this outlet's articles (reclean a big store one outlet at a time).")
+def reclean(store_path: str, outlet: str | None) -> None:
+    """Clean stored texts again with the chrome the store knows now, in place.
+
+    Re-ingesting a page adds nothing (it is already present); when later
+    pages taught the store more of an outlet's chrome, this updates the
+    earlier texts, their pairs, clusters and lineage in one transaction.
+
+    \b
+    Example:
+      provenance reclean --store news.duckdb --outlet dailyexample.com
+    """
+    from .reclean import reclean as run
+
+    rep = run(Store(store_path), outlet=outlet)
+    if rep.changed == 0:
+        out.print(f"checked {rep.checked:,} articles: no text changed; the store is unchanged", highlight=False)
+        return
+    out.print(
+        f"checked {rep.checked:,} articles, {rep.changed:,} texts re-cleaned; their pairs {rep.pairs_before:,} -> "
+        f"{rep.pairs_after:,}; {rep.clusters_touched:,} clusters recomputed; store version {rep.store_version}",
+        highlight=False,
+    )
+
+
 def _attach_report() -> None:
     from .report_cli import report
 
@@ -437,8 +487,10 @@ def write_frame(df: pl.DataFrame, path: Path | IO[bytes], fmt: str) -> None:
     elif fmt == "json":
         df.write_json(path)
     elif fmt == "csv":
+        from .report.csv_format import neutralize_frame
+
         flat = df.with_columns(pl.col(c).cast(pl.String) for c, t in df.schema.items() if t.is_nested())
-        flat.write_csv(path)
+        neutralize_frame(flat).write_csv(path)  # article text is untrusted: no live formulas
     else:
         df.write_parquet(path)
 

@@ -10,6 +10,7 @@ internet (Streamlit's frontend, Vega-Lite and Graphviz are bundled).
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -59,15 +60,45 @@ def serve(
     cmd = command(store, host, port, headless)
     env = {**os.environ, "PROVENANCE_STORE": cmd[-1], "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     out = subprocess.DEVNULL if quiet else None
-    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=out)  # noqa: S603 - fixed argv, no shell
+    proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        cmd, env=env, stdout=out, stderr=out, preexec_fn=_die_with_parent if block else None,
+    )
     if not block:
         return proc
+    # SIGTERM (a service manager, `kill`) and SIGHUP (a closed terminal) stop the server like Ctrl+C:
+    # before, only Ctrl+C did and a terminated parent left Streamlit holding the port. SIGINT is
+    # handled explicitly too: a process started in the background inherits it ignored.
+    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
     try:
         return proc.wait()
     except KeyboardInterrupt:
+        return _stop(proc)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> int:
+    """Stop the server: SIGTERM, then SIGKILL if it has not exited within 10 s."""
+    if proc.poll() is None:
         proc.terminate()
-        try:
-            return proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            return proc.wait()
+    try:
+        return proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: the kernel sends SIGTERM when the parent dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: SIGTERM and SIGINT still stop the child through the handler above

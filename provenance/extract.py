@@ -968,6 +968,8 @@ def html_article(html: str) -> dict:
         out["text"] = _block_text(tree) or None
         if out["published"] is None:
             out["published"] = best_day
+    if out["published"] is None and dates:
+        out["published"] = dates[0]  # unreadable, but said: extract() keeps null with a bad_date repair
     return out
 
 

@@ -395,6 +395,31 @@ def _minutes(a: datetime | None, b: datetime | None) -> float | None:
     return (b - a).total_seconds() / 60.0
 
 
+@dataclass
+class _Stamp:
+    """A time and its precision, for lags behind something that is not a node (an agency's first copy)."""
+
+    t: datetime | None
+    precision: str | None
+
+
+def _honest_lag(a: _Node | _Stamp, b: _Node | _Stamp) -> tuple[float | None, str | None]:
+    """Minutes from ``a`` to ``b``, only when both are minute-precision times in order; else (None, why).
+
+    A day-precision date gave "-23.2 h" and a copy published before its source a negative
+    median lag: neither is a measured lag, so both are unknown and the evidence says why.
+    """
+    if a.t is None or b.t is None:
+        return None, None
+    if "day" in (a.precision, b.precision):
+        return None, "day-precision date: lag unknown"
+    m = _minutes(a.t, b.t)
+    assert m is not None
+    if m < 0:
+        return None, f"published {-m:.0f} min before its source: times contradict the text, lag unknown"
+    return m, None
+
+
 def _time_order(p: _Node, c: _Node) -> tuple[int, str]:
     """+1 if p is earlier than c, -1 if later, 0 if unknown or tied; with a note."""
     if p.t is None or c.t is None:
@@ -844,7 +869,8 @@ def _cluster_rows(
 
     first_ts: dict[str, datetime | None] = {}
     for name, members in groups.items():
-        ts = [nodes[q].t for q in members if nodes[q].t is not None]
+        # Minute-precision times only: a lag in minutes from a day-precision date is not a fact.
+        ts = [nodes[q].t for q in members if nodes[q].t is not None and nodes[q].precision != "day"]
         first_ts[name] = min(ts) if ts else None
 
     def first_seen(name: str) -> datetime | None:
@@ -905,6 +931,10 @@ def _cluster_rows(
                 if key in info:
                     ev[key] = info[key]
             ev["direction_p"] = round(d, 3)
+            if order == 0 and abs(d - 0.5) < 0.05:
+                # Nothing says which came first (no minute order, symmetric texts, no credit): the
+                # link is kept, but the evidence must not read as a direction.
+                ev["direction"] = "unknown: no time order, containment or credit says which came first"
         elif parent_ext[c] is not None:
             kind = info.get("kind")
             relation = None
@@ -973,16 +1003,23 @@ def _cluster_rows(
             derivation = "wholly_derived" if info.get("kind") in ("credit", "inferred") else "partially_derived"
         else:
             derivation = _derivation(relation, cp_used)
+        lag_note = None
         if top != c:
-            lag = _minutes(nodes[top].t, x.t)
+            lag, lag_note = _honest_lag(nodes[top], x)
         elif p is None and parent_ext[c] is not None and info.get("kind") in ("credit", "inferred"):
-            # Copy of an agency story that is not in the corpus: behind its first copy seen.
-            lag = _minutes(first_seen(parent_ext[c]), x.t)
+            # Copy of an agency story that is not in the corpus: behind its first copy seen. The
+            # first copy itself is that copy: its lag behind the agency is unknown, not 0.
+            fs_t = first_seen(parent_ext[c])
+            lag, lag_note = (None, None) if fs_t is None or fs_t == x.t else _honest_lag(
+                _Stamp(fs_t, "minute"), x)
         else:
             lag = None
         if top != c and parent_art[top] is None and parent_ext[top] is not None and info_of[top].get("kind") in ("credit", "inferred"):
-            fs = _minutes(first_seen(parent_ext[top]), nodes[top].t)
+            fs_t = first_seen(parent_ext[top])
+            fs = None if fs_t is None else _honest_lag(_Stamp(fs_t, "minute"), nodes[top])[0]
             lag = None if lag is None or fs is None else lag + fs
+        if lag_note:
+            ev["lag"] = lag_note
         rows.append(
             {
                 "article_id": x.id,

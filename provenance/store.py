@@ -17,7 +17,7 @@ import json
 import os
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ import polars as pl
 from . import __version__, schemas
 from .config import Config
 from .errors import ConfigMismatchError, StoreError
+from .lock import write_lock
 
 SCHEMA_VERSION = 1
 
@@ -286,6 +287,77 @@ class Store:
                 "JOIN _ids USING (article_id)",
             )
 
+    def present_records(self, probe: pl.DataFrame) -> pl.Series:
+        """Row ids (``rid``) of probe records already stored (see ``provenance.identity``).
+
+        ``probe`` has rid, key (id or URL id, may be null), source, locator and
+        body (the text as read, null for HTML records). Bodies are compared by
+        md5 inside DuckDB, so no stored text leaves the database.
+        """
+        if not self.path.exists() or probe.height == 0:
+            return pl.Series("rid", [], dtype=pl.Int64)
+        with self.reader() as con:
+            if not _has_table(con, "articles"):
+                return pl.Series("rid", [], dtype=pl.Int64)
+            # Step 1 reads ids, sources and locators only: a fresh batch (no match) never reads stored texts.
+            con.register("_p", probe.select("rid", "key", "source", "locator", pl.col("body").is_null().alias("html"))
+                         .to_arrow())
+            hits = _frame(
+                con,
+                """
+                SELECT p.rid, a.doc, p.html FROM _p p JOIN articles a ON a.article_id = p.key
+                UNION ALL
+                SELECT p.rid, a.doc, p.html FROM _p p JOIN articles a
+                  ON a.article_id LIKE '%~%' AND split_part(a.article_id, '~', 1) = p.key WHERE NOT p.html
+                UNION ALL
+                SELECT p.rid, a.doc, p.html FROM _p p JOIN articles a USING (source, locator) WHERE p.key IS NULL
+                """,
+            )
+            con.unregister("_p")
+            if hits.height == 0:
+                return pl.Series("rid", [], dtype=pl.Int64)
+            html = hits.filter("html")["rid"]  # an HTML record: its key (or file and locator) is enough
+            text = hits.filter(~pl.col("html"))
+            if text.height:  # step 2: the stored bodies of the matched docs only, by md5
+                stored = _frame(con, "SELECT doc, md5(coalesce(raw_text, text)) AS h FROM articles WHERE "
+                                + _doc_filter(con, text["doc"].unique()))
+                mine = probe.select("rid", "body").join(text.select("rid", "doc"), on="rid")
+                con.register("_b", mine.to_arrow())
+                ours = _frame(con, "SELECT rid, doc, md5(body) AS h FROM _b")
+                con.unregister("_b")
+                same = ours.join(stored, on=["doc", "h"])["rid"]
+            else:
+                same = pl.Series("rid", [], dtype=pl.Int64)
+            out = pl.DataFrame({"rid": pl.concat([html.cast(pl.Int64), same.cast(pl.Int64)]).unique()})
+        return out.get_column("rid").cast(pl.Int64) if out.height else pl.Series("rid", [], dtype=pl.Int64)
+
+    def rejects_recorded(self, rejects: pl.DataFrame) -> bool:
+        """Whether every one of these rejects is already in the store (a re-run that adds nothing)."""
+        if not self.path.exists():
+            return False
+        if rejects.height == 0:
+            return True
+        cols = ["source", "locator", "reason", "detail", "action"]
+        with self.reader() as con:
+            if not _has_table(con, "rejects"):
+                return False
+            con.register("_r", rejects.select(cols).unique().to_arrow())
+            missing = con.execute(
+                "SELECT count(*) FROM _r r WHERE NOT EXISTS (SELECT 1 FROM rejects s WHERE "
+                + " AND ".join(f"s.{c} IS NOT DISTINCT FROM r.{c}" for c in cols) + ")"
+            ).fetchall()[0][0]
+        return missing == 0
+
+    def clusters_present(self, cluster_ids: set[int]) -> int:
+        """How many of these cluster ids the store holds now (a run's clusters new or grown)."""
+        if not cluster_ids or not self.path.exists():
+            return 0
+        with self.reader() as con:
+            con.register("_c", pl.DataFrame({"cluster_id": sorted(cluster_ids)}, schema={"cluster_id": pl.Int64}).to_arrow())
+            return int(con.execute(
+                "SELECT count(DISTINCT c.cluster_id) FROM clusters c JOIN _c USING (cluster_id)"
+            ).fetchall()[0][0])
+
     def band_matches(self, bands: pl.DataFrame) -> pl.DataFrame:
         """Stored (band, key, doc) rows whose (band, key) occurs in ``bands``."""
         if not self.path.exists() or bands.height == 0:
@@ -427,6 +499,7 @@ class Store:
         config: Config,
         ingest: dict[str, Any],
         deletes: dict[str, tuple[str, pl.Series] | pl.DataFrame | None] | None = None,
+        extra_meta: dict[str, str] | None = None,
     ) -> int:
         """Write one ingest in a single transaction; return the new store version.
 
@@ -438,8 +511,7 @@ class Store:
         is in the frame (an upsert, with the new rows in ``batch``), and
         ``{table: None}`` empties the table (tables rewritten whole).
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect(read_only=False) as con:
+        with write_lock(self.path), self._connect(read_only=False) as con:
             _run(con, _DDL)
             try:
                 _run(con, "BEGIN TRANSACTION")
@@ -452,6 +524,7 @@ class Store:
                     "tokenizer": tokenizer_version(),
                     "tool_version": __version__,
                     "updated_at": _now().isoformat(),
+                    **(extra_meta or {}),
                 }.items():
                     _run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
                 for table, spec in (deletes or {}).items():
@@ -484,8 +557,12 @@ class Store:
                     [row[c] for c in cols],
                 )
                 _run(con, "COMMIT")
-            except BaseException:
-                _run(con, "ROLLBACK")
+            except BaseException as e:
+                _rollback(con)
+                if isinstance(e, duckdb.Error):  # disk full, read-only file...: say so, nothing was written
+                    raise StoreError(
+                        f"writing store {self.path} failed, nothing of this batch was stored: {_first_line(e)}"
+                    ) from e
                 raise
         return version
 
@@ -506,15 +583,19 @@ class Store:
                  if _has_table(con, t)),
                 default=0,
             )
-        with self._connect(read_only=False, row_group_size=compact_row_group_size(rows)) as con:
+        with write_lock(self.path), self._connect(read_only=False, row_group_size=compact_row_group_size(rows)) as con:
             try:
                 _run(con, "BEGIN TRANSACTION")
                 for table, key in (("bands", "key"), ("anchors", "anchor")):
                     if _has_table(con, table):
                         _run(con, f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM "{table}" ORDER BY "{key}"')
                 _run(con, "COMMIT")
-            except BaseException:
-                _run(con, "ROLLBACK")
+            except BaseException as e:
+                _rollback(con)
+                if isinstance(e, duckdb.Error):  # disk full, read-only file...: say so, nothing was written
+                    raise StoreError(
+                        f"writing store {self.path} failed, nothing of this batch was stored: {_first_line(e)}"
+                    ) from e
                 raise
 
     def initialize(self, config: Config) -> None:
@@ -577,6 +658,16 @@ def _open_writer(path: Path, row_group_size: int) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, if the connection still can: after an I/O error DuckDB may have invalidated it."""
+    with suppress(duckdb.Error):
+        _run(con, "ROLLBACK")
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
 
 
 def _known_tables() -> set[str]:

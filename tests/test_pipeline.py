@@ -103,7 +103,7 @@ def test_bad_input_is_skipped_with_reasons_and_the_rest_ingested(tmp_path: Path)
         json.dumps({"id": "ok-1", "text": WIRE + "\n\nA later correction paragraph was added here."}),
         json.dumps({"id": "nodate", "outlet": "Valley Post", "text": WIRE, "colour": "blue"}),
         json.dumps({"id": "baddate", "published": "the day after Tuesday", "text": WIRE.upper()}),
-        json.dumps({"id": "huge", "text": ("word " * 12) + "\n\n" + ("filler text here " * 1_300_000)}),
+        json.dumps({"id": "huge", "text": ("word " * 12) + "\n\n" + ("filler text here " * 80_000)}),
     ]
     (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)

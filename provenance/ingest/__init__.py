@@ -24,7 +24,6 @@ user sees what was not read.
 
 from __future__ import annotations
 
-import gzip
 import os
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -201,12 +200,55 @@ def _read_file(
         data = f.read_bytes()
     except OSError as e:
         return None, rejects_frame([reject(file_source, None, "unreadable_file", str(e))])
+    cut: str | None = None
     if gz or data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as e:
-            return None, rejects_frame([reject(file_source, None, "corrupt_file", f"bad gzip data: {e}")])
+        data, cut = gunzip_partial(data)
+        if cut is not None and not data:
+            return None, rejects_frame([reject(file_source, None, "corrupt_file", f"bad gzip data: {cut}")])
     fmt = fmt_override or _EXT.get(ext) or _sniff(data)
+    if cut is not None:
+        if fmt not in ("jsonl", "csv", "tsv"):  # a page or a Parquet file cut short is not usable
+            return None, rejects_frame([reject(file_source, page_loc if fmt in ("html", "txt") else None,
+                                               "corrupt_file", f"gzip data cut short ({cut}); file not read")])
+        data = data[: data.rfind(b"\n") + 1]  # the last line may be cut mid-record
+        raw, rej = _read_file_data(data, file_source, page_source, page_loc, rel, fmt, field_map, page_rows,
+                                   page_rejects)
+        note = rejects_frame([reject(
+            file_source, None, "corrupt_file",
+            f"gzip data cut short after {len(data):,} decompressed bytes ({cut}); "
+            "the records before the cut were kept, the rest of the file is lost",
+        )])
+        return raw, note if rej is None else pl.concat([rej, note])
+    return _read_file_data(data, file_source, page_source, page_loc, rel, fmt, field_map, page_rows, page_rejects)
+
+
+def gunzip_partial(data: bytes) -> tuple[bytes, str | None]:
+    """Decompress gzip ``data`` (every member): ``(bytes, None)``, or what came before a break and why it broke."""
+    out: list[bytes] = []
+    rest = data
+    try:
+        while rest:
+            d = zlib.decompressobj(wbits=31)
+            out.append(d.decompress(rest))
+            if not d.eof:
+                return b"".join(out), "compressed stream ends before its end marker"
+            rest = d.unused_data.lstrip(b"\x00")
+    except zlib.error as e:
+        return b"".join(out), str(e)
+    return b"".join(out), None
+
+
+def _read_file_data(
+    data: bytes,
+    file_source: str,
+    page_source: str,
+    page_loc: str,
+    rel: str | None,
+    fmt: str | None,
+    field_map: Mapping[str, str] | None,
+    page_rows: list[dict],
+    page_rejects: list[dict],
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
     if fmt is None:
         if not data[:65536].strip() and not data.strip():
             why = ("empty_file", "file is empty")
@@ -226,7 +268,8 @@ def _read_file(
         return None, None
     if fmt == "parquet":
         return read_parquet(data, source=file_source, field_map=field_map)
-    if fmt != "jsonl" and looks_binary(data):
+    if fmt != "jsonl" and looks_binary(data) and looks_binary(data.replace(b"\x00", b"")):
+        # NULs alone do not make a table binary (scraped text columns carry them): read_csv drops and reports them.
         return None, rejects_frame([reject(file_source, None, "binary_file", f"binary content in a {fmt} file")])
     if fmt == "jsonl":
         if looks_binary(data) and data[:4096].lstrip()[:1] not in (b"{", b"["):

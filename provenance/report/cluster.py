@@ -102,13 +102,22 @@ def _fallback_lineage(members: pl.DataFrame, pairs: pl.DataFrame) -> list[dict[s
 
 
 def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime | None = None) -> dict[str, Any]:
-    if not db.has("clusters"):
+    has_lineage = db.has("lineage", "article_id", "cluster_id")
+    if not db.has("clusters") and not has_lineage:
         raise InputError("the store has no clusters yet (ingest a corpus with reuse first)")
     members = db.q(
         f"SELECT {_ARTICLE_COLS}, a.text FROM clusters c JOIN articles a ON a.doc = c.doc "
         "WHERE c.cluster_id = ? ORDER BY a.published_at NULLS LAST, a.doc",
         [cluster_id],
-    )
+    ) if db.has("clusters") else pl.DataFrame()
+    if members.height == 0 and has_lineage:
+        # A single article's cluster: lineage (and its export) gives it its doc as cluster id, so
+        # every cluster id an export shows can be reported.
+        members = db.q(
+            f"SELECT {_ARTICLE_COLS}, a.text FROM lineage l JOIN articles a ON a.article_id = l.article_id "
+            "WHERE l.cluster_id = ? ORDER BY a.published_at NULLS LAST, a.doc",
+            [cluster_id],
+        )
     if members.height == 0:
         raise InputError(f"no cluster {cluster_id} in the store")
     texts = dict(zip(members["article_id"].to_list(), members["text"].to_list(), strict=True))
@@ -117,9 +126,9 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
         "SELECT p.* FROM pairs p JOIN clusters c ON p.a_doc = c.doc WHERE c.cluster_id = ?", [cluster_id]
     ) if db.has("pairs", "a_doc") else pl.DataFrame()
     credits = _credit_rows(db.q(
-        "SELECT cr.* FROM credits cr JOIN clusters c ON cr.article_id = c.article_id "
-        "WHERE c.cluster_id = ? ORDER BY cr.article_id, cr.field, cr.span_start",
-        [cluster_id],
+        "SELECT cr.* FROM credits cr WHERE list_contains(?::VARCHAR[], cr.article_id) "
+        "ORDER BY cr.article_id, cr.field, cr.span_start",
+        [ids],
     )) if db.has("credits", "article_id") else {}
     lineage_available = db.has("lineage", "article_id", "cluster_id")
     if lineage_available:
@@ -163,7 +172,7 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
         status = _status(is_origin, credit)
         text = texts.get(aid) or ""
         parent = by_id.get(parent_id) if parent_id else None
-        parent_lag = _minutes(parent["published_at"], m["published_at"]) if parent else None
+        parent_lag = _measured_lag(parent, m) if parent else None
         member_rows.append({
             "article_id": aid,
             "outlet": m["outlet"],
@@ -183,7 +192,7 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
             "origin_id": lin.get("origin_id"),
             "origin_external": lin.get("origin_external"),
             "via_agency": lin.get("via_agency"),
-            "relation": lin.get("relation"),
+            "relation": _relation(lin, is_origin),
             "derivation": lin.get("derivation"),
             "credited": credit,
             "lag_minutes": _f(lin.get("lag_minutes"), 1),
@@ -203,7 +212,7 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
             "parent_outlet": parent["outlet"] if parent else None,
             "parent_hash": parent["content_hash"] if parent else None,
             "via_agency": lin.get("via_agency"),
-            "relation": lin.get("relation"),
+            "relation": _relation(lin, is_origin),
             "derivation": lin.get("derivation"),
             "credited": credit,
             "status": status,
@@ -333,3 +342,19 @@ def _cluster_summary(
     }
 
 
+def _measured_lag(parent: dict[str, Any], m: dict[str, Any]) -> float | None:
+    """Minutes from the parent to the copy, only between minute-precision times in order.
+
+    Day-precision dates gave "-23.2 h" and a "< 0" speed bucket: a lag is shown only where it was measured.
+    """
+    if "day" in (parent.get("published_precision"), m.get("published_precision")):
+        return None
+    lag = _minutes(parent["published_at"], m["published_at"])
+    return lag if lag is not None and lag >= 0 else None
+
+
+def _relation(lin: dict[str, Any], is_origin: bool) -> str | None:
+    """The copy's relation; ``unknown`` for a copy whose source text is not in the corpus (was empty)."""
+    if lin.get("relation") or is_origin or not lin:
+        return lin.get("relation")
+    return "unknown"

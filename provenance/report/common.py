@@ -146,7 +146,7 @@ def _share(n: int, d: int) -> float | None:
 
 
 def _lag_stats(lags: Sequence[float | None]) -> dict[str, Any]:
-    xs = sorted(x for x in lags if x is not None)
+    xs = sorted(x for x in lags if x is not None and x >= 0)  # a negative lag is a contradiction, not a lag
     if not xs:
         return {"n": 0, "median_minutes": None, "p90_minutes": None, "mean_minutes": None,
                 "min_minutes": None, "max_minutes": None}
@@ -203,12 +203,33 @@ def _credit_value(v: Any) -> str | None:
 # ----------------------------------------------------------------------------------------------
 
 
+def _config_as_used(config: dict[str, Any], ingest_options: str | None) -> dict[str, Any]:
+    """The config as the last ingest ran it.
+
+    ``Config.batch_size`` is how many documents one compiled hashing call takes (50,000), not the
+    ingest's ``--batch-size`` (records per transaction, 150,000 by default): shown under its own name,
+    with the ingest's options as recorded by the last ingest (``meta.ingest_options``).
+    """
+    out = dict(config)
+    if "batch_size" in out:
+        out["fingerprint_batch_docs"] = out.pop("batch_size")
+    try:
+        opts = json.loads(ingest_options) if ingest_options else {}
+    except ValueError:
+        opts = {}
+    for k, v in (opts or {}).items():
+        out[f"ingest_{k}"] = v
+    return out
+
+
 def _generated(db: DB, now: datetime | None = None) -> dict[str, Any]:
     meta = dict(db.q("SELECT key, value FROM meta").iter_rows()) if db.has("meta") else {}
     try:
         config = json.loads(meta["config"]) if "config" in meta else None
     except ValueError:
         config = None
+    if isinstance(config, dict):
+        config = _config_as_used(config, meta.get("ingest_options"))
     last = db.scalar("SELECT max(finished_at) FROM ingests") if db.has("ingests") else None
     return {
         "generated_at": _iso(now or datetime.now(UTC)),

@@ -25,9 +25,9 @@ def num(x: Any, nd: int = 2) -> str:
 
 
 def lag(minutes: float | None) -> str:
-    """35 min, 2.5 h, 3.1 d; negative lags keep their sign."""
+    """35 min, 2.5 h, 3.1 d; ``unknown`` when there is no measured lag (no time, day precision)."""
     if minutes is None:
-        return "–"
+        return "unknown"
     sign = "-" if minutes < 0 else ""
     m = abs(minutes)
     if m < 90:

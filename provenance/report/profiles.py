@@ -35,14 +35,19 @@ from provenance.report.common import (
 #: Every copy in the lineage (an article with a parent in or outside the corpus), with its
 #: parent's and origin's outlet and the agency whose copy it is. Lineage's ``via_agency`` says
 #: that; for a store whose lineage lacks it, ``_names`` (name -> agency) and
-#: ``_outlet_agency`` (outlet -> agency), registered per run, stand in.
+#: ``_outlet_agency`` (outlet -> agency), registered per run, stand in. Lags are measured ones
+#: only: none from a day-precision date ("-23.2 h") or from times that contradict the lineage
+#: (a copy dated before its source made a median lag of -1,393.73 min): those are null, "unknown".
 _COPIES = """
 _copies AS (
     SELECT a.doc, a.article_id, a.outlet, a.published_at, a.title, a.url, a.content_hash,
            l.cluster_id, l.parent_id, l.parent_external, l.origin_id, l.origin_external, l.depth,
-           l.relation, l.derivation, CAST(l.credited AS VARCHAR) AS credited, l.lag_minutes, l.confidence,
+           l.relation, l.derivation, CAST(l.credited AS VARCHAR) AS credited,
+           CASE WHEN l.lag_minutes >= 0 THEN l.lag_minutes END AS lag_minutes, l.confidence,
            l.evidence, p.outlet AS parent_outlet, p.content_hash AS parent_hash,
-           date_diff('second', p.published_at, a.published_at) / 60.0 AS parent_lag_minutes,
+           CASE WHEN coalesce(a.published_precision, '') <> 'day' AND coalesce(p.published_precision, '') <> 'day'
+                 AND a.published_at >= p.published_at
+                THEN date_diff('second', p.published_at, a.published_at) / 60.0 END AS parent_lag_minutes,
            o.outlet AS origin_outlet, {source_agency} AS source_agency
     FROM lineage l
     JOIN articles a ON a.article_id = l.article_id
@@ -143,7 +148,7 @@ def _copy_row(r: dict[str, Any]) -> dict[str, Any]:
         "origin_external": r.get("origin_external"),
         "origin_outlet": r.get("origin_outlet"),
         "source_agency": r.get("source_agency"),
-        "relation": r.get("relation"),
+        "relation": r.get("relation") or ("unknown" if r.get("parent_id") or r.get("parent_external") else None),
         "derivation": r.get("derivation"),
         "credited": credit,
         "status": _status(False, credit),

@@ -394,7 +394,7 @@ LAG_BINS: list[tuple[str, float, float]] = [
 def lag_bin_counts(lags: Sequence[float | None]) -> list[tuple[str, int]]:
     counts = [0] * len(LAG_BINS)
     for v in lags:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v < 0:  # contradictory times: no lag
             continue
         for i, (_, lo, hi) in enumerate(LAG_BINS):
             if lo <= v < hi:
