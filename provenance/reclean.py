@@ -37,15 +37,15 @@ import polars as pl
 from . import schemas
 from .attribution import Registry, load_registry
 from .candidates import anchor_frame, band_frame, candidate_pairs
+from .cluster import story_edges
 from .config import Config
 from .errors import StoreError
 from .extract import extract
 from .fingerprint import band_keys, fingerprints, lsh_params
+from .lineage import graded
 from .lock import write_lock
 from .parallel import parallel_credits, parallel_lineage
 from .store import Store
-from .cluster import story_edges
-from .lineage import graded
 from .verify import verified_pairs
 
 
