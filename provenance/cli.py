@@ -87,6 +87,10 @@ def main() -> None:
               "a pair reuse (default 0.5).")
 @click.option("--min-shared", type=int, help="New store only: shared shingles that make a pair reuse whatever "
               "its share (default 60).")
+@click.option("--no-rewrites", is_flag=True, help="New store only: find copies only, not rewrites (no sourced "
+              "share; faster).")
+@click.option("--window", type=float, help="New store only: days before an article in which the sources of a "
+              "rewrite are looked for (default 3).")
 @click.option("--dry-run", is_flag=True, help="Report what this ingest would find, without changing the store "
               "(runs on a temporary copy of it).")
 @click.option("--agencies", "agencies", type=click.Path(exists=True, dir_okay=False),
@@ -96,7 +100,8 @@ def main() -> None:
 def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: tuple[str, ...], quiet: bool,
            batch_size: int, max_record_chars: int, engine: str, master: str, spark_out: str | None,
            threshold: float | None, shingle_size: int | None, min_containment: float | None,
-           min_shared: int | None, dry_run: bool, agencies: str | None) -> None:
+           min_shared: int | None, no_rewrites: bool, window: float | None, dry_run: bool,
+           agencies: str | None) -> None:
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
@@ -128,7 +133,8 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
     from .newstore import dry_run as on_copy
 
     config = config_for(store, {"threshold": threshold, "shingle_size": shingle_size,
-                                "min_containment": min_containment, "min_shared": min_shared})
+                                "min_containment": min_containment, "min_shared": min_shared,
+                                "rewrites": False if no_rewrites else None, "window": window})
     if engine == "spark":
         if dry_run or config is not None:
             raise InputError("--dry-run and detection settings are for the local engine")

@@ -27,6 +27,8 @@ SETTINGS = {
     "shingle_size": ("shingle_size", "words per shingle"),
     "min_containment": ("min_containment", "share of the smaller article that must be shared to call it reuse"),
     "min_shared": ("min_shared_shingles", "shared shingles that make a pair reuse whatever its share"),
+    "rewrites": ("rewrites", "find rewrites by sourced share (off: copies only)"),
+    "window": ("rewrite_window_days", "days before an article in which its rewrite sources are looked for"),
 }
 
 
@@ -48,6 +50,8 @@ def config_for(store: Store, given: dict[str, Any]) -> Config | None:
     cfg = replace(Config(), **{SETTINGS[k][0]: v for k, v in given.items()})
     if not 0 < cfg.lsh_threshold < 1 or not 0 < cfg.min_containment <= 1:
         raise InputError("--threshold must be in (0, 1) and --min-containment in (0, 1]")
+    if cfg.rewrite_window_days is not None and cfg.rewrite_window_days <= 0:
+        raise InputError("--window must be a positive number of days")
     if cfg.shingle_size < 1 or cfg.min_shared_shingles < cfg.min_shared_floor:
         raise InputError(f"--shingle-size must be >= 1 and --min-shared >= {cfg.min_shared_floor}")
     return cfg

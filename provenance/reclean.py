@@ -121,12 +121,13 @@ def _as_raw(arts: pl.DataFrame) -> pl.DataFrame:
 
 def _own_counts(raw: pl.DataFrame) -> pl.DataFrame:
     """The chrome counts these pages contributed (as extraction counts them: lines per page, pages per outlet)."""
-    from .extract import _k_arrow_bytes, _k_hash_rows, _scan, _update_stats
+    from .extract import _k_arrow_bytes, _k_hash_rows, _scan, _update_stats, outlet_key_expr
 
     body = raw.get_column("text")
     data, offs = _k_arrow_bytes(body)
     rid, _, _, _, _, hs = _scan(data, offs)
-    codes = raw.select(pl.col("outlet").cast(pl.Categorical).to_physical().cast(pl.Int64).alias("oc"), "outlet")
+    site = outlet_key_expr(pl.col("outlet")).alias("outlet")  # counted per site, as extraction counts them
+    codes = raw.select(site.cast(pl.Categorical).to_physical().cast(pl.Int64).alias("oc"), site)
     return _update_stats(codes, _k_hash_rows(data, offs), rid, hs, schemas.empty(schemas.CHROME_STATS))
 
 

@@ -613,9 +613,12 @@ def _by_source(path: Path) -> dict[str, object]:
 
 
 def test_reclean_updates_texts_pairs_and_clusters_in_place_to_what_one_batch_would_give(tmp_path: Path) -> None:
+    # Copies only: rewrite links weigh phrase rarity among the articles a batch sees, so they may differ
+    # between batchings (docs/ARCHITECTURE.md), and reclean does not redo them.
     one, batched = tmp_path / "one.duckdb", tmp_path / "batched.duckdb"
-    assert cli("ingest", str(SAMPLE), "--store", str(one), "--quiet").returncode == 0
-    assert cli("ingest", str(SAMPLE), "--store", str(batched), "--quiet", "--batch-size", "60").returncode == 0
+    assert cli("ingest", str(SAMPLE), "--store", str(one), "--quiet", "--no-rewrites").returncode == 0
+    assert cli("ingest", str(SAMPLE), "--store", str(batched), "--quiet", "--batch-size", "10",
+               "--no-rewrites").returncode == 0
     ref, before = _by_source(one), _by_source(batched)
     stale = {k for k, v in before["texts"].items() if v != ref["texts"][k]}
     assert stale  # pages cleaned before later batches taught their outlet's chrome

@@ -57,3 +57,16 @@ def test_dry_run_reports_what_the_ingest_does_and_changes_nothing(sample_store: 
     assert f"cluster {cid}:" in res.output
     res = r.invoke(main, ["ingest", str(ROOT / "data" / "sample"), "--store", str(store), "--quiet", "--dry-run"])
     assert "would be skipped 1: not_articles" in " ".join(res.output.split())
+
+
+def test_rewrite_settings_for_a_new_store(tmp_path: Path) -> None:
+    r = CliRunner()
+    off, wide = str(tmp_path / "off.duckdb"), str(tmp_path / "wide.duckdb")
+    assert r.invoke(main, ["ingest", str(FEED), "--store", off, "--quiet", "--no-rewrites"]).exit_code == 0
+    assert r.invoke(main, ["ingest", str(FEED), "--store", wide, "--quiet", "--window", "7"]).exit_code == 0
+    cfg = {p: json.loads(Store(p).query("SELECT value FROM meta WHERE key = 'config'")["value"][0]) for p in (off, wide)}
+    assert cfg[off]["rewrites"] is False and cfg[wide]["rewrites"] is True
+    assert cfg[wide]["rewrite_window_days"] == 7.0
+    assert Store(off).query("SELECT count(*) AS n FROM pairs WHERE via = 'rewrite'")["n"][0] == 0
+    res = r.invoke(main, ["ingest", str(FEED), "--store", str(tmp_path / "z.duckdb"), "--window", "0"])
+    assert res.exit_code == 1 and "--window must be" in res.output
