@@ -513,8 +513,7 @@ class Store:
         """
         with write_lock(self.path), self._connect(read_only=False) as con:
             _run(con, _DDL)
-            try:
-                _run(con, "BEGIN TRANSACTION")
+            with _transaction(con, self.path):
                 meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
                 version = int(meta.get("store_version", 0)) + 1
                 for key, value in {
@@ -556,14 +555,6 @@ class Store:
                     f"INSERT INTO ingests ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                     [row[c] for c in cols],
                 )
-                _run(con, "COMMIT")
-            except BaseException as e:
-                _rollback(con)
-                if isinstance(e, duckdb.Error):  # disk full, read-only file...: say so, nothing was written
-                    raise StoreError(
-                        f"writing store {self.path} failed, nothing of this batch was stored: {_first_line(e)}"
-                    ) from e
-                raise
         return version
 
     def compact(self) -> None:
@@ -583,20 +574,12 @@ class Store:
                  if _has_table(con, t)),
                 default=0,
             )
-        with write_lock(self.path), self._connect(read_only=False, row_group_size=compact_row_group_size(rows)) as con:
-            try:
-                _run(con, "BEGIN TRANSACTION")
-                for table, key in (("bands", "key"), ("anchors", "anchor")):
-                    if _has_table(con, table):
-                        _run(con, f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM "{table}" ORDER BY "{key}"')
-                _run(con, "COMMIT")
-            except BaseException as e:
-                _rollback(con)
-                if isinstance(e, duckdb.Error):  # disk full, read-only file...: say so, nothing was written
-                    raise StoreError(
-                        f"writing store {self.path} failed, nothing of this batch was stored: {_first_line(e)}"
-                    ) from e
-                raise
+        size = compact_row_group_size(rows)
+        with write_lock(self.path), self._connect(read_only=False, row_group_size=size) as con, \
+                _transaction(con, self.path):
+            for table, key in (("bands", "key"), ("anchors", "anchor")):
+                if _has_table(con, table):
+                    _run(con, f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM "{table}" ORDER BY "{key}"')
 
     def initialize(self, config: Config) -> None:
         """Create an empty store (used by tests and `provenance init`)."""
@@ -658,6 +641,21 @@ def _open_writer(path: Path, row_group_size: int) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
+    """One transaction: committed whole, or rolled back whole; a DuckDB failure (disk full, a read-only
+    file) becomes a :class:`StoreError` that says nothing was written."""
+    _run(con, "BEGIN TRANSACTION")
+    try:
+        yield
+        _run(con, "COMMIT")
+    except BaseException as e:
+        _rollback(con)
+        if isinstance(e, duckdb.Error):
+            raise StoreError(f"writing store {path} failed, nothing of this batch was stored: {_first_line(e)}") from e
+        raise
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from test_pipeline import WIRE  # the invented wire story the pipeline tests use
 
 from provenance.pipeline import ingest
 from provenance.store import Store
@@ -23,16 +24,6 @@ from provenance.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 FIXTURES = Path(__file__).parent / "fixtures"
-
-WIRE = (
-    "Harbour officials in Port Calder said on Tuesday that the northern breakwater would close for "
-    "six weeks of repairs after winter storms cracked its concrete crown in three places.\n\n"
-    "The closure means fishing boats will use the southern channel, which a spokeswoman for the port "
-    "authority described as narrower but safe in all but the strongest easterly winds.\n\n"
-    "\"We would rather lose a few hours each day than lose a boat,\" harbourmaster Elin Varga told "
-    "reporters at the quay, adding that pilots would guide larger vessels through the channel."
-)
-
 
 def cli(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess[str]:
     """Run this tree's CLI in a subprocess, as a user would."""
