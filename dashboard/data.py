@@ -660,6 +660,10 @@ def cluster_detail(path: str, version: int, cluster_id: int) -> dict[str, Any] |
         return None
     lin = _has_lineage(info)
     lcols = ", ".join(f"{_l(info, c)} AS {c}" for c in _LINEAGE_COLS)
+    # the share of each member's words found in earlier articles (provenance.sourced), where measured
+    has_sourced = info.has("sourced", "article_id", "sourced_share")
+    scol = ", s.sourced_share" if has_sourced else ", CAST(NULL AS DOUBLE) AS sourced_share"
+    sjoin = "LEFT JOIN sourced s ON s.article_id = a.article_id" if has_sourced else ""
     with _connect(path) as con:
         size = _row(con, "SELECT count(*) FROM clusters WHERE cluster_id = ?", [cluster_id])[0]
         if not size:
@@ -668,8 +672,8 @@ def cluster_detail(path: str, version: int, cluster_id: int) -> dict[str, Any] |
             con,
             f"""
             SELECT a.doc, a.article_id, a.outlet, a.published_at, a.published_precision, a.title, a.url,
-                   a.byline, a.dateline, {lcols}
-            FROM clusters c JOIN articles a USING (doc) {_lineage_join(info)}
+                   a.byline, a.dateline, {lcols}{scol}
+            FROM clusters c JOIN articles a USING (doc) {_lineage_join(info)} {sjoin}
             WHERE c.cluster_id = ?
             ORDER BY a.published_at NULLS LAST, a.doc
             LIMIT ?

@@ -242,7 +242,8 @@ def members_table(detail: dict[str, Any]) -> pl.DataFrame:
     out = out.with_columns(pl.Series("status", status), pl.Series("parent", parent_label, dtype=pl.String))
     out = out.with_columns(pl.col("evidence").map_elements(_evidence_text, return_dtype=pl.String))
     cols = ["article_id", "outlet", "published_at", "title", "status", "parent", "relation", "derivation",
-            "lag_minutes", "confidence", "jaccard", "containment", "via", "credits", "evidence", "url"]
+            "sourced_share", "lag_minutes", "confidence", "jaccard", "containment", "via", "credits", "evidence",
+            "url"]
     return out.select([c for c in cols if c in out.columns])
 
 

@@ -163,3 +163,21 @@ def test_a_digest_page_links_to_each_story_but_does_not_merge_them(tmp_path: Pat
     partners = {b if a == "digest" else a for a, b in store.table("pairs").select("a", "b").iter_rows()
                 if "digest" in (a, b)}
     assert partners & {"a0", "a1", "a2"} and partners & {"b0", "b1", "b2"}  # it still links to both
+
+
+def test_the_dashboards_member_table_shows_the_sourced_share(tmp_path: Path) -> None:
+    from dashboard import data, views
+
+    rows = [
+        {"id": "wire-1", "outlet": "Meridian Wire", "published": "2024-03-07T09:00:00Z", "text": SNAP},
+        {"id": "wire-2", "outlet": "Meridian Wire", "published": "2024-03-07T10:00:00Z", "text": LEAD},
+        {"id": "paper", "outlet": "The Coastal Ledger", "published": "2024-03-08T14:00:00Z", "text": STORY},
+    ]
+    store = Store(tmp_path / "s.duckdb")
+    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    cid = int(store.table("clusters").filter(pl.col("article_id") == "paper")["cluster_id"][0])
+    detail = data.cluster_detail(str(store.path), store.state().version, cid)
+    table = views.members_table(detail)
+    share = dict(table.select("article_id", "sourced_share").iter_rows())
+    expected = store.table("sourced").filter(pl.col("article_id") == "paper")["sourced_share"][0]
+    assert share["paper"] == pytest.approx(expected) and expected > 0.16
