@@ -93,9 +93,10 @@ class Config:
     min_sourced_narration: int = 8
     # Wholly derived from this share (METER: the journalists' "wholly" still paraphrases half the text).
     wholly_sourced_share: float = 0.43
-    # A source shares at least this share of the article's names and figures (capitalised words not
-    # opening a sentence, numbers): same-event sources on METER showbiz share a median 0.55-0.83 of
-    # them (10th percentile 0.29); different stories sharing stock phrases 0.17 (synthetic sample).
+    # A source shares at least this share of the names and figures (capitalised words not opening a
+    # sentence, numbers) of whichever of the two names fewer: same-event sources on METER showbiz share
+    # a median 0.55-0.83 of the article's (10th percentile 0.29); different stories sharing stock
+    # phrases 0.17 (synthetic sample).
     min_source_names: float = 0.3
     # A source is linked when it adds at least this many tokens to the union ...
     min_source_tokens: int = 10

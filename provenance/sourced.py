@@ -7,14 +7,18 @@ runs of narration. Whole-document MinHash and the verified-pair rule (≥ 50% co
 5-grams) are built for copies and miss most of that. This stage measures reuse the way the text-reuse
 literature does (Greedy String Tiling, seeded local alignment as in passim and TextPAIR):
 
-1. **Candidate sources.** Word 3-grams, sampled by content (hash ≡ 0 mod ``rewrite_sample_mod``, so a
-   copied sentence keeps the same sample wherever it lands), posted per article; a 3-gram seen in more
-   articles than the anchor cap is a stock phrase and is ignored. A source must share
-   ``min_rewrite_grams`` sampled 3-grams with the article and be published no later than it, at most
-   ``rewrite_window_days`` before (no limit when either date is missing). Verified pairs are sources too.
+1. **Candidate sources.** Word 3-grams (sampled by content when ``rewrite_sample_mod`` > 1), posted per
+   article; 3-grams made only of common words are not posted. A 3-gram found in more than
+   ``rewrite_rare_stories`` stories of the pool (a story: a verified-pair component) is a stock phrase
+   and makes no candidate. A candidate shares ``min_rewrite_grams`` rare 3-grams with the article, is of
+   another story and another site, is published no later than the article and at most
+   ``rewrite_window_days`` before (no limit when either date is missing; a same-time source only when
+   nothing earlier is a candidate), and names at least ``min_source_names`` of the names and figures of
+   whichever side names fewer (a rewrite reports the same event). Verified partners are candidates too.
 2. **Tiles.** Exact runs of at least ``rewrite_gram`` tokens between source and article
-   (:meth:`provenance.align.TokenIndex.blocks`: one-to-one, greedy, extended as far as they go). A tile
-   made only of the pool's most frequent words ("of the", "said on the") is dropped.
+   (:meth:`provenance.align.TokenIndex.blocks`: one-to-one, greedy, extended as far as they go) that hold
+   a rare 3-gram and are not made only of common words (:data:`FUNCTION_WORDS`, words of 3 letters or
+   fewer).
 3. **Union.** One story is often built from several successive versions of a wire story (snap, lead,
    update), so the share is measured against the union of the article's sources: the share of its tokens
    inside some tile. Each source is credited with the tokens it adds, sources taken in order of their
@@ -22,11 +26,13 @@ literature does (Greedy String Tiling, seeded local alignment as in passim and T
 4. **Decision.** An article is derived when the union covers at least ``min_sourced_share`` of it and
    at least ``min_sourced_narration`` of the covered tokens are narration (outside quotation marks:
    every outlet carries an official's statement, so shared quotes are weak evidence); wholly derived
-   from ``wholly_sourced_share``. Sources adding at least ``min_source_tokens`` tokens are its links.
+   from ``wholly_sourced_share``. Sources adding ``min_source_tokens`` tokens and covering
+   ``min_source_share`` of the article on their own are its links.
 
 A near-copy (a verified source holding ``COPY_CONTAINMENT`` of the article's 5-grams) is not aligned: its
-share is that containment, and its source is that one article. The thresholds were calibrated on METER's
-showbiz domain (docs/QUALITY.md); their reasons are in :mod:`provenance.config`.
+share is that containment, and its source is that one article; its original stands for it as a source
+of later articles. The thresholds were calibrated on METER's showbiz domain (docs/QUALITY.md); their
+reasons are in :mod:`provenance.config`.
 """
 
 from __future__ import annotations
