@@ -40,6 +40,10 @@ from .sourced import sourced_share
 from .store import Store
 from .verify import overlaps, verified_pairs
 
+#: Stored articles from the rewrite window a batch may draw on: at least this many, else as many as the
+#: batch holds (provenance.sourced).
+POOL_FLOOR = 50_000
+
 #: Records above this many characters (text or HTML) are rejected before extraction. Cleaning is
 #: linear (about 0.9 s per million characters, measured), but one such record is a dump or a
 #: book rather than an article, and texts are cut to ``Config.max_text_chars`` anyway.
@@ -357,7 +361,10 @@ def _sourced(
     since = until = None
     if t.len() and config.rewrite_window_days is not None:
         since, until = t.min() - timedelta(days=config.rewrite_window_days), t.max()
-    stored = store.source_pool(partners, since, until)
+    # Bounded: at most as many stored articles from the window as the batch holds (the latest), so a
+    # batch spanning months of an old store does not load the store; what falls outside is said in
+    # docs/ARCHITECTURE.md, not silently assumed away.
+    stored = store.source_pool(partners, since, until, limit=max(articles.height, POOL_FLOOR))
     pool = pl.concat([stored, articles.select(stored.columns)]).unique("doc")
     src, summary = sourced_share(pool, new_docs=articles["doc"], verified=verified, config=config)
     ids = pool.select("doc", "article_id")

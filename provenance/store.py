@@ -409,9 +409,12 @@ class Store:
         with self.reader() as con:
             return _frame(con, f"SELECT doc, article_id, text FROM articles WHERE {_doc_filter(con, docs)} ORDER BY doc")
 
-    def source_pool(self, docs: pl.Series, since: datetime | None, until: datetime | None) -> pl.DataFrame:
-        """(doc, article_id, outlet, text, published_at, published_precision) of ``docs`` and of the articles published
-        between ``since`` and ``until``: the stored articles a batch's articles may draw on."""
+    def source_pool(
+        self, docs: pl.Series, since: datetime | None, until: datetime | None, *, limit: int | None = None
+    ) -> pl.DataFrame:
+        """(doc, article_id, outlet, text, published_at, published_precision) of ``docs`` and of the articles
+        published between ``since`` and ``until`` (the ``limit`` latest): the stored articles a batch's
+        articles may draw on."""
         schema = {"doc": pl.Int64, "article_id": pl.String, "outlet": pl.String, "text": pl.String,
                   "published_at": schemas.UTC_US, "published_precision": pl.String}
         if not self.path.exists():
@@ -420,7 +423,8 @@ class Store:
         with self.reader() as con:
             parts = [_frame(con, f"SELECT {cols} FROM articles WHERE {_doc_filter(con, docs)}")]
             if since is not None and until is not None:
-                parts.append(_frame(con, f"SELECT {cols} FROM articles WHERE published_at BETWEEN ? AND ?",
+                cap = f" ORDER BY published_at DESC LIMIT {int(limit)}" if limit is not None else ""
+                parts.append(_frame(con, f"SELECT {cols} FROM articles WHERE published_at BETWEEN ? AND ?{cap}",
                                     [since, until]))
         return pl.concat([p.cast(schema) for p in parts if p.height] or [pl.DataFrame(schema=schema)]).unique("doc")
 
