@@ -581,6 +581,24 @@ def _classes() -> np.ndarray:
     return np.ascontiguousarray(char_classes())
 
 
+def _tokenize_all(texts: list[str]) -> tuple[list[str], list[np.ndarray], np.ndarray, np.ndarray, tuple]:
+    """Normalized texts, their code points (per text; offsets; concatenated) and
+    ``_k_tokens``' (starts, ends, first token of each text) over them."""
+    norms = [normalize(t) for t in texts]
+    bufs = [np.frombuffer(x.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) for x in norms]
+    lens = np.fromiter((len(x) for x in bufs), dtype=np.int64, count=len(bufs))
+    offsets = np.zeros(len(bufs) + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    cps = np.concatenate(bufs) if bufs else np.empty(0, dtype=np.uint32)
+    return norms, bufs, offsets, cps, _k_tokens(cps, offsets, _classes(), WORD, STANDALONE)
+
+
+def token_counts(texts: Sequence[str | None]) -> np.ndarray:
+    """Tokens of each text: ``TokenIndex(texts).n_tokens(i)`` for every i, without the shared ids."""
+    tok_off = _tokenize_all([t or "" for t in texts])[4][2]
+    return np.diff(tok_off)
+
+
 class TokenIndex:
     """Tokens of many texts with ids shared across them, for fast pairwise :func:`token_blocks`.
 
@@ -592,14 +610,8 @@ class TokenIndex:
 
     def __init__(self, texts: Sequence[str | None], *, groups: Sequence[int] | None = None) -> None:
         self.texts = [t or "" for t in texts]
-        norms = [normalize(t) for t in self.texts]
+        norms, bufs, offsets, cps, (starts, ends, tok_off) = _tokenize_all(self.texts)
         self._norms = norms
-        bufs = [np.frombuffer(x.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) for x in norms]
-        lens = np.fromiter((len(x) for x in bufs), dtype=np.int64, count=len(bufs))
-        offsets = np.zeros(len(bufs) + 1, dtype=np.int64)
-        np.cumsum(lens, out=offsets[1:])
-        cps = np.concatenate(bufs) if bufs else np.empty(0, dtype=np.uint32)
-        starts, ends, tok_off = _k_tokens(cps, offsets, _classes(), WORD, STANDALONE)
         firsts = np.array([0] if groups is None else list(groups), dtype=np.int64)
         if len(firsts) == 0 or firsts[0] != 0 or np.any(np.diff(firsts) < 0) or firsts[-1] > len(bufs):
             raise ValueError("groups must start at 0 and ascend")
@@ -685,15 +697,25 @@ class TokenIndex:
         if self._group_of[a] != self._group_of[b]:
             raise ValueError(f"texts {a} and {b} are in different groups")
 
+    def plain(self, i: int) -> bool:
+        """Whether normalization moved no character of text i: its token starts are then
+        ``flat_starts()[0][tok_off[i]:tok_off[i + 1]] - flat_starts()[1][i]``."""
+        text, norm = self.texts[i], self._norms[i]
+        return len(norm) == len(text) and norm == text.lower() and unicodedata.is_normalized("NFKC", text)
+
+    def flat_starts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start of every token in the concatenated normalized texts, each text's first character there,
+        each text's first token: ``flat()``'s offsets)."""
+        return self._starts, self._offsets, self._tok_off
+
     def starts(self, i: int) -> np.ndarray:
         """Start offset in the original text of each token of text i (``token_spans``)."""
         got = self._span_starts.get(i)
         if got is None:
-            text, norm = self.texts[i], self._norms[i]
-            if len(norm) == len(text) and norm == text.lower() and unicodedata.is_normalized("NFKC", text):
+            if self.plain(i):
                 got = self._starts[self._tok_off[i] : self._tok_off[i + 1]] - self._offsets[i]
             else:  # normalization moved characters: token_spans maps offsets back
-                got = np.array([s for s, _ in token_spans(text)], dtype=np.int64)
+                got = np.array([s for s, _ in token_spans(self.texts[i])], dtype=np.int64)
             self._span_starts[i] = got
         return got
 
