@@ -38,7 +38,7 @@ import numpy as np
 import polars as pl
 import regex
 
-from .align import TokenIndex, heaviest_increasing_chain
+from .align import TokenIndex, heaviest_increasing_chain, token_counts
 from .cluster import components
 from .config import Config
 from .extract import outlet_key_expr
@@ -222,12 +222,14 @@ def _weak(index: TokenIndex, i: int) -> np.ndarray:
     counting them out cost more derived stories than it kept independent ones apart, so they count."""
     from .lineage import _quote_intervals  # the quotation rule lineage's signals use
 
-    text = index.texts[i]
     starts = index.starts(i)
-    mask = np.zeros(len(starts), dtype=bool)
-    for a, b in _quote_intervals(text):
-        mask |= (starts >= a) & (starts < b)
-    return mask
+    quotes = _quote_intervals(index.texts[i])
+    if not quotes:
+        return np.zeros(len(starts), dtype=bool)
+    # the spans ascend and do not overlap: a token is inside the last one opening at or before it, or none
+    q = np.array(quotes, dtype=np.int64)
+    x = np.searchsorted(q[:, 0], starts, side="right") - 1
+    return (x >= 0) & (starts < q[np.maximum(x, 0), 1])
 
 
 def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple], list[tuple]]:
@@ -241,11 +243,11 @@ def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple],
     if best.height == 0:
         return [], []
     texts = best.join(pool.select("doc", "text"), on="doc")
-    sizes = TokenIndex(texts["text"].to_list())
+    sizes = token_counts(texts["text"].to_list()).tolist()
     src: list[tuple] = []
     summary: list[tuple] = []
     for i, (doc, s_doc, cont) in enumerate(texts.select("doc", "source_doc", "cont").iter_rows()):
-        n = sizes.n_tokens(i)
+        n = sizes[i]
         k = int(round(cont * n))
         src.append((doc, s_doc, 1, k, k, cont, k, k, k))
         summary.append((doc, n, k, cont, k, 1, "wholly_derived"))
