@@ -432,8 +432,35 @@ def _k_match_blocks(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: np
     out_i = np.empty(0, dtype=np.int64)
     if len(ha) == 0 or len(hb) == 0:
         return out_i, out_i, out_i
-    perm = np.argsort(hb, kind="mergesort")  # positions of each hash, ascending
-    sh = hb[perm]
+    # Positions of each hash, ascending, grouped by hash: perm[lo:hi] for the group found in an open-addressing
+    # table (what a stable argsort of hb gave, without the sort: only positions within a group are used).
+    nbh = len(hb)
+    cap = 16
+    while cap < 2 * nbh:
+        cap <<= 1
+    mask = cap - 1
+    slot_key = np.empty(cap, dtype=np.uint64)
+    slot_n = np.zeros(cap, dtype=np.int64)
+    slot_lo = np.zeros(cap, dtype=np.int64)
+    slot_of = np.empty(nbh, dtype=np.int64)
+    for j in range(nbh):
+        v = hb[j]
+        sl = np.int64((v ^ (v >> np.uint64(31))) & np.uint64(mask))
+        while slot_n[sl] > 0 and slot_key[sl] != v:
+            sl = (sl + 1) & mask
+        slot_key[sl] = v
+        slot_n[sl] += 1
+        slot_of[j] = sl
+    start = 0
+    for sl in range(cap):
+        slot_lo[sl] = start
+        start += slot_n[sl]
+    fill = slot_lo.copy()
+    perm = np.empty(nbh, dtype=np.int64)
+    for j in range(nbh):
+        sl = slot_of[j]
+        perm[fill[sl]] = j
+        fill[sl] += 1
     used = np.zeros(nb, dtype=np.bool_)
     bi = np.empty(na, dtype=np.int64)
     bj = np.empty(na, dtype=np.int64)
@@ -442,8 +469,16 @@ def _k_match_blocks(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: np
     next_diag = -1
     i = 0
     while i < len(ha):
-        lo = np.searchsorted(sh, ha[i], side="left")
-        hi = np.searchsorted(sh, ha[i], side="right")
+        v = ha[i]
+        sl = np.int64((v ^ (v >> np.uint64(31))) & np.uint64(mask))
+        lo = 0
+        hi = 0
+        while slot_n[sl] > 0:
+            if slot_key[sl] == v:
+                lo = slot_lo[sl]
+                hi = lo + slot_n[sl]
+                break
+            sl = (sl + 1) & mask
         best_n = 0
         best_j = -1
         if hi > lo:
