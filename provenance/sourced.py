@@ -213,7 +213,7 @@ _NAME = regex.compile(r"(?<![.!?:\"“]\s)(?<!^)\b(\p{Lu}[\w'’-]+|\d[\d,.]*)")
 
 def names(text: str) -> set[str]:
     """The names and figures of a text (lowercased): who, where and how many it reports."""
-    return {m.group(1).lower() for m in _NAME.finditer(text)}
+    return {g.lower() for g in _NAME.findall(text)}  # one group: findall yields it
 
 
 def _weak(index: TokenIndex, i: int) -> np.ndarray:
@@ -291,7 +291,8 @@ def sourced_share(
     rare = _rare_grams(grams, stories, config=config)
     grams = grams.join(rare, on="gram", how="semi")
     # rare_at[t]: a rare sampled 3-gram starts at token t; a tile must hold one to count
-    rare_at = sampled & np.isin(hashes, rare["gram"].to_numpy())
+    rare_at = np.zeros(len(sampled), dtype=bool)  # looked up at the sampled positions only
+    rare_at[sampled] = np.isin(hashes[sampled], rare["gram"].to_numpy())
     by_grams = _candidates(grams, stories, work, new_docs=new_docs.filter(~new_docs.is_in(copies.implode())),
                            config=config)
     src_rows, sum_rows = _copy_rows(by_pairs, pool)
