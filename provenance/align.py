@@ -616,6 +616,28 @@ def _classes() -> np.ndarray:
     return np.ascontiguousarray(char_classes())
 
 
+@njit(cache=True, nogil=True)
+def _k_first_positions(ids: np.ndarray):  # noqa: ANN202
+    """(every id that occurs, ascending; the position of its first occurrence): ``np.unique``'s
+    values and ``return_index`` for small non-negative ids."""
+    first = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
+    n = 0
+    for t in range(len(ids)):
+        g = ids[t]
+        if first[g] < 0:
+            first[g] = t
+            n += 1
+    uniq = np.empty(n, dtype=ids.dtype)
+    pos = np.empty(n, dtype=np.int64)
+    m = 0
+    for g in range(len(first)):
+        if first[g] >= 0:
+            uniq[m] = g
+            pos[m] = first[g]
+            m += 1
+    return uniq, pos
+
+
 def _tokenize_all(texts: list[str]) -> tuple[list[str], list[np.ndarray], np.ndarray, np.ndarray, tuple]:
     """Normalized texts, their code points (per text; offsets; concatenated) and
     ``_k_tokens``' (starts, ends, first token of each text) over them."""
@@ -679,7 +701,7 @@ class TokenIndex:
         out: dict[str, int] = {}
         if len(self._ids) == 0:
             return out
-        uniq, first = np.unique(self._ids, return_index=True)
+        uniq, first = _k_first_positions(self._ids)  # np.unique(ids, return_index=True), without the sort
         short = (self._ends[first] - self._starts[first]) <= max_len
         text_of = np.searchsorted(self._tok_off, first[short], side="right") - 1
         for tid, pos, t in zip(uniq[short].tolist(), first[short].tolist(), text_of.tolist(), strict=True):
