@@ -291,8 +291,8 @@ def sourced_share(
     rare = _rare_grams(grams, stories, config=config)
     grams = grams.join(rare, on="gram", how="semi")
     # rare_at[t]: a rare sampled 3-gram starts at token t; a tile must hold one to count
-    rare_at = np.zeros(len(sampled), dtype=bool)  # looked up at the sampled positions only
-    rare_at[sampled] = np.isin(hashes[sampled], rare["gram"].to_numpy())
+    rare_at = np.zeros(len(sampled), dtype=bool)  # looked up at the sampled positions only, by hash
+    rare_at[sampled] = pl.Series(hashes[sampled]).is_in(rare["gram"].implode()).to_numpy()
     by_grams = _candidates(grams, stories, work, new_docs=new_docs.filter(~new_docs.is_in(copies.implode())),
                            config=config)
     src_rows, sum_rows = _copy_rows(by_pairs, pool)
