@@ -306,6 +306,9 @@ def sourced_share(
         .sort(["doc", "cont", "n", "source_doc"], descending=[False, True, True, False], nulls_last=True)
     )
     row_of = {int(d): i for i, d in enumerate(docs)}
+    from .lineage import _QuotedTokens  # the quotation rule lineage's signals use (as _weak)
+
+    quoted = _QuotedTokens(index)
     name_sets = functools.cache(lambda i: names(index.texts[i]))
     c_doc, s_doc_all, cont_all = (cands[c].to_numpy() for c in ("doc", "source_doc", "cont"))
     cuts = np.flatnonzero(np.diff(c_doc)) + 1
@@ -317,8 +320,12 @@ def sourced_share(
         n = index.n_tokens(c)
         if n == 0:
             continue
-        weak = _weak(index, c)
-        weak_before = np.concatenate([[0], np.cumsum(weak)])
+        weak_before = quoted.counts(c)  # _weak(index, c)'s running count, all texts' in one pass
+        if weak_before is None:
+            weak = np.zeros(n, dtype=bool)
+            weak_before = np.zeros(n + 1, dtype=np.int64)
+        else:
+            weak = np.diff(weak_before).astype(bool)
         cid = index.ids(c)
         rare_before = np.concatenate([[0], np.cumsum(rare_at[off[c]:off[c + 1]])])
         covered = np.zeros(n, dtype=bool)
