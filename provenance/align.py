@@ -432,8 +432,35 @@ def _k_match_blocks(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: np
     out_i = np.empty(0, dtype=np.int64)
     if len(ha) == 0 or len(hb) == 0:
         return out_i, out_i, out_i
-    perm = np.argsort(hb, kind="mergesort")  # positions of each hash, ascending
-    sh = hb[perm]
+    # Positions of each hash, ascending, grouped by hash: perm[lo:hi] for the group found in an open-addressing
+    # table (what a stable argsort of hb gave, without the sort: only positions within a group are used).
+    nbh = len(hb)
+    cap = 16
+    while cap < 2 * nbh:
+        cap <<= 1
+    mask = cap - 1
+    slot_key = np.empty(cap, dtype=np.uint64)
+    slot_n = np.zeros(cap, dtype=np.int64)
+    slot_lo = np.zeros(cap, dtype=np.int64)
+    slot_of = np.empty(nbh, dtype=np.int64)
+    for j in range(nbh):
+        v = hb[j]
+        sl = np.int64((v ^ (v >> np.uint64(31))) & np.uint64(mask))
+        while slot_n[sl] > 0 and slot_key[sl] != v:
+            sl = (sl + 1) & mask
+        slot_key[sl] = v
+        slot_n[sl] += 1
+        slot_of[j] = sl
+    start = 0
+    for sl in range(cap):
+        slot_lo[sl] = start
+        start += slot_n[sl]
+    fill = slot_lo.copy()
+    perm = np.empty(nbh, dtype=np.int64)
+    for j in range(nbh):
+        sl = slot_of[j]
+        perm[fill[sl]] = j
+        fill[sl] += 1
     used = np.zeros(nb, dtype=np.bool_)
     bi = np.empty(na, dtype=np.int64)
     bj = np.empty(na, dtype=np.int64)
@@ -442,8 +469,16 @@ def _k_match_blocks(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: np
     next_diag = -1
     i = 0
     while i < len(ha):
-        lo = np.searchsorted(sh, ha[i], side="left")
-        hi = np.searchsorted(sh, ha[i], side="right")
+        v = ha[i]
+        sl = np.int64((v ^ (v >> np.uint64(31))) & np.uint64(mask))
+        lo = 0
+        hi = 0
+        while slot_n[sl] > 0:
+            if slot_key[sl] == v:
+                lo = slot_lo[sl]
+                hi = lo + slot_n[sl]
+                break
+            sl = (sl + 1) & mask
         best_n = 0
         best_j = -1
         if hi > lo:
@@ -581,6 +616,46 @@ def _classes() -> np.ndarray:
     return np.ascontiguousarray(char_classes())
 
 
+@njit(cache=True, nogil=True)
+def _k_first_positions(ids: np.ndarray):  # noqa: ANN202
+    """(every id that occurs, ascending; the position of its first occurrence): ``np.unique``'s
+    values and ``return_index`` for small non-negative ids."""
+    first = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
+    n = 0
+    for t in range(len(ids)):
+        g = ids[t]
+        if first[g] < 0:
+            first[g] = t
+            n += 1
+    uniq = np.empty(n, dtype=ids.dtype)
+    pos = np.empty(n, dtype=np.int64)
+    m = 0
+    for g in range(len(first)):
+        if first[g] >= 0:
+            uniq[m] = g
+            pos[m] = first[g]
+            m += 1
+    return uniq, pos
+
+
+def _tokenize_all(texts: list[str]) -> tuple[list[str], list[np.ndarray], np.ndarray, np.ndarray, tuple]:
+    """Normalized texts, their code points (per text; offsets; concatenated) and
+    ``_k_tokens``' (starts, ends, first token of each text) over them."""
+    norms = [normalize(t) for t in texts]
+    bufs = [np.frombuffer(x.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) for x in norms]
+    lens = np.fromiter((len(x) for x in bufs), dtype=np.int64, count=len(bufs))
+    offsets = np.zeros(len(bufs) + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    cps = np.concatenate(bufs) if bufs else np.empty(0, dtype=np.uint32)
+    return norms, bufs, offsets, cps, _k_tokens(cps, offsets, _classes(), WORD, STANDALONE)
+
+
+def token_counts(texts: Sequence[str | None]) -> np.ndarray:
+    """Tokens of each text: ``TokenIndex(texts).n_tokens(i)`` for every i, without the shared ids."""
+    tok_off = _tokenize_all([t or "" for t in texts])[4][2]
+    return np.diff(tok_off)
+
+
 class TokenIndex:
     """Tokens of many texts with ids shared across them, for fast pairwise :func:`token_blocks`.
 
@@ -592,14 +667,8 @@ class TokenIndex:
 
     def __init__(self, texts: Sequence[str | None], *, groups: Sequence[int] | None = None) -> None:
         self.texts = [t or "" for t in texts]
-        norms = [normalize(t) for t in self.texts]
+        norms, bufs, offsets, cps, (starts, ends, tok_off) = _tokenize_all(self.texts)
         self._norms = norms
-        bufs = [np.frombuffer(x.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) for x in norms]
-        lens = np.fromiter((len(x) for x in bufs), dtype=np.int64, count=len(bufs))
-        offsets = np.zeros(len(bufs) + 1, dtype=np.int64)
-        np.cumsum(lens, out=offsets[1:])
-        cps = np.concatenate(bufs) if bufs else np.empty(0, dtype=np.uint32)
-        starts, ends, tok_off = _k_tokens(cps, offsets, _classes(), WORD, STANDALONE)
         firsts = np.array([0] if groups is None else list(groups), dtype=np.int64)
         if len(firsts) == 0 or firsts[0] != 0 or np.any(np.diff(firsts) < 0) or firsts[-1] > len(bufs):
             raise ValueError("groups must start at 0 and ascend")
@@ -632,7 +701,7 @@ class TokenIndex:
         out: dict[str, int] = {}
         if len(self._ids) == 0:
             return out
-        uniq, first = np.unique(self._ids, return_index=True)
+        uniq, first = _k_first_positions(self._ids)  # np.unique(ids, return_index=True), without the sort
         short = (self._ends[first] - self._starts[first]) <= max_len
         text_of = np.searchsorted(self._tok_off, first[short], side="right") - 1
         for tid, pos, t in zip(uniq[short].tolist(), first[short].tolist(), text_of.tolist(), strict=True):
@@ -685,15 +754,25 @@ class TokenIndex:
         if self._group_of[a] != self._group_of[b]:
             raise ValueError(f"texts {a} and {b} are in different groups")
 
+    def plain(self, i: int) -> bool:
+        """Whether normalization moved no character of text i: its token starts are then
+        ``flat_starts()[0][tok_off[i]:tok_off[i + 1]] - flat_starts()[1][i]``."""
+        text, norm = self.texts[i], self._norms[i]
+        return len(norm) == len(text) and norm == text.lower() and unicodedata.is_normalized("NFKC", text)
+
+    def flat_starts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start of every token in the concatenated normalized texts, each text's first character there,
+        each text's first token: ``flat()``'s offsets)."""
+        return self._starts, self._offsets, self._tok_off
+
     def starts(self, i: int) -> np.ndarray:
         """Start offset in the original text of each token of text i (``token_spans``)."""
         got = self._span_starts.get(i)
         if got is None:
-            text, norm = self.texts[i], self._norms[i]
-            if len(norm) == len(text) and norm == text.lower() and unicodedata.is_normalized("NFKC", text):
+            if self.plain(i):
                 got = self._starts[self._tok_off[i] : self._tok_off[i + 1]] - self._offsets[i]
             else:  # normalization moved characters: token_spans maps offsets back
-                got = np.array([s for s, _ in token_spans(text)], dtype=np.int64)
+                got = np.array([s for s, _ in token_spans(self.texts[i])], dtype=np.int64)
             self._span_starts[i] = got
         return got
 

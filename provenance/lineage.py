@@ -206,23 +206,55 @@ class _QuotedTokens:
 
     def __init__(self, index: TokenIndex) -> None:
         self.index = index
-        self._counts: dict[int, np.ndarray | None] = {}
+        self._counts: dict[int, np.ndarray | None] | None = None
 
     def counts(self, i: int) -> np.ndarray | None:
         """``c[t]`` = quoted tokens among the first t; None if the text has no quotation."""
-        if i not in self._counts:
-            quotes = _quote_intervals(self.index.texts[i])
-            if not quotes:
-                self._counts[i] = None
-            else:
-                q = np.array(quotes, dtype=np.int64)
-                pos = self.index.starts(i)
-                x = np.searchsorted(q[:, 0], pos, side="right") - 1  # the last quotation opening at or before
-                inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
-                c = np.zeros(len(pos) + 1, dtype=np.int64)
-                np.cumsum(inside, out=c[1:])
-                self._counts[i] = c
+        if self._counts is None:
+            self._counts = self._all()
         return self._counts[i]
+
+    def _all(self) -> dict[int, np.ndarray | None]:
+        """:meth:`counts` of every text, in one pass over the concatenated token starts.
+
+        Quotation spans of a text whose normalization moved no character are shifted to the
+        text's place in the concatenation; spans never straddle texts and do not overlap, so the
+        last span opening at or before a token decides it as it does within one text.
+        """
+        index = self.index
+        out: dict[int, np.ndarray | None] = {}
+        spans: list[tuple[int, int]] = []
+        plain: list[int] = []
+        starts, offsets, tok_off = index.flat_starts()
+        for i, text in enumerate(index.texts):
+            quotes = _quote_intervals(text)
+            if not quotes:
+                out[i] = None
+            elif index.plain(i):
+                base = int(offsets[i])
+                spans.extend((a + base, b + base) for a, b in quotes)
+                plain.append(i)
+            else:
+                out[i] = self._one(index.starts(i), quotes)
+        if plain:
+            q = np.array(spans, dtype=np.int64)
+            x = np.searchsorted(q[:, 0], starts, side="right") - 1
+            inside = (x >= 0) & (starts < q[np.maximum(x, 0), 1])
+            run = np.zeros(len(starts) + 1, dtype=np.int64)
+            np.cumsum(inside, out=run[1:])
+            for i in plain:
+                lo, hi = int(tok_off[i]), int(tok_off[i + 1])
+                out[i] = run[lo:hi + 1] - run[lo]
+        return out
+
+    @staticmethod
+    def _one(pos: np.ndarray, quotes: list[tuple[int, int]]) -> np.ndarray:
+        q = np.array(quotes, dtype=np.int64)
+        x = np.searchsorted(q[:, 0], pos, side="right") - 1  # the last quotation opening at or before
+        inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
+        c = np.zeros(len(pos) + 1, dtype=np.int64)
+        np.cumsum(inside, out=c[1:])
+        return c
 
 
 def _signals(index: TokenIndex, p: int, c: int, *, k: int, quoted: _QuotedTokens) -> dict[str, float]:

@@ -44,7 +44,7 @@ import numpy as np
 import polars as pl
 import regex
 
-from .align import TokenIndex, heaviest_increasing_chain
+from .align import TokenIndex, heaviest_increasing_chain, token_counts
 from .cluster import components
 from .config import Config
 from .extract import outlet_key_expr
@@ -219,7 +219,7 @@ _NAME = regex.compile(r"(?<![.!?:\"“]\s)(?<!^)\b(\p{Lu}[\w'’-]+|\d[\d,.]*)")
 
 def names(text: str) -> set[str]:
     """The names and figures of a text (lowercased): who, where and how many it reports."""
-    return {m.group(1).lower() for m in _NAME.finditer(text)}
+    return {g.lower() for g in _NAME.findall(text)}  # one group: findall yields it
 
 
 def _weak(index: TokenIndex, i: int) -> np.ndarray:
@@ -228,12 +228,14 @@ def _weak(index: TokenIndex, i: int) -> np.ndarray:
     counting them out cost more derived stories than it kept independent ones apart, so they count."""
     from .lineage import _quote_intervals  # the quotation rule lineage's signals use
 
-    text = index.texts[i]
     starts = index.starts(i)
-    mask = np.zeros(len(starts), dtype=bool)
-    for a, b in _quote_intervals(text):
-        mask |= (starts >= a) & (starts < b)
-    return mask
+    quotes = _quote_intervals(index.texts[i])
+    if not quotes:
+        return np.zeros(len(starts), dtype=bool)
+    # the spans ascend and do not overlap: a token is inside the last one opening at or before it, or none
+    q = np.array(quotes, dtype=np.int64)
+    x = np.searchsorted(q[:, 0], starts, side="right") - 1
+    return (x >= 0) & (starts < q[np.maximum(x, 0), 1])
 
 
 def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple], list[tuple]]:
@@ -247,11 +249,11 @@ def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple],
     if best.height == 0:
         return [], []
     texts = best.join(pool.select("doc", "text"), on="doc")
-    sizes = TokenIndex(texts["text"].to_list())
+    sizes = token_counts(texts["text"].to_list()).tolist()
     src: list[tuple] = []
     summary: list[tuple] = []
     for i, (doc, s_doc, cont) in enumerate(texts.select("doc", "source_doc", "cont").iter_rows()):
-        n = sizes.n_tokens(i)
+        n = sizes[i]
         k = int(round(cont * n))
         src.append((doc, s_doc, 1, k, k, cont, k, k, k))
         summary.append((doc, n, k, cont, k, 1, "wholly_derived"))
@@ -295,7 +297,8 @@ def sourced_share(
     rare = _rare_grams(grams, stories, config=config)
     grams = grams.join(rare, on="gram", how="semi")
     # rare_at[t]: a rare sampled 3-gram starts at token t; a tile must hold one to count
-    rare_at = sampled & np.isin(hashes, rare["gram"].to_numpy())
+    rare_at = np.zeros(len(sampled), dtype=bool)  # looked up at the sampled positions only, by hash
+    rare_at[sampled] = pl.Series(hashes[sampled]).is_in(rare["gram"].implode()).to_numpy()
     by_grams = _candidates(grams, stories, work, new_docs=new_docs.filter(~new_docs.is_in(copies.implode())),
                            config=config)
     src_rows, sum_rows = _copy_rows(by_pairs, pool)
@@ -309,6 +312,9 @@ def sourced_share(
         .sort(["doc", "cont", "n", "source_doc"], descending=[False, True, True, False], nulls_last=True)
     )
     row_of = {int(d): i for i, d in enumerate(docs)}
+    from .lineage import _QuotedTokens  # the quotation rule lineage's signals use (as _weak)
+
+    quoted = _QuotedTokens(index)
     name_sets = functools.cache(lambda i: names(index.texts[i]))
     c_doc, s_doc_all, cont_all = (cands[c].to_numpy() for c in ("doc", "source_doc", "cont"))
     cuts = np.flatnonzero(np.diff(c_doc)) + 1
@@ -320,8 +326,12 @@ def sourced_share(
         n = index.n_tokens(c)
         if n == 0:
             continue
-        weak = _weak(index, c)
-        weak_before = np.concatenate([[0], np.cumsum(weak)])
+        weak_before = quoted.counts(c)  # _weak(index, c)'s running count, all texts' in one pass
+        if weak_before is None:
+            weak = np.zeros(n, dtype=bool)
+            weak_before = np.zeros(n + 1, dtype=np.int64)
+        else:
+            weak = np.diff(weak_before).astype(bool)
         cid = index.ids(c)
         rare_before = np.concatenate([[0], np.cumsum(rare_at[off[c]:off[c + 1]])])
         covered = np.zeros(n, dtype=bool)
