@@ -35,20 +35,10 @@ class Filters:
 
 #: Per-article condition on alias ``x`` (articles) and ``k`` (clusters), with its parameters.
 def _article_cond(f: Filters, x: str = "x", k: str = "k") -> tuple[str, list[object]]:
-    conds, params = [], []
-    if f.cluster is not None:
-        conds.append(f"{k}.cluster_id = ?")
-        params.append(f.cluster)
-    if f.outlet is not None:
-        conds.append(f"{x}.outlet = ?")
-        params.append(f.outlet)
-    if f.since is not None:
-        conds.append(f"{x}.published_at >= ?")
-        params.append(f.since)
-    if f.until is not None:
-        conds.append(f"{x}.published_at < ?")
-        params.append(f.until)
-    return (" AND ".join(conds) or "TRUE"), params
+    given = [(f.cluster, f"{k}.cluster_id = ?"), (f.outlet, f"{x}.outlet = ?"),
+             (f.since, f"{x}.published_at >= ?"), (f.until, f"{x}.published_at < ?")]
+    given = [(v, c) for v, c in given if v is not None]
+    return (" AND ".join(c for _, c in given) or "TRUE"), [v for v, _ in given]
 
 
 def _cols(table: str, alias: str) -> str:
