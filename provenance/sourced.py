@@ -161,13 +161,13 @@ def _candidates(
     hits = (
         posted.join(new_docs.to_frame("doc"), on="doc", how="semi")
         .join(by_story, on="gram")
-        .filter(pl.col("story") != pl.col("s_story"))
         .group_by("doc", "s_story")
         .agg(pl.len().alias("n"))
         .filter(pl.col("n") >= config.min_rewrite_grams)
     )
     pairs = hits.join(stories.select(pl.col("doc").alias("source_doc"), pl.col("story").alias("s_story")),
                       on="s_story")
+    pairs = pairs.filter(pl.col("doc") != pl.col("source_doc"))
     pairs = _earlier(pairs.select("doc", "source_doc", "n", "s_story"), pool, window=config.rewrite_window_days)
     if "outlet" in pool.columns:  # an outlet's pages share furniture and house phrasing, not rewrites
         site = pool.select("doc", outlet_key_expr(pl.col("outlet")).alias("_site"))
@@ -283,6 +283,12 @@ def sourced_share(
     by_pairs = _earlier(by_pairs, pool, window=None)
     # A near-copy of an earlier article is measured by that pair and needs no text work; its original
     # stands for it as a source of later rewrites. The rest is tokenized once.
+    # Twins published at the same time copy each other both ways: the lower doc id is the original, so
+    # one of them stays to stand as a source.
+    near = by_pairs.filter(pl.col("cont") >= COPY_CONTAINMENT)
+    twin = near.join(near.select(pl.col("source_doc").alias("doc"), pl.col("doc").alias("source_doc")),
+                     on=["doc", "source_doc"], how="semi").filter(pl.col("doc") < pl.col("source_doc"))
+    by_pairs = by_pairs.join(twin.select("doc", "source_doc"), on=["doc", "source_doc"], how="anti")
     copies = by_pairs.filter(pl.col("cont") >= COPY_CONTAINMENT)["doc"].unique()
     by_pairs = by_pairs.join(new_docs.to_frame("doc"), on="doc", how="semi")
     work = pool.join(copies.to_frame("doc"), on="doc", how="anti")
@@ -309,6 +315,10 @@ def sourced_share(
         .with_columns(pl.coalesce("cont", "cont_right").alias("cont"), pl.col("n").fill_null(0))
         .select("doc", "source_doc", "n", "cont")
         .join(work.select(pl.col("doc").alias("source_doc")), on="source_doc", how="semi")
+    )
+    # a same-time source only when neither path found an earlier one
+    cands = (
+        _earlier(cands, pool, window=None)
         .sort(["doc", "cont", "n", "source_doc"], descending=[False, True, True, False], nulls_last=True)
     )
     row_of = {int(d): i for i, d in enumerate(docs)}

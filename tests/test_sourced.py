@@ -181,3 +181,41 @@ def test_the_dashboards_member_table_shows_the_sourced_share(tmp_path: Path) -> 
     share = dict(table.select("article_id", "sourced_share").iter_rows())
     expected = store.table("sourced").filter(pl.col("article_id") == "paper")["sourced_share"][0]
     assert share["paper"] == pytest.approx(expected) and expected > 0.16
+
+
+def test_a_wire_text_filed_twice_at_once_still_stands_as_a_source(tmp_path: Path) -> None:
+    """Agencies refile a story unchanged under a second slug; the two files copy each other at the same
+    minute. One of them must stay a source of what was written from them."""
+    rows = [
+        {"id": "wire-a", "outlet": "Meridian Wire", "published": "2024-03-07T09:00:00Z", "text": SNAP + " " + LEAD},
+        {"id": "wire-b", "outlet": "Meridian Wire", "published": "2024-03-07T09:00:00Z", "text": SNAP + " " + LEAD},
+        {"id": "paper", "outlet": "The Coastal Ledger", "published": "2024-03-08T14:00:00Z", "text": STORY},
+    ]
+    store = Store(tmp_path / "s.duckdb")
+    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    src = store.table("sources").filter(pl.col("article_id") == "paper")
+    assert set(src["source_id"]) & {"wire-a", "wire-b"}
+
+
+def test_an_earlier_wire_text_beats_a_sibling_paper_of_the_same_day(tmp_path: Path) -> None:
+    """Two papers of one day (day-precision dates) rewrite the same wire texts and verify as a pair; the
+    sibling paper is not the other's source while an earlier wire text, found by its rare phrases,
+    explains it."""
+    sibling = STORY.replace("Shipping in the region was thrown into confusion this week.",
+                            "Traders along the coast counted their losses on Saturday.")
+    rows = [
+        {"id": "wire-1", "outlet": "Meridian Wire", "published": "2024-03-07T09:00:00Z", "text": SNAP},
+        {"id": "wire-2", "outlet": "Meridian Wire", "published": "2024-03-07T10:00:00Z", "text": LEAD},
+        {"id": "paper-1", "outlet": "The Coastal Ledger", "published": "2024-03-09", "text": STORY},
+        {"id": "paper-2", "outlet": "Harbour Evening Post", "published": "2024-03-09",
+         "text": sibling.replace("Local traders said the delay had cost them a week of sales. ", "")
+         + " Harbour pilots refused to comment on the inquiry, and the union representing them said its"
+         " members had warned the port authority about the shifting sandbank in the eastern channel"
+         " for two winters running without any reply from the dredging office."},
+    ]
+    store = Store(tmp_path / "s.duckdb")
+    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    assert store.table("pairs").filter(pl.col("via") != "rewrite").height >= 1  # the papers verify as a pair
+    for paper in ("paper-1", "paper-2"):
+        src = set(store.table("sources").filter(pl.col("article_id") == paper)["source_id"])
+        assert src and src <= {"wire-1", "wire-2"}, (paper, src)
