@@ -44,7 +44,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -575,29 +575,27 @@ class _Aligner:
         return _signals(self.index, p, c, k=k, quoted=self.quoted)
 
 
-def _cluster_rows(
-    nodes: list[_Node],
-    pair_rows: list[tuple[str, str, float | None, float | None, float | None]],
-    *,
-    cluster_id: int | None,
-    registry: Registry,
-    config: Config,
-    aligner: tuple[_Aligner, int] | None = None,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows of one cluster; ``aligner`` (an aligner holding the nodes' texts, and the
-    index of the first) saves tokenizing them here."""
-    ids = [n.id for n in nodes]
+@dataclass(slots=True)
+class _PairStats:
+    """The verified pairs of one cluster, by node position (see :func:`_pair_stats`)."""
+
+    cont: dict[tuple[int, int], float]  # cont[(x, y)]: share of x found in y; keys in canonical pair order
+    jac: dict[tuple[int, int], float]  # Jaccard, both orientations
+    nbrs: list[list[int]]  # the nodes each node is paired with, ascending
+    accepted: set[tuple[int, int]]  # (low, high) pairs the sourced-share decision accepted as rewrites
+
+
+def _pair_stats(ids: list[str], pair_rows: Iterable[tuple[Any, ...]]) -> _PairStats:
+    """Containment and Jaccard lookups of the pairs among ``ids`` (rows: a, b, jaccard,
+    containment_a_in_b, containment_b_in_a[, via]); pairs naming an unknown article are ignored.
+
+    Pairs are put in a canonical order (by node position, each oriented low to high) so that ties
+    between equal weights break the same way whatever order the pairs came in. A pair the
+    sourced-share decision accepted as a rewrite (via "rewrite") already told reuse from an
+    independent report, so the passage-level independence check does not undo it.
+    """
     index = {a: i for i, a in enumerate(ids)}
-    # containment lookup: cont[(x, y)] = share of x found in y
-    cont: dict[tuple[int, int], float] = {}
-    jac: dict[tuple[int, int], float] = {}
-    # Pairs in a canonical order (by node position, each pair oriented low to
-    # high), so that ties between equal weights break the same way whatever
-    # order the pairs came in.
     canon: list[tuple[int, int, float, float, float]] = []
-    # Pairs the sourced-share decision accepted as rewrites (via "rewrite"): that decision already told
-    # them from independent reports, so the passage-level independence check does not undo it, unless
-    # the child's agency credits point elsewhere (_same_agencies).
     accepted: set[tuple[int, int]] = set()
     for row in pair_rows:
         ra, rb, rj, rab, rba = row[:5]
@@ -610,225 +608,315 @@ def _cluster_rows(
         if len(row) > 5 and row[5] == "rewrite":
             accepted.add((a, b))
     canon.sort()
+    cont: dict[tuple[int, int], float] = {}
+    jac: dict[tuple[int, int], float] = {}
     for a, b, rj, rab, rba in canon:
-        cont[(a, b)] = float(rab or 0.0)
-        cont[(b, a)] = float(rba or 0.0)
-        jac[(a, b)] = jac[(b, a)] = float(rj or 0.0)
-    nbrs: list[list[int]] = [[] for _ in nodes]  # paired nodes, ascending
+        cont[(a, b)] = rab
+        cont[(b, a)] = rba
+        jac[(a, b)] = jac[(b, a)] = rj
+    nbrs: list[list[int]] = [[] for _ in ids]
     for a, b in cont:
         nbrs[a].append(b)
     for lst in nbrs:
         lst.sort()
+    return _PairStats(cont, jac, nbrs, accepted)
 
-    n = len(nodes)
-    titles = [_norm_title(x.title) for x in nodes]
-    present_agencies = {x.self_agency for x in nodes if x.self_agency}
+
+@dataclass(slots=True)
+class _Features:
+    """Per-node facts of one cluster that edge weighting reads, computed once (positions as in ``nodes``).
+
+    Vertex 0 of the arborescence is the root, articles are 1..n, and the agencies credited in a
+    byline but without an article here (``ext_names``) follow as virtual nodes.
+    """
+
+    titles: list[str | None]  # normalized titles
+    present: set[str]  # agencies with an article here
+    ext_names: list[str]  # credited agencies without an article here, first credit first
+    ext_index: dict[str, int]  # their vertices
+    t_us: list[int | None]  # exact microseconds
+    t_day: list[bool]  # day-precision time
+    t_date: list[date | None]
+    ext_first: list[str | None]  # the first such agency the article credits
+    here_first: list[str | None]  # outlet articles: the first credited agency that has its own page here
+    byline_set: list[set[str]]
+    is_copy: list[bool]  # no agency of its own, and credits an agency with no article here
+
+
+def _features(nodes: list[_Node]) -> _Features:
+    present = {x.self_agency for x in nodes if x.self_agency}
     ext_names: list[str] = []
     for x in nodes:
         for ag in x.byline_ag:
-            if ag not in present_agencies and ag not in ext_names:
+            if ag not in present and ag not in ext_names:
                 ext_names.append(ag)
+    n = len(nodes)
     ext_index = {name: n + 1 + i for i, name in enumerate(ext_names)}
-    total = n + 1 + len(ext_names)  # vertex 0 is the root; articles 1..n; agencies after
+    return _Features(
+        titles=[_norm_title(x.title) for x in nodes],
+        present=present,
+        ext_names=ext_names,
+        ext_index=ext_index,
+        t_us=[None if x.t is None else _micros(x.t) for x in nodes],
+        t_day=[x.precision == "day" for x in nodes],
+        t_date=[None if x.t is None else x.t.date() for x in nodes],
+        ext_first=[next((ag for ag in x.byline_ag if ag in ext_index), None) for x in nodes],
+        here_first=[
+            None if x.self_agency else next((ag for ag in x.byline_ag if ag in present), None) for x in nodes
+        ],
+        byline_set=[set(x.byline_ag) for x in nodes],
+        is_copy=[not x.self_agency and any(ag in ext_index for ag in x.byline_ag) for x in nodes],
+    )
 
-    edges: list[tuple[int, int, float]] = []
-    # An edge's info dict; for article edges a tuple, made a dict (with the
-    # notes of _direction) only for the edges chosen (see info_at).
-    edge_info: list[dict[str, Any] | tuple] = []
 
-    def add(u: int, v: int, w: float, info: dict[str, Any] | tuple) -> None:
-        edges.append((u, v, w))
-        edge_info.append(info)
+def _order(f: _Features, p: int, c: int) -> int:
+    """:func:`_time_order` of nodes p and c without its note, exact from integer microseconds."""
+    up, uc = f.t_us[p], f.t_us[c]
+    if up is None or uc is None:
+        return 0
+    if f.t_day[p] or f.t_day[c]:
+        dp, dc = f.t_date[p], f.t_date[c]
+        return 0 if dp == dc else (1 if dp < dc else -1)  # type: ignore[operator]
+    dt = uc - up
+    if abs(dt) < 60_000_000:  # under a minute
+        return 0
+    return 1 if dt > 0 else -1
 
-    def info_at(e: int) -> dict[str, Any]:
-        info = edge_info[e]
-        if isinstance(info, tuple):
-            p, c, d, cp, pc, sibling = info
-            notes = _direction(nodes[p], nodes[c], cp, pc)[1]
-            if sibling == 1:
-                notes["sibling"] = f"child credits {c_ext_first[c]}, parent is not it"
-            elif sibling == 2:
-                notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
-            elif sibling == 3:
-                notes["sibling"] = f"child credits {c_here_first[c]}, whose own page is here; parent is another outlet"
-            info = {"kind": "article", "p": p, "c": c, "d": d, "cp": cp, "pc": pc, **notes}
-            edge_info[e] = info
-        return info
 
-    # Time order as _time_order's without its note: exact, from integer microseconds.
-    t_us = [None if x.t is None else _micros(x.t) for x in nodes]
-    t_day = [x.precision == "day" for x in nodes]
-    t_date = [None if x.t is None else x.t.date() for x in nodes]
-
-    def time_order(p: int, c: int) -> int:
-        up, uc = t_us[p], t_us[c]
-        if up is None or uc is None:
-            return 0
-        if t_day[p] or t_day[c]:
-            dp, dc = t_date[p], t_date[c]
-            return 0 if dp == dc else (1 if dp < dc else -1)
-        dt = uc - up
-        if abs(dt) < 60_000_000:  # under a minute
-            return 0
-        return 1 if dt > 0 else -1
-
-    c_ext_first = [next((ag for ag in x.byline_ag if ag in ext_index), None) for x in nodes]
-    byline_set = [set(x.byline_ag) for x in nodes]
-    # The agency c credits has its own page here: another outlet's copy is probably a sibling.
-    c_here_first = [
-        None if x.self_agency else next((ag for ag in x.byline_ag if ag in present_agencies), None) for x in nodes
-    ]
-    is_copy = [not x.self_agency and any(ag in ext_index for ag in x.byline_ag) for x in nodes]
-
-    indep: set[tuple[int, int]] = set()
-    indep_of: list[set[int]] = [set() for _ in nodes]
-    sig_cache: dict[tuple[int, int], dict[str, float]] = {}
-    aligned: list[tuple[_Aligner, int]] = [aligner] if aligner else []  # else tokenized on first use
-
-    def sig(p: int, c: int) -> dict[str, float]:
-        if (p, c) not in sig_cache:
-            if not aligned:
-                aligned.append((_Aligner([x.text for x in nodes]), 0))
-            al, base = aligned[0]
-            sig_cache[(p, c)] = al.signals(base + p, base + c, k=config.shingle_size)
-        return sig_cache[(p, c)]
-
-    for i in range(n):
-        add(0, i + 1, W_ROOT, {"kind": "root"})
-    for name, v in ext_index.items():
-        add(0, v, 0.0, {"kind": "root", "agency": name})
-    # Candidate parents per child: the best MAX_CANDIDATE_PARENTS by containment
-    # (ties: agencies, then earlier), so huge wire clusters stay near-linear.
+def _candidate_pairs(nodes: list[_Node], cont: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """(child, parent) pairs weighed as edges: per child the best :data:`MAX_CANDIDATE_PARENTS`
+    by containment rounded to 3 places (ties: agencies, then earlier, then pair order), so huge
+    wire clusters stay near-linear. Children in order of first appearance among the pairs."""
     cands: dict[int, list[int]] = {}
     for c_, p_ in cont:
         cands.setdefault(c_, []).append(p_)
     far = float("inf")
     rank = [(x.self_agency is None, x.t.timestamp() if x.t else far) for x in nodes]
+    out: list[tuple[int, int]] = []
+    for c_, ps in cands.items():
+        keyed = sorted(ps, key=lambda p_: (-round(cont[(c_, p_)], 3), *rank[p_]))
+        out.extend((c_, p_) for p_ in keyed[:MAX_CANDIDATE_PARENTS])
+    return out
 
-    def _key(c_: int, p_: int) -> tuple:
-        return (-round(cont[(c_, p_)], 3), *rank[p_])
 
-    cand_pairs = [
-        (c_, p_) for c_, ps in cands.items() for p_ in sorted(ps, key=lambda p_: _key(c_, p_))[:MAX_CANDIDATE_PARENTS]
-    ]
-    for c, p in cand_pairs:
+def _sibling_kind(f: _Features, nodes: list[_Node], p: int, c: int) -> int:
+    """Why p is probably a sibling copy of c rather than its source (0: no reason).
+
+    1: c credits an agency with no article here and p is not it; 2: p has no agency of its own
+    and credits one with no article here; 3: c credits an agency whose own page is here and p is
+    another outlet.
+    """
+    if f.ext_first[c] is not None and nodes[p].self_agency not in f.byline_set[c]:
+        return 1
+    if f.is_copy[p]:
+        return 2
+    if f.here_first[c] is not None and nodes[p].self_agency is None:
+        return 3
+    return 0
+
+
+def _edge_weight(
+    p: _Node, c: _Node, *, cp: float, pc: float, jaccard: float, same_title: bool, order: int, sibling: int,
+) -> tuple[float, float]:
+    """(weight of the edge p → c, P(p precedes c)).
+
+    Weight = closeness × min(1, P(direction) / DIRECTION_SURE), halved for a probable sibling
+    (``sibling`` > 0), plus AGENCY_PRIOR for an agency parent. Closeness is how much of c p
+    explains, then how similar overall, then the title (a copy of a copy inherits the
+    intermediary's changes); the direction saturates, so once p is clearly earlier, text decides.
+    """
+    d = _sigmoid(_log_odds(p, c, cp, pc, order))
+    close = cp + CLOSENESS_JACCARD * jaccard + (CLOSENESS_TITLE if same_title else 0.0)
+    if jaccard >= 0.999:
+        close += CLOSENESS_IDENTICAL
+    w = close * min(1.0, d / DIRECTION_SURE)
+    if sibling:
+        w *= SIBLING_PENALTY
+    if p.self_agency is not None:
+        w += AGENCY_PRIOR  # copies come from the wire far more often than from another copy
+    return w, d
+
+
+class _Edges:
+    """Candidate edges (u, v, weight) of one cluster's graph and what each means.
+
+    An article edge's info is a tuple (p, c, d, cp, pc, sibling), made a dict with the notes of
+    :func:`_direction` only for the edges chosen (:meth:`info`): most edges are never shown.
+    """
+
+    __slots__ = ("edges", "infos")
+
+    def __init__(self) -> None:
+        self.edges: list[tuple[int, int, float]] = []
+        self.infos: list[dict[str, Any] | tuple] = []
+
+    def add(self, u: int, v: int, w: float, info: dict[str, Any] | tuple) -> None:
+        self.edges.append((u, v, w))
+        self.infos.append(info)
+
+    def info(self, e: int, nodes: list[_Node], f: _Features) -> dict[str, Any]:
+        info = self.infos[e]
+        if isinstance(info, tuple):
+            p, c, d, cp, pc, sibling = info
+            notes = _direction(nodes[p], nodes[c], cp, pc)[1]
+            if sibling == 1:
+                notes["sibling"] = f"child credits {f.ext_first[c]}, parent is not it"
+            elif sibling == 2:
+                notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
+            elif sibling == 3:
+                notes["sibling"] = f"child credits {f.here_first[c]}, whose own page is here; parent is another outlet"
+            info = {"kind": "article", "p": p, "c": c, "d": d, "cp": cp, "pc": pc, **notes}
+            self.infos[e] = info
+        return info
+
+
+class _Signals:
+    """Passage signals of node pairs of one cluster, each pair aligned once; the cluster's texts
+    are tokenized on first use unless an aligner already holds them (texts from ``base`` on)."""
+
+    __slots__ = ("nodes", "k", "aligner", "base", "cache")
+
+    def __init__(self, nodes: list[_Node], k: int, aligner: tuple[_Aligner, int] | None) -> None:
+        self.nodes, self.k = nodes, k
+        self.aligner, self.base = aligner if aligner else (None, 0)
+        self.cache: dict[tuple[int, int], dict[str, float]] = {}
+
+    def __call__(self, p: int, c: int) -> dict[str, float]:
+        s = self.cache.get((p, c))
+        if s is None:
+            if self.aligner is None:
+                self.aligner = _Aligner([x.text for x in self.nodes])
+            s = self.cache[(p, c)] = self.aligner.signals(self.base + p, self.base + c, k=self.k)
+        return s
+
+
+@dataclass(slots=True)
+class _Independence:
+    """Pairs judged two reports of one event (both orientations), and each node's such partners."""
+
+    pairs: set[tuple[int, int]]
+    of: list[set[int]]
+
+
+def _check_independent(
+    nodes: list[_Node], p: int, c: int, sig: _Signals, indep: _Independence,
+) -> None:
+    """Align p and c, earlier first (p first when a time is missing), and record them as
+    independent reports if :func:`looks_independent`."""
+    tp, tc = nodes[p].t, nodes[c].t
+    s = sig(p, c) if tp is None or tc is None or tp <= tc else sig(c, p)
+    if looks_independent(s):
+        indep.pairs.add((p, c))
+        indep.pairs.add((c, p))
+        indep.of[p].add(c)
+        indep.of[c].add(p)
+
+
+def _article_edges(
+    nodes: list[_Node], ps: _PairStats, f: _Features, sig: _Signals, indep: _Independence, out: _Edges,
+) -> None:
+    """Weighted edges between articles, for every candidate (child, parent) in order.
+
+    Skipped: a rewrite link whose child credits another source (p is a sibling, not the source),
+    and pairs that share under INDEPENDENCE_CHECK_BELOW both ways and look like independent
+    reports. The check and the edge interleave as the candidates come: a pair recorded as
+    independent is not checked again.
+    """
+    cont, jac, titles = ps.cont, ps.jac, f.titles
+    for c, p in _candidate_pairs(nodes, cont):
         cp = cont[(c, p)]  # share of c found in p
         pc = cont[(p, c)]
-        rewrite = (min(p, c), max(p, c)) in accepted
+        rewrite = (min(p, c), max(p, c)) in ps.accepted
         if rewrite and not _same_agencies(nodes[p], nodes[c]):
-            continue  # a rewrite link, but c's credits name another source: p is a sibling, not the source
-        if (
-            max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (p, c) not in indep and (c, p) not in indep
-            and not rewrite
-        ):
-            # Low overlap both ways: reuse or two reports of one event?
-            s = sig(p, c) if nodes[p].t is None or nodes[c].t is None or (nodes[p].t <= nodes[c].t) else sig(c, p)
-            if looks_independent(s):
-                indep.add((p, c))
-                indep.add((c, p))
-                indep_of[p].add(c)
-                indep_of[c].add(p)
-        if (p, c) in indep:
             continue
-        d = _sigmoid(_log_odds(nodes[p], nodes[c], cp, pc, time_order(p, c)))
-        # Closeness: how much of c p explains, then how similar overall, then the
-        # title (a copy of a copy inherits the intermediary's changes).
-        same_t = titles[p] is not None and titles[p] == titles[c]
-        jj = jac[(c, p)]
-        close = cp + CLOSENESS_JACCARD * jj + (CLOSENESS_TITLE if same_t else 0.0)
-        if jj >= 0.999:
-            close += CLOSENESS_IDENTICAL
-        # Direction saturates: once p is clearly earlier, text decides among the candidates.
-        w = close * min(1.0, d / DIRECTION_SURE)
-        sibling = 0
-        if c_ext_first[c] is not None and nodes[p].self_agency not in byline_set[c]:
-            # c names an agency that has no article here; p is probably a sibling copy.
-            w *= SIBLING_PENALTY
-            sibling = 1
-        elif is_copy[p]:  # p has no agency of its own and credits one with no article here
-            w *= SIBLING_PENALTY
-            sibling = 2
-        elif c_here_first[c] is not None and nodes[p].self_agency is None:
-            w *= SIBLING_PENALTY
-            sibling = 3
-        if nodes[p].self_agency is not None:
-            w += AGENCY_PRIOR  # copies come from the wire far more often than from another copy
-        add(p + 1, c + 1, w, (p, c, d, cp, pc, sibling))
-    # Virtual agency nodes.
+        if max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (p, c) not in indep.pairs and not rewrite:
+            _check_independent(nodes, p, c, sig, indep)  # low overlap both ways: reuse or one event?
+        if (p, c) in indep.pairs:
+            continue
+        sibling = _sibling_kind(f, nodes, p, c)
+        w, d = _edge_weight(
+            nodes[p], nodes[c], cp=cp, pc=pc, jaccard=jac[(c, p)],
+            same_title=titles[p] is not None and titles[p] == titles[c], order=_order(f, p, c), sibling=sibling,
+        )
+        out.add(p + 1, c + 1, w, (p, c, d, cp, pc, sibling))
+
+
+def _agency_edges(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Independence, out: _Edges) -> None:
+    """Edges from the virtual agency nodes: an outlet article crediting an agency with no article
+    here hangs off it (W_CREDITED_EXTERNAL); an uncredited one inherits the agency of a sibling it
+    is at least 80% contained in (W_UNCREDITED_EXTERNAL × containment; the most containing)."""
+    cont = ps.cont
     for c, x in enumerate(nodes):
         if x.self_agency:
             continue
         for ag in x.byline_ag:
-            if ag in ext_index:
-                add(ext_index[ag], c + 1, W_CREDITED_EXTERNAL, {"kind": "credit", "agency": ag})
+            if ag in f.ext_index:
+                out.add(f.ext_index[ag], c + 1, W_CREDITED_EXTERNAL, {"kind": "credit", "agency": ag})
                 break
         else:
-            # Uncredited: inherit the agency of a sibling it is (nearly) contained in.
-            best = (0.0, None, None)
-            for q in nbrs[c]:
-                if (c, q) in indep:
+            best: tuple[float, str | None, int | None] = (0.0, None, None)
+            for q in ps.nbrs[c]:
+                if (c, q) in indep.pairs:
                     continue
                 for ag in nodes[q].byline_ag:
-                    if ag in ext_index and cont[(c, q)] >= 0.8 and cont[(c, q)] > best[0]:
+                    if ag in f.ext_index and cont[(c, q)] >= 0.8 and cont[(c, q)] > best[0]:
                         best = (cont[(c, q)], ag, q)
             if best[1] is not None:
-                add(
-                    ext_index[best[1]],
-                    c + 1,
-                    W_UNCREDITED_EXTERNAL * best[0],
+                out.add(
+                    f.ext_index[best[1]], c + 1, W_UNCREDITED_EXTERNAL * best[0],
                     {"kind": "inferred", "agency": best[1], "sibling": best[2], "cp": best[0]},
                 )
-    # Prune to the best few incoming edges per node (keeps Edmonds near-linear).
+
+
+#: Incoming edges per node kept for Edmonds (the heaviest; root edges always).
+MAX_INCOMING_EDGES = 12
+
+
+def _choose_parents(total: int, edges: list[tuple[int, int, float]]) -> list[int]:
+    """Index into ``edges`` of each vertex's chosen parent edge (-1 for the root, vertex 0).
+
+    Only the MAX_INCOMING_EDGES heaviest edges into each node (ties: first added) and every root
+    edge enter Chu-Liu/Edmonds, which keeps it near-linear; root edges keep every node reachable.
+    """
     by_target: dict[int, list[int]] = {}
     for i, (_, v, _) in enumerate(edges):
         by_target.setdefault(v, []).append(i)
-    keep_idx = sorted(
-        i for v, lst in by_target.items() for i in sorted(lst, key=lambda i: -edges[i][2])[:12]
-    )
-    # Root edges are always kept so every node stays reachable.
-    keep_idx = sorted(set(keep_idx) | {i for i, e in enumerate(edges) if e[0] == 0})
-    sub_edges = [edges[i] for i in keep_idx]
-    chosen_sub = max_arborescence(total, sub_edges, root=0)
-    parent_edge = [keep_idx[e] if e >= 0 else -1 for e in chosen_sub]
+    keep = {i for lst in by_target.values() for i in sorted(lst, key=lambda i: -edges[i][2])[:MAX_INCOMING_EDGES]}
+    keep |= {i for i, e in enumerate(edges) if e[0] == 0}
+    keep_idx = sorted(keep)
+    chosen_sub = max_arborescence(total, [edges[i] for i in keep_idx], root=0)
+    return [keep_idx[e] if e >= 0 else -1 for e in chosen_sub]
 
-    # Parent of each article (article index, ext name, or None).
-    parent_art: list[int | None] = [None] * n
-    parent_ext: list[str | None] = [None] * n
-    info_of: list[dict[str, Any]] = [{} for _ in range(n)]
-    weight_of: list[float] = [0.0] * n
-    for c in range(n):
-        e = parent_edge[c + 1]
-        u = edges[e][0]
-        info_of[c] = info_at(e)
-        weight_of[c] = edges[e][2]
-        if 1 <= u <= n:
-            parent_art[c] = u - 1
-        elif u > n:
-            parent_ext[c] = ext_names[u - n - 1]
-    # Above in-corpus roots and agency nodes: citations.
-    ext_parent: dict[str, str | None] = {}
-    ext_cited_via: dict[str, str | None] = {}
-    ext_kind: dict[str, str] = {}
-    ext_count: Counter[str] = Counter()
-    for x in nodes:
-        for name in {*x.byline_ag, *x.cited_ag, *(s for lst in x.cited_by.values() for s in lst)}:
-            ext_count[name] += 1
 
-    def ensure(name: str) -> None:
-        if name not in ext_kind:
-            ext_kind[name] = "agency" if name in registry.names else "external"
-            ext_parent.setdefault(name, None)
-            ext_cited_via.setdefault(name, None)
+class _ExternalChains:
+    """External nodes of one cluster (agencies and sources outside the corpus) and the chain above
+    each: "Yonhap reported quoting Ukrainian media outlets" makes the outlets Yonhap's parent.
 
-    def upstream_of(name: str, via_text_of: Iterable[_Node], *, copy_of_name: bool) -> None:
+    ``kind`` keeps the nodes in the order they were first named (the order of EXTERNAL_NODES rows).
+    """
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.parent: dict[str, str | None] = {}
+        self.cited_via: dict[str, str | None] = {}
+        self.kind: dict[str, str] = {}
+
+    def ensure(self, name: str) -> None:
+        if name not in self.kind:
+            self.kind[name] = "agency" if name in self.registry.names else "external"
+            self.parent.setdefault(name, None)
+            self.cited_via.setdefault(name, None)
+
+    def upstream_of(self, name: str, via_text_of: Iterable[_Node], *, copy_of_name: bool) -> None:
         """Chain above external node ``name``, from texts that carry its words.
 
-        "name reported quoting s" makes s its parent. When the texts are copies
-        of ``name``'s story (``copy_of_name``), an agency they cite is what
-        ``name`` cited, so it is a parent too ("By IANS ... Yonhap reported").
+        "name reported quoting s" makes s its parent (3 votes per text). When the texts are copies
+        of ``name``'s story (``copy_of_name``), an agency they cite is what ``name`` cited, so it is
+        a parent too (1 vote: "By IANS ... Yonhap reported"). No cycles: a parent that already
+        reaches ``name`` is refused.
         """
-        ensure(name)
-        if ext_parent.get(name) is not None:
+        self.ensure(name)
+        if self.parent.get(name) is not None:
             return
         via_text_of = list(via_text_of)
         votes: Counter[str] = Counter()
@@ -841,247 +929,385 @@ def _cluster_rows(
                         votes[s] += 1
         if votes:
             up, _ = votes.most_common(1)[0]
-            if up != name and not _reaches(up, name):
-                ext_parent[name] = up
-                ensure(up)
-                if ext_cited_via.get(up) is None:
-                    ext_cited_via[up] = name
-                upstream_of(up, via_text_of, copy_of_name=False)
+            if up != name and not self.reaches(up, name):
+                self.parent[name] = up
+                self.ensure(up)
+                if self.cited_via.get(up) is None:
+                    self.cited_via[up] = name
+                self.upstream_of(up, via_text_of, copy_of_name=False)
 
-    def _reaches(a: str, b: str) -> bool:
+    def reaches(self, a: str | None, b: str) -> bool:
+        """Whether walking up the parents from ``a`` meets ``b``."""
         seen = set()
         while a is not None and a not in seen:
             if a == b:
                 return True
             seen.add(a)
-            a = ext_parent.get(a)  # type: ignore[assignment]
+            a = self.parent.get(a)
         return False
 
-    children_of_ext: dict[str, list[_Node]] = {}
-    for c in range(n):
-        if parent_ext[c] is not None:
-            children_of_ext.setdefault(parent_ext[c], []).append(nodes[c])
-    for name, kids in children_of_ext.items():
-        upstream_of(name, kids, copy_of_name=True)
-    for c in range(n):
-        if parent_art[c] is None and parent_ext[c] is None:
-            x = nodes[c]
-            cited = [s for s in x.cited_ag if s != x.self_agency]
-            if cited:
-                parent_ext[c] = cited[0]
-                info_of[c] = {"kind": "cited", "agency": cited[0]}
-                ensure(cited[0])
-                upstream_of(cited[0], [x], copy_of_name=False)
-
-    # Depth, origin and via_agency by walking up.
-    def ext_chain(name: str | None) -> list[str]:
+    def chain(self, name: str | None) -> list[str]:
+        """``name`` and the external nodes above it, nearest first (a cycle ends the walk)."""
         out = []
         seen = set()
         while name is not None and name not in seen:
             out.append(name)
             seen.add(name)
-            name = ext_parent.get(name)
+            name = self.parent.get(name)
         return out
 
-    rows: list[dict[str, Any]] = []
-    # Representative of each external agency: its longest child (closest to the full wire text).
-    rep: dict[str, int] = {}
-    for c in range(n):
-        if parent_ext[c] is not None and info_of[c].get("kind") in ("credit", "inferred"):
-            r0 = rep.get(parent_ext[c])
-            if r0 is None or len(nodes[c].text) > len(nodes[r0].text):
-                rep[parent_ext[c]] = c
-    groups: dict[str, list[int]] = {}
-    for c in range(n):
-        if parent_art[c] is None and parent_ext[c] is not None and info_of[c].get("kind") in ("credit", "inferred"):
-            groups.setdefault(parent_ext[c], []).append(c)
-
-    def rep_group(name: str) -> list[int]:
-        return groups.get(name, [])
-
-    first_ts: dict[str, datetime | None] = {}
-    for name, members in groups.items():
-        # Minute-precision times only: a lag in minutes from a day-precision date is not a fact.
-        ts = [nodes[q].t for q in members if nodes[q].t is not None and nodes[q].precision != "day"]
-        first_ts[name] = min(ts) if ts else None
-
-    def first_seen(name: str) -> datetime | None:
-        return first_ts.get(name)
-
-    for c, x in enumerate(nodes):
-        path = [c]
-        while parent_art[path[-1]] is not None and len(path) <= n:
-            path.append(parent_art[path[-1]])  # type: ignore[arg-type]
-        top = path[-1]
-        above = ext_chain(parent_ext[top])
-        depth = len(path) - 1 + len(above)
-        origin_id = ids[top]
-        origin_external = above[-1] if above else None
-        via_agency = None
-        for q in path[1:]:
-            if nodes[q].self_agency:
-                via_agency = nodes[q].self_agency
-                break
-        if via_agency is None:
-            via_agency = next((a for a in above if a in registry.names), None)
-        chain_agencies = [nodes[q].self_agency for q in path[1:] if nodes[q].self_agency]
-        chain_agencies += [a for a in above if a in registry.names]
-        if c == top and parent_ext[c] is None:
-            chain_agencies = []
-        info = info_of[c]
-        ev: dict[str, Any] = {}
-        p = parent_art[c]
-        relation: str | None
-        cp_used: float | None = None
-        if p is not None:
-            cp, pc = cont[(c, p)], cont[(p, c)]
-            cp_used = cp
-            jj = jac[(c, p)]
-            s = None if jj >= 0.999 else sig(p, c)  # identical shingle sets: no alignment needed
-            relation = classify_relation(
-                child_in_parent=cp, parent_in_child=pc, jaccard=jac[(c, p)],
-                same_title=_same_norm_title(titles[p], titles[c]), sig=s,
-            )
-            d = info.get("d", 0.5)
-            order, tnote = _time_order(nodes[p], x)
-            conf = d * (0.6 + 0.4 * min(1.0, cp / 0.8))
-            if order == 0:
-                conf *= 0.85
-                ev["time"] = f"{tnote}; order from containment/credits/agency"
-            elif order < 0:
-                conf *= 0.6
-                ev["time"] = f"conflict: parent published later ({tnote}); text evidence overrides"
-            else:
-                ev["time"] = f"parent earlier ({tnote})"
-            ev["containment"] = {"child_in_parent": round(cp, 3), "parent_in_child": round(pc, 3)}
-            if s is not None:
-                ev["passages"] = {
-                    "n": int(s["n_passages"]), "child_cov": round(s["child_cov"], 3),
-                    "in_order": round(s["in_order_share"], 3), "quoted": round(s["quoted_share"], 3),
-                }
-            for key in ("credit", "sibling"):
-                if key in info:
-                    ev[key] = info[key]
-            ev["direction_p"] = round(d, 3)
-            if order == 0 and abs(d - 0.5) < 0.05:
-                # Nothing says which came first (no minute order, symmetric texts, no credit): the
-                # link is kept, but the evidence must not read as a direction.
-                ev["direction"] = "unknown: no time order, containment or credit says which came first"
-        elif parent_ext[c] is not None:
-            kind = info.get("kind")
-            relation = None
-            if kind == "credit":
-                conf = 0.75
-                ev["credit"] = f"credits {parent_ext[c]}, which has no article here"
-                r0 = rep.get(parent_ext[c])
-                if r0 is not None and r0 != c and (c, r0) in cont:
-                    relation = classify_relation(
-                        child_in_parent=cont[(c, r0)], parent_in_child=cont[(r0, c)], jaccard=jac[(c, r0)],
-                        same_title=_same_norm_title(titles[r0], titles[c]), sig=None,
-                    )
-                    cp_used = cont[(c, r0)]
-                    ev["relation_vs"] = ids[r0]
-                elif r0 == c and (sib := _closest_sibling(c, rep_group(parent_ext[c]), jac)) is not None and jac[(c, sib)] >= 0.95:
-                    # Another copy of the same wire story is identical: both carry it unchanged.
-                    relation = classify_relation(
-                        child_in_parent=cont[(c, sib)], parent_in_child=cont[(sib, c)], jaccard=jac[(c, sib)],
-                        same_title=_same_norm_title(titles[sib], titles[c]), sig=None,
-                    )
-                    cp_used = 1.0
-                    ev["relation_vs"] = ids[sib]
-                elif x.disclaimer:
-                    relation = "verbatim"
-                    ev["relation_vs"] = "disclaimer: published without modification"
-                    cp_used = 1.0
-                else:
-                    cp_used = 1.0
-            elif kind == "inferred":
-                q = info["sibling"]
-                conf = 0.5 * info["cp"]
-                ev["inferred"] = f"uncredited; text is {info['cp']:.0%} contained in {ids[q]}, which credits {parent_ext[c]}"
-                cp_used = info["cp"]
-                relation = classify_relation(
-                    child_in_parent=cont[(c, q)], parent_in_child=cont[(q, c)], jaccard=jac[(c, q)],
-                    same_title=_same_norm_title(titles[q], titles[c]), sig=None,
-                )
-            else:  # cited upstream of an in-corpus root
-                conf = 0.6
-                ev["cited"] = f"text cites {parent_ext[c]}"
-                relation = "rewrite" if x.self_agency else "partial"
-                cp_used = 0.0
-        else:
-            relation = "original"
-            later = [q for q in nbrs[c] if (c, q) not in indep]
-            ordered = [q for q in later if time_order(c, q) > 0]
-            conf = 0.9 if later and len(ordered) == len(later) else (0.6 if later else 0.5)
-            ev["root"] = "no earlier source found" + ("" if x.t is not None else "; time missing")
-        if x.disclaimer:
-            ev["disclaimer"] = True
-        if x.agency_evidence:
-            ev["agency_site"] = {"agency": x.self_agency, "why": x.agency_evidence}
-        if p is not None and nodes[p].agency_evidence:
-            ev["parent_agency_site"] = nodes[p].self_agency
-        if x.staff_byline and not x.self_agency:
-            mm = _byline_mismatch(x, relation, via_agency)
-            if mm:
-                ev["byline_mismatch"] = mm
-        if indep_of[c]:
-            ev["independent_of"] = sorted({ids[r] for r in indep_of[c]})
-        inherited = set(x.cited_ag) if (p is None and info.get("kind") in ("credit", "inferred")) else None
-        credited = _credited(x, path, chain_agencies, nodes, relation, inherited=inherited)
-        if relation == "original":
-            derivation = "non_derived"
-        elif relation is None and parent_ext[c] is not None:
-            derivation = "wholly_derived" if info.get("kind") in ("credit", "inferred") else "partially_derived"
-        else:
-            derivation = _derivation(relation, cp_used)
-        lag_note = None
-        if top != c:
-            lag, lag_note = _honest_lag(nodes[top], x)
-        elif p is None and parent_ext[c] is not None and info.get("kind") in ("credit", "inferred"):
-            # Copy of an agency story that is not in the corpus: behind its first copy seen. The
-            # first copy itself is that copy: its lag behind the agency is unknown, not 0.
-            fs_t = first_seen(parent_ext[c])
-            lag, lag_note = (None, None) if fs_t is None or fs_t == x.t else _honest_lag(
-                _Stamp(fs_t, "minute"), x)
-        else:
-            lag = None
-        if top != c and parent_art[top] is None and parent_ext[top] is not None and info_of[top].get("kind") in ("credit", "inferred"):
-            fs_t = first_seen(parent_ext[top])
-            fs = None if fs_t is None else _honest_lag(_Stamp(fs_t, "minute"), nodes[top])[0]
-            lag = None if lag is None or fs is None else lag + fs
-        if lag_note:
-            ev["lag"] = lag_note
-        rows.append(
+    def rows(self, nodes: list[_Node], cluster_id: Any) -> list[dict[str, Any]]:
+        """EXTERNAL_NODES rows; ``n_articles`` counts the cluster's articles naming each node."""
+        count: Counter[str] = Counter()
+        for x in nodes:
+            for name in {*x.byline_ag, *x.cited_ag, *(s for lst in x.cited_by.values() for s in lst)}:
+                count[name] += 1
+        return [
             {
-                "article_id": x.id,
                 "cluster_id": cluster_id,
-                "parent_id": ids[p] if p is not None else None,
-                "parent_external": parent_ext[c] if p is None else None,
-                "origin_id": origin_id,
-                "origin_external": origin_external,
-                "depth": depth,
-                "via_agency": via_agency,
-                "relation": relation,
-                "derivation": derivation,
-                "credited": credited,
-                "lag_minutes": lag,
-                "confidence": round(max(0.0, min(1.0, conf)), 3),
-                "evidence": _EVIDENCE_JSON.encode(ev),
+                "name": name,
+                "kind": self.kind[name],
+                "parent_external": self.parent.get(name),
+                "cited_via": self.cited_via.get(name),
+                "n_articles": count.get(name, 0),
             }
-        )
-    ext_rows = [
-        {
-            "cluster_id": cluster_id,
-            "name": name,
-            "kind": ext_kind[name],
-            "parent_external": ext_parent.get(name),
-            "cited_via": ext_cited_via.get(name),
-            "n_articles": ext_count.get(name, 0),
+            for name in self.kind
+        ]
+
+
+@dataclass(slots=True)
+class _Tree:
+    """The chosen parents of one cluster's articles: an article, an external name, or neither."""
+
+    parent_art: list[int | None]
+    parent_ext: list[str | None]
+    info: list[dict[str, Any]]  # the chosen edge's info (kind: root, article, credit, inferred, cited)
+
+    def via_credit(self, c: int) -> bool:
+        """Hangs off an external agency it credits or inherits from a sibling."""
+        return self.parent_ext[c] is not None and self.info[c].get("kind") in ("credit", "inferred")
+
+
+def _tree(nodes: list[_Node], f: _Features, edges: _Edges, parent_edge: list[int]) -> _Tree:
+    n = len(nodes)
+    tree = _Tree([None] * n, [None] * n, [{} for _ in range(n)])
+    for c in range(n):
+        e = parent_edge[c + 1]
+        u = edges.edges[e][0]
+        tree.info[c] = edges.info(e, nodes, f)
+        if 1 <= u <= n:
+            tree.parent_art[c] = u - 1
+        elif u > n:
+            tree.parent_ext[c] = f.ext_names[u - n - 1]
+    return tree
+
+
+def _external_chains(nodes: list[_Node], tree: _Tree, registry: Registry) -> _ExternalChains:
+    """Chains above the agency nodes (from their copies' texts), and an external parent for each
+    in-corpus root that cites a source (its first cited agency other than itself)."""
+    chains = _ExternalChains(registry)
+    children_of_ext: dict[str, list[_Node]] = {}
+    for c, name in enumerate(tree.parent_ext):
+        if name is not None:
+            children_of_ext.setdefault(name, []).append(nodes[c])
+    for name, kids in children_of_ext.items():
+        chains.upstream_of(name, kids, copy_of_name=True)
+    for c, x in enumerate(nodes):
+        if tree.parent_art[c] is None and tree.parent_ext[c] is None:
+            cited = [s for s in x.cited_ag if s != x.self_agency]
+            if cited:
+                tree.parent_ext[c] = cited[0]
+                tree.info[c] = {"kind": "cited", "agency": cited[0]}
+                chains.ensure(cited[0])
+                chains.upstream_of(cited[0], [x], copy_of_name=False)
+    return chains
+
+
+@dataclass(slots=True)
+class _AgencyCopies:
+    """Per external agency, its copies here: ``rep`` the longest child hanging off it (closest to
+    the full wire text), ``members`` the in-corpus roots among them, ``first`` their earliest
+    minute-precision time (a lag in minutes from a day-precision date is not a fact)."""
+
+    rep: dict[str, int]
+    members: dict[str, list[int]]
+    first: dict[str, datetime | None]
+
+
+def _agency_copies(nodes: list[_Node], tree: _Tree) -> _AgencyCopies:
+    rep: dict[str, int] = {}
+    members: dict[str, list[int]] = {}
+    for c in range(len(nodes)):
+        if tree.via_credit(c):
+            name = tree.parent_ext[c]
+            assert name is not None
+            r0 = rep.get(name)
+            if r0 is None or len(nodes[c].text) > len(nodes[r0].text):
+                rep[name] = c
+            if tree.parent_art[c] is None:
+                members.setdefault(name, []).append(c)
+    first: dict[str, datetime | None] = {}
+    for name, group in members.items():
+        ts = [nodes[q].t for q in group if nodes[q].t is not None and nodes[q].precision != "day"]
+        first[name] = min(ts) if ts else None  # type: ignore[type-var]
+    return _AgencyCopies(rep, members, first)
+
+
+class _Chain(NamedTuple):
+    """Where an article's chain goes: its in-corpus path up to the top, and the external names above."""
+
+    path: list[int]  # the article, its parent, ..., the in-corpus top
+    above: list[str]  # external nodes above the top, nearest first
+    via_agency: str | None  # the nearest agency on the chain
+    agencies: list[str]  # agencies on the chain, nearest first (empty for a root with no external parent)
+
+
+def _chain(c: int, nodes: list[_Node], tree: _Tree, chains: _ExternalChains, registry: Registry) -> _Chain:
+    n = len(nodes)
+    path = [c]
+    while tree.parent_art[path[-1]] is not None and len(path) <= n:
+        path.append(tree.parent_art[path[-1]])  # type: ignore[arg-type]
+    top = path[-1]
+    above = chains.chain(tree.parent_ext[top])
+    via_agency = next((nodes[q].self_agency for q in path[1:] if nodes[q].self_agency), None)
+    if via_agency is None:
+        via_agency = next((a for a in above if a in registry.names), None)
+    agencies = [nodes[q].self_agency for q in path[1:] if nodes[q].self_agency]
+    agencies += [a for a in above if a in registry.names]
+    if c == top and tree.parent_ext[c] is None:
+        agencies = []
+    return _Chain(path, above, via_agency, agencies)  # type: ignore[arg-type]
+
+
+class _Link(NamedTuple):
+    """What :func:`_copy_link` and the other link deciders find: relation, confidence, the
+    containment the grade uses, and evidence entries."""
+
+    relation: str | None
+    confidence: float
+    cp_used: float | None
+
+
+def _copy_link(
+    nodes: list[_Node], ps: _PairStats, f: _Features, sig: _Signals, p: int, c: int, info: dict[str, Any],
+    ev: dict[str, Any],
+) -> _Link:
+    """Relation and confidence of article c under its in-corpus parent p, with evidence in ``ev``.
+
+    Passage alignment (one per chosen edge, unless the shingle sets are identical) is what shows
+    the link; the relation reads aligned token counts. Confidence = P(direction) scaled by how
+    much of c p explains, lowered when no time order (×0.85) or a contrary one (×0.6) backs it.
+    """
+    cp, pc, jj = ps.cont[(c, p)], ps.cont[(p, c)], ps.jac[(c, p)]
+    s = None if jj >= 0.999 else sig(p, c)
+    relation = classify_relation(
+        child_in_parent=cp, parent_in_child=pc, jaccard=jj,
+        same_title=_same_norm_title(f.titles[p], f.titles[c]), sig=s,
+    )
+    d = info.get("d", 0.5)
+    order, tnote = _time_order(nodes[p], nodes[c])
+    conf = d * (0.6 + 0.4 * min(1.0, cp / 0.8))
+    if order == 0:
+        conf *= 0.85
+        ev["time"] = f"{tnote}; order from containment/credits/agency"
+    elif order < 0:
+        conf *= 0.6
+        ev["time"] = f"conflict: parent published later ({tnote}); text evidence overrides"
+    else:
+        ev["time"] = f"parent earlier ({tnote})"
+    ev["containment"] = {"child_in_parent": round(cp, 3), "parent_in_child": round(pc, 3)}
+    if s is not None:
+        ev["passages"] = {
+            "n": int(s["n_passages"]), "child_cov": round(s["child_cov"], 3),
+            "in_order": round(s["in_order_share"], 3), "quoted": round(s["quoted_share"], 3),
         }
-        for name in ext_kind
-    ]
-    return rows, ext_rows
+    for key in ("credit", "sibling"):
+        if key in info:
+            ev[key] = info[key]
+    ev["direction_p"] = round(d, 3)
+    if order == 0 and abs(d - 0.5) < 0.05:
+        # Nothing says which came first (no minute order, symmetric texts, no credit): the
+        # link is kept, but the evidence must not read as a direction.
+        ev["direction"] = "unknown: no time order, containment or credit says which came first"
+    return _Link(relation, conf, cp)
+
+
+def _relation_vs(ps: _PairStats, f: _Features, c: int, q: int) -> str:
+    """Relation of c to another copy q of the same external story, from containment alone."""
+    return classify_relation(
+        child_in_parent=ps.cont[(c, q)], parent_in_child=ps.cont[(q, c)], jaccard=ps.jac[(c, q)],
+        same_title=_same_norm_title(f.titles[q], f.titles[c]), sig=None,
+    )
+
+
+def _external_link(
+    nodes: list[_Node], ids: list[str], ps: _PairStats, f: _Features, tree: _Tree, copies: _AgencyCopies, c: int,
+    ev: dict[str, Any],
+) -> _Link:
+    """Relation and confidence of article c under an external parent, with evidence in ``ev``.
+
+    Credited (0.75): the relation is measured against the agency's representative copy here, or
+    an identical sibling, or read from a "published without modification" disclaimer. Inferred
+    (0.5 × containment in the crediting sibling): against that sibling. Cited above an in-corpus
+    root (0.6): a rewrite for an agency's own story, else partial.
+    """
+    x, info, name = nodes[c], tree.info[c], tree.parent_ext[c]
+    kind = info.get("kind")
+    relation: str | None = None
+    if kind == "credit":
+        ev["credit"] = f"credits {name}, which has no article here"
+        r0 = copies.rep.get(name)  # type: ignore[arg-type]
+        cp_used = 1.0
+        if r0 is not None and r0 != c and (c, r0) in ps.cont:
+            relation = _relation_vs(ps, f, c, r0)
+            cp_used = ps.cont[(c, r0)]
+            ev["relation_vs"] = ids[r0]
+        elif (
+            r0 == c
+            and (sib := _closest_sibling(c, copies.members.get(name, []), ps.jac)) is not None  # type: ignore[arg-type]
+            and ps.jac[(c, sib)] >= 0.95
+        ):
+            # Another copy of the same wire story is identical: both carry it unchanged.
+            relation = _relation_vs(ps, f, c, sib)
+            ev["relation_vs"] = ids[sib]
+        elif x.disclaimer:
+            relation = "verbatim"
+            ev["relation_vs"] = "disclaimer: published without modification"
+        return _Link(relation, 0.75, cp_used)
+    if kind == "inferred":
+        q = info["sibling"]
+        ev["inferred"] = f"uncredited; text is {info['cp']:.0%} contained in {ids[q]}, which credits {name}"
+        return _Link(_relation_vs(ps, f, c, q), 0.5 * info["cp"], info["cp"])
+    ev["cited"] = f"text cites {name}"  # cited upstream of an in-corpus root
+    return _Link("rewrite" if x.self_agency else "partial", 0.6, 0.0)
+
+
+def _root_link(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Independence, c: int,
+               ev: dict[str, Any]) -> _Link:
+    """An original: confident (0.9) when every non-independent partner is later, 0.6 when some
+    are not, 0.5 alone."""
+    later = [q for q in ps.nbrs[c] if (c, q) not in indep.pairs]
+    ordered = [q for q in later if _order(f, c, q) > 0]
+    conf = 0.9 if later and len(ordered) == len(later) else (0.6 if later else 0.5)
+    ev["root"] = "no earlier source found" + ("" if nodes[c].t is not None else "; time missing")
+    return _Link("original", conf, None)
+
+
+def _lag(nodes: list[_Node], tree: _Tree, copies: _AgencyCopies, c: int, top: int) -> tuple[float | None, str | None]:
+    """Minutes behind the origin, and why unknown (see :func:`_honest_lag`).
+
+    A copy of an agency story that is not in the corpus lags behind its first copy seen (the
+    first copy itself: unknown, not 0), and a chain whose top is such a copy adds that lag.
+    """
+    x = nodes[c]
+    lag_note = None
+    lag: float | None
+    if top != c:
+        lag, lag_note = _honest_lag(nodes[top], x)
+    elif tree.parent_art[c] is None and tree.via_credit(c):
+        fs_t = copies.first.get(tree.parent_ext[c])  # type: ignore[arg-type]
+        lag, lag_note = (None, None) if fs_t is None or fs_t == x.t else _honest_lag(_Stamp(fs_t, "minute"), x)
+    else:
+        lag = None
+    if top != c and tree.parent_art[top] is None and tree.via_credit(top):
+        fs_t = copies.first.get(tree.parent_ext[top])  # type: ignore[arg-type]
+        fs = None if fs_t is None else _honest_lag(_Stamp(fs_t, "minute"), nodes[top])[0]
+        lag = None if lag is None or fs is None else lag + fs
+    return lag, lag_note
+
+
+def _cluster_rows(
+    nodes: list[_Node],
+    pair_rows: list[tuple[str, str, float | None, float | None, float | None]],
+    *,
+    cluster_id: int | None,
+    registry: Registry,
+    config: Config,
+    aligner: tuple[_Aligner, int] | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """LINEAGE and EXTERNAL_NODES rows of one cluster; ``aligner`` (an aligner holding the nodes'
+    texts, and the index of the first) saves tokenizing them here.
+
+    Choose (weighted candidate edges, Chu-Liu/Edmonds), then chain (external nodes above), then
+    show (relation, confidence, evidence, grade, credit status, lag per article).
+    """
+    ids = [x.id for x in nodes]
+    n = len(nodes)
+    ps = _pair_stats(ids, pair_rows)
+    f = _features(nodes)
+    sig = _Signals(nodes, config.shingle_size, aligner)
+    indep = _Independence(set(), [set() for _ in nodes])
+    edges = _Edges()
+    for i in range(n):
+        edges.add(0, i + 1, W_ROOT, {"kind": "root"})
+    for name, v in f.ext_index.items():
+        edges.add(0, v, 0.0, {"kind": "root", "agency": name})
+    _article_edges(nodes, ps, f, sig, indep, edges)
+    _agency_edges(nodes, ps, f, indep, edges)
+    tree = _tree(nodes, f, edges, _choose_parents(n + 1 + len(f.ext_names), edges.edges))
+    chains = _external_chains(nodes, tree, registry)
+    copies = _agency_copies(nodes, tree)
+    rows = [_row(c, nodes, ids, ps, f, sig, indep, tree, chains, copies, registry, cluster_id) for c in range(n)]
+    return rows, chains.rows(nodes, cluster_id)
+
+
+def _row(
+    c: int, nodes: list[_Node], ids: list[str], ps: _PairStats, f: _Features, sig: _Signals, indep: _Independence,
+    tree: _Tree, chains: _ExternalChains, copies: _AgencyCopies, registry: Registry, cluster_id: Any,
+) -> dict[str, Any]:
+    """The LINEAGE row of article c."""
+    x = nodes[c]
+    ch = _chain(c, nodes, tree, chains, registry)
+    top = ch.path[-1]
+    info = tree.info[c]
+    ev: dict[str, Any] = {}
+    p = tree.parent_art[c]
+    if p is not None:
+        link = _copy_link(nodes, ps, f, sig, p, c, info, ev)
+    elif tree.parent_ext[c] is not None:
+        link = _external_link(nodes, ids, ps, f, tree, copies, c, ev)
+    else:
+        link = _root_link(nodes, ps, f, indep, c, ev)
+    relation = link.relation
+    if x.disclaimer:
+        ev["disclaimer"] = True
+    if x.agency_evidence:
+        ev["agency_site"] = {"agency": x.self_agency, "why": x.agency_evidence}
+    if p is not None and nodes[p].agency_evidence:
+        ev["parent_agency_site"] = nodes[p].self_agency
+    if x.staff_byline and not x.self_agency:
+        mm = _byline_mismatch(x, relation, ch.via_agency)
+        if mm:
+            ev["byline_mismatch"] = mm
+    if indep.of[c]:
+        ev["independent_of"] = sorted({ids[r] for r in indep.of[c]})
+    inherited = set(x.cited_ag) if (p is None and info.get("kind") in ("credit", "inferred")) else None
+    credited = _credited(x, ch.path, ch.agencies, nodes, relation, inherited=inherited)
+    if relation == "original":
+        derivation = "non_derived"
+    elif relation is None and tree.parent_ext[c] is not None:
+        derivation = "wholly_derived" if info.get("kind") in ("credit", "inferred") else "partially_derived"
+    else:
+        derivation = _derivation(relation, link.cp_used)
+    lag, lag_note = _lag(nodes, tree, copies, c, top)
+    if lag_note:
+        ev["lag"] = lag_note
+    return {
+        "article_id": x.id,
+        "cluster_id": cluster_id,
+        "parent_id": ids[p] if p is not None else None,
+        "parent_external": tree.parent_ext[c] if p is None else None,
+        "origin_id": ids[top],
+        "origin_external": ch.above[-1] if ch.above else None,
+        "depth": len(ch.path) - 1 + len(ch.above),
+        "via_agency": ch.via_agency,
+        "relation": relation,
+        "derivation": derivation,
+        "credited": credited,
+        "lag_minutes": lag,
+        "confidence": round(max(0.0, min(1.0, link.confidence)), 3),
+        "evidence": _EVIDENCE_JSON.encode(ev),
+    }
 
 
 def _same_agencies(p: _Node, c: _Node) -> bool:
