@@ -211,11 +211,20 @@ class _QuotedTokens:
     def counts(self, i: int) -> np.ndarray | None:
         """``c[t]`` = quoted tokens among the first t; None if the text has no quotation."""
         if self._counts is None:
-            self._counts = self._all()
+            self._counts = self._all(range(len(self.index.texts)))
+        elif i not in self._counts:
+            self.prepare([i])
         return self._counts[i]
 
-    def _all(self) -> dict[int, np.ndarray | None]:
-        """:meth:`counts` of every text, in one pass over the concatenated token starts.
+    def prepare(self, texts: Iterable[int]) -> None:
+        """Compute :meth:`counts` of these texts in one pass (the others on first use, all of them
+        at once if nothing was prepared): only the texts aligned as a child need them."""
+        todo = [i for i in texts if self._counts is None or i not in self._counts]
+        if todo:
+            self._counts = {**(self._counts or {}), **self._all(todo)}
+
+    def _all(self, texts: Iterable[int]) -> dict[int, np.ndarray | None]:
+        """:meth:`counts` of ``texts``, in one pass over the concatenated token starts.
 
         Quotation spans of a text whose normalization moved no character are shifted to the
         text's place in the concatenation; spans never straddle texts and do not overlap, so the
@@ -226,7 +235,8 @@ class _QuotedTokens:
         spans: list[tuple[int, int]] = []
         plain: list[int] = []
         starts, offsets, tok_off = index.flat_starts()
-        for i, text in enumerate(index.texts):
+        for i in texts:
+            text = index.texts[i]
             quotes = _quote_intervals(text)
             if not quotes:
                 out[i] = None
@@ -259,9 +269,14 @@ class _QuotedTokens:
 
 def _signals(index: TokenIndex, p: int, c: int, *, k: int, quoted: _QuotedTokens) -> dict[str, float]:
     """:func:`reuse_signals` of texts p (parent) and c (child) of ``index``."""
-    nc, np_, shared, in_order, longest, n_blocks, n_tenths, n_quoted, p_ins, s_ins, p_del, s_del, has_io = (
-        index.signal_counts(p, c, k=k, quoted=quoted.counts(c))
-    )
+    q = quoted.counts(c)
+    return _signal_dict(index.signal_counts(p, c, k=k, quoted=q), quoted=q is not None)
+
+
+def _signal_dict(counts: tuple[int, ...], *, quoted: bool) -> dict[str, float]:
+    """:func:`reuse_signals`' dict from :meth:`TokenIndex.signal_counts`' integers (``quoted``: the
+    child has quotation marks)."""
+    nc, np_, shared, in_order, longest, n_blocks, n_tenths, n_quoted, p_ins, s_ins, p_del, s_del, has_io = counts
     out: dict[str, float] = {
         "child_tokens": nc,
         "parent_tokens": np_,
@@ -282,7 +297,7 @@ def _signals(index: TokenIndex, p: int, c: int, *, k: int, quoted: _QuotedTokens
     if not n_blocks or not nc:
         return out
     out["spread"] = n_tenths / 10
-    if quoted.counts(c) is not None:
+    if quoted:
         out["quoted_share"] = n_quoted / shared
     if has_io:
         out["prefix_inserted"] = p_ins
@@ -571,8 +586,38 @@ class _Aligner:
         self.index = TokenIndex(texts, groups=groups)
         self.quoted = _QuotedTokens(self.index)
 
+        self._wanted: list[tuple[_Signals, int, int]] = []
+
     def signals(self, p: int, c: int, *, k: int) -> dict[str, float]:
         return _signals(self.index, p, c, k=k, quoted=self.quoted)
+
+    def want(self, sig: _Signals, p: int, c: int) -> None:
+        """Queue the signals of ``sig``'s nodes p and c for the next :meth:`fetch`."""
+        self._wanted.append((sig, p, c))
+
+    def fetch(self) -> None:
+        """Align every queued pair in one compiled loop and fill each :class:`_Signals`' cache:
+        the same dicts as :meth:`signals` one pair at a time, without Python per pair."""
+        wanted, self._wanted = self._wanted, []
+        for k in sorted({sig.k for sig, _, _ in wanted}):
+            todo = [(sig, p, c) for sig, p, c in wanted if sig.k == k]
+            ps = np.fromiter((sig.base + p for sig, p, _ in todo), dtype=np.int64, count=len(todo))
+            cs = np.fromiter((sig.base + c for sig, _, c in todo), dtype=np.int64, count=len(todo))
+            counts = self.index.signal_counts_many(ps, cs, k=k, quoted=self._quoted_flat(sorted(set(cs.tolist()))))
+            for (sig, p, c), row, gc in zip(todo, counts.tolist(), cs.tolist(), strict=True):
+                sig.cache[(p, c)] = _signal_dict(tuple(row), quoted=self.quoted.counts(gc) is not None)
+
+    def _quoted_flat(self, children: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The quoted running counts of ``children`` (ascending text indices) concatenated, and
+        offsets per text (empty: not a child, or no quotation)."""
+        self.quoted.prepare(children)
+        parts = [(i, q) for i in children if (q := self.quoted.counts(i)) is not None]
+        lens = np.zeros(len(self.index), dtype=np.int64)
+        for i, q in parts:
+            lens[i] = len(q)
+        off = np.zeros(len(self.index) + 1, dtype=np.int64)
+        np.cumsum(lens, out=off[1:])
+        return (np.concatenate([q for _, q in parts]) if parts else np.empty(0, dtype=np.int64)), off
 
 
 @dataclass(slots=True)
@@ -774,12 +819,20 @@ class _Signals:
     """Passage signals of node pairs of one cluster, each pair aligned once; the cluster's texts
     are tokenized on first use unless an aligner already holds them (texts from ``base`` on)."""
 
-    __slots__ = ("nodes", "k", "aligner", "base", "cache")
+    __slots__ = ("nodes", "k", "aligner", "base", "cache", "queued")
 
     def __init__(self, nodes: list[_Node], k: int, aligner: tuple[_Aligner, int] | None) -> None:
         self.nodes, self.k = nodes, k
         self.aligner, self.base = aligner if aligner else (None, 0)
         self.cache: dict[tuple[int, int], dict[str, float]] = {}
+        self.queued: set[tuple[int, int]] = set()
+
+    def need(self, p: int, c: int) -> None:
+        """Announce that (p, c) will be asked for: with a shared aligner it is aligned in its next
+        batch (:meth:`_Aligner.fetch`); without one, on first use as usual."""
+        if self.aligner is not None and (p, c) not in self.cache and (p, c) not in self.queued:
+            self.queued.add((p, c))
+            self.aligner.want(self, p, c)
 
     def __call__(self, p: int, c: int) -> dict[str, float]:
         s = self.cache.get((p, c))
@@ -813,9 +866,11 @@ def _check_independent(
 
 
 def _article_edges(
-    nodes: list[_Node], ps: _PairStats, f: _Features, sig: _Signals, indep: _Independence, out: _Edges,
+    nodes: list[_Node], ps: _PairStats, f: _Features, cands: list[tuple[int, int]], sig: _Signals,
+    indep: _Independence, out: _Edges,
 ) -> None:
-    """Weighted edges between articles, for every candidate (child, parent) in order.
+    """Weighted edges between articles, for every candidate (child, parent) of
+    :func:`_candidate_pairs`, in order.
 
     Skipped: a rewrite link whose child credits another source (p is a sibling, not the source),
     and pairs that share under INDEPENDENCE_CHECK_BELOW both ways and look like independent
@@ -823,7 +878,7 @@ def _article_edges(
     independent is not checked again.
     """
     cont, jac, titles = ps.cont, ps.jac, f.titles
-    for c, p in _candidate_pairs(nodes, cont):
+    for c, p in cands:
         cp = cont[(c, p)]  # share of c found in p
         pc = cont[(p, c)]
         rewrite = (min(p, c), max(p, c)) in ps.accepted
@@ -1216,6 +1271,70 @@ def _lag(nodes: list[_Node], tree: _Tree, copies: _AgencyCopies, c: int, top: in
     return lag, lag_note
 
 
+@dataclass(slots=True)
+class _Work:
+    """One cluster on its way to rows: what :func:`_prepare` measures, :func:`_decide` chooses."""
+
+    nodes: list[_Node]
+    ids: list[str]
+    ps: _PairStats
+    f: _Features
+    sig: _Signals
+    cands: list[tuple[int, int]]
+    indep: _Independence
+    tree: _Tree | None = None
+    chains: _ExternalChains | None = None
+    copies: _AgencyCopies | None = None
+
+
+def _prepare(
+    nodes: list[_Node], pair_rows: Iterable[tuple[Any, ...]], *, config: Config, aligner: tuple[_Aligner, int] | None,
+) -> _Work:
+    """Pair statistics, node features and candidate edges of one cluster; announces (``sig.need``)
+    every alignment the independence checks of :func:`_article_edges` can ask for, so that a
+    shared aligner computes them for many clusters in one batch."""
+    ids = [x.id for x in nodes]
+    ps = _pair_stats(ids, pair_rows)
+    w = _Work(nodes, ids, ps, _features(nodes), _Signals(nodes, config.shingle_size, aligner),
+              _candidate_pairs(nodes, ps.cont), _Independence(set(), [set() for _ in nodes]))
+    if aligner is not None:
+        for c, p in w.cands:
+            cp, pc = ps.cont[(c, p)], ps.cont[(p, c)]
+            if max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (min(p, c), max(p, c)) not in ps.accepted:
+                tp, tc = nodes[p].t, nodes[c].t
+                w.sig.need(p, c) if tp is None or tc is None or tp <= tc else w.sig.need(c, p)
+    return w
+
+
+def _decide(w: _Work, registry: Registry) -> None:
+    """Choose every article's parent (weighted edges, Chu-Liu/Edmonds) and the external chains
+    above; announces the alignment of each chosen article edge (its relation reads it)."""
+    nodes, n = w.nodes, len(w.nodes)
+    edges = _Edges()
+    for i in range(n):
+        edges.add(0, i + 1, W_ROOT, {"kind": "root"})
+    for name, v in w.f.ext_index.items():
+        edges.add(0, v, 0.0, {"kind": "root", "agency": name})
+    _article_edges(nodes, w.ps, w.f, w.cands, w.sig, w.indep, edges)
+    _agency_edges(nodes, w.ps, w.f, w.indep, edges)
+    w.tree = _tree(nodes, w.f, edges, _choose_parents(n + 1 + len(w.f.ext_names), edges.edges))
+    w.chains = _external_chains(nodes, w.tree, registry)
+    w.copies = _agency_copies(nodes, w.tree)
+    for c, p in enumerate(w.tree.parent_art):
+        if p is not None and w.ps.jac[(c, p)] < 0.999:
+            w.sig.need(p, c)
+
+
+def _emit(w: _Work, cluster_id: Any, registry: Registry) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """LINEAGE and EXTERNAL_NODES rows of a decided cluster."""
+    assert w.tree is not None and w.chains is not None and w.copies is not None
+    rows = [
+        _row(c, w.nodes, w.ids, w.ps, w.f, w.sig, w.indep, w.tree, w.chains, w.copies, registry, cluster_id)
+        for c in range(len(w.nodes))
+    ]
+    return rows, w.chains.rows(w.nodes, cluster_id)
+
+
 def _cluster_rows(
     nodes: list[_Node],
     pair_rows: list[tuple[str, str, float | None, float | None, float | None]],
@@ -1229,26 +1348,16 @@ def _cluster_rows(
     texts, and the index of the first) saves tokenizing them here.
 
     Choose (weighted candidate edges, Chu-Liu/Edmonds), then chain (external nodes above), then
-    show (relation, confidence, evidence, grade, credit status, lag per article).
+    show (relation, confidence, evidence, grade, credit status, lag per article). :func:`lineage`
+    runs the same three steps over many clusters at a time, aligning between them in batches.
     """
-    ids = [x.id for x in nodes]
-    n = len(nodes)
-    ps = _pair_stats(ids, pair_rows)
-    f = _features(nodes)
-    sig = _Signals(nodes, config.shingle_size, aligner)
-    indep = _Independence(set(), [set() for _ in nodes])
-    edges = _Edges()
-    for i in range(n):
-        edges.add(0, i + 1, W_ROOT, {"kind": "root"})
-    for name, v in f.ext_index.items():
-        edges.add(0, v, 0.0, {"kind": "root", "agency": name})
-    _article_edges(nodes, ps, f, sig, indep, edges)
-    _agency_edges(nodes, ps, f, indep, edges)
-    tree = _tree(nodes, f, edges, _choose_parents(n + 1 + len(f.ext_names), edges.edges))
-    chains = _external_chains(nodes, tree, registry)
-    copies = _agency_copies(nodes, tree)
-    rows = [_row(c, nodes, ids, ps, f, sig, indep, tree, chains, copies, registry, cluster_id) for c in range(n)]
-    return rows, chains.rows(nodes, cluster_id)
+    w = _prepare(nodes, pair_rows, config=config, aligner=aligner)
+    if aligner is not None:
+        aligner[0].fetch()
+    _decide(w, registry)
+    if aligner is not None:
+        aligner[0].fetch()
+    return _emit(w, cluster_id, registry)
 
 
 def _row(
@@ -1520,7 +1629,7 @@ def lineage(
     ext_rows: list[dict[str, Any]] = []
     singletons = _Singletons(registry, config)
     clusters_in_order = list(by_cluster.items())
-    aligner_of: dict[Any, tuple[_Aligner, int]] = {}
+    done: dict[Any, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
     for at, (c, group) in enumerate(clusters_in_order):
         if c is None or len(group) == 1:  # alone (no cluster and no doc: each article alone)
             for node in group:
@@ -1528,7 +1637,7 @@ def lineage(
                 rows += r
                 ext_rows += e
             continue
-        if c not in aligner_of:  # tokenize this and the next clusters' texts together
+        if c not in done:  # this and the next clusters together: one tokenization, batched alignments
             batch: list[tuple[Any, int]] = []
             texts: list[str] = []
             for c2, g2 in clusters_in_order[at:]:
@@ -1538,14 +1647,32 @@ def lineage(
                     break
                 batch.append((c2, len(texts)))
                 texts.extend(x.text for x in g2)
-            al = _Aligner(texts, [base for _, base in batch])
-            for c2, base in batch:
-                aligner_of[c2] = (al, base)
-        r, e = _cluster_rows(group, pairs_by.get(c, []), cluster_id=c, registry=registry, config=config,
-                             aligner=aligner_of.pop(c))
+            done.update(_batch_rows(batch, by_cluster, pairs_by, texts, registry=registry, config=config))
+        r, e = done.pop(c)
         rows += r
         ext_rows += e
     return _frames(rows, ext_rows)
+
+
+def _batch_rows(
+    batch: list[tuple[Any, int]], by_cluster: dict[Any, list[_Node]], pairs_by: dict[Any, list[tuple]],
+    texts: list[str], *, registry: Registry, config: Config,
+) -> dict[Any, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Rows of the clusters of ``batch`` ((cluster id, index of its first text in ``texts``)).
+
+    The texts are tokenized together, and each of :func:`_cluster_rows`' steps runs over every
+    cluster before the next, so the alignments a step needs (independence checks, then chosen
+    edges) are computed in one compiled loop per step instead of one Python call per pair.
+    """
+    al = _Aligner(texts, [base for _, base in batch])
+    works = [
+        (c, _prepare(by_cluster[c], pairs_by.get(c, []), config=config, aligner=(al, base))) for c, base in batch
+    ]
+    al.fetch()
+    for _, w in works:
+        _decide(w, registry)
+    al.fetch()
+    return {c: _emit(w, c, registry) for c, w in works}
 
 
 def graded(lin: pl.DataFrame, grades: pl.DataFrame) -> pl.DataFrame:
