@@ -219,12 +219,14 @@ class _QuotedTokens:
     def prepare(self, texts: Iterable[int]) -> None:
         """Compute :meth:`counts` of these texts in one pass (the others on first use, all of them
         at once if nothing was prepared): only the texts aligned as a child need them."""
-        todo = [i for i in texts if self._counts is None or i not in self._counts]
+        todo = sorted({i for i in texts if self._counts is None or i not in self._counts})
         if todo:
-            self._counts = {**(self._counts or {}), **self._all(todo)}
+            if self._counts is None:
+                self._counts = {}
+            self._counts.update(self._all(todo))
 
     def _all(self, texts: Iterable[int]) -> dict[int, np.ndarray | None]:
-        """:meth:`counts` of ``texts``, in one pass over the concatenated token starts.
+        """:meth:`counts` of ``texts`` (ascending), in one pass over their concatenated token starts.
 
         Quotation spans of a text whose normalization moved no character are shifted to the
         text's place in the concatenation; spans never straddle texts and do not overlap, so the
@@ -247,14 +249,19 @@ class _QuotedTokens:
             else:
                 out[i] = self._one(index.starts(i), quotes)
         if plain:
+            # The token starts of those texts only, concatenated (text j's at seg[j]:seg[j + 1]).
+            first = tok_off[plain]
+            lens = tok_off[np.asarray(plain) + 1] - first
+            seg = np.zeros(len(plain) + 1, dtype=np.int64)
+            np.cumsum(lens, out=seg[1:])
+            pos = starts[np.repeat(first - seg[:-1], lens) + np.arange(seg[-1])]
             q = np.array(spans, dtype=np.int64)
-            x = np.searchsorted(q[:, 0], starts, side="right") - 1
-            inside = (x >= 0) & (starts < q[np.maximum(x, 0), 1])
-            run = np.zeros(len(starts) + 1, dtype=np.int64)
+            x = np.searchsorted(q[:, 0], pos, side="right") - 1
+            inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
+            run = np.zeros(len(pos) + 1, dtype=np.int64)
             np.cumsum(inside, out=run[1:])
-            for i in plain:
-                lo, hi = int(tok_off[i]), int(tok_off[i + 1])
-                out[i] = run[lo:hi + 1] - run[lo]
+            for j, i in enumerate(plain):
+                out[i] = run[seg[j]:seg[j + 1] + 1] - run[seg[j]]
         return out
 
     @staticmethod
@@ -739,8 +746,9 @@ def _candidate_pairs(nodes: list[_Node], cont: dict[tuple[int, int], float]) -> 
     rank = [(x.self_agency is None, x.t.timestamp() if x.t else far) for x in nodes]
     out: list[tuple[int, int]] = []
     for c_, ps in cands.items():
-        keyed = sorted(ps, key=lambda p_: (-round(cont[(c_, p_)], 3), *rank[p_]))
-        out.extend((c_, p_) for p_ in keyed[:MAX_CANDIDATE_PARENTS])
+        if len(ps) > 1:
+            ps = sorted(ps, key=lambda p_: (-round(cont[(c_, p_)], 3), rank[p_]))
+        out.extend((c_, p_) for p_ in ps[:MAX_CANDIDATE_PARENTS])
     return out
 
 
@@ -936,6 +944,8 @@ def _choose_parents(total: int, edges: list[tuple[int, int, float]]) -> list[int
     by_target: dict[int, list[int]] = {}
     for i, (_, v, _) in enumerate(edges):
         by_target.setdefault(v, []).append(i)
+    if all(len(lst) <= MAX_INCOMING_EDGES for lst in by_target.values()):
+        return max_arborescence(total, edges, root=0)  # nothing to prune (most clusters)
     keep = {i for lst in by_target.values() for i in sorted(lst, key=lambda i: -edges[i][2])[:MAX_INCOMING_EDGES]}
     keep |= {i for i, e in enumerate(edges) if e[0] == 0}
     keep_idx = sorted(keep)
@@ -1497,6 +1507,9 @@ def _canonical_articles(articles: pl.DataFrame) -> pl.DataFrame:
                          maintain_order=True)
 
 
+_staff_byline = functools.lru_cache(maxsize=65536)(staff_byline)  # the same few bylines on many articles
+
+
 def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) -> list[_Node]:
     by_art: dict[str, list[tuple[Any, ...]]] = {}
     if credits.height:
@@ -1520,7 +1533,7 @@ def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) ->
         node = _Node(
             id=aid, outlet=outlet, t=t, precision=precision, title=title, text=text or "",
             self_agency=ident[0] if ident else None, agency_evidence=ident[1] if ident else None,
-            staff_byline=byline if staff_byline(byline) else None,
+            staff_byline=byline if _staff_byline(byline) else None,
         )
         for role, kind, source, via in by_art.get(aid, ()):
             if role in CREDIT_ROLES and kind == "agency":
