@@ -935,17 +935,51 @@ def _agency_edges(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Inde
 MAX_INCOMING_EDGES = 12
 
 
+def _best_incoming(total: int, edges: list[tuple[int, int, float]]) -> list[int] | None:
+    """Each vertex's heaviest incoming edge (ties: the first; -1 for the root, vertex 0), or None
+    when those edges form a cycle or a vertex has none.
+
+    Without a cycle this is what Chu-Liu/Edmonds returns (it contracts cycles only), and it is the
+    common case: most clusters never need the contraction.
+    """
+    best = [-1] * total
+    for i, (u, v, w) in enumerate(edges):
+        if v != 0 and u != v and (best[v] < 0 or w > edges[best[v]][2]):
+            best[v] = i
+    state = [0] * total  # 0: not seen, 1: on the walk from s, 2: reaches the root
+    state[0] = 2
+    for s in range(1, total):
+        walk = []
+        x = s
+        while state[x] == 0:
+            state[x] = 1
+            walk.append(x)
+            if best[x] < 0:
+                return None
+            x = edges[best[x]][0]
+        if state[x] == 1:
+            return None
+        for y in walk:
+            state[y] = 2
+    return best
+
+
 def _choose_parents(total: int, edges: list[tuple[int, int, float]]) -> list[int]:
     """Index into ``edges`` of each vertex's chosen parent edge (-1 for the root, vertex 0).
 
-    Only the MAX_INCOMING_EDGES heaviest edges into each node (ties: first added) and every root
-    edge enter Chu-Liu/Edmonds, which keeps it near-linear; root edges keep every node reachable.
+    When the heaviest incoming edges form no cycle they are the answer (:func:`_best_incoming`).
+    Otherwise only the MAX_INCOMING_EDGES heaviest edges into each node (ties: first added) and
+    every root edge enter Chu-Liu/Edmonds, which keeps it near-linear; root edges keep every node
+    reachable.
     """
+    best = _best_incoming(total, edges)
+    if best is not None:
+        return best
     by_target: dict[int, list[int]] = {}
     for i, (_, v, _) in enumerate(edges):
         by_target.setdefault(v, []).append(i)
     if all(len(lst) <= MAX_INCOMING_EDGES for lst in by_target.values()):
-        return max_arborescence(total, edges, root=0)  # nothing to prune (most clusters)
+        return max_arborescence(total, edges, root=0)  # nothing to prune
     keep = {i for lst in by_target.values() for i in sorted(lst, key=lambda i: -edges[i][2])[:MAX_INCOMING_EDGES]}
     keep |= {i for i, e in enumerate(edges) if e[0] == 0}
     keep_idx = sorted(keep)
