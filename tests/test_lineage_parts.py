@@ -283,8 +283,9 @@ def test_copy_link_flags_a_parent_published_later() -> None:
 # Batched alignment equals one pair at a time
 # --------------------------------------------------------------------------
 
-_WORDS = ("minister said the council would meet again on Friday to vote on the budget plan for roads "
-          "and schools while critics called it “a waste of public money” and «too little» in a statement").split()
+_SENTENCE = ("minister said the council would meet again on Friday to vote on the budget plan for roads "
+             "and schools while critics called it “a waste of public money” and «too little» in a statement")
+_WORDS = _SENTENCE.split(" ")
 
 
 def _texts(rng: random.Random, n: int) -> list[str]:
