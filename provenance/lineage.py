@@ -752,42 +752,99 @@ def _candidate_pairs(nodes: list[_Node], cont: dict[tuple[int, int], float]) -> 
     return out
 
 
-def _sibling_kind(f: _Features, nodes: list[_Node], p: int, c: int) -> int:
-    """Why p is probably a sibling copy of c rather than its source (0: no reason).
+class _EdgeWeights(NamedTuple):
+    """Per candidate (child, parent) of one cluster, in candidate order (Python floats and ints)."""
 
-    1: c credits an agency with no article here and p is not it; 2: p has no agency of its own
-    and credits one with no article here; 3: c credits an agency whose own page is here and p is
-    another outlet.
+    w: list[float]  # edge weight
+    d: list[float]  # P(parent precedes child)
+    sibling: list[int]  # why the parent is probably a sibling copy (0: no reason; see _edge_weights)
+    cp: list[float]  # share of the child found in the parent
+    pc: list[float]  # share of the parent found in the child
+
+
+def _edge_weights(clusters: list[tuple[list[_Node], _Features, _PairStats, list[tuple[int, int]]]]) -> list[_EdgeWeights]:
+    """Weights of the candidate edges p → c of many clusters ((nodes, features, pairs, candidates)
+    each), in one numpy pass: the same float operations in the same order as one edge at a time,
+    hence the same values (ties between equal weights pick parents).
+
+    Weight = closeness × min(1, P(direction) / DIRECTION_SURE), halved for a probable sibling, plus
+    AGENCY_PRIOR for an agency parent (copies come from the wire far more often than from another
+    copy). Closeness is how much of c p explains, then how similar overall, then the title (a copy
+    of a copy inherits the intermediary's changes), plus a bonus for identical shingle sets; the
+    direction (:func:`_log_odds`, then a sigmoid with :func:`math.exp`) saturates, so once p is
+    clearly earlier, text decides among the candidates. Sibling: 1 c credits an agency with no
+    article here and p is not it; 2 p has no agency of its own and credits one with no article
+    here; 3 c credits an agency whose own page is here and p is another outlet.
     """
-    if f.ext_first[c] is not None and nodes[p].self_agency not in f.byline_set[c]:
-        return 1
-    if f.is_copy[p]:
-        return 2
-    if f.here_first[c] is not None and nodes[p].self_agency is None:
-        return 3
-    return 0
-
-
-def _edge_weight(
-    p: _Node, c: _Node, *, cp: float, pc: float, jaccard: float, same_title: bool, order: int, sibling: int,
-) -> tuple[float, float]:
-    """(weight of the edge p → c, P(p precedes c)).
-
-    Weight = closeness × min(1, P(direction) / DIRECTION_SURE), halved for a probable sibling
-    (``sibling`` > 0), plus AGENCY_PRIOR for an agency parent. Closeness is how much of c p
-    explains, then how similar overall, then the title (a copy of a copy inherits the
-    intermediary's changes); the direction saturates, so once p is clearly earlier, text decides.
-    """
-    d = _sigmoid(_log_odds(p, c, cp, pc, order))
-    close = cp + CLOSENESS_JACCARD * jaccard + (CLOSENESS_TITLE if same_title else 0.0)
-    if jaccard >= 0.999:
-        close += CLOSENESS_IDENTICAL
-    w = close * min(1.0, d / DIRECTION_SURE)
-    if sibling:
-        w *= SIBLING_PENALTY
-    if p.self_agency is not None:
-        w += AGENCY_PRIOR  # copies come from the wire far more often than from another copy
-    return w, d
+    cs: list[int] = []
+    ps_: list[int] = []
+    cp_l: list[float] = []
+    pc_l: list[float] = []
+    jj_l: list[float] = []
+    credit: list[int] = []  # p's agency in c's bylines (2) or citations (1)
+    credited_by: list[int] = []  # c's agency in p's bylines (2) or citations (1)
+    same_t: list[bool] = []
+    p_unnamed: list[bool] = []  # p's agency is not among c's bylines (or p has none)
+    node_rows: list[tuple[Any, ...]] = []
+    sizes: list[int] = []
+    base = 0
+    for nodes, f, pstats, cands in clusters:
+        cont, jac, titles = pstats.cont, pstats.jac, f.titles
+        for c, p in cands:
+            cs.append(base + c)
+            ps_.append(base + p)
+            cp_l.append(cont[(c, p)])
+            pc_l.append(cont[(p, c)])
+            jj_l.append(jac[(c, p)])
+            pa, ca = nodes[p].self_agency, nodes[c].self_agency
+            credit.append(0 if pa is None else 2 if pa in nodes[c].byline_ag else 1 if pa in nodes[c].cited_ag else 0)
+            credited_by.append(
+                0 if ca is None else 2 if ca in nodes[p].byline_ag else 1 if ca in nodes[p].cited_ag else 0)
+            same_t.append(titles[p] is not None and titles[p] == titles[c])
+            p_unnamed.append(pa not in f.byline_set[c])
+        for i, x in enumerate(nodes):
+            node_rows.append((
+                x.self_agency is not None, x.disclaimer, f.t_us[i] is None, f.t_us[i] or 0, f.t_day[i],
+                f.t_date[i].toordinal() if f.t_date[i] is not None else 0, f.ext_first[i] is not None,
+                f.here_first[i] is not None, f.is_copy[i],
+            ))
+        sizes.append(len(cands))
+        base += len(nodes)
+    if not cs:
+        return [_EdgeWeights([], [], [], [], []) for _ in clusters]
+    has_ag, disc, tmiss, tus, day, dord, ext_first, here_first, is_copy = (np.array(col) for col in zip(*node_rows, strict=True))
+    C, P = np.array(cs), np.array(ps_)
+    cp, pc, jj = np.array(cp_l), np.array(pc_l), np.array(jj_l)
+    # Time order as _order's, from exact integers.
+    dt = tus[C] - tus[P]
+    minute = np.where(np.abs(dt) < 60_000_000, 0, np.sign(dt))
+    order = np.where(tmiss[P] | tmiss[C], 0, np.where(day[P] | day[C], np.sign(dord[C] - dord[P]), minute))
+    # _log_odds, term by term (adding 0.0 where a term is absent changes no value).
+    lo = 3.0 * order + 2.5 * (cp - pc)
+    cr, cb = np.array(credit), np.array(credited_by)
+    lo = np.where(cr == 2, lo + 2.5, np.where(cr == 1, lo + 1.5, lo))
+    lo = np.where(cb == 2, lo - 2.5, np.where(cb == 1, lo - 1.5, lo))
+    hp, hc = has_ag[P], has_ag[C]
+    lo = np.where(hp & ~hc, lo + 1.0, np.where(hc & ~hp, lo - 1.0, lo))
+    lo = np.where(disc[C], lo + 0.5, lo)
+    lo = np.where(disc[P], lo - 0.5, lo)
+    d_l = [_sigmoid(x) for x in lo.tolist()]  # math.exp: np.exp may differ in the last bit
+    d = np.array(d_l)
+    close = cp + CLOSENESS_JACCARD * jj + np.where(np.array(same_t), CLOSENESS_TITLE, 0.0)
+    close = np.where(jj >= 0.999, close + CLOSENESS_IDENTICAL, close)
+    w = close * np.minimum(1.0, d / DIRECTION_SURE)
+    sibling = np.where(ext_first[C] & np.array(p_unnamed), 1,
+                       np.where(is_copy[P], 2, np.where(here_first[C] & ~hp, 3, 0)))
+    w = np.where(sibling > 0, w * SIBLING_PENALTY, w)
+    w = np.where(hp, w + AGENCY_PRIOR, w)
+    w_l, s_l = w.tolist(), sibling.tolist()
+    out = []
+    lo_i = 0
+    for n in sizes:
+        hi = lo_i + n
+        out.append(_EdgeWeights(w_l[lo_i:hi], d_l[lo_i:hi], s_l[lo_i:hi], cp_l[lo_i:hi], pc_l[lo_i:hi]))
+        lo_i = hi
+    return out
 
 
 class _Edges:
@@ -874,21 +931,19 @@ def _check_independent(
 
 
 def _article_edges(
-    nodes: list[_Node], ps: _PairStats, f: _Features, cands: list[tuple[int, int]], sig: _Signals,
+    nodes: list[_Node], ps: _PairStats, cands: list[tuple[int, int]], ew: _EdgeWeights, sig: _Signals,
     indep: _Independence, out: _Edges,
 ) -> None:
-    """Weighted edges between articles, for every candidate (child, parent) of
-    :func:`_candidate_pairs`, in order.
+    """Edges between articles weighted by ``ew`` (:func:`_edge_weights`), for every candidate
+    (child, parent) of :func:`_candidate_pairs`, in order.
 
     Skipped: a rewrite link whose child credits another source (p is a sibling, not the source),
     and pairs that share under INDEPENDENCE_CHECK_BELOW both ways and look like independent
     reports. The check and the edge interleave as the candidates come: a pair recorded as
     independent is not checked again.
     """
-    cont, jac, titles = ps.cont, ps.jac, f.titles
-    for c, p in cands:
-        cp = cont[(c, p)]  # share of c found in p
-        pc = cont[(p, c)]
+    for k, (c, p) in enumerate(cands):
+        cp, pc = ew.cp[k], ew.pc[k]
         rewrite = (min(p, c), max(p, c)) in ps.accepted
         if rewrite and not _same_agencies(nodes[p], nodes[c]):
             continue
@@ -896,12 +951,7 @@ def _article_edges(
             _check_independent(nodes, p, c, sig, indep)  # low overlap both ways: reuse or one event?
         if (p, c) in indep.pairs:
             continue
-        sibling = _sibling_kind(f, nodes, p, c)
-        w, d = _edge_weight(
-            nodes[p], nodes[c], cp=cp, pc=pc, jaccard=jac[(c, p)],
-            same_title=titles[p] is not None and titles[p] == titles[c], order=_order(f, p, c), sibling=sibling,
-        )
-        out.add(p + 1, c + 1, w, (p, c, d, cp, pc, sibling))
+        out.add(p + 1, c + 1, ew.w[k], (p, c, ew.d[k], cp, pc, ew.sibling[k]))
 
 
 def _agency_edges(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Independence, out: _Edges) -> None:
@@ -1326,6 +1376,7 @@ class _Work:
     sig: _Signals
     cands: list[tuple[int, int]]
     indep: _Independence
+    weights: _EdgeWeights | None = None
     tree: _Tree | None = None
     chains: _ExternalChains | None = None
     copies: _AgencyCopies | None = None
@@ -1359,7 +1410,9 @@ def _decide(w: _Work, registry: Registry) -> None:
         edges.add(0, i + 1, W_ROOT, {"kind": "root"})
     for name, v in w.f.ext_index.items():
         edges.add(0, v, 0.0, {"kind": "root", "agency": name})
-    _article_edges(nodes, w.ps, w.f, w.cands, w.sig, w.indep, edges)
+    if w.weights is None:
+        w.weights = _edge_weights([(nodes, w.f, w.ps, w.cands)])[0]
+    _article_edges(nodes, w.ps, w.cands, w.weights, w.sig, w.indep, edges)
     _agency_edges(nodes, w.ps, w.f, w.indep, edges)
     w.tree = _tree(nodes, w.f, edges, _choose_parents(n + 1 + len(w.f.ext_names), edges.edges))
     w.chains = _external_chains(nodes, w.tree, registry)
@@ -1716,6 +1769,8 @@ def _batch_rows(
         (c, _prepare(by_cluster[c], pairs_by.get(c, []), config=config, aligner=(al, base))) for c, base in batch
     ]
     al.fetch()
+    for (_, w), ew in zip(works, _edge_weights([(w.nodes, w.f, w.ps, w.cands) for _, w in works]), strict=True):
+        w.weights = ew
     for _, w in works:
         _decide(w, registry)
     al.fetch()

@@ -84,42 +84,75 @@ def test_features_name_the_credited_agencies_without_an_article_here() -> None:
 # --------------------------------------------------------------------------
 
 
+def weigh(nodes: list[L._Node], pairs: dict[tuple[int, int], tuple[float, float, float]],
+          cands: list[tuple[int, int]]) -> L._EdgeWeights:
+    """``_edge_weights`` of one cluster; ``pairs`` (low, high) -> (jaccard, share of low in high, of high in low)."""
+    rows = [(nodes[a].id, nodes[b].id, j, ab, ba) for (a, b), (j, ab, ba) in pairs.items()]
+    ps = L._pair_stats([x.id for x in nodes], rows)
+    return L._edge_weights([(nodes, L._features(nodes), ps, cands)])[0]
+
+
 def test_edge_weight_follows_the_documented_formula() -> None:
-    wire = node("w", minutes=0, agency="IANS")
-    copy = node("c", minutes=30, byline=["IANS"])
-    w, d = L._edge_weight(wire, copy, cp=1.0, pc=0.9, jaccard=0.9, same_title=True, order=1, sibling=0)
+    nodes = [node("w", minutes=0, agency="IANS"), node("c", minutes=30, byline=["IANS"])]
+    ew = weigh(nodes, {(0, 1): (0.9, 0.9, 1.0)}, [(1, 0), (0, 1)])
     lo = 3.0 + 2.5 * (1.0 - 0.9) + 2.5 + 1.0  # earlier, contains more, credited, agency over outlet
-    assert d == pytest.approx(1 / (1 + math.exp(-lo)))
-    assert w == pytest.approx((1.0 + 0.1 * 0.9 + 0.06) * 1.0 + L.AGENCY_PRIOR)  # direction saturated
-    # Unsure direction scales the closeness; a sibling halves it; identical shingle sets add a bonus.
-    a, b = node("a", minutes=None), node("b", minutes=None)
-    w0, d0 = L._edge_weight(a, b, cp=0.5, pc=0.5, jaccard=0.4, same_title=False, order=0, sibling=0)
-    assert d0 == 0.5 and w0 == pytest.approx((0.5 + 0.04) * 0.5 / 0.9)
-    w1, _ = L._edge_weight(a, b, cp=0.5, pc=0.5, jaccard=0.4, same_title=False, order=0, sibling=2)
-    assert w1 == pytest.approx(w0 * L.SIBLING_PENALTY)
-    w2, _ = L._edge_weight(a, b, cp=1.0, pc=1.0, jaccard=1.0, same_title=False, order=0, sibling=0)
-    assert w2 == pytest.approx((1.0 + 0.1 + L.CLOSENESS_IDENTICAL) * 0.5 / 0.9)
+    assert ew.cp == [1.0, 0.9] and ew.pc == [0.9, 1.0]
+    assert ew.d[0] == pytest.approx(1 / (1 + math.exp(-lo)))
+    assert ew.w[0] == pytest.approx((1.0 + 0.1 * 0.9 + 0.06) * 1.0 + L.AGENCY_PRIOR)  # saturated; agency parent
+    assert ew.d[1] < 0.01  # the copy before the wire it credits: no
+    # Unsure direction scales the closeness; identical shingle sets add a bonus.
+    a, b = node("a", minutes=None, title=None), node("b", minutes=None, title=None)
+    ew = weigh([a, b], {(0, 1): (0.4, 0.5, 0.5)}, [(1, 0)])
+    assert ew.d == [0.5] and ew.w[0] == pytest.approx((0.5 + 0.04) * 0.5 / 0.9)
+    ew = weigh([a, b], {(0, 1): (1.0, 1.0, 1.0)}, [(1, 0)])
+    assert ew.w[0] == pytest.approx((1.0 + 0.1 + L.CLOSENESS_IDENTICAL) * 0.5 / 0.9)
 
 
-def test_later_parent_and_reverse_credit_lower_the_direction() -> None:
-    wire, copy = node("w", minutes=0, agency="IANS"), node("c", minutes=30, byline=["IANS"])
-    _, forward = L._edge_weight(wire, copy, cp=0.9, pc=0.9, jaccard=0.8, same_title=True, order=1, sibling=0)
-    _, backward = L._edge_weight(copy, wire, cp=0.9, pc=0.9, jaccard=0.8, same_title=True, order=-1, sibling=0)
-    assert forward > 0.99 and backward < 0.01
-
-
-def test_sibling_kinds() -> None:
+def test_sibling_kinds_and_the_agency_prior() -> None:
     nodes = [
-        node("pti_copy", byline=["PTI"]),  # PTI has no article here
-        node("outlet"),
-        node("ians", agency="IANS"),
-        node("ians_copy", byline=["IANS"]),  # IANS has its own page here
+        node("pti_copy", minutes=None, byline=["PTI"]),  # PTI has no article here
+        node("outlet", minutes=None),
+        node("ians", minutes=None, agency="IANS"),
+        node("ians_copy", minutes=None, byline=["IANS"]),  # IANS has its own page here
     ]
-    f = L._features(nodes)
-    assert L._sibling_kind(f, nodes, 1, 0) == 1  # c credits PTI, p is not PTI
-    assert L._sibling_kind(f, nodes, 0, 1) == 2  # p is itself a copy of PTI
-    assert L._sibling_kind(f, nodes, 1, 3) == 3  # c credits IANS, p is another outlet
-    assert L._sibling_kind(f, nodes, 2, 3) == 0  # p is IANS itself
+    pairs = {(a, b): (0.5, 0.6, 0.6) for a in range(4) for b in range(a + 1, 4)}
+    cands = [(0, 1), (1, 0), (3, 1), (3, 2)]
+    ew = weigh(nodes, pairs, cands)
+    # c credits PTI and p is not PTI; p is itself a copy of PTI; c credits IANS, p another outlet; p is IANS.
+    assert ew.sibling == [1, 2, 3, 0]
+    plain = weigh(nodes[1:2] + [node("other", minutes=None)], {(0, 1): (0.5, 0.6, 0.6)}, [(1, 0)])
+    assert plain.sibling == [0]
+    assert ew.w[1] == pytest.approx(plain.w[0] * L.SIBLING_PENALTY)
+    d_ians = 1 / (1 + math.exp(-(2.5 + 1.0)))  # credited by the child, an agency over an outlet
+    assert ew.w[3] == pytest.approx((0.6 + 0.05 + 0.06) * min(1.0, d_ians / 0.9) + L.AGENCY_PRIOR)
+
+
+def test_edge_weights_of_many_clusters_match_the_scalar_log_odds() -> None:
+    rng = random.Random(13)
+    agencies = [None, None, "IANS", "PTI"]
+    clusters = []
+    for _ in range(30):
+        n = rng.randint(2, 6)
+        nodes = [
+            node(f"n{i}", minutes=rng.choice([None, 0, 0.5, 30, 24 * 60]), agency=rng.choice(agencies),
+                 byline=rng.sample(["IANS", "PTI", "Reuters"], rng.randint(0, 2)), cited=rng.sample(["IANS", "PTI"], rng.randint(0, 1)),
+                 disclaimer=rng.random() < 0.2, precision=rng.choice(["minute", "minute", "day"]),
+                 title=rng.choice(["A", "B", None]))
+            for i in range(n)
+        ]
+        for x in nodes:
+            x.byline_ag = [a for a in x.byline_ag if a != x.self_agency]
+        rows = [(nodes[a].id, nodes[b].id, rng.random(), rng.random(), rng.random())
+                for a in range(n) for b in range(a + 1, n) if rng.random() < 0.7]
+        ps = L._pair_stats([x.id for x in nodes], rows)
+        clusters.append((nodes, L._features(nodes), ps, L._candidate_pairs(nodes, ps.cont)))
+    for (nodes, f, ps, cands), ew in zip(clusters, L._edge_weights(clusters), strict=True):
+        assert len(ew.w) == len(cands)
+        for k, (c, p) in enumerate(cands):
+            lo = L._log_odds(nodes[p], nodes[c], ps.cont[(c, p)], ps.cont[(p, c)], L._order(f, p, c))
+            assert ew.d[k] == L._sigmoid(lo)  # bit for bit
+    assert L._edge_weights([]) == [] and L._edge_weights([(clusters[0][0], clusters[0][1], clusters[0][2], [])]) == [
+        L._EdgeWeights([], [], [], [], [])]
 
 
 def test_order_is_exact_and_respects_day_precision() -> None:
