@@ -32,7 +32,10 @@ narration, spread over the child, in order, is a rewrite. The thresholds are
 measured on synthetic corpora (docs/QUALITY.md).
 
 Everything works per cluster (:func:`lineage_for_cluster`), the unit of work
-for a distributed group-by.
+for a distributed group-by. :func:`lineage` runs the steps of a cluster
+(:func:`_prepare`, :func:`_decide`, :func:`_emit`) over a batch of clusters at
+a time, so that edge weights and passage alignments are computed for the whole
+batch at once; the rows are the same as one cluster at a time.
 """
 
 from __future__ import annotations
