@@ -424,7 +424,7 @@ class _Node:
 W_ROOT = 0.05  # an article with no better parent hangs off the root
 W_CREDITED_EXTERNAL = 0.65  # "By IANS" and no IANS article in the corpus (beats any penalized sibling, max 0.58)
 W_UNCREDITED_EXTERNAL = 0.65  # × containment in a sibling crediting the agency
-SIBLING_PENALTY = 0.5
+SIBLING_PENALTY = 0.5  # × the weight of a parent that is probably a sibling copy, not the source
 # Pairs where neither text is mostly inside the other get the passage-level
 # independence check (one alignment each); near-copies skip it.
 INDEPENDENCE_CHECK_BELOW = 0.8
@@ -443,7 +443,7 @@ DIRECTION_SURE = 0.9
 # Texts tokenized together for the passage signals of consecutive clusters.
 _ALIGN_BATCH = 2048
 # Parent candidates weighed per article (the most containing ones).
-MAX_CANDIDATE_PARENTS = 24  # c credits agency X and p is not X (p is a sibling copy, not the source)
+MAX_CANDIDATE_PARENTS = 24
 
 
 def _minutes(a: datetime | None, b: datetime | None) -> float | None:
