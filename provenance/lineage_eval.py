@@ -150,7 +150,7 @@ def evaluate(
         sg = pl.DataFrame(sig_rows).with_columns(
             (pl.col("shared") * (1 - pl.col("quoted_share"))).alias("shared_narration"),
         )
-        summary = sg.group_by("class").agg(
+        summary = sg.group_by("class", maintain_order=True).agg(
             pl.len().alias("n"),
             pl.col("shared").median().alias("median_shared_tokens"),
             pl.col("shared_narration").median().alias("median_shared_narration"),
