@@ -595,7 +595,6 @@ class _Aligner:
     def __init__(self, texts: list[str], groups: list[int] | None = None) -> None:
         self.index = TokenIndex(texts, groups=groups)
         self.quoted = _QuotedTokens(self.index)
-
         self._wanted: list[tuple[_Signals, int, int]] = []
 
     def signals(self, p: int, c: int, *, k: int) -> dict[str, float]:
