@@ -32,7 +32,10 @@ narration, spread over the child, in order, is a rewrite. The thresholds are
 measured on synthetic corpora (docs/QUALITY.md).
 
 Everything works per cluster (:func:`lineage_for_cluster`), the unit of work
-for a distributed group-by.
+for a distributed group-by. :func:`lineage` runs the steps of a cluster
+(:func:`_prepare`, :func:`_decide`, :func:`_emit`) over a batch of clusters at
+a time, so that edge weights and passage alignments are computed for the whole
+batch at once; the rows are the same as one cluster at a time.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -211,11 +214,22 @@ class _QuotedTokens:
     def counts(self, i: int) -> np.ndarray | None:
         """``c[t]`` = quoted tokens among the first t; None if the text has no quotation."""
         if self._counts is None:
-            self._counts = self._all()
+            self._counts = self._all(range(len(self.index.texts)))
+        elif i not in self._counts:
+            self.prepare([i])
         return self._counts[i]
 
-    def _all(self) -> dict[int, np.ndarray | None]:
-        """:meth:`counts` of every text, in one pass over the concatenated token starts.
+    def prepare(self, texts: Iterable[int]) -> None:
+        """Compute :meth:`counts` of these texts in one pass (the others on first use, all of them
+        at once if nothing was prepared): only the texts aligned as a child need them."""
+        todo = sorted({i for i in texts if self._counts is None or i not in self._counts})
+        if todo:
+            if self._counts is None:
+                self._counts = {}
+            self._counts.update(self._all(todo))
+
+    def _all(self, texts: Iterable[int]) -> dict[int, np.ndarray | None]:
+        """:meth:`counts` of ``texts`` (ascending), in one pass over their concatenated token starts.
 
         Quotation spans of a text whose normalization moved no character are shifted to the
         text's place in the concatenation; spans never straddle texts and do not overlap, so the
@@ -226,7 +240,8 @@ class _QuotedTokens:
         spans: list[tuple[int, int]] = []
         plain: list[int] = []
         starts, offsets, tok_off = index.flat_starts()
-        for i, text in enumerate(index.texts):
+        for i in texts:
+            text = index.texts[i]
             quotes = _quote_intervals(text)
             if not quotes:
                 out[i] = None
@@ -237,14 +252,19 @@ class _QuotedTokens:
             else:
                 out[i] = self._one(index.starts(i), quotes)
         if plain:
+            # The token starts of those texts only, concatenated (text j's at seg[j]:seg[j + 1]).
+            first = tok_off[plain]
+            lens = tok_off[np.asarray(plain) + 1] - first
+            seg = np.zeros(len(plain) + 1, dtype=np.int64)
+            np.cumsum(lens, out=seg[1:])
+            pos = starts[np.repeat(first - seg[:-1], lens) + np.arange(seg[-1])]
             q = np.array(spans, dtype=np.int64)
-            x = np.searchsorted(q[:, 0], starts, side="right") - 1
-            inside = (x >= 0) & (starts < q[np.maximum(x, 0), 1])
-            run = np.zeros(len(starts) + 1, dtype=np.int64)
+            x = np.searchsorted(q[:, 0], pos, side="right") - 1
+            inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
+            run = np.zeros(len(pos) + 1, dtype=np.int64)
             np.cumsum(inside, out=run[1:])
-            for i in plain:
-                lo, hi = int(tok_off[i]), int(tok_off[i + 1])
-                out[i] = run[lo:hi + 1] - run[lo]
+            for j, i in enumerate(plain):
+                out[i] = run[seg[j]:seg[j + 1] + 1] - run[seg[j]]
         return out
 
     @staticmethod
@@ -259,9 +279,14 @@ class _QuotedTokens:
 
 def _signals(index: TokenIndex, p: int, c: int, *, k: int, quoted: _QuotedTokens) -> dict[str, float]:
     """:func:`reuse_signals` of texts p (parent) and c (child) of ``index``."""
-    nc, np_, shared, in_order, longest, n_blocks, n_tenths, n_quoted, p_ins, s_ins, p_del, s_del, has_io = (
-        index.signal_counts(p, c, k=k, quoted=quoted.counts(c))
-    )
+    q = quoted.counts(c)
+    return _signal_dict(index.signal_counts(p, c, k=k, quoted=q), quoted=q is not None)
+
+
+def _signal_dict(counts: tuple[int, ...], *, quoted: bool) -> dict[str, float]:
+    """:func:`reuse_signals`' dict from :meth:`TokenIndex.signal_counts`' integers (``quoted``: the
+    child has quotation marks)."""
+    nc, np_, shared, in_order, longest, n_blocks, n_tenths, n_quoted, p_ins, s_ins, p_del, s_del, has_io = counts
     out: dict[str, float] = {
         "child_tokens": nc,
         "parent_tokens": np_,
@@ -282,7 +307,7 @@ def _signals(index: TokenIndex, p: int, c: int, *, k: int, quoted: _QuotedTokens
     if not n_blocks or not nc:
         return out
     out["spread"] = n_tenths / 10
-    if quoted.counts(c) is not None:
+    if quoted:
         out["quoted_share"] = n_quoted / shared
     if has_io:
         out["prefix_inserted"] = p_ins
@@ -399,7 +424,7 @@ class _Node:
 W_ROOT = 0.05  # an article with no better parent hangs off the root
 W_CREDITED_EXTERNAL = 0.65  # "By IANS" and no IANS article in the corpus (beats any penalized sibling, max 0.58)
 W_UNCREDITED_EXTERNAL = 0.65  # × containment in a sibling crediting the agency
-SIBLING_PENALTY = 0.5
+SIBLING_PENALTY = 0.5  # × the weight of a parent that is probably a sibling copy, not the source
 # Pairs where neither text is mostly inside the other get the passage-level
 # independence check (one alignment each); near-copies skip it.
 INDEPENDENCE_CHECK_BELOW = 0.8
@@ -418,7 +443,7 @@ DIRECTION_SURE = 0.9
 # Texts tokenized together for the passage signals of consecutive clusters.
 _ALIGN_BATCH = 2048
 # Parent candidates weighed per article (the most containing ones).
-MAX_CANDIDATE_PARENTS = 24  # c credits agency X and p is not X (p is a sibling copy, not the source)
+MAX_CANDIDATE_PARENTS = 24
 
 
 def _minutes(a: datetime | None, b: datetime | None) -> float | None:
@@ -570,34 +595,61 @@ class _Aligner:
     def __init__(self, texts: list[str], groups: list[int] | None = None) -> None:
         self.index = TokenIndex(texts, groups=groups)
         self.quoted = _QuotedTokens(self.index)
+        self._wanted: list[tuple[_Signals, int, int]] = []
 
     def signals(self, p: int, c: int, *, k: int) -> dict[str, float]:
         return _signals(self.index, p, c, k=k, quoted=self.quoted)
 
+    def want(self, sig: _Signals, p: int, c: int) -> None:
+        """Queue the signals of ``sig``'s nodes p and c for the next :meth:`fetch`."""
+        self._wanted.append((sig, p, c))
 
-def _cluster_rows(
-    nodes: list[_Node],
-    pair_rows: list[tuple[str, str, float | None, float | None, float | None]],
-    *,
-    cluster_id: int | None,
-    registry: Registry,
-    config: Config,
-    aligner: tuple[_Aligner, int] | None = None,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows of one cluster; ``aligner`` (an aligner holding the nodes' texts, and the
-    index of the first) saves tokenizing them here."""
-    ids = [n.id for n in nodes]
+    def fetch(self) -> None:
+        """Align every queued pair in one compiled loop and fill each :class:`_Signals`' cache:
+        the same dicts as :meth:`signals` one pair at a time, without Python per pair."""
+        wanted, self._wanted = self._wanted, []
+        for k in sorted({sig.k for sig, _, _ in wanted}):
+            todo = [(sig, p, c) for sig, p, c in wanted if sig.k == k]
+            ps = np.fromiter((sig.base + p for sig, p, _ in todo), dtype=np.int64, count=len(todo))
+            cs = np.fromiter((sig.base + c for sig, _, c in todo), dtype=np.int64, count=len(todo))
+            counts = self.index.signal_counts_many(ps, cs, k=k, quoted=self._quoted_flat(sorted(set(cs.tolist()))))
+            for (sig, p, c), row, gc in zip(todo, counts.tolist(), cs.tolist(), strict=True):
+                sig.cache[(p, c)] = _signal_dict(tuple(row), quoted=self.quoted.counts(gc) is not None)
+
+    def _quoted_flat(self, children: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The quoted running counts of ``children`` (ascending text indices) concatenated, and
+        offsets per text (empty: not a child, or no quotation)."""
+        self.quoted.prepare(children)
+        parts = [(i, q) for i in children if (q := self.quoted.counts(i)) is not None]
+        lens = np.zeros(len(self.index), dtype=np.int64)
+        for i, q in parts:
+            lens[i] = len(q)
+        off = np.zeros(len(self.index) + 1, dtype=np.int64)
+        np.cumsum(lens, out=off[1:])
+        return (np.concatenate([q for _, q in parts]) if parts else np.empty(0, dtype=np.int64)), off
+
+
+@dataclass(slots=True)
+class _PairStats:
+    """The verified pairs of one cluster, by node position (see :func:`_pair_stats`)."""
+
+    cont: dict[tuple[int, int], float]  # cont[(x, y)]: share of x found in y; keys in canonical pair order
+    jac: dict[tuple[int, int], float]  # Jaccard, both orientations
+    nbrs: list[list[int]]  # the nodes each node is paired with, ascending
+    accepted: set[tuple[int, int]]  # (low, high) pairs the sourced-share decision accepted as rewrites
+
+
+def _pair_stats(ids: list[str], pair_rows: Iterable[tuple[Any, ...]]) -> _PairStats:
+    """Containment and Jaccard lookups of the pairs among ``ids`` (rows: a, b, jaccard,
+    containment_a_in_b, containment_b_in_a[, via]); pairs naming an unknown article are ignored.
+
+    Pairs are put in a canonical order (by node position, each oriented low to high) so that ties
+    between equal weights break the same way whatever order the pairs came in. A pair the
+    sourced-share decision accepted as a rewrite (via "rewrite") already told reuse from an
+    independent report, so the passage-level independence check does not undo it.
+    """
     index = {a: i for i, a in enumerate(ids)}
-    # containment lookup: cont[(x, y)] = share of x found in y
-    cont: dict[tuple[int, int], float] = {}
-    jac: dict[tuple[int, int], float] = {}
-    # Pairs in a canonical order (by node position, each pair oriented low to
-    # high), so that ties between equal weights break the same way whatever
-    # order the pairs came in.
     canon: list[tuple[int, int, float, float, float]] = []
-    # Pairs the sourced-share decision accepted as rewrites (via "rewrite"): that decision already told
-    # them from independent reports, so the passage-level independence check does not undo it, unless
-    # the child's agency credits point elsewhere (_same_agencies).
     accepted: set[tuple[int, int]] = set()
     for row in pair_rows:
         ra, rb, rj, rab, rba = row[:5]
@@ -610,225 +662,412 @@ def _cluster_rows(
         if len(row) > 5 and row[5] == "rewrite":
             accepted.add((a, b))
     canon.sort()
+    cont: dict[tuple[int, int], float] = {}
+    jac: dict[tuple[int, int], float] = {}
     for a, b, rj, rab, rba in canon:
-        cont[(a, b)] = float(rab or 0.0)
-        cont[(b, a)] = float(rba or 0.0)
-        jac[(a, b)] = jac[(b, a)] = float(rj or 0.0)
-    nbrs: list[list[int]] = [[] for _ in nodes]  # paired nodes, ascending
+        cont[(a, b)] = rab
+        cont[(b, a)] = rba
+        jac[(a, b)] = jac[(b, a)] = rj
+    nbrs: list[list[int]] = [[] for _ in ids]
     for a, b in cont:
         nbrs[a].append(b)
     for lst in nbrs:
         lst.sort()
+    return _PairStats(cont, jac, nbrs, accepted)
 
-    n = len(nodes)
-    titles = [_norm_title(x.title) for x in nodes]
-    present_agencies = {x.self_agency for x in nodes if x.self_agency}
+
+@dataclass(slots=True)
+class _Features:
+    """Per-node facts of one cluster that edge weighting reads, computed once (positions as in ``nodes``).
+
+    Vertex 0 of the arborescence is the root, articles are 1..n, and the agencies credited in a
+    byline but without an article here (``ext_names``) follow as virtual nodes.
+    """
+
+    titles: list[str | None]  # normalized titles
+    present: set[str]  # agencies with an article here
+    ext_names: list[str]  # credited agencies without an article here, first credit first
+    ext_index: dict[str, int]  # their vertices
+    t_us: list[int | None]  # exact microseconds
+    t_day: list[bool]  # day-precision time
+    t_date: list[date | None]
+    ext_first: list[str | None]  # the first such agency the article credits
+    here_first: list[str | None]  # outlet articles: the first credited agency that has its own page here
+    byline_set: list[set[str]]
+    is_copy: list[bool]  # no agency of its own, and credits an agency with no article here
+
+
+def _features(nodes: list[_Node]) -> _Features:
+    present = {x.self_agency for x in nodes if x.self_agency}
     ext_names: list[str] = []
     for x in nodes:
         for ag in x.byline_ag:
-            if ag not in present_agencies and ag not in ext_names:
+            if ag not in present and ag not in ext_names:
                 ext_names.append(ag)
+    n = len(nodes)
     ext_index = {name: n + 1 + i for i, name in enumerate(ext_names)}
-    total = n + 1 + len(ext_names)  # vertex 0 is the root; articles 1..n; agencies after
+    return _Features(
+        titles=[_norm_title(x.title) for x in nodes],
+        present=present,
+        ext_names=ext_names,
+        ext_index=ext_index,
+        t_us=[None if x.t is None else _micros(x.t) for x in nodes],
+        t_day=[x.precision == "day" for x in nodes],
+        t_date=[None if x.t is None else x.t.date() for x in nodes],
+        ext_first=[next((ag for ag in x.byline_ag if ag in ext_index), None) for x in nodes],
+        here_first=[
+            None if x.self_agency else next((ag for ag in x.byline_ag if ag in present), None) for x in nodes
+        ],
+        byline_set=[set(x.byline_ag) for x in nodes],
+        is_copy=[not x.self_agency and any(ag in ext_index for ag in x.byline_ag) for x in nodes],
+    )
 
-    edges: list[tuple[int, int, float]] = []
-    # An edge's info dict; for article edges a tuple, made a dict (with the
-    # notes of _direction) only for the edges chosen (see info_at).
-    edge_info: list[dict[str, Any] | tuple] = []
 
-    def add(u: int, v: int, w: float, info: dict[str, Any] | tuple) -> None:
-        edges.append((u, v, w))
-        edge_info.append(info)
+def _order(f: _Features, p: int, c: int) -> int:
+    """:func:`_time_order` of nodes p and c without its note, exact from integer microseconds."""
+    up, uc = f.t_us[p], f.t_us[c]
+    if up is None or uc is None:
+        return 0
+    if f.t_day[p] or f.t_day[c]:
+        dp, dc = f.t_date[p], f.t_date[c]
+        return 0 if dp == dc else (1 if dp < dc else -1)  # type: ignore[operator]
+    dt = uc - up
+    if abs(dt) < 60_000_000:  # under a minute
+        return 0
+    return 1 if dt > 0 else -1
 
-    def info_at(e: int) -> dict[str, Any]:
-        info = edge_info[e]
-        if isinstance(info, tuple):
-            p, c, d, cp, pc, sibling = info
-            notes = _direction(nodes[p], nodes[c], cp, pc)[1]
-            if sibling == 1:
-                notes["sibling"] = f"child credits {c_ext_first[c]}, parent is not it"
-            elif sibling == 2:
-                notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
-            elif sibling == 3:
-                notes["sibling"] = f"child credits {c_here_first[c]}, whose own page is here; parent is another outlet"
-            info = {"kind": "article", "p": p, "c": c, "d": d, "cp": cp, "pc": pc, **notes}
-            edge_info[e] = info
-        return info
 
-    # Time order as _time_order's without its note: exact, from integer microseconds.
-    t_us = [None if x.t is None else _micros(x.t) for x in nodes]
-    t_day = [x.precision == "day" for x in nodes]
-    t_date = [None if x.t is None else x.t.date() for x in nodes]
-
-    def time_order(p: int, c: int) -> int:
-        up, uc = t_us[p], t_us[c]
-        if up is None or uc is None:
-            return 0
-        if t_day[p] or t_day[c]:
-            dp, dc = t_date[p], t_date[c]
-            return 0 if dp == dc else (1 if dp < dc else -1)
-        dt = uc - up
-        if abs(dt) < 60_000_000:  # under a minute
-            return 0
-        return 1 if dt > 0 else -1
-
-    c_ext_first = [next((ag for ag in x.byline_ag if ag in ext_index), None) for x in nodes]
-    byline_set = [set(x.byline_ag) for x in nodes]
-    # The agency c credits has its own page here: another outlet's copy is probably a sibling.
-    c_here_first = [
-        None if x.self_agency else next((ag for ag in x.byline_ag if ag in present_agencies), None) for x in nodes
-    ]
-    is_copy = [not x.self_agency and any(ag in ext_index for ag in x.byline_ag) for x in nodes]
-
-    indep: set[tuple[int, int]] = set()
-    indep_of: list[set[int]] = [set() for _ in nodes]
-    sig_cache: dict[tuple[int, int], dict[str, float]] = {}
-    aligned: list[tuple[_Aligner, int]] = [aligner] if aligner else []  # else tokenized on first use
-
-    def sig(p: int, c: int) -> dict[str, float]:
-        if (p, c) not in sig_cache:
-            if not aligned:
-                aligned.append((_Aligner([x.text for x in nodes]), 0))
-            al, base = aligned[0]
-            sig_cache[(p, c)] = al.signals(base + p, base + c, k=config.shingle_size)
-        return sig_cache[(p, c)]
-
-    for i in range(n):
-        add(0, i + 1, W_ROOT, {"kind": "root"})
-    for name, v in ext_index.items():
-        add(0, v, 0.0, {"kind": "root", "agency": name})
-    # Candidate parents per child: the best MAX_CANDIDATE_PARENTS by containment
-    # (ties: agencies, then earlier), so huge wire clusters stay near-linear.
+def _candidate_pairs(nodes: list[_Node], cont: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """(child, parent) pairs weighed as edges: per child the best :data:`MAX_CANDIDATE_PARENTS`
+    by containment rounded to 3 places (ties: agencies, then earlier, then pair order), so huge
+    wire clusters stay near-linear. Children in order of first appearance among the pairs."""
     cands: dict[int, list[int]] = {}
     for c_, p_ in cont:
         cands.setdefault(c_, []).append(p_)
     far = float("inf")
     rank = [(x.self_agency is None, x.t.timestamp() if x.t else far) for x in nodes]
+    out: list[tuple[int, int]] = []
+    for c_, ps in cands.items():
+        if len(ps) > 1:
+            ps = sorted(ps, key=lambda p_: (-round(cont[(c_, p_)], 3), rank[p_]))
+        out.extend((c_, p_) for p_ in ps[:MAX_CANDIDATE_PARENTS])
+    return out
 
-    def _key(c_: int, p_: int) -> tuple:
-        return (-round(cont[(c_, p_)], 3), *rank[p_])
 
-    cand_pairs = [
-        (c_, p_) for c_, ps in cands.items() for p_ in sorted(ps, key=lambda p_: _key(c_, p_))[:MAX_CANDIDATE_PARENTS]
-    ]
-    for c, p in cand_pairs:
-        cp = cont[(c, p)]  # share of c found in p
-        pc = cont[(p, c)]
-        rewrite = (min(p, c), max(p, c)) in accepted
+class _EdgeWeights(NamedTuple):
+    """Per candidate (child, parent) of one cluster, in candidate order (Python floats and ints)."""
+
+    w: list[float]  # edge weight
+    d: list[float]  # P(parent precedes child)
+    sibling: list[int]  # why the parent is probably a sibling copy (0: no reason; see _edge_weights)
+    cp: list[float]  # share of the child found in the parent
+    pc: list[float]  # share of the parent found in the child
+
+
+def _edge_weights(clusters: list[tuple[list[_Node], _Features, _PairStats, list[tuple[int, int]]]]) -> list[_EdgeWeights]:
+    """Weights of the candidate edges p → c of many clusters ((nodes, features, pairs, candidates)
+    each), in one numpy pass: the same float operations in the same order as one edge at a time,
+    hence the same values (ties between equal weights pick parents).
+
+    Weight = closeness × min(1, P(direction) / DIRECTION_SURE), halved for a probable sibling, plus
+    AGENCY_PRIOR for an agency parent (copies come from the wire far more often than from another
+    copy). Closeness is how much of c p explains, then how similar overall, then the title (a copy
+    of a copy inherits the intermediary's changes), plus a bonus for identical shingle sets; the
+    direction (:func:`_log_odds`, then a sigmoid with :func:`math.exp`) saturates, so once p is
+    clearly earlier, text decides among the candidates. Sibling: 1 c credits an agency with no
+    article here and p is not it; 2 p has no agency of its own and credits one with no article
+    here; 3 c credits an agency whose own page is here and p is another outlet.
+    """
+    cs: list[int] = []
+    ps_: list[int] = []
+    cp_l: list[float] = []
+    pc_l: list[float] = []
+    jj_l: list[float] = []
+    credit: list[int] = []  # p's agency in c's bylines (2) or citations (1)
+    credited_by: list[int] = []  # c's agency in p's bylines (2) or citations (1)
+    same_t: list[bool] = []
+    p_unnamed: list[bool] = []  # p's agency is not among c's bylines (or p has none)
+    node_rows: list[tuple[Any, ...]] = []
+    sizes: list[int] = []
+    base = 0
+    for nodes, f, pstats, cands in clusters:
+        cont, jac, titles = pstats.cont, pstats.jac, f.titles
+        for c, p in cands:
+            cs.append(base + c)
+            ps_.append(base + p)
+            cp_l.append(cont[(c, p)])
+            pc_l.append(cont[(p, c)])
+            jj_l.append(jac[(c, p)])
+            pa, ca = nodes[p].self_agency, nodes[c].self_agency
+            credit.append(0 if pa is None else 2 if pa in nodes[c].byline_ag else 1 if pa in nodes[c].cited_ag else 0)
+            credited_by.append(
+                0 if ca is None else 2 if ca in nodes[p].byline_ag else 1 if ca in nodes[p].cited_ag else 0)
+            same_t.append(titles[p] is not None and titles[p] == titles[c])
+            p_unnamed.append(pa not in f.byline_set[c])
+        for i, x in enumerate(nodes):
+            node_rows.append((
+                x.self_agency is not None, x.disclaimer, f.t_us[i] is None, f.t_us[i] or 0, f.t_day[i],
+                f.t_date[i].toordinal() if f.t_date[i] is not None else 0, f.ext_first[i] is not None,
+                f.here_first[i] is not None, f.is_copy[i],
+            ))
+        sizes.append(len(cands))
+        base += len(nodes)
+    if not cs:
+        return [_EdgeWeights([], [], [], [], []) for _ in clusters]
+    has_ag, disc, tmiss, tus, day, dord, ext_first, here_first, is_copy = (np.array(col) for col in zip(*node_rows, strict=True))
+    C, P = np.array(cs), np.array(ps_)
+    cp, pc, jj = np.array(cp_l), np.array(pc_l), np.array(jj_l)
+    # Time order as _order's, from exact integers.
+    dt = tus[C] - tus[P]
+    minute = np.where(np.abs(dt) < 60_000_000, 0, np.sign(dt))
+    order = np.where(tmiss[P] | tmiss[C], 0, np.where(day[P] | day[C], np.sign(dord[C] - dord[P]), minute))
+    # _log_odds, term by term (adding 0.0 where a term is absent changes no value).
+    lo = 3.0 * order + 2.5 * (cp - pc)
+    cr, cb = np.array(credit), np.array(credited_by)
+    lo = np.where(cr == 2, lo + 2.5, np.where(cr == 1, lo + 1.5, lo))
+    lo = np.where(cb == 2, lo - 2.5, np.where(cb == 1, lo - 1.5, lo))
+    hp, hc = has_ag[P], has_ag[C]
+    lo = np.where(hp & ~hc, lo + 1.0, np.where(hc & ~hp, lo - 1.0, lo))
+    lo = np.where(disc[C], lo + 0.5, lo)
+    lo = np.where(disc[P], lo - 0.5, lo)
+    d_l = [_sigmoid(x) for x in lo.tolist()]  # math.exp: np.exp may differ in the last bit
+    d = np.array(d_l)
+    close = cp + CLOSENESS_JACCARD * jj + np.where(np.array(same_t), CLOSENESS_TITLE, 0.0)
+    close = np.where(jj >= 0.999, close + CLOSENESS_IDENTICAL, close)
+    w = close * np.minimum(1.0, d / DIRECTION_SURE)
+    sibling = np.where(ext_first[C] & np.array(p_unnamed), 1,
+                       np.where(is_copy[P], 2, np.where(here_first[C] & ~hp, 3, 0)))
+    w = np.where(sibling > 0, w * SIBLING_PENALTY, w)
+    w = np.where(hp, w + AGENCY_PRIOR, w)
+    w_l, s_l = w.tolist(), sibling.tolist()
+    out = []
+    lo_i = 0
+    for n in sizes:
+        hi = lo_i + n
+        out.append(_EdgeWeights(w_l[lo_i:hi], d_l[lo_i:hi], s_l[lo_i:hi], cp_l[lo_i:hi], pc_l[lo_i:hi]))
+        lo_i = hi
+    return out
+
+
+class _Edges:
+    """Candidate edges (u, v, weight) of one cluster's graph and what each means.
+
+    An article edge's info is a tuple (p, c, d, cp, pc, sibling), made a dict with the notes of
+    :func:`_direction` only for the edges chosen (:meth:`info`): most edges are never shown.
+    """
+
+    __slots__ = ("edges", "infos")
+
+    def __init__(self) -> None:
+        self.edges: list[tuple[int, int, float]] = []
+        self.infos: list[dict[str, Any] | tuple] = []
+
+    def add(self, u: int, v: int, w: float, info: dict[str, Any] | tuple) -> None:
+        self.edges.append((u, v, w))
+        self.infos.append(info)
+
+    def info(self, e: int, nodes: list[_Node], f: _Features) -> dict[str, Any]:
+        info = self.infos[e]
+        if isinstance(info, tuple):
+            p, c, d, cp, pc, sibling = info
+            notes = _direction(nodes[p], nodes[c], cp, pc)[1]
+            if sibling == 1:
+                notes["sibling"] = f"child credits {f.ext_first[c]}, parent is not it"
+            elif sibling == 2:
+                notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
+            elif sibling == 3:
+                notes["sibling"] = f"child credits {f.here_first[c]}, whose own page is here; parent is another outlet"
+            info = {"kind": "article", "p": p, "c": c, "d": d, "cp": cp, "pc": pc, **notes}
+            self.infos[e] = info
+        return info
+
+
+class _Signals:
+    """Passage signals of node pairs of one cluster, each pair aligned once; the cluster's texts
+    are tokenized on first use unless an aligner already holds them (texts from ``base`` on)."""
+
+    __slots__ = ("nodes", "k", "aligner", "base", "cache", "queued")
+
+    def __init__(self, nodes: list[_Node], k: int, aligner: tuple[_Aligner, int] | None) -> None:
+        self.nodes, self.k = nodes, k
+        self.aligner, self.base = aligner if aligner else (None, 0)
+        self.cache: dict[tuple[int, int], dict[str, float]] = {}
+        self.queued: set[tuple[int, int]] = set()
+
+    def need(self, p: int, c: int) -> None:
+        """Announce that (p, c) will be asked for: with a shared aligner it is aligned in its next
+        batch (:meth:`_Aligner.fetch`); without one, on first use as usual."""
+        if self.aligner is not None and (p, c) not in self.cache and (p, c) not in self.queued:
+            self.queued.add((p, c))
+            self.aligner.want(self, p, c)
+
+    def __call__(self, p: int, c: int) -> dict[str, float]:
+        s = self.cache.get((p, c))
+        if s is None:
+            if self.aligner is None:
+                self.aligner = _Aligner([x.text for x in self.nodes])
+            s = self.cache[(p, c)] = self.aligner.signals(self.base + p, self.base + c, k=self.k)
+        return s
+
+
+@dataclass(slots=True)
+class _Independence:
+    """Pairs judged two reports of one event (both orientations), and each node's such partners."""
+
+    pairs: set[tuple[int, int]]
+    of: list[set[int]]
+
+
+def _check_independent(
+    nodes: list[_Node], p: int, c: int, sig: _Signals, indep: _Independence,
+) -> None:
+    """Align p and c, earlier first (p first when a time is missing), and record them as
+    independent reports if :func:`looks_independent`."""
+    tp, tc = nodes[p].t, nodes[c].t
+    s = sig(p, c) if tp is None or tc is None or tp <= tc else sig(c, p)
+    if looks_independent(s):
+        indep.pairs.add((p, c))
+        indep.pairs.add((c, p))
+        indep.of[p].add(c)
+        indep.of[c].add(p)
+
+
+def _article_edges(
+    nodes: list[_Node], ps: _PairStats, cands: list[tuple[int, int]], ew: _EdgeWeights, sig: _Signals,
+    indep: _Independence, out: _Edges,
+) -> None:
+    """Edges between articles weighted by ``ew`` (:func:`_edge_weights`), for every candidate
+    (child, parent) of :func:`_candidate_pairs`, in order.
+
+    Skipped: a rewrite link whose child credits another source (p is a sibling, not the source),
+    and pairs that share under INDEPENDENCE_CHECK_BELOW both ways and look like independent
+    reports. The check and the edge interleave as the candidates come: a pair recorded as
+    independent is not checked again.
+    """
+    for k, (c, p) in enumerate(cands):
+        cp, pc = ew.cp[k], ew.pc[k]
+        rewrite = (min(p, c), max(p, c)) in ps.accepted
         if rewrite and not _same_agencies(nodes[p], nodes[c]):
-            continue  # a rewrite link, but c's credits name another source: p is a sibling, not the source
-        if (
-            max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (p, c) not in indep and (c, p) not in indep
-            and not rewrite
-        ):
-            # Low overlap both ways: reuse or two reports of one event?
-            s = sig(p, c) if nodes[p].t is None or nodes[c].t is None or (nodes[p].t <= nodes[c].t) else sig(c, p)
-            if looks_independent(s):
-                indep.add((p, c))
-                indep.add((c, p))
-                indep_of[p].add(c)
-                indep_of[c].add(p)
-        if (p, c) in indep:
             continue
-        d = _sigmoid(_log_odds(nodes[p], nodes[c], cp, pc, time_order(p, c)))
-        # Closeness: how much of c p explains, then how similar overall, then the
-        # title (a copy of a copy inherits the intermediary's changes).
-        same_t = titles[p] is not None and titles[p] == titles[c]
-        jj = jac[(c, p)]
-        close = cp + CLOSENESS_JACCARD * jj + (CLOSENESS_TITLE if same_t else 0.0)
-        if jj >= 0.999:
-            close += CLOSENESS_IDENTICAL
-        # Direction saturates: once p is clearly earlier, text decides among the candidates.
-        w = close * min(1.0, d / DIRECTION_SURE)
-        sibling = 0
-        if c_ext_first[c] is not None and nodes[p].self_agency not in byline_set[c]:
-            # c names an agency that has no article here; p is probably a sibling copy.
-            w *= SIBLING_PENALTY
-            sibling = 1
-        elif is_copy[p]:  # p has no agency of its own and credits one with no article here
-            w *= SIBLING_PENALTY
-            sibling = 2
-        elif c_here_first[c] is not None and nodes[p].self_agency is None:
-            w *= SIBLING_PENALTY
-            sibling = 3
-        if nodes[p].self_agency is not None:
-            w += AGENCY_PRIOR  # copies come from the wire far more often than from another copy
-        add(p + 1, c + 1, w, (p, c, d, cp, pc, sibling))
-    # Virtual agency nodes.
+        if max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (p, c) not in indep.pairs and not rewrite:
+            _check_independent(nodes, p, c, sig, indep)  # low overlap both ways: reuse or one event?
+        if (p, c) in indep.pairs:
+            continue
+        out.add(p + 1, c + 1, ew.w[k], (p, c, ew.d[k], cp, pc, ew.sibling[k]))
+
+
+def _agency_edges(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Independence, out: _Edges) -> None:
+    """Edges from the virtual agency nodes: an outlet article crediting an agency with no article
+    here hangs off it (W_CREDITED_EXTERNAL); an uncredited one inherits the agency of a sibling it
+    is at least 80% contained in (W_UNCREDITED_EXTERNAL × containment; the most containing)."""
+    cont = ps.cont
     for c, x in enumerate(nodes):
         if x.self_agency:
             continue
         for ag in x.byline_ag:
-            if ag in ext_index:
-                add(ext_index[ag], c + 1, W_CREDITED_EXTERNAL, {"kind": "credit", "agency": ag})
+            if ag in f.ext_index:
+                out.add(f.ext_index[ag], c + 1, W_CREDITED_EXTERNAL, {"kind": "credit", "agency": ag})
                 break
         else:
-            # Uncredited: inherit the agency of a sibling it is (nearly) contained in.
-            best = (0.0, None, None)
-            for q in nbrs[c]:
-                if (c, q) in indep:
+            best: tuple[float, str | None, int | None] = (0.0, None, None)
+            for q in ps.nbrs[c]:
+                if (c, q) in indep.pairs:
                     continue
                 for ag in nodes[q].byline_ag:
-                    if ag in ext_index and cont[(c, q)] >= 0.8 and cont[(c, q)] > best[0]:
+                    if ag in f.ext_index and cont[(c, q)] >= 0.8 and cont[(c, q)] > best[0]:
                         best = (cont[(c, q)], ag, q)
             if best[1] is not None:
-                add(
-                    ext_index[best[1]],
-                    c + 1,
-                    W_UNCREDITED_EXTERNAL * best[0],
+                out.add(
+                    f.ext_index[best[1]], c + 1, W_UNCREDITED_EXTERNAL * best[0],
                     {"kind": "inferred", "agency": best[1], "sibling": best[2], "cp": best[0]},
                 )
-    # Prune to the best few incoming edges per node (keeps Edmonds near-linear).
+
+
+#: Incoming edges per node kept for Edmonds (the heaviest; root edges always).
+MAX_INCOMING_EDGES = 12
+
+
+def _best_incoming(total: int, edges: list[tuple[int, int, float]]) -> list[int] | None:
+    """Each vertex's heaviest incoming edge (ties: the first; -1 for the root, vertex 0), or None
+    when those edges form a cycle or a vertex has none.
+
+    Without a cycle this is what Chu-Liu/Edmonds returns (it contracts cycles only), and it is the
+    common case: most clusters never need the contraction.
+    """
+    best = [-1] * total
+    for i, (u, v, w) in enumerate(edges):
+        if v != 0 and u != v and (best[v] < 0 or w > edges[best[v]][2]):
+            best[v] = i
+    state = [0] * total  # 0: not seen, 1: on the walk from s, 2: reaches the root
+    state[0] = 2
+    for s in range(1, total):
+        walk = []
+        x = s
+        while state[x] == 0:
+            state[x] = 1
+            walk.append(x)
+            if best[x] < 0:
+                return None
+            x = edges[best[x]][0]
+        if state[x] == 1:
+            return None
+        for y in walk:
+            state[y] = 2
+    return best
+
+
+def _choose_parents(total: int, edges: list[tuple[int, int, float]]) -> list[int]:
+    """Index into ``edges`` of each vertex's chosen parent edge (-1 for the root, vertex 0).
+
+    When the heaviest incoming edges form no cycle they are the answer (:func:`_best_incoming`).
+    Otherwise only the MAX_INCOMING_EDGES heaviest edges into each node (ties: first added) and
+    every root edge enter Chu-Liu/Edmonds, which keeps it near-linear; root edges keep every node
+    reachable.
+    """
+    best = _best_incoming(total, edges)
+    if best is not None:
+        return best
     by_target: dict[int, list[int]] = {}
     for i, (_, v, _) in enumerate(edges):
         by_target.setdefault(v, []).append(i)
-    keep_idx = sorted(
-        i for v, lst in by_target.items() for i in sorted(lst, key=lambda i: -edges[i][2])[:12]
-    )
-    # Root edges are always kept so every node stays reachable.
-    keep_idx = sorted(set(keep_idx) | {i for i, e in enumerate(edges) if e[0] == 0})
-    sub_edges = [edges[i] for i in keep_idx]
-    chosen_sub = max_arborescence(total, sub_edges, root=0)
-    parent_edge = [keep_idx[e] if e >= 0 else -1 for e in chosen_sub]
+    if all(len(lst) <= MAX_INCOMING_EDGES for lst in by_target.values()):
+        return max_arborescence(total, edges, root=0)  # nothing to prune
+    keep = {i for lst in by_target.values() for i in sorted(lst, key=lambda i: -edges[i][2])[:MAX_INCOMING_EDGES]}
+    keep |= {i for i, e in enumerate(edges) if e[0] == 0}
+    keep_idx = sorted(keep)
+    chosen_sub = max_arborescence(total, [edges[i] for i in keep_idx], root=0)
+    return [keep_idx[e] if e >= 0 else -1 for e in chosen_sub]
 
-    # Parent of each article (article index, ext name, or None).
-    parent_art: list[int | None] = [None] * n
-    parent_ext: list[str | None] = [None] * n
-    info_of: list[dict[str, Any]] = [{} for _ in range(n)]
-    weight_of: list[float] = [0.0] * n
-    for c in range(n):
-        e = parent_edge[c + 1]
-        u = edges[e][0]
-        info_of[c] = info_at(e)
-        weight_of[c] = edges[e][2]
-        if 1 <= u <= n:
-            parent_art[c] = u - 1
-        elif u > n:
-            parent_ext[c] = ext_names[u - n - 1]
-    # Above in-corpus roots and agency nodes: citations.
-    ext_parent: dict[str, str | None] = {}
-    ext_cited_via: dict[str, str | None] = {}
-    ext_kind: dict[str, str] = {}
-    ext_count: Counter[str] = Counter()
-    for x in nodes:
-        for name in {*x.byline_ag, *x.cited_ag, *(s for lst in x.cited_by.values() for s in lst)}:
-            ext_count[name] += 1
 
-    def ensure(name: str) -> None:
-        if name not in ext_kind:
-            ext_kind[name] = "agency" if name in registry.names else "external"
-            ext_parent.setdefault(name, None)
-            ext_cited_via.setdefault(name, None)
+class _ExternalChains:
+    """External nodes of one cluster (agencies and sources outside the corpus) and the chain above
+    each: "Yonhap reported quoting Ukrainian media outlets" makes the outlets Yonhap's parent.
 
-    def upstream_of(name: str, via_text_of: Iterable[_Node], *, copy_of_name: bool) -> None:
+    ``kind`` keeps the nodes in the order they were first named (the order of EXTERNAL_NODES rows).
+    """
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.parent: dict[str, str | None] = {}
+        self.cited_via: dict[str, str | None] = {}
+        self.kind: dict[str, str] = {}
+
+    def ensure(self, name: str) -> None:
+        if name not in self.kind:
+            self.kind[name] = "agency" if name in self.registry.names else "external"
+            self.parent.setdefault(name, None)
+            self.cited_via.setdefault(name, None)
+
+    def upstream_of(self, name: str, via_text_of: Iterable[_Node], *, copy_of_name: bool) -> None:
         """Chain above external node ``name``, from texts that carry its words.
 
-        "name reported quoting s" makes s its parent. When the texts are copies
-        of ``name``'s story (``copy_of_name``), an agency they cite is what
-        ``name`` cited, so it is a parent too ("By IANS ... Yonhap reported").
+        "name reported quoting s" makes s its parent (3 votes per text). When the texts are copies
+        of ``name``'s story (``copy_of_name``), an agency they cite is what ``name`` cited, so it is
+        a parent too (1 vote: "By IANS ... Yonhap reported"). No cycles: a parent that already
+        reaches ``name`` is refused.
         """
-        ensure(name)
-        if ext_parent.get(name) is not None:
+        self.ensure(name)
+        if self.parent.get(name) is not None:
             return
         via_text_of = list(via_text_of)
         votes: Counter[str] = Counter()
@@ -841,247 +1080,442 @@ def _cluster_rows(
                         votes[s] += 1
         if votes:
             up, _ = votes.most_common(1)[0]
-            if up != name and not _reaches(up, name):
-                ext_parent[name] = up
-                ensure(up)
-                if ext_cited_via.get(up) is None:
-                    ext_cited_via[up] = name
-                upstream_of(up, via_text_of, copy_of_name=False)
+            if up != name and not self.reaches(up, name):
+                self.parent[name] = up
+                self.ensure(up)
+                if self.cited_via.get(up) is None:
+                    self.cited_via[up] = name
+                self.upstream_of(up, via_text_of, copy_of_name=False)
 
-    def _reaches(a: str, b: str) -> bool:
+    def reaches(self, a: str | None, b: str) -> bool:
+        """Whether walking up the parents from ``a`` meets ``b``."""
         seen = set()
         while a is not None and a not in seen:
             if a == b:
                 return True
             seen.add(a)
-            a = ext_parent.get(a)  # type: ignore[assignment]
+            a = self.parent.get(a)
         return False
 
-    children_of_ext: dict[str, list[_Node]] = {}
-    for c in range(n):
-        if parent_ext[c] is not None:
-            children_of_ext.setdefault(parent_ext[c], []).append(nodes[c])
-    for name, kids in children_of_ext.items():
-        upstream_of(name, kids, copy_of_name=True)
-    for c in range(n):
-        if parent_art[c] is None and parent_ext[c] is None:
-            x = nodes[c]
-            cited = [s for s in x.cited_ag if s != x.self_agency]
-            if cited:
-                parent_ext[c] = cited[0]
-                info_of[c] = {"kind": "cited", "agency": cited[0]}
-                ensure(cited[0])
-                upstream_of(cited[0], [x], copy_of_name=False)
-
-    # Depth, origin and via_agency by walking up.
-    def ext_chain(name: str | None) -> list[str]:
+    def chain(self, name: str | None) -> list[str]:
+        """``name`` and the external nodes above it, nearest first (a cycle ends the walk)."""
         out = []
         seen = set()
         while name is not None and name not in seen:
             out.append(name)
             seen.add(name)
-            name = ext_parent.get(name)
+            name = self.parent.get(name)
         return out
 
-    rows: list[dict[str, Any]] = []
-    # Representative of each external agency: its longest child (closest to the full wire text).
-    rep: dict[str, int] = {}
-    for c in range(n):
-        if parent_ext[c] is not None and info_of[c].get("kind") in ("credit", "inferred"):
-            r0 = rep.get(parent_ext[c])
-            if r0 is None or len(nodes[c].text) > len(nodes[r0].text):
-                rep[parent_ext[c]] = c
-    groups: dict[str, list[int]] = {}
-    for c in range(n):
-        if parent_art[c] is None and parent_ext[c] is not None and info_of[c].get("kind") in ("credit", "inferred"):
-            groups.setdefault(parent_ext[c], []).append(c)
-
-    def rep_group(name: str) -> list[int]:
-        return groups.get(name, [])
-
-    first_ts: dict[str, datetime | None] = {}
-    for name, members in groups.items():
-        # Minute-precision times only: a lag in minutes from a day-precision date is not a fact.
-        ts = [nodes[q].t for q in members if nodes[q].t is not None and nodes[q].precision != "day"]
-        first_ts[name] = min(ts) if ts else None
-
-    def first_seen(name: str) -> datetime | None:
-        return first_ts.get(name)
-
-    for c, x in enumerate(nodes):
-        path = [c]
-        while parent_art[path[-1]] is not None and len(path) <= n:
-            path.append(parent_art[path[-1]])  # type: ignore[arg-type]
-        top = path[-1]
-        above = ext_chain(parent_ext[top])
-        depth = len(path) - 1 + len(above)
-        origin_id = ids[top]
-        origin_external = above[-1] if above else None
-        via_agency = None
-        for q in path[1:]:
-            if nodes[q].self_agency:
-                via_agency = nodes[q].self_agency
-                break
-        if via_agency is None:
-            via_agency = next((a for a in above if a in registry.names), None)
-        chain_agencies = [nodes[q].self_agency for q in path[1:] if nodes[q].self_agency]
-        chain_agencies += [a for a in above if a in registry.names]
-        if c == top and parent_ext[c] is None:
-            chain_agencies = []
-        info = info_of[c]
-        ev: dict[str, Any] = {}
-        p = parent_art[c]
-        relation: str | None
-        cp_used: float | None = None
-        if p is not None:
-            cp, pc = cont[(c, p)], cont[(p, c)]
-            cp_used = cp
-            jj = jac[(c, p)]
-            s = None if jj >= 0.999 else sig(p, c)  # identical shingle sets: no alignment needed
-            relation = classify_relation(
-                child_in_parent=cp, parent_in_child=pc, jaccard=jac[(c, p)],
-                same_title=_same_norm_title(titles[p], titles[c]), sig=s,
-            )
-            d = info.get("d", 0.5)
-            order, tnote = _time_order(nodes[p], x)
-            conf = d * (0.6 + 0.4 * min(1.0, cp / 0.8))
-            if order == 0:
-                conf *= 0.85
-                ev["time"] = f"{tnote}; order from containment/credits/agency"
-            elif order < 0:
-                conf *= 0.6
-                ev["time"] = f"conflict: parent published later ({tnote}); text evidence overrides"
-            else:
-                ev["time"] = f"parent earlier ({tnote})"
-            ev["containment"] = {"child_in_parent": round(cp, 3), "parent_in_child": round(pc, 3)}
-            if s is not None:
-                ev["passages"] = {
-                    "n": int(s["n_passages"]), "child_cov": round(s["child_cov"], 3),
-                    "in_order": round(s["in_order_share"], 3), "quoted": round(s["quoted_share"], 3),
-                }
-            for key in ("credit", "sibling"):
-                if key in info:
-                    ev[key] = info[key]
-            ev["direction_p"] = round(d, 3)
-            if order == 0 and abs(d - 0.5) < 0.05:
-                # Nothing says which came first (no minute order, symmetric texts, no credit): the
-                # link is kept, but the evidence must not read as a direction.
-                ev["direction"] = "unknown: no time order, containment or credit says which came first"
-        elif parent_ext[c] is not None:
-            kind = info.get("kind")
-            relation = None
-            if kind == "credit":
-                conf = 0.75
-                ev["credit"] = f"credits {parent_ext[c]}, which has no article here"
-                r0 = rep.get(parent_ext[c])
-                if r0 is not None and r0 != c and (c, r0) in cont:
-                    relation = classify_relation(
-                        child_in_parent=cont[(c, r0)], parent_in_child=cont[(r0, c)], jaccard=jac[(c, r0)],
-                        same_title=_same_norm_title(titles[r0], titles[c]), sig=None,
-                    )
-                    cp_used = cont[(c, r0)]
-                    ev["relation_vs"] = ids[r0]
-                elif r0 == c and (sib := _closest_sibling(c, rep_group(parent_ext[c]), jac)) is not None and jac[(c, sib)] >= 0.95:
-                    # Another copy of the same wire story is identical: both carry it unchanged.
-                    relation = classify_relation(
-                        child_in_parent=cont[(c, sib)], parent_in_child=cont[(sib, c)], jaccard=jac[(c, sib)],
-                        same_title=_same_norm_title(titles[sib], titles[c]), sig=None,
-                    )
-                    cp_used = 1.0
-                    ev["relation_vs"] = ids[sib]
-                elif x.disclaimer:
-                    relation = "verbatim"
-                    ev["relation_vs"] = "disclaimer: published without modification"
-                    cp_used = 1.0
-                else:
-                    cp_used = 1.0
-            elif kind == "inferred":
-                q = info["sibling"]
-                conf = 0.5 * info["cp"]
-                ev["inferred"] = f"uncredited; text is {info['cp']:.0%} contained in {ids[q]}, which credits {parent_ext[c]}"
-                cp_used = info["cp"]
-                relation = classify_relation(
-                    child_in_parent=cont[(c, q)], parent_in_child=cont[(q, c)], jaccard=jac[(c, q)],
-                    same_title=_same_norm_title(titles[q], titles[c]), sig=None,
-                )
-            else:  # cited upstream of an in-corpus root
-                conf = 0.6
-                ev["cited"] = f"text cites {parent_ext[c]}"
-                relation = "rewrite" if x.self_agency else "partial"
-                cp_used = 0.0
-        else:
-            relation = "original"
-            later = [q for q in nbrs[c] if (c, q) not in indep]
-            ordered = [q for q in later if time_order(c, q) > 0]
-            conf = 0.9 if later and len(ordered) == len(later) else (0.6 if later else 0.5)
-            ev["root"] = "no earlier source found" + ("" if x.t is not None else "; time missing")
-        if x.disclaimer:
-            ev["disclaimer"] = True
-        if x.agency_evidence:
-            ev["agency_site"] = {"agency": x.self_agency, "why": x.agency_evidence}
-        if p is not None and nodes[p].agency_evidence:
-            ev["parent_agency_site"] = nodes[p].self_agency
-        if x.staff_byline and not x.self_agency:
-            mm = _byline_mismatch(x, relation, via_agency)
-            if mm:
-                ev["byline_mismatch"] = mm
-        if indep_of[c]:
-            ev["independent_of"] = sorted({ids[r] for r in indep_of[c]})
-        inherited = set(x.cited_ag) if (p is None and info.get("kind") in ("credit", "inferred")) else None
-        credited = _credited(x, path, chain_agencies, nodes, relation, inherited=inherited)
-        if relation == "original":
-            derivation = "non_derived"
-        elif relation is None and parent_ext[c] is not None:
-            derivation = "wholly_derived" if info.get("kind") in ("credit", "inferred") else "partially_derived"
-        else:
-            derivation = _derivation(relation, cp_used)
-        lag_note = None
-        if top != c:
-            lag, lag_note = _honest_lag(nodes[top], x)
-        elif p is None and parent_ext[c] is not None and info.get("kind") in ("credit", "inferred"):
-            # Copy of an agency story that is not in the corpus: behind its first copy seen. The
-            # first copy itself is that copy: its lag behind the agency is unknown, not 0.
-            fs_t = first_seen(parent_ext[c])
-            lag, lag_note = (None, None) if fs_t is None or fs_t == x.t else _honest_lag(
-                _Stamp(fs_t, "minute"), x)
-        else:
-            lag = None
-        if top != c and parent_art[top] is None and parent_ext[top] is not None and info_of[top].get("kind") in ("credit", "inferred"):
-            fs_t = first_seen(parent_ext[top])
-            fs = None if fs_t is None else _honest_lag(_Stamp(fs_t, "minute"), nodes[top])[0]
-            lag = None if lag is None or fs is None else lag + fs
-        if lag_note:
-            ev["lag"] = lag_note
-        rows.append(
+    def rows(self, nodes: list[_Node], cluster_id: Any) -> list[dict[str, Any]]:
+        """EXTERNAL_NODES rows; ``n_articles`` counts the cluster's articles naming each node."""
+        count: Counter[str] = Counter()
+        for x in nodes:
+            for name in {*x.byline_ag, *x.cited_ag, *(s for lst in x.cited_by.values() for s in lst)}:
+                count[name] += 1
+        return [
             {
-                "article_id": x.id,
                 "cluster_id": cluster_id,
-                "parent_id": ids[p] if p is not None else None,
-                "parent_external": parent_ext[c] if p is None else None,
-                "origin_id": origin_id,
-                "origin_external": origin_external,
-                "depth": depth,
-                "via_agency": via_agency,
-                "relation": relation,
-                "derivation": derivation,
-                "credited": credited,
-                "lag_minutes": lag,
-                "confidence": round(max(0.0, min(1.0, conf)), 3),
-                "evidence": _EVIDENCE_JSON.encode(ev),
+                "name": name,
+                "kind": self.kind[name],
+                "parent_external": self.parent.get(name),
+                "cited_via": self.cited_via.get(name),
+                "n_articles": count.get(name, 0),
             }
-        )
-    ext_rows = [
-        {
-            "cluster_id": cluster_id,
-            "name": name,
-            "kind": ext_kind[name],
-            "parent_external": ext_parent.get(name),
-            "cited_via": ext_cited_via.get(name),
-            "n_articles": ext_count.get(name, 0),
+            for name in self.kind
+        ]
+
+
+@dataclass(slots=True)
+class _Tree:
+    """The chosen parents of one cluster's articles: an article, an external name, or neither."""
+
+    parent_art: list[int | None]
+    parent_ext: list[str | None]
+    info: list[dict[str, Any]]  # the chosen edge's info (kind: root, article, credit, inferred, cited)
+
+    def via_credit(self, c: int) -> bool:
+        """Hangs off an external agency it credits or inherits from a sibling."""
+        return self.parent_ext[c] is not None and self.info[c].get("kind") in ("credit", "inferred")
+
+
+def _tree(nodes: list[_Node], f: _Features, edges: _Edges, parent_edge: list[int]) -> _Tree:
+    n = len(nodes)
+    tree = _Tree([None] * n, [None] * n, [{} for _ in range(n)])
+    for c in range(n):
+        e = parent_edge[c + 1]
+        u = edges.edges[e][0]
+        tree.info[c] = edges.info(e, nodes, f)
+        if 1 <= u <= n:
+            tree.parent_art[c] = u - 1
+        elif u > n:
+            tree.parent_ext[c] = f.ext_names[u - n - 1]
+    return tree
+
+
+def _external_chains(nodes: list[_Node], tree: _Tree, registry: Registry) -> _ExternalChains:
+    """Chains above the agency nodes (from their copies' texts), and an external parent for each
+    in-corpus root that cites a source (its first cited agency other than itself)."""
+    chains = _ExternalChains(registry)
+    children_of_ext: dict[str, list[_Node]] = {}
+    for c, name in enumerate(tree.parent_ext):
+        if name is not None:
+            children_of_ext.setdefault(name, []).append(nodes[c])
+    for name, kids in children_of_ext.items():
+        chains.upstream_of(name, kids, copy_of_name=True)
+    for c, x in enumerate(nodes):
+        if tree.parent_art[c] is None and tree.parent_ext[c] is None:
+            cited = [s for s in x.cited_ag if s != x.self_agency]
+            if cited:
+                tree.parent_ext[c] = cited[0]
+                tree.info[c] = {"kind": "cited", "agency": cited[0]}
+                chains.ensure(cited[0])
+                chains.upstream_of(cited[0], [x], copy_of_name=False)
+    return chains
+
+
+@dataclass(slots=True)
+class _AgencyCopies:
+    """Per external agency, its copies here: ``rep`` the longest child hanging off it (closest to
+    the full wire text), ``members`` the in-corpus roots among them, ``first`` their earliest
+    minute-precision time (a lag in minutes from a day-precision date is not a fact)."""
+
+    rep: dict[str, int]
+    members: dict[str, list[int]]
+    first: dict[str, datetime | None]
+
+
+def _agency_copies(nodes: list[_Node], tree: _Tree) -> _AgencyCopies:
+    rep: dict[str, int] = {}
+    members: dict[str, list[int]] = {}
+    for c in range(len(nodes)):
+        if tree.via_credit(c):
+            name = tree.parent_ext[c]
+            assert name is not None
+            r0 = rep.get(name)
+            if r0 is None or len(nodes[c].text) > len(nodes[r0].text):
+                rep[name] = c
+            if tree.parent_art[c] is None:
+                members.setdefault(name, []).append(c)
+    first: dict[str, datetime | None] = {}
+    for name, group in members.items():
+        ts = [nodes[q].t for q in group if nodes[q].t is not None and nodes[q].precision != "day"]
+        first[name] = min(ts) if ts else None  # type: ignore[type-var]
+    return _AgencyCopies(rep, members, first)
+
+
+class _Chain(NamedTuple):
+    """Where an article's chain goes: its in-corpus path up to the top, and the external names above."""
+
+    path: list[int]  # the article, its parent, ..., the in-corpus top
+    above: list[str]  # external nodes above the top, nearest first
+    via_agency: str | None  # the nearest agency on the chain
+    agencies: list[str]  # agencies on the chain, nearest first (empty for a root with no external parent)
+
+
+def _chain(c: int, nodes: list[_Node], tree: _Tree, chains: _ExternalChains, registry: Registry) -> _Chain:
+    n = len(nodes)
+    path = [c]
+    while tree.parent_art[path[-1]] is not None and len(path) <= n:
+        path.append(tree.parent_art[path[-1]])  # type: ignore[arg-type]
+    top = path[-1]
+    above = chains.chain(tree.parent_ext[top])
+    via_agency = next((nodes[q].self_agency for q in path[1:] if nodes[q].self_agency), None)
+    if via_agency is None:
+        via_agency = next((a for a in above if a in registry.names), None)
+    agencies = [nodes[q].self_agency for q in path[1:] if nodes[q].self_agency]
+    agencies += [a for a in above if a in registry.names]
+    if c == top and tree.parent_ext[c] is None:
+        agencies = []
+    return _Chain(path, above, via_agency, agencies)  # type: ignore[arg-type]
+
+
+class _Link(NamedTuple):
+    """What :func:`_copy_link` and the other link deciders find: relation, confidence, the
+    containment the grade uses, and evidence entries."""
+
+    relation: str | None
+    confidence: float
+    cp_used: float | None
+
+
+def _copy_link(
+    nodes: list[_Node], ps: _PairStats, f: _Features, sig: _Signals, p: int, c: int, info: dict[str, Any],
+    ev: dict[str, Any],
+) -> _Link:
+    """Relation and confidence of article c under its in-corpus parent p, with evidence in ``ev``.
+
+    Passage alignment (one per chosen edge, unless the shingle sets are identical) is what shows
+    the link; the relation reads aligned token counts. Confidence = P(direction) scaled by how
+    much of c p explains, lowered when no time order (×0.85) or a contrary one (×0.6) backs it.
+    """
+    cp, pc, jj = ps.cont[(c, p)], ps.cont[(p, c)], ps.jac[(c, p)]
+    s = None if jj >= 0.999 else sig(p, c)
+    relation = classify_relation(
+        child_in_parent=cp, parent_in_child=pc, jaccard=jj,
+        same_title=_same_norm_title(f.titles[p], f.titles[c]), sig=s,
+    )
+    d = info.get("d", 0.5)
+    order, tnote = _time_order(nodes[p], nodes[c])
+    conf = d * (0.6 + 0.4 * min(1.0, cp / 0.8))
+    if order == 0:
+        conf *= 0.85
+        ev["time"] = f"{tnote}; order from containment/credits/agency"
+    elif order < 0:
+        conf *= 0.6
+        ev["time"] = f"conflict: parent published later ({tnote}); text evidence overrides"
+    else:
+        ev["time"] = f"parent earlier ({tnote})"
+    ev["containment"] = {"child_in_parent": round(cp, 3), "parent_in_child": round(pc, 3)}
+    if s is not None:
+        ev["passages"] = {
+            "n": int(s["n_passages"]), "child_cov": round(s["child_cov"], 3),
+            "in_order": round(s["in_order_share"], 3), "quoted": round(s["quoted_share"], 3),
         }
-        for name in ext_kind
+    for key in ("credit", "sibling"):
+        if key in info:
+            ev[key] = info[key]
+    ev["direction_p"] = round(d, 3)
+    if order == 0 and abs(d - 0.5) < 0.05:
+        # Nothing says which came first (no minute order, symmetric texts, no credit): the
+        # link is kept, but the evidence must not read as a direction.
+        ev["direction"] = "unknown: no time order, containment or credit says which came first"
+    return _Link(relation, conf, cp)
+
+
+def _relation_vs(ps: _PairStats, f: _Features, c: int, q: int) -> str:
+    """Relation of c to another copy q of the same external story, from containment alone."""
+    return classify_relation(
+        child_in_parent=ps.cont[(c, q)], parent_in_child=ps.cont[(q, c)], jaccard=ps.jac[(c, q)],
+        same_title=_same_norm_title(f.titles[q], f.titles[c]), sig=None,
+    )
+
+
+def _external_link(
+    nodes: list[_Node], ids: list[str], ps: _PairStats, f: _Features, tree: _Tree, copies: _AgencyCopies, c: int,
+    ev: dict[str, Any],
+) -> _Link:
+    """Relation and confidence of article c under an external parent, with evidence in ``ev``.
+
+    Credited (0.75): the relation is measured against the agency's representative copy here, or
+    an identical sibling, or read from a "published without modification" disclaimer. Inferred
+    (0.5 × containment in the crediting sibling): against that sibling. Cited above an in-corpus
+    root (0.6): a rewrite for an agency's own story, else partial.
+    """
+    x, info, name = nodes[c], tree.info[c], tree.parent_ext[c]
+    kind = info.get("kind")
+    relation: str | None = None
+    if kind == "credit":
+        ev["credit"] = f"credits {name}, which has no article here"
+        r0 = copies.rep.get(name)  # type: ignore[arg-type]
+        cp_used = 1.0
+        if r0 is not None and r0 != c and (c, r0) in ps.cont:
+            relation = _relation_vs(ps, f, c, r0)
+            cp_used = ps.cont[(c, r0)]
+            ev["relation_vs"] = ids[r0]
+        elif (
+            r0 == c
+            and (sib := _closest_sibling(c, copies.members.get(name, []), ps.jac)) is not None  # type: ignore[arg-type]
+            and ps.jac[(c, sib)] >= 0.95
+        ):
+            # Another copy of the same wire story is identical: both carry it unchanged.
+            relation = _relation_vs(ps, f, c, sib)
+            ev["relation_vs"] = ids[sib]
+        elif x.disclaimer:
+            relation = "verbatim"
+            ev["relation_vs"] = "disclaimer: published without modification"
+        return _Link(relation, 0.75, cp_used)
+    if kind == "inferred":
+        q = info["sibling"]
+        ev["inferred"] = f"uncredited; text is {info['cp']:.0%} contained in {ids[q]}, which credits {name}"
+        return _Link(_relation_vs(ps, f, c, q), 0.5 * info["cp"], info["cp"])
+    ev["cited"] = f"text cites {name}"  # cited upstream of an in-corpus root
+    return _Link("rewrite" if x.self_agency else "partial", 0.6, 0.0)
+
+
+def _root_link(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Independence, c: int,
+               ev: dict[str, Any]) -> _Link:
+    """An original: confident (0.9) when every non-independent partner is later, 0.6 when some
+    are not, 0.5 alone."""
+    later = [q for q in ps.nbrs[c] if (c, q) not in indep.pairs]
+    ordered = [q for q in later if _order(f, c, q) > 0]
+    conf = 0.9 if later and len(ordered) == len(later) else (0.6 if later else 0.5)
+    ev["root"] = "no earlier source found" + ("" if nodes[c].t is not None else "; time missing")
+    return _Link("original", conf, None)
+
+
+def _lag(nodes: list[_Node], tree: _Tree, copies: _AgencyCopies, c: int, top: int) -> tuple[float | None, str | None]:
+    """Minutes behind the origin, and why unknown (see :func:`_honest_lag`).
+
+    A copy of an agency story that is not in the corpus lags behind its first copy seen (the
+    first copy itself: unknown, not 0), and a chain whose top is such a copy adds that lag.
+    """
+    x = nodes[c]
+    lag_note = None
+    lag: float | None
+    if top != c:
+        lag, lag_note = _honest_lag(nodes[top], x)
+    elif tree.parent_art[c] is None and tree.via_credit(c):
+        fs_t = copies.first.get(tree.parent_ext[c])  # type: ignore[arg-type]
+        lag, lag_note = (None, None) if fs_t is None or fs_t == x.t else _honest_lag(_Stamp(fs_t, "minute"), x)
+    else:
+        lag = None
+    if top != c and tree.parent_art[top] is None and tree.via_credit(top):
+        fs_t = copies.first.get(tree.parent_ext[top])  # type: ignore[arg-type]
+        fs = None if fs_t is None else _honest_lag(_Stamp(fs_t, "minute"), nodes[top])[0]
+        lag = None if lag is None or fs is None else lag + fs
+    return lag, lag_note
+
+
+@dataclass(slots=True)
+class _Work:
+    """One cluster on its way to rows: what :func:`_prepare` measures, :func:`_decide` chooses."""
+
+    nodes: list[_Node]
+    ids: list[str]
+    ps: _PairStats
+    f: _Features
+    sig: _Signals
+    cands: list[tuple[int, int]]
+    indep: _Independence
+    weights: _EdgeWeights | None = None
+    tree: _Tree | None = None
+    chains: _ExternalChains | None = None
+    copies: _AgencyCopies | None = None
+
+
+def _prepare(
+    nodes: list[_Node], pair_rows: Iterable[tuple[Any, ...]], *, config: Config, aligner: tuple[_Aligner, int] | None,
+) -> _Work:
+    """Pair statistics, node features and candidate edges of one cluster; announces (``sig.need``)
+    every alignment the independence checks of :func:`_article_edges` can ask for, so that a
+    shared aligner computes them for many clusters in one batch."""
+    ids = [x.id for x in nodes]
+    ps = _pair_stats(ids, pair_rows)
+    w = _Work(nodes, ids, ps, _features(nodes), _Signals(nodes, config.shingle_size, aligner),
+              _candidate_pairs(nodes, ps.cont), _Independence(set(), [set() for _ in nodes]))
+    if aligner is not None:
+        for c, p in w.cands:
+            cp, pc = ps.cont[(c, p)], ps.cont[(p, c)]
+            if max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (min(p, c), max(p, c)) not in ps.accepted:
+                tp, tc = nodes[p].t, nodes[c].t
+                w.sig.need(p, c) if tp is None or tc is None or tp <= tc else w.sig.need(c, p)
+    return w
+
+
+def _decide(w: _Work, registry: Registry) -> None:
+    """Choose every article's parent (weighted edges, Chu-Liu/Edmonds) and the external chains
+    above; announces the alignment of each chosen article edge (its relation reads it)."""
+    nodes, n = w.nodes, len(w.nodes)
+    edges = _Edges()
+    for i in range(n):
+        edges.add(0, i + 1, W_ROOT, {"kind": "root"})
+    for name, v in w.f.ext_index.items():
+        edges.add(0, v, 0.0, {"kind": "root", "agency": name})
+    if w.weights is None:
+        w.weights = _edge_weights([(nodes, w.f, w.ps, w.cands)])[0]
+    _article_edges(nodes, w.ps, w.cands, w.weights, w.sig, w.indep, edges)
+    _agency_edges(nodes, w.ps, w.f, w.indep, edges)
+    w.tree = _tree(nodes, w.f, edges, _choose_parents(n + 1 + len(w.f.ext_names), edges.edges))
+    w.chains = _external_chains(nodes, w.tree, registry)
+    w.copies = _agency_copies(nodes, w.tree)
+    for c, p in enumerate(w.tree.parent_art):
+        if p is not None and w.ps.jac[(c, p)] < 0.999:
+            w.sig.need(p, c)
+
+
+def _emit(w: _Work, cluster_id: Any, registry: Registry) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """LINEAGE and EXTERNAL_NODES rows of a decided cluster."""
+    assert w.tree is not None and w.chains is not None and w.copies is not None
+    rows = [
+        _row(c, w.nodes, w.ids, w.ps, w.f, w.sig, w.indep, w.tree, w.chains, w.copies, registry, cluster_id)
+        for c in range(len(w.nodes))
     ]
-    return rows, ext_rows
+    return rows, w.chains.rows(w.nodes, cluster_id)
+
+
+def _cluster_rows(
+    nodes: list[_Node],
+    pair_rows: list[tuple[str, str, float | None, float | None, float | None]],
+    *,
+    cluster_id: int | None,
+    registry: Registry,
+    config: Config,
+    aligner: tuple[_Aligner, int] | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """LINEAGE and EXTERNAL_NODES rows of one cluster; ``aligner`` (an aligner holding the nodes'
+    texts, and the index of the first) saves tokenizing them here.
+
+    Choose (weighted candidate edges, Chu-Liu/Edmonds), then chain (external nodes above), then
+    show (relation, confidence, evidence, grade, credit status, lag per article). :func:`lineage`
+    runs the same three steps over many clusters at a time, aligning between them in batches.
+    """
+    w = _prepare(nodes, pair_rows, config=config, aligner=aligner)
+    if aligner is not None:
+        aligner[0].fetch()
+    _decide(w, registry)
+    if aligner is not None:
+        aligner[0].fetch()
+    return _emit(w, cluster_id, registry)
+
+
+def _row(
+    c: int, nodes: list[_Node], ids: list[str], ps: _PairStats, f: _Features, sig: _Signals, indep: _Independence,
+    tree: _Tree, chains: _ExternalChains, copies: _AgencyCopies, registry: Registry, cluster_id: Any,
+) -> dict[str, Any]:
+    """The LINEAGE row of article c."""
+    x = nodes[c]
+    ch = _chain(c, nodes, tree, chains, registry)
+    top = ch.path[-1]
+    info = tree.info[c]
+    ev: dict[str, Any] = {}
+    p = tree.parent_art[c]
+    if p is not None:
+        link = _copy_link(nodes, ps, f, sig, p, c, info, ev)
+    elif tree.parent_ext[c] is not None:
+        link = _external_link(nodes, ids, ps, f, tree, copies, c, ev)
+    else:
+        link = _root_link(nodes, ps, f, indep, c, ev)
+    relation = link.relation
+    if x.disclaimer:
+        ev["disclaimer"] = True
+    if x.agency_evidence:
+        ev["agency_site"] = {"agency": x.self_agency, "why": x.agency_evidence}
+    if p is not None and nodes[p].agency_evidence:
+        ev["parent_agency_site"] = nodes[p].self_agency
+    if x.staff_byline and not x.self_agency:
+        mm = _byline_mismatch(x, relation, ch.via_agency)
+        if mm:
+            ev["byline_mismatch"] = mm
+    if indep.of[c]:
+        ev["independent_of"] = sorted({ids[r] for r in indep.of[c]})
+    inherited = set(x.cited_ag) if (p is None and info.get("kind") in ("credit", "inferred")) else None
+    credited = _credited(x, ch.path, ch.agencies, nodes, relation, inherited=inherited)
+    if relation == "original":
+        derivation = "non_derived"
+    elif relation is None and tree.parent_ext[c] is not None:
+        derivation = "wholly_derived" if info.get("kind") in ("credit", "inferred") else "partially_derived"
+    else:
+        derivation = _derivation(relation, link.cp_used)
+    lag, lag_note = _lag(nodes, tree, copies, c, top)
+    if lag_note:
+        ev["lag"] = lag_note
+    return {
+        "article_id": x.id,
+        "cluster_id": cluster_id,
+        "parent_id": ids[p] if p is not None else None,
+        "parent_external": tree.parent_ext[c] if p is None else None,
+        "origin_id": ids[top],
+        "origin_external": ch.above[-1] if ch.above else None,
+        "depth": len(ch.path) - 1 + len(ch.above),
+        "via_agency": ch.via_agency,
+        "relation": relation,
+        "derivation": derivation,
+        "credited": credited,
+        "lag_minutes": lag,
+        "confidence": round(max(0.0, min(1.0, link.confidence)), 3),
+        "evidence": _EVIDENCE_JSON.encode(ev),
+    }
 
 
 def _same_agencies(p: _Node, c: _Node) -> bool:
@@ -1162,6 +1596,9 @@ def _canonical_articles(articles: pl.DataFrame) -> pl.DataFrame:
                          maintain_order=True)
 
 
+_staff_byline = functools.lru_cache(maxsize=65536)(staff_byline)  # the same few bylines on many articles
+
+
 def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) -> list[_Node]:
     by_art: dict[str, list[tuple[Any, ...]]] = {}
     if credits.height:
@@ -1185,7 +1622,7 @@ def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) ->
         node = _Node(
             id=aid, outlet=outlet, t=t, precision=precision, title=title, text=text or "",
             self_agency=ident[0] if ident else None, agency_evidence=ident[1] if ident else None,
-            staff_byline=byline if staff_byline(byline) else None,
+            staff_byline=byline if _staff_byline(byline) else None,
         )
         for role, kind, source, via in by_art.get(aid, ()):
             if role in CREDIT_ROLES and kind == "agency":
@@ -1294,7 +1731,7 @@ def lineage(
     ext_rows: list[dict[str, Any]] = []
     singletons = _Singletons(registry, config)
     clusters_in_order = list(by_cluster.items())
-    aligner_of: dict[Any, tuple[_Aligner, int]] = {}
+    done: dict[Any, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
     for at, (c, group) in enumerate(clusters_in_order):
         if c is None or len(group) == 1:  # alone (no cluster and no doc: each article alone)
             for node in group:
@@ -1302,7 +1739,7 @@ def lineage(
                 rows += r
                 ext_rows += e
             continue
-        if c not in aligner_of:  # tokenize this and the next clusters' texts together
+        if c not in done:  # this and the next clusters together: one tokenization, batched alignments
             batch: list[tuple[Any, int]] = []
             texts: list[str] = []
             for c2, g2 in clusters_in_order[at:]:
@@ -1312,14 +1749,34 @@ def lineage(
                     break
                 batch.append((c2, len(texts)))
                 texts.extend(x.text for x in g2)
-            al = _Aligner(texts, [base for _, base in batch])
-            for c2, base in batch:
-                aligner_of[c2] = (al, base)
-        r, e = _cluster_rows(group, pairs_by.get(c, []), cluster_id=c, registry=registry, config=config,
-                             aligner=aligner_of.pop(c))
+            done.update(_batch_rows(batch, by_cluster, pairs_by, texts, registry=registry, config=config))
+        r, e = done.pop(c)
         rows += r
         ext_rows += e
     return _frames(rows, ext_rows)
+
+
+def _batch_rows(
+    batch: list[tuple[Any, int]], by_cluster: dict[Any, list[_Node]], pairs_by: dict[Any, list[tuple]],
+    texts: list[str], *, registry: Registry, config: Config,
+) -> dict[Any, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Rows of the clusters of ``batch`` ((cluster id, index of its first text in ``texts``)).
+
+    The texts are tokenized together, and each of :func:`_cluster_rows`' steps runs over every
+    cluster before the next, so the alignments a step needs (independence checks, then chosen
+    edges) are computed in one compiled loop per step instead of one Python call per pair.
+    """
+    al = _Aligner(texts, [base for _, base in batch])
+    works = [
+        (c, _prepare(by_cluster[c], pairs_by.get(c, []), config=config, aligner=(al, base))) for c, base in batch
+    ]
+    al.fetch()
+    for (_, w), ew in zip(works, _edge_weights([(w.nodes, w.f, w.ps, w.cands) for _, w in works]), strict=True):
+        w.weights = ew
+    for _, w in works:
+        _decide(w, registry)
+    al.fetch()
+    return {c: _emit(w, c, registry) for c, w in works}
 
 
 def graded(lin: pl.DataFrame, grades: pl.DataFrame) -> pl.DataFrame:
@@ -1340,182 +1797,3 @@ def graded(lin: pl.DataFrame, grades: pl.DataFrame) -> pl.DataFrame:
                       .alias("derivation"))
         .drop("_grade")
     )
-
-
-# --------------------------------------------------------------------------
-# Quality against synthetic ground truth (docs/QUALITY.md)
-# --------------------------------------------------------------------------
-
-
-def evaluate(
-    lineage_df: pl.DataFrame,
-    truth: pl.DataFrame,
-    *,
-    articles: pl.DataFrame,
-    pairs: pl.DataFrame,
-    external_nodes: pl.DataFrame | None = None,
-) -> dict[str, Any]:
-    """Accuracy of ``lineage_df`` against :data:`provenance.synth.TRUTH_SCHEMA` truth.
-
-    Returns counts and accuracies: parent (in-corpus parents, external
-    parents, roots), origin, relation (where the parent is right), and the
-    rewrite-vs-independent separation with the passage signals of each class.
-    """
-    j = truth.join(lineage_df, on="article_id", how="inner", suffix="_p")
-    paired = set(zip(pairs["a"].to_list(), pairs["b"].to_list(), strict=False))
-    paired |= {(b, a) for a, b in paired}
-    text = dict(zip(articles["article_id"].to_list(), articles["text"].to_list(), strict=False))
-    ext_parent: dict[tuple[Any, str], str | None] = {}
-    if external_nodes is not None:
-        for r in external_nodes.iter_rows(named=True):
-            ext_parent[(r["cluster_id"], r["name"])] = r["parent_external"]
-    by_id = {r["article_id"]: r for r in lineage_df.iter_rows(named=True)}
-    par_of = dict(zip(truth["article_id"].to_list(), truth["parent_id"].to_list(), strict=False))
-
-    def ext_chain(r: dict[str, Any]) -> set[str]:
-        top = by_id.get(r["origin_id_p"]) if r["origin_id_p"] else None
-        name = (top or {}).get("parent_external")
-        out: set[str] = set()
-        while name is not None and name not in out:
-            out.add(name)
-            name = ext_parent.get((r["cluster_id"], name))
-        return out
-
-    res: dict[str, Any] = {"articles": j.height}
-    n_par = n_par_ok = n_par_paired = n_par_paired_ok = n_indist = 0
-    n_ext = n_ext_ok = n_root = n_root_ok = 0
-    n_org = n_org_ok = 0
-    conf: Counter[tuple[str, str]] = Counter()
-    sep = {"rewrite": [0, 0], "independent": [0, 0], "independent_paired": [0, 0]}  # [n, decided right]
-    event_members: dict[Any, list[str]] = {}
-    for a, e in zip(truth["article_id"].to_list(), truth["event_id"].to_list(), strict=False):
-        event_members.setdefault(e, []).append(a)
-    sig_rows: list[dict[str, Any]] = []
-    roots_by_event = {}
-    for r in truth.iter_rows(named=True):
-        if r["parent_id"] is None and r["relation"] != "independent":
-            roots_by_event.setdefault(r["event_id"], r["article_id"])
-    for r in j.iter_rows(named=True):
-        rel = r["relation"]
-        if r["parent_id"] is not None:
-            n_par += 1
-            ok = r["parent_id_p"] == r["parent_id"]
-            n_par_ok += ok
-            if (r["article_id"], r["parent_id"]) in paired:
-                n_par_paired += 1
-                n_par_paired_ok += ok
-            gp = par_of.get(r["parent_id"])
-            if gp is not None and text.get(r["parent_id"]) == text.get(gp):
-                n_indist += 1
-            if ok:
-                conf[(rel, r["relation_p"] or "null")] += 1
-        elif r["parent_external"] is not None:
-            n_ext += 1
-            n_ext_ok += r["parent_external_p"] == r["parent_external"]
-        else:
-            n_root += 1
-            n_root_ok += r["parent_id_p"] is None and r["parent_external_p"] is None
-        if r["origin_id"] is not None:
-            n_org += 1
-            n_org_ok += r["origin_id_p"] == r["origin_id"]
-        elif r["origin_external"] is not None:
-            n_org += 1
-            n_org_ok += r["origin_external"] in ext_chain(r)
-        if rel == "rewrite" and r["parent_id"] is not None:
-            sep["rewrite"][0] += 1
-            sep["rewrite"][1] += r["parent_id_p"] is not None or r["parent_external_p"] is not None
-            if r["parent_id"] in text:
-                sig_rows.append({"class": "rewrite", **reuse_signals(text[r["parent_id"]], text[r["article_id"]])})
-        elif rel == "independent":
-            sep["independent"][0] += 1
-            kept = r["parent_id_p"] is None and r["relation_p"] == "original"
-            sep["independent"][1] += kept
-            if any((r["article_id"], q) in paired for q in event_members.get(r["event_id"], ())):
-                sep["independent_paired"][0] += 1
-                sep["independent_paired"][1] += kept
-            root = roots_by_event.get(r["event_id"])
-            if root in text:
-                sig_rows.append({"class": "independent", **reuse_signals(text[root], text[r["article_id"]])})
-    res["parent"] = {
-        "with_parent_in_corpus": n_par,
-        "accuracy": n_par_ok / n_par if n_par else None,
-        "pair_verified": n_par_paired,
-        "accuracy_given_pair": n_par_paired_ok / n_par_paired if n_par_paired else None,
-        "indistinguishable_multi_hop": n_indist,
-        "external_parent": n_ext,
-        "external_accuracy": n_ext_ok / n_ext if n_ext else None,
-        "roots": n_root,
-        "roots_accuracy": n_root_ok / n_root if n_root else None,
-    }
-    res["origin"] = {"n": n_org, "accuracy": n_org_ok / n_org if n_org else None}
-    n_rel = sum(conf.values())
-    res["relation"] = {
-        "n_with_right_parent": n_rel,
-        "accuracy": sum(v for (a, b), v in conf.items() if a == b) / n_rel if n_rel else None,
-        "confusion": {f"{a}->{b}": v for (a, b), v in sorted(conf.items())},
-    }
-    res["rewrite_vs_independent"] = {
-        "rewrites_given_a_source": sep["rewrite"][0],
-        "rewrite_recall": sep["rewrite"][1] / sep["rewrite"][0] if sep["rewrite"][0] else None,
-        "independents": sep["independent"][0],
-        "independent_kept_original": sep["independent"][1] / sep["independent"][0] if sep["independent"][0] else None,
-        "independents_in_a_verified_pair_with_their_event": sep["independent_paired"][0],
-        "of_those_kept_original": (
-            sep["independent_paired"][1] / sep["independent_paired"][0] if sep["independent_paired"][0] else None
-        ),
-    }
-    if sig_rows:
-        sg = pl.DataFrame(sig_rows).with_columns(
-            (pl.col("shared") * (1 - pl.col("quoted_share"))).alias("shared_narration"),
-        )
-        summary = sg.group_by("class").agg(
-            pl.len().alias("n"),
-            pl.col("shared").median().alias("median_shared_tokens"),
-            pl.col("shared_narration").median().alias("median_shared_narration"),
-            pl.col("quoted_share").median().alias("median_quoted_share"),
-            pl.col("longest_run").median().alias("median_longest_run"),
-            pl.col("spread").median().alias("median_spread"),
-            (pl.col("shared_narration") >= 25).mean().alias("share_narration_ge_25"),
-        )
-        res["signals"] = {r["class"]: {k: v for k, v in r.items() if k != "class"} for r in summary.iter_rows(named=True)}
-    return res
-
-
-def _main(argv: list[str] | None = None) -> int:
-    """``python -m provenance.lineage evaluate N [--seed S]``: synth corpus → ingest → lineage → accuracy (JSON)."""
-    import argparse
-    import tempfile
-    from pathlib import Path
-
-    from provenance import synth
-    from provenance.attribution import credits as attribution_credits
-    from provenance.attribution import load_registry
-    from provenance.pipeline import ingest
-    from provenance.store import Store
-
-    ap = argparse.ArgumentParser(prog="python -m provenance.lineage")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    ev = sub.add_parser("evaluate", help="measure lineage on a synthetic corpus")
-    ev.add_argument("n", type=int)
-    ev.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args(argv)
-    corpus = synth.generate(args.n, seed=args.seed)
-    with tempfile.TemporaryDirectory() as d:
-        path, _ = synth.write_jsonl(corpus, Path(d) / "articles.jsonl")
-        store = Store(Path(d) / "s.duckdb")
-        ingest([path], store=store)
-        # As the pipeline hands them to lineage: articles with their doc, in doc order.
-        arts = store.query("SELECT * FROM articles ORDER BY doc")
-        pairs = store.query("SELECT * FROM pairs ORDER BY a_doc, b_doc")
-        clusters = store.table("clusters")
-    reg, cfg = load_registry(), Config()
-    cred = attribution_credits(arts, registry=reg)
-    res = lineage(arts, pairs, clusters, cred, registry=reg, config=cfg)
-    out = evaluate(res.lineage, corpus.truth, articles=arts, pairs=pairs, external_nodes=res.external_nodes)
-    out = {"n": args.n, "seed": args.seed, **out}
-    print(json.dumps(out, indent=2, default=str))
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(_main())

@@ -393,7 +393,7 @@ def test_max_arborescence_breaks_cycles() -> None:
 
 
 def test_evaluate_counts_right_and_wrong() -> None:
-    from provenance.lineage import evaluate
+    from provenance.lineage_eval import evaluate
 
     rows = [
         art("ians", "ianslive.in", WIRE_TEXT, minutes=0),
