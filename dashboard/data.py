@@ -33,10 +33,8 @@ import polars as pl
 import streamlit as st
 
 from provenance.errors import ProvenanceError, StoreError
-from provenance.store import Store
+from provenance.store import DEFAULT_STORE, STORE_ENV, Store
 
-STORE_ENV = "PROVENANCE_STORE"
-DEFAULT_STORE = "provenance.duckdb"
 #: How long one read waits for a writer before the app says "being updated".
 READ_WAIT_S = 4.0
 #: Members shown for one cluster (the rest are counted, not loaded).

@@ -21,18 +21,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
+from .config import Config
 from .errors import InputError, ProvenanceError
-from .store import EXPORTABLE, Store
+from .store import DEFAULT_STORE, EXPORTABLE, STORE_ENV, Store
 
 err = Console(stderr=True)
 out = Console()
 
-DEFAULT_STORE = "provenance.duckdb"
-
 
 def _store_option(f):  # type: ignore[no-untyped-def]
     return click.option(
-        "--store", "store_path", envvar="PROVENANCE_STORE", default=DEFAULT_STORE, show_default=True,
+        "--store", "store_path", envvar=STORE_ENV, default=DEFAULT_STORE, show_default=True,
         type=click.Path(dir_okay=False), help="DuckDB store file (env PROVENANCE_STORE).",
     )(f)
 
@@ -136,9 +135,13 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
                                 "min_containment": min_containment, "min_shared": min_shared,
                                 "rewrites": False if no_rewrites else None, "window": window})
     if engine == "spark":
-        if dry_run or config is not None:
-            raise InputError("--dry-run and detection settings are for the local engine")
-        _ingest_spark(paths, store, fmt=fmt, field_map=field_map or None, master=master, spark_out=spark_out)
+        ctx = click.get_current_context()
+        local_only = [f"--{name.replace('_', '-')}" for name in ("batch_size", "max_record_chars", "agencies", "dry_run")
+                      if ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)]
+        if local_only:  # refused, never dropped: the Spark engine reads every input at once and has no such step
+            raise InputError(f"{', '.join(local_only)}: not supported by --engine spark (local engine only)")
+        _ingest_spark(paths, store, config=config, quiet=quiet, fmt=fmt, field_map=field_map or None, master=master,
+                      spark_out=spark_out)
         return
 
     def go(target: Store):  # type: ignore[no-untyped-def]
@@ -177,20 +180,24 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
         out.print(f"{action} {n:,}: {reason} ({shown})", highlight=False)
 
 
-def _ingest_spark(paths: tuple[str, ...], store: Store, *, fmt: str | None, field_map: dict[str, str] | None,
-                  master: str, spark_out: str | None) -> None:
-    """Run the pipeline on Spark into Parquet datasets, then load them into a new store."""
+def _ingest_spark(paths: tuple[str, ...], store: Store, *, config: Config | None, quiet: bool, fmt: str | None,
+                  field_map: dict[str, str] | None, master: str, spark_out: str | None) -> None:
+    """Run the pipeline on Spark into Parquet datasets, then load them into a new store.
+
+    The run uses the detection settings given on the command line, else the defaults: the store is
+    new, so it has none of its own yet.
+    """
     try:
         from .spark_engine import run_spark
     except ImportError as e:
         raise InputError(f"--engine spark needs PySpark: pip install 'provenance[spark]' ({e})") from e
-    from .config import Config
     from .importer import import_run
 
     if store.exists():
         raise InputError(f"--engine spark builds a new store; {store.path} exists (choose another --store)")
     out_dir = Path(spark_out) if spark_out else store.path.with_suffix(".spark")
-    result = run_spark(list(paths), out_dir, config=Config(), master=master, format=fmt, field_map=field_map)
+    result = run_spark(list(paths), out_dir, config=config or store.state().config or Config(), master=master,
+                       format=fmt, field_map=field_map, quiet=quiet)
     import_run(out_dir, store)
     out.print(f"spark run written to {out_dir} and imported into {store.path}: {json.dumps(result, default=str)[:400]}",
               highlight=False)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .store import Store
 
 #: CLI option -> Config field, with what it means.
@@ -47,14 +47,13 @@ def config_for(store: Store, given: dict[str, Any]) -> Config | None:
             f"detection settings can only be chosen for a new store; {store.path} was built with {have}. "
             "Use a new --store to try other settings."
         )
-    cfg = replace(Config(), **{SETTINGS[k][0]: v for k, v in given.items()})
-    if not 0 < cfg.lsh_threshold < 1 or not 0 < cfg.min_containment <= 1:
-        raise InputError("--threshold must be in (0, 1) and --min-containment in (0, 1]")
-    if cfg.rewrite_window_days is not None and cfg.rewrite_window_days <= 0:
-        raise InputError("--window must be a positive number of days")
-    if cfg.shingle_size < 1 or cfg.min_shared_shingles < cfg.min_shared_floor:
-        raise InputError(f"--shingle-size must be >= 1 and --min-shared >= {cfg.min_shared_floor}")
-    return cfg
+    try:
+        return replace(Config(), **{SETTINGS[k][0]: v for k, v in given.items()})
+    except ConfigError as e:  # Config checks ranges; say it with the option the user typed
+        option = {field: k for k, (field, _) in SETTINGS.items()}.get(e.field)
+        if option is None:
+            raise
+        raise InputError(f"--{option.replace('_', '-')} must be {e.requirement}, got {e.value}") from e
 
 
 def dry_run(store: Store, run: Callable[[Store], Any]) -> tuple[Any, dict[str, Any]]:

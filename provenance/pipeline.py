@@ -27,7 +27,7 @@ from .candidates import anchor_frame, band_frame, candidate_pairs
 from .cluster import assign_clusters
 from .config import Config
 from .extract import extract
-from .fingerprint import band_keys, fingerprints, lsh_params
+from .fingerprint import band_keys, fingerprints
 from .history import events_of_batch
 from .identity import split_present
 from .ingest import iter_sources
@@ -234,10 +234,7 @@ def _ingest_batch(
 
     with steps.step("fingerprint", total=articles.height):
         fp = fingerprints(articles["text"], config=config)
-        bands, rows = lsh_params(
-            config.lsh_threshold, config.num_perm, config.lsh_false_positive_weight,
-            config.lsh_false_negative_weight,
-        )
+        bands, rows = config.lsh_bands_rows
         ok = (fp.n_tokens >= config.min_tokens) & (fp.n_shingles > 0)
         docs = articles["doc"].to_numpy()
         new_bands = band_frame(band_keys(fp.minhash, bands=bands, rows=rows), docs, fingerprinted=ok)

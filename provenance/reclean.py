@@ -41,7 +41,7 @@ from .cluster import story_edges
 from .config import Config
 from .errors import StoreError
 from .extract import extract
-from .fingerprint import band_keys, fingerprints, lsh_params
+from .fingerprint import band_keys, fingerprints
 from .lineage import graded
 from .lock import write_lock
 from .parallel import parallel_credits, parallel_lineage
@@ -139,8 +139,7 @@ def _relink(
     tmp = pl.int_range(changed.height, eager=True, dtype=pl.Int64) + state.next_doc
     back = dict(zip(tmp.to_list(), docs.to_list(), strict=True))
     fp = fingerprints(changed["text"], config=config)
-    bands_n, rows_n = lsh_params(config.lsh_threshold, config.num_perm, config.lsh_false_positive_weight,
-                                 config.lsh_false_negative_weight)
+    bands_n, rows_n = config.lsh_bands_rows
     ok = (fp.n_tokens >= config.min_tokens) & (fp.n_shingles > 0)
     t = tmp.to_numpy()
     new_bands = band_frame(band_keys(fp.minhash, bands=bands_n, rows=rows_n), t, fingerprinted=ok)

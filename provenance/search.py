@@ -13,7 +13,7 @@ import polars as pl
 from .candidates import anchor_frame, band_frame
 from .config import Config
 from .errors import InputError
-from .fingerprint import band_keys, fingerprints, lsh_params, pair_overlaps, shingle_sets
+from .fingerprint import band_keys, fingerprints, pair_overlaps, shingle_sets
 from .store import Store
 from .verify import is_reuse
 
@@ -40,9 +40,7 @@ def _search(text: str, *, store: Store, config: Config | None, limit: int) -> pl
     fp = fingerprints([text], config=config)
     if fp.n_shingles[0] == 0:
         raise InputError("the pasted text has no words to compare")
-    bands, rows = lsh_params(
-        config.lsh_threshold, config.num_perm, config.lsh_false_positive_weight, config.lsh_false_negative_weight
-    )
+    bands, rows = config.lsh_bands_rows
     q = np.array([-1], dtype=np.int64)
     by_band = store.band_matches(band_frame(band_keys(fp.minhash, bands=bands, rows=rows), q))
     anchors = anchor_frame(fp.anchor_offsets, fp.anchors, q)

@@ -714,11 +714,9 @@ def _minhash_matrix(col: pa.Array, num_perm: int) -> np.ndarray:
 
 
 def _band_batches(batches: Iterator[pa.RecordBatch], *, config: Config) -> Iterator[pa.RecordBatch]:
-    from provenance.fingerprint import band_keys, lsh_params
+    from provenance.fingerprint import band_keys
 
-    bands, rows = lsh_params(
-        config.lsh_threshold, config.num_perm, config.lsh_false_positive_weight, config.lsh_false_negative_weight
-    )
+    bands, rows = config.lsh_bands_rows
     target = _arrow_schema(SPARK_SCHEMAS["bands"])
     for rb in batches:
         n = rb.num_rows
@@ -913,6 +911,7 @@ def run_spark(
     registry_path: str | Path | None = None,
     spark: Any = None,
     partitions: int | None = None,
+    quiet: bool = False,
 ) -> dict[str, Any]:
     """Run the whole pipeline on Spark over ``inputs``; write the Parquet datasets under ``out``.
 
@@ -921,12 +920,14 @@ def run_spark(
     the rewrite stage (:mod:`provenance.sourced`) is not distributed yet, so
     this engine runs without it, says so, and records ``rewrites=False`` in
     the run's config. ``spark`` reuses a session (else one is started on
-    ``master``); ``partitions`` sets ``spark.sql.shuffle.partitions``.
+    ``master``); ``partitions`` sets ``spark.sql.shuffle.partitions``;
+    ``quiet`` keeps the notice about rewrites off stderr.
     Returns counts, timings and paths.
     """
     if config.rewrites:
-        print("spark engine: rewrite detection (sourced share) is not distributed yet; running without it",
-              file=sys.stderr)
+        if not quiet:
+            print("spark engine: rewrite detection (sourced share) is not distributed yet; running without it",
+                  file=sys.stderr)
         config = dataclasses.replace(config, rewrites=False)
     from pyspark.sql import Window
     from pyspark.sql import functions as F

@@ -33,6 +33,11 @@ from .lock import write_lock
 
 SCHEMA_VERSION = 1
 
+#: The store every shell opens when not told otherwise (``--store``, ``$PROVENANCE_STORE``).
+DEFAULT_STORE = "provenance.duckdb"
+#: The environment variable that names the store.
+STORE_ENV = "PROVENANCE_STORE"
+
 
 def tokenizer_version() -> str:
     """What shingles depend on besides the config: our tokenizer rules and Unicode's tables."""

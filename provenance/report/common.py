@@ -206,9 +206,10 @@ def _credit_value(v: Any) -> str | None:
 def _config_as_used(config: dict[str, Any], ingest_options: str | None) -> dict[str, Any]:
     """The config as the last ingest ran it.
 
-    ``Config.batch_size`` is how many documents one compiled hashing call takes (50,000), not the
-    ingest's ``--batch-size`` (records per transaction, 150,000 by default): shown under its own name,
-    with the ingest's options as recorded by the last ingest (``meta.ingest_options``).
+    ``Config.fingerprint_batch_docs`` is how many documents one compiled hashing call takes (50,000),
+    not the ingest's ``--batch-size`` (records per transaction, 150,000 by default), which is shown
+    as recorded by the last ingest (``meta.ingest_options``). Stores written before the field was
+    renamed hold it as ``batch_size``.
     """
     out = dict(config)
     if "batch_size" in out:
