@@ -70,6 +70,38 @@ class Fingerprints:
     anchors: np.ndarray  # uint32, per doc the DISTINCT shingle hashes h with h % anchor_mod == 0, sorted
 
 
+# --------------------------------------------------------------------------- the too-short rule
+# Declared once here, where the counts come from: the local pipeline, reclean and the Spark
+# engine all call these, so an article is indexed (or rejected as too short) the same way by each.
+
+#: The reject a text too short to fingerprint gets: it is stored and shown, never compared.
+TOO_SHORT_REASON = "too_short"
+TOO_SHORT_ACTION = "stored_not_compared"
+
+
+def comparable(n_tokens: np.ndarray, n_shingles: np.ndarray, config: Config) -> np.ndarray:
+    """bool [n]: which texts enter the LSH and anchor indexes (enough tokens, at least one shingle).
+
+    Shorter texts share too few shingles for an estimate or a verification to mean anything.
+    """
+    return (np.asarray(n_tokens) >= config.min_tokens) & (np.asarray(n_shingles) > 0)
+
+
+def too_short_details(n_tokens: np.ndarray, config: Config) -> list[str]:
+    """The reject detail of each too-short text, e.g. ``"12 tokens, fewer than 20"``."""
+    return [f"{int(n)} tokens, fewer than {config.min_tokens}" for n in np.asarray(n_tokens)]
+
+
+def too_short_rejects(articles: pl.DataFrame, fp: Fingerprints, ok: np.ndarray, config: Config) -> pl.DataFrame:
+    """(source, locator, reason, detail, action) for the articles ``ok`` leaves out of the indexes."""
+    short = articles.filter(~pl.Series(ok))
+    return short.select(
+        "source", "locator", pl.lit(TOO_SHORT_REASON).alias("reason"),
+        pl.Series("detail", too_short_details(fp.n_tokens[~ok], config), dtype=pl.String),
+        pl.lit(TOO_SHORT_ACTION).alias("action"),
+    )
+
+
 # --------------------------------------------------------------------------- hashing
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from .config import Config
 from .errors import ConfigError, InputError
+from .queries import clusters_of_ingest
 from .store import Store
 
 #: CLI option -> Config field, with what it means.
@@ -68,12 +69,7 @@ def dry_run(store: Store, run: Callable[[Store], Any]) -> tuple[Any, dict[str, A
             if wal.exists():
                 shutil.copy(wal, copy.path.with_name(copy.path.name + ".wal"))
         report = run(copy)
-        clusters = copy.query(
-            "SELECT c.cluster_id, count(*) AS articles, count(DISTINCT a.outlet) AS outlets, "
-            "arg_min(a.title, a.doc) AS first_title, count(*) FILTER (WHERE a.ingest_id = ?) AS new_articles "
-            "FROM clusters c JOIN articles a USING (doc) GROUP BY 1 HAVING new_articles > 0 "
-            "ORDER BY articles DESC, 1 LIMIT 10", [report.ingest_id],
-        ) if copy.exists() and report.ingest_id else None
+        clusters = clusters_of_ingest(copy, report.ingest_id) if copy.exists() and report.ingest_id else None
     return report, {"clusters": clusters.to_dicts() if clusters is not None else []}
 
 

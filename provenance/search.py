@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from . import queries
 from .candidates import anchor_frame, band_frame
 from .config import Config
 from .errors import InputError
@@ -68,14 +69,6 @@ def _search(text: str, *, store: Store, config: Config | None, limit: int) -> pl
         is_reuse(s, qn, an, config=config).alias("reuse"),
     )
     hits = hits.sort(["reuse", "shared_shingles"], descending=True).head(limit)
-    with store.reader() as con:
-        con.register("_h", hits.select("doc").to_arrow())
-        meta = pl.from_arrow(
-            con.sql(
-                "SELECT a.doc, a.article_id, a.outlet, a.title, a.published_at, a.url, c.cluster_id "
-                "FROM articles a JOIN _h USING (doc) LEFT JOIN clusters c USING (doc)"
-            ).to_arrow_table()
-        )
-    assert isinstance(meta, pl.DataFrame)
+    meta = queries.search_details(store, hits["doc"])
     out = hits.join(meta, on="doc").sort(["reuse", "shared_shingles"], descending=True)
     return out.select(RESULT.names()).cast(dict(RESULT))

@@ -22,7 +22,7 @@ import xxhash
 from provenance import __version__
 from provenance.align import align
 from provenance.errors import StoreError
-from provenance.store import Store
+from provenance.store import Store, frame
 
 REPORT_VERSION = "1"
 #: How many clusters, outlets and agencies the corpus report lists.
@@ -51,13 +51,8 @@ class DB:
         return have is not None and all(c in have for c in columns)
 
     def q(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
-        try:
-            rel = self.con.sql(sql, params=list(params or [])) if params else self.con.sql(sql)
-            out = pl.from_arrow(rel.to_arrow_table()) if rel is not None else pl.DataFrame()
-        except duckdb.Error as e:
-            raise StoreError(f"report query failed: {e}") from e
-        assert isinstance(out, pl.DataFrame)
-        return out
+        """Rows of ``sql`` through the store's one duckdb -> polars step (:func:`provenance.store.frame`)."""
+        return frame(self.con, sql, list(params) if params else None)
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         try:
