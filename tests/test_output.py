@@ -52,3 +52,11 @@ def test_conflicting_and_impossible_formats_are_refused(sample_store: Store) -> 
     assert r.exit_code == 1 and "--format csv prints one table" in r.output
     r = CliRunner().invoke(main, ["stats", "--store", s, "--format", "xml"])
     assert r.exit_code == 2
+
+
+def test_python_dash_m_provenance_is_the_cli() -> None:
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "provenance", "--version"], capture_output=True, text=True, check=False)
+    assert r.returncode == 0 and r.stdout.strip() == "provenance, version 0.1.0", r.stderr
