@@ -1,9 +1,11 @@
-"""The DuckDB store: the only module that speaks SQL.
+"""The DuckDB store: connections, every write, and the lookups an ingest makes.
 
-One file holds every table (see ``docs/ARCHITECTURE.md``). Reads hand back
-polars frames; writes happen in :meth:`Store.write_batch`, one transaction per
-ingest, so a crash or ``kill -9`` leaves the store at its last committed state
-(DuckDB replays only committed transactions from its WAL).
+One file holds every table (see ``docs/ARCHITECTURE.md``, which also says where
+else SQL may be written: the named reads of :mod:`provenance.queries`). Reads
+hand back polars frames through :func:`frame`; every write goes through
+:meth:`Store.atomic`, one transaction (:meth:`Store.write_batch` per ingest), so
+a crash or ``kill -9`` leaves the store at its last committed state (DuckDB
+replays only committed transactions from its WAL).
 
 DuckDB lets one process write, or many read. Ingest therefore reads what it
 needs through a short read-only connection, computes without holding the
