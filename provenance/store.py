@@ -624,6 +624,8 @@ class Store:
         the external nodes of ``cluster_ids`` with the recomputed rows, and bumps
         ``store_version`` (which the dashboard's caches are keyed by).
         """
+        # Without the writer lock, as overrides always wrote: the write waits for DuckDB's own file
+        # lock (like a reader) instead of failing at once while an ingest runs.
         with self.atomic(ddl=OVERRIDES_DDL, lock=False) as con:
             if new_rows is not None:
                 _append(con, "overrides", new_rows)
