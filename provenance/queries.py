@@ -2,22 +2,25 @@
 
 ``store.py`` owns connections, the transaction (``Store.atomic``), every write and the lookups
 an ingest makes; this module owns the other reads (the CLI's summaries and profiles, search,
-explain, overrides, history, exports, reclean, the Python API). Each function takes a
-:class:`~provenance.store.Store` and returns a polars frame (or plain values) read through
-``Store.query``, so the one duckdb -> polars wrapper (``store.frame``) and the store's retry on
-a locked file apply to all of them. Callers compute on frames and never write SQL themselves
+explain, overrides, history, exports, reclean, the Python API, and the reports' figures per
+entity). Each function takes a :class:`~provenance.store.Store` (or, for the reports, a
+:class:`ReadSession` over one open connection) and returns a polars frame or plain values read
+through the one duckdb -> polars wrapper (``store.frame``), with the store's retry on a locked file. Callers compute on frames and never write SQL themselves
 (``tests/test_layers.py`` checks it).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+import duckdb
 import polars as pl
 
-from .errors import InputError
+from .errors import InputError, StoreError
 from .store import EXPORTABLE, Store, frame
 
 # -- corpus summary and profiles (CLI `stats`) --------------------------------------------------------
@@ -304,3 +307,361 @@ def export_rows(store: Store, table: str, f: Filters) -> pl.DataFrame:
     else:
         raise InputError(f"{table} is not exported by a query of its own")
     return store.query(sql, params or None)
+
+
+# -- reports (provenance.report): one read-only session per run, SQL per entity --------------------------
+
+
+class ReadSession:
+    """One open read-only connection with the store's table/column catalogue.
+
+    A report run reads many entities through one connection; what the store holds decides which
+    columns a query may use (stores written by older versions lack some), so the catalogue is read
+    once, up front (all of it: DuckDB 2 refuses ``register`` while a result is open).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self.con = con
+        self.path = path
+        cols: dict[str, set[str]] = defaultdict(set)
+        for t, c in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
+        ).fetchall():
+            cols[t].add(c)
+        self.columns = dict(cols)
+
+    def has(self, table: str, *columns: str) -> bool:
+        have = self.columns.get(table)
+        return have is not None and all(c in have for c in columns)
+
+    def q(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
+        """Rows of ``sql`` through the store's one duckdb -> polars step (:func:`provenance.store.frame`)."""
+        return frame(self.con, sql, list(params) if params else None)
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        try:
+            rows = self.con.execute(sql, list(params or [])).fetchall()
+        except duckdb.Error as e:
+            raise StoreError(f"report query failed: {e}") from e
+        return rows[0][0] if rows else None
+
+    def register(self, name: str, df: pl.DataFrame) -> None:
+        """Make ``df`` a view of this session (lookup tables the report's queries join)."""
+        self.con.register(name, df.to_arrow())
+
+
+def meta(db: ReadSession) -> dict[str, str]:
+    """The ``meta`` table as a dict (empty for a store without one)."""
+    return dict(db.q("SELECT key, value FROM meta").iter_rows()) if db.has("meta") else {}
+
+
+def stored_config(db: ReadSession) -> str | None:
+    """The store's ``meta.config`` (JSON), None without one."""
+    return db.scalar("SELECT value FROM meta WHERE key = 'config'") if db.has("meta") else None
+
+
+def last_ingest_finished(db: ReadSession) -> Any:
+    """When the last ingest finished (None for a store without ingests)."""
+    return db.scalar("SELECT max(finished_at) FROM ingests") if db.has("ingests") else None
+
+
+#: The article columns a cluster report shows (alias ``a``).
+REPORT_ARTICLE_COLS = (
+    "a.doc, a.article_id, a.url, a.outlet, a.published_at, a.published_precision, a.title, a.byline, "
+    "a.dateline, a.content_hash"
+)
+
+
+def cluster_members(db: ReadSession, cluster_id: int) -> pl.DataFrame:
+    """The cluster's articles with their texts, oldest first (empty for a store without clusters)."""
+    if not db.has("clusters"):
+        return pl.DataFrame()
+    return db.q(
+        f"SELECT {REPORT_ARTICLE_COLS}, a.text FROM clusters c JOIN articles a ON a.doc = c.doc "
+        "WHERE c.cluster_id = ? ORDER BY a.published_at NULLS LAST, a.doc",
+        [cluster_id],
+    )
+
+
+def lineage_cluster_members(db: ReadSession, cluster_id: int) -> pl.DataFrame:
+    """The articles lineage puts in ``cluster_id`` (a singleton's cluster id is its doc), oldest first."""
+    return db.q(
+        f"SELECT {REPORT_ARTICLE_COLS}, a.text FROM lineage l JOIN articles a ON a.article_id = l.article_id "
+        "WHERE l.cluster_id = ? ORDER BY a.published_at NULLS LAST, a.doc",
+        [cluster_id],
+    )
+
+
+def report_article(db: ReadSession, article_id: str) -> pl.DataFrame:
+    """One article as :func:`cluster_members` shows it."""
+    return db.q(f"SELECT {REPORT_ARTICLE_COLS}, a.text FROM articles a WHERE a.article_id = ?", [article_id])
+
+
+def cluster_pairs(db: ReadSession, cluster_id: int) -> pl.DataFrame:
+    """The stored pairs of the cluster (empty for a store whose pairs lack ``a_doc``)."""
+    if not db.has("pairs", "a_doc"):
+        return pl.DataFrame()
+    return db.q("SELECT p.* FROM pairs p JOIN clusters c ON p.a_doc = c.doc WHERE c.cluster_id = ?", [cluster_id])
+
+
+def credits_of_articles(db: ReadSession, article_ids: Sequence[str]) -> pl.DataFrame:
+    """The credits of the given articles, by article, field and position."""
+    return db.q(
+        "SELECT cr.* FROM credits cr WHERE list_contains(?::VARCHAR[], cr.article_id) "
+        "ORDER BY cr.article_id, cr.field, cr.span_start",
+        [list(article_ids)],
+    )
+
+
+def cluster_lineage(db: ReadSession, cluster_id: int) -> pl.DataFrame:
+    return db.q("SELECT * FROM lineage WHERE cluster_id = ?", [cluster_id])
+
+
+def cluster_external_nodes(db: ReadSession, cluster_id: int) -> pl.DataFrame:
+    return db.q("SELECT * FROM external_nodes WHERE cluster_id = ?", [cluster_id])
+
+
+def cluster_sourced_shares(db: ReadSession, cluster_id: int) -> pl.DataFrame:
+    """(article_id, sourced_share, grade) of the cluster's members that had a candidate source."""
+    return db.q("SELECT s.article_id, s.sourced_share, s.grade FROM sourced s JOIN clusters c USING (article_id) "
+                "WHERE c.cluster_id = ?", [cluster_id])
+
+
+def cluster_source_links(db: ReadSession, cluster_id: int) -> pl.DataFrame:
+    """(article_id, source_id, share, outlet, published_at) of each accepted rewrite source, by rank."""
+    return db.q("SELECT s.article_id, s.source_id, s.share, a.outlet, a.published_at FROM sources s "
+                "JOIN clusters c USING (article_id) JOIN articles a ON a.article_id = s.source_id "
+                "WHERE c.cluster_id = ? ORDER BY s.article_id, s.rank", [cluster_id])
+
+
+def cluster_ids_after(db: ReadSession, last: int, limit: int = 1000) -> list[int]:
+    """The next ``limit`` cluster ids above ``last`` (reports page through them)."""
+    return db.q("SELECT DISTINCT cluster_id FROM clusters WHERE cluster_id > ? ORDER BY cluster_id LIMIT ?",
+                [last, limit])["cluster_id"].to_list()
+
+
+def report_outlets(db: ReadSession) -> list[str]:
+    return db.q("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")["outlet"].to_list()
+
+
+def credited_agencies(db: ReadSession) -> list[str]:
+    """Agencies named by an agency credit somewhere in the store."""
+    return db.q("SELECT DISTINCT source FROM credits WHERE kind = 'agency'")["source"].to_list()
+
+
+def count_clusters(db: ReadSession) -> int:
+    return int(db.scalar("SELECT count(DISTINCT cluster_id) FROM clusters") or 0) if db.has("clusters") else 0
+
+
+def count_outlets(db: ReadSession) -> int:
+    return int(db.scalar("SELECT count(DISTINCT outlet) FROM articles") or 0)
+
+
+# Copies: one row per article that has a parent, with the agency its text comes from.
+
+#: Every copy in the lineage (an article with a parent in or outside the corpus), with its
+#: parent's and origin's outlet and the agency whose copy it is. Lineage's ``via_agency`` says
+#: that; for a store whose lineage lacks it, ``_names`` (name -> agency) and
+#: ``_outlet_agency`` (outlet -> agency), registered per run, stand in. Lags are measured ones
+#: only: none from a day-precision date ("-23.2 h") or from times that contradict the lineage
+#: (a copy dated before its source made a median lag of -1,393.73 min): those are null, "unknown".
+_COPIES = """
+_copies AS (
+    SELECT a.doc, a.article_id, a.outlet, a.published_at, a.title, a.url, a.content_hash,
+           l.cluster_id, l.parent_id, l.parent_external, l.origin_id, l.origin_external, l.depth,
+           l.relation, l.derivation, CAST(l.credited AS VARCHAR) AS credited,
+           CASE WHEN l.lag_minutes >= 0 THEN l.lag_minutes END AS lag_minutes, l.confidence,
+           l.evidence, p.outlet AS parent_outlet, p.content_hash AS parent_hash,
+           CASE WHEN coalesce(a.published_precision, '') <> 'day' AND coalesce(p.published_precision, '') <> 'day'
+                 AND a.published_at >= p.published_at
+                THEN date_diff('second', p.published_at, a.published_at) / 60.0 END AS parent_lag_minutes,
+           o.outlet AS origin_outlet, {source_agency} AS source_agency
+    FROM lineage l
+    JOIN articles a ON a.article_id = l.article_id
+    LEFT JOIN articles p ON p.article_id = l.parent_id
+    LEFT JOIN articles o ON o.article_id = l.origin_id
+    {agency_joins}
+    WHERE l.parent_id IS NOT NULL OR l.parent_external IS NOT NULL
+)
+"""
+_AGENCY_JOINS = """
+    LEFT JOIN _names n1 ON n1.name = l.origin_external
+    LEFT JOIN _names n2 ON n2.name = l.parent_external
+    LEFT JOIN _outlet_agency m1 ON m1.outlet = o.outlet
+    LEFT JOIN _outlet_agency m2 ON m2.outlet = p.outlet
+"""
+_CREDITED_SQL = "credited IN ('credits_origin', 'credits_intermediary', 'true')"
+_VERBATIM_SQL = "relation IN ('verbatim', 'headline_changed')"
+_COPY_ORDER = "published_at NULLS LAST, doc"
+
+
+def copies_cte(db: ReadSession) -> str:
+    """The ``_copies`` CTE for this store: lineage's ``via_agency`` when it has one, else the lookup
+    tables :func:`register_agency_lookups` registers."""
+    if db.has("lineage", "via_agency"):
+        return _COPIES.format(source_agency="l.via_agency", agency_joins="")
+    return _COPIES.format(source_agency="coalesce(n1.agency, n2.agency, m1.agency, m2.agency)",
+                          agency_joins=_AGENCY_JOINS)
+
+
+def external_names(db: ReadSession) -> list[str]:
+    """Every name lineage gives as an origin or parent outside the corpus."""
+    out: list[str] = []
+    for col in ("origin_external", "parent_external"):
+        out += db.q(f"SELECT DISTINCT {col} AS v FROM lineage WHERE {col} IS NOT NULL")["v"].to_list()
+    return out
+
+
+def register_agency_lookups(db: ReadSession, outlet_agency: Sequence[tuple[str, str]],
+                            name_agency: Sequence[tuple[str, str]]) -> None:
+    """``_outlet_agency`` and ``_names``, which :func:`copies_cte` joins for a store without ``via_agency``."""
+    db.register("_outlet_agency", pl.DataFrame(
+        {"outlet": [o for o, _ in outlet_agency], "agency": [a for _, a in outlet_agency]},
+        schema={"outlet": pl.String, "agency": pl.String}))
+    db.register("_names", pl.DataFrame(
+        {"name": [n for n, _ in name_agency], "agency": [a for _, a in name_agency]},
+        schema={"name": pl.String, "agency": pl.String}))
+
+
+def outlet_copies(db: ReadSession, cte: str, outlet: str) -> pl.DataFrame:
+    """The outlet's copies, oldest first."""
+    return db.q(f"WITH {cte} SELECT * FROM _copies WHERE outlet = ? ORDER BY {_COPY_ORDER}", [outlet])
+
+
+def agency_copies(db: ReadSession, cte: str, agency: str) -> pl.DataFrame:
+    """The copies whose text comes from ``agency``, oldest first."""
+    return db.q(f"WITH {cte} SELECT * FROM _copies WHERE source_agency = ? ORDER BY {_COPY_ORDER}", [agency])
+
+
+def copy_agencies(db: ReadSession, cte: str) -> list[str]:
+    """Every agency some copy comes from."""
+    return db.q(f"WITH {cte} SELECT DISTINCT source_agency FROM _copies WHERE source_agency IS NOT NULL"
+                )["source_agency"].to_list()
+
+
+def texts_of(db: ReadSession, article_ids: Sequence[str]) -> dict[str, str]:
+    if not article_ids:
+        return {}
+    df = db.q("SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest(?))", [list(article_ids)])
+    return dict(zip(df["article_id"].to_list(), df["text"].to_list(), strict=True))
+
+
+def outlet_counts(db: ReadSession, outlet: str) -> dict[str, Any]:
+    """(articles, in_clusters, first, last) of the outlet."""
+    return db.q(
+        "SELECT count(*) AS articles, count(c.doc) AS in_clusters, min(a.published_at) AS first, "
+        "max(a.published_at) AS last FROM articles a LEFT JOIN clusters c ON c.doc = a.doc WHERE a.outlet = ?"
+        if db.has("clusters") else
+        "SELECT count(*) AS articles, 0 AS in_clusters, min(published_at) AS first, max(published_at) AS last "
+        "FROM articles a WHERE a.outlet = ?",
+        [outlet],
+    ).row(0, named=True)
+
+
+def originals_of(db: ReadSession, outlet: str) -> int:
+    """How many of the outlet's articles are some copy's parent."""
+    return int(db.scalar(
+        "SELECT count(DISTINCT l.parent_id) FROM lineage l JOIN articles a ON a.article_id = l.parent_id "
+        "WHERE a.outlet = ?",
+        [outlet],
+    ) or 0)
+
+
+def own_articles(db: ReadSession, outlets: Sequence[str]) -> dict[str, Any]:
+    """(n, first, last) of the articles of the given outlets (an agency's own sites)."""
+    return db.q(
+        "SELECT count(*) AS n, min(published_at) AS first, max(published_at) AS last FROM articles "
+        "WHERE outlet IN (SELECT unnest(?))",
+        [list(outlets)],
+    ).row(0, named=True)
+
+
+def credit_mentions(db: ReadSession, agency: str) -> int:
+    """Articles whose credits name ``agency``."""
+    return int(db.scalar("SELECT count(DISTINCT article_id) FROM credits WHERE source = ?", [agency]) or 0)
+
+
+def corpus_overview(db: ReadSession) -> dict[str, Any]:
+    """(articles, outlets, first, last) of the whole store."""
+    return db.q(
+        "SELECT count(*) AS articles, count(DISTINCT outlet) AS outlets, min(published_at) AS first, "
+        "max(published_at) AS last FROM articles"
+    ).row(0, named=True)
+
+
+def count_pairs(db: ReadSession) -> int:
+    return int(db.scalar("SELECT count(*) FROM pairs") or 0)
+
+
+def count_clustered_articles(db: ReadSession) -> int:
+    return int(db.scalar("SELECT count(*) FROM clusters") or 0)
+
+
+def count_credits(db: ReadSession) -> int:
+    return int(db.scalar("SELECT count(*) FROM credits") or 0)
+
+
+def top_clusters(db: ReadSession, top: int, *, with_lineage: bool) -> pl.DataFrame:
+    """The ``top`` largest clusters with their span and title (and root, origin, uncredited copies)."""
+    lin_join = (
+        "LEFT JOIN (SELECT cluster_id, mode(origin_external) AS origin_external, "
+        "arg_min(article_id, depth) AS root_id, "
+        "count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited FROM lineage "
+        "GROUP BY cluster_id) l USING (cluster_id) LEFT JOIN articles ra ON ra.article_id = l.root_id"
+        if with_lineage else ""
+    )
+    lin_cols = ", l.root_id, l.origin_external, l.uncredited, ra.outlet AS root_outlet" if with_lineage else ""
+    return db.q(
+        f"SELECT g.* {lin_cols} FROM (SELECT c.cluster_id, count(*) AS articles, "
+        "count(DISTINCT a.outlet) AS outlets, min(a.published_at) AS first, max(a.published_at) AS last, "
+        "arg_min(a.title, coalesce(epoch_us(a.published_at), 9e18)) AS title "
+        "FROM clusters c JOIN articles a ON a.doc = c.doc GROUP BY c.cluster_id) g "
+        f"{lin_join} ORDER BY g.articles DESC, g.cluster_id LIMIT ?",
+        [top],
+    )
+
+
+def copy_totals(db: ReadSession, cte: str) -> dict[str, Any]:
+    """Copies in the store, and how many are credited, uncredited, miscredited and an agency's."""
+    return db.q(
+        f"WITH {cte} SELECT count(*) AS copies, count(*) FILTER (WHERE {_CREDITED_SQL}) AS credited, "
+        "count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited, "
+        "count(*) FILTER (WHERE credited = 'miscredited') AS miscredited, "
+        "count(*) FILTER (WHERE source_agency IS NOT NULL) AS agency_copies FROM _copies"
+    ).row(0, named=True)
+
+
+def top_copying_outlets(db: ReadSession, cte: str, top: int) -> pl.DataFrame:
+    """The ``top`` outlets by copies, with their uncredited, verbatim and agency copies and median lag."""
+    return db.q(
+        f"WITH {cte} "
+        "SELECT x.outlet, x.articles, coalesce(c.copies, 0) AS copies, coalesce(c.uncredited, 0) AS uncredited, "
+        "coalesce(c.verbatim, 0) AS verbatim, coalesce(c.agency_copies, 0) AS agency_copies, c.median_lag "
+        "FROM (SELECT outlet, count(*) AS articles FROM articles GROUP BY outlet) x LEFT JOIN ("
+        "SELECT outlet, count(*) AS copies, count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited, "
+        f"count(*) FILTER (WHERE {_VERBATIM_SQL}) AS verbatim, "
+        "count(*) FILTER (WHERE source_agency IS NOT NULL) AS agency_copies, "
+        "median(coalesce(lag_minutes, parent_lag_minutes)) AS median_lag "
+        "FROM _copies GROUP BY outlet) c USING (outlet) "
+        "ORDER BY copies DESC, x.articles DESC, x.outlet LIMIT ?",
+        [top],
+    )
+
+
+def top_copied_agencies(db: ReadSession, cte: str, top: int) -> pl.DataFrame:
+    """The ``top`` agencies by copies, with outlets reached, credited and uncredited copies, median lag."""
+    return db.q(
+        f"WITH {cte} "
+        "SELECT source_agency AS agency, count(*) AS copies, count(DISTINCT outlet) AS outlets, "
+        f"count(*) FILTER (WHERE {_CREDITED_SQL}) AS credited, "
+        "count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited, "
+        "median(coalesce(lag_minutes, parent_lag_minutes)) AS median_lag FROM _copies "
+        "WHERE source_agency IS NOT NULL GROUP BY source_agency ORDER BY copies DESC, agency LIMIT ?",
+        [top],
+    )
+
+
+def top_outlets_by_articles(db: ReadSession, top: int) -> pl.DataFrame:
+    """The ``top`` outlets by articles (a store without lineage)."""
+    return db.q("SELECT outlet, count(*) AS articles FROM articles GROUP BY outlet "
+                "ORDER BY articles DESC, outlet LIMIT ?", [top])

@@ -147,11 +147,10 @@ ALLOWED: dict[tuple[str, str], str] = {
 #: Where SQL may be written (docs/ARCHITECTURE.md, "Where SQL lives").
 SQL_HOMES = {
     "provenance.store",  # connections, the transaction, every write, the ingest's lookups
-    "provenance.queries",  # named reads for the CLI, search, explain, overrides, history, exports, API
-    # The report's and the dashboard's read models: aggregate SQL built per page/entity. They read
-    # through store.frame and Store.reader; moving their SQL into named queries is the follow-up.
-    "provenance.report.common", "provenance.report.cluster", "provenance.report.model",
-    "provenance.report.profiles", "dashboard.data",
+    "provenance.queries",  # named reads: CLI, search, explain, overrides, history, exports, API, reports
+    # The dashboard's read model: aggregate SQL built per page, cached per store version. It reads
+    # through store.frame and Store.reader; moving its SQL into named queries is issue 17's follow-up.
+    "dashboard.data",
     # Issue 17: lineage.py's evaluate harness (moving to lineage_eval.py, see ALLOWED).
     "provenance.lineage",
     # Tools build their own comparison databases.
