@@ -33,10 +33,8 @@ import polars as pl
 import streamlit as st
 
 from provenance.errors import ProvenanceError, StoreError
-from provenance.store import Store
+from provenance.store import DEFAULT_STORE, STORE_ENV, Store, frame
 
-STORE_ENV = "PROVENANCE_STORE"
-DEFAULT_STORE = "provenance.duckdb"
 #: How long one read waits for a writer before the app says "being updated".
 READ_WAIT_S = 4.0
 #: Members shown for one cluster (the rest are counted, not loaded).
@@ -115,10 +113,8 @@ def _connect(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
-    rel = con.sql(sql, params=list(params)) if params else con.sql(sql)
-    out = pl.from_arrow(rel.to_arrow_table())
-    assert isinstance(out, pl.DataFrame)
-    return out
+    """The store's one duckdb -> polars step (:func:`provenance.store.frame`)."""
+    return frame(con, sql, list(params) if params else None)
 
 
 def _row(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...]:

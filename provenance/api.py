@@ -112,13 +112,9 @@ class Corpus(Store):
         the article's text (:func:`datasketch_minhash` makes that call).
         Articles too short to fingerprint have ``n_shingles`` 0.
         """
-        where, params = "", None
-        if article_ids is not None:
-            where, params = "WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))", [list(article_ids)]
-        return self.query(
-            "SELECT a.article_id, g.n_tokens, g.n_shingles, g.minhash FROM signatures g JOIN articles a USING (doc) "
-            f"{where} ORDER BY a.doc", params,
-        ).with_columns(pl.col("minhash").cast(pl.List(pl.UInt32)))
+        from .queries import signatures
+
+        return signatures(self, article_ids).with_columns(pl.col("minhash").cast(pl.List(pl.UInt32)))
 
 
 def open_store(path: str | Path, *, create: bool = False) -> Corpus:

@@ -18,23 +18,19 @@ import click
 import polars as pl
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from . import __version__
+from . import __version__, queries
+from .config import Config
 from .errors import InputError, ProvenanceError
+from .output import Section, emit, output_options, store_option
+from .queries import store_summary
 from .store import EXPORTABLE, Store
 
 err = Console(stderr=True)
 out = Console()
 
-DEFAULT_STORE = "provenance.duckdb"
 
-
-def _store_option(f):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--store", "store_path", envvar="PROVENANCE_STORE", default=DEFAULT_STORE, show_default=True,
-        type=click.Path(dir_okay=False), help="DuckDB store file (env PROVENANCE_STORE).",
-    )(f)
+_store_option = store_option
 
 
 class _Group(click.Group):
@@ -136,9 +132,13 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
                                 "min_containment": min_containment, "min_shared": min_shared,
                                 "rewrites": False if no_rewrites else None, "window": window})
     if engine == "spark":
-        if dry_run or config is not None:
-            raise InputError("--dry-run and detection settings are for the local engine")
-        _ingest_spark(paths, store, fmt=fmt, field_map=field_map or None, master=master, spark_out=spark_out)
+        ctx = click.get_current_context()
+        local_only = [f"--{name.replace('_', '-')}" for name in ("batch_size", "max_record_chars", "agencies", "dry_run")
+                      if ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)]
+        if local_only:  # refused, never dropped: the Spark engine reads every input at once and has no such step
+            raise InputError(f"{', '.join(local_only)}: not supported by --engine spark (local engine only)")
+        _ingest_spark(paths, store, config=config, quiet=quiet, fmt=fmt, field_map=field_map or None, master=master,
+                      spark_out=spark_out)
         return
 
     def go(target: Store):  # type: ignore[no-untyped-def]
@@ -177,20 +177,24 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
         out.print(f"{action} {n:,}: {reason} ({shown})", highlight=False)
 
 
-def _ingest_spark(paths: tuple[str, ...], store: Store, *, fmt: str | None, field_map: dict[str, str] | None,
-                  master: str, spark_out: str | None) -> None:
-    """Run the pipeline on Spark into Parquet datasets, then load them into a new store."""
+def _ingest_spark(paths: tuple[str, ...], store: Store, *, config: Config | None, quiet: bool, fmt: str | None,
+                  field_map: dict[str, str] | None, master: str, spark_out: str | None) -> None:
+    """Run the pipeline on Spark into Parquet datasets, then load them into a new store.
+
+    The run uses the detection settings given on the command line, else the defaults: the store is
+    new, so it has none of its own yet.
+    """
     try:
         from .spark_engine import run_spark
     except ImportError as e:
         raise InputError(f"--engine spark needs PySpark: pip install 'provenance[spark]' ({e})") from e
-    from .config import Config
     from .importer import import_run
 
     if store.exists():
         raise InputError(f"--engine spark builds a new store; {store.path} exists (choose another --store)")
     out_dir = Path(spark_out) if spark_out else store.path.with_suffix(".spark")
-    result = run_spark(list(paths), out_dir, config=Config(), master=master, format=fmt, field_map=field_map)
+    result = run_spark(list(paths), out_dir, config=config or store.state().config or Config(), master=master,
+                       format=fmt, field_map=field_map, quiet=quiet)
     import_run(out_dir, store)
     out.print(f"spark run written to {out_dir} and imported into {store.path}: {json.dumps(result, default=str)[:400]}",
               highlight=False)
@@ -216,38 +220,35 @@ def import_(run_dir: str, store_path: str) -> None:
 @_store_option
 @click.option("--outlet", help="Profile one outlet.")
 @click.option("--agency", help="Profile one agency.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def stats(store_path: str, outlet: str | None, agency: str | None, as_json: bool) -> None:
+@output_options(json_alias="json")
+def stats(store_path: str, outlet: str | None, agency: str | None, output: str) -> None:
     """Summarize the store: articles, outlets, reuse pairs, clusters, rejects.
 
     \b
     Example:
       provenance stats --store news.duckdb
+      provenance stats --store news.duckdb --outlet ANI --format csv
     """
     store = Store(store_path)
     if outlet or agency:
-        _profile(store, outlet=outlet, agency=agency, as_json=as_json)
+        _profile(store, outlet=outlet, agency=agency, output=output)
         return
     summary = store_summary(store)
-    if as_json:
-        click.echo(json.dumps(summary, indent=2, default=str))
-        return
-    t = Table(title=f"provenance store {store_path}", show_header=False)
-    for k, v in summary.items():
-        if isinstance(v, list):
-            continue
-        t.add_row(k.replace("_", " "), _cell(v))
-    out.print(t)
-    if summary["largest_clusters"]:
-        lt = Table(title="largest clusters")
-        for c in ("cluster_id", "articles", "outlets", "first_title"):
-            lt.add_column(c)
-        for row in summary["largest_clusters"]:
-            lt.add_row(*(_cell(row[c]) for c in ("cluster_id", "articles", "outlets", "first_title")))
-        out.print(lt)
+    figures = {k: v for k, v in summary.items() if not isinstance(v, list)}
+    largest = pl.DataFrame(summary["largest_clusters"] or None,
+                           schema=None if summary["largest_clusters"] else LARGEST_CLUSTER_COLUMNS)
+    emit(output, [
+        Section("summary", pl.DataFrame([figures]), title=f"provenance store {store_path}", transpose=True,
+                labels={k: k.replace("_", " ") for k in figures}),
+        Section("largest_clusters", largest, title="largest clusters", empty=""),
+    ], document=summary, console=out)
 
 
-def _profile(store: Store, *, outlet: str | None, agency: str | None, as_json: bool) -> None:
+#: The columns of ``stats``' largest clusters (what ``queries.store_summary`` reads).
+LARGEST_CLUSTER_COLUMNS = ["cluster_id", "articles", "outlets", "first_title"]
+
+
+def _profile(store: Store, *, outlet: str | None, agency: str | None, output: str) -> None:
     """An outlet's or an agency's analytics, read for that entity only."""
     from .analytics import agency_profile, outlet_profile, outlet_table
     from .attribution import load_registry
@@ -255,74 +256,26 @@ def _profile(store: Store, *, outlet: str | None, agency: str | None, as_json: b
     if outlet and agency:
         raise InputError("give one of --outlet or --agency")
     if outlet:
-        arts = store.query("SELECT article_id, outlet FROM articles WHERE outlet = ?", [outlet])
+        arts = queries.outlet_articles(store, outlet)
         if arts.height == 0:
             raise InputError(f"no articles from outlet {outlet!r} in the store")
-        with store.reader() as con:
-            con.register("_a", arts.select("article_id").to_arrow())
-            lin = pl.from_arrow(con.sql("SELECT l.* FROM lineage l JOIN _a USING (article_id)").to_arrow_table())
-        assert isinstance(lin, pl.DataFrame)
+        lin = queries.lineage_of(store, arts["article_id"])
         summary, detail = outlet_table(arts, lin), outlet_profile(outlet, arts, lin)
         title = f"outlet {outlet}"
     else:
         assert agency is not None
         name = load_registry(entries=store.agencies()).canonical(agency) or agency
-        lin = store.query("SELECT * FROM lineage WHERE via_agency = ?", [name])
+        lin = queries.lineage_via_agency(store, name)
         if lin.height == 0:
             raise InputError(f"no article in the store came through agency {agency!r}")
-        with store.reader() as con:
-            con.register("_l", lin.select("article_id").to_arrow())
-            arts = pl.from_arrow(con.sql("SELECT a.article_id, a.outlet FROM articles a JOIN _l USING (article_id)")
-                                 .to_arrow_table())
-        assert isinstance(arts, pl.DataFrame)
+        arts = queries.outlets_of(store, lin["article_id"])
         summary, detail = None, agency_profile(name, arts, lin)
         title = f"agency {name}: {detail['articles'].sum():,} copies by {detail.height:,} outlets"
-    if as_json:
-        click.echo(json.dumps({"summary": summary.to_dicts() if summary is not None else None,
-                               "detail": detail.to_dicts()}, indent=2, default=str))
-        return
-    for frame, name in ((summary, title), (detail, "by agency" if outlet else title)):
-        if frame is None:
-            continue
-        t = Table(title=name)
-        for c in frame.columns:
-            t.add_column(c.replace("_", " "))
-        for row in frame.iter_rows():
-            t.add_row(*(_cell(v) for v in row))
-        out.print(t)
-
-
-def _cell(v: object) -> str:
-    """A table cell: ``unknown`` for a missing value (Python's ``None`` was printed as a value)."""
-    if v is None or (isinstance(v, float) and v != v):
-        return "unknown"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, float):
-        return f"{v:,.2f}"
-    if isinstance(v, list):
-        return ", ".join(_cell(x) for x in v)
-    return str(v)
-
-
-def store_summary(store: Store) -> dict[str, object]:
-    """Corpus-level figures straight from SQL aggregates."""
-    q = store.query
-    counts = q(
-        "SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(DISTINCT outlet) FROM articles) AS outlets,"
-        " (SELECT count(*) FROM pairs) AS reuse_pairs, (SELECT count(DISTINCT cluster_id) FROM clusters) AS clusters,"
-        " (SELECT count(*) FROM clusters) AS articles_in_clusters, (SELECT count(*) FROM rejects) AS rejects,"
-        " (SELECT count(*) FROM ingests WHERE ingest_id > 0) AS ingests,"
-        " (SELECT value FROM meta WHERE key = 'store_version') AS store_version"
-    ).row(0, named=True)
-    largest = q(
-        "SELECT c.cluster_id, count(*) AS articles, count(DISTINCT a.outlet) AS outlets,"
-        " arg_min(a.title, a.doc) AS first_title FROM clusters c JOIN articles a USING (doc)"
-        " GROUP BY c.cluster_id ORDER BY articles DESC, c.cluster_id LIMIT 10"
-    )
-    return {**counts, "largest_clusters": largest.to_dicts()}
+    sections = [Section(label, frame, title=name, labels={c: c.replace("_", " ") for c in frame.columns})
+                for frame, label, name in ((summary, "summary", title),
+                                           (detail, "detail", "by agency" if outlet else title)) if frame is not None]
+    emit(output, sections, console=out, document={"summary": summary.to_dicts() if summary is not None else None,
+                                                  "detail": detail.to_dicts()})
 
 
 @main.command()
@@ -330,8 +283,8 @@ def store_summary(store: Store) -> dict[str, object]:
 @click.option("--text", help="The text to look for.")
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False), help="Read the text from a file.")
 @click.option("--limit", default=20, show_default=True, help="How many matches at most.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
-def search(store_path: str, text: str | None, file: str | None, limit: int, as_json: bool) -> None:
+@output_options(json_alias="jsonl")
+def search(store_path: str, text: str | None, file: str | None, limit: int, output: str) -> None:
     """Find stored articles that share text with a pasted passage.
 
     \b
@@ -346,20 +299,15 @@ def search(store_path: str, text: str | None, file: str | None, limit: int, as_j
         text = Path(file).read_text(encoding="utf-8", errors="replace")
     assert text is not None
     hits = run(text, store=Store(store_path), limit=limit)
-    if as_json:
-        for row in hits.to_dicts():
-            click.echo(json.dumps(row, default=str))
-        return
-    if hits.height == 0:
-        out.print("no stored article shares text with this passage")
-        return
-    t = Table(title=f"{hits.height} matches")
-    for c in ("article_id", "outlet", "title", "cluster_id", "jaccard", "containment_query_in_article", "reuse"):
-        t.add_column(c.replace("containment_query_in_article", "query in article"))
-    for r in hits.iter_rows(named=True):
-        t.add_row(r["article_id"], r["outlet"] or "", (r["title"] or "")[:60], "" if r["cluster_id"] is None else str(r["cluster_id"]),
-                  f"{r['jaccard']:.2f}", f"{r['containment_query_in_article']:.2f}", "yes" if r["reuse"] else "")
-    out.print(t)
+    share = "{:.2f}".format
+    emit(output, [Section(
+        "matches", hits, title=f"{hits.height} matches", empty="no stored article shares text with this passage",
+        columns=["article_id", "outlet", "title", "cluster_id", "jaccard", "containment_query_in_article", "reuse"],
+        labels={"containment_query_in_article": "query in article"},
+        cells={"article_id": str, "outlet": lambda v: v or "", "title": lambda v: (v or "")[:60],
+               "cluster_id": lambda v: "" if v is None else str(v), "jaccard": share,
+               "containment_query_in_article": share, "reuse": lambda v: "yes" if v else ""},
+    )], console=out)
 
 
 @main.command()

@@ -7,8 +7,13 @@ values is refused, because its fingerprints would not be comparable.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+
+import numpy as np
+
+from .errors import ConfigError
 
 FINGERPRINT_KEYS = (
     "seed",
@@ -109,8 +114,40 @@ class Config:
     # Texts longer than this (characters) are cut before fingerprinting and
     # flagged; 20 MB "articles" are scraping accidents, not news.
     max_text_chars: int = 1_000_000
-    # Documents hashed per numba batch: bounds memory on huge corpora.
-    batch_size: int = 50_000
+    # Documents hashed per compiled fingerprint call: bounds memory on huge corpora. Not the ingest's
+    # ``--batch-size`` (records per committed transaction), which is a run option, not a detection one.
+    fingerprint_batch_docs: int = 50_000
+
+    def __post_init__(self) -> None:
+        """Refuse out-of-range values here, once, so no stage re-checks (or forgets to)."""
+        for name in _POSITIVE:
+            if getattr(self, name) < 1:
+                raise ConfigError(name, ">= 1", getattr(self, name))
+        for name in _NON_NEGATIVE:
+            if getattr(self, name) < 0:
+                raise ConfigError(name, ">= 0", getattr(self, name))
+        for name in _SHARES:
+            if not 0 <= getattr(self, name) <= 1:
+                raise ConfigError(name, "in [0, 1]", getattr(self, name))
+        if not 0 < self.lsh_threshold < 1:
+            raise ConfigError("lsh_threshold", "in (0, 1)", self.lsh_threshold)
+        if not 0 < self.min_containment <= 1:
+            raise ConfigError("min_containment", "in (0, 1]", self.min_containment)
+        if self.rewrite_window_days is not None and not self.rewrite_window_days > 0:
+            raise ConfigError("rewrite_window_days", "a positive number of days (or None)", self.rewrite_window_days)
+        if self.min_shared_shingles < self.min_shared_floor:
+            raise ConfigError("min_shared_shingles", f">= min_shared_floor ({self.min_shared_floor})",
+                              self.min_shared_shingles)
+
+    @property
+    def lsh_bands_rows(self) -> tuple[int, int]:
+        """(bands, rows) of the LSH index, derived from the threshold, permutations and weights.
+
+        The only place they are derived: the ingest, search, reclean and the Spark engine all read
+        this, so they cannot cut signatures differently.
+        """
+        return lsh_params(self.lsh_threshold, self.num_perm, self.lsh_false_positive_weight,
+                          self.lsh_false_negative_weight)
 
     def fingerprint_params(self) -> dict[str, Any]:
         """The parameters whose change makes stored fingerprints or band keys incomparable."""
@@ -125,5 +162,52 @@ class Config:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Config:
+        """A Config from a stored ``meta.config``; unknown keys are ignored, renamed ones mapped."""
+        d = {_RENAMED.get(k, k): v for k, v in d.items()}
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
+
+
+#: Fields stored under an older name in the ``meta.config`` of existing stores.
+_RENAMED = {"batch_size": "fingerprint_batch_docs"}
+
+#: Counts and sizes that must be at least 1.
+_POSITIVE = ("num_perm", "shingle_size", "char_shingle_size", "anchor_mod", "min_shared_anchors", "anchor_max_df",
+             "anchor_df_floor", "rewrite_gram", "rewrite_sample_mod", "min_rewrite_grams", "rewrite_rare_stories",
+             "max_text_chars", "fingerprint_batch_docs")
+#: Counts that may be 0 (0 turns the rule off).
+_NON_NEGATIVE = ("seed", "min_shared_shingles", "min_shared_floor", "min_sourced_narration", "min_source_tokens",
+                 "min_tokens", "lsh_false_positive_weight", "lsh_false_negative_weight")
+#: Shares of an article or of a corpus.
+_SHARES = ("anchor_max_df_fraction", "min_sourced_share", "wholly_sourced_share", "min_source_names",
+           "min_source_share")
+
+
+@functools.lru_cache(maxsize=64)
+def lsh_params(threshold: float, num_perm: int, fp_weight: float, fn_weight: float) -> tuple[int, int]:
+    """(bands, rows) minimizing fp_weight * P(false positive) + fn_weight * P(false negative).
+
+    The same search as ``datasketch.lsh._optimal_param``. The integrands are
+    polynomials of degree b*r <= num_perm, so Gauss-Legendre quadrature with
+    num_perm//2 + 1 nodes integrates them exactly (no scipy needed).
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [0, 1], got {threshold}")
+    if num_perm < 1:
+        raise ValueError(f"num_perm must be >= 1, got {num_perm}")
+    x, w = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
+    s_fp = threshold * (x + 1.0) / 2.0
+    w_fp = w * threshold / 2.0
+    s_fn = threshold + (1.0 - threshold) * (x + 1.0) / 2.0
+    w_fn = w * (1.0 - threshold) / 2.0
+    best = float("inf")
+    opt = (0, 0)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            fp = float(np.dot(w_fp, 1.0 - (1.0 - s_fp**rows) ** bands))
+            fn = float(np.dot(w_fn, (1.0 - s_fn**rows) ** bands))
+            error = fp * fp_weight + fn * fn_weight
+            if error < best:
+                best = error
+                opt = (bands, rows)
+    return opt

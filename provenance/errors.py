@@ -15,3 +15,14 @@ class StoreError(ProvenanceError):
 
 class ConfigMismatchError(StoreError):
     """The store was built with other detection parameters than this run's."""
+
+
+class ConfigError(InputError, ValueError):
+    """A detection parameter out of its range (raised by ``Config`` itself, so no caller re-checks).
+
+    Also a ``ValueError``: a bad value is a bad argument to the library, not only to the CLI.
+    """
+
+    def __init__(self, field: str, requirement: str, value: object) -> None:
+        self.field, self.requirement, self.value = field, requirement, value
+        super().__init__(f"{field} must be {requirement}, got {value!r}")

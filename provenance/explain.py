@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from . import queries
 from .config import Config
 from .errors import InputError
 from .store import Store
@@ -74,28 +75,11 @@ def _jsonable(v: Any) -> Any:
     return str(v)
 
 
-def resolve(store: Store, ref: str) -> str:
-    """The article id an argument names: an article id, else a URL (exact, then without a trailing slash)."""
-    ref = ref.strip()
-    hit = store.query("SELECT article_id FROM articles WHERE article_id = ?", [ref])
-    if hit.height:
-        return str(hit["article_id"][0])
-    hit = store.query(
-        "SELECT article_id FROM articles WHERE url = ? OR rtrim(url, '/') = rtrim(?, '/') ORDER BY doc", [ref, ref]
-    )
-    if hit.height == 1:
-        return str(hit["article_id"][0])
-    if hit.height > 1:
-        ids = ", ".join(hit["article_id"].head(5).to_list())
-        raise InputError(f"{ref!r} is the URL of {hit.height} stored articles ({ids}): give an article id")
-    raise InputError(f"no stored article has the id or URL {ref!r}")
-
-
 def explain(store: Store, a_ref: str, b_ref: str, *, config: Config | None = None,
             max_passages: int | None = None) -> Explanation:
     """Explain the link between two stored articles (ids or URLs), in the order given."""
     with store.session():
-        a_id, b_id = resolve(store, a_ref), resolve(store, b_ref)
+        a_id, b_id = queries.resolve_article(store, a_ref), queries.resolve_article(store, b_ref)
         if a_id == b_id:
             raise InputError(f"{a_ref!r} and {b_ref!r} are the same article ({a_id})")
         config = config or store.state().config or Config()
@@ -134,9 +118,7 @@ def explain(store: Store, a_ref: str, b_ref: str, *, config: Config | None = Non
 
 
 def _articles(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
-    df = store.query(
-        f"SELECT {', '.join(ARTICLE_COLS)}, text FROM articles WHERE article_id IN (?, ?)", ids
-    )
+    df = queries.two_articles(store, ids, ARTICLE_COLS)
     return {r["article_id"]: r for r in df.iter_rows(named=True)}
 
 
@@ -146,12 +128,10 @@ def _sourced(store: Store, a_id: str, b_id: str) -> dict[str, Any] | None:
         return None
     out: dict[str, Any] = {}
     for me, other in ((a_id, b_id), (b_id, a_id)):
-        row = store.query("SELECT n_tokens, sourced_tokens, sourced_share, narration_tokens, n_sources, grade "
-                          "FROM sourced WHERE article_id = ?", [me])
+        row = queries.sourced_of(store, me)
         if row.height == 0:
             continue
-        srcs = store.query("SELECT source_id, rank, tokens, own_tokens, share, longest FROM sources "
-                           "WHERE article_id = ? ORDER BY rank", [me])
+        srcs = queries.sources_of(store, me)
         mine = srcs.filter(pl.col("source_id") == other)
         out[me] = {**row.row(0, named=True), "sources": srcs.to_dicts(),
                    "from_other": mine.row(0, named=True) if mine.height else None}
@@ -161,21 +141,18 @@ def _sourced(store: Store, a_id: str, b_id: str) -> dict[str, Any] | None:
 def _lineage(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not _has(store, "lineage"):
         return {}
-    df = store.query(f"SELECT article_id, {', '.join(LINEAGE_COLS)} FROM lineage WHERE article_id IN (?, ?)", ids)
+    df = queries.two_lineage_rows(store, ids, LINEAGE_COLS)
     return {r["article_id"]: r for r in df.iter_rows(named=True)}
 
 
 def _clusters(store: Store, ids: list[str]) -> dict[str, int]:
-    df = store.query("SELECT article_id, cluster_id FROM clusters WHERE article_id IN (?, ?)", ids)
+    df = queries.two_cluster_rows(store, ids)
     return {r["article_id"]: int(r["cluster_id"]) for r in df.iter_rows(named=True)}
 
 
 def _stored_pair(store: Store, a_id: str, b_id: str) -> dict[str, Any] | None:
     """The verified pair as stored, re-expressed in the asked order (a, b)."""
-    df = store.query(
-        "SELECT a, b, jaccard, containment_a_in_b, containment_b_in_a, shared_shingles, a_shingles, b_shingles, via "
-        "FROM pairs WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", [a_id, b_id, b_id, a_id],
-    )
+    df = queries.stored_pair(store, a_id, b_id)
     if df.height == 0:
         return None
     r = df.row(0, named=True)
@@ -203,7 +180,7 @@ def _overrides(store: Store, a_id: str, b_id: str, arts: dict[str, dict[str, Any
 
 
 def _has(store: Store, table: str) -> bool:
-    return store.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = ?", [table])["n"][0] > 0
+    return store.has_table(table)
 
 
 # -- what is computed here -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .output import store_option
 from .store import Store
 
 out = Console()
@@ -21,8 +22,7 @@ out = Console()
 @click.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("--store", "store_path", envvar="PROVENANCE_STORE", default="provenance.duckdb", show_default=True,
-              type=click.Path(dir_okay=False), help="DuckDB store file (env PROVENANCE_STORE).")
+@store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 @click.option("--texts", is_flag=True, help="With --json: include both full texts.")
 @click.option("--passages", "max_passages", type=click.IntRange(min=0), default=None,

@@ -189,7 +189,7 @@ _SENT_END = re.compile(r"[.!?][\"'”’)]*$|[.!?]$")
 
 # ---------------------------------------------------------------- hashing
 
-def _xxh64_hex(s: pl.Series) -> pl.Series:
+def xxh64_hex(s: pl.Series) -> pl.Series:
     """xxh64 hex digest of each string (null stays null), hashed in one numba pass."""
     data, offs = _k_arrow_bytes(s)
     hexbuf = _k_hex16(_k_hash_rows(data, offs))
@@ -731,7 +731,7 @@ def extract(
         pl.coalesce("url", "h_url").alias("url"),
     )
     df = df.with_columns(
-        pl.when(pl.col("outlet").is_null()).then(_host_expr(pl.col("url"))).otherwise(pl.col("outlet")).alias("outlet"),
+        pl.when(pl.col("outlet").is_null()).then(host_expr(pl.col("url"))).otherwise(pl.col("outlet")).alias("outlet"),
         pl.col("__body").alias("raw_text"),
     )
 
@@ -788,20 +788,20 @@ def extract(
     df = df.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
 
     # Ids and hashes.
-    content_hash = _xxh64_hex(df.get_column("text"))
+    content_hash = xxh64_hex(df.get_column("text"))
     df = df.with_columns(content_hash.alias("content_hash"))
     need_url_id = (
         df.filter(pl.col("id").is_null() & pl.col("url").is_not_null())
-        .select("__rid", _normalized_url_expr(pl.col("url")).alias("__url_key"))
+        .select("__rid", normalized_url_expr(pl.col("url")).alias("__url_key"))
         .filter(pl.col("__url_key").is_not_null())
     )
-    url_ids = _xxh64_hex(need_url_id.get_column("__url_key"))
+    url_ids = xxh64_hex(need_url_id.get_column("__url_key"))
     df = df.join(
         pl.DataFrame({"__rid": need_url_id.get_column("__rid"), "__uid": url_ids}),
         on="__rid", how="left", maintain_order="left",
     )
     text_key = pl.concat_str([pl.col("outlet").fill_null(""), pl.col("text")], separator="\x1f")
-    df = df.with_columns(_xxh64_hex(df.select(text_key.alias("k")).get_column("k")).alias("__tid"))
+    df = df.with_columns(xxh64_hex(df.select(text_key.alias("k")).get_column("k")).alias("__tid"))
     df = df.with_columns(
         pl.coalesce(
             "id",
@@ -836,12 +836,12 @@ def _truncate(text: str, limit: int) -> str:
 _URL_RE = r"^(?i)(?:[a-z][a-z0-9+.\-]*:)?//(?:[^@/?#]*@)?([^/?#:]+)(?::\d+)?([^#]*)"
 
 
-def _host_expr(url: pl.Expr) -> pl.Expr:
+def host_expr(url: pl.Expr) -> pl.Expr:
     host = url.str.extract(_URL_RE, 1).str.to_lowercase().str.strip_chars_end(".")
     return host.str.replace(r"^www\.", "")
 
 
-def _normalized_url_expr(url: pl.Expr) -> pl.Expr:
+def normalized_url_expr(url: pl.Expr) -> pl.Expr:
     rest = url.str.extract(_URL_RE, 2)
     rest = (
         rest.str.replace_all(r"([?&])(?:utm_[^&=]*|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)=[^&]*", "$1")
@@ -850,7 +850,7 @@ def _normalized_url_expr(url: pl.Expr) -> pl.Expr:
         .str.replace(r"[?&]$", "")
         .str.replace(r"/+(\?|$)", "$1")
     )
-    host = _host_expr(url)
+    host = host_expr(url)
     return pl.when(host.is_not_null()).then(host + rest.fill_null(""))
 
 
@@ -1529,3 +1529,17 @@ def outlet_key_expr(outlet: pl.Expr) -> pl.Expr:
     three = host.str.extract(r"([^.]+\.(?:(?:" + sl + r")\.[a-z]{2}|" + hosted + r"|example\.[^.]+))$", 1)
     two = host.str.extract(r"([^.]+\.[^.]+)$", 1)
     return pl.coalesce(three, two, host)
+
+
+def page_chrome_counts(raw: pl.DataFrame) -> pl.DataFrame:
+    """CHROME_STATS rows these RAW pages contribute, counted as :func:`extract` counts them.
+
+    Lines per page, pages per site (``outlet_key``). ``provenance reclean`` subtracts a stored page's
+    own counts before cleaning it again, so the rule must be extraction's own.
+    """
+    body = raw.get_column("text")
+    data, offs = _k_arrow_bytes(body)
+    rid, _, _, _, _, hs = _scan(data, offs)
+    site = outlet_key_expr(pl.col("outlet")).alias("outlet")
+    codes = raw.select(site.cast(pl.Categorical).to_physical().cast(pl.Int64).alias("oc"), site)
+    return _update_stats(codes, _k_hash_rows(data, offs), rid, hs, pl.DataFrame(schema=CHROME_STATS))

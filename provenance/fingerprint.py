@@ -70,6 +70,38 @@ class Fingerprints:
     anchors: np.ndarray  # uint32, per doc the DISTINCT shingle hashes h with h % anchor_mod == 0, sorted
 
 
+# --------------------------------------------------------------------------- the too-short rule
+# Declared once here, where the counts come from: the local pipeline, reclean and the Spark
+# engine all call these, so an article is indexed (or rejected as too short) the same way by each.
+
+#: The reject a text too short to fingerprint gets: it is stored and shown, never compared.
+TOO_SHORT_REASON = "too_short"
+TOO_SHORT_ACTION = "stored_not_compared"
+
+
+def comparable(n_tokens: np.ndarray, n_shingles: np.ndarray, config: Config) -> np.ndarray:
+    """bool [n]: which texts enter the LSH and anchor indexes (enough tokens, at least one shingle).
+
+    Shorter texts share too few shingles for an estimate or a verification to mean anything.
+    """
+    return (np.asarray(n_tokens) >= config.min_tokens) & (np.asarray(n_shingles) > 0)
+
+
+def too_short_details(n_tokens: np.ndarray, config: Config) -> list[str]:
+    """The reject detail of each too-short text, e.g. ``"12 tokens, fewer than 20"``."""
+    return [f"{int(n)} tokens, fewer than {config.min_tokens}" for n in np.asarray(n_tokens)]
+
+
+def too_short_rejects(articles: pl.DataFrame, fp: Fingerprints, ok: np.ndarray, config: Config) -> pl.DataFrame:
+    """(source, locator, reason, detail, action) for the articles ``ok`` leaves out of the indexes."""
+    short = articles.filter(~pl.Series(ok))
+    return short.select(
+        "source", "locator", pl.lit(TOO_SHORT_REASON).alias("reason"),
+        pl.Series("detail", too_short_details(fp.n_tokens[~ok], config), dtype=pl.String),
+        pl.lit(TOO_SHORT_ACTION).alias("action"),
+    )
+
+
 # --------------------------------------------------------------------------- hashing
 
 
@@ -522,7 +554,15 @@ def permutations(seed: int, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _default_threads() -> int:
     """One thread per usable core (the kernels are CPU-bound), at most 8."""
-    return max(1, min(len(os.sched_getaffinity(0)), 8))
+    return max(1, min(usable_cores(), 8))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: its affinity on Linux, else every core (macOS, Windows)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no sched_getaffinity outside Linux
+        return os.cpu_count() or 1
 
 
 def _encode_one(text: str | None) -> bytes:
@@ -566,7 +606,7 @@ def _chunked(
     thread normalizes the next ones (normalization holds the GIL, kernels don't).
     """
     threads = _default_threads() if threads is None else max(1, threads)
-    batch = max(1, config.batch_size)
+    batch = max(1, config.fingerprint_batch_docs)
     chunk = max(64, min(1024, batch // (16 * threads)))
     results: list[tuple[int, _R]] = []
     if threads == 1:
@@ -605,12 +645,6 @@ def _csr(counts: list[np.ndarray], values: list[np.ndarray], n: int) -> tuple[np
 # --------------------------------------------------------------------------- public API
 
 
-def _check(config: Config) -> None:
-    for name in ("num_perm", "shingle_size", "char_shingle_size", "anchor_mod"):
-        if getattr(config, name) < 1:
-            raise ValueError(f"config.{name} must be >= 1, got {getattr(config, name)}")
-
-
 def fingerprints(
     texts: Sequence[str | None] | pl.Series, *, config: Config, threads: int | None = None
 ) -> Fingerprints:
@@ -619,7 +653,6 @@ def fingerprints(
     ``threads`` defaults to the usable core count; 1 runs everything in the
     calling thread.
     """
-    _check(config)
     n = len(texts)
     a, b = permutations(config.seed, config.num_perm)
     table, lower = char_classes(), lowercase()
@@ -643,7 +676,6 @@ def shingle_sets(
     texts: Sequence[str | None] | pl.Series, *, config: Config, threads: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(offsets int64 [n+1], hashes uint32): each text's sorted distinct shingle hashes, CSR."""
-    _check(config)
     table, lower = char_classes(), lowercase()
 
     def kernel(buf: np.ndarray, offsets: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
@@ -660,42 +692,11 @@ def signature_of(text: str | None, *, config: Config) -> np.ndarray:
 
 def shingle_hashes(text: str | None, *, config: Config) -> np.ndarray:
     """xxh32 of every shingle of one text, in order and with repeats (for alignment display)."""
-    _check(config)
     buf, offsets = _encode([text])
     hashes, _ = _shingle_hashes(
         buf, offsets[0], offsets[1], char_classes(), lowercase(), config.shingle_size, config.char_shingle_size
     )
     return hashes
-
-
-@functools.lru_cache(maxsize=64)
-def lsh_params(threshold: float, num_perm: int, fp_weight: float, fn_weight: float) -> tuple[int, int]:
-    """(bands, rows) minimizing fp_weight * P(false positive) + fn_weight * P(false negative).
-
-    The same search as ``datasketch.lsh._optimal_param``. The integrands are
-    polynomials of degree b*r <= num_perm, so Gauss-Legendre quadrature with
-    num_perm//2 + 1 nodes integrates them exactly (no scipy needed).
-    """
-    if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be in [0, 1], got {threshold}")
-    if num_perm < 1:
-        raise ValueError(f"num_perm must be >= 1, got {num_perm}")
-    x, w = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
-    s_fp = threshold * (x + 1.0) / 2.0
-    w_fp = w * threshold / 2.0
-    s_fn = threshold + (1.0 - threshold) * (x + 1.0) / 2.0
-    w_fn = w * (1.0 - threshold) / 2.0
-    best = float("inf")
-    opt = (0, 0)
-    for bands in range(1, num_perm + 1):
-        for rows in range(1, num_perm // bands + 1):
-            fp = float(np.dot(w_fp, 1.0 - (1.0 - s_fp**rows) ** bands))
-            fn = float(np.dot(w_fn, (1.0 - s_fn**rows) ** bands))
-            error = fp * fp_weight + fn * fn_weight
-            if error < best:
-                best = error
-                opt = (bands, rows)
-    return opt
 
 
 @njit(cache=True, nogil=True)

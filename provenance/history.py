@@ -19,6 +19,7 @@ from datetime import datetime
 
 import polars as pl
 
+from . import queries
 from .store import Store
 
 CLUSTER_EVENTS = pl.Schema({
@@ -66,9 +67,7 @@ def events_of_batch(store: Store, clusters: pl.DataFrame, merged: pl.DataFrame, 
     ids = pl.concat([clusters["cluster_id"], merged["old_id"] if merged.height else pl.Series([], dtype=pl.Int64)])
     sizes = pl.DataFrame(schema={"cluster_id": pl.Int64, "size": pl.Int64})
     if store.exists():
-        sizes = store.query(
-            "SELECT cluster_id, count(*) AS size FROM clusters WHERE cluster_id IN (SELECT unnest(?::BIGINT[])) "
-            "GROUP BY 1", [ids.unique().to_list()])
+        sizes = queries.cluster_sizes(store, ids.unique().to_list())
     return cluster_events(clusters, before, sizes, merged, ingest_id=ingest_id, at=at)
 
 
@@ -77,15 +76,12 @@ def history(store: Store, cluster_id: int) -> pl.DataFrame:
 
     Empty for stores built before events were kept.
     """
-    q = "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'cluster_events'"
-    if not store.exists() or not store.query(q)["n"][0]:
+    if not store.has_table("cluster_events"):
         return pl.DataFrame(schema=CLUSTER_EVENTS)
     ids = {cluster_id}
     while True:  # clusters merged into it, and those merged into them
-        got = set(store.query("SELECT cluster_id FROM cluster_events WHERE merged_into IN (SELECT unnest(?::BIGINT[]))",
-                              [sorted(ids)])["cluster_id"].to_list())
+        got = queries.merged_into(store, sorted(ids))
         if got <= ids:
             break
         ids |= got
-    return store.query("SELECT * FROM cluster_events WHERE cluster_id IN (SELECT unnest(?::BIGINT[])) "
-                       "ORDER BY ingest_id, cluster_id, event", [sorted(ids)])
+    return queries.cluster_events(store, sorted(ids))

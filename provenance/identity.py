@@ -32,12 +32,12 @@ from .store import Store
 
 def source_key(raw: pl.DataFrame) -> pl.Series:
     """The article id a RAW record will get from its id field or URL (null for neither)."""
-    from .extract import _normalized_url_expr, _xxh64_hex  # the id rules live with extraction
+    from .extract import normalized_url_expr, xxh64_hex  # the id rules live with extraction
 
     rid = raw.get_column("id").str.strip_chars()
     rid = pl.select(pl.when(rid != "").then(rid)).to_series()
-    url = raw.select(_normalized_url_expr(pl.col("url").str.strip_chars()).alias("u")).get_column("u")
-    uhash = _xxh64_hex(url.fill_null(""))
+    url = raw.select(normalized_url_expr(pl.col("url").str.strip_chars()).alias("u")).get_column("u")
+    uhash = xxh64_hex(url.fill_null(""))
     uid = pl.select(pl.when(url.is_not_null()).then(pl.lit("u") + uhash)).to_series()
     return pl.select(pl.coalesce(rid, uid).alias("key")).to_series()
 

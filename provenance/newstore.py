@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import InputError
+from .errors import ConfigError, InputError
+from .queries import clusters_of_ingest
 from .store import Store
 
 #: CLI option -> Config field, with what it means.
@@ -47,14 +48,13 @@ def config_for(store: Store, given: dict[str, Any]) -> Config | None:
             f"detection settings can only be chosen for a new store; {store.path} was built with {have}. "
             "Use a new --store to try other settings."
         )
-    cfg = replace(Config(), **{SETTINGS[k][0]: v for k, v in given.items()})
-    if not 0 < cfg.lsh_threshold < 1 or not 0 < cfg.min_containment <= 1:
-        raise InputError("--threshold must be in (0, 1) and --min-containment in (0, 1]")
-    if cfg.rewrite_window_days is not None and cfg.rewrite_window_days <= 0:
-        raise InputError("--window must be a positive number of days")
-    if cfg.shingle_size < 1 or cfg.min_shared_shingles < cfg.min_shared_floor:
-        raise InputError(f"--shingle-size must be >= 1 and --min-shared >= {cfg.min_shared_floor}")
-    return cfg
+    try:
+        return replace(Config(), **{SETTINGS[k][0]: v for k, v in given.items()})
+    except ConfigError as e:  # Config checks ranges; say it with the option the user typed
+        option = {field: k for k, (field, _) in SETTINGS.items()}.get(e.field)
+        if option is None:
+            raise
+        raise InputError(f"--{option.replace('_', '-')} must be {e.requirement}, got {e.value}") from e
 
 
 def dry_run(store: Store, run: Callable[[Store], Any]) -> tuple[Any, dict[str, Any]]:
@@ -69,12 +69,7 @@ def dry_run(store: Store, run: Callable[[Store], Any]) -> tuple[Any, dict[str, A
             if wal.exists():
                 shutil.copy(wal, copy.path.with_name(copy.path.name + ".wal"))
         report = run(copy)
-        clusters = copy.query(
-            "SELECT c.cluster_id, count(*) AS articles, count(DISTINCT a.outlet) AS outlets, "
-            "arg_min(a.title, a.doc) AS first_title, count(*) FILTER (WHERE a.ingest_id = ?) AS new_articles "
-            "FROM clusters c JOIN articles a USING (doc) GROUP BY 1 HAVING new_articles > 0 "
-            "ORDER BY articles DESC, 1 LIMIT 10", [report.ingest_id],
-        ) if copy.exists() and report.ingest_id else None
+        clusters = clusters_of_ingest(copy, report.ingest_id) if copy.exists() and report.ingest_id else None
     return report, {"clusters": clusters.to_dicts() if clusters is not None else []}
 
 

@@ -44,7 +44,7 @@ from typing import Any
 
 import polars as pl
 
-from . import store as store_mod
+from . import queries
 from .errors import InputError
 from .store import Store
 
@@ -58,8 +58,6 @@ OVERRIDES = pl.Schema({
     "removed_at": pl.Datetime("us", "UTC"), "removed_by": pl.String,
 })
 
-_DDL = ("CREATE TABLE IF NOT EXISTS overrides (override_id BIGINT, kind VARCHAR, subject VARCHAR, object VARCHAR, "
-        "value VARCHAR, author VARCHAR, note VARCHAR, created_at TIMESTAMPTZ, removed_at TIMESTAMPTZ, removed_by VARCHAR)")
 
 
 def default_author() -> str:
@@ -74,18 +72,14 @@ def default_author() -> str:
 
 
 def _has_table(store: Store) -> bool:
-    if not store.exists():
-        return False
-    q = "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'overrides'"
-    return bool(store.query(q)["n"][0])
+    return store.has_table("overrides")
 
 
 def listing(store: Store, *, include_removed: bool = False) -> pl.DataFrame:
     """The overrides, oldest first (active ones only unless ``include_removed``)."""
     if not _has_table(store):
         return pl.DataFrame(schema=OVERRIDES)
-    where = "" if include_removed else " WHERE removed_at IS NULL"
-    return store.query(f"SELECT * FROM overrides{where} ORDER BY override_id").cast(dict(OVERRIDES))  # type: ignore[arg-type]
+    return queries.overrides(store, include_removed=include_removed).cast(dict(OVERRIDES))  # type: ignore[arg-type]
 
 
 def active(store: Store) -> pl.DataFrame:
@@ -199,9 +193,7 @@ def _check(store: Store, kind: str, subject: str, obj: str | None) -> tuple[str,
     if not subject or not obj:
         raise InputError(f"an override of kind {kind} needs a subject and an object")
     if kind in PAIR_KINDS:
-        from .explain import resolve
-
-        a, b = resolve(store, subject), resolve(store, obj)
+        a, b = queries.resolve_article(store, subject), queries.resolve_article(store, obj)
         if a == b:
             raise InputError(f"{subject!r} and {obj!r} are the same article")
         return a, b
@@ -284,32 +276,10 @@ def _commit(store: Store, *, new_rows: pl.DataFrame | None, removed: tuple[int, 
         after = after.filter(pl.col("override_id") != removed[0])
     renames = _alias_renames(store, changed, adding=new_rows is not None)
     lin, ext, ids, cids = _recompute(store, changed, after, renames)
-    with store._connect(read_only=False) as con:  # noqa: SLF001 - the store's one writer path
-        store_mod._run(con, _DDL)  # noqa: SLF001
-        try:
-            store_mod._run(con, "BEGIN TRANSACTION")  # noqa: SLF001
-            if new_rows is not None:
-                store_mod._append(con, "overrides", new_rows)  # noqa: SLF001
-            if removed is not None:
-                store_mod._run(con, "UPDATE overrides SET removed_at = ?, removed_by = ? WHERE override_id = ?",  # noqa: SLF001
-                               [datetime.now(UTC), removed[1], removed[0]])
-            for article_id, outlet in renames:
-                store_mod._run(con, "UPDATE articles SET outlet = ? WHERE article_id = ?", [outlet, article_id])  # noqa: SLF001
-            if ids:
-                con.register("_ids", pl.DataFrame({"article_id": ids}).to_arrow())
-                store_mod._run(con, "DELETE FROM lineage WHERE article_id IN (SELECT article_id FROM _ids)")  # noqa: SLF001
-                con.register("_cids", pl.DataFrame({"cluster_id": cids}, schema={"cluster_id": pl.Int64}).to_arrow())
-                store_mod._run(con, "DELETE FROM external_nodes WHERE cluster_id IN (SELECT cluster_id FROM _cids)")  # noqa: SLF001
-                store_mod._append(con, "lineage", lin)  # noqa: SLF001
-                if ext.height:
-                    store_mod._append(con, "external_nodes", ext)  # noqa: SLF001
-            version = int(con.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'store_version'")
-                          .fetchall()[0][0]) + 1
-            store_mod._run(con, "INSERT OR REPLACE INTO meta VALUES ('store_version', ?)", [str(version)])  # noqa: SLF001
-            store_mod._run(con, "COMMIT")  # noqa: SLF001
-        except BaseException:
-            store_mod._run(con, "ROLLBACK")  # noqa: SLF001
-            raise
+    store.write_override_change(
+        new_rows=new_rows, removed=(removed[0], removed[1], datetime.now(UTC)) if removed is not None else None,
+        renames=renames, lineage=lin, external_nodes=ext, article_ids=ids, cluster_ids=cids,
+    )
 
 
 def _alias_renames(store: Store, changed: pl.DataFrame, *, adding: bool) -> list[tuple[str, str]]:
@@ -322,13 +292,10 @@ def _alias_renames(store: Store, changed: pl.DataFrame, *, adding: bool) -> list
     for r in changed.filter(pl.col("kind") == "alias").iter_rows(named=True):
         host, outlet = r["subject"], r["object"]
         if adding:
-            ids = store.query("SELECT article_id FROM articles WHERE outlet = ?", [host])["article_id"]
+            ids = queries.outlet_articles(store, host)["article_id"]
             out += [(i, outlet) for i in ids]
         else:
-            ids = store.query(
-                "SELECT article_id FROM articles WHERE outlet = ? AND (regexp_extract(lower(url), "
-                "'^[a-z]+://(www\\.)?([^/:?#]+)', 2) = lower(?) OR contains(locator, ? || '/'))",
-                [outlet, host, host])["article_id"]
+            ids = queries.articles_of_host(store, outlet, host)
             out += [(i, host) for i in ids]
     return out
 
@@ -347,26 +314,18 @@ def _recompute(store: Store, changed: pl.DataFrame, after: pl.DataFrame, renames
         if r["kind"] in PAIR_KINDS:
             touched |= {r["subject"], r["object"]}
         elif r["kind"] == "licence":
-            hit = store.query(
-                "SELECT l.article_id FROM lineage l JOIN articles a USING (article_id) WHERE a.outlet = ? AND "
-                "(lower(l.via_agency) = lower(?) OR lower(l.origin_external) = lower(?) OR lower(l.parent_external) = lower(?))",
-                [r["subject"], r["object"], r["object"], r["object"]])
-            touched |= set(hit["article_id"])
+            touched |= set(queries.licensed_lineage(store, r["subject"], r["object"]))
     touched |= {a for a, _ in renames}
     if not touched:
         return pl.DataFrame(), pl.DataFrame(), [], []
-    cids = store.query("SELECT DISTINCT cluster_id FROM lineage WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-                       [sorted(touched)])["cluster_id"].to_list()
-    ids = store.query("SELECT article_id FROM lineage WHERE cluster_id IN (SELECT unnest(?::BIGINT[]))",
-                      [cids])["article_id"]
-    docs = store.query("SELECT doc FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-                       [ids.to_list()])["doc"]
+    cids = queries.lineage_clusters(store, sorted(touched))
+    ids = queries.lineage_members(store, cids)
+    docs = queries.docs_of(store, ids.to_list())
     arts = store.articles(docs)
     if renames:
         arts = arts.with_columns(pl.col("outlet").replace(dict(renames)))
     pairs = without_rejected(store.pairs_among(docs), after)
-    clusters = store.query("SELECT article_id, cluster_id FROM clusters WHERE doc IN (SELECT unnest(?::BIGINT[]))",
-                           [docs.to_list()])
+    clusters = queries.cluster_rows(store, docs.to_list())
     cred = store.credits_of(arts["article_id"])
     config = store.state().config or Config()
     res = lineage(arts, pairs, clusters, cred, registry=load_registry(), config=config)
@@ -376,5 +335,4 @@ def _recompute(store: Store, changed: pl.DataFrame, after: pl.DataFrame, renames
 
 
 def _has_lineage(store: Store) -> bool:
-    q = "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'lineage'"
-    return bool(store.query(q)["n"][0])
+    return store.has_table("lineage")

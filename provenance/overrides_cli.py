@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import click
+import polars as pl
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
+from .output import Section, emit, output_options, store_option
 from .store import Store
 
 out = Console()
@@ -20,10 +19,7 @@ _KIND_HELP = (
 )
 
 
-def _store_option(f):  # type: ignore[no-untyped-def]
-    return click.option("--store", "store_path", envvar="PROVENANCE_STORE", default="provenance.duckdb",
-                        show_default=True, type=click.Path(dir_okay=False),
-                        help="DuckDB store file (env PROVENANCE_STORE).")(f)
+_store_option = store_option
 
 
 @click.group()
@@ -71,32 +67,34 @@ def add_cmd(kind: str, subject: str, object_: str, store_path: str, author: str 
 @override.command("list")
 @_store_option
 @click.option("--all", "include_removed", is_flag=True, help="Include removed overrides.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
-def list_cmd(store_path: str, include_removed: bool, as_json: bool) -> None:
+@output_options(json_alias="jsonl")
+def list_cmd(store_path: str, include_removed: bool, output: str) -> None:
     """List the overrides (active ones unless --all).
 
     \b
     Example:
       provenance override list --all
+      provenance override list --format csv > overrides.csv
     """
     from .overrides import listing
 
     df = listing(Store(store_path), include_removed=include_removed)
     if not include_removed:
         df = df.drop("removed_at", "removed_by")
-    if as_json:
-        for row in df.to_dicts():
-            click.echo(json.dumps(row, default=str, ensure_ascii=False))
-        return
-    if df.height == 0:
-        out.print("no overrides")
-        return
-    t = Table(title=f"{df.height} overrides")
-    for c in df.columns:
-        t.add_column(c.replace("_", " "))
-    for row in df.iter_rows():
-        t.add_row(*(escape("" if v is None else str(v)[:19] if hasattr(v, "isoformat") else str(v)) for v in row))
-    out.print(t)
+    when = {c: _when for c, t in df.schema.items() if isinstance(t, pl.Datetime)}
+    emit(output, [Section("overrides", df, title=f"{df.height} overrides", empty="no overrides",
+                          labels={c: c.replace("_", " ") for c in df.columns},
+                          cells={**{c: _text for c in df.columns}, **when})],
+         console=out, ensure_ascii=False)
+
+
+def _text(v: object) -> str:
+    return "" if v is None else str(v)
+
+
+def _when(v: object) -> str:
+    """A time to the second, as the table has always shown it."""
+    return "" if v is None else str(v)[:19]
 
 
 @override.command("remove")

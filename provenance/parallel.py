@@ -27,6 +27,7 @@ import polars as pl
 
 from .attribution import Registry, credits
 from .config import Config
+from .fingerprint import usable_cores
 from .lineage import LineageResult, lineage
 
 T = TypeVar("T")
@@ -47,10 +48,7 @@ def workers() -> int:
             return max(1, int(env))
         except ValueError:
             pass
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    return max(1, usable_cores())
 
 
 def _executor(n: int) -> ProcessPoolExecutor:

@@ -27,7 +27,7 @@ from .candidates import anchor_frame, band_frame, candidate_pairs
 from .cluster import assign_clusters
 from .config import Config
 from .extract import extract
-from .fingerprint import band_keys, fingerprints, lsh_params
+from .fingerprint import band_keys, comparable, fingerprints, too_short_rejects
 from .history import events_of_batch
 from .identity import split_present
 from .ingest import iter_sources
@@ -234,23 +234,15 @@ def _ingest_batch(
 
     with steps.step("fingerprint", total=articles.height):
         fp = fingerprints(articles["text"], config=config)
-        bands, rows = lsh_params(
-            config.lsh_threshold, config.num_perm, config.lsh_false_positive_weight,
-            config.lsh_false_negative_weight,
-        )
-        ok = (fp.n_tokens >= config.min_tokens) & (fp.n_shingles > 0)
+        bands, rows = config.lsh_bands_rows
+        ok = comparable(fp.n_tokens, fp.n_shingles, config)
         docs = articles["doc"].to_numpy()
         new_bands = band_frame(band_keys(fp.minhash, bands=bands, rows=rows), docs, fingerprinted=ok)
         new_anchors = anchor_frame(fp.anchor_offsets, fp.anchors, docs).filter(
             pl.col("doc").is_in(pl.Series(docs[ok]).implode())
         )
-    short = articles.filter(~pl.Series(ok))
-    if short.height:
-        rejects = pl.concat([rejects, schemas.conform(short.select(
-            "source", "locator", pl.lit("too_short").alias("reason"),
-            pl.format("{} tokens, fewer than {}", pl.Series(fp.n_tokens[~ok]), pl.lit(config.min_tokens)).alias("detail"),
-            pl.lit("stored_not_compared").alias("action"),
-        ), schemas.REJECTS)])
+    if not ok.all():
+        rejects = pl.concat([rejects, schemas.conform(too_short_rejects(articles, fp, ok, config), schemas.REJECTS)])
 
     with steps.step("candidates"):
         n_total = state.next_doc + articles.height

@@ -41,10 +41,11 @@ from .cluster import story_edges
 from .config import Config
 from .errors import StoreError
 from .extract import extract
-from .fingerprint import band_keys, fingerprints, lsh_params
+from .fingerprint import band_keys, comparable, fingerprints
 from .lineage import graded
 from .lock import write_lock
 from .parallel import parallel_credits, parallel_lineage
+from .queries import stored_articles
 from .store import Store
 from .verify import verified_pairs
 
@@ -72,8 +73,7 @@ def _reclean(store: Store, *, outlet: str | None, registry: Registry) -> Reclean
         raise StoreError(f"no store at {store.path} (run `provenance ingest` first)")
     state = store.state()
     config = state.config or Config()
-    where, params = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
-    arts = schemas.conform(store.query(f"SELECT * FROM articles {where} ORDER BY doc", params), schemas.ARTICLES)
+    arts = schemas.conform(stored_articles(store, outlet), schemas.ARTICLES)
     report = RecleanReport(checked=arts.height, store_version=state.version)
     if arts.height == 0:
         return report
@@ -121,14 +121,9 @@ def _as_raw(arts: pl.DataFrame) -> pl.DataFrame:
 
 def _own_counts(raw: pl.DataFrame) -> pl.DataFrame:
     """The chrome counts these pages contributed (as extraction counts them: lines per page, pages per outlet)."""
-    from .extract import _k_arrow_bytes, _k_hash_rows, _scan, _update_stats, outlet_key_expr
+    from .extract import page_chrome_counts
 
-    body = raw.get_column("text")
-    data, offs = _k_arrow_bytes(body)
-    rid, _, _, _, _, hs = _scan(data, offs)
-    site = outlet_key_expr(pl.col("outlet")).alias("outlet")  # counted per site, as extraction counts them
-    codes = raw.select(site.cast(pl.Categorical).to_physical().cast(pl.Int64).alias("oc"), site)
-    return _update_stats(codes, _k_hash_rows(data, offs), rid, hs, schemas.empty(schemas.CHROME_STATS))
+    return page_chrome_counts(raw)
 
 
 def _relink(
@@ -139,9 +134,8 @@ def _relink(
     tmp = pl.int_range(changed.height, eager=True, dtype=pl.Int64) + state.next_doc
     back = dict(zip(tmp.to_list(), docs.to_list(), strict=True))
     fp = fingerprints(changed["text"], config=config)
-    bands_n, rows_n = lsh_params(config.lsh_threshold, config.num_perm, config.lsh_false_positive_weight,
-                                 config.lsh_false_negative_weight)
-    ok = (fp.n_tokens >= config.min_tokens) & (fp.n_shingles > 0)
+    bands_n, rows_n = config.lsh_bands_rows
+    ok = comparable(fp.n_tokens, fp.n_shingles, config)
     t = tmp.to_numpy()
     new_bands = band_frame(band_keys(fp.minhash, bands=bands_n, rows=rows_n), t, fingerprinted=ok)
     new_anchors = anchor_frame(fp.anchor_offsets, fp.anchors, t).filter(pl.col("doc").is_in(pl.Series(t[ok]).implode()))

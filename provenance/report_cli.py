@@ -25,6 +25,7 @@ from rich.progress import (
 )
 
 from provenance.errors import InputError, ProvenanceError
+from provenance.output import store_option
 from provenance.report import FORMATS, build_report, iter_reports, report_digest, write_report
 from provenance.report.paths import UnsafePathError, safe_join, safe_name
 
@@ -114,8 +115,7 @@ def _single_target(out_path: str, kind: str, key: Any, fmt: str) -> Path:
 
 
 @click.command("report")
-@click.option("--store", "store_path", envvar="PROVENANCE_STORE", default="provenance.duckdb", show_default=True,
-              type=click.Path(dir_okay=False), help="DuckDB store file (env PROVENANCE_STORE).")
+@store_option
 @click.option("--cluster", "cluster", type=int, help="Report on this cluster id.")
 @click.option("--outlet", help="Report on this outlet.")
 @click.option("--agency", help="Report on this agency (name or alias).")

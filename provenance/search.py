@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from . import queries
 from .candidates import anchor_frame, band_frame
 from .config import Config
 from .errors import InputError
-from .fingerprint import band_keys, fingerprints, lsh_params, pair_overlaps, shingle_sets
+from .fingerprint import band_keys, fingerprints, pair_overlaps, shingle_sets
 from .store import Store
 from .verify import is_reuse
 
@@ -40,9 +41,7 @@ def _search(text: str, *, store: Store, config: Config | None, limit: int) -> pl
     fp = fingerprints([text], config=config)
     if fp.n_shingles[0] == 0:
         raise InputError("the pasted text has no words to compare")
-    bands, rows = lsh_params(
-        config.lsh_threshold, config.num_perm, config.lsh_false_positive_weight, config.lsh_false_negative_weight
-    )
+    bands, rows = config.lsh_bands_rows
     q = np.array([-1], dtype=np.int64)
     by_band = store.band_matches(band_frame(band_keys(fp.minhash, bands=bands, rows=rows), q))
     anchors = anchor_frame(fp.anchor_offsets, fp.anchors, q)
@@ -70,14 +69,6 @@ def _search(text: str, *, store: Store, config: Config | None, limit: int) -> pl
         is_reuse(s, qn, an, config=config).alias("reuse"),
     )
     hits = hits.sort(["reuse", "shared_shingles"], descending=True).head(limit)
-    with store.reader() as con:
-        con.register("_h", hits.select("doc").to_arrow())
-        meta = pl.from_arrow(
-            con.sql(
-                "SELECT a.doc, a.article_id, a.outlet, a.title, a.published_at, a.url, c.cluster_id "
-                "FROM articles a JOIN _h USING (doc) LEFT JOIN clusters c USING (doc)"
-            ).to_arrow_table()
-        )
-    assert isinstance(meta, pl.DataFrame)
+    meta = queries.search_details(store, hits["doc"])
     out = hits.join(meta, on="doc").sort(["reuse", "shared_shingles"], descending=True)
     return out.select(RESULT.names()).cast(dict(RESULT))

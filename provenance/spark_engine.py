@@ -17,7 +17,7 @@ read               the driver lists files exactly as ``read_sources`` does and
                    cuts them into *units*: big JSON-lines files into 64 MB byte
                    ranges (line numbers from a distributed newline count), big
                    Parquet files into runs of row groups, small files into
-                   batches read by ``ingest._read_file`` itself. A mapInArrow
+                   batches read by ``ingest.read_file`` itself. A mapInArrow
                    reads each unit. Every row keeps (cls, uid, pos): data rows
                    (cls 0) before page files (cls 1), then unit, then position,
                    which is the local engine's read order.
@@ -157,7 +157,7 @@ _EXTRACT_SCHEMA = (
     "source string, locator string, content_hash string, reason string, detail string, action string, "
     "line_hash long, pages long"
 )
-_FP_SCHEMA = "doc long, n_tokens int, n_shingles int, minhash binary, anchors array<long>"
+_FP_SCHEMA = "doc long, n_tokens int, n_shingles int, minhash binary, anchors array<long>, ok boolean, short_detail string"
 _VERIFIED_SCHEMA = (
     "a_doc long, b_doc long, jaccard double, containment_a_in_b double, containment_b_in_a double, "
     "shared_shingles int, a_shingles int, b_shingles int, via string"
@@ -339,7 +339,7 @@ def _plan_units(
     inputs: Sequence[str | Path], fmt_override: str | None, field_map: Mapping[str, str] | None
 ) -> tuple[list[dict], list[dict]]:
     """Read units in read order, and the rejects the driver found (unknown fields of split files)."""
-    from provenance.ingest import _EXT, _sniff, _walk
+    from provenance.ingest import EXTENSIONS, sniff_format, walk_folder
 
     jobs: list[tuple[str, Path, str | None]] = []
     for p in inputs:
@@ -347,7 +347,7 @@ def _plan_units(
         if not path.exists():
             raise InputError(f"input path does not exist: {given}")
         if path.is_dir():
-            jobs.extend((given, f, f.relative_to(path).as_posix()) for f in _walk(path))
+            jobs.extend((given, f, f.relative_to(path).as_posix()) for f in walk_folder(path))
         else:
             jobs.append((given, path, None))
 
@@ -375,7 +375,7 @@ def _plan_units(
             name = f.name.lower()
             gz = name.endswith(".gz") or head[:2] == b"\x1f\x8b"
             ext = os.path.splitext(name)[1]
-            fmt = fmt_override or _EXT.get(ext) or _sniff(head)
+            fmt = fmt_override or EXTENSIONS.get(ext) or sniff_format(head)
             if not gz and fmt == "jsonl":
                 split = _plan_jsonl(f, file_source, size, field_map, rejects)
             elif not gz and fmt == "parquet":
@@ -396,8 +396,7 @@ def _plan_units(
 
 def _plan_jsonl(f: Path, source: str, size: int, field_map, rejects: list[dict]) -> list[dict] | None:
     """Byte-range units for a JSON-lines file, or None when it must be read whole (as read_jsonl would)."""
-    from provenance.ingest._common import FIELD_SYNONYMS, reject, resolve_fields
-    from provenance.ingest.jsonl import _sample_keys
+    from provenance.ingest import FIELD_SYNONYMS, keys_in_sample, reject, resolve_fields
 
     with open(f, "rb") as fh:
         head = fh.read(64 << 20)
@@ -407,13 +406,13 @@ def _plan_jsonl(f: Path, source: str, size: int, field_map, rejects: list[dict])
     body = head[start:]
     stripped = body.lstrip()
     if stripped[:1] != b"{":
-        return None  # JSON array, binary or junk: read_jsonl / _read_file decide, on the whole file
+        return None  # JSON array, binary or junk: read_jsonl / read_file decide, on the whole file
     first = stripped.split(b"\n", 1)[0]
     try:
         json.loads(first)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return None  # maybe one pretty-printed object: whole-file semantics
-    sample_keys = _sample_keys(body)
+    sample_keys = keys_in_sample(body)
     every_name = [n for names in FIELD_SYNONYMS.values() for n in names]
     used, _ = resolve_fields(list(dict.fromkeys(sample_keys + every_name)), field_map, source=source, strict_map=False)
     _, unknown = resolve_fields(sample_keys, field_map, source=source, strict_map=False)
@@ -501,14 +500,13 @@ def _keyed(frame: pl.DataFrame, kind: str, cls: int, uid: int, pos: pl.Expr | No
 
 
 def _read_one(spec: dict, uid: int, fmt_override: str | None, field_map: dict | None) -> pl.DataFrame:
-    from provenance.ingest import _read_file
-    from provenance.ingest._common import rejects_frame
+    from provenance.ingest import read_file, rejects_frame
 
     parts: list[pl.DataFrame] = []
     if spec["t"] == "files":
         raws, rejs, page_rows, page_rejects = [], [], [], []
         for given, f, rel in spec["files"]:
-            raw, rej = _read_file(given, Path(f), rel, fmt_override, field_map, page_rows, page_rejects)
+            raw, rej = read_file(given, Path(f), rel, fmt_override, field_map, page_rows, page_rejects)
             if raw is not None and raw.height:
                 raws.append(raw)
             if rej is not None and rej.height:
@@ -547,8 +545,7 @@ def _read_one(spec: dict, uid: int, fmt_override: str | None, field_map: dict | 
 
 def _read_jsonl_range(spec: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The lines starting in [start, end) of a JSON-lines file, read as read_jsonl reads a chunk."""
-    from provenance.ingest._common import rejects_frame, select_fields
-    from provenance.ingest.jsonl import _read_chunk
+    from provenance.ingest import read_lines_chunk, rejects_frame, select_fields
 
     path, source, s, e = spec["path"], spec["source"], spec["start"], spec["end"]
     rejects: list[dict] = []
@@ -589,7 +586,7 @@ def _read_jsonl_range(spec: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
     line_base = spec["nl_before"] + _count_newlines(path, s, first) if first > s else spec["nl_before"]
     wanted, used = spec["wanted"], spec["used"]
     if chunk:
-        frame, _ = _read_chunk(chunk, line_base, wanted, source, rejects)
+        frame, _ = read_lines_chunk(chunk, line_base, wanted, source, rejects)
     else:
         frame = pl.DataFrame(schema={**{c: pl.String for c in wanted}, "__line": pl.Int64})
     out = frame.select(
@@ -607,22 +604,21 @@ def _read_parquet_groups(spec: dict, field_map: dict | None) -> tuple[pl.DataFra
     """Row groups of a Parquet file, read as ``tabular.read_parquet`` reads the file."""
     import pyarrow.parquet as pq
 
-    from provenance.ingest._common import rejects_frame
-    from provenance.ingest.tabular import _as_string, _finish
+    from provenance.ingest import finish_table, rejects_frame, string_column
 
     tbl = pq.ParquetFile(spec["path"]).read_row_groups(spec["groups"])
     df = _polars(tbl)
-    cols = [_as_string(df, name, dtype) for name, dtype in df.schema.items()]
+    cols = [string_column(df, name, dtype) for name, dtype in df.schema.items()]
     df = pl.DataFrame(cols) if cols else df
     df = df.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + spec["row_base"] + 1).alias("__row"))
     rejects: list[dict] = []
-    raw = _finish(df, source=spec["source"], fmt="parquet", field_map=field_map, rejects=rejects)
+    raw = finish_table(df, source=spec["source"], fmt="parquet", field_map=field_map, rejects=rejects)
     return raw, rejects_frame(rejects if spec["first"] else [])
 
 
 def _outlet_key(raw: pl.DataFrame) -> pl.Series:
     """The outlet ``extract`` will give each RAW row (given outlet, else the host of its URL)."""
-    from provenance.extract import _host_expr, html_article, outlet_key_expr
+    from provenance.extract import host_expr, html_article, outlet_key_expr
 
     def clean(c: str) -> pl.Expr:
         s = pl.col(c).str.strip_chars()
@@ -638,7 +634,7 @@ def _outlet_key(raw: pl.DataFrame) -> pl.Series:
         h_url[i] = html_article(d["html"][int(i)])["url"]
     d = d.with_columns(pl.Series("hu", h_url, dtype=pl.String))
     # The site, not the host: a site's subdomains learn their chrome together (extract.outlet_key).
-    return d.select(outlet_key_expr(pl.coalesce("o", _host_expr(pl.coalesce("u", "hu"))))).to_series().alias("okey")
+    return d.select(outlet_key_expr(pl.coalesce("o", host_expr(pl.coalesce("u", "hu"))))).to_series().alias("okey")
 
 
 # --------------------------------------------------------------------------- extract
@@ -686,7 +682,7 @@ def _extract_group(table: pa.Table, *, config: Config) -> pa.Table:
 
 
 def _fingerprint_batches(batches: Iterator[pa.RecordBatch], *, config: Config) -> Iterator[pa.RecordBatch]:
-    from provenance.fingerprint import fingerprints
+    from provenance.fingerprint import comparable, fingerprints, too_short_details
 
     target = _arrow_schema(_FP_SCHEMA)
     for rb in batches:
@@ -702,8 +698,11 @@ def _fingerprint_batches(batches: Iterator[pa.RecordBatch], *, config: Config) -
         anchors = pa.ListArray.from_arrays(
             pa.array(fp.anchor_offsets.astype(np.int32)), pa.array(fp.anchors.astype(np.int64))
         )
+        ok = comparable(fp.n_tokens, fp.n_shingles, config)  # the local engine's rule, and its reject detail
+        detail = [d if not k else None for d, k in zip(too_short_details(fp.n_tokens, config), ok, strict=True)]
         yield pa.RecordBatch.from_arrays(
-            [rb.column("doc"), pa.array(fp.n_tokens, pa.int32()), pa.array(fp.n_shingles, pa.int32()), minhash, anchors],
+            [rb.column("doc"), pa.array(fp.n_tokens, pa.int32()), pa.array(fp.n_shingles, pa.int32()), minhash, anchors,
+             pa.array(ok, pa.bool_()), pa.array(detail, pa.string())],
             schema=target,
         )
 
@@ -714,11 +713,9 @@ def _minhash_matrix(col: pa.Array, num_perm: int) -> np.ndarray:
 
 
 def _band_batches(batches: Iterator[pa.RecordBatch], *, config: Config) -> Iterator[pa.RecordBatch]:
-    from provenance.fingerprint import band_keys, lsh_params
+    from provenance.fingerprint import band_keys
 
-    bands, rows = lsh_params(
-        config.lsh_threshold, config.num_perm, config.lsh_false_positive_weight, config.lsh_false_negative_weight
-    )
+    bands, rows = config.lsh_bands_rows
     target = _arrow_schema(SPARK_SCHEMAS["bands"])
     for rb in batches:
         n = rb.num_rows
@@ -913,6 +910,7 @@ def run_spark(
     registry_path: str | Path | None = None,
     spark: Any = None,
     partitions: int | None = None,
+    quiet: bool = False,
 ) -> dict[str, Any]:
     """Run the whole pipeline on Spark over ``inputs``; write the Parquet datasets under ``out``.
 
@@ -921,16 +919,19 @@ def run_spark(
     the rewrite stage (:mod:`provenance.sourced`) is not distributed yet, so
     this engine runs without it, says so, and records ``rewrites=False`` in
     the run's config. ``spark`` reuses a session (else one is started on
-    ``master``); ``partitions`` sets ``spark.sql.shuffle.partitions``.
+    ``master``); ``partitions`` sets ``spark.sql.shuffle.partitions``;
+    ``quiet`` keeps the notice about rewrites off stderr.
     Returns counts, timings and paths.
     """
     if config.rewrites:
-        print("spark engine: rewrite detection (sourced share) is not distributed yet; running without it",
-              file=sys.stderr)
+        if not quiet:
+            print("spark engine: rewrite detection (sourced share) is not distributed yet; running without it",
+                  file=sys.stderr)
         config = dataclasses.replace(config, rewrites=False)
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    from provenance.fingerprint import TOO_SHORT_ACTION, TOO_SHORT_REASON
     from provenance.ingest import FORMATS
 
     fmt_override = None
@@ -1075,15 +1076,14 @@ def run_spark(
         articles.select("doc", "text").mapInArrow(partial(_fingerprint_batches, config=config), _FP_SCHEMA), "fp"
     )
     write(fp.select("doc", "n_tokens", "n_shingles", "minhash"), "signatures", sort=["doc"])
-    ok = (F.col("n_tokens") >= config.min_tokens) & (F.col("n_shingles") > 0)
+    ok = F.col("ok")  # fingerprint.comparable, computed in _fingerprint_batches
     good = fp.where(ok)
     write(good.select("doc", "minhash").mapInArrow(partial(_band_batches, config=config), SPARK_SCHEMAS["bands"]),
           "bands", sort=["band", "key"])
     write(good.select(F.explode("anchors").alias("anchor"), "doc"), "anchors", sort=["anchor"])
     short = fp.where(~ok).join(articles.select("doc", "source", "locator"), "doc").join(keyed, "doc").select(
-        *order, "source", "locator", F.lit("too_short").alias("reason"),
-        F.format_string("%d tokens, fewer than %d", F.col("n_tokens"), F.lit(config.min_tokens)).alias("detail"),
-        F.lit("stored_not_compared").alias("action"), F.lit(4).alias("_stage"),
+        *order, "source", "locator", F.lit(TOO_SHORT_REASON).alias("reason"), F.col("short_detail").alias("detail"),
+        F.lit(TOO_SHORT_ACTION).alias("action"), F.lit(4).alias("_stage"),
     )
     mark("fingerprint", t0)
 

@@ -1,9 +1,11 @@
-"""The DuckDB store: the only module that speaks SQL.
+"""The DuckDB store: connections, every write, and the lookups an ingest makes.
 
-One file holds every table (see ``docs/ARCHITECTURE.md``). Reads hand back
-polars frames; writes happen in :meth:`Store.write_batch`, one transaction per
-ingest, so a crash or ``kill -9`` leaves the store at its last committed state
-(DuckDB replays only committed transactions from its WAL).
+One file holds every table (see ``docs/ARCHITECTURE.md``, which also says where
+else SQL may be written: the named reads of :mod:`provenance.queries`). Reads
+hand back polars frames through :func:`frame`; every write goes through
+:meth:`Store.atomic`, one transaction (:meth:`Store.write_batch` per ingest), so
+a crash or ``kill -9`` leaves the store at its last committed state (DuckDB
+replays only committed transactions from its WAL).
 
 DuckDB lets one process write, or many read. Ingest therefore reads what it
 needs through a short read-only connection, computes without holding the
@@ -17,7 +19,7 @@ import json
 import os
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +34,11 @@ from .errors import ConfigMismatchError, StoreError
 from .lock import write_lock
 
 SCHEMA_VERSION = 1
+
+#: The store every shell opens when not told otherwise (``--store``, ``$PROVENANCE_STORE``).
+DEFAULT_STORE = "provenance.duckdb"
+#: The environment variable that names the store.
+STORE_ENV = "PROVENANCE_STORE"
 
 
 def tokenizer_version() -> str:
@@ -171,12 +178,35 @@ class Store:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def has_table(self, name: str) -> bool:
+        """Whether the store holds ``name`` (tables such as ``overrides`` appear with their first row)."""
+        if not self.path.exists():
+            return False
+        with self.reader() as con:
+            return _has_table(con, name)
+
+    @contextmanager
+    def atomic(self, *, ddl: str = _DDL, lock: bool = True, row_group_size: int = 0
+               ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The one way to write: a writer connection inside one transaction, committed whole or not at all.
+
+        ``ddl`` runs first, outside the transaction (the tables a write may need); ``lock`` takes
+        the store's writer lock (:mod:`provenance.lock`) for the duration. A DuckDB failure rolls
+        back and becomes a :class:`StoreError` saying nothing was written.
+        """
+        with write_lock(self.path) if lock else nullcontext(), \
+                self._connect(read_only=False, row_group_size=row_group_size) as con:
+            if ddl:
+                _run(con, ddl)
+            with _transaction(con, self.path):
+                yield con
+
     # -- reads --------------------------------------------------------------------
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
         """Run a read-only query and return a polars frame."""
         with self.reader() as con:
-            return _frame(con, sql, params)
+            return frame(con, sql, params)
 
     def state(self) -> StoreState:
         if not self.path.exists():
@@ -253,7 +283,7 @@ class Store:
             if not _has_table(con, "chrome_stats"):
                 return schemas.empty(schemas.CHROME_STATS)
             con.register("_k", schemas.conform(keys.unique(), pl.Schema({"outlet": pl.String, "line_hash": pl.UInt64})).to_arrow())
-            out = _frame(
+            out = frame(
                 con,
                 "SELECT c.outlet, c.line_hash, sum(c.pages)::BIGINT AS pages "
                 "FROM chrome_stats c JOIN _k USING (outlet, line_hash) GROUP BY ALL",
@@ -272,7 +302,7 @@ class Store:
             if not _has_table(con, "chrome_stats"):
                 return schemas.empty(schemas.CHROME_STATS)
             con.register("_h", pl.DataFrame({"line_hash": hashes.unique().cast(pl.UInt64)}).to_arrow())
-            out = _frame(con, "SELECT c.outlet, c.line_hash, c.pages FROM chrome_stats c JOIN _h USING (line_hash)")
+            out = frame(con, "SELECT c.outlet, c.line_hash, c.pages FROM chrome_stats c JOIN _h USING (line_hash)")
         return schemas.conform(out, schemas.CHROME_STATS)
 
     def existing_ids(self, ids: pl.Series) -> pl.DataFrame:
@@ -281,7 +311,7 @@ class Store:
             return pl.DataFrame(schema={"article_id": pl.String, "content_hash": pl.String})
         with self.reader() as con:
             con.register("_ids", pl.DataFrame({"article_id": ids.unique()}).to_arrow())
-            return _frame(
+            return frame(
                 con,
                 "SELECT a.article_id, a.content_hash FROM articles a "
                 "JOIN _ids USING (article_id)",
@@ -302,7 +332,7 @@ class Store:
             # Step 1 reads ids, sources and locators only: a fresh batch (no match) never reads stored texts.
             con.register("_p", probe.select("rid", "key", "source", "locator", pl.col("body").is_null().alias("html"))
                          .to_arrow())
-            hits = _frame(
+            hits = frame(
                 con,
                 """
                 SELECT p.rid, a.doc, p.html FROM _p p JOIN articles a ON a.article_id = p.key
@@ -319,11 +349,11 @@ class Store:
             html = hits.filter("html")["rid"]  # an HTML record: its key (or file and locator) is enough
             text = hits.filter(~pl.col("html"))
             if text.height:  # step 2: the stored bodies of the matched docs only, by md5
-                stored = _frame(con, "SELECT doc, md5(coalesce(raw_text, text)) AS h FROM articles WHERE "
+                stored = frame(con, "SELECT doc, md5(coalesce(raw_text, text)) AS h FROM articles WHERE "
                                 + _doc_filter(con, text["doc"].unique()))
                 mine = probe.select("rid", "body").join(text.select("rid", "doc"), on="rid")
                 con.register("_b", mine.to_arrow())
-                ours = _frame(con, "SELECT rid, doc, md5(body) AS h FROM _b")
+                ours = frame(con, "SELECT rid, doc, md5(body) AS h FROM _b")
                 con.unregister("_b")
                 same = ours.join(stored, on=["doc", "h"])["rid"]
             else:
@@ -366,11 +396,11 @@ class Store:
         with self.reader() as con:
             if q.height <= _INDEX_LOOKUP_MAX:  # a search: constants let zone maps skip row groups
                 keys = ", ".join(str(int(k)) for k in q["key"])
-                out = _frame(con, f"SELECT band, key, doc FROM bands WHERE key IN ({keys})")
+                out = frame(con, f"SELECT band, key, doc FROM bands WHERE key IN ({keys})")
                 out = schemas.conform(out, schemas.BANDS).join(q, on=["band", "key"], how="semi")
             else:
                 con.register("_q", q.to_arrow())
-                out = _frame(con, "SELECT b.band, b.key, b.doc FROM bands b JOIN _q USING (band, key)")
+                out = frame(con, "SELECT b.band, b.key, b.doc FROM bands b JOIN _q USING (band, key)")
         return schemas.conform(out, schemas.BANDS)
 
     def anchor_postings(self, anchors: pl.Series, *, max_df: int) -> pl.DataFrame:
@@ -389,7 +419,7 @@ class Store:
             else:
                 con.register("_q", pl.DataFrame({"anchor": q}).to_arrow())
                 hits = "SELECT a.anchor, a.doc FROM anchors a JOIN _q USING (anchor)"
-            out = _frame(
+            out = frame(
                 con,
                 f"""
                 WITH hits AS ({hits}),
@@ -407,7 +437,7 @@ class Store:
         if docs.len() == 0 or not self.path.exists():
             return pl.DataFrame(schema={"doc": pl.Int64, "article_id": pl.String, "text": pl.String})
         with self.reader() as con:
-            return _frame(con, f"SELECT doc, article_id, text FROM articles WHERE {_doc_filter(con, docs)} ORDER BY doc")
+            return frame(con, f"SELECT doc, article_id, text FROM articles WHERE {_doc_filter(con, docs)} ORDER BY doc")
 
     def source_pool(
         self, docs: pl.Series, since: datetime | None, until: datetime | None, *, limit: int | None = None
@@ -421,10 +451,10 @@ class Store:
             return pl.DataFrame(schema=schema)
         cols = "doc, article_id, outlet, text, published_at, published_precision"
         with self.reader() as con:
-            parts = [_frame(con, f"SELECT {cols} FROM articles WHERE {_doc_filter(con, docs)}")]
+            parts = [frame(con, f"SELECT {cols} FROM articles WHERE {_doc_filter(con, docs)}")]
             if since is not None and until is not None:
                 cap = f" ORDER BY published_at DESC LIMIT {int(limit)}" if limit is not None else ""
-                parts.append(_frame(con, f"SELECT {cols} FROM articles WHERE published_at BETWEEN ? AND ?{cap}",
+                parts.append(frame(con, f"SELECT {cols} FROM articles WHERE published_at BETWEEN ? AND ?{cap}",
                                     [since, until]))
         return pl.concat([p.cast(schema) for p in parts if p.height] or [pl.DataFrame(schema=schema)]).unique("doc")
 
@@ -436,7 +466,7 @@ class Store:
             if not _has_table(con, "sourced"):
                 return pl.DataFrame(schema={"article_id": pl.String, "grade": pl.String})
             con.register("_i", pl.DataFrame({"article_id": article_ids.unique()}).to_arrow())
-            return _frame(con, "SELECT s.article_id, s.grade FROM sourced s JOIN _i USING (article_id)")
+            return frame(con, "SELECT s.article_id, s.grade FROM sourced s JOIN _i USING (article_id)")
 
     def cluster_of(self, docs: pl.Series) -> pl.DataFrame:
         """(doc, cluster_id) for those given docs that belong to a cluster."""
@@ -444,13 +474,13 @@ class Store:
             return pl.DataFrame(schema={"doc": pl.Int64, "cluster_id": pl.Int64})
         with self.reader() as con:
             con.register("_d", pl.DataFrame({"doc": docs.unique()}).to_arrow())
-            return _frame(con, "SELECT c.doc, c.cluster_id FROM clusters c JOIN _d USING (doc)")
+            return frame(con, "SELECT c.doc, c.cluster_id FROM clusters c JOIN _d USING (doc)")
 
     def members(self, cluster_ids: pl.Series) -> pl.DataFrame:
         """(doc, article_id, cluster_id) of every member of the given clusters."""
         with self.reader() as con:
             con.register("_c", pl.DataFrame({"cluster_id": cluster_ids.unique()}).to_arrow())
-            return _frame(
+            return frame(
                 con, "SELECT c.doc, c.article_id, c.cluster_id FROM clusters c JOIN _c USING (cluster_id)"
             )
 
@@ -459,7 +489,7 @@ class Store:
         if docs.len() == 0 or not self.path.exists():
             return schemas.empty(schemas.ARTICLES)
         with self.reader() as con:
-            out = _frame(con, f"SELECT * FROM articles WHERE {_doc_filter(con, docs.unique())} ORDER BY doc")
+            out = frame(con, f"SELECT * FROM articles WHERE {_doc_filter(con, docs.unique())} ORDER BY doc")
         return schemas.conform(out, schemas.ARTICLES)
 
     def pairs_among(self, docs: pl.Series) -> pl.DataFrame:
@@ -470,7 +500,7 @@ class Store:
             return pl.DataFrame(schema=schema)
         with self.reader() as con:
             con.register("_d", pl.DataFrame({"doc": docs.unique()}).to_arrow())
-            out = _frame(
+            out = frame(
                 con,
                 f"SELECT {', '.join(cols)} FROM pairs WHERE a_doc IN (SELECT doc FROM _d) "
                 "AND b_doc IN (SELECT doc FROM _d)",
@@ -484,7 +514,7 @@ class Store:
             if not _has_table(con, "credits"):
                 return schemas.empty(schemas.CREDITS)
             con.register("_i", pl.DataFrame({"article_id": article_ids.unique()}).to_arrow())
-            out = _frame(con, "SELECT c.* FROM credits c JOIN _i USING (article_id)")
+            out = frame(con, "SELECT c.* FROM credits c JOIN _i USING (article_id)")
         return schemas.conform(out, schemas.CREDITS)
 
     def table(self, name: str, *, columns: Sequence[str] | None = None) -> pl.DataFrame:
@@ -515,50 +545,48 @@ class Store:
         is in the frame (an upsert, with the new rows in ``batch``), and
         ``{table: None}`` empties the table (tables rewritten whole).
         """
-        with write_lock(self.path), self._connect(read_only=False) as con:
-            _run(con, _DDL)
-            with _transaction(con, self.path):
-                meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-                version = int(meta.get("store_version", 0)) + 1
-                for key, value in {
-                    "schema_version": str(SCHEMA_VERSION),
-                    "config": json.dumps(config.to_dict(), sort_keys=True),
-                    "store_version": str(version),
-                    "tokenizer": tokenizer_version(),
-                    "tool_version": __version__,
-                    "updated_at": _now().isoformat(),
-                    **(extra_meta or {}),
-                }.items():
-                    _run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
-                for table, spec in (deletes or {}).items():
-                    if not _has_table(con, table):
-                        continue
-                    if spec is None:
-                        _run(con, f'DELETE FROM "{table}"')
-                        continue
-                    if isinstance(spec, pl.DataFrame):
-                        if spec.height:
-                            con.register("_del", spec.unique().to_arrow())
-                            on = " AND ".join(f't."{c}" = _del."{c}"' for c in spec.columns)
-                            _run(con, f'DELETE FROM "{table}" t USING _del WHERE {on}')
-                            con.unregister("_del")
-                        continue
-                    column, values = spec
-                    if values.len() == 0:
-                        continue
-                    con.register("_del", pl.DataFrame({"v": values.unique()}).to_arrow())
-                    _run(con, f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT v FROM _del)')
-                    con.unregister("_del")
-                for name, df in batch.items():
-                    if df.height or not _has_table(con, name):
-                        _append(con, name, df)
-                row = {**ingest, "finished_at": _now(), "tool_version": __version__}
-                cols = list(row)
-                _run(
-                    con,
-                    f"INSERT INTO ingests ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                    [row[c] for c in cols],
-                )
+        with self.atomic() as con:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            version = int(meta.get("store_version", 0)) + 1
+            for key, value in {
+                "schema_version": str(SCHEMA_VERSION),
+                "config": json.dumps(config.to_dict(), sort_keys=True),
+                "store_version": str(version),
+                "tokenizer": tokenizer_version(),
+                "tool_version": __version__,
+                "updated_at": _now().isoformat(),
+                **(extra_meta or {}),
+            }.items():
+                _run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+            for table, spec in (deletes or {}).items():
+                if not _has_table(con, table):
+                    continue
+                if spec is None:
+                    _run(con, f'DELETE FROM "{table}"')
+                    continue
+                if isinstance(spec, pl.DataFrame):
+                    if spec.height:
+                        con.register("_del", spec.unique().to_arrow())
+                        on = " AND ".join(f't."{c}" = _del."{c}"' for c in spec.columns)
+                        _run(con, f'DELETE FROM "{table}" t USING _del WHERE {on}')
+                        con.unregister("_del")
+                    continue
+                column, values = spec
+                if values.len() == 0:
+                    continue
+                con.register("_del", pl.DataFrame({"v": values.unique()}).to_arrow())
+                _run(con, f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT v FROM _del)')
+                con.unregister("_del")
+            for name, df in batch.items():
+                if df.height or not _has_table(con, name):
+                    _append(con, name, df)
+            row = {**ingest, "finished_at": _now(), "tool_version": __version__}
+            cols = list(row)
+            _run(
+                con,
+                f"INSERT INTO ingests ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [row[c] for c in cols],
+            )
         return version
 
     def compact(self) -> None:
@@ -579,11 +607,45 @@ class Store:
                 default=0,
             )
         size = compact_row_group_size(rows)
-        with write_lock(self.path), self._connect(read_only=False, row_group_size=size) as con, \
-                _transaction(con, self.path):
+        with self.atomic(ddl="", row_group_size=size) as con:
             for table, key in (("bands", "key"), ("anchors", "anchor")):
                 if _has_table(con, table):
                     _run(con, f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM "{table}" ORDER BY "{key}"')
+
+    def write_override_change(
+        self, *, new_rows: pl.DataFrame | None, removed: tuple[int, str, datetime] | None,
+        renames: Sequence[tuple[str, str]], lineage: pl.DataFrame, external_nodes: pl.DataFrame,
+        article_ids: Sequence[str], cluster_ids: Sequence[int],
+    ) -> None:
+        """One override added or removed (:mod:`provenance.overrides`), in one transaction.
+
+        Appends ``new_rows`` to ``overrides`` or stamps ``removed`` (id, who, when), renames the
+        outlets of ``renames`` (article_id, outlet), replaces the lineage of ``article_ids`` and
+        the external nodes of ``cluster_ids`` with the recomputed rows, and bumps
+        ``store_version`` (which the dashboard's caches are keyed by).
+        """
+        # Without the writer lock, as overrides always wrote: the write waits for DuckDB's own file
+        # lock (like a reader) instead of failing at once while an ingest runs.
+        with self.atomic(ddl=OVERRIDES_DDL, lock=False) as con:
+            if new_rows is not None:
+                _append(con, "overrides", new_rows)
+            if removed is not None:
+                _run(con, "UPDATE overrides SET removed_at = ?, removed_by = ? WHERE override_id = ?",
+                     [removed[2], removed[1], removed[0]])
+            for article_id, outlet in renames:
+                _run(con, "UPDATE articles SET outlet = ? WHERE article_id = ?", [outlet, article_id])
+            if article_ids:
+                con.register("_ids", pl.DataFrame({"article_id": list(article_ids)}).to_arrow())
+                _run(con, "DELETE FROM lineage WHERE article_id IN (SELECT article_id FROM _ids)")
+                con.register("_cids", pl.DataFrame({"cluster_id": list(cluster_ids)}, schema={"cluster_id": pl.Int64})
+                             .to_arrow())
+                _run(con, "DELETE FROM external_nodes WHERE cluster_id IN (SELECT cluster_id FROM _cids)")
+                _append(con, "lineage", lineage)
+                if external_nodes.height:
+                    _append(con, "external_nodes", external_nodes)
+            version = int(con.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'store_version'")
+                          .fetchall()[0][0]) + 1
+            _run(con, "INSERT OR REPLACE INTO meta VALUES ('store_version', ?)", [str(version)])
 
     def initialize(self, config: Config) -> None:
         """Create an empty store (used by tests and `provenance init`)."""
@@ -591,6 +653,12 @@ class Store:
                                                      "added": 0, "already_present": 0, "rejected": 0,
                                                      "repaired": 0, "pairs_added": 0})
 
+
+#: The ``overrides`` table, created by the first override (a store without one has none).
+OVERRIDES_DDL = (
+    "CREATE TABLE IF NOT EXISTS overrides (override_id BIGINT, kind VARCHAR, subject VARCHAR, object VARCHAR, "
+    "value VARCHAR, author VARCHAR, note VARCHAR, created_at TIMESTAMPTZ, removed_at TIMESTAMPTZ, removed_by VARCHAR)"
+)
 
 #: Rows per row group in what we write (DuckDB's default is 122,880). A lookup
 #: by key reads whole row groups, so a search's ~60 band and anchor keys cost
@@ -693,9 +761,14 @@ def _doc_filter(con: duckdb.DuckDBPyConnection, docs: pl.Series) -> str:
     return "doc IN (SELECT doc FROM _d)"
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pl.DataFrame:
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pl.DataFrame:
+    """The one duckdb -> polars step: run ``sql`` on ``con`` and return its rows as a polars frame.
+
+    Every read of the store, the report's and the dashboard's included, goes through here, so a
+    DuckDB failure always becomes a :class:`StoreError`, and an empty parameter list means none.
+    """
     try:
-        rel = con.sql(sql, params=params) if params is not None else con.sql(sql)
+        rel = con.sql(sql, params=params) if params else con.sql(sql)
         if rel is None:
             return pl.DataFrame()
         out = pl.from_arrow(rel.to_arrow_table())

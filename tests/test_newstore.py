@@ -70,3 +70,32 @@ def test_rewrite_settings_for_a_new_store(tmp_path: Path) -> None:
     assert Store(off).query("SELECT count(*) AS n FROM pairs WHERE via = 'rewrite'")["n"][0] == 0
     res = r.invoke(main, ["ingest", str(FEED), "--store", str(tmp_path / "z.duckdb"), "--window", "0"])
     assert res.exit_code == 1 and "--window must be" in res.output
+
+
+def test_config_checks_every_range_once() -> None:
+    """Config refuses out-of-range values itself; the CLI names the option, the library the field."""
+    import pytest
+
+    from provenance.config import Config
+    from provenance.errors import ConfigError
+
+    for bad in ({"lsh_threshold": 1.0}, {"min_containment": 0}, {"min_sourced_share": 1.5}, {"anchor_mod": 0},
+                {"rewrite_window_days": 0}, {"fingerprint_batch_docs": 0}, {"min_tokens": -1},
+                {"min_shared_shingles": 10}):
+        with pytest.raises(ConfigError, match=next(iter(bad))):
+            Config(**bad)
+    assert Config().lsh_bands_rows == Config.from_dict(Config().to_dict()).lsh_bands_rows
+    # A store written before the rename keeps its fingerprint batch under the old key.
+    assert Config.from_dict({"batch_size": 7}).fingerprint_batch_docs == 7
+    res = CliRunner().invoke(main, ["ingest", str(FEED), "--store", "/nonexistent/x.duckdb", "--min-shared", "5"])
+    assert res.exit_code == 1 and "--min-shared must be >=" in res.output
+
+
+def test_spark_engine_refuses_local_only_options(tmp_path: Path) -> None:
+    """--engine spark never drops an option silently: local-only ones are refused before any work."""
+    r = CliRunner()
+    s = str(tmp_path / "s.duckdb")
+    for extra in (["--batch-size", "10"], ["--max-record-chars", "10"], ["--dry-run"]):
+        res = r.invoke(main, ["ingest", str(FEED), "--store", s, "--engine", "spark", *extra])
+        assert res.exit_code == 1 and extra[0] in res.output and "not supported by --engine spark" in res.output
+    assert not Path(s).exists()

@@ -35,12 +35,26 @@ import polars as pl
 from provenance.errors import InputError
 from provenance.schemas import RAW, REJECTS, conform
 
-from ._common import looks_binary, reject, rejects_frame
-from .jsonl import iter_jsonl, read_jsonl
+from ._common import (
+    FIELD_SYNONYMS,
+    looks_binary,
+    reject,
+    rejects_frame,
+    resolve_fields,
+    select_fields,
+)
+from .jsonl import iter_jsonl, keys_in_sample, read_jsonl, read_lines_chunk
 from .pages import folder_outlet, read_page
-from .tabular import iter_parquet, read_csv, read_parquet
+from .tabular import finish_table, iter_parquet, read_csv, read_parquet, string_column
 
-__all__ = ["read_sources", "iter_sources", "FORMATS"]
+#: The reading interface. ``read_sources``/``iter_sources`` for a run; the rest are the pieces the
+#: Spark engine reads its units with (a file, a byte range of JSON lines, row groups of Parquet),
+#: so a unit is read by the same code, with the same rejects, as the local engine reads it.
+__all__ = [
+    "read_sources", "iter_sources", "FORMATS", "EXTENSIONS", "sniff_format", "walk_folder", "read_file",
+    "FIELD_SYNONYMS", "reject", "rejects_frame", "resolve_fields", "select_fields",
+    "keys_in_sample", "read_lines_chunk", "finish_table", "string_column",
+]
 
 #: Accepted ``format=`` values and the reader format they select.
 FORMATS = {
@@ -48,7 +62,7 @@ FORMATS = {
     "csv": "csv", "tsv": "tsv", "parquet": "parquet",
     "html": "html", "htm": "html", "txt": "txt", "text": "txt",
 }
-_EXT = {
+EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".jsonlines": "jsonl",
     ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "txt", ".text": "txt",
@@ -109,7 +123,7 @@ def iter_sources(
         if not path.exists():
             raise InputError(f"input path does not exist: {given}")
         if path.is_dir():
-            for f in _walk(path):
+            for f in walk_folder(path):
                 jobs.append((given, f, f.relative_to(path).as_posix()))
         else:
             jobs.append((given, path, None))
@@ -146,7 +160,7 @@ def iter_sources(
                     batch_records=limit,
                 )
             else:
-                pieces = [_read_file(given, f, rel, fmt_override, field_map, page_rows, page_rejects)]
+                pieces = [read_file(given, f, rel, fmt_override, field_map, page_rows, page_rejects)]
             for raw, rej in pieces:
                 if raw is not None and raw.height:
                     raws.append(raw)
@@ -171,7 +185,7 @@ def iter_sources(
         yield flush()
 
 
-def _walk(root: Path):
+def walk_folder(root: Path):
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
@@ -179,7 +193,7 @@ def _walk(root: Path):
                 yield Path(dirpath) / name
 
 
-def _read_file(
+def read_file(
     given: str,
     f: Path,
     rel: str | None,
@@ -205,7 +219,7 @@ def _read_file(
         data, cut = gunzip_partial(data)
         if cut is not None and not data:
             return None, rejects_frame([reject(file_source, None, "corrupt_file", f"bad gzip data: {cut}")])
-    fmt = fmt_override or _EXT.get(ext) or _sniff(data)
+    fmt = fmt_override or EXTENSIONS.get(ext) or sniff_format(data)
     if cut is not None:
         if fmt not in ("jsonl", "csv", "tsv"):  # a page or a Parquet file cut short is not usable
             return None, rejects_frame([reject(file_source, page_loc if fmt in ("html", "txt") else None,
@@ -293,21 +307,21 @@ def _stream_format(f: Path, fmt_override: str | None) -> str | None:
             return None
         name = f.name.lower()
         gz = name.endswith(".gz")
-        fmt = fmt_override or _EXT.get(os.path.splitext(name[:-3] if gz else name)[1])
+        fmt = fmt_override or EXTENSIONS.get(os.path.splitext(name[:-3] if gz else name)[1])
         if fmt is None:
             with f.open("rb") as fh:
                 head = fh.read(4096)
             if head[:2] == b"\x1f\x8b":
                 return None
-            fmt = _sniff(head)
+            fmt = sniff_format(head)
         if fmt == "parquet" and not gz:
             return "parquet"
         return "jsonl" if fmt == "jsonl" else None
     except OSError:
-        return None  # _read_file reports it
+        return None  # read_file reports it
 
 
-def _sniff(data: bytes) -> str | None:
+def sniff_format(data: bytes) -> str | None:
     if data[:4] == b"PAR1":
         return "parquet"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")

@@ -84,12 +84,12 @@ def read_jsonl(
     if whole is not None:
         return _read_array(whole, source=source, field_map=field_map, rejects=rejects)
 
-    sample_keys = _sample_keys(data)
+    sample_keys = keys_in_sample(data)
     used, unknown, wanted = _plan(sample_keys, field_map, source)
     frames: list[pl.DataFrame] = []
     line_base = 0
     for chunk in _chunks(data):
-        frame, n_lines = _read_chunk(chunk, line_base, wanted, source, rejects)
+        frame, n_lines = read_lines_chunk(chunk, line_base, wanted, source, rejects)
         if frame.height:
             frames.append(frame)
         line_base += n_lines
@@ -136,7 +136,7 @@ def _iter_jsonl(
             return
         if head.startswith(b"\xef\xbb\xbf"):
             head = head[3:]
-        sample_keys = _sample_keys(head)
+        sample_keys = keys_in_sample(head)
         used, unknown, wanted = _plan(sample_keys, field_map, source)
         content = [c for c in used.get("text", []) + used.get("html", []) if c in sample_keys]
         if not content:  # the whole-file reader decides whether the file has any text at all
@@ -156,7 +156,7 @@ def _iter_jsonl(
                 chunk, buf = buf[: nl + 1], buf[nl + 1 :] + more
             else:
                 chunk, buf = buf, b""
-            frame, n_lines = _read_chunk(chunk, line_base, wanted, source, rejects)
+            frame, n_lines = read_lines_chunk(chunk, line_base, wanted, source, rejects)
             line_base += n_lines
             if frame.height:
                 frames.append(frame)
@@ -297,7 +297,7 @@ def _read_array(doc: object, *, source: str, field_map, rejects: list[dict]):
     return conform(out, RAW), rejects_frame(rejects)
 
 
-def _sample_keys(data: bytes) -> list[str]:
+def keys_in_sample(data: bytes) -> list[str]:
     keys: dict[str, None] = {}
     n = 0
     for line in data[: 64 << 20].split(b"\n"):
@@ -327,7 +327,7 @@ def _chunks(data: bytes):
         start = end
 
 
-def _read_chunk(
+def read_lines_chunk(
     chunk: bytes, line_base: int, wanted: list[str], source: str, rejects: list[dict]
 ) -> tuple[pl.DataFrame, int]:
     n_lines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)

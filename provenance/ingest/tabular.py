@@ -57,7 +57,7 @@ def _no_text_error(source: str, columns: list[str]) -> InputError:
     )
 
 
-def _finish(df: pl.DataFrame, *, source: str, fmt: str, field_map, rejects: list[dict]) -> pl.DataFrame:
+def finish_table(df: pl.DataFrame, *, source: str, fmt: str, field_map, rejects: list[dict]) -> pl.DataFrame:
     columns = [c for c in df.columns if c != "__row"]
     dups = [c for c in columns if (m := _DUP.match(c)) and m.group(1) in columns]
     real = [c for c in columns if c not in dups]
@@ -103,7 +103,7 @@ def read_csv(
         df = pl.read_csv(io.BytesIO(payload), infer_schema=False, separator=separator, quote_char='"')
     except Exception:  # noqa: BLE001 - native reader failed: find the bad rows in Python
         df = _python_csv(text, source=source, separator=separator, rejects=rejects)
-    return _finish(df, source=source, fmt="csv", field_map=field_map, rejects=rejects), rejects_frame(rejects)
+    return finish_table(df, source=source, fmt="csv", field_map=field_map, rejects=rejects), rejects_frame(rejects)
 
 
 def _decode(data: bytes, source: str, rejects: list[dict]) -> tuple[str, str | None]:
@@ -195,9 +195,9 @@ def read_parquet(
         return raw_frame({}), rejects_frame([reject(source, None, "corrupt_file", f"not a readable Parquet file: {e}")])
     cols = []
     for name, dtype in df.schema.items():
-        cols.append(_as_string(df, name, dtype))
+        cols.append(string_column(df, name, dtype))
     df = pl.DataFrame(cols) if cols else df
-    return _finish(df, source=source, fmt="parquet", field_map=field_map, rejects=rejects), rejects_frame(rejects)
+    return finish_table(df, source=source, fmt="parquet", field_map=field_map, rejects=rejects), rejects_frame(rejects)
 
 
 def iter_parquet(
@@ -221,11 +221,11 @@ def iter_parquet(
         for rb in batches:
             df = pl.from_arrow(rb)
             assert isinstance(df, pl.DataFrame)
-            df = pl.DataFrame([_as_string(df, n, t) for n, t in df.schema.items()]).with_columns(
+            df = pl.DataFrame([string_column(df, n, t) for n, t in df.schema.items()]).with_columns(
                 pl.int_range(start + 1, start + 1 + df.height).alias("__row")
             )
             rejects: list[dict] = []
-            raw = _finish(df, source=source, fmt="parquet", field_map=field_map, rejects=rejects)
+            raw = finish_table(df, source=source, fmt="parquet", field_map=field_map, rejects=rejects)
             yield raw, rejects_frame(rejects if start == 0 else [])
             start += df.height
     except InputError:
@@ -234,7 +234,7 @@ def iter_parquet(
         yield raw_frame({}), rejects_frame([reject(source, None, "corrupt_file", f"not a readable Parquet file: {e}")])
 
 
-def _as_string(df: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Series:
+def string_column(df: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Series:
     s = df.get_column(name)
     try:
         if isinstance(dtype, pl.Datetime):

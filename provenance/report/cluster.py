@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from provenance import queries
 from provenance.attribution import Registry
 from provenance.errors import InputError
 from provenance.report.common import (
@@ -25,11 +26,6 @@ from provenance.report.common import (
     _lag_stats,
     _minutes,
     _status,
-)
-
-_ARTICLE_COLS = (
-    "a.doc, a.article_id, a.url, a.outlet, a.published_at, a.published_precision, a.title, a.byline, "
-    "a.dateline, a.content_hash"
 )
 
 
@@ -105,34 +101,20 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
     has_lineage = db.has("lineage", "article_id", "cluster_id")
     if not db.has("clusters") and not has_lineage:
         raise InputError("the store has no clusters yet (ingest a corpus with reuse first)")
-    members = db.q(
-        f"SELECT {_ARTICLE_COLS}, a.text FROM clusters c JOIN articles a ON a.doc = c.doc "
-        "WHERE c.cluster_id = ? ORDER BY a.published_at NULLS LAST, a.doc",
-        [cluster_id],
-    ) if db.has("clusters") else pl.DataFrame()
+    members = queries.cluster_members(db, cluster_id)
     if members.height == 0 and has_lineage:
         # A single article's cluster: lineage (and its export) gives it its doc as cluster id, so
         # every cluster id an export shows can be reported.
-        members = db.q(
-            f"SELECT {_ARTICLE_COLS}, a.text FROM lineage l JOIN articles a ON a.article_id = l.article_id "
-            "WHERE l.cluster_id = ? ORDER BY a.published_at NULLS LAST, a.doc",
-            [cluster_id],
-        )
+        members = queries.lineage_cluster_members(db, cluster_id)
     if members.height == 0:
         raise InputError(f"no cluster {cluster_id} in the store")
     texts = dict(zip(members["article_id"].to_list(), members["text"].to_list(), strict=True))
     ids = members["article_id"].to_list()
-    pairs = db.q(
-        "SELECT p.* FROM pairs p JOIN clusters c ON p.a_doc = c.doc WHERE c.cluster_id = ?", [cluster_id]
-    ) if db.has("pairs", "a_doc") else pl.DataFrame()
-    credits = _credit_rows(db.q(
-        "SELECT cr.* FROM credits cr WHERE list_contains(?::VARCHAR[], cr.article_id) "
-        "ORDER BY cr.article_id, cr.field, cr.span_start",
-        [ids],
-    )) if db.has("credits", "article_id") else {}
+    pairs = queries.cluster_pairs(db, cluster_id)
+    credits = _credit_rows(queries.credits_of_articles(db, ids)) if db.has("credits", "article_id") else {}
     lineage_available = db.has("lineage", "article_id", "cluster_id")
     if lineage_available:
-        lin_df = db.q("SELECT * FROM lineage WHERE cluster_id = ?", [cluster_id])
+        lin_df = queries.cluster_lineage(db, cluster_id)
         lineage = {r["article_id"]: r for r in lin_df.iter_rows(named=True)}
         lineage_available = bool(lineage)
     if not lineage_available:
@@ -140,11 +122,11 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
     externals: list[dict[str, Any]] = []
     if db.has("external_nodes", "cluster_id"):
         externals = [_jsonable(r) for r in
-                     db.q("SELECT * FROM external_nodes WHERE cluster_id = ?", [cluster_id]).iter_rows(named=True)]
+                     queries.cluster_external_nodes(db, cluster_id).iter_rows(named=True)]
     k = 5
     if db.has("meta"):
         try:
-            k = int(json.loads(db.scalar("SELECT value FROM meta WHERE key = 'config'") or "{}").get("shingle_size", 5))
+            k = int(json.loads(queries.stored_config(db) or "{}").get("shingle_size", 5))
         except (ValueError, TypeError, AttributeError):
             k = 5
 
@@ -156,7 +138,7 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
         r.get("parent_id") for r in lineage.values() if r.get("parent_id") and r.get("parent_id") not in by_id
     })
     for pid in missing_parents:
-        extra = db.q(f"SELECT {_ARTICLE_COLS}, a.text FROM articles a WHERE a.article_id = ?", [pid])
+        extra = queries.report_article(db, pid)
         for r in extra.iter_rows(named=True):
             by_id[pid] = r
             texts[pid] = r["text"]
@@ -247,11 +229,8 @@ def _sourced(db: DB, cluster_id: int) -> dict[str, dict[str, Any]]:
     version, 22% from the 11:40 update")."""
     if not (db.has("sourced", "article_id") and db.has("sources", "article_id")):
         return {}
-    shares = db.q("SELECT s.article_id, s.sourced_share, s.grade FROM sourced s JOIN clusters c USING (article_id) "
-                  "WHERE c.cluster_id = ?", [cluster_id])
-    links = db.q("SELECT s.article_id, s.source_id, s.share, a.outlet, a.published_at FROM sources s "
-                 "JOIN clusters c USING (article_id) JOIN articles a ON a.article_id = s.source_id "
-                 "WHERE c.cluster_id = ? ORDER BY s.article_id, s.rank", [cluster_id])
+    shares = queries.cluster_sourced_shares(db, cluster_id)
+    links = queries.cluster_source_links(db, cluster_id)
     out: dict[str, dict[str, Any]] = {}
     for aid, share, grade in shares.iter_rows():
         out[aid] = {"share": round(float(share), 3), "grade": grade, "sources": []}

@@ -9,17 +9,15 @@ import hashlib
 import json
 import math
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-import duckdb
-import polars as pl
 import xxhash
 
-from provenance import __version__
+from provenance import __version__, queries
 from provenance.align import align
 from provenance.errors import StoreError
 from provenance.store import Store
@@ -33,38 +31,8 @@ TOP_N = 20
 # ----------------------------------------------------------------------------------------------
 
 
-class DB:
-    """One open read-only connection, with the store's table/column catalogue."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
-        self.con = con
-        self.path = path
-        cols: dict[str, set[str]] = defaultdict(set)
-        for t, c in con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
-        ).fetchall():  # fetch everything: DuckDB 2 refuses register() while a result is open
-            cols[t].add(c)
-        self.columns = dict(cols)
-
-    def has(self, table: str, *columns: str) -> bool:
-        have = self.columns.get(table)
-        return have is not None and all(c in have for c in columns)
-
-    def q(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
-        try:
-            rel = self.con.sql(sql, params=list(params or [])) if params else self.con.sql(sql)
-            out = pl.from_arrow(rel.to_arrow_table()) if rel is not None else pl.DataFrame()
-        except duckdb.Error as e:
-            raise StoreError(f"report query failed: {e}") from e
-        assert isinstance(out, pl.DataFrame)
-        return out
-
-    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        try:
-            rows = self.con.execute(sql, list(params or [])).fetchall()
-        except duckdb.Error as e:
-            raise StoreError(f"report query failed: {e}") from e
-        return rows[0][0] if rows else None
+#: One read-only session over the store (its SQL lives in :mod:`provenance.queries`).
+DB = queries.ReadSession
 
 
 @contextmanager
@@ -206,9 +174,10 @@ def _credit_value(v: Any) -> str | None:
 def _config_as_used(config: dict[str, Any], ingest_options: str | None) -> dict[str, Any]:
     """The config as the last ingest ran it.
 
-    ``Config.batch_size`` is how many documents one compiled hashing call takes (50,000), not the
-    ingest's ``--batch-size`` (records per transaction, 150,000 by default): shown under its own name,
-    with the ingest's options as recorded by the last ingest (``meta.ingest_options``).
+    ``Config.fingerprint_batch_docs`` is how many documents one compiled hashing call takes (50,000),
+    not the ingest's ``--batch-size`` (records per transaction, 150,000 by default), which is shown
+    as recorded by the last ingest (``meta.ingest_options``). Stores written before the field was
+    renamed hold it as ``batch_size``.
     """
     out = dict(config)
     if "batch_size" in out:
@@ -223,14 +192,14 @@ def _config_as_used(config: dict[str, Any], ingest_options: str | None) -> dict[
 
 
 def _generated(db: DB, now: datetime | None = None) -> dict[str, Any]:
-    meta = dict(db.q("SELECT key, value FROM meta").iter_rows()) if db.has("meta") else {}
+    meta = queries.meta(db)
     try:
         config = json.loads(meta["config"]) if "config" in meta else None
     except ValueError:
         config = None
     if isinstance(config, dict):
         config = _config_as_used(config, meta.get("ingest_options"))
-    last = db.scalar("SELECT max(finished_at) FROM ingests") if db.has("ingests") else None
+    last = queries.last_ingest_finished(db)
     return {
         "generated_at": _iso(now or datetime.now(UTC)),
         "tool_version": __version__,

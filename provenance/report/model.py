@@ -36,6 +36,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from provenance import queries
 from provenance.attribution import Registry, load_registry
 from provenance.errors import InputError
 from provenance.report.cluster import cluster_report
@@ -59,22 +60,20 @@ def entity_keys(ctx: _Context, kind: str) -> Iterator[Any]:
             return
         last = -(2**63)
         while True:
-            ids = db.q("SELECT DISTINCT cluster_id FROM clusters WHERE cluster_id > ? ORDER BY cluster_id LIMIT 1000",
-                       [last])["cluster_id"].to_list()
+            ids = queries.cluster_ids_after(db, last)
             if not ids:
                 return
             yield from ids
             last = ids[-1]
     elif kind == "outlet":
-        yield from db.q("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")["outlet"].to_list()
+        yield from queries.report_outlets(db)
     elif kind == "agency":
         ctx.register()
         names = set(ctx.outlet_agency.values())
         if ctx.credits:
-            names.update(db.q("SELECT DISTINCT source FROM credits WHERE kind = 'agency'")["source"].to_list())
+            names.update(queries.credited_agencies(db))
         if ctx.lineage:
-            names.update(ctx.copies_sql(
-                "SELECT DISTINCT source_agency FROM _copies WHERE source_agency IS NOT NULL")["source_agency"].to_list())
+            names.update(queries.copy_agencies(db, ctx.copies_cte))
         yield from sorted(n for n in names if n in ctx.registry.names)
     else:
         raise ValueError(f"unknown report kind {kind!r}")
@@ -175,9 +174,9 @@ def count_entities(ctx: _Context, kinds: Sequence[str]) -> dict[str, int]:
     out = {}
     for kind in kinds:
         if kind == "cluster":
-            out[kind] = int(ctx.db.scalar("SELECT count(DISTINCT cluster_id) FROM clusters") or 0) if ctx.db.has("clusters") else 0
+            out[kind] = queries.count_clusters(ctx.db)
         elif kind == "outlet":
-            out[kind] = int(ctx.db.scalar("SELECT count(DISTINCT outlet) FROM articles") or 0)
+            out[kind] = queries.count_outlets(ctx.db)
         else:
             out[kind] = sum(1 for _ in entity_keys(ctx, kind))
     return out

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import polars as pl
-
+from provenance import queries
 from provenance.attribution import Registry
 from provenance.errors import InputError
 from provenance.report.common import (
@@ -32,41 +31,6 @@ from provenance.report.common import (
 # Copies: one row per article that has a parent, with the agency its text comes from
 # ----------------------------------------------------------------------------------------------
 
-#: Every copy in the lineage (an article with a parent in or outside the corpus), with its
-#: parent's and origin's outlet and the agency whose copy it is. Lineage's ``via_agency`` says
-#: that; for a store whose lineage lacks it, ``_names`` (name -> agency) and
-#: ``_outlet_agency`` (outlet -> agency), registered per run, stand in. Lags are measured ones
-#: only: none from a day-precision date ("-23.2 h") or from times that contradict the lineage
-#: (a copy dated before its source made a median lag of -1,393.73 min): those are null, "unknown".
-_COPIES = """
-_copies AS (
-    SELECT a.doc, a.article_id, a.outlet, a.published_at, a.title, a.url, a.content_hash,
-           l.cluster_id, l.parent_id, l.parent_external, l.origin_id, l.origin_external, l.depth,
-           l.relation, l.derivation, CAST(l.credited AS VARCHAR) AS credited,
-           CASE WHEN l.lag_minutes >= 0 THEN l.lag_minutes END AS lag_minutes, l.confidence,
-           l.evidence, p.outlet AS parent_outlet, p.content_hash AS parent_hash,
-           CASE WHEN coalesce(a.published_precision, '') <> 'day' AND coalesce(p.published_precision, '') <> 'day'
-                 AND a.published_at >= p.published_at
-                THEN date_diff('second', p.published_at, a.published_at) / 60.0 END AS parent_lag_minutes,
-           o.outlet AS origin_outlet, {source_agency} AS source_agency
-    FROM lineage l
-    JOIN articles a ON a.article_id = l.article_id
-    LEFT JOIN articles p ON p.article_id = l.parent_id
-    LEFT JOIN articles o ON o.article_id = l.origin_id
-    {agency_joins}
-    WHERE l.parent_id IS NOT NULL OR l.parent_external IS NOT NULL
-)
-"""
-_AGENCY_JOINS = """
-    LEFT JOIN _names n1 ON n1.name = l.origin_external
-    LEFT JOIN _names n2 ON n2.name = l.parent_external
-    LEFT JOIN _outlet_agency m1 ON m1.outlet = o.outlet
-    LEFT JOIN _outlet_agency m2 ON m2.outlet = p.outlet
-"""
-_CREDITED_SQL = "credited IN ('credits_origin', 'credits_intermediary', 'true')"
-_VERBATIM_SQL = "relation IN ('verbatim', 'headline_changed')"
-
-
 class _Context:
     """Per-run state: the open store, the registry, and the agency lookup tables."""
 
@@ -78,15 +42,11 @@ class _Context:
         self.credits = db.has("credits", "article_id", "source", "kind", "role")
         self._registered = False
         self.outlet_agency: dict[str, str] = {}
-        if self.lineage and db.has("lineage", "via_agency"):
-            self.copies_cte = _COPIES.format(source_agency="l.via_agency", agency_joins="")
-        else:
-            self.copies_cte = _COPIES.format(
-                source_agency="coalesce(n1.agency, n2.agency, m1.agency, m2.agency)", agency_joins=_AGENCY_JOINS)
+        self.copies_cte = queries.copies_cte(db)
         self.k = 5
         if db.has("meta"):
             try:
-                cfg = json.loads(db.scalar("SELECT value FROM meta WHERE key = 'config'") or "{}")
+                cfg = json.loads(queries.stored_config(db) or "{}")
                 self.k = int(cfg.get("shingle_size", 5))
             except (ValueError, TypeError, AttributeError):
                 pass
@@ -95,38 +55,20 @@ class _Context:
         """Name -> agency and outlet -> agency tables, built from the store's distinct values."""
         if self._registered:
             return
-        outlets = self.db.q("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")["outlet"].to_list()
+        outlets = queries.report_outlets(self.db)
         om = [(o, self.registry.agency_of_outlet(o)) for o in outlets]
         om = [(o, a) for o, a in om if a]
         names: set[str] = set(self.registry.names)
         if self.lineage:
-            for col in ("origin_external", "parent_external"):
-                names.update(self.db.q(
-                    f"SELECT DISTINCT {col} AS v FROM lineage WHERE {col} IS NOT NULL")["v"].to_list())
+            names.update(queries.external_names(self.db))
         nm = [(n, n if n in self.registry.names else self.registry.canonical(n)) for n in sorted(names)]
         nm = [(n, a) for n, a in nm if a]
-        self.db.con.register("_outlet_agency", pl.DataFrame(
-            {"outlet": [o for o, _ in om], "agency": [a for _, a in om]},
-            schema={"outlet": pl.String, "agency": pl.String}).to_arrow())
-        self.db.con.register("_names", pl.DataFrame(
-            {"name": [n for n, _ in nm], "agency": [a for _, a in nm]},
-            schema={"name": pl.String, "agency": pl.String}).to_arrow())
+        queries.register_agency_lookups(self.db, om, nm)
         self.outlet_agency = dict(om)
         self._registered = True
 
-    def copies(self, where: str, params: Sequence[Any], *, order: str = "published_at NULLS LAST, doc") -> pl.DataFrame:
-        self.register()
-        return self.db.q(f"WITH {self.copies_cte} SELECT * FROM _copies WHERE {where} ORDER BY {order}", params)
-
-    def copies_sql(self, select: str, params: Sequence[Any] = ()) -> pl.DataFrame:
-        self.register()
-        return self.db.q(f"WITH {self.copies_cte} {select}", params)
-
     def texts(self, ids: Sequence[str]) -> dict[str, str]:
-        if not ids:
-            return {}
-        df = self.db.q("SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest(?))", [list(ids)])
-        return dict(zip(df["article_id"].to_list(), df["text"].to_list(), strict=True))
+        return queries.texts_of(self.db, ids)
 
 
 def _copy_row(r: dict[str, Any]) -> dict[str, Any]:
@@ -236,14 +178,7 @@ def _copy_stats(rows: list[dict[str, Any]], denominator: int) -> dict[str, Any]:
 
 def outlet_report(ctx: _Context, outlet: str, *, now: datetime | None = None) -> dict[str, Any]:
     db = ctx.db
-    counts = db.q(
-        "SELECT count(*) AS articles, count(c.doc) AS in_clusters, min(a.published_at) AS first, "
-        "max(a.published_at) AS last FROM articles a LEFT JOIN clusters c ON c.doc = a.doc WHERE a.outlet = ?"
-        if db.has("clusters") else
-        "SELECT count(*) AS articles, 0 AS in_clusters, min(published_at) AS first, max(published_at) AS last "
-        "FROM articles a WHERE a.outlet = ?",
-        [outlet],
-    ).row(0, named=True)
+    counts = queries.outlet_counts(db, outlet)
     if not counts["articles"]:
         raise InputError(f"no outlet {outlet!r} in the store")
     ctx.register()
@@ -262,12 +197,8 @@ def outlet_report(ctx: _Context, outlet: str, *, now: datetime | None = None) ->
     if not ctx.lineage:
         body.update(_NO_LINEAGE_COPIES)
         return _finish(db, "outlet", f"Outlet report: {outlet}", body, now)
-    rows = [_copy_row(r) for r in ctx.copies("outlet = ?", [outlet]).iter_rows(named=True)]
-    originals = db.scalar(
-        "SELECT count(DISTINCT l.parent_id) FROM lineage l JOIN articles a ON a.article_id = l.parent_id "
-        "WHERE a.outlet = ?",
-        [outlet],
-    )
+    rows = [_copy_row(r) for r in queries.outlet_copies(db, ctx.copies_cte, outlet).iter_rows(named=True)]
+    originals = queries.originals_of(db, outlet)
     body.update(_copy_stats(rows, counts["articles"]))
     unc = [r for r in rows if r["status"] in ("uncredited", "miscredited")]
     _with_passages(ctx, unc)
@@ -294,14 +225,8 @@ def agency_report(ctx: _Context, agency: str, *, now: datetime | None = None) ->
         raise InputError(f"unknown agency {agency!r}; known: {', '.join(sorted(ctx.registry.names))}")
     ctx.register()
     own_outlets = sorted(o for o, a in ctx.outlet_agency.items() if a == canonical)
-    own = db.q(
-        "SELECT count(*) AS n, min(published_at) AS first, max(published_at) AS last FROM articles "
-        "WHERE outlet IN (SELECT unnest(?))",
-        [own_outlets],
-    ).row(0, named=True)
-    credit_mentions = int(db.scalar(
-        "SELECT count(DISTINCT article_id) FROM credits WHERE source = ?", [canonical]
-    ) or 0) if ctx.credits else 0
+    own = queries.own_articles(db, own_outlets)
+    credit_mentions = queries.credit_mentions(db, canonical) if ctx.credits else 0
     body: dict[str, Any] = {
         "agency": canonical,
         "full_name": ctx.registry.by_name[canonical].full_name or None,
@@ -319,7 +244,7 @@ def agency_report(ctx: _Context, agency: str, *, now: datetime | None = None) ->
     if not ctx.lineage:
         body.update(_NO_LINEAGE_COPIES)
         return _finish(db, "agency", f"Agency report: {canonical}", body, now)
-    rows = [_copy_row(r) for r in ctx.copies("source_agency = ?", [canonical]).iter_rows(named=True)]
+    rows = [_copy_row(r) for r in queries.agency_copies(db, ctx.copies_cte, canonical).iter_rows(named=True)]
     if not rows and own["n"] == 0 and not credit_mentions:
         raise InputError(f"agency {canonical!r} has no articles, copies or credits in the store")
     body.update(_copy_stats(rows, len(rows)))
@@ -341,40 +266,22 @@ def agency_report(ctx: _Context, agency: str, *, now: datetime | None = None) ->
 def corpus_report(ctx: _Context, *, top: int = TOP_N, now: datetime | None = None) -> dict[str, Any]:
     db = ctx.db
     ctx.register()
-    ov = db.q(
-        "SELECT count(*) AS articles, count(DISTINCT outlet) AS outlets, min(published_at) AS first, "
-        "max(published_at) AS last FROM articles"
-    ).row(0, named=True)
+    ov = queries.corpus_overview(db)
     overview: dict[str, Any] = {
         "articles": ov["articles"],
         "outlets": ov["outlets"],
         "first_published": _iso(ov["first"]),
         "last_published": _iso(ov["last"]),
-        "pairs": int(db.scalar("SELECT count(*) FROM pairs") or 0) if db.has("pairs") else 0,
-        "clusters": int(db.scalar("SELECT count(DISTINCT cluster_id) FROM clusters") or 0) if db.has("clusters") else 0,
-        "articles_in_clusters": int(db.scalar("SELECT count(*) FROM clusters") or 0) if db.has("clusters") else 0,
-        "credits": int(db.scalar("SELECT count(*) FROM credits") or 0) if ctx.credits else 0,
+        "pairs": queries.count_pairs(db) if db.has("pairs") else 0,
+        "clusters": queries.count_clusters(db),
+        "articles_in_clusters": queries.count_clustered_articles(db) if db.has("clusters") else 0,
+        "credits": queries.count_credits(db) if ctx.credits else 0,
         "lineage_available": ctx.lineage,
         "copies": None, "credited": None, "uncredited": None, "miscredited": None, "agency_copies": None,
     }
     top_clusters: list[dict[str, Any]] = []
     if db.has("clusters"):
-        lin_join = (
-            "LEFT JOIN (SELECT cluster_id, mode(origin_external) AS origin_external, "
-            "arg_min(article_id, depth) AS root_id, "
-            "count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited FROM lineage "
-            "GROUP BY cluster_id) l USING (cluster_id) LEFT JOIN articles ra ON ra.article_id = l.root_id"
-            if ctx.lineage else ""
-        )
-        lin_cols = ", l.root_id, l.origin_external, l.uncredited, ra.outlet AS root_outlet" if ctx.lineage else ""
-        df = db.q(
-            f"SELECT g.* {lin_cols} FROM (SELECT c.cluster_id, count(*) AS articles, "
-            "count(DISTINCT a.outlet) AS outlets, min(a.published_at) AS first, max(a.published_at) AS last, "
-            "arg_min(a.title, coalesce(epoch_us(a.published_at), 9e18)) AS title "
-            "FROM clusters c JOIN articles a ON a.doc = c.doc GROUP BY c.cluster_id) g "
-            f"{lin_join} ORDER BY g.articles DESC, g.cluster_id LIMIT ?",
-            [top],
-        )
+        df = queries.top_clusters(db, top, with_lineage=ctx.lineage)
         for r in df.iter_rows(named=True):
             top_clusters.append({
                 "cluster_id": r["cluster_id"], "articles": r["articles"], "outlets": r["outlets"],
@@ -387,25 +294,9 @@ def corpus_report(ctx: _Context, *, top: int = TOP_N, now: datetime | None = Non
     top_outlets: list[dict[str, Any]] = []
     top_agencies: list[dict[str, Any]] = []
     if ctx.lineage:
-        tot = ctx.copies_sql(
-            f"SELECT count(*) AS copies, count(*) FILTER (WHERE {_CREDITED_SQL}) AS credited, "
-            "count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited, "
-            "count(*) FILTER (WHERE credited = 'miscredited') AS miscredited, "
-            "count(*) FILTER (WHERE source_agency IS NOT NULL) AS agency_copies FROM _copies"
-        ).row(0, named=True)
+        tot = queries.copy_totals(db, ctx.copies_cte)
         overview.update({k: int(v or 0) for k, v in tot.items()})
-        og = ctx.copies_sql(
-            "SELECT x.outlet, x.articles, coalesce(c.copies, 0) AS copies, coalesce(c.uncredited, 0) AS uncredited, "
-            "coalesce(c.verbatim, 0) AS verbatim, coalesce(c.agency_copies, 0) AS agency_copies, c.median_lag "
-            "FROM (SELECT outlet, count(*) AS articles FROM articles GROUP BY outlet) x LEFT JOIN ("
-            "SELECT outlet, count(*) AS copies, count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited, "
-            f"count(*) FILTER (WHERE {_VERBATIM_SQL}) AS verbatim, "
-            "count(*) FILTER (WHERE source_agency IS NOT NULL) AS agency_copies, "
-            "median(coalesce(lag_minutes, parent_lag_minutes)) AS median_lag "
-            "FROM _copies GROUP BY outlet) c USING (outlet) "
-            "ORDER BY copies DESC, x.articles DESC, x.outlet LIMIT ?",
-            [top],
-        )
+        og = queries.top_copying_outlets(db, ctx.copies_cte, top)
         for r in og.iter_rows(named=True):
             top_outlets.append({
                 "outlet": r["outlet"], "articles": r["articles"], "copies": r["copies"],
@@ -414,14 +305,7 @@ def corpus_report(ctx: _Context, *, top: int = TOP_N, now: datetime | None = Non
                 "uncredited_share": _share(r["uncredited"], r["copies"]),
                 "median_lag_minutes": _f(r["median_lag"], 1),
             })
-        ag = ctx.copies_sql(
-            "SELECT source_agency AS agency, count(*) AS copies, count(DISTINCT outlet) AS outlets, "
-            f"count(*) FILTER (WHERE {_CREDITED_SQL}) AS credited, "
-            "count(*) FILTER (WHERE credited IN ('uncredited', 'false')) AS uncredited, "
-            "median(coalesce(lag_minutes, parent_lag_minutes)) AS median_lag FROM _copies "
-            "WHERE source_agency IS NOT NULL GROUP BY source_agency ORDER BY copies DESC, agency LIMIT ?",
-            [top],
-        )
+        ag = queries.top_copied_agencies(db, ctx.copies_cte, top)
         for r in ag.iter_rows(named=True):
             top_agencies.append({
                 "agency": r["agency"], "copies": r["copies"], "outlets_reached": r["outlets"],
@@ -430,8 +314,7 @@ def corpus_report(ctx: _Context, *, top: int = TOP_N, now: datetime | None = Non
                 "median_lag_minutes": _f(r["median_lag"], 1),
             })
     else:
-        og = db.q("SELECT outlet, count(*) AS articles FROM articles GROUP BY outlet "
-                  "ORDER BY articles DESC, outlet LIMIT ?", [top])
+        og = queries.top_outlets_by_articles(db, top)
         top_outlets = [{"outlet": r["outlet"], "articles": r["articles"], "copies": None, "uncredited": None,
                         "verbatim": None, "agency_copies": None, "agency_copy_share": None,
                         "uncredited_share": None, "median_lag_minutes": None} for r in og.iter_rows(named=True)]
