@@ -56,9 +56,10 @@ import regex
 
 from provenance import schemas
 from provenance.align import TokenIndex
-from provenance.attribution import CREDIT_ROLES, GENERIC_FEED, Registry, find_all, staff_byline
+from provenance.attribution import CREDIT_ROLES, GENERIC_FEED, Registry, staff_byline
 from provenance.config import Config
 from provenance.normalize import normalize
+from provenance.quotes import QuotedTokens
 from provenance.schemas import EXTERNAL_NODES, LINEAGE
 
 __all__ = [
@@ -169,24 +170,6 @@ def _edmonds(n: int, edges: list[tuple[int, int, float, int]], root: int) -> lis
 # Pair signals
 # --------------------------------------------------------------------------
 
-_QUOTE = regex.compile(r"“[^”\n]{1,2000}”|\"[^\"\n]{1,2000}\"|«[^»\n]{1,2000}»|„[^“”\n]{1,2000}[“”]|「[^」\n]{1,2000}」")
-
-
-_QUOTE_OPENERS = "“\"«„「"  # every match of _QUOTE starts with one of these
-
-
-def _quote_intervals(text: str) -> list[tuple[int, int]]:
-    """Spans of ``_QUOTE.finditer(text)``: the pattern tried where a quotation can open."""
-    starts = sorted(i for ch in _QUOTE_OPENERS if ch in text for i in find_all(text, ch))
-    out: list[tuple[int, int]] = []
-    cur = 0
-    for p in starts:
-        if p >= cur and (m := _QUOTE.match(text, p)):
-            out.append((p, m.end()))
-            cur = m.end()
-    return out
-
-
 def reuse_signals(parent_text: str, child_text: str, *, k: int = 5) -> dict[str, float]:
     """Passage-level statistics of how ``child_text`` reuses ``parent_text``.
 
@@ -201,83 +184,10 @@ def reuse_signals(parent_text: str, child_text: str, *, k: int = 5) -> dict[str,
     (parent tokens likewise).
     """
     index = TokenIndex([parent_text or "", child_text or ""])
-    return _signals(index, 0, 1, k=k, quoted=_QuotedTokens(index))
+    return _signals(index, 0, 1, k=k, quoted=QuotedTokens(index))
 
 
-class _QuotedTokens:
-    """Per text of a :class:`TokenIndex`: running count of its tokens that start inside quotation marks."""
-
-    def __init__(self, index: TokenIndex) -> None:
-        self.index = index
-        self._counts: dict[int, np.ndarray | None] | None = None
-
-    def counts(self, i: int) -> np.ndarray | None:
-        """``c[t]`` = quoted tokens among the first t; None if the text has no quotation."""
-        if self._counts is None:
-            self._counts = self._all(range(len(self.index.texts)))
-        elif i not in self._counts:
-            self.prepare([i])
-        return self._counts[i]
-
-    def prepare(self, texts: Iterable[int]) -> None:
-        """Compute :meth:`counts` of these texts in one pass (the others on first use, all of them
-        at once if nothing was prepared): only the texts aligned as a child need them."""
-        todo = sorted({i for i in texts if self._counts is None or i not in self._counts})
-        if todo:
-            if self._counts is None:
-                self._counts = {}
-            self._counts.update(self._all(todo))
-
-    def _all(self, texts: Iterable[int]) -> dict[int, np.ndarray | None]:
-        """:meth:`counts` of ``texts`` (ascending), in one pass over their concatenated token starts.
-
-        Quotation spans of a text whose normalization moved no character are shifted to the
-        text's place in the concatenation; spans never straddle texts and do not overlap, so the
-        last span opening at or before a token decides it as it does within one text.
-        """
-        index = self.index
-        out: dict[int, np.ndarray | None] = {}
-        spans: list[tuple[int, int]] = []
-        plain: list[int] = []
-        starts, offsets, tok_off = index.flat_starts()
-        for i in texts:
-            text = index.texts[i]
-            quotes = _quote_intervals(text)
-            if not quotes:
-                out[i] = None
-            elif index.plain(i):
-                base = int(offsets[i])
-                spans.extend((a + base, b + base) for a, b in quotes)
-                plain.append(i)
-            else:
-                out[i] = self._one(index.starts(i), quotes)
-        if plain:
-            # The token starts of those texts only, concatenated (text j's at seg[j]:seg[j + 1]).
-            first = tok_off[plain]
-            lens = tok_off[np.asarray(plain) + 1] - first
-            seg = np.zeros(len(plain) + 1, dtype=np.int64)
-            np.cumsum(lens, out=seg[1:])
-            pos = starts[np.repeat(first - seg[:-1], lens) + np.arange(seg[-1])]
-            q = np.array(spans, dtype=np.int64)
-            x = np.searchsorted(q[:, 0], pos, side="right") - 1
-            inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
-            run = np.zeros(len(pos) + 1, dtype=np.int64)
-            np.cumsum(inside, out=run[1:])
-            for j, i in enumerate(plain):
-                out[i] = run[seg[j]:seg[j + 1] + 1] - run[seg[j]]
-        return out
-
-    @staticmethod
-    def _one(pos: np.ndarray, quotes: list[tuple[int, int]]) -> np.ndarray:
-        q = np.array(quotes, dtype=np.int64)
-        x = np.searchsorted(q[:, 0], pos, side="right") - 1  # the last quotation opening at or before
-        inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
-        c = np.zeros(len(pos) + 1, dtype=np.int64)
-        np.cumsum(inside, out=c[1:])
-        return c
-
-
-def _signals(index: TokenIndex, p: int, c: int, *, k: int, quoted: _QuotedTokens) -> dict[str, float]:
+def _signals(index: TokenIndex, p: int, c: int, *, k: int, quoted: QuotedTokens) -> dict[str, float]:
     """:func:`reuse_signals` of texts p (parent) and c (child) of ``index``."""
     q = quoted.counts(c)
     return _signal_dict(index.signal_counts(p, c, k=k, quoted=q), quoted=q is not None)
@@ -594,7 +504,7 @@ class _Aligner:
 
     def __init__(self, texts: list[str], groups: list[int] | None = None) -> None:
         self.index = TokenIndex(texts, groups=groups)
-        self.quoted = _QuotedTokens(self.index)
+        self.quoted = QuotedTokens(self.index)
         self._wanted: list[tuple[_Signals, int, int]] = []
 
     def signals(self, p: int, c: int, *, k: int) -> dict[str, float]:

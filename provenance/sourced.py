@@ -48,6 +48,7 @@ from .align import TokenIndex, heaviest_increasing_chain, token_counts
 from .cluster import components
 from .config import Config
 from .extract import outlet_key_expr
+from .quotes import QuotedTokens, quote_intervals
 
 #: One row per (article, source) link the decision accepts. ``tokens``: article tokens this source adds
 #: to the union; ``own_tokens``: article tokens this source covers alone; ``narration``: of ``tokens``,
@@ -226,10 +227,8 @@ def _weak(index: TokenIndex, i: int) -> np.ndarray:
     """Per token of text i: is it weak evidence of copying, inside quotation marks (every outlet
     carries an official's words). Names and numbers are weak too in principle, but on METER showbiz
     counting them out cost more derived stories than it kept independent ones apart, so they count."""
-    from .lineage import _quote_intervals  # the quotation rule lineage's signals use
-
     starts = index.starts(i)
-    quotes = _quote_intervals(index.texts[i])
+    quotes = quote_intervals(index.texts[i])
     if not quotes:
         return np.zeros(len(starts), dtype=bool)
     # the spans ascend and do not overlap: a token is inside the last one opening at or before it, or none
@@ -322,9 +321,7 @@ def sourced_share(
         .sort(["doc", "cont", "n", "source_doc"], descending=[False, True, True, False], nulls_last=True)
     )
     row_of = {int(d): i for i, d in enumerate(docs)}
-    from .lineage import _QuotedTokens  # the quotation rule lineage's signals use (as _weak)
-
-    quoted = _QuotedTokens(index)
+    quoted = QuotedTokens(index)
     name_sets = functools.cache(lambda i: names(index.texts[i]))
     c_doc, s_doc_all, cont_all = (cands[c].to_numpy() for c in ("doc", "source_doc", "cont"))
     cuts = np.flatnonzero(np.diff(c_doc)) + 1

@@ -61,6 +61,7 @@ LAYERS: dict[str, tuple[str, str]] = {
     "provenance.sourced": ("stage", "detect"),
     "provenance.cluster": ("stage", "detect"),
     "provenance.align": ("stage", "detect"),
+    "provenance.quotes": ("stage", "detect"),
     "provenance.lineage": ("stage", "trace"),
     "provenance.attribution": ("stage", "trace"),
     "provenance.agency_sites": ("stage", "trace"),
@@ -131,17 +132,6 @@ LAYERS: dict[str, tuple[str, str]] = {
 #: Known violations, each with who removes it and when. An entry that no longer matches an
 #: import fails the test too, so the list cannot go stale.
 ALLOWED: dict[tuple[str, str], str] = {
-    # Issue 17: lineage.py's evaluate harness (ingest a synthetic corpus, score the lineage) imports
-    # the pipeline, the store and synth; it is moving to provenance/lineage_eval.py on the lineage
-    # branch. Remove these three entries when that branch merges.
-    ("provenance.lineage", "provenance.pipeline"): "issue 17: lineage evaluate harness -> lineage_eval",
-    ("provenance.lineage", "provenance.store"): "issue 17: lineage evaluate harness -> lineage_eval",
-    ("provenance.lineage", "provenance.synth"): "issue 17: lineage evaluate harness -> lineage_eval",
-    # Issue 17: sourced.py borrows lineage's quotation rule (_quote_intervals, _QuotedTokens). Both
-    # files are being edited elsewhere; the rule should become a public name of lineage (or move
-    # to a shared module) when that work merges.
-    ("provenance.sourced", "provenance.lineage._quote_intervals"): "issue 17: make the quotation rule public",
-    ("provenance.sourced", "provenance.lineage._QuotedTokens"): "issue 17: make the quotation rule public",
 }
 
 #: Where SQL may be written (docs/ARCHITECTURE.md, "Where SQL lives").
@@ -151,8 +141,6 @@ SQL_HOMES = {
     # The dashboard's read model: aggregate SQL built per page, cached per store version. It reads
     # through store.frame and Store.reader; moving its SQL into named queries is issue 17's follow-up.
     "dashboard.data",
-    # Issue 17: lineage.py's evaluate harness (moving to lineage_eval.py, see ALLOWED); remove at merge.
-    "provenance.lineage",
     # Tools build their own comparison databases (lineage_eval: the harness once it leaves lineage.py).
     "provenance.bench", "provenance.lineage_eval",
 }

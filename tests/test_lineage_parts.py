@@ -16,6 +16,7 @@ import pytest
 from provenance import lineage as L
 from provenance.align import TokenIndex
 from provenance.attribution import load_registry
+from provenance.quotes import QuotedTokens
 
 REG = load_registry()
 T0 = datetime(2025, 3, 4, 6, 0, tzinfo=UTC)
@@ -336,7 +337,7 @@ def test_signal_counts_many_equals_signal_counts() -> None:
     rng = random.Random(3)
     texts = _texts(rng, 12)
     idx = TokenIndex(texts)
-    q = L._QuotedTokens(idx)
+    q = QuotedTokens(idx)
     pairs = [(rng.randrange(len(texts)), rng.randrange(len(texts))) for _ in range(60)]
     counts = [q.counts(i) for i in range(len(texts))]
     lens = np.array([0 if c is None else len(c) for c in counts])
@@ -371,8 +372,8 @@ def test_aligner_fetch_equals_one_pair_at_a_time() -> None:
 
 def test_quotation_counts_of_some_texts_equal_those_of_all() -> None:
     texts = _texts(random.Random(11), 8)
-    whole = L._QuotedTokens(TokenIndex(texts))
-    part = L._QuotedTokens(TokenIndex(texts))
+    whole = QuotedTokens(TokenIndex(texts))
+    part = QuotedTokens(TokenIndex(texts))
     part.prepare([6, 2, 8])
     assert set(part._counts or {}) == {2, 6, 8}
     for i in [2, 6, 8, 0, 5]:  # 0 and 5 on first use
