@@ -732,10 +732,29 @@ def extract(
     The CHROME_STATS returned hold the new totals (earlier + this batch) of
     every (outlet, line_hash) this batch touched, and only those: the rows a
     store replaces, so no ingest reads or rewrites the whole table.
+    :func:`provenance.parallel.parallel_extract` gives the same three frames
+    from both cores.
+    """
+    rejects: list[dict] = []
+    df = prepared(raw, rejects)
+    articles, stats = cleaned(df, rejects, config=config, chrome_stats=chrome_stats, line_sites=line_sites)
+    return articles.drop("__rid"), reject_frame(rejects), stats
+
+
+def prepared(
+    raw: pl.DataFrame, rejects: list[dict],
+    html: Callable[[pl.DataFrame, list[dict]], pl.DataFrame] | None = None,
+) -> pl.DataFrame:
+    """Per-record first step: fields stripped, HTML pages through trafilatura, ``__body`` and ``outlet`` set.
+
+    ``__rid`` numbers the records; ``html`` replaces :func:`html_rows` (a
+    caller spreading the pages over processes). Split from :func:`cleaned`
+    because chrome is learned per site and
+    a page's site may come from its HTML (the canonical URL): the sites, and
+    so the shards of :func:`provenance.parallel.parallel_extract`, are known
+    only after this step.
     """
     raw = conform(raw, RAW)
-    old_stats: ChromeCounts = pl.DataFrame(schema=CHROME_STATS) if chrome_stats is None else chrome_stats
-    rejects: list[dict] = []
     df = raw.with_row_index("__rid").with_columns(
         pl.col("__rid").cast(pl.Int64),
         *[pl.col(c).str.strip_chars() for c in ("id", "url", "outlet", "title", "byline", "published")],
@@ -746,18 +765,31 @@ def extract(
     has_html = pl.col("html").str.contains(r"\S").fill_null(False)
     df = df.with_columns(has_text.alias("__has_text"), (~has_text & has_html).alias("__is_html"))
 
-    html = _extract_html_rows(df.filter(pl.col("__is_html")), rejects)
-    df = df.join(html, on="__rid", how="left", maintain_order="left").with_columns(
+    pages = (html or html_rows)(df.filter(pl.col("__is_html")).select("__rid", "html", "source", "locator"), rejects)
+    df = df.join(pages, on="__rid", how="left", maintain_order="left").with_columns(
         pl.when(pl.col("__has_text")).then(pl.col("text")).otherwise(pl.col("h_text")).alias("__body"),
         pl.coalesce("url", "h_url").alias("url"),
     )
-    df = df.with_columns(
+    return df.with_columns(
         pl.when(pl.col("outlet").is_null()).then(_host_expr(pl.col("url"))).otherwise(pl.col("outlet")).alias("outlet"),
-        pl.col("__body").alias("raw_text"),
-    )
+    ).drop("text", "html", "h_text")
 
-    body, stats = _clean_texts(df, old_stats, rejects, line_sites)
-    df = df.drop("text", "html").join(body, on="__rid", how="left", maintain_order="left")
+
+def cleaned(
+    df: pl.DataFrame, rejects: list[dict], *, config: Config, chrome_stats: ChromeCounts | None = None,
+    line_sites: LineSites | None = None, elsewhere: np.ndarray | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """:func:`prepared` records -> (EXTRACTED articles with their ``__rid``, CHROME_STATS).
+
+    Whole sites only: chrome is learned from a site's own pages. ``elsewhere``
+    holds the line hashes that pages outside ``df`` (of the same batch) carry,
+    so a shard of whole sites keeps a line as story text exactly when the
+    whole batch would.
+    """
+    old_stats: ChromeCounts = pl.DataFrame(schema=CHROME_STATS) if chrome_stats is None else chrome_stats
+    df = df.with_columns(pl.col("__body").alias("raw_text"))
+    body, stats = _clean_texts(df, old_stats, rejects, line_sites, elsewhere)
+    df = df.join(body, on="__rid", how="left", maintain_order="left")
 
     # Dates: the record's, else the page header's, else the HTML metadata's.
     t1, p1 = parse_published_series(df.get_column("published"))
@@ -773,9 +805,9 @@ def extract(
         & pl.col("text").is_not_null()
         & (pl.col("text") != "")
     )
-    for row in bad_date.select("source", "locator", "published", "r_date", "h_published").iter_rows():
-        s = next(x for x in row[2:] if x is not None)
-        rejects.append(_rej(row[0], row[1], "bad_date", f"unreadable date {s[:80]!r}; published_at left null", "repaired"))
+    for row in bad_date.select("source", "locator", "published", "r_date", "h_published", "__rid").iter_rows():
+        s = next(x for x in row[2:5] if x is not None)
+        rejects.append(_rej(row[0], row[1], "bad_date", f"unreadable date {s[:80]!r}; published_at left null", "repaired", row[5]))
 
     df = df.with_columns(
         pl.coalesce("title", "r_title", "h_title").alias("title"),
@@ -790,9 +822,9 @@ def extract(
             rid: _truncate(t, limit)
             for rid, t in too_long.select("__rid", "text").iter_rows()
         }
-        for src, loc, t in too_long.select("source", "locator", "text").iter_rows():
+        for src, loc, t, rid in too_long.select("source", "locator", "text", "__rid").iter_rows():
             rejects.append(
-                _rej(src, loc, "oversized_text", f"text of {len(t)} chars cut to at most {limit} at a paragraph break", "repaired")
+                _rej(src, loc, "oversized_text", f"text of {len(t)} chars cut to at most {limit} at a paragraph break", "repaired", rid)
             )
         df = df.with_columns(
             pl.when(pl.col("__rid").is_in(list(cut)))
@@ -802,9 +834,9 @@ def extract(
         )
 
     empty = df.filter(pl.col("text").is_null() | (pl.col("text") == ""))
-    for src, loc, is_html in empty.select("source", "locator", "__is_html").iter_rows():
+    for src, loc, is_html, rid in empty.select("source", "locator", "__is_html", "__rid").iter_rows():
         rejects.append(
-            _rej(src, loc, "empty_text", "no article text in the page" if is_html else "no article text after cleaning")
+            _rej(src, loc, "empty_text", "no article text in the page" if is_html else "no article text after cleaning", rid=rid)
         )
     df = df.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
 
@@ -834,13 +866,27 @@ def extract(
     # raw_text only where cleaning changed something: most records are clean
     # already, and a second copy of their text doubled what the store writes.
     df = df.with_columns(pl.when(pl.col("raw_text") == pl.col("text")).then(None).otherwise(pl.col("raw_text")).alias("raw_text"))
-    articles = conform(df, EXTRACTED)
-    rej = conform(pl.DataFrame(rejects, schema=REJECTS), REJECTS) if rejects else pl.DataFrame(schema=REJECTS)
-    return articles, rej, stats
+    return pl.concat([df.select("__rid"), conform(df, EXTRACTED)], how="horizontal"), stats
 
 
-def _rej(source, locator, reason, detail, action="skipped") -> dict:
-    return {"source": source, "locator": locator, "reason": reason, "detail": detail, "action": action}
+#: The order of the reasons in :func:`extract`'s rejects (each in record order), for frames put
+#: together from shards.
+REJECT_ORDER = ("oversized_html", "bad_date", "oversized_text", "empty_text")
+
+
+def reject_frame(rejects: list[dict], *, reorder: bool = False) -> pl.DataFrame:
+    """REJECTS of :func:`extract`; ``reorder`` sorts rejects gathered from shards into one process's order."""
+    if not rejects:
+        return pl.DataFrame(schema=REJECTS)
+    df = pl.DataFrame(rejects, schema={**REJECTS, "__rid": pl.Int64})
+    if reorder:
+        phase = pl.col("reason").replace_strict(REJECT_ORDER, list(range(len(REJECT_ORDER))), default=len(REJECT_ORDER))
+        df = df.sort(phase, "__rid", maintain_order=True)
+    return conform(df, REJECTS)
+
+
+def _rej(source, locator, reason, detail, action="skipped", rid=None) -> dict:
+    return {"source": source, "locator": locator, "reason": reason, "detail": detail, "action": action, "__rid": rid}
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -1022,7 +1068,8 @@ def _block_text(tree) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _extract_html_rows(rows: pl.DataFrame, rejects: list[dict]) -> pl.DataFrame:
+def html_rows(rows: pl.DataFrame, rejects: list[dict]) -> pl.DataFrame:
+    """trafilatura's text and metadata of the HTML records ``rows`` (``__rid``, ``html``, ``source``, ``locator``)."""
     schema = {
         "__rid": pl.Int64, "h_text": pl.String, "h_title": pl.String, "h_byline": pl.String,
         "h_published": pl.String, "h_url": pl.String,
@@ -1034,7 +1081,8 @@ def _extract_html_rows(rows: pl.DataFrame, rejects: list[dict]) -> pl.DataFrame:
         r = html_article(html)
         if r["oversized"]:
             rejects.append(
-                _rej(src, loc, "oversized_html", f"HTML of {len(html)} chars cut to {HTML_MAX_CHARS} before extraction", "repaired")
+                _rej(src, loc, "oversized_html", f"HTML of {len(html)} chars cut to {HTML_MAX_CHARS} before extraction",
+                     "repaired", rid)
             )
         out["__rid"].append(rid)
         out["h_text"].append(r["text"])
@@ -1057,7 +1105,8 @@ def _materialize(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, name: s
 
 
 def _clean_texts(
-    df: pl.DataFrame, old_stats: ChromeCounts, rejects: list[dict], line_sites: LineSites | None = None
+    df: pl.DataFrame, old_stats: ChromeCounts, rejects: list[dict], line_sites: LineSites | None = None,
+    elsewhere: np.ndarray | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Clean ``__body`` of every row: (frame of __rid, text, dateline, r_title, r_byline, r_date), new stats."""
     out_schema = {
@@ -1127,7 +1176,7 @@ def _clean_texts(
     learned |= _furniture(
         data, rid, ls, le, oc, hs, stats.join(outlet_codes, on="outlet", how="inner"),
         base.select(_title_key(pl.col("title"))).to_series(), line_sites,
-        (base.get_column("format") == "txt").fill_null(False).to_numpy()[rid], hint, sidebar_only,
+        (base.get_column("format") == "txt").fill_null(False).to_numpy()[rid], hint, sidebar_only, elsewhere,
     )
 
     # Credit lines and tail headings recur like chrome but are read (byline; where the tail starts).
@@ -1275,7 +1324,7 @@ def _k_sentence_end(b, starts, ends):
 def _furniture(
     data: np.ndarray, rid: np.ndarray, ls: np.ndarray, le: np.ndarray, oc: np.ndarray, hs: np.ndarray,
     counts: pl.DataFrame, titles: pl.Series, line_sites: LineSites | None, on_page: np.ndarray, hint: np.ndarray,
-    sidebar_only: np.ndarray,
+    sidebar_only: np.ndarray, elsewhere: np.ndarray | None = None,
 ) -> np.ndarray:
     """Lines that are their site's chrome though too few pages carry them for the count rule.
 
@@ -1289,7 +1338,7 @@ def _furniture(
     policies, author boxes); or when 3+ pages carry it under 2+ different
     titles. One text on 3+ pages of a
     site under 3+ titles is all furniture: the extractor found only the sidebar. Updates of one story share most of their text and keep
-    it. Never when another site's page (in this batch or stored) holds the line:
+    it. Never when another site's page (in this batch, ``elsewhere``, or stored) holds the line:
     a copy of the same story elsewhere makes it story text. Short lines (up to
     ``EDGE_MAX_WORDS`` words) before a page's first or after its last paragraph
     on 2+ pages of the site are chrome too (menus, buttons, section labels).
@@ -1348,6 +1397,8 @@ def _furniture(
             pl.col("oc").n_unique().alias("n_sites")
         )
         per_line = per_line.join(sites, on="h").filter(pl.col("n_sites") == 1)
+        if elsewhere is not None and len(elsewhere):  # pages of other sites, in the batch's other shards
+            per_line = per_line.filter(~pl.col("h").is_in(pl.Series(elsewhere, dtype=pl.UInt64).implode()))
     if per_line.height and line_sites is not None:
         names = counts.select("oc", "outlet").unique()
         stored = conform(line_sites(per_line["h"].unique()), CHROME_STATS).select(
