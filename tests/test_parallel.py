@@ -18,6 +18,7 @@ from provenance.extract import extract
 from provenance.ingest import iter_sources
 from provenance.lineage import lineage
 from provenance.parallel import (
+    _line_set,
     _shared_lines,
     _site_shards,
     parallel_credits,
@@ -172,7 +173,7 @@ def test_sharding_keeps_sites_whole_and_finds_lines_of_other_shards(shards: int)
     assert sorted(r for g in groups for r in g) == list(range(df.height))
     # The wire story is on pages of more than one shard (the page without a site holds it too), so
     # coastdaily's shard must be told: alone it would learn the story as its furniture.
-    shared = set(_shared_lines(df, groups).tolist())
+    shared = set(_shared_lines([_line_set(df[g].select("__body")) for g in groups]).tolist())
     assert all(line_hash(p) in shared for p in story(42))
 
 
