@@ -218,9 +218,12 @@ def parallel_lineage(
     return LineageResult(pl.concat([r.lineage for r in results]), pl.concat([r.external_nodes for r in results]))
 
 
-#: Below this many records extraction runs in this process. Measured on the realistic corpus
-#: (``python -m provenance.bench e2e``): see docs/PERFORMANCE.md, 2026-12-06.
-MIN_PARALLEL_EXTRACT_ROWS = 20_000
+#: Below this many records extraction runs in this process. Each shard pays a line-hash round
+#: and Arrow copies both ways; the parent's share of a 2-shard run (its CPU seconds, the critical
+#: path) was 0.97-1.12 s against 1.2-1.5 s for one process at 20k realistic articles and 8.4-9.0
+#: against 10.5-11.5 s at 150k (docs/PERFORMANCE.md, 2026-12-06). Large batches only, so a 10k
+#: incremental ingest never starts the pool for extraction.
+MIN_PARALLEL_EXTRACT_ROWS = 50_000
 #: HTML pages (trafilatura, 5-20 ms each) go to the workers from this many on.
 MIN_PARALLEL_HTML_PAGES = 64
 
