@@ -218,12 +218,23 @@ def parallel_lineage(
     return LineageResult(pl.concat([r.lineage for r in results]), pl.concat([r.external_nodes for r in results]))
 
 
-#: Below this many records extraction runs in this process. Each shard pays a line-hash round
-#: and Arrow copies both ways; the parent's share of a 2-shard run (its CPU seconds, the critical
-#: path) was 0.97-1.12 s against 1.2-1.5 s for one process at 20k realistic articles and 8.4-9.0
-#: against 10.5-11.5 s at 150k (docs/PERFORMANCE.md, 2026-12-06). Large batches only, so a 10k
-#: incremental ingest never starts the pool for extraction.
-MIN_PARALLEL_EXTRACT_ROWS = 50_000
+def min_parallel_extract_rows() -> int:
+    """Records from which ingest extracts on both cores: ``PROVENANCE_PARALLEL_EXTRACT_ROWS``, else 0 (never).
+
+    Off by default because it did not pay where it was measured: on the
+    shared 2-core machine, two shards took longer than one process at 20k,
+    50k and 150k records (one process already runs polars on both cores, and
+    the shards cost 40-60% more CPU in all: the line-hash round, Arrow
+    copies both ways, contention). It won only under the heaviest outside load.
+    docs/PERFORMANCE.md, 2026-12-06, has the figures; re-measure on an idle
+    machine before turning it on.
+    """
+    try:
+        return max(0, int(os.environ.get("PROVENANCE_PARALLEL_EXTRACT_ROWS", "0").strip() or 0))
+    except ValueError:
+        return 0
+
+
 #: HTML pages (trafilatura, 5-20 ms each) go to the workers from this many on.
 MIN_PARALLEL_HTML_PAGES = 64
 
@@ -244,12 +255,14 @@ def parallel_extract(
     must pickle (a :class:`provenance.store.Store`'s methods do); when they do
     not, everything runs here.
     """
-    n = _shard_count(raw.height, shards, MIN_PARALLEL_EXTRACT_ROWS)
+    least = min_parallel_extract_rows()
+    n = _shard_count(raw.height, shards, least) if shards is not None or least else 1
     if n == 1 or not _picklable(chrome_stats, line_sites):
         return ex.extract(raw, config=config, chrome_stats=chrome_stats, line_sites=line_sites)
     rejects: list[dict] = []
     df = ex.prepared(raw, rejects, html=lambda pages, rej: _parallel_html(pages, rej, n))
     parts = [df[rows] for rows in _site_shards(df, n)]
+    del df  # the shards hold every row: one copy of the batch, not two
     # The first shard runs here (map_shards), so only the others are packed for a worker.
     elsewhere = _shared_lines(map_shards(_line_set, [(p.select("__body") if k == 0 else _pack(p.select("__body")),)
                                                      for k, p in enumerate(parts)]))

@@ -213,7 +213,7 @@ def _ingest_batch(
         raw, too_big = _oversized(raw, max_record_chars)
         rejects = pl.concat([schemas.conform(rejects, schemas.REJECTS), too_big])
     with steps.step("extract", total=raw.height):
-        articles, ext_rejects, chrome = parallel_extract(  # both cores from MIN_PARALLEL_EXTRACT_ROWS on
+        articles, ext_rejects, chrome = parallel_extract(  # both cores only when PROVENANCE_PARALLEL_EXTRACT_ROWS says
             raw, config=config, chrome_stats=store.chrome_counts, line_sites=store.chrome_line_sites
         )
     overrides = active_overrides(store)  # editorial corrections apply to every ingest

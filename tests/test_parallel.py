@@ -196,3 +196,22 @@ def test_sharded_extract_with_stored_chrome_equals_one_process(sample_store: Any
     assert_frame_equal(_sorted(one[2]), _sorted(two[2]))
     # The stored counts were used: the sample's sites have more pages now than this batch gives them.
     assert two[2].filter(pl.col("line_hash") == 0)["pages"].max() > 20
+
+
+def test_ingest_with_extract_on_both_cores_stores_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``PROVENANCE_PARALLEL_EXTRACT_ROWS`` turns the two-shard path on in ingest; in batches, so the
+    later ones read the stored chrome from the workers."""
+    from provenance.pipeline import ingest
+    from provenance.store import Store
+
+    tables = ("articles", "rejects", "chrome_stats", "pairs", "clusters", "lineage")
+    got = {}
+    monkeypatch.setenv("PROVENANCE_WORKERS", "2")
+    for mode in ("0", "1"):
+        monkeypatch.setenv("PROVENANCE_PARALLEL_EXTRACT_ROWS", mode)
+        store = Store(tmp_path / f"s{mode}.duckdb")
+        ingest([SAMPLE], store=store, batch_size=120)
+        got[mode] = {t: _sorted(store.table(t).drop("ingested_at", strict=False)) for t in tables}
+    for t in tables:
+        assert_frame_equal(got["0"][t], got["1"][t])
+    assert got["1"]["articles"].height == 243
