@@ -222,12 +222,12 @@ def min_parallel_extract_rows() -> int:
     """Records from which ingest extracts on both cores: ``PROVENANCE_PARALLEL_EXTRACT_ROWS``, else 0 (never).
 
     Off by default because it did not pay where it was measured: on the
-    shared 2-core machine, two shards took longer than one process at 20k,
+    2-core machine, two shards took longer than one process at 20k,
     50k and 150k records (one process already runs polars on both cores, and
     the shards cost 40-60% more CPU in all: the line-hash round, Arrow
-    copies both ways, contention). It won only under the heaviest outside load.
-    docs/PERFORMANCE.md, 2026-12-06, has the figures; re-measure on an idle
-    machine before turning it on.
+    copies both ways, contention), also when the machine was quiet. It won
+    only under the heaviest outside load. docs/PERFORMANCE.md, 2026-12-06,
+    has the figures.
     """
     try:
         return max(0, int(os.environ.get("PROVENANCE_PARALLEL_EXTRACT_ROWS", "0").strip() or 0))
