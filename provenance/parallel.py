@@ -12,8 +12,10 @@ load from their on-disk cache) is paid once, and small inputs never use it.
 from __future__ import annotations
 
 import atexit
+import io
 import multiprocessing as mp
 import os
+import pickle
 import sys
 import threading
 import time
@@ -23,8 +25,10 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import numpy as np
 import polars as pl
 
+from . import extract as ex
 from .attribution import Registry, credits
 from .config import Config
 from .fingerprint import usable_cores
@@ -156,12 +160,12 @@ def _reset() -> None:
     _pool, _pool_size = None, 0
 
 
-def _shard_count(rows: int, shards: int | None) -> int:
+def _shard_count(rows: int, shards: int | None, min_rows: int = MIN_PARALLEL_ROWS) -> int:
     """``shards`` if given (tests force it), else the workers when the input is big enough."""
     if shards is not None:
         return max(1, min(shards, rows))
     n = workers()
-    return n if rows >= MIN_PARALLEL_ROWS else 1
+    return n if rows >= min_rows else 1
 
 
 def parallel_credits(articles: pl.DataFrame, *, registry: Registry, shards: int | None = None) -> pl.DataFrame:
@@ -210,3 +214,145 @@ def parallel_lineage(
         ))
     results = map_shards(lineage, parts, registry=registry, config=config)
     return LineageResult(pl.concat([r.lineage for r in results]), pl.concat([r.external_nodes for r in results]))
+
+
+def min_parallel_extract_rows() -> int:
+    """Records from which ingest extracts on both cores: ``PROVENANCE_PARALLEL_EXTRACT_ROWS``, else 0 (never).
+
+    Off by default because it did not pay where it was measured: on the
+    2-core machine, two shards took longer than one process at 20k,
+    50k and 150k records (one process already runs polars on both cores, and
+    the shards cost 40-60% more CPU in all: the line-hash round, Arrow
+    copies both ways, contention), also when the machine was quiet. It won
+    only under the heaviest outside load. docs/PERFORMANCE.md, 2026-12-06,
+    has the figures.
+    """
+    try:
+        return max(0, int(os.environ.get("PROVENANCE_PARALLEL_EXTRACT_ROWS", "0").strip() or 0))
+    except ValueError:
+        return 0
+
+
+#: HTML pages (trafilatura, 5-20 ms each) go to the workers from this many on.
+MIN_PARALLEL_HTML_PAGES = 64
+
+
+def parallel_extract(
+    raw: pl.DataFrame, *, config: Config, chrome_stats: ex.ChromeCounts | None = None,
+    line_sites: ex.LineSites | None = None, shards: int | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """:func:`provenance.extract.extract` on shards of whole sites: the same three frames, rows in the same order.
+
+    Chrome is learned per site, so every site's pages go to one shard. The one
+    thing a site's pages learn from other sites (a line another site's page in
+    the batch carries is story text, not furniture) is handed to each shard as
+    the line hashes that more than one shard carries: a first, short round
+    hashes every shard's lines on its own core. HTML pages depend on nothing
+    but themselves and are spread before that: their site may come from the
+    page's canonical URL. The stored-chrome lookups run in the workers, so they
+    must pickle (a :class:`provenance.store.Store`'s methods do); when they do
+    not, everything runs here.
+    """
+    least = min_parallel_extract_rows()
+    n = _shard_count(raw.height, shards, least) if shards is not None or least else 1
+    if n == 1 or not _picklable(chrome_stats, line_sites):
+        return ex.extract(raw, config=config, chrome_stats=chrome_stats, line_sites=line_sites)
+    rejects: list[dict] = []
+    df = ex.prepared(raw, rejects, html=lambda pages, rej: _parallel_html(pages, rej, n))
+    parts = [df[rows] for rows in _site_shards(df, n)]
+    del df  # the shards hold every row: one copy of the batch, not two
+    # The first shard runs here (map_shards), so only the others are packed for a worker.
+    elsewhere = _shared_lines(map_shards(_line_set, [(p.select("__body") if k == 0 else _pack(p.select("__body")),)
+                                                     for k, p in enumerate(parts)]))
+    shard_args = []
+    for k, part in enumerate(parts):
+        stats = chrome_stats
+        if isinstance(stats, pl.DataFrame):  # only this shard's sites: the rest is never looked up
+            stats = stats.filter(pl.col("outlet").is_in(part.select(ex.outlet_key_expr(pl.col("outlet"))).to_series().implode()))
+        shard_args.append((part if k == 0 else _pack(part), stats))
+    results = map_shards(_extract_shard, shard_args, config=config, line_sites=line_sites, elsewhere=elsewhere)
+    articles = pl.concat([_unpack(a) for a, _, _ in results]).sort("__rid").drop("__rid")
+    rejects += [r for _, rej, _ in results for r in rej]
+    return articles, ex.reject_frame(rejects, reorder=True), pl.concat([s for _, _, s in results])
+
+
+def _pack(df: pl.DataFrame) -> bytes:
+    """A frame as uncompressed Arrow IPC: 3x faster across processes than pickling the polars frame."""
+    return df.write_ipc(None, compression="uncompressed").getvalue()
+
+
+def _unpack(df: pl.DataFrame | bytes) -> pl.DataFrame:
+    return pl.read_ipc(io.BytesIO(df)) if isinstance(df, bytes) else df
+
+
+def _picklable(*objs: object) -> bool:
+    """Can the workers be given these (store lookups are bound methods of a picklable Store)?"""
+    try:
+        pickle.dumps(objs)
+    except Exception:  # noqa: BLE001 - whatever fails to pickle keeps extraction in this process
+        return False
+    return True
+
+
+def _extract_shard(
+    df: pl.DataFrame | bytes, chrome_stats: ex.ChromeCounts | None, *, config: Config,
+    line_sites: ex.LineSites | None, elsewhere: np.ndarray,
+) -> tuple[pl.DataFrame | bytes, list[dict], pl.DataFrame]:
+    """:func:`provenance.extract.cleaned` of one shard, with its rejects (articles packed when they came so)."""
+    rejects: list[dict] = []
+    articles, stats = ex.cleaned(_unpack(df), rejects, config=config, chrome_stats=chrome_stats,
+                                 line_sites=line_sites, elsewhere=elsewhere)
+    return (_pack(articles) if isinstance(df, bytes) else articles), rejects, stats
+
+
+def _line_set(body: pl.DataFrame | bytes) -> np.ndarray:
+    """The distinct line hashes (as chrome statistics hash lines) of a shard's ``__body``."""
+    data, offs = ex._k_arrow_bytes(_unpack(body).get_column("__body"))
+    return np.unique(ex.scan_lines(data, offs, keep=True)[5])  # kept: the shard's cleaning scans the same lines
+
+
+def _shared_lines(sets: list[np.ndarray]) -> np.ndarray:
+    """The hashes in more than one of the shards' line sets."""
+    every = np.sort(np.concatenate(sets))
+    return np.unique(every[1:][every[1:] == every[:-1]])
+
+
+def _html_shard(pages: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
+    rejects: list[dict] = []
+    return ex.html_rows(pages, rejects), rejects
+
+
+def _parallel_html(pages: pl.DataFrame, rejects: list[dict], n: int) -> pl.DataFrame:
+    """:func:`provenance.extract.html_rows` over contiguous slices of the pages, in page order."""
+    if pages.height < MIN_PARALLEL_HTML_PAGES:
+        return ex.html_rows(pages, rejects)
+    size = -(-pages.height // n)
+    results = map_shards(_html_shard, [(pages.slice(i * size, size),) for i in range(n)])
+    for _, rej in results:
+        rejects += rej
+    return pl.concat([f for f, _ in results])
+
+
+def _site_shards(df: pl.DataFrame, n: int) -> list[np.ndarray]:
+    """Row positions of ``n`` shards of whole sites (records without a site are one group), near-equal in text bytes.
+
+    Sites are placed largest first on the lightest shard; rows keep their order within a shard.
+    """
+    sizes = (
+        df.select(ex.outlet_key_expr(pl.col("outlet")).alias("site"),
+                  (pl.col("__body").str.len_bytes().fill_null(0) + 64).alias("b"))
+        .with_row_index("pos")
+    )
+    per_site = sizes.group_by("site").agg(pl.col("b").sum()).sort(["b", "site"], descending=[True, False], nulls_last=True)
+    load = [0] * n
+    shard_of: dict[str | None, int] = {}
+    for site, b in per_site.iter_rows():
+        k = load.index(min(load))
+        shard_of[site] = k
+        load[k] += b
+    keys = sizes.get_column("site")
+    of = keys.replace_strict(
+        [k for k in shard_of if k is not None], [v for k, v in shard_of.items() if k is not None],
+        default=shard_of.get(None, 0), return_dtype=pl.Int64,
+    ).to_numpy()
+    return [np.flatnonzero(of == k) for k in range(n) if (of == k).any()]

@@ -26,7 +26,6 @@ from .attribution import Registry, load_registry, read_agency_file
 from .candidates import anchor_frame, band_frame, candidate_pairs
 from .cluster import assign_clusters
 from .config import Config
-from .extract import extract
 from .fingerprint import band_keys, comparable, fingerprints, too_short_rejects
 from .history import events_of_batch
 from .identity import split_present
@@ -35,7 +34,7 @@ from .lineage import graded
 from .lock import write_lock
 from .overrides import OVERRIDES, apply_aliases, apply_to_lineage, without_rejected
 from .overrides import active as active_overrides
-from .parallel import parallel_credits, parallel_lineage
+from .parallel import parallel_credits, parallel_extract, parallel_lineage
 from .sourced import sourced_share
 from .store import Store
 from .verify import overlaps, verified_pairs
@@ -214,7 +213,7 @@ def _ingest_batch(
         raw, too_big = _oversized(raw, max_record_chars)
         rejects = pl.concat([schemas.conform(rejects, schemas.REJECTS), too_big])
     with steps.step("extract", total=raw.height):
-        articles, ext_rejects, chrome = extract(
+        articles, ext_rejects, chrome = parallel_extract(  # both cores only when PROVENANCE_PARALLEL_EXTRACT_ROWS says
             raw, config=config, chrome_stats=store.chrome_counts, line_sites=store.chrome_line_sites
         )
     overrides = active_overrides(store)  # editorial corrections apply to every ingest

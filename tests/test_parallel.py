@@ -1,10 +1,11 @@
-"""Sharded credits and lineage in worker processes give exactly the one-process rows."""
+"""Sharded extraction, credits and lineage in worker processes give exactly the one-process rows."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -13,10 +14,21 @@ from polars.testing import assert_frame_equal
 
 from provenance.attribution import credits, load_registry
 from provenance.config import Config
+from provenance.extract import extract
+from provenance.ingest import iter_sources
 from provenance.lineage import lineage
-from provenance.parallel import parallel_credits, parallel_lineage
+from provenance.parallel import (
+    _line_set,
+    _shared_lines,
+    _site_shards,
+    parallel_credits,
+    parallel_extract,
+    parallel_lineage,
+)
+from provenance.schemas import RAW
 
 REG = load_registry()
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 def _sorted(df: pl.DataFrame) -> pl.DataFrame:
@@ -103,3 +115,103 @@ def test_workers_exit_when_their_process_is_killed(tmp_path: Any) -> None:
     while any(alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(p) for p in workers), "workers outlived their killed parent"
+
+
+def _raw(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    base = dict.fromkeys(RAW)
+    return pl.DataFrame([dict(base, source="t", locator=f"r{i}", format="jsonl", **r) for i, r in enumerate(rows)],
+                        schema=RAW)
+
+
+def _mixed_corpus() -> pl.DataFrame:
+    """The bundled sample (feed, HTML and text pages of a dozen sites) and rows for every reject and
+    for the one rule that looks across sites: a wire story on three pages of one site is furniture
+    there unless another site's page carries it."""
+    from tests.test_furniture import POLICY, story
+
+    sample = pl.concat([p for p, _ in iter_sources([SAMPLE])])
+    wire = story(42)
+    extra = [
+        {"outlet": "coastdaily.example", "title": f"Section {k} headline", "id": f"c{k}",
+         "text": "\n\n".join([*story(200 + k, 1), *wire])} for k in range(3)
+    ] + [
+        {"outlet": "inlandherald.example", "title": "Elsewhere", "text": "\n\n".join(wire), "id": "other"},
+        {"outlet": "news.harbourtimes.example", "text": "\n\n".join([*story(1), POLICY]), "id": "a"},
+        {"outlet": "sport.harbourtimes.example", "text": "\n\n".join([*story(2), POLICY]), "id": "b"},
+        {"outlet": "coastdaily.example", "text": "  \n ", "id": "empty"},
+        {"outlet": "inlandherald.example", "text": "\n\n".join(story(5)), "published": "the 45th of Smarch"},
+        {"outlet": "inlandherald.example", "text": "\n\n".join(story(6, 40)), "id": "long"},
+        {"text": "\n\n".join(story(9)), "published": "not a date either"},  # no outlet, no url: no site
+        {"text": "\n\n".join(wire)},
+    ]
+    return pl.concat([sample, _raw(extra)])
+
+
+@pytest.mark.parametrize("shards", [2, 3])
+def test_sharded_extract_equals_one_process(shards: int) -> None:
+    raw = _mixed_corpus()
+    config = Config(max_text_chars=5_000)
+    arts, rej, stats = extract(raw, config=config)
+    p_arts, p_rej, p_stats = parallel_extract(raw, config=config, shards=shards)
+    assert_frame_equal(arts, p_arts)  # same rows in the same order
+    assert_frame_equal(rej, p_rej)
+    assert_frame_equal(_sorted(stats), _sorted(p_stats))
+    assert set(rej["reason"]) >= {"empty_text", "bad_date", "oversized_text"}
+    assert {"c0", "other"} <= set(arts["article_id"])
+
+
+@pytest.mark.parametrize("shards", [2, 3])
+def test_sharding_keeps_sites_whole_and_finds_lines_of_other_shards(shards: int) -> None:
+    from provenance.extract import line_hash, outlet_key_expr, prepared
+    from tests.test_furniture import story
+
+    df = prepared(_mixed_corpus(), [])
+    groups = _site_shards(df, shards)
+    site = df.select(outlet_key_expr(pl.col("outlet"))).to_series()
+    seen = [set(site[g].to_list()) for g in groups]
+    assert len(groups) == shards and all(not (a & b) for i, a in enumerate(seen) for b in seen[i + 1:])
+    assert sorted(r for g in groups for r in g) == list(range(df.height))
+    # The wire story is on pages of more than one shard (the page without a site holds it too), so
+    # coastdaily's shard must be told: alone it would learn the story as its furniture.
+    shared = set(_shared_lines([_line_set(df[g].select("__body")) for g in groups]).tolist())
+    assert all(line_hash(p) in shared for p in story(42))
+
+
+def test_sharded_extract_with_stored_chrome_equals_one_process(sample_store: Any) -> None:
+    """The stored-chrome lookups run in the workers (a Store pickles) and give the same rows."""
+    from tests.test_furniture import story
+
+    wire = story(43)
+    raw = _raw(
+        [{"outlet": "coastdaily.example", "title": f"Section {k} headline", "id": f"c{k}",
+          "text": "\n\n".join([*story(300 + k, 1), wire[1]])} for k in range(3)]
+        + [{"outlet": f"site{k}.example", "text": "\n\n".join(story(400 + k)), "id": f"s{k}"} for k in range(6)]
+    )
+    raw = pl.concat([pl.concat([p for p, _ in iter_sources([SAMPLE])]), raw])
+    lookups = {"chrome_stats": sample_store.chrome_counts, "line_sites": sample_store.chrome_line_sites}
+    one = extract(raw, config=Config(), **lookups)
+    two = parallel_extract(raw, config=Config(), shards=2, **lookups)
+    assert_frame_equal(one[0], two[0])
+    assert_frame_equal(one[1], two[1])
+    assert_frame_equal(_sorted(one[2]), _sorted(two[2]))
+    # The stored counts were used: the sample's sites have more pages now than this batch gives them.
+    assert two[2].filter(pl.col("line_hash") == 0)["pages"].max() > 20
+
+
+def test_ingest_with_extract_on_both_cores_stores_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``PROVENANCE_PARALLEL_EXTRACT_ROWS`` turns the two-shard path on in ingest; in batches, so the
+    later ones read the stored chrome from the workers."""
+    from provenance.pipeline import ingest
+    from provenance.store import Store
+
+    tables = ("articles", "rejects", "chrome_stats", "pairs", "clusters", "lineage")
+    got = {}
+    monkeypatch.setenv("PROVENANCE_WORKERS", "2")
+    for mode in ("0", "1"):
+        monkeypatch.setenv("PROVENANCE_PARALLEL_EXTRACT_ROWS", mode)
+        store = Store(tmp_path / f"s{mode}.duckdb")
+        ingest([SAMPLE], store=store, batch_size=120)
+        got[mode] = {t: _sorted(store.table(t).drop("ingested_at", strict=False)) for t in tables}
+    for t in tables:
+        assert_frame_equal(got["0"][t], got["1"][t])
+    assert got["1"]["articles"].height == 243
