@@ -708,6 +708,12 @@ def _k_arrow_bytes(s) -> tuple[np.ndarray, np.ndarray]:
     return data, offs
 
 
+def line_set(body: pl.Series) -> np.ndarray:
+    """The distinct line hashes (as chrome statistics hash lines) of the texts in ``body``."""
+    data, offs = _k_arrow_bytes(body)
+    return np.unique(scan_lines(data, offs, keep=True)[5])  # kept: a shard's cleaning scans the same lines
+
+
 def _k_to_series(name, data: np.ndarray, offs: np.ndarray):
     arr = pa.LargeStringArray.from_buffers(len(offs) - 1, pa.py_buffer(offs), pa.py_buffer(data))
     return pl.Series(name, arr)
