@@ -55,7 +55,7 @@ lint: setup
 	$(VENV)/bin/ruff check provenance dashboard tests
 
 bench: setup
-	$(PY) -m provenance.bench e2e --n 10000
+	$(PY) -m provenance.tools.bench e2e --n 10000
 
 clean:
 	rm -rf out bench-out .pytest_cache

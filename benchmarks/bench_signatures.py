@@ -1,6 +1,6 @@
 """Benchmark: MinHash signatures per second, ours (numba) against datasketch.
 
-Owns the throughput claim of ``provenance.fingerprint``. The corpus is made
+Owns the throughput claim of ``provenance.detect.fingerprint``. The corpus is made
 here, deterministically: word salad of ~450 words per text drawn with Zipf
 frequencies from a ~30k-word pseudo vocabulary, with sentence punctuation.
 
@@ -28,9 +28,9 @@ from datasketch import MinHash
 from rich.console import Console
 from rich.table import Table
 
-from provenance import fingerprint as fp
-from provenance import normalize as nz
 from provenance.config import Config
+from provenance.detect import fingerprint as fp
+from provenance.detect import normalize as nz
 
 _ONSETS = ["", "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "st", "tr", "pl", "ch", "sh"]
 _VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ou", "io"]
@@ -135,9 +135,9 @@ def main() -> None:
             ("  of which MinHash.bulk alone", 1, len(ref_docs),
              _measure(lambda: MinHash.bulk(shingled, num_perm=config.num_perm, seed=config.seed,
                                            hashfunc=xxhash.xxh32_intdigest), args.repeat)),
-            ("provenance.fingerprint", 1, len(corpus),
+            ("provenance.detect.fingerprint", 1, len(corpus),
              _measure(lambda: fp.fingerprints(corpus, config=config, threads=1), args.repeat)),
-            ("provenance.fingerprint", 2, len(corpus),
+            ("provenance.detect.fingerprint", 2, len(corpus),
              _measure(lambda: fp.fingerprints(corpus, config=config, threads=2), args.repeat)),
         ]
         ref_wall = len(ref_docs) / runs[0][3][0]

@@ -5,7 +5,7 @@ product target is 1M articles in 5 minutes on 2 cores, everything included,
 so each stage must stay far under 300 µs per article).
 
 The inputs are what the pipeline hands those two functions: a synthetic
-corpus (``provenance.synth``, fast or realistic mode) is ingested through the
+corpus (``provenance.tools.synth``, fast or realistic mode) is ingested through the
 real pipeline once, with ``pipeline.credits`` and ``pipeline.lineage`` wrapped
 to record their arguments; the recording is cached (``--cache``), so later
 runs skip the ingest. Then each function runs ``--repeat`` times on exactly
@@ -39,11 +39,12 @@ from typing import Any
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from provenance import pipeline, synth
-from provenance.attribution import credits, load_registry
 from provenance.config import Config
-from provenance.lineage import lineage, reuse_signals
+from provenance.engine import pipeline
 from provenance.store import Store
+from provenance.tools import synth
+from provenance.trace.attribution import credits, load_registry
+from provenance.trace.lineage import lineage, reuse_signals
 
 _INPUTS = ("credit_articles", "articles", "pairs", "clusters", "credits")
 _MODES = {

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import polars as pl
 
-from provenance.align import aligned_passages
-from provenance.extract import outlet_key
-from provenance.pipeline import ingest
+from provenance.detect.align import aligned_passages
+from provenance.engine.pipeline import ingest
+from provenance.extract.clean import outlet_key
 from provenance.store import Store
 
 

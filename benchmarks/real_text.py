@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from provenance.config import Config
-from provenance.pipeline import ingest
+from provenance.engine.pipeline import ingest
 from provenance.store import Store
 
 LABELS = ("wholly-derived", "partially-derived", "non-derived")

@@ -210,7 +210,7 @@ def _status_cols(info: StoreInfo) -> str:
     member other than the earliest published.
     ``credit``: credited / uncredited / null (unknown or not a copy).
     ``agency_copy``: a copy derived from an agency's story (lineage's
-    ``via_agency``), as in :mod:`provenance.analytics`.
+    ``via_agency``), as in :mod:`provenance.trace.analytics`.
     """
     window = (
         "(c.cluster_id IS NOT NULL AND row_number() OVER ("
@@ -587,7 +587,7 @@ def outlet_agency_share(path: str, version: int, n: int = 25, min_articles: int 
     """Outlets ranked by the share of their articles that are agency copy.
 
     With lineage, agency copy is a derived article with an agency on its
-    chain (``via_agency``; the definition of :mod:`provenance.analytics`), and
+    chain (``via_agency``; the definition of :mod:`provenance.trace.analytics`), and
     ``uncredited_agency`` counts those that do not credit their source.
     Without lineage, an article is agency copy when it credits an agency.
     """
@@ -656,7 +656,7 @@ def cluster_detail(path: str, version: int, cluster_id: int) -> dict[str, Any] |
         return None
     lin = _has_lineage(info)
     lcols = ", ".join(f"{_l(info, c)} AS {c}" for c in _LINEAGE_COLS)
-    # the share of each member's words found in earlier articles (provenance.sourced), where measured
+    # the share of each member's words found in earlier articles (provenance.detect.sourced), where measured
     has_sourced = info.has("sourced", "article_id", "sourced_share")
     scol = ", s.sourced_share" if has_sourced else ", CAST(NULL AS DOUBLE) AS sourced_share"
     sjoin = "LEFT JOIN sourced s ON s.article_id = a.article_id" if has_sourced else ""
@@ -711,8 +711,8 @@ def article_texts(path: str, version: int, article_ids: tuple[str, ...]) -> pl.D
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def alignment(path: str, version: int, a_id: str, b_id: str) -> dict[str, Any] | None:
-    """Shared passages and edits between two stored articles (provenance.align)."""
-    from provenance.align import align
+    """Shared passages and edits between two stored articles (provenance.detect.align)."""
+    from provenance.detect.align import align
 
     texts = article_texts(path, version, (a_id, b_id))
     rows = {r["article_id"]: r for r in texts.iter_rows(named=True)}
@@ -725,8 +725,8 @@ def alignment(path: str, version: int, a_id: str, b_id: str) -> dict[str, Any] |
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def explanation(path: str, version: int, a_ref: str, b_ref: str) -> dict[str, Any]:
-    """:func:`provenance.explain.explain` of two articles (ids or URLs), as a JSON-safe dict."""
-    from provenance.explain import explain
+    """:func:`provenance.trace.explain.explain` of two articles (ids or URLs), as a JSON-safe dict."""
+    from provenance.trace.explain import explain
 
     if not Path(path).exists():
         raise StoreMissing(path)
@@ -740,8 +740,8 @@ def explanation(path: str, version: int, a_ref: str, b_ref: str) -> dict[str, An
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def overrides(path: str, version: int, include_removed: bool = False) -> pl.DataFrame:
-    """The editorial overrides (provenance.overrides), oldest first."""
-    from provenance.overrides import listing
+    """The editorial overrides (provenance.trace.overrides), oldest first."""
+    from provenance.trace.overrides import listing
 
     if not Path(path).exists():
         raise StoreMissing(path)
@@ -755,8 +755,8 @@ def overrides(path: str, version: int, include_removed: bool = False) -> pl.Data
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cluster_history(path: str, version: int, cluster_id: int) -> pl.DataFrame:
-    """What each ingest did to a cluster and to the clusters merged into it (provenance.history)."""
-    from provenance.history import history
+    """What each ingest did to a cluster and to the clusters merged into it (provenance.detect.history)."""
+    from provenance.detect.history import history
 
     if not Path(path).exists():
         raise StoreMissing(path)
@@ -955,8 +955,8 @@ def agency_profile(path: str, version: int, agency: str) -> dict[str, Any] | Non
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def search(path: str, version: int, text: str, limit: int = 20) -> pl.DataFrame:
-    """Stored articles sharing text with ``text`` (provenance.search), verified exactly."""
-    from provenance.search import search as run
+    """Stored articles sharing text with ``text`` (provenance.detect.search), verified exactly."""
+    from provenance.detect.search import search as run
 
     try:
         return run(text, store=_store(path), limit=limit)

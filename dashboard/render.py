@@ -113,7 +113,7 @@ def side_by_side(
     """Two articles next to each other, shared passages highlighted and edits marked.
 
     ``a``/``b`` carry ``text``, ``title``, ``outlet``, ``published_at`` and
-    ``article_id``. ``passages`` and ``edits`` are :mod:`provenance.align`
+    ``article_id``. ``passages`` and ``edits`` are :mod:`provenance.detect.align`
     frames (character offsets into the two texts). Passages get the same
     number on both sides; text only in a is struck through on the left, text
     only in b is underlined on the right, and ▼ marks where the other side
@@ -183,7 +183,7 @@ def snippet(text: str, spans: Sequence[tuple[int, int]], *, context: int = 60) -
 
 # -- DOT ----------------------------------------------------------------------------------------
 
-#: Edge colours by lineage relation (provenance.lineage.RELATIONS); others get grey.
+#: Edge colours by lineage relation (provenance.trace.lineage.RELATIONS); others get grey.
 RELATION_COLORS = {
     "verbatim": "#1d4ed8",
     "headline_changed": "#0891b2",

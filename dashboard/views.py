@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from dashboard.render import GraphEdge, GraphNode
-from provenance.chaingroups import SiblingGroup, sibling_groups
+from provenance.trace.chaingroups import SiblingGroup, sibling_groups
 
 #: Most article nodes drawn in a chain graph; the rest are summarised in one node.
 MAX_GRAPH_NODES = 60
@@ -22,7 +22,7 @@ def _when(v: Any) -> str:
     return v.strftime("%b %d %H:%M") if v is not None else "undated"
 
 
-#: lineage ``credited`` value -> credit status shown (see provenance.lineage.LINEAGE).
+#: lineage ``credited`` value -> credit status shown (see provenance.trace.lineage.LINEAGE).
 CREDIT = {
     "credits_origin": "credited",
     "credits_intermediary": "credited",

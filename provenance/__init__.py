@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 
 #: name -> module that defines it; loaded on first access (importing provenance stays cheap).
 _API = {
-    "Store": "store", "Config": "config", "Explanation": "explain", "IngestReport": "pipeline",
+    "Store": "store", "Config": "config", "Explanation": "trace.explain", "IngestReport": "engine.pipeline",
     "ProvenanceError": "errors", "InputError": "errors", "StoreError": "errors",
     **{n: "api" for n in ("Corpus", "open_store", "lean_minhash", "datasketch_minhash", "shingles",
                           "DATASKETCH_SCHEME")},

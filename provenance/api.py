@@ -4,7 +4,7 @@
 with the everyday operations as methods: read a table as a polars frame,
 ingest, search, explain a link, and the stored MinHash signatures in a form
 datasketch accepts. Methods rather than package-level functions because
-``provenance.ingest``, ``provenance.search`` and ``provenance.explain`` are
+``provenance.ingest``, ``provenance.detect.search`` and ``provenance.trace.explain`` are
 submodules: a function of the same name on the package would be replaced by
 the module the first time anything imports it.
 
@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .config import Config
-from .errors import StoreError
-from .store import EXPORTABLE, Store
+from provenance.config import Config
+from provenance.errors import StoreError
+from provenance.store import EXPORTABLE, Store
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash, MinHash
 
-    from .explain import Explanation
-    from .pipeline import IngestReport
+    from provenance.engine.pipeline import IngestReport
+    from provenance.trace.explain import Explanation
 
 #: The permutation scheme of the stored signatures, as datasketch (>= 2.0) names it.
 DATASKETCH_SCHEME = "affine32"
@@ -53,40 +53,40 @@ class Corpus(Store):
 
     def ingest(self, paths: str | Path | Sequence[str | Path], *, config: Config | None = None,
                field_map: dict[str, str] | None = None, format: str | None = None, **kwargs: Any) -> IngestReport:
-        """Add files or folders (see :func:`provenance.pipeline.ingest`); creates the store if needed."""
-        from .pipeline import ingest as run
+        """Add files or folders (see :func:`provenance.engine.pipeline.ingest`); creates the store if needed."""
+        from provenance.engine.pipeline import ingest as run
 
         ps = [paths] if isinstance(paths, (str, Path)) else list(paths)
         return run(ps, store=self, config=config, field_map=field_map, format=format, **kwargs)
 
     def search(self, text: str, *, limit: int = 20) -> pl.DataFrame:
         """Stored articles sharing text with ``text``, best first, with exact overlaps."""
-        from .search import search as run
+        from provenance.detect.search import search as run
 
         return run(text, store=self, limit=limit)
 
     def explain(self, a: str, b: str) -> Explanation:
         """Why two stored articles (ids or URLs) are linked; ``.to_dict()`` is JSON-safe."""
-        from .explain import explain as run
+        from provenance.trace.explain import explain as run
 
         return run(self, a, b)
 
     def export(self, table: str, *, cluster: int | None = None, outlet: str | None = None,
                since: datetime | None = None, until: datetime | None = None) -> pl.DataFrame:
         """A table as ``provenance export`` writes it: pairs with both sides, cluster ids, filtered."""
-        from .exports import Filters, export_frame
+        from provenance.exports import Filters, export_frame
 
         return export_frame(self, table, Filters(cluster=cluster, outlet=outlet, since=since, until=until))
 
     def history(self, cluster_id: int) -> pl.DataFrame:
         """What each ingest did to a cluster (created, grew, merged_into), merged clusters included."""
-        from .history import history
+        from provenance.detect.history import history
 
         return history(self, cluster_id)
 
     def overrides(self, *, include_removed: bool = False) -> pl.DataFrame:
         """The editorial overrides, oldest first."""
-        from .overrides import listing
+        from provenance.trace.overrides import listing
 
         return listing(self, include_removed=include_removed)
 
@@ -94,13 +94,13 @@ class Corpus(Store):
                      note: str | None = None) -> int:
         """Record an override (``reject``/``confirm`` A B, ``licence`` OUTLET AGENCY, ``alias`` HOST OUTLET)
         and apply it at once; returns its id."""
-        from .overrides import add
+        from provenance.trace.overrides import add
 
         return add(self, kind, subject, obj, author=author, note=note)
 
     def remove_override(self, override_id: int, *, author: str | None = None) -> None:
         """Withdraw an override (kept, stamped removed) and undo its effect."""
-        from .overrides import remove
+        from provenance.trace.overrides import remove
 
         remove(self, override_id, author=author)
 
@@ -112,7 +112,7 @@ class Corpus(Store):
         the article's text (:func:`datasketch_minhash` makes that call).
         Articles too short to fingerprint have ``n_shingles`` 0.
         """
-        from .queries import signatures
+        from provenance.queries import signatures
 
         return signatures(self, article_ids).with_columns(pl.col("minhash").cast(pl.List(pl.UInt32)))
 
@@ -150,6 +150,6 @@ def datasketch_minhash(text: str, *, config: Config | None = None) -> MinHash:
 
 def shingles(text: str, *, config: Config | None = None) -> list[bytes]:
     """The UTF-8 shingles MinHash is fed: word 5-grams, or character 5-grams for spaceless scripts."""
-    from .normalize import shingles as run
+    from provenance.detect.normalize import shingles as run
 
     return run(text, config=config or Config())

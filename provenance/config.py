@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ConfigError
+from provenance.errors import ConfigError
 
 FINGERPRINT_KEYS = (
     "seed",
@@ -71,10 +71,10 @@ class Config:
     min_shared_shingles: int = 60
     # Never call fewer shared shingles reuse (two short quotes in common).
     min_shared_floor: int = 15
-    # Find rewrites and measure each article's sourced share (provenance.sourced). The Spark engine
+    # Find rewrites and measure each article's sourced share (provenance.detect.sourced). The Spark engine
     # does not run that stage yet and runs with this off.
     rewrites: bool = True
-    # Rewrite detection (provenance.sourced), calibrated on METER's showbiz domain (docs/QUALITY.md).
+    # Rewrite detection (provenance.detect.sourced), calibrated on METER's showbiz domain (docs/QUALITY.md).
     # Tiles start from exact runs of this many tokens: 3 words find the short runs a journalist keeps
     # from the wire ("was found guilty of"); shorter runs are mostly chance.
     rewrite_gram: int = 3

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from .errors import InputError
-from .queries import Filters, cluster_events, export_rows
-from .store import EXPORTABLE, Store
+from provenance.errors import InputError
+from provenance.queries import Filters, cluster_events, export_rows
+from provenance.store import EXPORTABLE, Store
 
 __all__ = ["Filters", "export_frame"]
 
@@ -29,19 +29,19 @@ def export_frame(store: Store, table: str, filters: Filters | None = None) -> pl
         df = export_rows(store, table, f)
         return _mark_overridden(store, df) if table == "pairs" else df
     if table == "cluster_events":
-        from .history import CLUSTER_EVENTS
+        from provenance.detect.history import CLUSTER_EVENTS
 
         if f.outlet is not None or f.since is not None or f.until is not None:
             raise InputError("cluster_events can be filtered by --cluster only")
         if not store.has_table("cluster_events"):
             return pl.DataFrame(schema=CLUSTER_EVENTS)
         if f.cluster is not None:
-            from .history import history
+            from provenance.detect.history import history
 
             return history(store, f.cluster)
         return cluster_events(store)
     elif table == "overrides":
-        from .overrides import listing
+        from provenance.trace.overrides import listing
 
         if f.any():
             raise InputError("overrides take no filters")
@@ -54,7 +54,7 @@ def export_frame(store: Store, table: str, filters: Filters | None = None) -> pl
 
 def _mark_overridden(store: Store, pairs: pl.DataFrame) -> pl.DataFrame:
     """Pairs with an ``override`` column: ``reject`` or ``confirm`` when an editor said so, else null."""
-    from .overrides import PAIR_KINDS, active
+    from provenance.trace.overrides import PAIR_KINDS, active
 
     ov = active(store).filter(pl.col("kind").is_in(PAIR_KINDS))
     keys = ov.select(pl.min_horizontal("subject", "object").alias("_lo"), pl.max_horizontal("subject", "object")

@@ -25,7 +25,7 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import StoreError
+from provenance.errors import StoreError
 
 _held: dict[str, tuple[int, int]] = {}  # lock path -> (fd, depth), this process's locks
 _guard = threading.Lock()

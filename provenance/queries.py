@@ -20,8 +20,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from .errors import InputError, StoreError
-from .store import EXPORTABLE, Store, frame
+from provenance.errors import InputError, StoreError
+from provenance.store import EXPORTABLE, Store, frame
 
 # -- corpus summary and profiles (CLI `stats`) --------------------------------------------------------
 

@@ -28,10 +28,10 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from . import __version__, schemas
-from .config import Config
-from .errors import ConfigMismatchError, StoreError
-from .lock import write_lock
+from provenance import __version__, schemas
+from provenance.config import Config
+from provenance.errors import ConfigMismatchError, StoreError
+from provenance.lock import write_lock
 
 SCHEMA_VERSION = 1
 
@@ -45,7 +45,7 @@ def tokenizer_version() -> str:
     """What shingles depend on besides the config: our tokenizer rules and Unicode's tables."""
     import unicodedata
 
-    from .normalize import RULES_VERSION
+    from provenance.detect.normalize import RULES_VERSION
 
     return f"rules {RULES_VERSION}, unicode {unicodedata.unidata_version}"
 
@@ -92,8 +92,8 @@ EXPORTABLE = {
     "external_nodes": ["*"],
     "sourced": ["*"],
     "sources": ["*"],
-    "overrides": ["*"],  # editorial overrides (provenance.overrides); absent until the first one
-    "cluster_events": ["*"],  # what each ingest did to each cluster (provenance.history)
+    "overrides": ["*"],  # editorial overrides (provenance.trace.overrides); absent until the first one
+    "cluster_events": ["*"],  # what each ingest did to each cluster (provenance.detect.history)
 }
 
 
@@ -318,7 +318,7 @@ class Store:
             )
 
     def present_records(self, probe: pl.DataFrame) -> pl.Series:
-        """Row ids (``rid``) of probe records already stored (see ``provenance.identity``).
+        """Row ids (``rid``) of probe records already stored (see ``provenance.ingest.identity``).
 
         ``probe`` has rid, key (id or URL id, may be null), source, locator and
         body (the text as read, null for HTML records). Bodies are compared by
@@ -617,7 +617,7 @@ class Store:
         renames: Sequence[tuple[str, str]], lineage: pl.DataFrame, external_nodes: pl.DataFrame,
         article_ids: Sequence[str], cluster_ids: Sequence[int],
     ) -> None:
-        """One override added or removed (:mod:`provenance.overrides`), in one transaction.
+        """One override added or removed (:mod:`provenance.trace.overrides`), in one transaction.
 
         Appends ``new_rows`` to ``overrides`` or stamps ``removed`` (id, who, when), renames the
         outlets of ``renames`` (article_id, outlet), replaces the lineage of ``article_ids`` and

@@ -15,7 +15,7 @@ SAMPLE = ROOT / "data" / "sample"
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     """A store holding data/sample, ingested with the default config. Treat it as read-only."""
-    from provenance.pipeline import ingest
+    from provenance.engine.pipeline import ingest
 
     store = Store(tmp_path_factory.mktemp("sample") / "sample.duckdb")
     ingest([SAMPLE], store=store)

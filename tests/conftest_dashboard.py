@@ -93,7 +93,7 @@ def sample_inputs() -> list[Path]:
 
 def build(tmp_root: Path) -> Store:
     """Ingest data/sample's inputs and the extra records into a new store, through the real pipeline."""
-    from provenance.pipeline import ingest
+    from provenance.engine.pipeline import ingest
 
     tmp_root.mkdir(parents=True, exist_ok=True)
     src = tmp_root / "dashboard_extra.jsonl"

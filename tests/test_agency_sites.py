@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 from click.testing import CliRunner
 
-from provenance.attribution import load_registry
-from provenance.cli import main
-from provenance.pipeline import ingest
+from provenance.cli.main import main
+from provenance.engine.pipeline import ingest
 from provenance.store import Store
+from provenance.trace.attribution import load_registry
 from tests.test_lineage import WIRE_TEXT, page
 
 T0 = datetime(2025, 3, 4, 6, 0, tzinfo=UTC)

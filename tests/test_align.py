@@ -7,7 +7,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.align import (
+from provenance.detect.align import (
     EDITS,
     PASSAGES,
     align,
@@ -16,7 +16,7 @@ from provenance.align import (
     heaviest_increasing_chain,
     match_blocks,
 )
-from provenance.normalize import token_spans, tokens
+from provenance.detect.normalize import token_spans, tokens
 
 P1 = (
     "The harbour authority closed the northern pier on Tuesday after inspectors found cracks "

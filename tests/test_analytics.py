@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from test_lineage import CONFIG, REG, TITLE, TRIMMED, WIRE_TEXT, art, build, page
 
-from provenance.analytics import (
+from provenance.trace.analytics import (
     AGENCY_PROFILE,
     AGENCY_TABLE,
     OUTLET_PROFILE,
@@ -17,7 +17,7 @@ from provenance.analytics import (
     outlet_profile,
     outlet_table,
 )
-from provenance.lineage import lineage
+from provenance.trace.lineage import lineage
 
 OTHER = (
     "The state election commission on Monday announced that voting for local bodies in the hill districts "

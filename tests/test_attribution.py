@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from provenance import schemas
-from provenance.attribution import GENERIC_FEED, credits, find_credits, load_registry
+from provenance.trace.attribution import GENERIC_FEED, credits, find_credits, load_registry
 
 REG = load_registry()
 
@@ -292,8 +292,8 @@ def test_extra_registry_rejects_unknown_format(tmp_path: Path) -> None:
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from provenance import attribution as _attr  # noqa: E402
-from provenance import boilerplate  # noqa: E402
+from provenance.extract import boilerplate  # noqa: E402
+from provenance.trace import attribution as _attr  # noqa: E402
 
 _ALIASES = sorted({a for ag in REG.agencies for a in ag.all_aliases()})
 _ODD_SPACE = [" ", "  ", "\n", "\n\n", " \n", "\n ", "\t", "\u00a0", "\u2003", "\r\n", "\x1c"]

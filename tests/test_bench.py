@@ -8,9 +8,9 @@ from pathlib import Path
 
 import duckdb
 
-from provenance.bench import _nice_step, _per_batch, scale_chart
 from provenance.config import Config
 from provenance.store import Store
+from provenance.tools.bench import _nice_step, _per_batch, scale_chart
 
 
 def test_per_batch_matches_rss_samples_to_each_batch(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from provenance.candidates import anchor_candidates
+from provenance.detect.candidates import anchor_candidates
 
 
 def _brute(postings: pl.DataFrame, *, first_new: int, min_shared: int, max_df: int,

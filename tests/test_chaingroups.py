@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from provenance.chaingroups import sibling_groups
-from provenance.pipeline import ingest
+from provenance.engine.pipeline import ingest
 from provenance.report import build_report, render
 from provenance.store import Store
+from provenance.trace.chaingroups import sibling_groups
 
 
 def test_only_leaves_with_one_parent_and_relation_are_grouped() -> None:

@@ -5,7 +5,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.cluster import assign_clusters, components
+from provenance.detect.cluster import assign_clusters, components
 
 EMPTY = pl.DataFrame(schema={"doc": pl.Int64, "cluster_id": pl.Int64})
 

@@ -25,8 +25,8 @@ def test_staff_byline_over_agency_copy_is_flagged_and_counted() -> None:
 
     import polars as pl
 
-    from provenance.analytics import outlet_profile, outlet_table
-    from provenance.attribution import staff_byline
+    from provenance.trace.analytics import outlet_profile, outlet_table
+    from provenance.trace.attribution import staff_byline
 
     dated = "NEW DELHI, March 4 (IANS) " + WIRE_TEXT
     rows = [
@@ -53,7 +53,7 @@ def test_byline_mismatch_in_outlet_report_and_dashboard(tmp_path) -> None:
     import json
 
     from dashboard import data
-    from provenance.pipeline import ingest
+    from provenance.engine.pipeline import ingest
     from provenance.report import build_report
     from provenance.report.json_format import validate
     from provenance.store import Store

@@ -432,7 +432,7 @@ def test_search_by_uploaded_html_file(dashboard_store: Store, monkeypatch):
 
 
 def test_a_new_ingest_shows_up_without_restarting(dashboard_store: Store, tmp_path, monkeypatch):
-    from provenance.pipeline import ingest
+    from provenance.engine.pipeline import ingest
 
     copy = tmp_path / "growing.duckdb"
     copy.write_bytes(dashboard_store.path.read_bytes())
@@ -452,7 +452,7 @@ def test_a_new_ingest_shows_up_without_restarting(dashboard_store: Store, tmp_pa
 
 
 def test_serve_command_binds_loopback_and_passes_the_store(tmp_path):
-    from provenance import dashboard_cli
+    from provenance.cli import dashboard as dashboard_cli
     from provenance.errors import InputError
 
     cmd = dashboard_cli.command(tmp_path / "x.duckdb")

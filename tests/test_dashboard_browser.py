@@ -61,9 +61,9 @@ def _need_browser() -> None:
 
 @pytest.fixture(scope="module")
 def server(dashboard_store: Store) -> Iterator[str]:
-    """The real app on a free 127.0.0.1 port, started through provenance.dashboard_cli.serve."""
+    """The real app on a free 127.0.0.1 port, started through provenance.cli.dashboard.serve."""
     _need_browser()
-    from provenance.dashboard_cli import serve
+    from provenance.cli.dashboard import serve
 
     port = _free_port()
     proc = serve(dashboard_store.path, host="127.0.0.1", port=port, block=False, quiet=True)

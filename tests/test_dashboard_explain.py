@@ -68,7 +68,7 @@ def test_cluster_members_link_to_the_explain_page(dashboard_store: Store, monkey
 def test_overrides_page_and_explain_show_who_corrected_what(dashboard_store: Store, monkeypatch, tmp_path):
     import shutil
 
-    from provenance.overrides import add, remove
+    from provenance.trace.overrides import add, remove
 
     copy = Store(tmp_path / "ov.duckdb")
     shutil.copy(dashboard_store.path, copy.path)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from provenance.dates import parse_published, parse_published_series
+from provenance.extract.dates import parse_published, parse_published_series
 
 
 def utc(*a: int) -> datetime:

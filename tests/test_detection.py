@@ -18,10 +18,10 @@ import xxhash
 from sklearn.metrics import adjusted_rand_score
 
 from provenance.config import Config
-from provenance.normalize import shingle_size_for, shingles, tokens
-from provenance.pipeline import ingest
+from provenance.detect.normalize import shingle_size_for, shingles, tokens
+from provenance.engine.pipeline import ingest
 from provenance.store import Store
-from provenance.synth import generate, write_jsonl
+from provenance.tools.synth import generate, write_jsonl
 
 N = 700
 

@@ -10,10 +10,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from provenance.cli import main
+from provenance.cli.main import main
 from provenance.errors import InputError
-from provenance.explain import explain
 from provenance.store import Store
+from provenance.trace.explain import explain
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_cli_terminal_and_json(store: Store) -> None:
 
 
 def test_terminal_output_shows_markup_in_article_text_literally(tmp_path) -> None:
-    from provenance.pipeline import ingest
+    from provenance.engine.pipeline import ingest
 
     body = " ".join(f"word{i % 97} token{i % 13}" for i in range(300))
     title = "[bold red]PWN[/bold red] [link=http://x]y[/link]"
@@ -130,7 +130,7 @@ def test_siblings_get_a_computed_pair_grade(store: Store) -> None:
     assert ex.link is None and ex.relationship.startswith("siblings: both were copied from")
     g = ex.pair_grade
     assert g is not None and {g["parent"], g["child"]} == {sib["s1"], sib["s2"]}
-    from provenance.lineage import RELATIONS
+    from provenance.trace.lineage import RELATIONS
 
     assert g["relation"] in RELATIONS and g["derivation"] in ("wholly_derived", "partially_derived")
     assert g["looks_independent"] is False

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from provenance.cli import main
+from provenance.cli.main import main
 from provenance.errors import InputError
 from provenance.exports import Filters, export_frame
 from provenance.store import Store

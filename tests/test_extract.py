@@ -13,9 +13,9 @@ import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.boilerplate import DISCLAIMER
 from provenance.config import Config
-from provenance.extract import (
+from provenance.extract.boilerplate import DISCLAIMER
+from provenance.extract.clean import (
     DISCLAIMER_HINT,
     chrome_min_pages,
     extract,
@@ -384,7 +384,7 @@ _WS_CHARS = "\t\n\x0b\x0c\r \u00a0\u0085\u2000\u2005\u200b\u200d\u2028\u2029\u20
     )
 )
 def test_line_scan_matches_python(texts):
-    from provenance import extract as E
+    from provenance.extract import clean as E
 
     series = pl.Series("t", texts, dtype=pl.String)
     data, offs = E._k_arrow_bytes(series)
@@ -407,7 +407,7 @@ def test_numba_xxh64_matches_xxhash():
 
     import numpy as np
 
-    from provenance import extract as E
+    from provenance.extract import clean as E
 
     rnd = random.Random(7)
     for n in [*range(0, 70), 100, 257, 4096]:

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 from test_pipeline import WIRE  # the invented wire story the pipeline tests use
 
-from provenance.pipeline import ingest
+from provenance.engine.pipeline import ingest
 from provenance.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def cli(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess[str]:
     """Run this tree's CLI in a subprocess, as a user would."""
     e = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "provenance.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "provenance.cli.main", *args], capture_output=True, text=True,
                           env=e, timeout=600, **kw)
 
 
@@ -273,7 +273,7 @@ def test_dashboard_server_stops_with_its_parent(tmp_path: Path, sig: signal.Sign
         with socket.socket() as s:
             return s.connect_ex(("127.0.0.1", port)) == 0
 
-    parent = subprocess.Popen([sys.executable, "-m", "provenance.cli", "dashboard", "--store", str(store),
+    parent = subprocess.Popen([sys.executable, "-m", "provenance.cli.main", "dashboard", "--store", str(store),
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     child = None
@@ -297,7 +297,7 @@ def test_dashboard_server_stops_with_its_parent(tmp_path: Path, sig: signal.Sign
 
 
 def test_a_record_over_the_size_limit_is_rejected_and_the_rest_of_the_file_kept(tmp_path: Path) -> None:
-    from provenance.pipeline import MAX_RECORD_CHARS
+    from provenance.engine.pipeline import MAX_RECORD_CHARS
 
     huge = (WIRE + "\n\n") * (MAX_RECORD_CHARS // len(WIRE) + 2)
     feed = records(tmp_path / "a.jsonl", [
@@ -471,7 +471,7 @@ def test_ctrl_c_mid_ingest_loses_nothing_and_a_rerun_equals_a_clean_run(tmp_path
     clean = tmp_path / "clean.duckdb"
     assert cli("ingest", str(feed), "--store", str(clean), "--quiet", "--batch-size", "100").returncode == 0
     store = tmp_path / "s.duckdb"
-    proc = subprocess.Popen([sys.executable, "-m", "provenance.cli", "ingest", str(feed), "--store", str(store),
+    proc = subprocess.Popen([sys.executable, "-m", "provenance.cli.main", "ingest", str(feed), "--store", str(store),
                              "--batch-size", "100", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, preexec_fn=_default_sigint)
     lock = tmp_path / "s.duckdb.lock"
@@ -502,7 +502,7 @@ def test_disk_full_during_the_write_is_a_clear_error_and_the_store_keeps_its_las
     assert cli("ingest", str(_feed(tmp_path, 20, "a.jsonl", "a")), "--store", str(store), "--quiet").returncode == 0
     before = counts(store)
     big = _feed(tmp_path, 400, "b.jsonl", "b")
-    r = subprocess.run([sys.executable, "-m", "provenance.cli", "ingest", str(big), "--store", str(store), "--quiet"],
+    r = subprocess.run([sys.executable, "-m", "provenance.cli.main", "ingest", str(big), "--store", str(store), "--quiet"],
                        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
                        preexec_fn=_limit_file_size(64 << 10), timeout=600)
     assert r.returncode == 1, r.stdout + r.stderr
@@ -639,7 +639,7 @@ def test_credit_rules_read_a_bounded_window_so_one_long_line_costs_linear_time(t
     """A 1 MB live blog on one line took minutes in credits: every agency name copied and searched the
     whole line before it. The rules now read at most _CONTEXT characters each side, and find the same
     credits: each segment of the line credits what it credits on its own."""
-    from provenance.attribution import _CONTEXT, _line_bounds, find_credits, load_registry
+    from provenance.trace.attribution import _CONTEXT, _line_bounds, find_credits, load_registry
 
     reg = load_registry()
     segment = "SEOUL, Oct 16 (Yonhap) -- South Korean officials met on Tuesday, Reuters reported, citing AFP. "

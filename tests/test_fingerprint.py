@@ -15,9 +15,9 @@ from datasketch.lsh import _optimal_param
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance import fingerprint as fp
-from provenance import normalize as nz
 from provenance.config import Config, lsh_params
+from provenance.detect import fingerprint as fp
+from provenance.detect import normalize as nz
 
 CFG = Config()
 OTHER = Config(seed=42, num_perm=64, shingle_size=3, char_shingle_size=2, anchor_mod=3, fingerprint_batch_docs=7)

@@ -12,8 +12,8 @@ import duckdb
 import polars as pl
 
 from provenance.config import Config
-from provenance.extract import extract, outlet_key
-from provenance.pipeline import ingest
+from provenance.engine.pipeline import ingest
+from provenance.extract.clean import extract, outlet_key
 from provenance.schemas import RAW
 from provenance.store import Store
 

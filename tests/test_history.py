@@ -9,9 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from provenance.detect.history import history
+from provenance.engine.pipeline import ingest
 from provenance.exports import Filters, export_frame
-from provenance.history import history
-from provenance.pipeline import ingest
 from provenance.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

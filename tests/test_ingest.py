@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from provenance.config import Config
 from provenance.errors import InputError
-from provenance.extract import extract
+from provenance.extract.clean import extract
 from provenance.ingest import jsonl as jsonl_mod
 from provenance.ingest import read_sources
 from provenance.schemas import RAW, REJECTS
@@ -389,7 +389,7 @@ def test_big_parquet_streams_in_pieces_equal_to_one_read(tmp_path, monkeypatch):
 
     import provenance.ingest as ingest_mod
     from provenance.ingest import iter_sources
-    from provenance.synth import generate
+    from provenance.tools.synth import generate
 
     arts = generate(60, seed=3, mode="fast").articles.with_columns(pl.lit("x").alias("extra_col"))
     path = tmp_path / "corpus.parquet"
@@ -433,7 +433,7 @@ def test_streamed_parquet_holds_one_row_group_not_the_file(tmp_path, monkeypatch
 
 def _dirty_feed(n: int) -> bytes:
     """A JSON-lines feed with the dirt real dumps carry, spread through the file."""
-    from provenance.synth import generate
+    from provenance.tools.synth import generate
 
     lines = []
     for i, rec in enumerate(generate(n, seed=4, mode="fast").articles.to_dicts()):

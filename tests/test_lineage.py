@@ -10,9 +10,9 @@ from typing import Any
 import polars as pl
 
 from provenance import schemas
-from provenance.attribution import credits, load_registry
 from provenance.config import Config
-from provenance.verify import verified_pairs
+from provenance.detect.verify import verified_pairs
+from provenance.trace.attribution import credits, load_registry
 
 REG = load_registry()
 CONFIG = Config()
@@ -122,7 +122,7 @@ def build(rows: list[dict[str, Any]]) -> dict[str, pl.DataFrame]:
 
 import json  # noqa: E402
 
-from provenance.lineage import (  # noqa: E402
+from provenance.trace.lineage import (  # noqa: E402
     EXTERNAL_NODES,
     LINEAGE,
     classify_relation,
@@ -393,7 +393,7 @@ def test_max_arborescence_breaks_cycles() -> None:
 
 
 def test_evaluate_counts_right_and_wrong() -> None:
-    from provenance.lineage_eval import evaluate
+    from provenance.tools.lineage_eval import evaluate
 
     rows = [
         art("ians", "ianslive.in", WIRE_TEXT, minutes=0),
@@ -433,7 +433,7 @@ def test_lineage_is_deterministic_and_ignores_input_order(sample_store: Any) -> 
     """Two runs agree, and so does a run on shuffled rows with pairs given the other way round."""
     from polars.testing import assert_frame_equal
 
-    from provenance.lineage import lineage
+    from provenance.trace.lineage import lineage
 
     arts = sample_store.query("SELECT * FROM articles ORDER BY doc")
     pairs = sample_store.query("SELECT * FROM pairs ORDER BY a_doc, b_doc")
@@ -445,7 +445,7 @@ def test_lineage_is_deterministic_and_ignores_input_order(sample_store: Any) -> 
         for a, b in zip(first, _sorted_frames(other), strict=True):
             assert_frame_equal(a, b)
     # What the pipeline stored is the same lineage, graded by the sourced-share decision.
-    from provenance.lineage import graded
+    from provenance.trace.lineage import graded
 
     stored = _sorted_frames((sample_store.table("lineage"), sample_store.table("external_nodes")))[0]
     assert_frame_equal(graded(first[0], sample_store.table("sourced")), stored)
@@ -469,7 +469,7 @@ def test_ties_between_equal_parents_do_not_follow_input_order() -> None:
     which one wins must not depend on the order rows or pairs come in."""
     from polars.testing import assert_frame_equal
 
-    from provenance.lineage import lineage
+    from provenance.trace.lineage import lineage
 
     rows = [
         art(f"copy{i}", f"outlet{i}.example", WIRE_TEXT, minutes=None, byline=None)

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from provenance import lineage as L
-from provenance.align import TokenIndex
-from provenance.attribution import load_registry
-from provenance.quotes import QuotedTokens
+from provenance.detect.align import TokenIndex
+from provenance.detect.quotes import QuotedTokens
+from provenance.trace import lineage as L
+from provenance.trace.attribution import load_registry
 
 REG = load_registry()
 T0 = datetime(2025, 3, 4, 6, 0, tzinfo=UTC)
@@ -383,7 +383,7 @@ def test_quotation_counts_of_some_texts_equal_those_of_all() -> None:
 
 
 def test_the_stage_imports_no_store_pipeline_or_generator() -> None:
-    code = ("import sys, provenance.lineage; bad = [m for m in ('provenance.store', 'provenance.pipeline', "
-            "'provenance.synth', 'duckdb') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
+    code = ("import sys, provenance.trace.lineage; bad = [m for m in ('provenance.store', 'provenance.engine.pipeline', "
+            "'provenance.tools.synth', 'duckdb') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stdout + r.stderr

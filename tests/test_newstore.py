@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from provenance.cli import main
+from provenance.cli.main import main
 from provenance.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance import normalize as nz
 from provenance.config import Config
+from provenance.detect import normalize as nz
 
 
 def _naive_tokens(text: str) -> list[str]:

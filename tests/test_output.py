@@ -8,7 +8,7 @@ import json
 
 from click.testing import CliRunner
 
-from provenance.cli import main
+from provenance.cli.main import main
 from provenance.store import Store
 
 

@@ -13,13 +13,13 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from provenance.cli import main
+from provenance.cli.main import main
+from provenance.engine.pipeline import ingest
 from provenance.errors import InputError
-from provenance.explain import explain
 from provenance.exports import export_frame
-from provenance.overrides import add, add_many, listing, load_file, remove
-from provenance.pipeline import ingest
 from provenance.store import Store
+from provenance.trace.explain import explain
+from provenance.trace.overrides import add, add_many, listing, load_file, remove
 
 
 @pytest.fixture

@@ -12,12 +12,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from provenance.attribution import credits, load_registry
 from provenance.config import Config
-from provenance.extract import extract
-from provenance.ingest import iter_sources
-from provenance.lineage import lineage
-from provenance.parallel import (
+from provenance.engine.parallel import (
     _line_set,
     _shared_lines,
     _site_shards,
@@ -25,7 +21,11 @@ from provenance.parallel import (
     parallel_extract,
     parallel_lineage,
 )
+from provenance.extract.clean import extract
+from provenance.ingest import iter_sources
 from provenance.schemas import RAW
+from provenance.trace.attribution import credits, load_registry
+from provenance.trace.lineage import lineage
 
 REG = load_registry()
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -57,7 +57,7 @@ def test_workers_do_not_rerun_an_unguarded_script(tmp_path: Any) -> None:
     marker = tmp_path / "runs.txt"
     script = tmp_path / "user_script.py"
     script.write_text(
-        "from provenance.parallel import map_shards\n"
+        "from provenance.engine.parallel import map_shards\n"
         f"open({str(marker)!r}, 'a').write('ran\\n')\n"
         "print(map_shards(abs, [(-1,), (-2,), (-3,)]))\n"
     )
@@ -77,7 +77,7 @@ def _die_in_worker(x: int) -> int:
 
 def test_a_dead_worker_costs_time_not_results() -> None:
     """A worker that dies (OOM-killed, say) has its shard computed in this process instead."""
-    from provenance.parallel import map_shards
+    from provenance.engine.parallel import map_shards
 
     assert map_shards(_die_in_worker, [(1,), (2,), (3,)]) == [2, 4, 6]
     assert map_shards(abs, [(-4,), (-5,)]) == [4, 5]  # the pool is usable again
@@ -162,7 +162,7 @@ def test_sharded_extract_equals_one_process(shards: int) -> None:
 
 @pytest.mark.parametrize("shards", [2, 3])
 def test_sharding_keeps_sites_whole_and_finds_lines_of_other_shards(shards: int) -> None:
-    from provenance.extract import line_hash, outlet_key_expr, prepared
+    from provenance.extract.clean import line_hash, outlet_key_expr, prepared
     from tests.test_furniture import story
 
     df = prepared(_mixed_corpus(), [])
@@ -201,7 +201,7 @@ def test_sharded_extract_with_stored_chrome_equals_one_process(sample_store: Any
 def test_ingest_with_extract_on_both_cores_stores_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``PROVENANCE_PARALLEL_EXTRACT_ROWS`` turns the two-shard path on in ingest; in batches, so the
     later ones read the stored chrome from the workers."""
-    from provenance.pipeline import ingest
+    from provenance.engine.pipeline import ingest
     from provenance.store import Store
 
     tables = ("articles", "rejects", "chrome_stats", "pairs", "clusters", "lineage")

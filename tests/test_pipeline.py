@@ -16,10 +16,10 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from provenance.cli import main
+from provenance.cli.main import main
 from provenance.config import Config
+from provenance.engine.pipeline import ingest
 from provenance.errors import ConfigMismatchError
-from provenance.pipeline import ingest
 from provenance.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -175,7 +175,7 @@ KILLER = textwrap.dedent(
         print("APPENDED", table, flush=True)
         time.sleep(60)
     st._append = slow_append
-    from provenance.pipeline import ingest
+    from provenance.engine.pipeline import ingest
     ingest([sys.argv[2]], store=st.Store(sys.argv[1]))
     """
 )
@@ -214,7 +214,7 @@ def test_batched_ingest_links_across_batches_like_one_transaction(tmp_path: Path
 def test_streamed_parquet_in_batches_equals_one_transaction(tmp_path: Path, monkeypatch: Any) -> None:
     """A big Parquet file read and committed in pieces gives the one-shot store."""
     import provenance.ingest as ingest_mod
-    from provenance.synth import generate
+    from provenance.tools.synth import generate
 
     corpus = tmp_path / "corpus.parquet"
     generate(400, seed=5, mode="realistic").articles.write_parquet(corpus, row_group_size=50)
@@ -278,7 +278,7 @@ def test_compaction_grows_row_groups_with_the_tables(tmp_path: Path, monkeypatch
     assert compact_row_group_size(32_000_000) == ROW_GROUP_SIZE  # 1M articles' band rows
     assert compact_row_group_size(64_000_000) == 32_768
     assert compact_row_group_size(320_000_000) == 122_880  # 10M: DuckDB's default, no larger
-    from provenance.synth import generate
+    from provenance.tools.synth import generate
 
     corpus = tmp_path / "corpus.parquet"
     generate(300, seed=3, mode="fast").articles.write_parquet(corpus)

@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.pipeline import ingest
+from provenance.cli.report import entity_path, report
+from provenance.engine.pipeline import ingest
 from provenance.report import (
     FORMATS,
     UnsafePathError,
@@ -37,7 +38,6 @@ from provenance.report import model as report_model
 from provenance.report.csv_format import neutralize
 from provenance.report.json_format import schema, validate
 from provenance.report.markdown import md
-from provenance.report_cli import entity_path, report
 from provenance.store import Store
 
 SAFE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")

@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 
 from provenance.config import Config
-from provenance.pipeline import ingest
-from provenance.sourced import sourced_share
+from provenance.detect.sourced import sourced_share
+from provenance.engine.pipeline import ingest
 from provenance.store import Store
 
 # Three versions of one wire story, as an agency files them: the snap, the lead, the update.

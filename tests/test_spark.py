@@ -60,7 +60,7 @@ def _edge_file(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    from provenance import synth
+    from provenance.tools import synth
 
     d = tmp_path_factory.mktemp("spark_corpus")
     synth.generate_to(d / "feed", 300, seed=11, mode="realistic", format="jsonl")
@@ -74,7 +74,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 @pytest.fixture(scope="module")
 def local_store(corpus: list[str], tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from provenance.pipeline import ingest
+    from provenance.engine.pipeline import ingest
 
     store = Store(tmp_path_factory.mktemp("spark_local") / "local.duckdb")
     ingest(corpus, store=store, config=Config(rewrites=False))  # the Spark engine has no rewrite stage yet
@@ -83,7 +83,7 @@ def local_store(corpus: list[str], tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="module")
 def spark():
-    from provenance.spark_engine import spark_session
+    from provenance.engine.spark import spark_session
 
     session = spark_session("local[2]", shuffle_partitions=4, driver_memory="2g")
     yield session
@@ -92,7 +92,7 @@ def spark():
 
 @pytest.fixture(scope="module")
 def spark_run(corpus: list[str], spark, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    from provenance import spark_engine
+    from provenance.engine import spark as spark_engine
 
     out = tmp_path_factory.mktemp("spark_out") / "run"
     mp = pytest.MonkeyPatch()
@@ -105,8 +105,8 @@ def spark_run(corpus: list[str], spark, tmp_path_factory: pytest.TempPathFactory
 
 
 def _spark(out: Path, name: str) -> pl.DataFrame:
-    from provenance.importer import load_dataset
-    from provenance.spark_engine import SPARK_SCHEMAS, _arrow_schema
+    from provenance.engine.importer import load_dataset
+    from provenance.engine.spark import SPARK_SCHEMAS, _arrow_schema
 
     schema = pl.Schema(pl.from_arrow(_arrow_schema(SPARK_SCHEMAS[name]).empty_table()).schema)
     return load_dataset(out, name, schema)
@@ -178,7 +178,7 @@ def test_rejects_chrome_and_indexes_equal_local(spark_run, local_store: Store) -
 
 
 def test_import_gives_the_local_store(spark_run, local_store: Store, tmp_path: Path) -> None:
-    from provenance.importer import import_run
+    from provenance.engine.importer import import_run
 
     out, _ = spark_run
     store = Store(tmp_path / "imported.duckdb")
@@ -200,7 +200,7 @@ def test_import_gives_the_local_store(spark_run, local_store: Store, tmp_path: P
 
 
 def test_unfinished_run_is_refused(spark_run, tmp_path: Path) -> None:
-    from provenance.importer import import_run
+    from provenance.engine.importer import import_run
 
     out, _ = spark_run
     broken = tmp_path / "broken"
@@ -212,8 +212,8 @@ def test_unfinished_run_is_refused(spark_run, tmp_path: Path) -> None:
 
 
 def test_components_match_scipy_on_chains_and_random_graphs(spark) -> None:
-    from provenance.cluster import components
-    from provenance.spark_engine import connected_components
+    from provenance.detect.cluster import components
+    from provenance.engine.spark import connected_components
 
     rng = np.random.default_rng(5)
     chain = np.arange(1, 300)

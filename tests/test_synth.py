@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from provenance import synth
-from provenance.boilerplate import DISCLAIMER
+from provenance.extract.boilerplate import DISCLAIMER
+from provenance.tools import synth
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -423,7 +423,7 @@ def test_sample_regenerates_byte_identically(tmp_path: Path) -> None:
     assert sorted(mine) == sorted(bundled)
     changed = [k for k in mine if mine[k] != bundled[k]]
     assert not changed, (
-        f"data/sample is stale; run python -m provenance.synth sample data/sample ({changed[:3]})"
+        f"data/sample is stale; run python -m provenance.tools.synth sample data/sample ({changed[:3]})"
     )
 
 

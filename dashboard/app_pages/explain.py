@@ -4,7 +4,7 @@
 query params, and Streamlit drops a bound param when its widget goes away,
 which would strip them from a link followed from that page.)
 
-The same answer as ``provenance explain`` (:func:`provenance.explain.explain`):
+The same answer as ``provenance explain`` (:func:`provenance.trace.explain.explain`):
 the grade and evidence of the stored link, the share of each text found in
 the other, the direction signals, both sides' credits, editorial overrides,
 and the two texts side by side with the shared passages marked.

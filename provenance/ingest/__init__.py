@@ -33,9 +33,7 @@ from typing import Any
 import polars as pl
 
 from provenance.errors import InputError
-from provenance.schemas import RAW, REJECTS, conform
-
-from ._common import (
+from provenance.ingest._common import (
     FIELD_SYNONYMS,
     looks_binary,
     reject,
@@ -43,9 +41,16 @@ from ._common import (
     resolve_fields,
     select_fields,
 )
-from .jsonl import iter_jsonl, keys_in_sample, read_jsonl, read_lines_chunk
-from .pages import folder_outlet, read_page
-from .tabular import finish_table, iter_parquet, read_csv, read_parquet, string_column
+from provenance.ingest.jsonl import iter_jsonl, keys_in_sample, read_jsonl, read_lines_chunk
+from provenance.ingest.pages import folder_outlet, read_page
+from provenance.ingest.tabular import (
+    finish_table,
+    iter_parquet,
+    read_csv,
+    read_parquet,
+    string_column,
+)
+from provenance.schemas import RAW, REJECTS, conform
 
 #: The reading interface. ``read_sources``/``iter_sources`` for a run; the rest are the pieces the
 #: Spark engine reads its units with (a file, a byte range of JSON lines, row groups of Parquet),

@@ -44,9 +44,7 @@ from pathlib import Path
 import polars as pl
 
 from provenance.errors import InputError
-from provenance.schemas import RAW, conform
-
-from ._common import (
+from provenance.ingest._common import (
     FIELD_SYNONYMS,
     decode_bytes,
     decode_line,
@@ -56,6 +54,7 @@ from ._common import (
     resolve_fields,
     select_fields,
 )
+from provenance.schemas import RAW, conform
 
 CHUNK_BYTES = 32 << 20
 SAMPLE_RECORDS = 1000

@@ -34,7 +34,7 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from ._common import decode_bytes, looks_binary, reject
+from provenance.ingest._common import decode_bytes, looks_binary, reject
 
 _DATE_DIR = re.compile(r"^[\d_\-.]+$")
 _HEADER_LINE = re.compile(r"^(url|outlet|site|published|date|title|byline|author|id)\s*:\s*(.*?)\s*$", re.I)

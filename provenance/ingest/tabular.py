@@ -35,9 +35,7 @@ from pathlib import Path
 import polars as pl
 
 from provenance.errors import InputError
-from provenance.schemas import RAW, conform
-
-from ._common import (
+from provenance.ingest._common import (
     decode_bytes,
     decode_line,
     raw_frame,
@@ -46,6 +44,7 @@ from ._common import (
     resolve_fields,
     select_fields,
 )
+from provenance.schemas import RAW, conform
 
 _DUP = re.compile(r"^(.*)_duplicated_(\d+)$")
 

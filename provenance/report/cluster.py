@@ -10,7 +10,6 @@ from typing import Any
 import polars as pl
 
 from provenance import queries
-from provenance.attribution import Registry
 from provenance.errors import InputError
 from provenance.report.common import (
     DB,
@@ -27,6 +26,7 @@ from provenance.report.common import (
     _minutes,
     _status,
 )
+from provenance.trace.attribution import Registry
 
 
 def _credit_rows(df: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:

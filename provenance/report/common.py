@@ -18,7 +18,7 @@ from typing import Any
 import xxhash
 
 from provenance import __version__, queries
-from provenance.align import align
+from provenance.detect.align import align
 from provenance.errors import StoreError
 from provenance.store import Store
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from provenance.chaingroups import sibling_groups
 from provenance.report import fmt
 from provenance.report.svg import (
     STATUS_COLOURS,
@@ -27,6 +26,7 @@ from provenance.report.svg import (
     stacked_bars,
     timeline,
 )
+from provenance.trace.chaingroups import sibling_groups
 
 __all__ = ["render_html", "CSP"]
 

@@ -10,7 +10,7 @@ Kinds:
 * ``cluster`` — summary (origin, first/last appearance, outlets, credits),
   every member with its lineage link (relation, derivation grade, credit
   status, lag, confidence, evidence) and, per link, the shared passages
-  aligned with :func:`provenance.align.align`.
+  aligned with :func:`provenance.detect.align.align`.
 * ``outlet`` — share of agency copy, verbatim and uncredited shares, lags,
   agencies copied, and every uncredited copy with its evidence.
 * ``agency`` — reach, who republishes, credited vs uncredited, speed.
@@ -37,12 +37,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from provenance import queries
-from provenance.attribution import Registry, load_registry
 from provenance.errors import InputError
 from provenance.report.cluster import cluster_report
 from provenance.report.common import REPORT_VERSION, open_db, report_digest, text_hash
 from provenance.report.profiles import _Context, agency_report, corpus_report, outlet_report
 from provenance.store import Store
+from provenance.trace.attribution import Registry, load_registry
 
 __all__ = ["build_report", "iter_reports", "entity_keys", "count_entities", "REPORT_VERSION", "report_digest",
            "text_hash"]

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from provenance import queries
-from provenance.attribution import Registry
 from provenance.errors import InputError
 from provenance.report.common import (
     DB,
@@ -26,6 +25,7 @@ from provenance.report.common import (
     _share,
     _status,
 )
+from provenance.trace.attribution import Registry
 
 # ----------------------------------------------------------------------------------------------
 # Copies: one row per article that has a parent, with the agency its text comes from

@@ -1,0 +1,1 @@
+"""The command line (``provenance``; ``python -m provenance`` and ``python -m provenance.cli.main``)."""

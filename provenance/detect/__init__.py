@@ -1,0 +1,1 @@
+"""Detection: tokens, fingerprints, candidates, exact verification, rewrites, clusters, search."""

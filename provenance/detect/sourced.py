@@ -1,0 +1,391 @@
+"""Sourced share: how much of each article is text aligned to articles published before it.
+
+Real rewriting of agency copy is loose. On METER (journalists' labels of British press stories written
+from Press Association copy), a wholly-derived story keeps a median of 0.23 of its word 5-grams from its
+best wire text: journalists shorten, reorder and paraphrase, and keep names, numbers, quotes and short
+runs of narration. Whole-document MinHash and the verified-pair rule (≥ 50% containment or ≥ 60 shared
+5-grams) are built for copies and miss most of that. This stage measures reuse the way the text-reuse
+literature does (Greedy String Tiling, seeded local alignment as in passim and TextPAIR):
+
+1. **Candidate sources.** Word 3-grams (sampled by content when ``rewrite_sample_mod`` > 1), posted per
+   article; 3-grams made only of common words are not posted. A 3-gram found in more than
+   ``rewrite_rare_stories`` stories of the pool (a story: a verified-pair component) is a stock phrase
+   and makes no candidate. A candidate shares ``min_rewrite_grams`` rare 3-grams with the article, is of
+   another story and another site, is published no later than the article and at most
+   ``rewrite_window_days`` before (no limit when either date is missing; a same-time source only when
+   nothing earlier is a candidate), and names at least ``min_source_names`` of the names and figures of
+   whichever side names fewer (a rewrite reports the same event). Verified partners are candidates too.
+2. **Tiles.** Exact runs of at least ``rewrite_gram`` tokens between source and article
+   (:meth:`provenance.detect.align.TokenIndex.blocks`: one-to-one, greedy, extended as far as they go) that hold
+   a rare 3-gram and are not made only of common words (:data:`FUNCTION_WORDS`, words of 3 letters or
+   fewer).
+3. **Union.** One story is often built from several successive versions of a wire story (snap, lead,
+   update), so the share is measured against the union of the article's sources: the share of its tokens
+   inside some tile. Each source is credited with the tokens it adds, sources taken in order of their
+   own coverage, so the contributions add up to the union.
+4. **Decision.** An article is derived when the union covers at least ``min_sourced_share`` of it and
+   at least ``min_sourced_narration`` of the covered tokens are narration (outside quotation marks:
+   every outlet carries an official's statement, so shared quotes are weak evidence); wholly derived
+   from ``wholly_sourced_share``. Sources adding ``min_source_tokens`` tokens and covering
+   ``min_source_share`` of the article on their own are its links.
+
+A near-copy (a verified source holding ``COPY_CONTAINMENT`` of the article's 5-grams) is not aligned: its
+share is that containment, and its source is that one article; its original stands for it as a source
+of later articles. The thresholds were calibrated on METER's showbiz domain (docs/QUALITY.md); their
+reasons are in :mod:`provenance.config`.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+
+import numpy as np
+import polars as pl
+import regex
+
+from provenance.config import Config
+from provenance.detect.align import TokenIndex, heaviest_increasing_chain, token_counts
+from provenance.detect.cluster import components
+from provenance.detect.quotes import QuotedTokens, quote_intervals
+from provenance.extract.clean import outlet_key_expr
+
+#: One row per (article, source) link the decision accepts. ``tokens``: article tokens this source adds
+#: to the union; ``own_tokens``: article tokens this source covers alone; ``narration``: of ``tokens``,
+#: those outside quotation marks; ``longest``: the longest tile of narration (mostly outside quotation
+#: marks) in tokens; ``in_order``: of
+#: ``own_tokens``, those in tiles that keep the source's order (the heaviest in-order chain); ``rank``: 1
+#: for the source covering most.
+SOURCES = pl.Schema(
+    {
+        "doc": pl.Int64, "source_doc": pl.Int64, "rank": pl.Int32, "tokens": pl.Int32, "own_tokens": pl.Int32,
+        "share": pl.Float64, "narration": pl.Int32, "longest": pl.Int32, "in_order": pl.Int32,
+    }
+)
+
+#: One row per article that had at least one candidate source. ``sourced_share`` = tokens inside some
+#: tile / ``n_tokens``; ``narration_tokens`` = sourced tokens outside quotation marks; ``grade`` is
+#: wholly_derived / partially_derived / non_derived (METER's labels, from the decision above).
+SOURCED = pl.Schema(
+    {
+        "doc": pl.Int64, "n_tokens": pl.Int32, "sourced_tokens": pl.Int32, "sourced_share": pl.Float64,
+        "narration_tokens": pl.Int32, "n_sources": pl.Int32, "grade": pl.String,
+    }
+)
+
+#: A verified source holding this share of an article's 5-grams makes it a near-copy: no alignment needed.
+COPY_CONTAINMENT = 0.9
+#: Words that make no tile on their own: every word of up to three letters (in most languages the
+#: articles, prepositions and pronouns) and English's longer function words and reporting verbs. A fixed
+#: list, not the pool's frequencies, so a story's share does not depend on what it was ingested with.
+SHORT_WORD = 3
+FUNCTION_WORDS = frozenset(
+    ["said", "says", "that", "with", "from", "have", "were", "been", "this", "they", "their", "them", "than", "then", "there", "these", "those", "which", "would", "could", "should", "about", "after", "before", "when", "where", "while", "will", "into", "also", "more", "most", "over", "only", "other", "some", "such", "what", "your", "just", "like", "being", "because", "under", "since", "very", "told", "added"]
+)
+#: The names test applies when both texts name at least this many people, places or figures.
+MIN_NAMES = 3
+#: Candidate sources aligned per article (the ones sharing most sampled 3-grams).
+MAX_SOURCES = 4
+
+_M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
+
+
+def _common(index: TokenIndex) -> np.ndarray:
+    """Per token id: is it a common word (:data:`SHORT_WORD`, :data:`FUNCTION_WORDS`)."""
+    ids, _ = index.flat()
+    common = np.zeros(int(ids.max()) + 1 if len(ids) else 1, dtype=bool)
+    longest = max(SHORT_WORD, max(map(len, FUNCTION_WORDS)))
+    for word, tid in index.vocabulary(longest).items():
+        if len(word) <= SHORT_WORD or word in FUNCTION_WORDS:
+            common[tid] = True
+    return common
+
+
+def _gram_hashes(index: TokenIndex, common: np.ndarray, *, mod: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per token position of the concatenated texts: the hash of the word 3-gram starting there, and
+    whether it is sampled (hash ≡ 0 mod ``mod``, inside one text, not made only of common words)."""
+    ids, off = index.flat()
+    ids = ids.astype(np.uint64, copy=False)
+    if len(ids) < 3:
+        return np.zeros(len(ids), dtype=np.uint64), np.zeros(len(ids), dtype=bool)
+    with np.errstate(over="ignore"):
+        h = ids[:-2] * _M1 + ids[1:-1] * _M2 + ids[2:] * _M3
+        h ^= h >> np.uint64(29)
+        h *= _M1
+        h ^= h >> np.uint64(32)
+    owner = np.repeat(np.arange(len(off) - 1), np.diff(off))
+    ok = (owner[:-2] == owner[2:]) & (h % np.uint64(mod) == 0)
+    ix = ids.astype(np.int64)
+    ok &= ~(common[ix[:-2]] & common[ix[1:-1]] & common[ix[2:]])
+    pad = np.zeros(2, dtype=np.uint64)
+    return np.concatenate([h, pad]), np.concatenate([ok, np.zeros(2, dtype=bool)])
+
+
+def _story_labels(pool: pl.DataFrame, verified: pl.DataFrame) -> pl.DataFrame:
+    """(doc, story): verified-pair components over the pool, stored clusters included (``cluster_id``)."""
+    edges = [verified.select(pl.col("a_doc").alias("a"), pl.col("b_doc").alias("b"))]
+    if "cluster_id" in pool.columns:
+        edges.append(pool.filter(pl.col("cluster_id").is_not_null()).select(
+            pl.col("doc").alias("a"), pl.col("cluster_id").alias("b")))
+    e = pl.concat(edges)
+    nodes, labels = components(e["a"].to_numpy(), e["b"].to_numpy())
+    lab = pl.DataFrame({"doc": nodes, "story": labels}, schema={"doc": pl.Int64, "story": pl.Int64})
+    return pool.select("doc").join(lab, on="doc", how="left").with_columns(pl.coalesce("story", "doc").alias("story"))
+
+
+def _rare_grams(grams: pl.DataFrame, stories: pl.DataFrame, *, config: Config) -> pl.DataFrame:
+    """(gram) sampled 3-grams seen in 2+ articles of at most ``rewrite_rare_stories`` stories.
+
+    A phrase every desk uses ("told journalists in", "is expected to") turns up in many unrelated
+    stories; a story's own wording turns up in its versions and in what was written from it. Counting
+    stories (verified-pair components), not articles, keeps a wire story's wording rare however many
+    sites carry it verbatim.
+    """
+    per = grams.join(stories, on="doc").group_by("gram").agg(
+        pl.len().alias("df"), pl.col("story").n_unique().alias("stories")
+    )
+    return per.filter((pl.col("df") >= 2) & (pl.col("stories") <= config.rewrite_rare_stories)).select("gram")
+
+
+def _candidates(
+    grams: pl.DataFrame, stories: pl.DataFrame, pool: pl.DataFrame, *, new_docs: pl.Series, config: Config
+) -> pl.DataFrame:
+    """(doc, source_doc, n): new articles and the earlier articles of other stories and other sites
+    sharing ≥ ``min_rewrite_grams`` rare grams with them (``grams`` holds the rare postings only).
+
+    Joined at story level, so a wire story carried verbatim by 300 sites costs one posting per gram,
+    not 300² pairs; each story is expanded to its earliest members afterwards. Sources inside the
+    article's own story are its verified partners, added by the caller.
+    """
+    posted = grams.join(stories, on="doc")
+    by_story = posted.select("gram", pl.col("story").alias("s_story")).unique()
+    hits = (
+        posted.join(new_docs.to_frame("doc"), on="doc", how="semi")
+        .join(by_story, on="gram")
+        .group_by("doc", "s_story")
+        .agg(pl.len().alias("n"))
+        .filter(pl.col("n") >= config.min_rewrite_grams)
+    )
+    pairs = hits.join(stories.select(pl.col("doc").alias("source_doc"), pl.col("story").alias("s_story")),
+                      on="s_story")
+    pairs = pairs.filter(pl.col("doc") != pl.col("source_doc"))
+    pairs = _earlier(pairs.select("doc", "source_doc", "n", "s_story"), pool, window=config.rewrite_window_days)
+    if "outlet" in pool.columns:  # an outlet's pages share furniture and house phrasing, not rewrites
+        site = pool.select("doc", outlet_key_expr(pl.col("outlet")).alias("_site"))
+        pairs = (
+            pairs.join(site, on="doc", how="left")
+            .join(site.rename({"doc": "source_doc", "_site": "_ssite"}), on="source_doc", how="left")
+            .filter(pl.col("_site").is_null() | pl.col("_ssite").is_null() | (pl.col("_site") != pl.col("_ssite")))
+            .drop("_site", "_ssite")
+        )
+    t = pool.select(pl.col("doc").alias("source_doc"), pl.col("published_at").alias("_t"))
+    return (
+        pairs.join(t, on="source_doc", how="left")
+        .sort(["doc", "s_story", "_t", "source_doc"], nulls_last=True)
+        .group_by("doc", "s_story", maintain_order=True)
+        .head(MAX_SOURCES)
+        .select("doc", "source_doc", "n")
+    )
+
+
+def _earlier(pairs: pl.DataFrame, pool: pl.DataFrame, *, window: float | None) -> pl.DataFrame:
+    """The (doc, source_doc) rows whose source may be a source of the article.
+
+    A source is published before the article (within ``window`` days), or at the same time (same
+    minute; same day when a date has day precision) when the article has no earlier candidate: an
+    earlier source explains it better than a sibling published alongside it. Without a date either
+    way, any candidate may be a source.
+    """
+    t = pool.select("doc", "published_at", (pl.col("published_precision") == "day").alias("_day"))
+    pairs = pairs.join(t, on="doc", how="left").join(
+        t.rename({"doc": "source_doc", "published_at": "_ts", "_day": "_sday"}), on="source_doc", how="left"
+    )
+    gap = pl.col("published_at") - pl.col("_ts")
+    day = pl.col("_day") | pl.col("_sday")
+    tie = pl.when(day).then(pl.col("published_at").dt.date() == pl.col("_ts").dt.date()).otherwise(
+        gap.abs() < timedelta(minutes=1)
+    )
+    before = ~tie & (gap > timedelta(0))
+    if window is not None:
+        before &= gap <= timedelta(days=window)
+    unknown = pl.col("published_at").is_null() | pl.col("_ts").is_null()
+    pairs = pairs.with_columns(before.fill_null(False).alias("_before"), tie.fill_null(False).alias("_tie"))
+    keep = unknown | pl.col("_before") | (pl.col("_tie") & ~pl.col("_before").any().over("doc"))
+    return pairs.filter(keep).drop("published_at", "_ts", "_day", "_sday", "_before", "_tie")
+
+
+#: A name or a figure: a capitalised word not opening a sentence, or a number.
+_NAME = regex.compile(r"(?<![.!?:\"“]\s)(?<!^)\b(\p{Lu}[\w'’-]+|\d[\d,.]*)")
+
+
+def names(text: str) -> set[str]:
+    """The names and figures of a text (lowercased): who, where and how many it reports."""
+    return {g.lower() for g in _NAME.findall(text)}  # one group: findall yields it
+
+
+def _weak(index: TokenIndex, i: int) -> np.ndarray:
+    """Per token of text i: is it weak evidence of copying, inside quotation marks (every outlet
+    carries an official's words). Names and numbers are weak too in principle, but on METER showbiz
+    counting them out cost more derived stories than it kept independent ones apart, so they count."""
+    starts = index.starts(i)
+    quotes = quote_intervals(index.texts[i])
+    if not quotes:
+        return np.zeros(len(starts), dtype=bool)
+    # the spans ascend and do not overlap: a token is inside the last one opening at or before it, or none
+    q = np.array(quotes, dtype=np.int64)
+    x = np.searchsorted(q[:, 0], starts, side="right") - 1
+    return (x >= 0) & (starts < q[np.maximum(x, 0), 1])
+
+
+def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple], list[tuple]]:
+    """SOURCES and SOURCED rows of the near-copies among ``by_pairs`` (doc, source_doc, cont): the share
+    is the containment in the best earlier verified source, which is the one source."""
+    best = (
+        by_pairs.filter(pl.col("cont") >= COPY_CONTAINMENT)
+        .sort(["doc", "cont", "source_doc"], descending=[False, True, False])
+        .unique("doc", keep="first", maintain_order=True)
+    )
+    if best.height == 0:
+        return [], []
+    texts = best.join(pool.select("doc", "text"), on="doc")
+    sizes = token_counts(texts["text"].to_list()).tolist()
+    src: list[tuple] = []
+    summary: list[tuple] = []
+    for i, (doc, s_doc, cont) in enumerate(texts.select("doc", "source_doc", "cont").iter_rows()):
+        n = sizes[i]
+        k = int(round(cont * n))
+        src.append((doc, s_doc, 1, k, k, cont, k, k, k))
+        summary.append((doc, n, k, cont, k, 1, "wholly_derived"))
+    return src, summary
+
+
+def sourced_share(
+    pool: pl.DataFrame, *, new_docs: pl.Series, verified: pl.DataFrame, config: Config
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Sourced share of each new article against the earlier articles of ``pool``.
+
+    ``pool``: (doc, text, published_at, published_precision) of the new articles and the stored ones they may draw on;
+    ``verified``: (a_doc, b_doc, containment_a_in_b, containment_b_in_a) pairs already verified.
+    Returns (SOURCES, SOURCED) for the new articles.
+    """
+    if pool.height == 0 or new_docs.len() == 0:
+        return pl.DataFrame(schema=SOURCES), pl.DataFrame(schema=SOURCED)
+    pool = pool.unique("doc").sort("doc")
+    # verified pairs, both ways, as candidates (their shared 5-grams stand for shared 3-grams)
+    v = verified.select("a_doc", "b_doc", "containment_a_in_b", "containment_b_in_a")
+    by_pairs = pl.concat([
+        v.select(pl.col("b_doc").alias("doc"), pl.col("a_doc").alias("source_doc"),
+                 pl.col("containment_b_in_a").alias("cont")),
+        v.select(pl.col("a_doc").alias("doc"), pl.col("b_doc").alias("source_doc"),
+                 pl.col("containment_a_in_b").alias("cont")),
+    ])
+    by_pairs = _earlier(by_pairs, pool, window=None)
+    # A near-copy of an earlier article is measured by that pair and needs no text work; its original
+    # stands for it as a source of later rewrites. The rest is tokenized once.
+    # Twins published at the same time copy each other both ways: the lower doc id is the original, so
+    # one of them stays to stand as a source.
+    near = by_pairs.filter(pl.col("cont") >= COPY_CONTAINMENT)
+    twin = near.join(near.select(pl.col("source_doc").alias("doc"), pl.col("doc").alias("source_doc")),
+                     on=["doc", "source_doc"], how="semi").filter(pl.col("doc") < pl.col("source_doc"))
+    by_pairs = by_pairs.join(twin.select("doc", "source_doc"), on=["doc", "source_doc"], how="anti")
+    copies = by_pairs.filter(pl.col("cont") >= COPY_CONTAINMENT)["doc"].unique()
+    by_pairs = by_pairs.join(new_docs.to_frame("doc"), on="doc", how="semi")
+    work = pool.join(copies.to_frame("doc"), on="doc", how="anti")
+    docs = work["doc"].to_numpy()
+    index = TokenIndex(work["text"].to_list())
+    common = _common(index)
+    hashes, sampled = _gram_hashes(index, common, mod=config.rewrite_sample_mod)
+    _, off = index.flat()
+    owner = np.repeat(docs, np.diff(off))
+    grams = pl.DataFrame({"gram": hashes[sampled], "doc": owner[sampled]}).unique()
+    stories = _story_labels(pool, verified).join(work.select("doc"), on="doc", how="semi")
+    rare = _rare_grams(grams, stories, config=config)
+    grams = grams.join(rare, on="gram", how="semi")
+    # rare_at[t]: a rare sampled 3-gram starts at token t; a tile must hold one to count
+    rare_at = np.zeros(len(sampled), dtype=bool)  # looked up at the sampled positions only, by hash
+    rare_at[sampled] = pl.Series(hashes[sampled]).is_in(rare["gram"].implode()).to_numpy()
+    by_grams = _candidates(grams, stories, work, new_docs=new_docs.filter(~new_docs.is_in(copies.implode())),
+                           config=config)
+    src_rows, sum_rows = _copy_rows(by_pairs, pool)
+    by_pairs = by_pairs.join(copies.to_frame("doc"), on="doc", how="anti")
+    cands = (
+        by_grams.with_columns(pl.lit(None, dtype=pl.Float64).alias("cont"))
+        .join(by_pairs, on=["doc", "source_doc"], how="full", coalesce=True)
+        .with_columns(pl.coalesce("cont", "cont_right").alias("cont"), pl.col("n").fill_null(0))
+        .select("doc", "source_doc", "n", "cont")
+        .join(work.select(pl.col("doc").alias("source_doc")), on="source_doc", how="semi")
+    )
+    # a same-time source only when neither path found an earlier one
+    cands = (
+        _earlier(cands, pool, window=None)
+        .sort(["doc", "cont", "n", "source_doc"], descending=[False, True, True, False], nulls_last=True)
+    )
+    row_of = {int(d): i for i, d in enumerate(docs)}
+    quoted = QuotedTokens(index)
+    name_sets = functools.cache(lambda i: names(index.texts[i]))
+    c_doc, s_doc_all, cont_all = (cands[c].to_numpy() for c in ("doc", "source_doc", "cont"))
+    cuts = np.flatnonzero(np.diff(c_doc)) + 1
+    for lo, hi in zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [len(c_doc)]]), strict=True):
+        if hi <= lo:
+            continue
+        doc = int(c_doc[lo])
+        c = row_of[doc]
+        n = index.n_tokens(c)
+        if n == 0:
+            continue
+        weak_before = quoted.counts(c)  # _weak(index, c)'s running count, all texts' in one pass
+        if weak_before is None:
+            weak = np.zeros(n, dtype=bool)
+            weak_before = np.zeros(n + 1, dtype=np.int64)
+        else:
+            weak = np.diff(weak_before).astype(bool)
+        cid = index.ids(c)
+        rare_before = np.concatenate([[0], np.cumsum(rare_at[off[c]:off[c + 1]])])
+        covered = np.zeros(n, dtype=bool)
+        masks: list[tuple[int, np.ndarray, int, list]] = []
+        # A rewrite reports the same event as its source: it names the same people, places and figures.
+        # Stock phrases shared with another story of the day do not make a source.
+        # Either side's names may be the fewer (a snap, then a story built from three versions of it).
+        mine = name_sets(c)
+        for s_doc in s_doc_all[lo:min(hi, lo + MAX_SOURCES)].tolist():
+            theirs = name_sets(row_of[s_doc])
+            both = len(mine & theirs)
+            if min(len(mine), len(theirs)) >= MIN_NAMES and both < config.min_source_names * min(
+                len(mine), len(theirs)
+            ):
+                continue
+            blocks, _ = index.blocks(row_of[s_doc], c, k=config.rewrite_gram, chain=False)
+            tiles = [b for b in blocks if rare_before[b[1] + b[2] - 2] > rare_before[b[1]]
+                     and not common[cid[b[1]:b[1] + b[2]]].all()]
+            if not tiles:
+                continue
+            m = np.zeros(n, dtype=bool)
+            for _, j, length in tiles:
+                m[j:j + length] = True
+            # the longest run of narration (mostly outside quotation marks)
+            told = [t[2] for t in tiles if 2 * (weak_before[t[1] + t[2]] - weak_before[t[1]]) < t[2]]
+            masks.append((s_doc, m, max(told, default=0), tiles))
+        masks.sort(key=lambda x: (-int(x[1].sum()), x[0]))
+        links: list[tuple] = []
+        for s_doc, m, longest, tiles in masks:
+            add = m & ~covered
+            covered |= m
+            k = int(add.sum())
+            if k >= config.min_source_tokens and m.sum() >= config.min_source_share * n:
+                order = heaviest_increasing_chain(tiles)
+                in_order = sum(t[2] for t, ok in zip(tiles, order, strict=True) if ok)
+                links.append((doc, s_doc, len(links) + 1, k, int(m.sum()), k / n, int((add & ~weak).sum()),
+                              longest, in_order))
+        total = int(covered.sum())
+        share = total / n
+        narration = int((covered & ~weak).sum())
+        derived = share >= config.min_sourced_share and narration >= config.min_sourced_narration and links
+        grade = ("wholly_derived" if share >= config.wholly_sourced_share else "partially_derived") if derived \
+            else "non_derived"
+        if derived:
+            src_rows.extend(links)
+        sum_rows.append((doc, n, total, share, narration, len(links) if derived else 0, grade))
+    return (
+        pl.DataFrame(src_rows, schema=SOURCES, orient="row"),
+        pl.DataFrame(sum_rows, schema=SOURCED, orient="row"),
+    )

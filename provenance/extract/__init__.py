@@ -1,0 +1,1 @@
+"""Extraction: HTML pages and text records into clean bodies and metadata (chrome, dates, disclaimers)."""

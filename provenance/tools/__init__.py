@@ -1,0 +1,1 @@
+"""Tools: benchmarks, the synthetic corpus with ground truth, evaluation harnesses."""
