@@ -131,14 +131,14 @@ def main() -> None:
         shingled = [nz.shingles(t, config=config) for t in ref_docs]
         runs = [
             ("reference: Python shingling + MinHash.bulk", 1, len(ref_docs),
-             _measure(lambda: reference_signatures(ref_docs, config=config), args.repeat)),
+             _measure(lambda docs=ref_docs: reference_signatures(docs, config=config), args.repeat)),
             ("  of which MinHash.bulk alone", 1, len(ref_docs),
-             _measure(lambda: MinHash.bulk(shingled, num_perm=config.num_perm, seed=config.seed,
+             _measure(lambda shingled=shingled: MinHash.bulk(shingled, num_perm=config.num_perm, seed=config.seed,
                                            hashfunc=xxhash.xxh32_intdigest), args.repeat)),
             ("provenance.detect.fingerprint", 1, len(corpus),
-             _measure(lambda: fp.fingerprints(corpus, config=config, threads=1), args.repeat)),
+             _measure(lambda corpus=corpus: fp.fingerprints(corpus, config=config, threads=1), args.repeat)),
             ("provenance.detect.fingerprint", 2, len(corpus),
-             _measure(lambda: fp.fingerprints(corpus, config=config, threads=2), args.repeat)),
+             _measure(lambda corpus=corpus: fp.fingerprints(corpus, config=config, threads=2), args.repeat)),
         ]
         ref_wall = len(ref_docs) / runs[0][3][0]
         ref_cpu = len(ref_docs) / runs[0][3][1]
