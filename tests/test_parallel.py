@@ -92,7 +92,7 @@ def test_workers_exit_when_their_process_is_killed(tmp_path: Any) -> None:
     script = tmp_path / "killed.py"
     script.write_text(
         "import sys, time\n"
-        "from provenance import parallel\n"
+        "from provenance.engine import parallel\n"
         "parallel.map_shards(abs, [(-1,), (-2,), (-3,)])\n"
         "print(*parallel._pool._processes, flush=True)\n"
         "time.sleep(600)\n"
