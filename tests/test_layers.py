@@ -133,6 +133,22 @@ LAYERS: dict[str, tuple[str, str]] = {
     # tools
     "provenance.tools.bench": (TOOL, "tools"),
     "provenance.tools.synth": (TOOL, "tools"),
+    "provenance.tools.synth.__main__": (TOOL, "tools"),
+    "provenance.tools.synth.cli": (TOOL, "tools"),
+    "provenance.tools.synth.corpus": (TOOL, "tools"),
+    "provenance.tools.synth.events": (TOOL, "tools"),
+    "provenance.tools.synth.fast": (TOOL, "tools"),
+    "provenance.tools.synth.frames": (TOOL, "tools"),
+    "provenance.tools.synth.grammar": (TOOL, "tools"),
+    "provenance.tools.synth.ops": (TOOL, "tools"),
+    "provenance.tools.synth.outlets": (TOOL, "tools"),
+    "provenance.tools.synth.pages": (TOOL, "tools"),
+    "provenance.tools.synth.plan": (TOOL, "tools"),
+    "provenance.tools.synth.realistic": (TOOL, "tools"),
+    "provenance.tools.synth.sample": (TOOL, "tools"),
+    "provenance.tools.synth.schema": (TOOL, "tools"),
+    "provenance.tools.synth.vocab": (TOOL, "tools"),
+    "provenance.tools.synth.writers": (TOOL, "tools"),
     "provenance.tools.lineage_eval": (TOOL, "tools"),
 }
 
