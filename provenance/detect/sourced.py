@@ -10,8 +10,8 @@ literature does (Greedy String Tiling, seeded local alignment as in passim and T
 1. **Candidate sources.** Word 3-grams (sampled by content when ``rewrite_sample_mod`` > 1), posted per
    article; 3-grams made only of common words are not posted. A 3-gram found in more than
    ``rewrite_rare_stories`` stories of the pool (a story: a verified-pair component) is a stock phrase
-   and makes no candidate. A candidate shares ``min_rewrite_grams`` rare 3-grams with the article, is of
-   another story and another site, is published no later than the article and at most
+   and makes no candidate. A candidate shares ``min_rewrite_grams`` rare 3-grams with the article, is on
+   another site (of any story, its own included: a story's members are not all paired with each other), is published no later than the article and at most
    ``rewrite_window_days`` before (no limit when either date is missing; a same-time source only when
    nothing earlier is a candidate), and names at least ``min_source_names`` of the names and figures of
    whichever side names fewer (a rewrite reports the same event). Verified partners are candidates too.
@@ -150,12 +150,13 @@ def _rare_grams(grams: pl.DataFrame, stories: pl.DataFrame, *, config: Config) -
 def _candidates(
     grams: pl.DataFrame, stories: pl.DataFrame, pool: pl.DataFrame, *, new_docs: pl.Series, config: Config
 ) -> pl.DataFrame:
-    """(doc, source_doc, n): new articles and the earlier articles of other stories and other sites
-    sharing ≥ ``min_rewrite_grams`` rare grams with them (``grams`` holds the rare postings only).
+    """(doc, source_doc, n): new articles and the earlier articles of other sites sharing
+    ≥ ``min_rewrite_grams`` rare grams with them (``grams`` holds the rare postings only).
 
     Joined at story level, so a wire story carried verbatim by 300 sites costs one posting per gram,
-    not 300² pairs; each story is expanded to its earliest members afterwards. Sources inside the
-    article's own story are its verified partners, added by the caller.
+    not 300² pairs; each story is expanded to its earliest members afterwards. The article's own story
+    counts too: a story's members are joined through chains of pairs, so its wire text may be no
+    verified partner of the article (the caller adds those partners, with their containment).
     """
     posted = grams.join(stories, on="doc")
     by_story = posted.select("gram", pl.col("story").alias("s_story")).unique()
