@@ -44,6 +44,14 @@ def store_summary(store: Store) -> dict[str, object]:
     return {**counts, "largest_clusters": largest.to_dicts()}
 
 
+def _joined(store: Store, key: str, values: pl.Series, sql: str) -> pl.DataFrame:
+    """``sql`` run with the given keys registered as table ``_keys`` (column ``key``): a join inside
+    DuckDB, since an outlet or a search may name many rows."""
+    with store.reader() as con:
+        con.register("_keys", pl.DataFrame({key: values}).to_arrow())
+        return frame(con, sql)
+
+
 def outlet_articles(store: Store, outlet: str) -> pl.DataFrame:
     """(article_id, outlet) of every article of ``outlet``."""
     return store.query("SELECT article_id, outlet FROM articles WHERE outlet = ?", [outlet])
@@ -51,9 +59,7 @@ def outlet_articles(store: Store, outlet: str) -> pl.DataFrame:
 
 def lineage_of(store: Store, article_ids: pl.Series) -> pl.DataFrame:
     """The lineage rows of the given articles (joined inside DuckDB: an outlet may have many)."""
-    with store.reader() as con:
-        con.register("_a", pl.DataFrame({"article_id": article_ids}).to_arrow())
-        return frame(con, "SELECT l.* FROM lineage l JOIN _a USING (article_id)")
+    return _joined(store, "article_id", article_ids, "SELECT l.* FROM lineage l JOIN _keys USING (article_id)")
 
 
 def lineage_via_agency(store: Store, agency: str) -> pl.DataFrame:
@@ -63,9 +69,8 @@ def lineage_via_agency(store: Store, agency: str) -> pl.DataFrame:
 
 def outlets_of(store: Store, article_ids: pl.Series) -> pl.DataFrame:
     """(article_id, outlet) of the given articles."""
-    with store.reader() as con:
-        con.register("_l", pl.DataFrame({"article_id": article_ids}).to_arrow())
-        return frame(con, "SELECT a.article_id, a.outlet FROM articles a JOIN _l USING (article_id)")
+    return _joined(store, "article_id", article_ids,
+                   "SELECT a.article_id, a.outlet FROM articles a JOIN _keys USING (article_id)")
 
 
 # -- search, dry runs, reclean, the Python API ---------------------------------------------------------
@@ -73,13 +78,11 @@ def outlets_of(store: Store, article_ids: pl.Series) -> pl.DataFrame:
 
 def search_details(store: Store, docs: pl.Series) -> pl.DataFrame:
     """What a search shows of each hit: (doc, article_id, outlet, title, published_at, url, cluster_id)."""
-    with store.reader() as con:
-        con.register("_h", pl.DataFrame({"doc": docs}).to_arrow())
-        return frame(
-            con,
-            "SELECT a.doc, a.article_id, a.outlet, a.title, a.published_at, a.url, c.cluster_id "
-            "FROM articles a JOIN _h USING (doc) LEFT JOIN clusters c USING (doc)",
-        )
+    return _joined(
+        store, "doc", docs,
+        "SELECT a.doc, a.article_id, a.outlet, a.title, a.published_at, a.url, c.cluster_id "
+        "FROM articles a JOIN _keys USING (doc) LEFT JOIN clusters c USING (doc)",
+    )
 
 
 def clusters_of_ingest(store: Store, ingest_id: int) -> pl.DataFrame:
