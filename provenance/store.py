@@ -440,22 +440,37 @@ class Store:
             return frame(con, f"SELECT doc, article_id, text FROM articles WHERE {_doc_filter(con, docs)} ORDER BY doc")
 
     def source_pool(
-        self, docs: pl.Series, since: datetime | None, until: datetime | None, *, limit: int | None = None
+        self, docs: pl.Series, since: datetime | None, until: datetime | None, *, limit: int | None = None,
+        copy_share: float | None = None,
     ) -> pl.DataFrame:
-        """(doc, article_id, outlet, text, published_at, published_precision) of ``docs`` and of the articles
-        published between ``since`` and ``until`` (the ``limit`` latest): the stored articles a batch's
-        articles may draw on."""
+        """(doc, article_id, outlet, text, published_at, published_precision, cluster_id) of ``docs`` and of
+        the articles published between ``since`` and ``until`` (the ``limit`` latest): the stored articles
+        a batch's articles may draw on. ``cluster_id`` is null for an article in no cluster.
+
+        With ``copy_share``, a window article whose first source (``sources``) holds that share of it and
+        is in the window itself is left out: the original stands for its copies, so a wire story carried
+        by 300 sites costs one text, and the limit counts distinct texts. ``docs`` are always returned.
+        """
         schema = {"doc": pl.Int64, "article_id": pl.String, "outlet": pl.String, "text": pl.String,
-                  "published_at": schemas.UTC_US, "published_precision": pl.String}
+                  "published_at": schemas.UTC_US, "published_precision": pl.String, "cluster_id": pl.Int64}
         if not self.path.exists():
             return pl.DataFrame(schema=schema)
-        cols = "doc, article_id, outlet, text, published_at, published_precision"
+        cols = "doc, a.article_id, outlet, text, published_at, published_precision, c.cluster_id"
+        rows = "articles a LEFT JOIN clusters c USING (doc)"
         with self.reader() as con:
-            parts = [frame(con, f"SELECT {cols} FROM articles WHERE {_doc_filter(con, docs)}")]
+            parts = [frame(con, f"SELECT {cols} FROM {rows} WHERE {_doc_filter(con, docs)}")]
             if since is not None and until is not None:
                 cap = f" ORDER BY published_at DESC LIMIT {int(limit)}" if limit is not None else ""
-                parts.append(frame(con, f"SELECT {cols} FROM articles WHERE published_at BETWEEN ? AND ?{cap}",
-                                    [since, until]))
+                copies = ""
+                if copy_share is not None and _has_table(con, "sources"):
+                    copies = (" AND doc NOT IN (SELECT s.doc FROM sources s JOIN win w ON w.doc = s.source_doc"
+                              f" WHERE s.rank = 1 AND s.share >= {float(copy_share)!r})")
+                parts.append(frame(
+                    con,
+                    "WITH win AS (SELECT doc, published_at FROM articles WHERE published_at BETWEEN ? AND ?)"
+                    f" SELECT {cols} FROM {rows} WHERE doc IN (SELECT doc FROM win WHERE TRUE{copies}{cap})",
+                    [since, until],
+                ))
         return pl.concat([p.cast(schema) for p in parts if p.height] or [pl.DataFrame(schema=schema)]).unique("doc")
 
     def grades_of(self, article_ids: pl.Series) -> pl.DataFrame:

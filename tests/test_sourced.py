@@ -219,3 +219,35 @@ def test_an_earlier_wire_text_beats_a_sibling_paper_of_the_same_day(tmp_path: Pa
     for paper in ("paper-1", "paper-2"):
         src = set(store.table("sources").filter(pl.col("article_id") == paper)["source_id"])
         assert src and src <= {"wire-1", "wire-2"}, (paper, src)
+
+
+def test_a_wire_story_carried_by_many_sites_in_an_earlier_ingest_is_still_a_source(tmp_path: Path) -> None:
+    """A wire text carried verbatim by a dozen sites is one story, stored or new: its phrases stay rare
+    (a phrase is stock when many *stories* use it), so a rewrite ingested the next day still finds it."""
+    wire = SNAP + " " + LEAD
+    rows = [{"id": "wire", "outlet": "Meridian Wire", "published": "2024-03-07T09:00:00Z", "text": wire}]
+    rows += [{"id": f"site-{i}", "outlet": f"Portal {i} News", "published": f"2024-03-07T1{i % 10}:05:00Z",
+              "text": wire} for i in range(12)]
+    paper = (
+        "Shipping in the region was thrown into confusion this week when a grain carrier ran aground "
+        "across the eastern channel during a squall. Nobody among the crew of nineteen was hurt. "
+        "Forty container ships were waiting at anchor outside the breakwater on Thursday night, and "
+        "perishable cargo would be moved to the smaller wharf at Pellin Point, the harbour master said. "
+        "Local traders said a closure of even two days would cost them a week of sales, and the chamber "
+        "of commerce asked the port to publish a timetable for reopening the channel to cargo traffic."
+    )
+    store = Store(tmp_path / "s.duckdb")
+    ingest([_write(tmp_path / "day1.jsonl", rows)], store=store)
+    # the next day's pool: the original stands for its copies, and knows its cluster
+    from datetime import UTC, datetime
+
+    day = datetime(2024, 3, 7, tzinfo=UTC), datetime(2024, 3, 8, 14, tzinfo=UTC)
+    pool = store.source_pool(pl.Series("doc", [], dtype=pl.Int64), *day, limit=100, copy_share=0.9)
+    assert pool["article_id"].to_list() == ["wire"] and pool["cluster_id"].is_not_null().all()
+    assert store.source_pool(pl.Series("doc", [], dtype=pl.Int64), *day, limit=100).height == 13
+    ingest([_write(tmp_path / "day2.jsonl", [
+        {"id": "paper", "outlet": "The Coastal Ledger", "published": "2024-03-08T14:00:00Z", "text": paper}])],
+        store=store)
+    assert store.table("pairs").filter(pl.col("b") == "paper")["via"].to_list() == ["rewrite"]  # not a copy
+    src = store.table("sources").filter(pl.col("article_id") == "paper")
+    assert set(src["source_id"]) == {"wire"}  # the original, not one of its copies

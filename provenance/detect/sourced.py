@@ -125,8 +125,9 @@ def _story_labels(pool: pl.DataFrame, verified: pl.DataFrame) -> pl.DataFrame:
     """(doc, story): verified-pair components over the pool, stored clusters included (``cluster_id``)."""
     edges = [verified.select(pl.col("a_doc").alias("a"), pl.col("b_doc").alias("b"))]
     if "cluster_id" in pool.columns:
+        # a stored cluster is one story; its node ids are negative so they never meet a doc id
         edges.append(pool.filter(pl.col("cluster_id").is_not_null()).select(
-            pl.col("doc").alias("a"), pl.col("cluster_id").alias("b")))
+            pl.col("doc").alias("a"), (-1 - pl.col("cluster_id")).alias("b")))
     e = pl.concat(edges)
     nodes, labels = components(e["a"].to_numpy(), e["b"].to_numpy())
     lab = pl.DataFrame({"doc": nodes, "story": labels}, schema={"doc": pl.Int64, "story": pl.Int64})

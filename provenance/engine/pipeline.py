@@ -26,7 +26,7 @@ from provenance.detect.candidates import anchor_frame, band_frame, candidate_pai
 from provenance.detect.cluster import assign_clusters
 from provenance.detect.fingerprint import band_keys, comparable, fingerprints, too_short_rejects
 from provenance.detect.history import events_of_batch
-from provenance.detect.sourced import sourced_share
+from provenance.detect.sourced import COPY_CONTAINMENT, sourced_share
 from provenance.detect.verify import overlaps, verified_pairs
 from provenance.engine.parallel import parallel_credits, parallel_extract, parallel_lineage
 from provenance.ingest import iter_sources
@@ -355,8 +355,10 @@ def _sourced(
     # Bounded: at most as many stored articles from the window as the batch holds (the latest), so a
     # batch spanning months of an old store does not load the store; what falls outside is said in
     # docs/ARCHITECTURE.md, not silently assumed away.
-    stored = store.source_pool(partners, since, until, limit=max(articles.height, POOL_FLOOR))
-    pool = pl.concat([stored, articles.select(stored.columns)]).unique("doc")
+    stored = store.source_pool(partners, since, until, limit=max(articles.height, POOL_FLOOR),
+                               copy_share=COPY_CONTAINMENT)
+    new = articles.select(stored.drop("cluster_id").columns).with_columns(pl.lit(None, pl.Int64).alias("cluster_id"))
+    pool = pl.concat([stored, new]).unique("doc")
     src, summary = sourced_share(pool, new_docs=articles["doc"], verified=verified, config=config)
     ids = pool.select("doc", "article_id")
     links = src.select(
