@@ -300,6 +300,10 @@ def sourced_share(
     _, off = index.flat()
     owner = np.repeat(docs, np.diff(off))
     grams = pl.DataFrame({"gram": hashes[sampled], "doc": owner[sampled]}).unique()
+    # Only a gram some new article holds can make a candidate or a tile: the stored side's postings
+    # shrink to those before anything is counted (their df counts are unchanged by the cut).
+    grams = grams.join(grams.join(new_docs.to_frame("doc"), on="doc", how="semi").select("gram").unique(),
+                       on="gram", how="semi")
     stories = _story_labels(pool, verified).join(work.select("doc"), on="doc", how="semi")
     rare = _rare_grams(grams, stories, config=config)
     grams = grams.join(rare, on="gram", how="semi")
@@ -324,6 +328,7 @@ def sourced_share(
     )
     row_of = {int(d): i for i, d in enumerate(docs)}
     quoted = QuotedTokens(index)
+    quoted.prepare(row_of[int(d)] for d in cands["doc"].unique())  # only the articles measured need them
     name_sets = functools.cache(lambda i: names(index.texts[i]))
     c_doc, s_doc_all, cont_all = (cands[c].to_numpy() for c in ("doc", "source_doc", "cont"))
     cuts = np.flatnonzero(np.diff(c_doc)) + 1
