@@ -118,8 +118,9 @@ def anchor_candidates(
     g_item_off = np.r_[0, np.cumsum(of_rep)][item_off]
     g_item_sets = group_of[item_sets[of_rep]]
     g_set_off, g_set_items = cooccur.transpose(g_item_off, g_item_sets, n_groups)
+    g_item_sets, g_item_split = cooccur.drivers_last(g_item_off, g_item_sets, has_new)
     gx, gy, gn = cooccur.shared_counts(
-        g_item_off, g_item_sets, g_set_off, g_set_items, np.flatnonzero(has_new), has_new, min_shared
+        g_item_off, g_item_split, g_item_sets, g_set_off, g_set_items, np.flatnonzero(has_new), min_shared
     )
     a, b, shared = cooccur.expand_pairs(gx, gy, gn, mem_off, members, sizes, min_shared, first_new)
     return pl.DataFrame({"a": a, "b": b, "shared_anchors": shared},
