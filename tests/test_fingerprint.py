@@ -310,3 +310,16 @@ def test_kernel_lowercasing_matches_str_lower(text: str) -> None:
 def test_bad_config_is_refused(field: str) -> None:
     with pytest.raises(ValueError, match=field):  # Config refuses it at once: no stage sees it
         Config(**{field: 0})
+
+
+def test_pair_overlaps_colliding_hashes_and_one_set_against_many() -> None:
+    """Hashes equal in their low bits share table slots (long probe chains); one set paired with many (search)."""
+    rng = np.random.default_rng(7)
+    sets = [np.unique((rng.integers(0, 31, size=rng.integers(1, 30)) << 27).astype(np.uint32)) for _ in range(40)]
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(s) for s in sets])
+    hashes = np.concatenate(sets)
+    for a, b in ((rng.integers(0, 40, 500), rng.integers(0, 40, 500)), (np.zeros(40, dtype=np.int64), np.arange(40))):
+        want = [len(set(sets[i].tolist()) & set(sets[j].tolist())) for i, j in zip(a, b, strict=True)]
+        assert fp.pair_overlaps(offsets, hashes, a, b).tolist() == want
+        assert fp.pair_overlaps(offsets, hashes, b, a).tolist() == want

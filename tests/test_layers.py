@@ -64,6 +64,7 @@ LAYERS: dict[str, tuple[str, str]] = {
     "provenance.detect.normalize": ("stage", "detect"),
     "provenance.detect.fingerprint": ("stage", "detect"),
     "provenance.detect.candidates": ("stage", "detect"),
+    "provenance.detect.cooccur": ("stage", "detect"),
     "provenance.detect.verify": ("stage", "detect"),
     "provenance.detect.sourced": ("stage", "detect"),
     "provenance.detect.cluster": ("stage", "detect"),

@@ -24,10 +24,7 @@ import numpy as np
 import polars as pl
 
 from provenance import schemas
-
-#: Anchor postings are self-joined in this many hash partitions so the join's
-#: intermediate rows stay bounded on large corpora.
-_ANCHOR_PARTITIONS = 16
+from provenance.detect import cooccur
 
 
 def band_frame(keys: np.ndarray, docs: np.ndarray, *, fingerprinted: np.ndarray | None = None) -> pl.DataFrame:
@@ -84,70 +81,54 @@ def anchor_candidates(
     ``stored_df`` (anchor, stored_df) gives stored counts for anchors whose
     postings were withheld because they were already over the cap.
     """
-    postings = anchors.select("anchor", "doc")
+    postings = anchors.select("anchor", "doc").sort("anchor", "doc")
+    anchor, doc = postings["anchor"].to_numpy(), postings["doc"].to_numpy()
+    if anchor.shape[0] == 0:
+        return _no_anchor_pairs()
     # One pass per anchor: its df, and whether it touches a new document (only
-    # those can make a new pair). Postings are distinct (anchor, doc) rows:
-    # fingerprints emit each document's anchors once, stored and new docs differ.
-    per_anchor = postings.group_by("anchor").agg(pl.len().alias("df"), pl.col("doc").max().alias("newest"))
+    # those can make a new pair). An anchor with one posting is shared by no
+    # pair, whatever its stored df, so it is dropped with the rest.
+    starts = np.flatnonzero(np.r_[True, anchor[1:] != anchor[:-1]])
+    df = np.diff(np.r_[starts, anchor.shape[0]])
+    cap_df = df
     if stored_df is not None and stored_df.height:
-        withheld = stored_df.group_by("anchor").agg(pl.col("stored_df").max())
-        per_anchor = per_anchor.join(withheld, on="anchor", how="left").with_columns(
-            pl.max_horizontal("df", pl.col("stored_df").fill_null(0)).alias("df")
-        )
-    keep = per_anchor.filter((pl.col("df") >= 2) & (pl.col("df") <= max_df) & (pl.col("newest") >= first_new))
-    postings = postings.join(keep.select("anchor"), on="anchor", how="semi")
-    # Documents with identical postings here (verbatim copies, mostly: a wire
-    # story on 300 sites) pair with the same documents, so one representative
-    # per posting set goes through the self-join and its pairs are expanded to
-    # the members. The join is quadratic in an anchor's df; on 250k wire-heavy
-    # articles this cuts its rows 3.6x. Sets are compared whole, not hashed.
-    sets = postings.group_by("doc").agg(pl.col("anchor").sort().alias("_set"))
-    members = sets.select(
-        "doc", pl.col("doc").min().over("_set").alias("g"), pl.col("_set").list.len().alias("size")
+        withheld = stored_df.group_by("anchor").agg(pl.col("stored_df").max()).sort("anchor")
+        w_anchor, w_df = withheld["anchor"].to_numpy(), withheld["stored_df"].to_numpy()
+        at = np.minimum(np.searchsorted(w_anchor, anchor[starts]), w_anchor.shape[0] - 1)
+        cap_df = np.where(w_anchor[at] == anchor[starts], np.maximum(df, w_df[at]), df)
+    keep = (df >= 2) & (cap_df <= max_df) & (doc[starts + df - 1] >= first_new)
+    if not keep.any():
+        return _no_anchor_pairs()
+    item_off = np.r_[0, np.cumsum(df[keep])]
+    docs, item_sets = np.unique(doc[np.repeat(keep, df)], return_inverse=True)  # dense doc numbers, in doc order
+    set_off, set_items = cooccur.transpose(item_off, item_sets, docs.shape[0])
+    # Documents with identical anchor sets (verbatim copies, mostly: a wire
+    # story on 300 sites) pair with the same documents, so they are counted
+    # as one group and its pairs expanded to the members.
+    rep = cooccur.identical_sets(set_off, set_items)
+    is_rep = rep == np.arange(docs.shape[0])
+    group_of = (np.cumsum(is_rep) - 1)[rep]  # groups numbered in their lowest member's order
+    n_groups = int(is_rep.sum())
+    by_group = np.argsort(group_of, kind="stable")
+    members = docs[by_group]
+    mem_off = np.r_[0, np.cumsum(np.bincount(group_of, minlength=n_groups))]
+    has_new = members[mem_off[1:] - 1] >= first_new
+    sizes = np.diff(set_off)[is_rep]
+    of_rep = is_rep[item_sets]
+    g_item_off = np.r_[0, np.cumsum(of_rep)][item_off]
+    g_item_sets = group_of[item_sets[of_rep]]
+    g_set_off, g_set_items = cooccur.transpose(g_item_off, g_item_sets, n_groups)
+    g_item_sets, g_item_split = cooccur.drivers_last(g_item_off, g_item_sets, has_new)
+    gx, gy, gn = cooccur.shared_counts(
+        g_item_off, g_item_split, g_item_sets, g_set_off, g_set_items, np.flatnonzero(has_new), min_shared
     )
-    groups = members.group_by("g").agg(pl.col("doc").max().alias("newest"), pl.col("size").first())
-    reps = postings.join(members.filter(pl.col("doc") == pl.col("g")).select("doc"), on="doc", how="semi")
-    reps = reps.rename({"doc": "g"})
-    with_new = groups.filter(pl.col("newest") >= first_new).select("g")
-    parts = []
-    part_col = (pl.col("anchor").hash(seed=0) % _ANCHOR_PARTITIONS).alias("_p")
-    for _, chunk in reps.with_columns(part_col).group_by("_p"):
-        chunk = chunk.drop("_p")
-        right = chunk.lazy().join(with_new.lazy(), on="g", how="semi").rename({"g": "g2"})
-        counted = (
-            chunk.lazy()
-            .rename({"g": "g1"})
-            .join(right, on="anchor")
-            .join(groups.lazy().select(pl.col("g").alias("g1"), pl.col("newest").alias("n1")), on="g1")
-            # each unordered pair once: g1 < g2, or g1 has no new member (then only g2 found it)
-            .filter((pl.col("g1") != pl.col("g2")) & ((pl.col("g1") < pl.col("g2")) | (pl.col("n1") < first_new)))
-            .group_by("g1", "g2")
-            .agg(pl.len().alias("n"))
-            .collect()
-        )
-        parts.append(counted)
-    group_pairs = (
-        pl.concat(parts).group_by("g1", "g2").agg(pl.col("n").sum())
-        if parts else pl.DataFrame(schema={"g1": pl.Int64, "g2": pl.Int64, "n": pl.UInt32})
-    ).filter(pl.col("n") >= min_shared)
-    m = members.select("doc", "g")
-    across = (
-        group_pairs.join(m.rename({"g": "g1", "doc": "x"}), on="g1")
-        .join(m.rename({"g": "g2", "doc": "y"}), on="g2")
-        .select(pl.min_horizontal("x", "y").alias("a"), pl.max_horizontal("x", "y").alias("b"), "n")
-    )
-    big = groups.filter(pl.col("size") >= min_shared).select("g", pl.col("size").alias("n"))
-    within = (
-        m.join(big, on="g").rename({"doc": "a"})
-        .join(m.filter(pl.col("doc") >= first_new).rename({"doc": "b"}), on="g")
-        .filter(pl.col("a") < pl.col("b"))
-        .select("a", "b", "n")
-    )
-    return (
-        pl.concat([across.cast({"n": pl.UInt32}), within.cast({"n": pl.UInt32})])
-        .filter(pl.col("b") >= first_new)
-        .select("a", "b", pl.col("n").alias("shared_anchors"))
-    )
+    a, b, shared = cooccur.expand_pairs(gx, gy, gn, mem_off, members, sizes, min_shared, first_new)
+    return pl.DataFrame({"a": a, "b": b, "shared_anchors": shared},
+                        schema={"a": pl.Int64, "b": pl.Int64, "shared_anchors": pl.UInt32})
+
+
+def _no_anchor_pairs() -> pl.DataFrame:
+    return pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64, "shared_anchors": pl.UInt32})
 
 
 def candidate_pairs(

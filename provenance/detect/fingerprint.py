@@ -729,28 +729,55 @@ def band_keys(minhash: np.ndarray, *, bands: int, rows: int) -> np.ndarray:
     return out
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _table_mask(n: int) -> int:
+    """Slots - 1 of an open-addressing table for ``n`` hashes: a power of two, at most a quarter full."""
+    size = 16
+    while size < 4 * n:
+        size *= 2
+    return size - 1
+
+
 @njit(cache=True, nogil=True)
 def _pair_overlaps(
-    offsets: np.ndarray, hashes: np.ndarray, a_idx: np.ndarray, b_idx: np.ndarray, out: np.ndarray, lo: int, hi: int
+    offsets: np.ndarray, hashes: np.ndarray, a_idx: np.ndarray, b_idx: np.ndarray, order: np.ndarray,
+    starts: np.ndarray, out: np.ndarray, lo: int, hi: int,
 ) -> None:
-    for q in range(lo, hi):
-        i = offsets[a_idx[q]]
-        i_end = offsets[a_idx[q] + 1]
-        j = offsets[b_idx[q]]
-        j_end = offsets[b_idx[q] + 1]
-        shared = 0
-        while i < i_end and j < j_end:
-            x = hashes[i]
-            y = hashes[j]
-            if x == y:
-                shared += 1
-                i += 1
-                j += 1
-            elif x < y:
-                i += 1
-            else:
-                j += 1
-        out[q] = shared
+    """Pairs ``order[starts[g]:starts[g+1]]`` share their b set: it goes into a hash table once and each a probes it.
+
+    Probing is about 2x cheaper than a sorted merge of the two sets (no
+    mispredicted branch per element), and a set in many pairs is tabled once.
+    """
+    size = 16
+    for g in range(lo, hi):
+        y = b_idx[order[starts[g]]]
+        size = max(size, _table_mask(offsets[y + 1] - offsets[y]) + 1)
+    keys = np.empty(size, dtype=np.uint32)
+    stamp = np.zeros(size, dtype=np.int64)  # slot used by group stamp - 1: no clearing between groups
+    for g in range(lo, hi):
+        gen = g + 1
+        y = b_idx[order[starts[g]]]
+        mask = _table_mask(offsets[y + 1] - offsets[y])
+        for p in range(offsets[y], offsets[y + 1]):
+            h = hashes[p]
+            k = (h ^ (h >> np.uint32(15))) & mask
+            while stamp[k] == gen:
+                k = (k + 1) & mask
+            keys[k] = h
+            stamp[k] = gen
+        for r in range(starts[g], starts[g + 1]):
+            q = order[r]
+            x = a_idx[q]
+            shared = 0
+            for p in range(offsets[x], offsets[x + 1]):
+                h = hashes[p]
+                k = (h ^ (h >> np.uint32(15))) & mask
+                while stamp[k] == gen:
+                    if keys[k] == h:
+                        shared += 1
+                        break
+                    k = (k + 1) & mask
+            out[q] = shared
 
 
 def pair_overlaps(
@@ -769,14 +796,24 @@ def pair_overlaps(
             raise IndexError(f"pair index out of range for {n_sets} sets")
     m = a_idx.shape[0]
     out = np.empty(m, dtype=np.int32)
+    if m == 0:
+        return out
+    if np.unique(a_idx).shape[0] < np.unique(b_idx).shape[0]:  # table the side with fewer distinct sets
+        a_idx, b_idx = b_idx, a_idx
+    order = np.argsort(b_idx, kind="stable")
+    by_b = b_idx[order]
+    starts = np.r_[np.flatnonzero(np.r_[True, by_b[1:] != by_b[:-1]]), m].astype(np.int64)
+    n_groups = starts.shape[0] - 1
     threads = _default_threads() if threads is None else max(1, threads)
     if threads == 1 or m < 10_000:
-        _pair_overlaps(offsets, hashes, a_idx, b_idx, out, 0, m)
+        _pair_overlaps(offsets, hashes, a_idx, b_idx, order, starts, out, 0, n_groups)
         return out
-    bounds = np.linspace(0, m, 4 * threads + 1).astype(np.int64)
+    # Chunks of whole groups with about equal pair counts.
+    bounds = np.unique(np.searchsorted(starts, np.linspace(0, m, 4 * threads + 1), side="right") - 1)
+    bounds[-1] = n_groups
     with ThreadPoolExecutor(max_workers=threads) as pool:
         futures = [
-            pool.submit(_pair_overlaps, offsets, hashes, a_idx, b_idx, out, int(lo), int(hi))
+            pool.submit(_pair_overlaps, offsets, hashes, a_idx, b_idx, order, starts, out, int(lo), int(hi))
             for lo, hi in zip(bounds[:-1], bounds[1:], strict=False)
         ]
         for f in futures:

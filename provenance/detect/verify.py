@@ -52,8 +52,6 @@ def overlaps(candidates: pl.DataFrame, texts: pl.DataFrame, *, config: Config) -
     if candidates.height == 0:
         return pl.DataFrame(schema=out_schema)
     texts = texts.unique("doc").sort("doc")
-    offsets, hashes = shingle_sets(texts["text"], config=config)
-    sizes = np.diff(offsets).astype(np.int32)
     docs = texts["doc"].to_numpy()
     a_idx = np.searchsorted(docs, candidates["a"].to_numpy())
     b_idx = np.searchsorted(docs, candidates["b"].to_numpy())
@@ -61,7 +59,18 @@ def overlaps(candidates: pl.DataFrame, texts: pl.DataFrame, *, config: Config) -
         docs[np.minimum(b_idx, len(docs) - 1)] != candidates["b"].to_numpy()
     ).any():
         raise ValueError("verified_pairs: a candidate document has no text")
-    shared = pair_overlaps(offsets, hashes, a_idx, b_idx)
+    # Verbatim copies have one shingle set: each distinct text is shingled once,
+    # and each pair of distinct texts compared once (on the 60k synthetic corpus,
+    # 1.7M candidate pairs are 0.65M pairs of texts).
+    first = texts.with_row_index("i").select(pl.col("i").min().over("text"))["i"].to_numpy().astype(np.int64)
+    distinct = np.flatnonzero(first == np.arange(len(first)))
+    set_of = np.searchsorted(distinct, first)
+    offsets, hashes = shingle_sets(texts["text"].gather(distinct), config=config)
+    sizes = np.diff(offsets).astype(np.int32)[set_of]
+    x, y = set_of[a_idx], set_of[b_idx]
+    key = np.minimum(x, y) * len(distinct) + np.maximum(x, y)
+    pair_keys, pair_of = np.unique(key, return_inverse=True)
+    shared = pair_overlaps(offsets, hashes, pair_keys // len(distinct), pair_keys % len(distinct))[pair_of]
     a_n, b_n = sizes[a_idx], sizes[b_idx]
     frame = pl.DataFrame(
         {
