@@ -300,10 +300,11 @@ def sourced_share(
     _, off = index.flat()
     owner = np.repeat(docs, np.diff(off))
     grams = pl.DataFrame({"gram": hashes[sampled], "doc": owner[sampled]}).unique()
-    # Only a gram some new article holds can make a candidate or a tile: the stored side's postings
-    # shrink to those before anything is counted (their df counts are unchanged by the cut).
-    grams = grams.join(grams.join(new_docs.to_frame("doc"), on="doc", how="semi").select("gram").unique(),
-                       on="gram", how="semi")
+    if not work["doc"].is_in(new_docs.implode()).all():
+        # Only a gram some new article holds can make a candidate or a tile: the stored side's postings
+        # shrink to those before anything is counted (their df counts are unchanged by the cut).
+        grams = grams.join(grams.join(new_docs.to_frame("doc"), on="doc", how="semi").select("gram").unique(),
+                           on="gram", how="semi")
     stories = _story_labels(pool, verified).join(work.select("doc"), on="doc", how="semi")
     rare = _rare_grams(grams, stories, config=config)
     grams = grams.join(rare, on="gram", how="semi")
