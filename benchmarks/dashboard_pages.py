@@ -17,28 +17,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 from rich.console import Console
 from rich.table import Table
 
-from provenance.cli.dashboard import serve
+from provenance.cli.dashboard import free_port, serve, wait_until_serving
 from provenance.store import Store
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 #: The slowest a page may take before it counts as failed (not the target: that is 2 s).
 TIMEOUT_MS = 120_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pages(store: Store) -> dict[str, str]:
@@ -97,21 +89,12 @@ def measure(store_path: Path, chromium: str) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     paths = pages(Store(store_path))
-    port = _free_port()
+    port = free_port()
     proc = serve(store_path, host="127.0.0.1", port=port, block=False, quiet=True)
     base = f"http://127.0.0.1:{port}"
     rows = []
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:  # noqa: S310 - loopback
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("the dashboard did not start") from None
-                time.sleep(0.3)
+        wait_until_serving(base, proc, timeout=120)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=ARGS)
             page = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -44,12 +41,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 LOAD_MS = 90_000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _need_browser() -> None:
     pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
@@ -63,25 +54,16 @@ def _need_browser() -> None:
 def server(dashboard_store: Store) -> Iterator[str]:
     """The real app on a free 127.0.0.1 port, started through provenance.cli.dashboard.serve."""
     _need_browser()
-    from provenance.cli.dashboard import serve
+    from provenance.cli.dashboard import free_port, serve, wait_until_serving
 
-    port = _free_port()
+    port = free_port()
     proc = serve(dashboard_store.path, host="127.0.0.1", port=port, block=False, quiet=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:  # noqa: S310 - loopback
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None:
-                pytest.fail(f"the dashboard exited with {proc.returncode}")
-            if time.monotonic() > deadline:
-                pytest.fail("the dashboard did not answer /_stcore/health within 60 s")
-            time.sleep(0.3)
+        try:
+            wait_until_serving(base, proc)
+        except RuntimeError as e:
+            pytest.fail(str(e))
         yield base
     finally:
         proc.terminate()

@@ -234,14 +234,6 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _wait(cond, timeout: float = 90.0) -> bool:
     import time
 
@@ -267,7 +259,9 @@ def test_dashboard_server_stops_with_its_parent(tmp_path: Path, sig: signal.Sign
     store = tmp_path / "s.duckdb"
     feed = records(tmp_path / "a.jsonl", [{"id": "x1", "outlet": "Valley Post", "text": WIRE}])
     assert cli("ingest", str(feed), "--store", str(store), "--quiet").returncode == 0
-    port = _free_port()
+    from provenance.cli.dashboard import free_port
+
+    port = free_port()
 
     def listening() -> bool:
         with socket.socket() as s:

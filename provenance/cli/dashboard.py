@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from provenance.errors import InputError
@@ -76,6 +79,31 @@ def serve(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on at ``host`` right now (for a server started with ``block=False``)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(base: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    """Return once the app at ``base`` answers its health check; ``RuntimeError`` if the server exited
+    or did not answer within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:  # noqa: S310 - our own server
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"the dashboard exited with {proc.returncode}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the dashboard did not answer {base}/_stcore/health within {timeout:.0f} s")
+        time.sleep(0.3)
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
