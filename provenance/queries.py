@@ -142,9 +142,17 @@ def resolve_article(store: Store, ref: str) -> str:
     raise InputError(f"no stored article has the id or URL {ref!r}")
 
 
+def _each_of(select: str, key: str, n: int) -> str:
+    """``select`` once per value of ``key``, as a union of equality lookups: DuckDB answers ``key = ?`` from
+    its zone maps and fetches the other columns of the matching rows only, where ``key IN (?, ?)`` or an
+    ``OR`` scans the whole table (on a 1M store: 0.03 s against 0.6-1.6 s for two articles with their text)."""
+    return " UNION ALL ".join([f"{select} WHERE {key}"] * n)
+
+
 def two_articles(store: Store, ids: list[str], columns: Sequence[str]) -> pl.DataFrame:
     """``columns`` and the text of the two articles ``ids``."""
-    return store.query(f"SELECT {', '.join(columns)}, text FROM articles WHERE article_id IN (?, ?)", ids)
+    return store.query(_each_of(f"SELECT {', '.join(columns)}, text FROM articles", "article_id = ?", len(ids)),
+                       ids)
 
 
 def sourced_of(store: Store, article_id: str) -> pl.DataFrame:
@@ -161,19 +169,20 @@ def sources_of(store: Store, article_id: str) -> pl.DataFrame:
 
 def two_lineage_rows(store: Store, ids: list[str], columns: Sequence[str]) -> pl.DataFrame:
     """article_id and ``columns`` of the lineage rows of the two articles ``ids``."""
-    return store.query(f"SELECT article_id, {', '.join(columns)} FROM lineage WHERE article_id IN (?, ?)", ids)
+    return store.query(_each_of(f"SELECT article_id, {', '.join(columns)} FROM lineage", "article_id = ?", len(ids)),
+                       ids)
 
 
 def two_cluster_rows(store: Store, ids: list[str]) -> pl.DataFrame:
     """(article_id, cluster_id) of those of the two articles ``ids`` that are in a cluster."""
-    return store.query("SELECT article_id, cluster_id FROM clusters WHERE article_id IN (?, ?)", ids)
+    return store.query(_each_of("SELECT article_id, cluster_id FROM clusters", "article_id = ?", len(ids)), ids)
 
 
 def stored_pair(store: Store, a_id: str, b_id: str) -> pl.DataFrame:
     """The verified pair of the two articles, in the stored order (either way round)."""
     return store.query(
-        "SELECT a, b, jaccard, containment_a_in_b, containment_b_in_a, shared_shingles, a_shingles, b_shingles, via "
-        "FROM pairs WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", [a_id, b_id, b_id, a_id],
+        _each_of("SELECT a, b, jaccard, containment_a_in_b, containment_b_in_a, shared_shingles, a_shingles, "
+                 "b_shingles, via FROM pairs", "a = ? AND b = ?", 2), [a_id, b_id, b_id, a_id],
     )
 
 
