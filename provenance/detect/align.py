@@ -662,21 +662,21 @@ def _k_first_positions(ids: np.ndarray):  # noqa: ANN202
     return uniq, pos
 
 
-def _tokenize_all(texts: list[str]) -> tuple[list[str], list[np.ndarray], np.ndarray, np.ndarray, tuple]:
-    """Normalized texts, their code points (per text; offsets; concatenated) and
-    ``_k_tokens``' (starts, ends, first token of each text) over them."""
+def _tokenize_all(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, tuple]:
+    """Normalized texts, their code points (offsets; concatenated) and ``_k_tokens``' (starts, ends, first
+    token of each text) over them. The texts are joined and encoded once: per-text buffers and their
+    concatenation held every code point twice (a gigabyte per 300k articles)."""
     norms = [normalize(t) for t in texts]
-    bufs = [np.frombuffer(x.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) for x in norms]
-    lens = np.fromiter((len(x) for x in bufs), dtype=np.int64, count=len(bufs))
-    offsets = np.zeros(len(bufs) + 1, dtype=np.int64)
+    lens = np.fromiter((len(x) for x in norms), dtype=np.int64, count=len(norms))  # code points: utf-32 units
+    offsets = np.zeros(len(norms) + 1, dtype=np.int64)
     np.cumsum(lens, out=offsets[1:])
-    cps = np.concatenate(bufs) if bufs else np.empty(0, dtype=np.uint32)
-    return norms, bufs, offsets, cps, _k_tokens(cps, offsets, _classes(), WORD, STANDALONE)
+    cps = np.frombuffer("".join(norms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return norms, offsets, cps, _k_tokens(cps, offsets, _classes(), WORD, STANDALONE)
 
 
 def token_counts(texts: Sequence[str | None]) -> np.ndarray:
     """Tokens of each text: ``TokenIndex(texts).n_tokens(i)`` for every i, without the shared ids."""
-    tok_off = _tokenize_all([t or "" for t in texts])[4][2]
+    tok_off = _tokenize_all([t or "" for t in texts])[3][2]
     return np.diff(tok_off)
 
 
@@ -691,15 +691,16 @@ class TokenIndex:
 
     def __init__(self, texts: Sequence[str | None], *, groups: Sequence[int] | None = None) -> None:
         self.texts = [t or "" for t in texts]
-        norms, bufs, offsets, cps, (starts, ends, tok_off) = _tokenize_all(self.texts)
+        norms, offsets, cps, (starts, ends, tok_off) = _tokenize_all(self.texts)
+        n_texts = len(norms)
         self._norms = norms
         firsts = np.array([0] if groups is None else list(groups), dtype=np.int64)
-        if len(firsts) == 0 or firsts[0] != 0 or np.any(np.diff(firsts) < 0) or firsts[-1] > len(bufs):
+        if len(firsts) == 0 or firsts[0] != 0 or np.any(np.diff(firsts) < 0) or firsts[-1] > n_texts:
             raise ValueError("groups must start at 0 and ascend")
-        self._group_of = np.zeros(len(bufs), dtype=np.int64)
-        self._group_of[firsts[1:][firsts[1:] < len(bufs)]] = 1
+        self._group_of = np.zeros(n_texts, dtype=np.int64)
+        self._group_of[firsts[1:][firsts[1:] < n_texts]] = 1
         self._group_of = np.cumsum(self._group_of)
-        self._ids = _k_token_ids(cps, starts, ends, tok_off[np.append(firsts, len(bufs))])
+        self._ids = _k_token_ids(cps, starts, ends, tok_off[np.append(firsts, n_texts)])
         self._starts = starts
         self._ends = ends
         self._offsets = offsets
