@@ -40,15 +40,8 @@ _DEFAULT_REL_WEIGHTS = {
     "partial": 0.08,
     "rewrite": 0.12,
 }
-_COPY_RELS = (
-    "verbatim",
-    "trimmed",
-    "headline_changed",
-    "added_intro",
-    "edited",
-    "partial",
-    "rewrite",
-)
+#: The relations a copy can have to its source: every relation but the two a story's first report has.
+_COPY_RELS = tuple(r for r in RELATIONS if r not in ("original", "independent"))
 
 
 @dataclass(frozen=True)
