@@ -518,11 +518,8 @@ def _k_match_blocks(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: np
 
 
 @njit(cache=True, nogil=True)
-def _k_signal_counts(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: np.ndarray, pair: int, k: int,
-                     max_candidates: int, quoted: np.ndarray) -> np.ndarray:
-    """Integer passage statistics of b (child) against a (parent); see :meth:`TokenIndex.signal_counts`."""
-    bi, bj, bn = _k_match_blocks(ga, gb, local, stamp, pair, k, max_candidates)
-    # Merge runs contiguous on both sides, as token_blocks does.
+def _k_merge_runs(bi: np.ndarray, bj: np.ndarray, bn: np.ndarray) -> int:
+    """Merge blocks contiguous on both sides in place, as token_blocks does; the number left."""
     m = 0
     for x in range(len(bi)):
         if m > 0 and bi[m - 1] + bn[m - 1] == bi[x] and bj[m - 1] + bn[m - 1] == bj[x]:
@@ -532,15 +529,13 @@ def _k_signal_counts(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: n
             bj[m] = bj[x]
             bn[m] = bn[x]
             m += 1
-    nc, np_ = len(gb), len(ga)
-    out = np.zeros(13, dtype=np.int64)
-    out[0] = nc
-    out[1] = np_
-    out[8] = nc  # prefix_inserted
-    out[10] = np_  # prefix_deleted
-    if m == 0:
-        return out
-    # Heaviest chain increasing in j (heaviest_increasing_chain; the j are distinct).
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _k_chain(bj: np.ndarray, bn: np.ndarray, m: int) -> np.ndarray:
+    """Of the first m blocks (sorted by i, distinct j): which belong to the heaviest chain increasing in
+    j, as :func:`heaviest_increasing_chain` decides."""
     order = np.argsort(bj[:m])
     rank = np.empty(m, dtype=np.int64)
     for r in range(m):
@@ -576,6 +571,24 @@ def _k_signal_counts(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: n
     while x >= 0:
         keep[x] = True
         x = prev[x]
+    return keep
+
+
+@njit(cache=True, nogil=True)
+def _k_signal_counts(ga: np.ndarray, gb: np.ndarray, local: np.ndarray, stamp: np.ndarray, pair: int, k: int,
+                     max_candidates: int, quoted: np.ndarray) -> np.ndarray:
+    """Integer passage statistics of b (child) against a (parent); see :meth:`TokenIndex.signal_counts`."""
+    bi, bj, bn = _k_match_blocks(ga, gb, local, stamp, pair, k, max_candidates)
+    m = _k_merge_runs(bi, bj, bn)
+    nc, np_ = len(gb), len(ga)
+    out = np.zeros(13, dtype=np.int64)
+    out[0] = nc
+    out[1] = np_
+    out[8] = nc  # prefix_inserted
+    out[10] = np_  # prefix_deleted
+    if m == 0:
+        return out
+    keep = _k_chain(bj, bn, m)
     shared = 0
     in_order = 0
     longest = 0
@@ -798,6 +811,15 @@ class TokenIndex:
         self._pair += len(ps)
         return _k_signal_counts_many(self._ids, self._tok_off, self._local, self._stamp, pair0, k, max_candidates,
                                      q_flat, q_off, ps, cs)
+
+    def pair_scratch(self, n_pairs: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """(local, stamp, first pair number) for a compiled loop making ``n_pairs`` calls of
+        ``_k_match_blocks`` over :meth:`flat` (call r uses pair number first + r). One group only."""
+        if len(self._group_of) and self._group_of[-1] != 0:
+            raise ValueError("pair_scratch needs one group of texts")
+        pair0 = self._pair + 1
+        self._pair += n_pairs
+        return self._local, self._stamp, pair0
 
     def _same_group(self, a: int, b: int) -> None:
         if self._group_of[a] != self._group_of[b]:

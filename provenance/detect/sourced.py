@@ -46,9 +46,15 @@ import regex
 from numba import njit
 
 from provenance.config import Config
-from provenance.detect.align import TokenIndex, heaviest_increasing_chain, token_counts
+from provenance.detect.align import (
+    TokenIndex,
+    _k_chain,
+    _k_match_blocks,
+    _k_merge_runs,
+    token_counts,
+)
 from provenance.detect.cluster import components
-from provenance.detect.quotes import QuotedTokens, quote_intervals
+from provenance.detect.quotes import QuotedTokens
 from provenance.extract.clean import outlet_key_expr
 
 #: One row per (article, source) link the decision accepts. ``tokens``: article tokens this source adds
@@ -256,20 +262,6 @@ def names(text: str) -> set[str]:
     return {g.lower() for g in _NAME.findall(text)}  # one group: findall yields it
 
 
-def _weak(index: TokenIndex, i: int) -> np.ndarray:
-    """Per token of text i: is it weak evidence of copying, inside quotation marks (every outlet
-    carries an official's words). Names and numbers are weak too in principle, but on METER showbiz
-    counting them out cost more derived stories than it kept independent ones apart, so they count."""
-    starts = index.starts(i)
-    quotes = quote_intervals(index.texts[i])
-    if not quotes:
-        return np.zeros(len(starts), dtype=bool)
-    # the spans ascend and do not overlap: a token is inside the last one opening at or before it, or none
-    q = np.array(quotes, dtype=np.int64)
-    x = np.searchsorted(q[:, 0], starts, side="right") - 1
-    return (x >= 0) & (starts < q[np.maximum(x, 0), 1])
-
-
 def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple], list[tuple]]:
     """SOURCES and SOURCED rows of the near-copies among ``by_pairs`` (doc, source_doc, cont): the share
     is the containment in the best earlier verified source, which is the one source."""
@@ -290,6 +282,160 @@ def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple],
         src.append((doc, s_doc, 1, k, k, cont, k, k, k))
         summary.append((doc, n, k, cont, k, 1, "wholly_derived"))
     return src, summary
+
+
+def _aligned_sources(
+    index: TokenIndex, row_of: dict[int, int], c_doc: np.ndarray, s_doc: np.ndarray, starts: np.ndarray, *,
+    config: Config,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which candidates are aligned: per article (rows of ``c_doc`` from ``starts`` on), its first
+    :data:`MAX_SOURCES` candidates that pass the names test. Returns (article text rows, offsets into
+    the sources, source text rows, source docs)."""
+    name_sets = functools.cache(lambda i: names(index.texts[i]))
+    ends = np.append(starts[1:], len(c_doc))[:len(starts)]
+    arts = np.empty(len(starts), dtype=np.int64)
+    s_off = np.zeros(len(starts) + 1, dtype=np.int64)
+    rows: list[int] = []
+    for g, (lo, hi) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        c = row_of[int(c_doc[lo])]
+        arts[g] = c
+        if index.n_tokens(c):
+            # A rewrite reports the same event as its source: it names the same people, places and
+            # figures. Stock phrases shared with another story of the day do not make a source. Either
+            # side's names may be the fewer (a snap, then a story built from three versions of it).
+            mine = name_sets(c)
+            for sd in s_doc[lo:min(hi, lo + MAX_SOURCES)].tolist():
+                theirs = name_sets(row_of[sd])
+                fewer = min(len(mine), len(theirs))
+                if fewer < MIN_NAMES or len(mine & theirs) >= config.min_source_names * fewer:
+                    rows.append(row_of[sd])
+        s_off[g + 1] = len(rows)
+    s_row = np.array(rows, dtype=np.int64)
+    doc_of = np.empty(len(row_of), dtype=np.int64)
+    for d, r in row_of.items():
+        doc_of[r] = d
+    return arts, s_off, s_row, doc_of[s_row]
+
+
+@njit(cache=True, nogil=True)
+def _k_tiles(ids: np.ndarray, off: np.ndarray, local: np.ndarray, stamp: np.ndarray, pair0: int, k: int,
+             rare_at: np.ndarray, common: np.ndarray, arts: np.ndarray, q_flat: np.ndarray, q_off: np.ndarray,
+             s_off: np.ndarray, s_row: np.ndarray, s_doc: np.ndarray, min_tokens: int,
+             min_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Steps 2-3 of the module docstring for every article g (text ``arts[g]``) against its sources
+    ``s_row[s_off[g]:s_off[g + 1]]``, in one compiled loop (a Python loop per article and source held
+    a third of the stage). ``q_flat[q_off[g]:q_off[g + 1]]``: the article's quoted running counts
+    (empty: none).
+
+    Returns (summary, links): per article (tokens, covered tokens, covered narration, links; 0 tokens:
+    not measured) and per link (article g, source doc, rank, tokens added, tokens covered alone,
+    narration added, longest narration tile, tokens in order), sources taken by coverage, then doc.
+    """
+    summary = np.zeros((len(arts), 4), dtype=np.int64)
+    links = np.empty((len(s_row), 8), dtype=np.int64)
+    n_out = 0
+    pair = pair0
+    for g in range(len(arts)):
+        c = arts[g]
+        lo, hi = off[c], off[c + 1]
+        n = hi - lo
+        ns = s_off[g + 1] - s_off[g]
+        pair += ns
+        if n == 0:
+            continue
+        weak = np.zeros(n, dtype=np.bool_)
+        if q_off[g + 1] > q_off[g]:
+            wb = q_flat[q_off[g]:q_off[g + 1]]
+            for t in range(n):
+                weak[t] = wb[t + 1] > wb[t]
+        wbefore = np.zeros(n + 1, dtype=np.int64)
+        rbefore = np.zeros(n + 1, dtype=np.int64)
+        for t in range(n):
+            wbefore[t + 1] = wbefore[t] + weak[t]
+            rbefore[t + 1] = rbefore[t] + rare_at[lo + t]
+        masks = np.zeros((ns, n), dtype=np.bool_)
+        cov = np.zeros(ns, dtype=np.int64)
+        longest = np.zeros(ns, dtype=np.int64)
+        in_order = np.zeros(ns, dtype=np.int64)
+        has = np.zeros(ns, dtype=np.bool_)
+        for x in range(ns):
+            s = s_row[s_off[g] + x]
+            bi, bj, bn = _k_match_blocks(ids[off[s]:off[s + 1]], ids[lo:hi], local, stamp,
+                                         pair - ns + x, k, 16)
+            m = _k_merge_runs(bi, bj, bn)
+            tj = np.empty(m, dtype=np.int64)
+            tn = np.empty(m, dtype=np.int64)
+            nt = 0
+            for y in range(m):
+                j, ln = bj[y], bn[y]
+                if rbefore[j + ln - 2] <= rbefore[j]:
+                    continue  # no rare 3-gram starts inside
+                plain = False
+                for t in range(lo + j, lo + j + ln):
+                    if not common[ids[t]]:
+                        plain = True
+                        break
+                if not plain:
+                    continue  # common words only
+                tj[nt] = j
+                tn[nt] = ln
+                nt += 1
+            if nt == 0:
+                continue
+            has[x] = True
+            for y in range(nt):
+                j, ln = tj[y], tn[y]
+                masks[x, j:j + ln] = True
+                if 2 * (wbefore[j + ln] - wbefore[j]) < ln and ln > longest[x]:
+                    longest[x] = ln  # a run of narration (mostly outside quotation marks)
+            cov[x] = masks[x].sum()
+            keep = _k_chain(tj, tn, nt)
+            for y in range(nt):
+                if keep[y]:
+                    in_order[x] += tn[y]
+        covered = np.zeros(n, dtype=np.bool_)
+        done = np.zeros(ns, dtype=np.bool_)
+        rank = 0
+        for _ in range(ns):
+            best = -1
+            for x in range(ns):  # the most covering source left, then the lowest doc
+                if has[x] and not done[x] and (best < 0 or cov[x] > cov[best]
+                                               or (cov[x] == cov[best] and s_doc[s_off[g] + x] < s_doc[s_off[g] + best])):
+                    best = x
+            if best < 0:
+                break
+            done[best] = True
+            add = 0
+            add_told = 0
+            for t in range(n):
+                if masks[best, t] and not covered[t]:
+                    covered[t] = True
+                    add += 1
+                    if not weak[t]:
+                        add_told += 1
+            if add >= min_tokens and cov[best] >= min_share * n:
+                rank += 1
+                links[n_out, 0] = g
+                links[n_out, 1] = s_doc[s_off[g] + best]
+                links[n_out, 2] = rank
+                links[n_out, 3] = add
+                links[n_out, 4] = cov[best]
+                links[n_out, 5] = add_told
+                links[n_out, 6] = longest[best]
+                links[n_out, 7] = in_order[best]
+                n_out += 1
+        told = 0
+        total = 0
+        for t in range(n):
+            if covered[t]:
+                total += 1
+                if not weak[t]:
+                    told += 1
+        summary[g, 0] = n
+        summary[g, 1] = total
+        summary[g, 2] = told
+        summary[g, 3] = rank
+    return summary, links[:n_out]
 
 
 def sourced_share(
@@ -360,71 +506,36 @@ def sourced_share(
         .sort(["doc", "cont", "n", "source_doc"], descending=[False, True, True, False], nulls_last=True)
     )
     row_of = {int(d): i for i, d in enumerate(docs)}
+    c_doc, s_doc_all = cands["doc"].to_numpy(), cands["source_doc"].to_numpy()
+    starts = np.flatnonzero(np.diff(c_doc, prepend=c_doc[:1] - 1)) if len(c_doc) else np.empty(0, dtype=np.int64)
+    arts, s_off, s_row, s_doc = _aligned_sources(index, row_of, c_doc, s_doc_all, starts, config=config)
     quoted = QuotedTokens(index)
-    quoted.prepare(row_of[int(d)] for d in cands["doc"].unique())  # only the articles measured need them
-    name_sets = functools.cache(lambda i: names(index.texts[i]))
-    c_doc, s_doc_all, cont_all = (cands[c].to_numpy() for c in ("doc", "source_doc", "cont"))
-    cuts = np.flatnonzero(np.diff(c_doc)) + 1
-    for lo, hi in zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [len(c_doc)]]), strict=True):
-        if hi <= lo:
-            continue
-        doc = int(c_doc[lo])
-        c = row_of[doc]
-        n = index.n_tokens(c)
-        if n == 0:
-            continue
-        weak_before = quoted.counts(c)  # _weak(index, c)'s running count, all texts' in one pass
-        if weak_before is None:
-            weak = np.zeros(n, dtype=bool)
-            weak_before = np.zeros(n + 1, dtype=np.int64)
-        else:
-            weak = np.diff(weak_before).astype(bool)
-        cid = index.ids(c)
-        rare_before = np.concatenate([[0], np.cumsum(rare_at[off[c]:off[c + 1]])])
-        covered = np.zeros(n, dtype=bool)
-        masks: list[tuple[int, np.ndarray, int, list]] = []
-        # A rewrite reports the same event as its source: it names the same people, places and figures.
-        # Stock phrases shared with another story of the day do not make a source.
-        # Either side's names may be the fewer (a snap, then a story built from three versions of it).
-        mine = name_sets(c)
-        for s_doc in s_doc_all[lo:min(hi, lo + MAX_SOURCES)].tolist():
-            theirs = name_sets(row_of[s_doc])
-            both = len(mine & theirs)
-            if min(len(mine), len(theirs)) >= MIN_NAMES and both < config.min_source_names * min(
-                len(mine), len(theirs)
-            ):
-                continue
-            blocks, _ = index.blocks(row_of[s_doc], c, k=config.rewrite_gram, chain=False)
-            tiles = [b for b in blocks if rare_before[b[1] + b[2] - 2] > rare_before[b[1]]
-                     and not common[cid[b[1]:b[1] + b[2]]].all()]
-            if not tiles:
-                continue
-            m = np.zeros(n, dtype=bool)
-            for _, j, length in tiles:
-                m[j:j + length] = True
-            # the longest run of narration (mostly outside quotation marks)
-            told = [t[2] for t in tiles if 2 * (weak_before[t[1] + t[2]] - weak_before[t[1]]) < t[2]]
-            masks.append((s_doc, m, max(told, default=0), tiles))
-        masks.sort(key=lambda x: (-int(x[1].sum()), x[0]))
-        links: list[tuple] = []
-        for s_doc, m, longest, tiles in masks:
-            add = m & ~covered
-            covered |= m
-            k = int(add.sum())
-            if k >= config.min_source_tokens and m.sum() >= config.min_source_share * n:
-                order = heaviest_increasing_chain(tiles)
-                in_order = sum(t[2] for t, ok in zip(tiles, order, strict=True) if ok)
-                links.append((doc, s_doc, len(links) + 1, k, int(m.sum()), k / n, int((add & ~weak).sum()),
-                              longest, in_order))
-        total = int(covered.sum())
-        share = total / n
-        narration = int((covered & ~weak).sum())
-        derived = share >= config.min_sourced_share and narration >= config.min_sourced_narration and links
-        grade = ("wholly_derived" if share >= config.wholly_sourced_share else "partially_derived") if derived \
-            else "non_derived"
-        if derived:
-            src_rows.extend(links)
-        sum_rows.append((doc, n, total, share, narration, len(links) if derived else 0, grade))
+    quoted.prepare(arts.tolist())  # only the articles measured need them
+    q_parts = [quoted.counts(c) for c in arts.tolist()]
+    q_off = np.zeros(len(arts) + 1, dtype=np.int64)
+    np.cumsum([0 if q is None else len(q) for q in q_parts], out=q_off[1:])
+    q_flat = np.concatenate([q for q in q_parts if q is not None] or [np.empty(0, dtype=np.int64)]).astype(np.int64)
+    local, stamp, pair0 = index.pair_scratch(len(s_row))
+    ids, _ = index.flat()
+    summary, links = _k_tiles(ids, off, local, stamp, pair0, config.rewrite_gram, rare_at, common, arts, q_flat,
+                              q_off, s_off, s_row, s_doc, config.min_source_tokens, config.min_source_share)
+    n, total, narration, n_links = summary.T
+    measured = n > 0
+    share = np.where(measured, total / np.maximum(n, 1), 0.0)
+    derived = measured & (share >= config.min_sourced_share) & (narration >= config.min_sourced_narration) \
+        & (n_links > 0)
+    grade = np.where(~derived, "non_derived",
+                     np.where(share >= config.wholly_sourced_share, "wholly_derived", "partially_derived"))
+    art_doc = docs[arts]
+    keep = derived[links[:, 0]]
+    lk = links[keep]
+    src_rows.extend(zip(art_doc[lk[:, 0]].tolist(), lk[:, 1].tolist(), lk[:, 2].tolist(), lk[:, 3].tolist(),
+                        lk[:, 4].tolist(), (lk[:, 3] / n[lk[:, 0]]).tolist(), lk[:, 5].tolist(), lk[:, 6].tolist(),
+                        lk[:, 7].tolist(), strict=True))
+    g = np.flatnonzero(measured)
+    sum_rows.extend(zip(art_doc[g].tolist(), n[g].tolist(), total[g].tolist(), share[g].tolist(),
+                        narration[g].tolist(), np.where(derived, n_links, 0)[g].tolist(), grade[g].tolist(),
+                        strict=True))
     return (
         pl.DataFrame(src_rows, schema=SOURCES, orient="row"),
         pl.DataFrame(sum_rows, schema=SOURCED, orient="row"),
