@@ -37,12 +37,10 @@ reasons are in :mod:`provenance.config`.
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 
 import numpy as np
 import polars as pl
-import regex
 from numba import njit
 
 from provenance.config import Config
@@ -54,6 +52,7 @@ from provenance.detect.align import (
     token_counts,
 )
 from provenance.detect.cluster import components
+from provenance.detect.names import name_hashes, shared_names
 from provenance.detect.quotes import QuotedTokens
 from provenance.extract.clean import outlet_key_expr
 
@@ -253,15 +252,6 @@ def _earlier(pairs: pl.DataFrame, pool: pl.DataFrame, *, window: float | None) -
     return pairs.filter(keep).drop("published_at", "_ts", "_day", "_sday", "_before", "_tie")
 
 
-#: A name or a figure: a capitalised word not opening a sentence, or a number.
-_NAME = regex.compile(r"(?<![.!?:\"“]\s)(?<!^)\b(\p{Lu}[\w'’-]+|\d[\d,.]*)")
-
-
-def names(text: str) -> set[str]:
-    """The names and figures of a text (lowercased): who, where and how many it reports."""
-    return {g.lower() for g in _NAME.findall(text)}  # one group: findall yields it
-
-
 def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple], list[tuple]]:
     """SOURCES and SOURCED rows of the near-copies among ``by_pairs`` (doc, source_doc, cont): the share
     is the containment in the best earlier verified source, which is the one source."""
@@ -285,36 +275,27 @@ def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple],
 
 
 def _aligned_sources(
-    index: TokenIndex, row_of: dict[int, int], c_doc: np.ndarray, s_doc: np.ndarray, starts: np.ndarray, *,
-    config: Config,
+    texts: list[str], row_of: dict[int, int], cands: pl.DataFrame, *, config: Config
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Which candidates are aligned: per article (rows of ``c_doc`` from ``starts`` on), its first
-    :data:`MAX_SOURCES` candidates that pass the names test. Returns (article text rows, offsets into
-    the sources, source text rows, source docs)."""
-    name_sets = functools.cache(lambda i: names(index.texts[i]))
-    ends = np.append(starts[1:], len(c_doc))[:len(starts)]
-    arts = np.empty(len(starts), dtype=np.int64)
-    s_off = np.zeros(len(starts) + 1, dtype=np.int64)
-    rows: list[int] = []
-    for g, (lo, hi) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        c = row_of[int(c_doc[lo])]
-        arts[g] = c
-        if index.n_tokens(c):
-            # A rewrite reports the same event as its source: it names the same people, places and
-            # figures. Stock phrases shared with another story of the day do not make a source. Either
-            # side's names may be the fewer (a snap, then a story built from three versions of it).
-            mine = name_sets(c)
-            for sd in s_doc[lo:min(hi, lo + MAX_SOURCES)].tolist():
-                theirs = name_sets(row_of[sd])
-                fewer = min(len(mine), len(theirs))
-                if fewer < MIN_NAMES or len(mine & theirs) >= config.min_source_names * fewer:
-                    rows.append(row_of[sd])
-        s_off[g + 1] = len(rows)
-    s_row = np.array(rows, dtype=np.int64)
-    doc_of = np.empty(len(row_of), dtype=np.int64)
-    for d, r in row_of.items():
-        doc_of[r] = d
-    return arts, s_off, s_row, doc_of[s_row]
+    """Which candidates are aligned: per article of ``cands`` (doc, source_doc; grouped by doc, best
+    first), its first :data:`MAX_SOURCES` candidates that pass the names test. ``texts`` by row.
+    Returns (article rows, offsets into the sources, source rows, source docs)."""
+    first = cands.filter(pl.int_range(pl.len()).over("doc") < MAX_SOURCES)
+    c_row = first["doc"].replace_strict(row_of, return_dtype=pl.Int64).to_numpy()
+    s_row = first["source_doc"].replace_strict(row_of, return_dtype=pl.Int64).to_numpy()
+    # A rewrite reports the same event as its source: it names the same people, places and figures.
+    # Stock phrases shared with another story of the day do not make a source. Either side's names
+    # may be the fewer (a snap, then a story built from three versions of it).
+    rows, at = np.unique(np.concatenate([c_row, s_row]), return_inverse=True)
+    flat, off = name_hashes([texts[r] for r in rows.tolist()])
+    both, fewer = shared_names(flat, off, at[:len(c_row)], at[len(c_row):])
+    ok = (fewer < MIN_NAMES) | (both >= config.min_source_names * fewer)
+    new_art = np.diff(c_row, prepend=-1) != 0  # cands is grouped by doc
+    arts = c_row[new_art]
+    group = np.cumsum(new_art) - 1
+    s_off = np.zeros(len(arts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(group[ok], minlength=len(arts)), out=s_off[1:])
+    return arts, s_off, s_row[ok], first["source_doc"].to_numpy()[ok]
 
 
 @njit(cache=True, nogil=True)
@@ -506,9 +487,7 @@ def sourced_share(
         .sort(["doc", "cont", "n", "source_doc"], descending=[False, True, True, False], nulls_last=True)
     )
     row_of = {int(d): i for i, d in enumerate(docs)}
-    c_doc, s_doc_all = cands["doc"].to_numpy(), cands["source_doc"].to_numpy()
-    starts = np.flatnonzero(np.diff(c_doc, prepend=c_doc[:1] - 1)) if len(c_doc) else np.empty(0, dtype=np.int64)
-    arts, s_off, s_row, s_doc = _aligned_sources(index, row_of, c_doc, s_doc_all, starts, config=config)
+    arts, s_off, s_row, s_doc = _aligned_sources(index.texts, row_of, cands, config=config)
     quoted = QuotedTokens(index)
     quoted.prepare(arts.tolist())  # only the articles measured need them
     q_parts = [quoted.counts(c) for c in arts.tolist()]
