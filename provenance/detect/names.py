@@ -85,7 +85,10 @@ def _k_hash(cps: np.ndarray) -> np.uint64:
 def _k_names(cps: np.ndarray, offsets: np.ndarray, cls: np.ndarray):  # noqa: ANN202
     """:data:`NAME`'s matches in every text, as findall scans: (hash of the lowercase match, text, start,
     end, ASCII-only). Non-ASCII matches get their hash from the caller."""
-    cap = 16
+    cap = 0  # a match opens on a capital or a digit
+    for x in range(len(cps)):
+        if cls[cps[x]] & (_UPPER | _DIGIT):
+            cap += 1
     hashes = np.empty(cap, dtype=np.uint64)
     text_of = np.empty(cap, dtype=np.int64)
     starts = np.empty(cap, dtype=np.int64)
@@ -114,13 +117,6 @@ def _k_names(cps: np.ndarray, offsets: np.ndarray, cls: np.ndarray):  # noqa: AN
             if e == p:
                 p += 1
                 continue
-            if m == cap:
-                cap *= 2
-                hashes = np.concatenate((hashes, np.empty(m, dtype=np.uint64)))
-                text_of = np.concatenate((text_of, np.empty(m, dtype=np.int64)))
-                starts = np.concatenate((starts, np.empty(m, dtype=np.int64)))
-                ends = np.concatenate((ends, np.empty(m, dtype=np.int64)))
-                ascii_ = np.concatenate((ascii_, np.empty(m, dtype=np.bool_)))
             h = np.uint64(_M2) ^ np.uint64(e - p)
             plain = True
             for q in range(p, e):
