@@ -7,10 +7,11 @@ evidence of copying. Lineage's independence check and the sourced share's narrat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import regex
+from numba import njit
 
 from provenance.detect.align import TokenIndex
 from provenance.trace.attribution import find_all
@@ -31,6 +32,65 @@ def quote_intervals(text: str) -> list[tuple[int, int]]:
             out.append((p, m.end()))
             cur = m.end()
     return out
+
+
+def quote_spans(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`quote_intervals` of every text in one compiled pass: (text, start, end) per span, text by
+    text (the regex, run text by text, held most of the quotation work of the rewrite stage)."""
+    lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return _k_quote_spans(cps, offsets)
+
+
+_OPEN = np.array([ord(c) for c in _QUOTE_OPENERS], dtype=np.uint32)
+_CLOSE = np.array([ord(c) for c in "”\"»”」"], dtype=np.uint32)  # „ also closes on “
+_LDQ, _NL, _MAX_QUOTE = ord("“"), ord("\n"), 2000
+
+
+@njit(cache=True, nogil=True)
+def _k_quote_spans(cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_QUOTE`` tried at each opener in order, as :func:`quote_intervals` does: from an opener, the
+    first closer (or line break) within 2,001 characters ends the quotation (or fails it)."""
+    cap = 0
+    for x in range(len(cps)):
+        c = cps[x]
+        if c == 34 or c >= 0xAB:  # '"' or beyond: every opener
+            for o in _OPEN:
+                if c == o:
+                    cap += 1
+    text_of = np.empty(cap, dtype=np.int64)
+    q_start = np.empty(cap, dtype=np.int64)
+    q_end = np.empty(cap, dtype=np.int64)
+    m = 0
+    for t in range(len(offsets) - 1):
+        lo, hi = offsets[t], offsets[t + 1]
+        p = lo
+        while p < hi:
+            kind = -1
+            if cps[p] == 34 or cps[p] >= 0xAB:
+                for y in range(len(_OPEN)):
+                    if cps[p] == _OPEN[y]:
+                        kind = y
+                        break
+            if kind < 0:
+                p += 1
+                continue
+            close = _CLOSE[kind]
+            q = p + 1
+            stop = min(hi, p + 2 + _MAX_QUOTE)
+            while q < stop and cps[q] != close and cps[q] != _NL and not (kind == 3 and cps[q] == _LDQ):
+                q += 1
+            if q < stop and q > p + 1 and cps[q] != _NL:
+                text_of[m] = t
+                q_start[m] = p - lo
+                q_end[m] = q + 1 - lo
+                m += 1
+                p = q + 1
+            else:
+                p += 1
+    return text_of[:m], q_start[:m], q_end[:m]
 
 
 class QuotedTokens:
@@ -65,21 +125,22 @@ class QuotedTokens:
         last span opening at or before a token decides it as it does within one text.
         """
         index = self.index
+        texts = list(texts)
         out: dict[int, np.ndarray | None] = {}
-        spans: list[tuple[int, int]] = []
+        spans: list[np.ndarray] = []
         plain: list[int] = []
         starts, offsets, tok_off = index.flat_starts()
-        for i in texts:
-            text = index.texts[i]
-            quotes = quote_intervals(text)
-            if not quotes:
+        text_of, q_start, q_end = quote_spans([index.texts[i] for i in texts])
+        cut = np.searchsorted(text_of, np.arange(len(texts) + 1))
+        for k, i in enumerate(texts):
+            lo, hi = cut[k], cut[k + 1]
+            if lo == hi:
                 out[i] = None
             elif index.plain(i):
-                base = int(offsets[i])
-                spans.extend((a + base, b + base) for a, b in quotes)
+                spans.append(np.stack([q_start[lo:hi], q_end[lo:hi]], axis=1) + offsets[i])
                 plain.append(i)
             else:
-                out[i] = self._one(index.starts(i), quotes)
+                out[i] = self._one(index.starts(i), np.stack([q_start[lo:hi], q_end[lo:hi]], axis=1))
         if plain:
             # The token starts of those texts only, concatenated (text j's at seg[j]:seg[j + 1]).
             first = tok_off[plain]
@@ -87,7 +148,7 @@ class QuotedTokens:
             seg = np.zeros(len(plain) + 1, dtype=np.int64)
             np.cumsum(lens, out=seg[1:])
             pos = starts[np.repeat(first - seg[:-1], lens) + np.arange(seg[-1])]
-            q = np.array(spans, dtype=np.int64)
+            q = np.concatenate(spans)
             x = np.searchsorted(q[:, 0], pos, side="right") - 1
             inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
             run = np.zeros(len(pos) + 1, dtype=np.int64)
@@ -97,8 +158,8 @@ class QuotedTokens:
         return out
 
     @staticmethod
-    def _one(pos: np.ndarray, quotes: list[tuple[int, int]]) -> np.ndarray:
-        q = np.array(quotes, dtype=np.int64)
+    def _one(pos: np.ndarray, quotes: np.ndarray) -> np.ndarray:
+        q = np.asarray(quotes, dtype=np.int64)
         x = np.searchsorted(q[:, 0], pos, side="right") - 1  # the last quotation opening at or before
         inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
         c = np.zeros(len(pos) + 1, dtype=np.int64)
