@@ -10,13 +10,16 @@ from hypothesis import strategies as st
 from provenance.detect.align import (
     EDITS,
     PASSAGES,
+    TokenIndex,
     align,
     aligned_passages,
     edits,
     heaviest_increasing_chain,
     match_blocks,
+    token_counts,
 )
 from provenance.detect.normalize import token_spans, tokens
+from provenance.tools.synth import generate
 
 P1 = (
     "The harbour authority closed the northern pier on Tuesday after inspectors found cracks "
@@ -255,3 +258,10 @@ def test_identical_texts_property() -> None:
         assert al.edits.is_empty() or n < 3
 
     inner()
+
+
+def test_token_counts_are_the_token_index_counts() -> None:
+    texts = generate(60, seed=2, mode="realistic").articles["text"].to_list()
+    texts += ["Ünïcödé ﬁne — 𝐁old 😀; don't ½ stop-gap 3.5% «quote» 東京 ٣٤", "", None, "a", "İstanbul ΟΔΟΣ", "\ud800x"]
+    index = TokenIndex(texts)
+    assert token_counts(texts).tolist() == [index.n_tokens(i) for i in range(len(texts))]
