@@ -38,31 +38,59 @@ def node(i: str, *, minutes: float | None = 0, agency: str | None = None, byline
 # --------------------------------------------------------------------------
 
 
+def stats(ids: list[str], rows: list[tuple]) -> L._PairStats:
+    """``_pair_stats`` of one cluster given its pairs by article id."""
+    return L._pair_stats(L._batch_pairs([(len(ids), L._pair_rows(ids, rows))]))[0]
+
+
 def test_pair_stats_are_oriented_and_independent_of_row_order() -> None:
     ids = ["x", "y", "z"]
     rows = [("z", "x", 0.3, 0.9, 0.2, "rewrite"), ("x", "y", 0.5, 0.6, 0.7, "lsh"), ("x", "gone", 1.0, 1.0, 1.0)]
-    ps = L._pair_stats(ids, rows)
+    ps = stats(ids, rows)
     assert ps.cont == {(0, 1): 0.6, (1, 0): 0.7, (0, 2): 0.2, (2, 0): 0.9}  # z in x is 0.9 whichever way given
     assert list(ps.cont) == [(0, 1), (1, 0), (0, 2), (2, 0)]  # canonical order: by node position
     assert ps.jac[(2, 0)] == ps.jac[(0, 2)] == 0.3
     assert ps.accepted == {(0, 2)}
     assert ps.nbrs == [[1, 2], [0], [0]]
-    assert L._pair_stats(ids, list(reversed(rows))).cont == ps.cont
+    assert stats(ids, list(reversed(rows))).cont == ps.cont
+    # A pair given twice: the row with the larger (jaccard, low in high, high in low) counts, and
+    # either row's rewrite acceptance.
+    twice = stats(ids, [*rows, ("x", "z", 0.3, 0.1, 0.95, "lsh"), ("y", "x", 0.5, 0.7, 0.6, "rewrite"),
+                        ("y", "x", 0.5, 0.6, 0.71)])
+    assert twice.cont == {(0, 1): 0.71, (1, 0): 0.6, (0, 2): 0.2, (2, 0): 0.9}
+    assert twice.accepted == {(0, 1), (0, 2)}
+
+
+def test_pair_stats_and_candidates_of_many_clusters_are_each_clusters_own() -> None:
+    one = [node("a", minutes=0), node("b", minutes=5), node("c", minutes=9)]
+    two = [node("d", minutes=0), node("e", minutes=5)]
+    rows1 = [("a", "b", 0.5, 0.6, 0.7), ("b", "c", 0.4, 0.5, 0.45, "rewrite")]
+    rows2 = [("e", "d", 0.9, 0.95, 0.92)]
+    prs = [L._pair_rows([x.id for x in g], r) for g, r in ((one, rows1), (two, rows2))]
+    bp = L._batch_pairs([(len(one), prs[0]), (len(two), prs[1])])
+    both = L._pair_stats(bp)
+    cands = L._candidates(bp, one + two)
+    for k, (g, r) in enumerate(((one, rows1), (two, rows2))):
+        alone = L._batch_pairs([(len(g), L._pair_rows([x.id for x in g], r))])
+        assert both[k] == L._pair_stats(alone)[0]
+        for a, b in zip(cands[k], L._candidates(alone, g)[0], strict=True):
+            assert a.tolist() == b.tolist()
+    assert list(zip(cands[1].c.tolist(), cands[1].p.tolist(), strict=True)) == [(0, 1), (1, 0)]
 
 
 def test_candidates_keep_the_most_containing_parents_agencies_first() -> None:
     n = L.MAX_CANDIDATE_PARENTS + 3
     nodes = [node("c", minutes=100)] + [node(f"p{i}", minutes=i) for i in range(1, n)]
     nodes[5] = node("p5", minutes=50, agency="IANS")  # ties with p4 and p6 on containment
-    cont = {}
-    for i in range(1, n):
-        cont[(0, i)] = 0.9 if i in (4, 5, 6) else 0.5 - i / 1000
-        cont[(i, 0)] = 0.1
-    got = [p for c, p in L._candidate_pairs(nodes, cont) if c == 0]
+    rows = [("c", nodes[i].id, 0.1, 0.9 if i in (4, 5, 6) else 0.5 - i / 1000, 0.1) for i in range(1, n)]
+    cands = L._candidates(L._batch_pairs([(n, L._pair_rows([x.id for x in nodes], rows))]), nodes)[0]
+    pairs = list(zip(cands.c.tolist(), cands.p.tolist(), strict=True))
+    got = [p for c, p in pairs if c == 0]
     assert len(got) == L.MAX_CANDIDATE_PARENTS
     assert got[:3] == [5, 4, 6]  # the agency first, then the earlier outlet
     assert got[3:] == sorted(got[3:])  # then by containment (which falls with i)
-    assert {p for c, p in L._candidate_pairs(nodes, cont) if c != 0} == {0}
+    assert {p for c, p in pairs if c != 0} == {0}
+    assert pairs[0] == (0, 5)  # children in order of first appearance: c is in the first pair
 
 
 def test_features_name_the_credited_agencies_without_an_article_here() -> None:
@@ -85,26 +113,34 @@ def test_features_name_the_credited_agencies_without_an_article_here() -> None:
 # --------------------------------------------------------------------------
 
 
+def cands_of(ps: L._PairStats, cands: list[tuple[int, int]]) -> L._Cands:
+    """The given (child, parent) candidates with their statistics from ``ps``."""
+    return L._Cands(
+        np.array([c for c, _ in cands], dtype=np.int64), np.array([p for _, p in cands], dtype=np.int64),
+        np.array([ps.cont[(c, p)] for c, p in cands], dtype=float), np.array([ps.cont[(p, c)] for c, p in cands], dtype=float),
+        np.array([ps.jac[(c, p)] for c, p in cands], dtype=float),
+        np.array([(min(c, p), max(c, p)) in ps.accepted for c, p in cands], dtype=bool),
+    )
+
+
 def weigh(nodes: list[L._Node], pairs: dict[tuple[int, int], tuple[float, float, float]],
           cands: list[tuple[int, int]]) -> L._EdgeWeights:
     """``_edge_weights`` of one cluster; ``pairs`` (low, high) -> (jaccard, share of low in high, of high in low)."""
     rows = [(nodes[a].id, nodes[b].id, j, ab, ba) for (a, b), (j, ab, ba) in pairs.items()]
-    ps = L._pair_stats([x.id for x in nodes], rows)
-    return L._edge_weights([(nodes, L._features(nodes), ps, cands)])[0]
+    return L._edge_weights([(nodes, L._features(nodes), cands_of(stats([x.id for x in nodes], rows), cands))])[0]
 
 
 def test_edge_weight_follows_the_documented_formula() -> None:
     nodes = [node("w", minutes=0, agency="IANS"), node("c", minutes=30, byline=["IANS"])]
     ew = weigh(nodes, {(0, 1): (0.9, 0.9, 1.0)}, [(1, 0), (0, 1)])
     lo = 3.0 + 2.5 * (1.0 - 0.9) + 2.5 + 1.0  # earlier, contains more, credited, agency over outlet
-    assert ew.cp == [1.0, 0.9] and ew.pc == [0.9, 1.0]
     assert ew.d[0] == pytest.approx(1 / (1 + math.exp(-lo)))
     assert ew.w[0] == pytest.approx((1.0 + 0.1 * 0.9 + 0.06) * 1.0 + L.AGENCY_PRIOR)  # saturated; agency parent
     assert ew.d[1] < 0.01  # the copy before the wire it credits: no
     # Unsure direction scales the closeness; identical shingle sets add a bonus.
     a, b = node("a", minutes=None, title=None), node("b", minutes=None, title=None)
     ew = weigh([a, b], {(0, 1): (0.4, 0.5, 0.5)}, [(1, 0)])
-    assert ew.d == [0.5] and ew.w[0] == pytest.approx((0.5 + 0.04) * 0.5 / 0.9)
+    assert ew.d.tolist() == [0.5] and ew.w[0] == pytest.approx((0.5 + 0.04) * 0.5 / 0.9)
     ew = weigh([a, b], {(0, 1): (1.0, 1.0, 1.0)}, [(1, 0)])
     assert ew.w[0] == pytest.approx((1.0 + 0.1 + L.CLOSENESS_IDENTICAL) * 0.5 / 0.9)
 
@@ -120,9 +156,9 @@ def test_sibling_kinds_and_the_agency_prior() -> None:
     cands = [(0, 1), (1, 0), (3, 1), (3, 2)]
     ew = weigh(nodes, pairs, cands)
     # c credits PTI and p is not PTI; p is itself a copy of PTI; c credits IANS, p another outlet; p is IANS.
-    assert ew.sibling == [1, 2, 3, 0]
+    assert ew.sibling.tolist() == [1, 2, 3, 0]
     plain = weigh(nodes[1:2] + [node("other", minutes=None)], {(0, 1): (0.5, 0.6, 0.6)}, [(1, 0)])
-    assert plain.sibling == [0]
+    assert plain.sibling.tolist() == [0]
     assert ew.w[1] == pytest.approx(plain.w[0] * L.SIBLING_PENALTY)
     d_ians = 1 / (1 + math.exp(-(2.5 + 1.0)))  # credited by the child, an agency over an outlet
     assert ew.w[3] == pytest.approx((0.6 + 0.05 + 0.06) * min(1.0, d_ians / 0.9) + L.AGENCY_PRIOR)
@@ -145,15 +181,23 @@ def test_edge_weights_of_many_clusters_match_the_scalar_log_odds() -> None:
             x.byline_ag = [a for a in x.byline_ag if a != x.self_agency]
         rows = [(nodes[a].id, nodes[b].id, rng.random(), rng.random(), rng.random())
                 for a in range(n) for b in range(a + 1, n) if rng.random() < 0.7]
-        ps = L._pair_stats([x.id for x in nodes], rows)
-        clusters.append((nodes, L._features(nodes), ps, L._candidate_pairs(nodes, ps.cont)))
-    for (nodes, f, ps, cands), ew in zip(clusters, L._edge_weights(clusters), strict=True):
-        assert len(ew.w) == len(cands)
-        for k, (c, p) in enumerate(cands):
+        clusters.append((nodes, L._pair_rows([x.id for x in nodes], rows)))
+    bp = L._batch_pairs([(len(nodes), pr) for nodes, pr in clusters])
+    all_cands = L._candidates(bp, [x for nodes, _ in clusters for x in nodes])
+    weighed = [(nodes, L._features(nodes), cands) for (nodes, _), cands in zip(clusters, all_cands, strict=True)]
+    for (nodes, f, cands), ps, ew in zip(weighed, L._pair_stats(bp), L._edge_weights(weighed), strict=True):
+        assert len(ew.w) == len(cands.c)
+        for k, (c, p) in enumerate(zip(cands.c.tolist(), cands.p.tolist(), strict=True)):
+            assert (cands.cp[k], cands.pc[k], cands.jj[k]) == (ps.cont[(c, p)], ps.cont[(p, c)], ps.jac[(c, p)])
             lo = L._log_odds(nodes[p], nodes[c], ps.cont[(c, p)], ps.cont[(p, c)], L._order(f, p, c))
             assert ew.d[k] == L._sigmoid(lo)  # bit for bit
-    assert L._edge_weights([]) == [] and L._edge_weights([(clusters[0][0], clusters[0][1], clusters[0][2], [])]) == [
-        L._EdgeWeights([], [], [], [], [])]
+            pa = nodes[p].self_agency
+            sibling = (1 if f.ext_first[c] is not None and pa not in f.byline_set[c] else 2 if f.is_copy[p]
+                       else 3 if f.here_first[c] is not None and pa is None else 0)
+            assert ew.sibling[k] == sibling
+    assert L._edge_weights([]) == []
+    none = L._edge_weights([(weighed[0][0], weighed[0][1], L._Cands(*(x[:0] for x in weighed[0][2])))])
+    assert len(none) == 1 and len(none[0].w) == 0
 
 
 def test_order_is_exact_and_respects_day_precision() -> None:

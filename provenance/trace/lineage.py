@@ -539,6 +539,79 @@ class _Aligner:
         return (np.concatenate([q for _, q in parts]) if parts else np.empty(0, dtype=np.int64)), off
 
 
+class _PairRows(NamedTuple):
+    """The verified pairs of one cluster in canonical order (numpy arrays, one entry per pair): node
+    positions ``lo`` < ``hi``, Jaccard ``j``, share of lo found in hi ``ab`` and of hi in lo ``ba``,
+    and ``acc``: the sourced-share decision accepted the pair as a rewrite."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    j: np.ndarray
+    ab: np.ndarray
+    ba: np.ndarray
+    acc: np.ndarray
+
+
+class _PairTable:
+    """The canonical pairs of many clusters (see :func:`_pair_table`), sliced by cluster key."""
+
+    def __init__(self, rows: _PairRows, keys: list[Any], starts: list[int], ends: list[int]) -> None:
+        self.rows = rows
+        self.at = dict(zip(keys, zip(starts, ends, strict=True), strict=True))
+
+    def of(self, key: Any) -> _PairRows:
+        s, e = self.at.get(key, (0, 0))
+        return _PairRows(*(col[s:e] for col in self.rows))
+
+
+def _pair_table(df: pl.DataFrame) -> _PairTable:
+    """Canonical pairs of ``df`` (columns g: cluster key, pa, pb: node positions, jaccard,
+    containment_a_in_b, containment_b_in_a, rewrite: via "rewrite"), in one polars pass.
+
+    Each pair is oriented low to high position and the pairs are sorted (by cluster, positions, then
+    values), so that ties between equal weights break the same way whatever order the pairs came in;
+    of a pair given twice the last in that order counts, and it is accepted if either row is. A pair
+    the sourced-share decision accepted as a rewrite already told reuse from an independent report,
+    so the passage-level independence check does not undo it.
+    """
+    swap = pl.col("pa") > pl.col("pb")
+    ab = pl.col("containment_a_in_b").cast(pl.Float64).fill_null(0.0)
+    ba = pl.col("containment_b_in_a").cast(pl.Float64).fill_null(0.0)
+    t = (
+        df.filter(pl.col("pa") != pl.col("pb"))
+        .select(
+            "g",
+            pl.min_horizontal("pa", "pb").cast(pl.Int64).alias("lo"),
+            pl.max_horizontal("pa", "pb").cast(pl.Int64).alias("hi"),
+            pl.col("jaccard").cast(pl.Float64).fill_null(0.0).alias("j"),
+            pl.when(swap).then(ba).otherwise(ab).alias("ab"),
+            pl.when(swap).then(ab).otherwise(ba).alias("ba"),
+            pl.col("rewrite").fill_null(False),
+        )
+        .with_columns(pl.col("rewrite").any().over("g", "lo", "hi").alias("acc"))
+        .sort("g", "lo", "hi", "j", "ab", "ba")
+        .unique(["g", "lo", "hi"], keep="last", maintain_order=True)
+    )
+    rows = _PairRows(*(t[c].to_numpy() for c in ("lo", "hi", "j", "ab", "ba", "acc")))
+    g = t["g"]
+    starts = np.flatnonzero(g.ne_missing(g.shift(1)).to_numpy()).tolist()
+    return _PairTable(rows, g.gather(starts).to_list(), starts, [*starts[1:], len(g)] if starts else [])
+
+
+def _pair_rows(ids: list[str], pair_rows: Iterable[tuple[Any, ...]]) -> _PairRows:
+    """:func:`_pair_table` of one cluster given as rows (a, b, jaccard, containment_a_in_b,
+    containment_b_in_a[, via]) by article id; pairs naming an unknown article are ignored."""
+    index = {a: i for i, a in enumerate(ids)}
+    known = [(index[r[0]], index[r[1]], *r[2:5], len(r) > 5 and r[5] == "rewrite")
+             for r in pair_rows if r[0] in index and r[1] in index]
+    cols = ("pa", "pb", "jaccard", "containment_a_in_b", "containment_b_in_a", "rewrite")
+    df = pl.DataFrame(
+        [(0, *r) for r in known], orient="row", schema={"g": pl.Int64, **dict.fromkeys(cols[:2], pl.Int64),
+                                                        **dict.fromkeys(cols[2:5], pl.Float64), "rewrite": pl.Boolean},
+    )
+    return _pair_table(df).of(0)
+
+
 @dataclass(slots=True)
 class _PairStats:
     """The verified pairs of one cluster, by node position (see :func:`_pair_stats`)."""
@@ -549,41 +622,54 @@ class _PairStats:
     accepted: set[tuple[int, int]]  # (low, high) pairs the sourced-share decision accepted as rewrites
 
 
-def _pair_stats(ids: list[str], pair_rows: Iterable[tuple[Any, ...]]) -> _PairStats:
-    """Containment and Jaccard lookups of the pairs among ``ids`` (rows: a, b, jaccard,
-    containment_a_in_b, containment_b_in_a[, via]); pairs naming an unknown article are ignored.
+class _BatchPairs(NamedTuple):
+    """The canonical pairs of many clusters end to end, node positions counted from the first node
+    of the first cluster; cluster k has nodes ``node_off[k]:node_off[k + 1]`` and pairs
+    ``pair_off[k]:pair_off[k + 1]``."""
 
-    Pairs are put in a canonical order (by node position, each oriented low to high) so that ties
-    between equal weights break the same way whatever order the pairs came in. A pair the
-    sourced-share decision accepted as a rewrite (via "rewrite") already told reuse from an
-    independent report, so the passage-level independence check does not undo it.
-    """
-    index = {a: i for i, a in enumerate(ids)}
-    canon: list[tuple[int, int, float, float, float]] = []
-    accepted: set[tuple[int, int]] = set()
-    for row in pair_rows:
-        ra, rb, rj, rab, rba = row[:5]
-        a, b = index.get(ra), index.get(rb)
-        if a is None or b is None or a == b:
-            continue
-        if a > b:
-            a, b, rab, rba = b, a, rba, rab
-        canon.append((a, b, float(rj or 0.0), float(rab or 0.0), float(rba or 0.0)))
-        if len(row) > 5 and row[5] == "rewrite":
-            accepted.add((a, b))
-    canon.sort()
-    cont: dict[tuple[int, int], float] = {}
-    jac: dict[tuple[int, int], float] = {}
-    for a, b, rj, rab, rba in canon:
-        cont[(a, b)] = rab
-        cont[(b, a)] = rba
-        jac[(a, b)] = jac[(b, a)] = rj
-    nbrs: list[list[int]] = [[] for _ in ids]
-    for a, b in cont:
-        nbrs[a].append(b)
-    for lst in nbrs:
-        lst.sort()
-    return _PairStats(cont, jac, nbrs, accepted)
+    rows: _PairRows
+    node_off: np.ndarray
+    pair_off: np.ndarray
+
+
+def _batch_pairs(clusters: list[tuple[int, _PairRows]]) -> _BatchPairs:
+    """The canonical pairs of clusters of (number of nodes, pairs), end to end."""
+    node_off = np.zeros(len(clusters) + 1, dtype=np.int64)
+    np.cumsum([n for n, _ in clusters], out=node_off[1:])
+    pair_off = np.zeros(len(clusters) + 1, dtype=np.int64)
+    np.cumsum([len(pr.lo) for _, pr in clusters], out=pair_off[1:])
+    if not clusters:
+        return _BatchPairs(_PairRows(*(np.empty(0, dtype=t) for t in (np.int64, np.int64, float, float, float, bool))),
+                           node_off, pair_off)
+    shift = np.repeat(node_off[:-1], np.diff(pair_off))
+    cols = [np.concatenate([pr[i] for _, pr in clusters]) for i in range(6)]
+    return _BatchPairs(_PairRows(cols[0] + shift, cols[1] + shift, *cols[2:]), node_off, pair_off)
+
+
+def _pair_stats(bp: _BatchPairs) -> list[_PairStats]:
+    """Containment and Jaccard lookups of each cluster of ``bp``, by node position within the cluster;
+    the lookups are built for all clusters at once and cut per cluster."""
+    lo, hi, j, ab, ba, acc = bp.rows
+    m = len(lo)
+    shift = np.repeat(bp.node_off[:-1], np.diff(bp.pair_off))
+    x, y, v = np.empty(2 * m, np.int64), np.empty(2 * m, np.int64), np.empty(2 * m)
+    x[0::2], x[1::2], y[0::2], y[1::2], v[0::2], v[1::2] = lo, hi, hi, lo, ab, ba
+    xs, ys = x - np.repeat(shift, 2), y - np.repeat(shift, 2)
+    keys = list(zip(xs.tolist(), ys.tolist(), strict=True))
+    vals, jacs = v.tolist(), np.repeat(j, 2).tolist()
+    nbrs: list[list[int]] = [[] for _ in range(int(bp.node_off[-1]))]
+    for a, b in zip(x.tolist(), ys.tolist(), strict=True):
+        nbrs[a].append(b)  # ascending: pairs come sorted by (low, high)
+    acc_at = np.flatnonzero(acc)
+    acc_keys = list(zip((lo - shift)[acc_at].tolist(), (hi - shift)[acc_at].tolist(), strict=True))
+    acc_bounds = np.searchsorted(acc_at, bp.pair_off).tolist()
+    out = []
+    for k, (s, e, n0, n1) in enumerate(zip(bp.pair_off[:-1].tolist(), bp.pair_off[1:].tolist(),
+                                           bp.node_off[:-1].tolist(), bp.node_off[1:].tolist(), strict=True)):
+        ks = keys[2 * s:2 * e]
+        out.append(_PairStats(dict(zip(ks, vals[2 * s:2 * e], strict=True)), dict(zip(ks, jacs[2 * s:2 * e], strict=True)),
+                              nbrs[n0:n1], set(acc_keys[acc_bounds[k]:acc_bounds[k + 1]])))
+    return out
 
 
 @dataclass(slots=True)
@@ -647,37 +733,65 @@ def _order(f: _Features, p: int, c: int) -> int:
     return 1 if dt > 0 else -1
 
 
-def _candidate_pairs(nodes: list[_Node], cont: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
-    """(child, parent) pairs weighed as edges: per child the best :data:`MAX_CANDIDATE_PARENTS`
-    by containment rounded to 3 places (ties: agencies, then earlier, then pair order), so huge
-    wire clusters stay near-linear. Children in order of first appearance among the pairs."""
-    cands: dict[int, list[int]] = {}
-    for c_, p_ in cont:
-        cands.setdefault(c_, []).append(p_)
+class _Cands(NamedTuple):
+    """Candidate edges (child c, parent p) of one cluster in weighing order (numpy arrays): node
+    positions, the share of c found in p and of p in c, the Jaccard, and whether the pair is an
+    accepted rewrite."""
+
+    c: np.ndarray
+    p: np.ndarray
+    cp: np.ndarray
+    pc: np.ndarray
+    jj: np.ndarray
+    rewrite: np.ndarray
+
+
+def _candidates(bp: _BatchPairs, nodes: list[_Node]) -> list[_Cands]:
+    """Candidate edges of the clusters of ``bp`` (``nodes``: theirs, end to end) in one numpy pass:
+    per child the best :data:`MAX_CANDIDATE_PARENTS` parents by containment rounded to 3 places
+    (ties: agencies, then earlier, then node position), so huge wire clusters stay near-linear.
+
+    Children come in order of first appearance among the canonical pairs (low, high, low, high, ...),
+    the order in which the pairs were once walked; rounding is Python's, so ties fall as they did.
+    """
+    lo, hi, j, ab, ba, acc = bp.rows
+    m, off = len(lo), bp.node_off
+    child, parent = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+    cp, pc, jj, rw = np.concatenate([ab, ba]), np.concatenate([ba, ab]), np.concatenate([j, j]), np.concatenate([acc, acc])
+    walk = np.empty(2 * m, dtype=np.int64)
+    walk[0::2], walk[1::2] = lo, hi
+    first = np.zeros(len(nodes), dtype=np.int64)
+    seen, at = np.unique(walk, return_index=True)
+    first[seen] = at
+    no_agency = np.array([x.self_agency is None for x in nodes], dtype=bool)
     far = float("inf")
-    rank = [(x.self_agency is None, x.t.timestamp() if x.t else far) for x in nodes]
-    out: list[tuple[int, int]] = []
-    for c_, ps in cands.items():
-        if len(ps) > 1:
-            ps = sorted(ps, key=lambda p_: (-round(cont[(c_, p_)], 3), rank[p_]))
-        out.extend((c_, p_) for p_ in ps[:MAX_CANDIDATE_PARENTS])
-    return out
+    t = np.array([x.t.timestamp() if x.t else far for x in nodes], dtype=float)
+    uniq, inv = np.unique(cp, return_inverse=True)
+    r3 = np.array([round(v, 3) for v in uniq.tolist()], dtype=float)[inv]
+    order = np.lexsort((parent, t[parent], no_agency[parent], -r3, first[child]))
+    cs = child[order]
+    start = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]])
+    rank = np.arange(len(cs)) - np.repeat(start, np.diff(np.r_[start, len(cs)]))
+    keep = order[rank < MAX_CANDIDATE_PARENTS]
+    shift = np.repeat(off[:-1], np.diff(off))  # per node: its cluster's first node
+    kc, kp = child[keep], parent[keep]
+    cols = (kc - shift[kc], kp - shift[kp], cp[keep], pc[keep], jj[keep], rw[keep])
+    bounds = np.searchsorted(kc, off).tolist()  # kept candidates come cluster by cluster
+    return [_Cands(*(col[s:e] for col in cols)) for s, e in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 class _EdgeWeights(NamedTuple):
-    """Per candidate (child, parent) of one cluster, in candidate order (Python floats and ints)."""
+    """Per candidate (child, parent) of one cluster, in candidate order (numpy arrays)."""
 
-    w: list[float]  # edge weight
-    d: list[float]  # P(parent precedes child)
-    sibling: list[int]  # why the parent is probably a sibling copy (0: no reason; see _edge_weights)
-    cp: list[float]  # share of the child found in the parent
-    pc: list[float]  # share of the parent found in the child
+    w: np.ndarray  # edge weight
+    d: np.ndarray  # P(parent precedes child)
+    sibling: np.ndarray  # why the parent is probably a sibling copy (0: no reason; see _edge_weights)
 
 
-def _edge_weights(clusters: list[tuple[list[_Node], _Features, _PairStats, list[tuple[int, int]]]]) -> list[_EdgeWeights]:
-    """Weights of the candidate edges p → c of many clusters ((nodes, features, pairs, candidates)
-    each), in one numpy pass: the same float operations in the same order as one edge at a time,
-    hence the same values (ties between equal weights pick parents).
+def _edge_weights(clusters: list[tuple[list[_Node], _Features, _Cands]]) -> list[_EdgeWeights]:
+    """Weights of the candidate edges p → c of many clusters ((nodes, features, candidates) each),
+    in one numpy pass: the same float operations in the same order as one edge at a time, hence the
+    same values (ties between equal weights pick parents).
 
     Weight = closeness × min(1, P(direction) / DIRECTION_SURE), halved for a probable sibling, plus
     AGENCY_PRIOR for an agency parent (copies come from the wire far more often than from another
@@ -688,73 +802,71 @@ def _edge_weights(clusters: list[tuple[list[_Node], _Features, _PairStats, list[
     article here and p is not it; 2 p has no agency of its own and credits one with no article
     here; 3 c credits an agency whose own page is here and p is another outlet.
     """
-    cs: list[int] = []
-    ps_: list[int] = []
-    cp_l: list[float] = []
-    pc_l: list[float] = []
-    jj_l: list[float] = []
-    credit: list[int] = []  # p's agency in c's bylines (2) or citations (1)
-    credited_by: list[int] = []  # c's agency in p's bylines (2) or citations (1)
-    same_t: list[bool] = []
-    p_unnamed: list[bool] = []  # p's agency is not among c's bylines (or p has none)
+    if not any(len(cands.c) for _, _, cands in clusters):
+        return [_EdgeWeights(np.empty(0), np.empty(0), np.empty(0, dtype=np.int64)) for _ in clusters]
+    # Per node: the facts the log-odds read, agencies as integers, and which agencies each node
+    # credits (bylines) or cites, as node × agency keys.
+    agency_id: dict[str, int] = {}
+    title_id: dict[str, int] = {}
     node_rows: list[tuple[Any, ...]] = []
-    sizes: list[int] = []
+    credits_of: list[tuple[int, str]] = []
+    cites_of: list[tuple[int, str]] = []
+    cs, ps = [], []
     base = 0
-    for nodes, f, pstats, cands in clusters:
-        cont, jac, titles = pstats.cont, pstats.jac, f.titles
-        for c, p in cands:
-            cs.append(base + c)
-            ps_.append(base + p)
-            cp_l.append(cont[(c, p)])
-            pc_l.append(cont[(p, c)])
-            jj_l.append(jac[(c, p)])
-            pa, ca = nodes[p].self_agency, nodes[c].self_agency
-            credit.append(0 if pa is None else 2 if pa in nodes[c].byline_ag else 1 if pa in nodes[c].cited_ag else 0)
-            credited_by.append(
-                0 if ca is None else 2 if ca in nodes[p].byline_ag else 1 if ca in nodes[p].cited_ag else 0)
-            same_t.append(titles[p] is not None and titles[p] == titles[c])
-            p_unnamed.append(pa not in f.byline_set[c])
+    for nodes, f, cands in clusters:
+        cs.append(cands.c + base)
+        ps.append(cands.p + base)
         for i, x in enumerate(nodes):
             node_rows.append((
                 x.self_agency is not None, x.disclaimer, f.t_us[i] is None, f.t_us[i] or 0, f.t_day[i],
                 f.t_date[i].toordinal() if f.t_date[i] is not None else 0, f.ext_first[i] is not None,
                 f.here_first[i] is not None, f.is_copy[i],
+                -1 if x.self_agency is None else agency_id.setdefault(x.self_agency, len(agency_id)),
+                -1 if f.titles[i] is None else title_id.setdefault(f.titles[i], len(title_id)),
             ))
-        sizes.append(len(cands))
+            credits_of += [(base + i, ag) for ag in x.byline_ag]
+            cites_of += [(base + i, ag) for ag in x.cited_ag]
         base += len(nodes)
-    if not cs:
-        return [_EdgeWeights([], [], [], [], []) for _ in clusters]
-    has_ag, disc, tmiss, tus, day, dord, ext_first, here_first, is_copy = (np.array(col) for col in zip(*node_rows, strict=True))
-    C, P = np.array(cs), np.array(ps_)
-    cp, pc, jj = np.array(cp_l), np.array(pc_l), np.array(jj_l)
+    has_ag, disc, tmiss, tus, day, dord, ext_first, here_first, is_copy, ag, tid = (
+        np.array(col) for col in zip(*node_rows, strict=True))
+    n_ag = len(agency_id) + 1  # agencies only credited, never a node's own, match no node: one id for all
+
+    def keys(pairs: list[tuple[int, str]]) -> np.ndarray:
+        return np.array([v * n_ag + agency_id.get(a, n_ag - 1) for v, a in pairs], dtype=np.int64)
+
+    credit_keys, cite_keys = keys(credits_of), keys(cites_of)
+    C, P = np.concatenate(cs), np.concatenate(ps)
+    cp, pc, jj = (np.concatenate([cands[i] for _, _, cands in clusters]) for i in (2, 3, 4))
     # Time order as _order's, from exact integers.
     dt = tus[C] - tus[P]
     minute = np.where(np.abs(dt) < 60_000_000, 0, np.sign(dt))
     order = np.where(tmiss[P] | tmiss[C], 0, np.where(day[P] | day[C], np.sign(dord[C] - dord[P]), minute))
     # _log_odds, term by term (adding 0.0 where a term is absent changes no value).
     lo = 3.0 * order + 2.5 * (cp - pc)
-    cr, cb = np.array(credit), np.array(credited_by)
-    lo = np.where(cr == 2, lo + 2.5, np.where(cr == 1, lo + 1.5, lo))
-    lo = np.where(cb == 2, lo - 2.5, np.where(cb == 1, lo - 1.5, lo))
+    pa, ca = ag[P], ag[C]
+    p_credited = (pa >= 0) & np.isin(C * n_ag + pa, credit_keys)  # p's agency in c's bylines
+    p_cited = (pa >= 0) & np.isin(C * n_ag + pa, cite_keys)
+    lo = np.where(p_credited, lo + 2.5, np.where(p_cited, lo + 1.5, lo))
+    c_credited = (ca >= 0) & np.isin(P * n_ag + ca, credit_keys)  # c's agency in p's bylines
+    c_cited = (ca >= 0) & np.isin(P * n_ag + ca, cite_keys)
+    lo = np.where(c_credited, lo - 2.5, np.where(c_cited, lo - 1.5, lo))
     hp, hc = has_ag[P], has_ag[C]
     lo = np.where(hp & ~hc, lo + 1.0, np.where(hc & ~hp, lo - 1.0, lo))
     lo = np.where(disc[C], lo + 0.5, lo)
     lo = np.where(disc[P], lo - 0.5, lo)
-    d_l = [_sigmoid(x) for x in lo.tolist()]  # math.exp: np.exp may differ in the last bit
-    d = np.array(d_l)
-    close = cp + CLOSENESS_JACCARD * jj + np.where(np.array(same_t), CLOSENESS_TITLE, 0.0)
+    d = np.array([_sigmoid(x) for x in lo.tolist()])  # math.exp: np.exp may differ in the last bit
+    same_t = (tid[P] >= 0) & (tid[P] == tid[C])
+    close = cp + CLOSENESS_JACCARD * jj + np.where(same_t, CLOSENESS_TITLE, 0.0)
     close = np.where(jj >= 0.999, close + CLOSENESS_IDENTICAL, close)
     w = close * np.minimum(1.0, d / DIRECTION_SURE)
-    sibling = np.where(ext_first[C] & np.array(p_unnamed), 1,
-                       np.where(is_copy[P], 2, np.where(here_first[C] & ~hp, 3, 0)))
+    sibling = np.where(ext_first[C] & ~p_credited, 1, np.where(is_copy[P], 2, np.where(here_first[C] & ~hp, 3, 0)))
     w = np.where(sibling > 0, w * SIBLING_PENALTY, w)
     w = np.where(hp, w + AGENCY_PRIOR, w)
-    w_l, s_l = w.tolist(), sibling.tolist()
     out = []
     lo_i = 0
-    for n in sizes:
-        hi = lo_i + n
-        out.append(_EdgeWeights(w_l[lo_i:hi], d_l[lo_i:hi], s_l[lo_i:hi], cp_l[lo_i:hi], pc_l[lo_i:hi]))
+    for _, _, cands in clusters:
+        hi = lo_i + len(cands.c)
+        out.append(_EdgeWeights(w[lo_i:hi], d[lo_i:hi], sibling[lo_i:hi]))
         lo_i = hi
     return out
 
@@ -842,28 +954,39 @@ def _check_independent(
         indep.of[c].add(p)
 
 
+def _low_overlap(cands: _Cands) -> np.ndarray:
+    """Candidates that get the passage-level independence check: sharing under
+    INDEPENDENCE_CHECK_BELOW both ways, and not an accepted rewrite."""
+    return (np.maximum(cands.cp, cands.pc) < INDEPENDENCE_CHECK_BELOW) & ~cands.rewrite
+
+
 def _article_edges(
-    nodes: list[_Node], ps: _PairStats, cands: list[tuple[int, int]], ew: _EdgeWeights, sig: _Signals,
-    indep: _Independence, out: _Edges,
+    nodes: list[_Node], cands: _Cands, ew: _EdgeWeights, sig: _Signals, indep: _Independence, out: _Edges,
 ) -> None:
     """Edges between articles weighted by ``ew`` (:func:`_edge_weights`), for every candidate
-    (child, parent) of :func:`_candidate_pairs`, in order.
+    (child, parent) of :func:`_candidates`, in order.
 
     Skipped: a rewrite link whose child credits another source (p is a sibling, not the source),
     and pairs that share under INDEPENDENCE_CHECK_BELOW both ways and look like independent
     reports. The check and the edge interleave as the candidates come: a pair recorded as
-    independent is not checked again.
+    independent is not checked again. Only those two kinds of candidate are walked in Python.
     """
-    for k, (c, p) in enumerate(cands):
-        cp, pc = ew.cp[k], ew.pc[k]
-        rewrite = (min(p, c), max(p, c)) in ps.accepted
-        if rewrite and not _same_agencies(nodes[p], nodes[c]):
+    keep = np.ones(len(cands.c), dtype=bool)
+    check = _low_overlap(cands)
+    c_l, p_l = cands.c.tolist(), cands.p.tolist()
+    for k in np.flatnonzero(check | cands.rewrite).tolist():
+        c, p = c_l[k], p_l[k]
+        if not check[k]:  # an accepted rewrite
+            keep[k] = _same_agencies(nodes[p], nodes[c])
             continue
-        if max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (p, c) not in indep.pairs and not rewrite:
+        if (p, c) not in indep.pairs:
             _check_independent(nodes, p, c, sig, indep)  # low overlap both ways: reuse or one event?
-        if (p, c) in indep.pairs:
-            continue
-        out.add(p + 1, c + 1, ew.w[k], (p, c, ew.d[k], cp, pc, ew.sibling[k]))
+        keep[k] = (p, c) not in indep.pairs
+    at = np.flatnonzero(keep)
+    ps, cs = cands.p[at], cands.c[at]
+    out.edges.extend(zip((ps + 1).tolist(), (cs + 1).tolist(), ew.w[at].tolist(), strict=True))
+    out.infos.extend(zip(ps.tolist(), cs.tolist(), ew.d[at].tolist(), cands.cp[at].tolist(), cands.pc[at].tolist(),
+                         ew.sibling[at].tolist(), strict=True))
 
 
 def _agency_edges(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Independence, out: _Edges) -> None:
@@ -1279,38 +1402,56 @@ def _lag(nodes: list[_Node], tree: _Tree, copies: _AgencyCopies, c: int, top: in
 
 @dataclass(slots=True)
 class _Work:
-    """One cluster on its way to rows: what :func:`_prepare` measures, :func:`_decide` chooses."""
+    """One cluster on its way to rows: what :func:`_prepare_many` measures, :func:`_decide` chooses."""
 
     nodes: list[_Node]
     ids: list[str]
     ps: _PairStats
     f: _Features
     sig: _Signals
-    cands: list[tuple[int, int]]
     indep: _Independence
+    cands: _Cands | None = None
     weights: _EdgeWeights | None = None
     tree: _Tree | None = None
     chains: _ExternalChains | None = None
     copies: _AgencyCopies | None = None
 
 
+def _prepare_many(
+    clusters: list[tuple[list[_Node], _PairRows, int]], *, config: Config, aligner: _Aligner | None,
+) -> list[_Work]:
+    """Pair statistics, node features, candidate edges and their weights of many clusters ((nodes,
+    canonical pairs, index of the first node's text in ``aligner``) each), the candidates and weights
+    in one numpy pass; announces (``sig.need``) every alignment the independence checks of
+    :func:`_article_edges` can ask for, so that a shared aligner computes them in one batch."""
+    bp = _batch_pairs([(len(nodes), pr) for nodes, pr, _ in clusters])
+    works = [
+        _Work(nodes, [x.id for x in nodes], ps, _features(nodes),
+              _Signals(nodes, config.shingle_size, (aligner, base) if aligner is not None else None),
+              _Independence(set(), [set() for _ in nodes]), cands)
+        for (nodes, _, base), ps, cands in zip(
+            clusters, _pair_stats(bp), _candidates(bp, [x for nodes, _, _ in clusters for x in nodes]), strict=True)
+    ]
+    for w, ew in zip(works, _edge_weights([(w.nodes, w.f, w.cands) for w in works]), strict=True):
+        w.weights = ew
+    if aligner is not None:
+        for w in works:
+            assert w.cands is not None
+            t_us = w.f.t_us
+            for k in np.flatnonzero(_low_overlap(w.cands)).tolist():
+                c, p = int(w.cands.c[k]), int(w.cands.p[k])
+                tp, tc = t_us[p], t_us[c]
+                w.sig.need(p, c) if tp is None or tc is None or tp <= tc else w.sig.need(c, p)
+    return works
+
+
 def _prepare(
     nodes: list[_Node], pair_rows: Iterable[tuple[Any, ...]], *, config: Config, aligner: tuple[_Aligner, int] | None,
 ) -> _Work:
-    """Pair statistics, node features and candidate edges of one cluster; announces (``sig.need``)
-    every alignment the independence checks of :func:`_article_edges` can ask for, so that a
-    shared aligner computes them for many clusters in one batch."""
-    ids = [x.id for x in nodes]
-    ps = _pair_stats(ids, pair_rows)
-    w = _Work(nodes, ids, ps, _features(nodes), _Signals(nodes, config.shingle_size, aligner),
-              _candidate_pairs(nodes, ps.cont), _Independence(set(), [set() for _ in nodes]))
-    if aligner is not None:
-        for c, p in w.cands:
-            cp, pc = ps.cont[(c, p)], ps.cont[(p, c)]
-            if max(cp, pc) < INDEPENDENCE_CHECK_BELOW and (min(p, c), max(p, c)) not in ps.accepted:
-                tp, tc = nodes[p].t, nodes[c].t
-                w.sig.need(p, c) if tp is None or tc is None or tp <= tc else w.sig.need(c, p)
-    return w
+    """:func:`_prepare_many` of one cluster given its pairs by article id (see :func:`_pair_rows`)."""
+    pr = _pair_rows([x.id for x in nodes], pair_rows)
+    al, base = aligner if aligner is not None else (None, 0)
+    return _prepare_many([(nodes, pr, base)], config=config, aligner=al)[0]
 
 
 def _decide(w: _Work, registry: Registry) -> None:
@@ -1322,9 +1463,8 @@ def _decide(w: _Work, registry: Registry) -> None:
         edges.add(0, i + 1, W_ROOT, {"kind": "root"})
     for name, v in w.f.ext_index.items():
         edges.add(0, v, 0.0, {"kind": "root", "agency": name})
-    if w.weights is None:
-        w.weights = _edge_weights([(nodes, w.f, w.ps, w.cands)])[0]
-    _article_edges(nodes, w.ps, w.cands, w.weights, w.sig, w.indep, edges)
+    assert w.cands is not None and w.weights is not None
+    _article_edges(nodes, w.cands, w.weights, w.sig, w.indep, edges)
     _agency_edges(nodes, w.ps, w.f, w.indep, edges)
     w.tree = _tree(nodes, w.f, edges, _choose_parents(n + 1 + len(w.f.ext_names), edges.edges))
     w.chains = _external_chains(nodes, w.tree, registry)
@@ -1631,12 +1771,16 @@ def lineage(
     by_cluster: dict[Any, list[_Node]] = {}
     for node, c in zip(nodes, cids, strict=False):
         by_cluster.setdefault(c, []).append(node)
-    pairs_by: dict[Any, list[tuple]] = {}
-    if pairs.height:
-        pc = pairs.join(cl.rename({"article_id": "a"}), on="a", how="inner", maintain_order="left")
-        via = ["via"] if "via" in pc.columns else []
-        for r in pc.select("cluster_id", "a", "b", "jaccard", "containment_a_in_b", "containment_b_in_a", *via).iter_rows():
-            pairs_by.setdefault(r[0], []).append(r[1:])
+    # A pair belongs to the cluster of its ``a``; both ends must be nodes of that cluster.
+    pos = arts.select(pl.col("_cid").alias("cluster_id"), "article_id", pl.int_range(pl.len()).over("_cid").alias("_pos"))
+    rewrite = (pl.col("via") == "rewrite") if "via" in pairs.columns else pl.lit(False)
+    table = _pair_table(
+        pairs.join(cl.rename({"article_id": "a"}), on="a", how="inner")
+        .join(pos.rename({"article_id": "a", "_pos": "pa"}), on=["cluster_id", "a"], how="inner")
+        .join(pos.rename({"article_id": "b", "_pos": "pb"}), on=["cluster_id", "b"], how="inner")
+        .select(pl.col("cluster_id").alias("g"), "pa", "pb", "jaccard", "containment_a_in_b", "containment_b_in_a",
+                rewrite.alias("rewrite"))
+    )
     rows: list[dict[str, Any]] = []
     ext_rows: list[dict[str, Any]] = []
     singletons = _Singletons(registry, config)
@@ -1659,7 +1803,7 @@ def lineage(
                     break
                 batch.append((c2, len(texts)))
                 texts.extend(x.text for x in g2)
-            done.update(_batch_rows(batch, by_cluster, pairs_by, texts, registry=registry, config=config))
+            done.update(_batch_rows(batch, by_cluster, table, texts, registry=registry, config=config))
         r, e = done.pop(c)
         rows += r
         ext_rows += e
@@ -1667,26 +1811,23 @@ def lineage(
 
 
 def _batch_rows(
-    batch: list[tuple[Any, int]], by_cluster: dict[Any, list[_Node]], pairs_by: dict[Any, list[tuple]],
+    batch: list[tuple[Any, int]], by_cluster: dict[Any, list[_Node]], table: _PairTable,
     texts: list[str], *, registry: Registry, config: Config,
 ) -> dict[Any, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """Rows of the clusters of ``batch`` ((cluster id, index of its first text in ``texts``)).
 
     The texts are tokenized together, and each of :func:`_cluster_rows`' steps runs over every
     cluster before the next, so the alignments a step needs (independence checks, then chosen
-    edges) are computed in one compiled loop per step instead of one Python call per pair.
+    edges) are computed in one compiled loop per step instead of one Python call per pair, and the
+    candidate edges and their weights in one numpy pass.
     """
     al = _Aligner(texts, [base for _, base in batch])
-    works = [
-        (c, _prepare(by_cluster[c], pairs_by.get(c, []), config=config, aligner=(al, base))) for c, base in batch
-    ]
+    works = _prepare_many([(by_cluster[c], table.of(c), base) for c, base in batch], config=config, aligner=al)
     al.fetch()
-    for (_, w), ew in zip(works, _edge_weights([(w.nodes, w.f, w.ps, w.cands) for _, w in works]), strict=True):
-        w.weights = ew
-    for _, w in works:
+    for w in works:
         _decide(w, registry)
     al.fetch()
-    return {c: _emit(w, c, registry) for c, w in works}
+    return {c: _emit(w, c, registry) for (c, _), w in zip(batch, works, strict=True)}
 
 
 def graded(lin: pl.DataFrame, grades: pl.DataFrame) -> pl.DataFrame:
