@@ -176,3 +176,14 @@ def test_deleted_regex_matches_deleted_chars() -> None:
 
 def test_astral_text_uses_general_pattern() -> None:
     assert nz.tokens("𠀀𠀁 𝐀𝐁𝐂 𐐀𐐁x") == ["𠀀", "𠀁", "abc", "𐐨𐐩x"]
+
+
+def test_code_points_chunks_hold_every_text_whole_and_in_order() -> None:
+    texts = ["abc", "", "😀 non-BMP", "x" * 50, "\ud800 lone", "δ"]
+    chunks = list(nz.code_points(texts, max_cps=8))
+    assert [first for first, _, _ in chunks] == [0, 2, 3, 4]  # a text longer than a chunk is a chunk
+    got = []
+    for _, cps, off in chunks:
+        got += ["".join(map(chr, cps[off[t]:off[t + 1]].tolist())) for t in range(len(off) - 1)]
+    assert got == texts
+    assert list(nz.code_points([])) == []

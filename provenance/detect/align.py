@@ -45,6 +45,7 @@ from provenance.detect.normalize import (
     STANDALONE,
     WORD,
     char_classes,
+    code_points,
     normalize,
     token_spans,
     tokens,
@@ -691,11 +692,8 @@ def token_counts(texts: Sequence[str | None]) -> np.ndarray:
     """Tokens of each text: ``TokenIndex(texts).n_tokens(i)`` for every i, without the shared ids (and
     without the token positions, which cost 16 bytes per character)."""
     norms = [normalize(t or "") for t in texts]
-    lens = np.fromiter((len(x) for x in norms), dtype=np.int64, count=len(norms))
-    offsets = np.zeros(len(norms) + 1, dtype=np.int64)
-    np.cumsum(lens, out=offsets[1:])
-    cps = np.frombuffer("".join(norms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return _k_token_counts(cps, offsets, _classes(), WORD, STANDALONE)
+    parts = [_k_token_counts(cps, off, _classes(), WORD, STANDALONE) for _, cps, off in code_points(norms)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 @njit(cache=True, nogil=True)

@@ -17,6 +17,8 @@ import numpy as np
 import regex
 from numba import njit
 
+from provenance.detect.normalize import code_points
+
 #: A name or a figure: a capitalised word not opening a sentence, or a number.
 NAME = regex.compile(r"(?<![.!?:\"“]\s)(?<!^)\b(\p{Lu}[\w'’-]+|\d[\d,.]*)")
 
@@ -51,17 +53,19 @@ def _classes_of(cps: np.ndarray) -> np.ndarray:
 def name_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """:func:`names` of every text as hashes: (flat, offsets), text t's sorted distinct hashes being
     ``flat[offsets[t]:offsets[t + 1]]``; equal names hash equal."""
-    lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(lens, out=offsets[1:])
-    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    hashes, text_of, starts, ends, ascii_ = _k_names(cps, offsets, _classes_of(cps))
-    # Lowercasing beyond ASCII is Python's (it is not one code point to one: final sigma, dotted I).
-    for x in np.flatnonzero(~ascii_).tolist():
-        t, base = int(text_of[x]), int(offsets[text_of[x]])
-        low = texts[t][starts[x] - base:ends[x] - base].lower()
-        hashes[x] = _k_hash(np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
-    return _k_distinct_per_text(hashes, text_of, len(texts))
+    flats, offs, done = [], [np.zeros(1, dtype=np.int64)], 0
+    for first, cps, offsets in code_points(texts):
+        hashes, text_of, starts, ends, ascii_ = _k_names(cps, offsets, _classes_of(cps))
+        # Lowercasing beyond ASCII is Python's (it is not one code point to one: final sigma, dotted I).
+        for x in np.flatnonzero(~ascii_).tolist():
+            t = int(text_of[x])
+            low = texts[first + t][starts[x] - offsets[t]:ends[x] - offsets[t]].lower()
+            hashes[x] = _k_hash(np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+        flat, off = _k_distinct_per_text(hashes, text_of, len(offsets) - 1)
+        flats.append(flat)
+        offs.append(off[1:] + done)
+        done += len(flat)
+    return np.concatenate(flats or [np.empty(0, dtype=np.uint64)]), np.concatenate(offs)
 
 
 _M1, _M2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9

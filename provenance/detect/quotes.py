@@ -14,6 +14,7 @@ import regex
 from numba import njit
 
 from provenance.detect.align import TokenIndex
+from provenance.detect.normalize import code_points
 from provenance.trace.attribution import find_all
 
 _QUOTE = regex.compile(r"“[^”\n]{1,2000}”|\"[^\"\n]{1,2000}\"|«[^»\n]{1,2000}»|„[^“”\n]{1,2000}[“”]|「[^」\n]{1,2000}」")
@@ -37,11 +38,11 @@ def quote_intervals(text: str) -> list[tuple[int, int]]:
 def quote_spans(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`quote_intervals` of every text in one compiled pass: (text, start, end) per span, text by
     text (the regex, run text by text, held most of the quotation work of the rewrite stage)."""
-    lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(lens, out=offsets[1:])
-    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return _k_quote_spans(cps, offsets)
+    parts = [(first, *_k_quote_spans(cps, offsets)) for first, cps, offsets in code_points(texts)]
+    if not parts:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return (np.concatenate([text_of + first for first, text_of, _, _ in parts]),
+            np.concatenate([p[2] for p in parts]), np.concatenate([p[3] for p in parts]))
 
 
 _OPEN = np.array([ord(c) for c in _QUOTE_OPENERS], dtype=np.uint32)
