@@ -494,6 +494,7 @@ def sourced_share(
     q_off = np.zeros(len(arts) + 1, dtype=np.int64)
     np.cumsum([0 if q is None else len(q) for q in q_parts], out=q_off[1:])
     q_flat = np.concatenate([q for q in q_parts if q is not None] or [np.empty(0, dtype=np.int64)]).astype(np.int64)
+    del quoted, q_parts  # q_flat holds them
     local, stamp, pair0 = index.pair_scratch(len(s_row))
     ids, _ = index.flat()
     summary, links = _k_tiles(ids, off, local, stamp, pair0, config.rewrite_gram, rare_at, common, arts, q_flat,
