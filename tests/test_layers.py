@@ -69,6 +69,7 @@ LAYERS: dict[str, tuple[str, str]] = {
     "provenance.detect.sourced": ("stage", "detect"),
     "provenance.detect.cluster": ("stage", "detect"),
     "provenance.detect.align": ("stage", "detect"),
+    "provenance.detect.names": ("stage", "detect"),
     "provenance.detect.quotes": ("stage", "detect"),
     "provenance.trace.lineage": ("stage", "trace"),
     "provenance.trace.attribution": ("stage", "trace"),
