@@ -34,7 +34,9 @@ if cluster_id is None:
                          id=r["cluster_id"])
     st.stop()
 
-detail = data.cluster_detail(path, version, cluster_id)
+# Members and history are independent reads: run them at once.
+detail, hist = data.concurrently(lambda: data.cluster_detail(path, version, cluster_id),
+                                 lambda: data.cluster_history(path, version, cluster_id))
 if detail is None:
     st.title(f"Cluster {cluster_id}")
     st.warning(f"There is no cluster {cluster_id} in this store.", icon=":material/search_off:")
@@ -175,7 +177,6 @@ else:
                              icon=":material/help:", left=a_id, right=b_id)
 
 # -- history -------------------------------------------------------------------------------------
-hist = data.cluster_history(path, version, cluster_id)
 with st.expander(f"History: {hist.height} event{'s' if hist.height != 1 else ''} across ingests", expanded=False):
     if hist.height:
         st.dataframe(hist, hide_index=True, key="history_table", column_config={
