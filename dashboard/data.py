@@ -34,6 +34,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from provenance import summaries
 from provenance.errors import ProvenanceError, StoreError
 from provenance.store import DEFAULT_STORE, STORE_ENV, Store, frame
 
@@ -192,6 +193,8 @@ class StoreInfo:
     updated_at: str | None
     tables: dict[str, tuple[str, ...]]
     articles: int = 0
+    #: ``article_status`` (:mod:`provenance.summaries`) was built at this version: read it instead of joins.
+    status: bool = False
 
     @property
     def ready(self) -> bool:
@@ -221,7 +224,7 @@ def store_info(path: str | Path) -> StoreInfo:
     except ValueError:
         version = 0
     return StoreInfo(path=path, version=version, updated_at=meta.get("updated_at"), tables=tables,
-                     articles=int(articles))
+                     articles=int(articles), status=summaries.is_current(meta, tables))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -298,8 +301,15 @@ def _lineage_join(info: StoreInfo) -> str:
     return "LEFT JOIN lineage l ON l.article_id = a.article_id" if _has_lineage(info) else ""
 
 
+#: ``s``'s columns, as :data:`provenance.summaries.TABLE` holds them.
+_S_COLS = ("cluster_id, doc, article_id, outlet, published_at, is_copy, credit, agency_copy, relation, derivation, "
+           "via_agency, origin_external, lag_minutes")
+
+
 def _articles_cte(info: StoreInfo) -> str:
     """``s``: every article with its status; ``cluster_id`` null outside clusters."""
+    if info.status:
+        return f"s AS (SELECT {_S_COLS} FROM {summaries.TABLE})"
     return f"""
         s AS (
             SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title, {_status_cols(info)}
@@ -422,22 +432,29 @@ def reuse_over_time(path: str, version: int, outlet: str | None = None, agency: 
     if outlet is not None:
         where.append("a.outlet = ?")
         params.append(outlet)
-    if agency is not None:
+    if agency is not None and info.status:
+        where.append("list_contains(a.agencies, ?)")
+        params.append(agency)
+    elif agency is not None:
         sub = _agency_articles_sql(info)
         where.append(f"a.article_id IN ({sub})")
         params.extend([agency] * sub.count("?"))
     cond = " AND ".join(where)
+    # With ``article_status`` current, one scan of it; else the articles joined to clusters and lineage.
+    table = summaries.TABLE if info.status else "articles"
+    s_cte = (f"s AS (SELECT cluster_id, published_at, is_copy FROM {table} a WHERE {cond})" if info.status else f"""
+            s AS (
+                SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title, {_status_cols(info)}
+                FROM (SELECT * FROM articles a WHERE {cond}) a
+                LEFT JOIN clusters c USING (doc) {_lineage_join(info)}
+            )""")
     with _connect(path) as con:
-        span = _row(con, f"SELECT min(a.published_at), max(a.published_at) FROM articles a WHERE {cond}", params)
+        span = _row(con, f"SELECT min(a.published_at), max(a.published_at) FROM {table} a WHERE {cond}", params)
         grain = _grain(span[0], span[1])
         df = _frame(
             con,
             f"""
-            WITH s AS (
-                SELECT c.cluster_id, a.doc, a.article_id, a.outlet, a.published_at, a.title, {_status_cols(info)}
-                FROM (SELECT * FROM articles a WHERE {cond}) a
-                LEFT JOIN clusters c USING (doc) {_lineage_join(info)}
-            )
+            WITH {s_cte}
             SELECT {_bucket(grain, "s.published_at")} AS period,
                    CASE WHEN s.is_copy THEN 'reused copy'
                         WHEN s.cluster_id IS NOT NULL THEN 'origin of a cluster'
@@ -683,6 +700,19 @@ def outlet_agency_share(path: str, version: int, n: int = 25, min_articles: int 
     info = _info(path, version)
     if not info.ready:
         return pl.DataFrame()
+    if info.status:
+        return _read(
+            path,
+            f"""
+            SELECT outlet, count(*) AS articles,
+                   count(*) FILTER (WHERE agency_copy) AS agency_copy,
+                   count(*) FILTER (WHERE agency_copy AND credit = 'uncredited') AS uncredited_agency,
+                   round(count(*) FILTER (WHERE agency_copy) / count(*), 4) AS agency_share
+            FROM {summaries.TABLE} WHERE outlet IS NOT NULL
+            GROUP BY outlet HAVING count(*) >= ? ORDER BY agency_share DESC, articles DESC, outlet LIMIT ?
+            """,
+            [min_articles, n],
+        )
     if _has_lineage(info):
         # Articles per outlet from ``articles`` alone; agency copies from the lineage rows that are
         # some (lineage has one row per article, so this is the per-article count of ``s`` without
@@ -737,6 +767,8 @@ def filter_options(path: str, version: int) -> dict[str, Any]:
             "SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet "
             "ORDER BY count(*) DESC, outlet LIMIT ?", [MAX_OUTLET_OPTIONS]).fetchall()]
         agencies = [r[0] for r in con.execute(
+            f"SELECT source FROM (SELECT unnest(agencies) AS source FROM {summaries.TABLE}) GROUP BY source "
+            "ORDER BY count(*) DESC, source" if info.status else
             f"WITH {_agency_article_cte(info)} SELECT source FROM ag GROUP BY source "
             "ORDER BY count(*) DESC, source").fetchall()]
         relations = []
@@ -907,6 +939,14 @@ def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | Non
         # which de-duplicates a million (article, agency) pairs before the outlet filter applies).
         agencies = q(
             f"""
+            SELECT source AS agency, count(DISTINCT article_id) AS articles,
+                   count(DISTINCT article_id) FILTER (WHERE credit = 'uncredited') AS uncredited
+            FROM (SELECT article_id, credit, unnest(agencies) AS source FROM {summaries.TABLE} WHERE outlet = ?)
+            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30
+            """,
+            [outlet],
+        ) if info.status else q(
+            f"""
             WITH {_articles_cte(info)},
             so AS (SELECT article_id, credit FROM s WHERE outlet = ?),
             {_agency_article_cte(info, within="so")}
@@ -917,7 +957,30 @@ def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | Non
             """,
             [outlet],
         )
-        if lin:
+        if info.status:
+            sources = q(
+                f"""
+                SELECT coalesce(parent_outlet, parent_external) AS source,
+                       CASE WHEN parent_outlet IS NULL THEN 'outside the corpus' ELSE 'outlet' END AS kind,
+                       count(*) AS copies,
+                       count(*) FILTER (WHERE credited IN {CREDITED}) AS credited
+                FROM {summaries.TABLE}
+                WHERE outlet = ? AND (parent_id IS NOT NULL OR parent_external IS NOT NULL)
+                GROUP BY ALL ORDER BY copies DESC, source LIMIT 30
+                """,
+                [outlet],
+            )
+            copied_by = q(
+                f"""
+                SELECT outlet AS copier, count(*) AS copies,
+                       count(*) FILTER (WHERE credited IN {CREDITED}) AS credited
+                FROM {summaries.TABLE}
+                WHERE parent_outlet = ? AND outlet IS DISTINCT FROM parent_outlet
+                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30
+                """,
+                [outlet],
+            )
+        elif lin:
             ext = _l(info, "parent_external")
             sources = q(
                 f"""
@@ -963,6 +1026,8 @@ def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | Non
             )
         # Staff bylines on agency copy (lineage evidence ``byline_mismatch``): what a researcher looks for.
         mismatch = (
+            q(f"SELECT count(*) FILTER (WHERE byline_mismatch) AS n FROM {summaries.TABLE} WHERE outlet = ?", [outlet])
+            if info.status else
             q("SELECT count(*) AS n FROM lineage l JOIN articles a ON a.article_id = l.article_id "
               "WHERE a.outlet = ? AND l.evidence LIKE '%\"byline_mismatch\"%'", [outlet])
             if lin and info.has("lineage", "evidence") else None
@@ -1005,13 +1070,18 @@ def agency_profile(path: str, version: int, agency: str) -> dict[str, Any] | Non
                     f"AND coalesce({deriv}, '') <> 'non_derived'")
             cred = f"l.credited IN {CREDITED}"
             uncred = f"l.credited IN {UNCREDITED}"
+            # Copies joined to their outlets: one scan of ``article_status`` (whose columns lineage's
+            # names carry, under alias ``l``) when it is current.
+            copies_of = (f"{summaries.TABLE} l" if info.status
+                         else "lineage l JOIN articles a ON a.article_id = l.article_id")
+            outlet_col = "l.outlet" if info.status else "a.outlet"
             outlets = q(
                 f"""
-                SELECT a.outlet, count(*) AS articles,
+                SELECT {outlet_col} AS outlet, count(*) AS articles,
                        count(*) FILTER (WHERE {cred}) AS credited,
                        count(*) FILTER (WHERE {uncred}) AS uncredited,
                        median(l.lag_minutes) FILTER (WHERE l.lag_minutes >= 0) AS median_lag_minutes
-                FROM lineage l JOIN articles a ON a.article_id = l.article_id
+                FROM {copies_of}
                 WHERE l.via_agency = ? AND {copy}
                 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 40
                 """,
@@ -1030,8 +1100,7 @@ def agency_profile(path: str, version: int, agency: str) -> dict[str, Any] | Non
                 [agency] * 8,
             )
             n_outlets = q(
-                f"SELECT count(DISTINCT a.outlet) AS n FROM lineage l JOIN articles a ON a.article_id = l.article_id "
-                f"WHERE l.via_agency = ? AND {copy}",
+                f"SELECT count(DISTINCT {outlet_col}) AS n FROM {copies_of} WHERE l.via_agency = ? AND {copy}",
                 [agency],
             )
         else:
