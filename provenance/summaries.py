@@ -1,12 +1,15 @@
-"""Per-article status, precomputed for the dashboard: ``article_status``, one row per article.
+"""Per-article and per-cluster status, precomputed for the dashboard: ``article_status``, one row per
+article, and ``cluster_status``, one row per cluster.
 
 Why: the dashboard's corpus-wide figures (reuse over time, agency-copy share per outlet, the agencies
 list, an outlet's or an agency's profile) each need every article's cluster, lineage and agency
 credits. Live, that is a join of ``articles`` to ``lineage`` (and ``credits``) on the text
 ``article_id``: about 0.2 s per query on a 1M store, paid by every such query of a page. This table
-holds that join once, keyed by ``doc``, so those reads become a scan of one narrow table.
+holds that join once, keyed by ``doc``, so those reads become a scan of one narrow table. The
+clusters list and the largest and fastest-spreading clusters aggregate a million memberships per
+view; ``cluster_status`` holds those aggregates (146k rows at 1M).
 
-Correctness: the table is a pure function of ``articles``, ``clusters``, ``lineage`` and ``credits``.
+Correctness: the tables are a pure function of ``articles``, ``clusters``, ``lineage`` and ``credits``.
 :func:`build` stamps it with the ``store_version`` it was built at (meta key
 :data:`VERSION_KEY`); every write that changes those tables (an ingest batch, an override) bumps
 ``store_version``, so a table left behind by a write that did not rebuild it is simply not current,
@@ -29,6 +32,8 @@ import duckdb
 #: The meta key holding the ``store_version`` the table was built at.
 VERSION_KEY = "article_status_version"
 TABLE = "article_status"
+#: One row per cluster (of ``clusters``): its size, span, outlets, spread in its first 24 hours, lineage figures.
+CLUSTERS = "cluster_status"
 
 #: Lineage columns the table is built from (a store without them gets no table; the dashboard reads live).
 _LINEAGE_COLS = ("article_id", "cluster_id", "parent_id", "parent_external", "origin_external", "via_agency",
@@ -69,6 +74,37 @@ ORDER BY a.doc
 """
 
 
+#: Built from ``article_status``. The figures are the dashboard's clusters list's and "fastest spreading"
+#: ones (``dashboard.data.clusters_sql`` and ``top_clusters``); titles are not kept (the dashboard
+#: reads them for the clusters it shows).
+_BUILD_CLUSTERS = """
+CREATE OR REPLACE TABLE cluster_status AS
+WITH m AS (SELECT cluster_id, outlet, published_at FROM article_status WHERE cluster_id IS NOT NULL),
+g AS (
+    SELECT cluster_id, count(*) AS size, count(DISTINCT outlet) AS outlets,
+           min(published_at) AS first_seen, max(published_at) AS last_seen,
+           round((epoch(max(published_at)) - epoch(min(published_at))) / 3600.0, 2) AS spread_hours
+    FROM m GROUP BY cluster_id
+),
+w AS (
+    SELECT m.cluster_id, count(DISTINCT m.outlet) AS outlets_24h, count(*) AS articles_24h,
+           round((epoch(max(m.published_at)) - epoch(min(m.published_at))) / 3600.0, 2) AS hours_to_last
+    FROM m JOIN g USING (cluster_id)
+    WHERE m.published_at < g.first_seen + INTERVAL 24 HOUR
+    GROUP BY m.cluster_id
+),
+lg AS (
+    SELECT cluster_id, max(origin_external) AS origin_external,
+           count(*) FILTER (WHERE (parent_id IS NOT NULL OR parent_external IS NOT NULL)
+                            AND credited IN ('uncredited', 'miscredited')) AS uncredited
+    FROM lineage GROUP BY cluster_id
+)
+SELECT g.*, w.outlets_24h, w.articles_24h, w.hours_to_last, lg.origin_external, coalesce(lg.uncredited, 0) AS uncredited
+FROM g LEFT JOIN w USING (cluster_id) LEFT JOIN lg USING (cluster_id)
+ORDER BY cluster_id
+"""
+
+
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {r[0] for r in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = current_schema()",
@@ -90,17 +126,20 @@ def build(con: duckdb.DuckDBPyConnection) -> bool:
     """
     if not buildable(con):
         con.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        con.execute(f"DROP TABLE IF EXISTS {CLUSTERS}")
         con.execute("DELETE FROM meta WHERE key = ?", [VERSION_KEY])
         return False
     con.execute(_BUILD)
+    con.execute(_BUILD_CLUSTERS)
     version = con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchall()
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [VERSION_KEY, version[0][0] if version else "0"])
     return True
 
 
 def is_current(meta: dict[str, str], tables: set[str] | dict[str, object]) -> bool:
-    """Whether ``article_status`` describes the store as it is (built at its current ``store_version``)."""
-    return TABLE in tables and VERSION_KEY in meta and meta.get(VERSION_KEY) == meta.get("store_version")
+    """Whether ``article_status`` and ``cluster_status`` describe the store as it is (built at its current
+    ``store_version``)."""
+    return TABLE in tables and CLUSTERS in tables and VERSION_KEY in meta and meta.get(VERSION_KEY) == meta.get("store_version")
 
 
 def build_store(path: str | Path) -> float:

@@ -160,7 +160,8 @@ else:
     if a_id == b_id:
         st.caption("Pick two different articles.")
     else:
-        al = data.alignment(path, version, a_id, b_id)
+        doc_of = dict(zip(members["article_id"].to_list(), members["doc"].to_list(), strict=True))
+        al = data.alignment(path, version, a_id, b_id, (doc_of[a_id], doc_of[b_id]))
         if al is None:
             st.warning("One of these articles is no longer in the store.")
         else:
