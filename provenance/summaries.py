@@ -61,7 +61,7 @@ SELECT a.doc, a.article_id, a.outlet, a.published_at, c.cluster_id,
        l.article_id IS NOT NULL AS has_lineage, l.cluster_id AS lineage_cluster_id,
        l.parent_id, l.parent_external, l.credited, p.outlet AS parent_outlet,
        coalesce(l.evidence LIKE '%"byline_mismatch"%', false) AS byline_mismatch,
-       coalesce(cr.credited_agencies, []::VARCHAR[]) AS credited_agencies,
+       coalesce(cr.credited_agencies, []::VARCHAR[]) AS credited_agencies, {sourced_share} AS sourced_share,
        list_sort(list_distinct(list_concat(coalesce(cr.credited_agencies, []::VARCHAR[]),
                                            CASE WHEN l.via_agency IS NOT NULL THEN [l.via_agency]
                                                 ELSE []::VARCHAR[] END))) AS agencies
@@ -70,6 +70,7 @@ LEFT JOIN clusters c USING (doc)
 LEFT JOIN lineage l ON l.article_id = a.article_id
 LEFT JOIN articles p ON p.article_id = l.parent_id
 LEFT JOIN cr ON cr.article_id = a.article_id
+{sourced_join}
 ORDER BY a.doc
 """
 
@@ -129,7 +130,11 @@ def build(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute(f"DROP TABLE IF EXISTS {CLUSTERS}")
         con.execute("DELETE FROM meta WHERE key = ?", [VERSION_KEY])
         return False
-    con.execute(_BUILD)
+    # the share of each article's words found in earlier articles (provenance.detect.sourced), where measured
+    has_sourced = {"article_id", "sourced_share"} <= _columns(con, "sourced")
+    con.execute(_BUILD.format(
+        sourced_share="so.sourced_share" if has_sourced else "CAST(NULL AS DOUBLE)",
+        sourced_join="LEFT JOIN sourced so ON so.article_id = a.article_id" if has_sourced else ""))
     con.execute(_BUILD_CLUSTERS)
     version = con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchall()
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [VERSION_KEY, version[0][0] if version else "0"])

@@ -105,6 +105,18 @@ def test_clusters_list_matches_the_live_one_for_every_filter_and_sort(stores):
                     _same(a, b, f"{q} {sort} {desc} {offset}")
 
 
+def test_cluster_detail_matches_the_live_one(stores):
+    live, built = stores
+    s = Store(live)
+    ids = s.query("SELECT cluster_id FROM clusters GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 5")["cluster_id"].to_list()
+    ids += s.query("SELECT cluster_id FROM clusters WHERE article_id = ?", [WIRE_ID])["cluster_id"].to_list()
+    for cid in [*ids, -1]:
+        a, b = _both(live, built, data.cluster_detail, cid)
+        _same(a, b, f"cluster {cid}")
+        again, _ = _both(live, built, data.cluster_detail, cid)
+        _same(a, again, f"cluster {cid} read twice")  # pairs are ordered to the last tie
+
+
 def test_an_ingest_that_does_not_rebuild_leaves_them_stale_and_reads_go_live(stores, tmp_path: Path):
     from provenance.engine.pipeline import ingest
 
