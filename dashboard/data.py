@@ -629,7 +629,9 @@ def clusters_sql(
 
 
 def _page_strings_ctes() -> list[str]:
-    """``pa`` (title and first outlet) and ``pag`` (agencies) of the clusters of ``page``."""
+    """``pa`` (title and first outlet) and ``pag`` (agencies) of the clusters of ``page`` (``pag`` from
+    ``article_status``: each member's credited agencies, each lineage row's agency)."""
+    st_ = summaries.TABLE
     return [
         """pa AS (
         SELECT c.cluster_id,
@@ -639,13 +641,10 @@ def _page_strings_ctes() -> list[str]:
         WHERE c.cluster_id IN (SELECT cluster_id FROM page)
         GROUP BY c.cluster_id
     )""",
-        "pm AS (SELECT cx.cluster_id, cx.article_id FROM clusters cx WHERE cx.cluster_id IN "
-        "(SELECT cluster_id FROM page))",
         "pag AS (SELECT cluster_id, string_agg(DISTINCT source, ', ' ORDER BY source) AS agencies FROM ("
-        "SELECT pm.cluster_id, cr.source FROM pm JOIN credits cr ON cr.article_id = pm.article_id "
-        "WHERE cr.kind = 'agency' AND cr.source IS NOT NULL UNION "
-        "SELECT cluster_id, via_agency FROM lineage "
-        "WHERE cluster_id IN (SELECT cluster_id FROM page) AND via_agency IS NOT NULL"
+        f"SELECT cluster_id, unnest(credited_agencies) FROM {st_} WHERE cluster_id IN (SELECT cluster_id FROM page) "
+        f"UNION SELECT lineage_cluster_id, via_agency FROM {st_} "
+        "WHERE lineage_cluster_id IN (SELECT cluster_id FROM page) AND via_agency IS NOT NULL"
         ") t(cluster_id, source) GROUP BY cluster_id)",
     ]
 
