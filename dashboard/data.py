@@ -765,8 +765,8 @@ def top_clusters(path: str, version: int, n: int = 10) -> dict[str, pl.DataFrame
             ORDER BY outlets_24h DESC, hours_to_last ASC, m.cluster_id
             LIMIT ?
         ),
-        -- titles for the chosen clusters only (``m`` has none: it is read three times, and DuckDB
-        -- materializes it, titles included, for the whole corpus otherwise)
+        -- titles for the chosen clusters only (``m`` carries none: it is read three times, and with a
+        -- title per membership the query took 0.9 s on a 1M store)
         t AS (
             SELECT c.cluster_id, coalesce(arg_min(a.title, a.published_at), any_value(a.title)) AS title
             FROM clusters c JOIN articles a USING (doc) WHERE c.cluster_id IN (SELECT cluster_id FROM w)

@@ -158,10 +158,11 @@ def build_store(path: str | Path) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description="Build article_status for an existing store (see the module doc).")
+    ap = argparse.ArgumentParser(description="Build article_status and cluster_status for an existing store "
+                                             "(see the module doc).")
     ap.add_argument("store", type=Path)
     args = ap.parse_args()
-    print(f"article_status built in {build_store(args.store):.1f} s")
+    print(f"{TABLE} and {CLUSTERS} built in {build_store(args.store):.1f} s")
 
 
 if __name__ == "__main__":
