@@ -23,6 +23,21 @@ import streamlit as st  # noqa: E402
 from dashboard import common, data  # noqa: E402
 
 _HERE = Path(__file__).resolve().parent
+
+
+@st.cache_resource(show_spinner=False)
+def _libraries() -> None:
+    """Import, once per server process, the libraries the pages draw and compute with (charts, frames
+    for charts, reports, text alignment, search): about 1.5 s in all, which the first page to use each
+    would otherwise add to its own drawing. The first run of the app pays it, whatever page it shows."""
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+
+    import provenance.detect.align  # noqa: F401
+    import provenance.detect.search  # noqa: F401
+    import provenance.report  # noqa: F401
+
+
 # A local favicon: a material-icon one would be fetched from a font CDN, and the dashboard loads nothing remote.
 st.set_page_config(page_title="provenance", page_icon=str(_HERE / "favicon.png"), layout="wide")
 
@@ -53,6 +68,7 @@ def _sidebar(info: data.StoreInfo | None, path: Path) -> None:
 
 
 def main() -> None:
+    _libraries()
     path = data.store_path()
     nav = st.navigation(PAGES)
     banner = st.empty()

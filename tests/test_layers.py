@@ -80,6 +80,7 @@ LAYERS: dict[str, tuple[str, str]] = {
     "provenance.store": ("store", "top"),
     "provenance.queries": ("store", "top"),
     "provenance.lock": ("store", "top"),
+    "provenance.summaries": ("store", "top"),
     # services over the store
     "provenance.ingest.identity": ("service", "ingest"),
     "provenance.detect.search": ("service", "detect"),
@@ -163,6 +164,9 @@ ALLOWED: dict[tuple[str, str], str] = {
 SQL_HOMES = {
     "provenance.store",  # connections, the transaction, every write, the ingest's lookups
     "provenance.queries",  # named reads: CLI, search, explain, overrides, history, exports, API, reports
+    # The dashboard's precomputed status tables: their builder (run in the store's write transaction,
+    # by ingest once it calls it) and the stamp that says whether they are current.
+    "provenance.summaries",
     # The dashboard's read model: aggregate SQL built per page, cached per store version. It reads
     # through store.frame and Store.reader; moving its SQL into named queries is issue 17's follow-up.
     "dashboard.data",

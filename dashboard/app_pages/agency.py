@@ -31,7 +31,15 @@ if name is None:
         common.page_link("agency", a, icon=":material/rss_feed:", name=a)
     st.stop()
 
-prof = data.agency_profile(path, version, name)
+q = data.ClusterQuery(agencies=(name,))
+try:
+    page_no = max(1, int(st.session_state.get("apage") or st.query_params.get("apage") or 1))
+except (TypeError, ValueError):
+    page_no = 1
+# The page's three reads are independent: run them at once.
+prof, ts, (rows, total) = data.concurrently(
+    lambda: data.agency_profile(path, version, name), lambda: data.reuse_over_time(path, version, agency=name),
+    lambda: data.clusters_page(path, version, q, "first seen", True, PAGE_SIZE, (page_no - 1) * PAGE_SIZE))
 st.title(common.md_text(name, max_len=120))
 if prof is None:
     st.warning("No article credits this agency and no copy traces back to it.", icon=":material/search_off:")
@@ -55,7 +63,6 @@ if prof["indirect"]:
 st.caption(" · ".join(extra))
 
 st.subheader("Its copy over time")
-ts = data.reuse_over_time(path, version, agency=name)
 if ts.height:
     grain = ts["grain"][0]
     st.altair_chart(
@@ -110,12 +117,6 @@ with right:
         st.dataframe(cv, hide_index=True)
 
 st.subheader("Clusters with its copy")
-q = data.ClusterQuery(agencies=(name,))
-try:
-    page_no = max(1, int(st.session_state.get("apage") or st.query_params.get("apage") or 1))
-except (TypeError, ValueError):
-    page_no = 1
-rows, total = data.clusters_page(path, version, q, "first seen", True, PAGE_SIZE, (page_no - 1) * PAGE_SIZE)
 n_pages = max(1, math.ceil(total / PAGE_SIZE))
 if rows.height:
     show = common.with_links(rows, link=("cluster", "id", "cluster_id"))

@@ -34,7 +34,9 @@ if cluster_id is None:
                          id=r["cluster_id"])
     st.stop()
 
-detail = data.cluster_detail(path, version, cluster_id)
+# Members and history are independent reads: run them at once.
+detail, hist = data.concurrently(lambda: data.cluster_detail(path, version, cluster_id),
+                                 lambda: data.cluster_history(path, version, cluster_id))
 if detail is None:
     st.title(f"Cluster {cluster_id}")
     st.warning(f"There is no cluster {cluster_id} in this store.", icon=":material/search_off:")
@@ -84,16 +86,20 @@ legend = ["edge colour: relation", "3-d box: a group of copies", "solid: credite
           "ellipse: other source outside the corpus", "bold box: origin in the corpus"]
 st.caption(" · ".join(legend) + ("" if detail["has_lineage"] else
            " — no lineage in this store: each member links to the earliest member it shares text with."))
-with st.expander("Outlets and agencies in this cluster"):
-    cols = st.columns(3)
-    for i, o in enumerate(sorted({str(x) for x in members["outlet"].drop_nulls().to_list()}, key=str.casefold)):
-        with cols[i % 3]:
-            common.page_link("outlet", o, icon=":material/newspaper:", name=o)
-    cr = detail["credits"]
-    if cr.height:
-        for i, a in enumerate(sorted(set(cr.filter(pl.col("kind") == "agency")["source"].drop_nulls().to_list()))):
+# Drawn when opened (a rerun): a large cluster has a link per outlet, ~200 elements the browser would
+# otherwise lay out on every visit while they stay folded.
+links = st.expander("Outlets and agencies in this cluster", key="cluster_links", on_change="rerun")
+if links.open:
+    with links:
+        cols = st.columns(3)
+        for i, o in enumerate(sorted({str(x) for x in members["outlet"].drop_nulls().to_list()}, key=str.casefold)):
             with cols[i % 3]:
-                common.page_link("agency", a, icon=":material/rss_feed:", name=a)
+                common.page_link("outlet", o, icon=":material/newspaper:", name=o)
+        cr = detail["credits"]
+        if cr.height:
+            for i, a in enumerate(sorted(set(cr.filter(pl.col("kind") == "agency")["source"].drop_nulls().to_list()))):
+                with cols[i % 3]:
+                    common.page_link("agency", a, icon=":material/rss_feed:", name=a)
 
 # -- timeline -------------------------------------------------------------------------------------
 st.subheader("Republication timeline")
@@ -158,7 +164,8 @@ else:
     if a_id == b_id:
         st.caption("Pick two different articles.")
     else:
-        al = data.alignment(path, version, a_id, b_id)
+        doc_of = dict(zip(members["article_id"].to_list(), members["doc"].to_list(), strict=True))
+        al = data.alignment(path, version, a_id, b_id, (doc_of[a_id], doc_of[b_id]))
         if al is None:
             st.warning("One of these articles is no longer in the store.")
         else:
@@ -175,18 +182,20 @@ else:
                              icon=":material/help:", left=a_id, right=b_id)
 
 # -- history -------------------------------------------------------------------------------------
-hist = data.cluster_history(path, version, cluster_id)
-with st.expander(f"History: {hist.height} event{'s' if hist.height != 1 else ''} across ingests", expanded=False):
-    if hist.height:
-        st.dataframe(hist, hide_index=True, key="history_table", column_config={
-            "at": st.column_config.DatetimeColumn("ingest finished (UTC)", format="YYYY-MM-DD HH:mm"),
-            "articles_added": st.column_config.NumberColumn("articles added"),
-            "size_after": st.column_config.NumberColumn("size after"),
-            "merged_into": st.column_config.NumberColumn("merged into", format="%d"),
-        })
-        st.caption("created: first ingest that linked its articles · grew: an ingest added articles · "
-                   "merged_into: another cluster joined this one and took its id")
-    else:
-        st.caption("No history: this store was built before cluster events were kept.")
+history = st.expander(f"History: {hist.height} event{'s' if hist.height != 1 else ''} across ingests", expanded=False,
+                      key="cluster_history", on_change="rerun")  # drawn when opened, like the links above
+if history.open:
+    with history:
+        if hist.height:
+            st.dataframe(hist, hide_index=True, key="history_table", column_config={
+                "at": st.column_config.DatetimeColumn("ingest finished (UTC)", format="YYYY-MM-DD HH:mm"),
+                "articles_added": st.column_config.NumberColumn("articles added"),
+                "size_after": st.column_config.NumberColumn("size after"),
+                "merged_into": st.column_config.NumberColumn("merged into", format="%d"),
+            })
+            st.caption("created: first ingest that linked its articles · grew: an ingest added articles · "
+                       "merged_into: another cluster joined this one and took its id")
+        else:
+            st.caption("No history: this store was built before cluster events were kept.")
 
 reports.downloads(path, version, f"cluster-{cluster_id}", cluster=cluster_id)

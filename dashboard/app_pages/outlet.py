@@ -26,7 +26,15 @@ if name is None:
         common.go("outlet", name=choice)
     st.stop()
 
-prof = data.outlet_profile(path, version, name)
+q = data.ClusterQuery(outlets=(name,))
+try:
+    page_no = max(1, int(st.session_state.get("opage") or st.query_params.get("opage") or 1))
+except (TypeError, ValueError):
+    page_no = 1
+# The page's three reads are independent: run them at once.
+prof, ts, (rows, total) = data.concurrently(
+    lambda: data.outlet_profile(path, version, name), lambda: data.reuse_over_time(path, version, outlet=name),
+    lambda: data.clusters_page(path, version, q, "first seen", True, PAGE_SIZE, (page_no - 1) * PAGE_SIZE))
 st.title(common.md_text(name, max_len=120))
 if prof is None:
     st.warning("No article from this outlet is in the store.", icon=":material/search_off:")
@@ -53,7 +61,6 @@ st.caption(
 )
 
 st.subheader("Published over time")
-ts = data.reuse_over_time(path, version, outlet=name)
 if ts.height:
     grain = ts["grain"][0]
     st.altair_chart(
@@ -108,12 +115,6 @@ if cb.height:
                  column_config={"link": st.column_config.LinkColumn("profile", display_text="open")})
 
 st.subheader("Clusters with this outlet")
-q = data.ClusterQuery(outlets=(name,))
-try:
-    page_no = max(1, int(st.session_state.get("opage") or st.query_params.get("opage") or 1))
-except (TypeError, ValueError):
-    page_no = 1
-rows, total = data.clusters_page(path, version, q, "first seen", True, PAGE_SIZE, (page_no - 1) * PAGE_SIZE)
 n_pages = max(1, math.ceil(total / PAGE_SIZE))
 if rows.height:
     show = common.with_links(rows, link=("cluster", "id", "cluster_id"))

@@ -8,7 +8,10 @@ import streamlit as st
 from dashboard import common, data, reports
 
 path, version = common.key()
-ov = data.overview(path, version)
+# The page's four reads are independent: run them at once.
+ov, ts, top, share = data.concurrently(
+    lambda: data.overview(path, version), lambda: data.reuse_over_time(path, version),
+    lambda: data.top_clusters(path, version, 10), lambda: data.outlet_agency_share(path, version, 25))
 
 st.title("Overview")
 if not ov.get("articles"):
@@ -36,7 +39,6 @@ elif not ov["has_lineage"]:
     st.caption("No lineage in this store: origins are the earliest published member of each cluster.")
 
 st.subheader("Reuse over time")
-ts = data.reuse_over_time(path, version)
 if ts.height:
     grain = ts["grain"][0]
     chart = (
@@ -58,7 +60,6 @@ if ts.height:
 else:
     st.caption("No publication dates to chart.")
 
-top = data.top_clusters(path, version, 10)
 left, right = st.columns(2)
 with left:
     st.subheader("Largest clusters")
@@ -104,7 +105,6 @@ with right:
         st.caption("No cluster reached two outlets.")
 
 st.subheader("Outlets by agency-copy share")
-share = data.outlet_agency_share(path, version, 25)
 if share.height and share["agency_copy"].sum() > 0:
     chart = (
         alt.Chart(share.to_pandas())

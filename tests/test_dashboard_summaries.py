@@ -1,0 +1,165 @@
+"""The dashboard's precomputed status tables (provenance.summaries) and its faster reads.
+
+Every read that has a fast path over ``article_status`` / ``cluster_status`` must return the same
+frame as the live joins: each test reads a copy of the dashboard store with the tables built and a
+copy without, and compares. The tables are only read while current (built at the store's version):
+an ingest that does not rebuild them leaves them stale and the dashboard reads live again.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+import streamlit as st
+from conftest_dashboard import CREDITED_ID, TRIMMED_ID, WIRE_ID, extra_records, get_store
+from polars.testing import assert_frame_equal
+
+from dashboard import data
+from provenance import summaries
+from provenance.store import Store
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> tuple[str, str]:
+    """(live, built): two copies of the dashboard store, the second with the status tables built."""
+    src = get_store(tmp_path_factory, request)
+    root = tmp_path_factory.mktemp("summaries")
+    live, built = root / "live.duckdb", root / "built.duckdb"
+    shutil.copy(src.path, live)
+    shutil.copy(src.path, built)
+    summaries.build_store(built)
+    return str(live), str(built)
+
+
+def _same(a: object, b: object, where: str = "") -> None:
+    if isinstance(a, pl.DataFrame):
+        assert isinstance(b, pl.DataFrame), where
+        try:
+            assert_frame_equal(a, b)
+        except AssertionError as e:
+            raise AssertionError(f"{where}: {e}") from None
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), where
+        for k in a:
+            _same(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, tuple):
+        assert isinstance(b, tuple) and len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{i}]")
+    else:
+        assert a == b, (where, a, b)
+
+
+def _both(live: str, built: str, fn, *args) -> tuple[object, object]:  # noqa: ANN001
+    li, bi = data.store_info(live), data.store_info(built)
+    assert not li.status and bi.status
+    st.cache_data.clear()
+    return fn(li.path, li.version, *args), fn(bi.path, bi.version, *args)
+
+
+def test_tables_are_current_only_at_the_version_they_were_built(stores):
+    live, built = stores
+    assert data.store_info(built).status
+    assert not data.store_info(live).status
+    s = Store(built)
+    n = s.query("SELECT (SELECT count(*) FROM article_status) AS a, (SELECT count(*) FROM articles) AS b, "
+                "(SELECT count(*) FROM cluster_status) AS c, (SELECT count(DISTINCT cluster_id) FROM clusters) AS d")
+    assert n["a"][0] == n["b"][0] and n["c"][0] == n["d"][0]
+
+
+def test_every_fast_read_matches_the_live_one(stores):
+    live, built = stores
+    s = Store(live)
+    outlets = s.query("SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 "
+                      "LIMIT 4")["outlet"].to_list()
+    agencies = s.query("SELECT source FROM credits WHERE kind = 'agency' GROUP BY 1 ORDER BY count(*) DESC, 1 "
+                       "LIMIT 3")["source"].to_list()
+    assert outlets and agencies
+    calls = [(data.overview, ()), (data.top_clusters, (10,)), (data.outlet_agency_share, (25,)),
+             (data.reuse_over_time, ()), (data.filter_options, ())]
+    calls += [(data.reuse_over_time, (o,)) for o in outlets] + [(data.reuse_over_time, (None, a)) for a in agencies]
+    calls += [(data.outlet_profile, (o,)) for o in outlets] + [(data.agency_profile, (a,)) for a in agencies]
+    for fn, args in calls:
+        a, b = _both(live, built, fn, *args)
+        _same(a, b, f"{fn.__name__}{args}")
+
+
+def test_clusters_list_matches_the_live_one_for_every_filter_and_sort(stores):
+    live, built = stores
+    relations = Store(live).query("SELECT DISTINCT relation FROM lineage WHERE relation IS NOT NULL ORDER BY 1"
+                                  )["relation"].to_list()
+    Q = data.ClusterQuery
+    queries = [Q(), Q(outlets=("IANS",)), Q(agencies=("PTI",)), Q(agencies=("PTI", "Xinhua")),
+               Q(relations=tuple(relations[:2])), Q(title="the"), Q(min_size=3),
+               Q(date_from=date(2024, 10, 20), date_to=date(2024, 11, 5)), Q(outlets=("PTI",), date_to=date(2025, 1, 1))]
+    for q in queries:
+        for sort in data.SORTS:
+            for desc in (True, False):
+                for offset in (0, 10):
+                    a, b = _both(live, built, data.clusters_page, q, sort, desc, 10, offset)
+                    _same(a, b, f"{q} {sort} {desc} {offset}")
+
+
+def test_cluster_detail_matches_the_live_one(stores):
+    live, built = stores
+    s = Store(live)
+    ids = s.query("SELECT cluster_id FROM clusters GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 5")["cluster_id"].to_list()
+    ids += s.query("SELECT cluster_id FROM clusters WHERE article_id = ?", [WIRE_ID])["cluster_id"].to_list()
+    for cid in [*ids, -1]:
+        a, b = _both(live, built, data.cluster_detail, cid)
+        _same(a, b, f"cluster {cid}")
+        again, _ = _both(live, built, data.cluster_detail, cid)
+        _same(a, again, f"cluster {cid} read twice")  # pairs are ordered to the last tie
+
+
+def test_an_ingest_that_does_not_rebuild_leaves_them_stale_and_reads_go_live(stores, tmp_path: Path):
+    from provenance.engine.pipeline import ingest
+
+    _, built = stores
+    path = tmp_path / "grown.duckdb"
+    shutil.copy(built, path)
+    wire = extra_records()[0]
+    again = {**wire, "id": "dash-summaries-copy", "outlet": "Summaries Gazette", "published": "2031-03-02T12:00:00Z",
+             "url": "https://summaries.example/1"}
+    src = tmp_path / "more.jsonl"
+    src.write_text(json.dumps(again) + "\n", encoding="utf-8")
+    ingest([src], store=Store(path))
+    info = data.store_info(path)
+    assert not info.status  # built at the previous version: not read
+    st.cache_data.clear()
+    live_page = data.clusters_page(info.path, info.version, data.ClusterQuery(outlets=("Summaries Gazette",)))
+    assert live_page[1] == 1
+    live_share = data.outlet_agency_share(info.path, info.version, 500)
+    assert "Summaries Gazette" in live_share["outlet"].to_list()
+    summaries.build_store(path)  # rebuilt: current again, and the same answers
+    info = data.store_info(path)
+    assert info.status
+    st.cache_data.clear()
+    _same(live_page, data.clusters_page(info.path, info.version, data.ClusterQuery(outlets=("Summaries Gazette",))))
+    _same(live_share, data.outlet_agency_share(info.path, info.version, 500))
+
+
+def test_alignment_by_doc_matches_alignment_by_id(stores):
+    live, _ = stores
+    info = data.store_info(live)
+    docs = Store(live).query("SELECT article_id, doc FROM articles WHERE article_id IN (?, ?, ?)",
+                             [WIRE_ID, CREDITED_ID, TRIMMED_ID])
+    doc = dict(zip(docs["article_id"].to_list(), docs["doc"].to_list(), strict=True))
+    st.cache_data.clear()
+    by_id = data.alignment(info.path, info.version, WIRE_ID, TRIMMED_ID)
+    by_doc = data.alignment(info.path, info.version, WIRE_ID, TRIMMED_ID, (doc[WIRE_ID], doc[TRIMMED_ID]))
+    assert by_id is not None
+    _same(by_id, by_doc)
+    # docs that do not name those articles (a stale page) fall back to the ids
+    _same(by_id, data.alignment(info.path, info.version, WIRE_ID, TRIMMED_ID, (doc[CREDITED_ID], doc[CREDITED_ID])))
+
+
+def test_concurrently_keeps_order_and_raises_the_first_error():
+    assert data.concurrently(lambda: 1, lambda: 2, lambda: 3) == [1, 2, 3]
+    with pytest.raises(data.StoreBusy):
+        data.concurrently(lambda: 1, lambda: (_ for _ in ()).throw(data.StoreBusy("busy")))
