@@ -16,16 +16,14 @@ Correctness: the tables are a pure function of ``articles``, ``clusters``, ``lin
 and readers (:func:`is_current`) then compute live, as before. Compaction rewrites only the lookup
 tables and changes no version. So the dashboard never shows a figure from a stale table.
 
-When to build: at the end of each ingest, inside its write transaction after the batch is written
-(``build(con)`` on the transaction's connection), after an override change (same), and once for
-a store written before this table existed: ``python -m provenance.summaries STORE``.
+When to build: once at the end of each ingest run, import and re-clean (:meth:`Store.refresh_summaries`,
+its own transaction: a full rebuild per batch would cost a bulk ingest seconds per batch), inside the
+transaction of an override change (``build(con)``), and once for a store written before these tables
+existed: ``provenance dashboard`` builds them before serving when they are not current. Between a batch's commit and the rebuild the tables
+are stale, so the dashboard computes live.
 """
 
 from __future__ import annotations
-
-import argparse
-import time
-from pathlib import Path
 
 import duckdb
 
@@ -145,25 +143,3 @@ def is_current(meta: dict[str, str], tables: set[str] | dict[str, object]) -> bo
     """Whether ``article_status`` and ``cluster_status`` describe the store as it is (built at its current
     ``store_version``)."""
     return TABLE in tables and CLUSTERS in tables and VERSION_KEY in meta and meta.get(VERSION_KEY) == meta.get("store_version")
-
-
-def build_store(path: str | Path) -> float:
-    """Build the table for an existing store (under the writer lock, in one transaction); seconds taken."""
-    from provenance.store import Store
-
-    t0 = time.perf_counter()
-    with Store(path).atomic(ddl="") as con:
-        build(con)
-    return time.perf_counter() - t0
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description="Build article_status and cluster_status for an existing store "
-                                             "(see the module doc).")
-    ap.add_argument("store", type=Path)
-    args = ap.parse_args()
-    print(f"{TABLE} and {CLUSTERS} built in {build_store(args.store):.1f} s")
-
-
-if __name__ == "__main__":
-    main()

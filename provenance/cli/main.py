@@ -22,7 +22,7 @@ from rich.markup import escape
 from provenance import __version__, queries
 from provenance.cli.output import Section, emit, output_options, store_option
 from provenance.config import Config
-from provenance.errors import InputError, ProvenanceError
+from provenance.errors import InputError, ProvenanceError, StoreError
 from provenance.queries import store_summary
 from provenance.store import EXPORTABLE, Store
 
@@ -366,6 +366,13 @@ def dashboard(store_path: str, host: str, port: int) -> None:
 
     if not Path(store_path).exists():
         raise InputError(f"no store at {store_path} (run `provenance ingest` first)")
+    store = Store(store_path)
+    if not store.summaries_current():  # a store written before the dashboard's status tables existed
+        try:
+            out.print("building the dashboard's status tables once…", highlight=False)
+            store.refresh_summaries()
+        except StoreError as e:  # another process is writing: the pages compute the same figures live
+            out.print(f"skipped ({e}); pages compute them live", highlight=False)
     out.print(f"dashboard on http://{host}:{port}  (store {store_path}; Ctrl+C stops it)", highlight=False)
     sys.exit(serve(store_path, host=host, port=port))
 

@@ -134,4 +134,5 @@ def import_run(out_dir: str | Path, store: Store) -> dict[str, Any]:
         "pairs_added": tables["pairs"].height,
     }
     version = store.write_batch(tables, config=config, ingest=ingest_row, deletes={"chrome_stats": None})
+    store.refresh_summaries()
     return {"store_version": version, "ingest_id": ingest_id, **{k: v.height for k, v in tables.items()}}

@@ -187,6 +187,9 @@ def _ingest(
     if written > 1:  # one sorted run per batch: merge them so lookups read one
         with steps.step("compact"):
             store.compact()
+    if written:
+        with steps.step("summaries"):
+            store.refresh_summaries()
     total.timings = steps.timings
     return total
 

@@ -199,6 +199,7 @@ def _relink(
             "external_nodes": ("cluster_id", pl.concat([old_clusters, clusters["cluster_id"], scope]).unique()),
         },
     )
+    store.refresh_summaries()
     return report
 
 
