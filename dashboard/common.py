@@ -81,6 +81,14 @@ def param(name: str) -> str | None:
     return v
 
 
+def page_number(key: str) -> int:
+    """The 1-based page of a paged list, from the session (the pager's widget) or the URL; 1 if unreadable."""
+    try:
+        return max(1, int(st.session_state.get(key) or st.query_params.get(key) or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
 # -- text -------------------------------------------------------------------------------------
 
 _MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"

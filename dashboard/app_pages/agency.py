@@ -32,10 +32,7 @@ if name is None:
     st.stop()
 
 q = data.ClusterQuery(agencies=(name,))
-try:
-    page_no = max(1, int(st.session_state.get("apage") or st.query_params.get("apage") or 1))
-except (TypeError, ValueError):
-    page_no = 1
+page_no = common.page_number("apage")
 # The page's three reads are independent: run them at once.
 prof, ts, (rows, total) = data.concurrently(
     lambda: data.agency_profile(path, version, name), lambda: data.reuse_over_time(path, version, agency=name),

@@ -52,10 +52,7 @@ q = data.ClusterQuery(
     date_to=date_to if isinstance(date_to, date) else None,
 )
 
-try:
-    page_no = max(1, int(st.session_state.get("page") or st.query_params.get("page") or 1))
-except (TypeError, ValueError):
-    page_no = 1
+page_no = common.page_number("page")
 rows, total = data.clusters_page(path, version, q, sort, descending, PAGE_SIZE, (page_no - 1) * PAGE_SIZE)
 n_pages = max(1, math.ceil(total / PAGE_SIZE))
 if page_no > n_pages:  # filters changed under a deep page: go back to the last one

@@ -27,10 +27,7 @@ if name is None:
     st.stop()
 
 q = data.ClusterQuery(outlets=(name,))
-try:
-    page_no = max(1, int(st.session_state.get("opage") or st.query_params.get("opage") or 1))
-except (TypeError, ValueError):
-    page_no = 1
+page_no = common.page_number("opage")
 # The page's three reads are independent: run them at once.
 prof, ts, (rows, total) = data.concurrently(
     lambda: data.outlet_profile(path, version, name), lambda: data.reuse_over_time(path, version, outlet=name),
