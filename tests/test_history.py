@@ -80,6 +80,9 @@ def test_cluster_page_shows_the_history(tmp_path: Path, monkeypatch: pytest.Monk
     ingest([_write(tmp_path / "2.jsonl", [{"id": "x3", "outlet": "three.example", "text": a}])], store=store)
     cid = store.query("SELECT cluster_id FROM clusters WHERE article_id = 'x1'")["cluster_id"][0]
     at = run_app(store.path, monkeypatch, "cluster", id=str(cid))
+    assert not any("event" in d.value.columns for d in at.dataframe)  # folded: drawn when opened
+    at.session_state["cluster_history"] = True  # the reader opens the section
+    at.run()
     hist = next(d.value for d in at.dataframe if "event" in d.value.columns)
     assert list(hist["event"]) == ["created", "grew"] and list(hist["size_after"]) == [2, 3]
     assert any("History: 2 events" in e.label for e in at.expander)
