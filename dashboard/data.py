@@ -1088,7 +1088,7 @@ def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | Non
                        count(*) FILTER (WHERE credited IN {CREDITED}) AS credited
                 FROM {summaries.TABLE}
                 WHERE outlet = ? AND (parent_id IS NOT NULL OR parent_external IS NOT NULL)
-                GROUP BY ALL ORDER BY copies DESC, source LIMIT 30
+                GROUP BY ALL ORDER BY copies DESC, source, kind LIMIT 30
                 """,
                 [outlet],
             )
@@ -1113,7 +1113,7 @@ def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | Non
                 FROM lineage l JOIN articles a ON a.article_id = l.article_id
                 LEFT JOIN articles p ON p.article_id = l.parent_id
                 WHERE a.outlet = ? AND (l.parent_id IS NOT NULL OR {ext} IS NOT NULL)
-                GROUP BY ALL ORDER BY copies DESC, source LIMIT 30
+                GROUP BY ALL ORDER BY copies DESC, source, kind LIMIT 30
                 """,
                 [outlet],
             )
@@ -1134,7 +1134,7 @@ def outlet_profile(path: str, version: int, outlet: str) -> dict[str, Any] | Non
                 """
                 SELECT pa.outlet AS source, 'outlet' AS kind, count(*) AS copies, NULL::BIGINT AS credited
                 FROM pairs p JOIN articles pa ON pa.doc = p.a_doc JOIN articles pb ON pb.doc = p.b_doc
-                WHERE pb.outlet = ? AND pa.outlet <> pb.outlet GROUP BY ALL ORDER BY copies DESC, source LIMIT 30
+                WHERE pb.outlet = ? AND pa.outlet <> pb.outlet GROUP BY ALL ORDER BY copies DESC, source, kind LIMIT 30
                 """,
                 [outlet],
             )
