@@ -650,3 +650,18 @@ def test_credit_rules_read_a_bounded_window_so_one_long_line_costs_linear_time(t
     s, e = _line_bounds(line, len(line) // 2)
     assert e - s <= 2 * _CONTEXT
     assert _line_bounds("short line\nby IANS here", 15) == (11, 23)  # within a line: the line itself
+
+
+def test_an_interrupt_swallowed_inside_a_library_callback_is_raised_again() -> None:
+    import types
+
+    from provenance.cli.main import _redeliver_interrupt
+
+    got: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+    try:
+        _redeliver_interrupt(types.SimpleNamespace(exc_value=KeyboardInterrupt(), exc_type=KeyboardInterrupt,
+                                                   exc_traceback=None, err_msg=None, object=None))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert got == [signal.SIGINT]

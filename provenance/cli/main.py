@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 import polars as pl
@@ -33,10 +34,21 @@ out = Console()
 _store_option = store_option
 
 
+def _redeliver_interrupt(unraisable: Any) -> None:
+    """A Ctrl+C that lands inside a callback a library calls from compiled code (polars converting a
+    dtype) cannot propagate there: Python prints it as "Exception ignored" and goes on, so the interrupt
+    was lost. It is raised again instead, to stop the command at its next step."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        signal.raise_signal(signal.SIGINT)
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 class _Group(click.Group):
     """Turns ProvenanceError into a clean one-line error."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        sys.unraisablehook = _redeliver_interrupt
         try:
             return super().invoke(ctx)
         except ProvenanceError as e:
