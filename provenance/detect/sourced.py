@@ -324,15 +324,11 @@ def _k_tiles(ids: np.ndarray, off: np.ndarray, local: np.ndarray, stamp: np.ndar
         pair += ns
         if n == 0:
             continue
-        weak = np.zeros(n, dtype=np.bool_)
-        if q_off[g + 1] > q_off[g]:
-            wb = q_flat[q_off[g]:q_off[g + 1]]
-            for t in range(n):
-                weak[t] = wb[t + 1] > wb[t]
-        wbefore = np.zeros(n + 1, dtype=np.int64)
+        # quoted tokens before each position (the article's own running counts), and which are quoted
+        wbefore = q_flat[q_off[g]:q_off[g + 1]] if q_off[g + 1] > q_off[g] else np.zeros(n + 1, dtype=np.int64)
+        weak = wbefore[1:] > wbefore[:-1]
         rbefore = np.zeros(n + 1, dtype=np.int64)
         for t in range(n):
-            wbefore[t + 1] = wbefore[t] + weak[t]
             rbefore[t + 1] = rbefore[t] + rare_at[lo + t]
         masks = np.zeros((ns, n), dtype=np.bool_)
         cov = np.zeros(ns, dtype=np.int64)
