@@ -595,6 +595,8 @@ class Store:
             for name, df in batch.items():
                 if df.height or not _has_table(con, name):
                     _append(con, name, df)
+            # the docs whose dashboard status rows this batch changed, for an incremental refresh
+            summaries.record_changes(con, meta, version, summaries.changed_keys(batch, deletes or {}))
             row = {**ingest, "finished_at": _now(), "tool_version": __version__}
             cols = list(row)
             _run(
@@ -673,11 +675,12 @@ class Store:
         return summaries.is_current(meta, tables)
 
     def refresh_summaries(self) -> None:
-        """Rebuild the dashboard's precomputed status tables (:mod:`provenance.summaries`) for the store as
-        it is now, in one transaction. Once after a run of writes, not per batch: it is a full rebuild
-        (3.5 s at 1M articles); until it runs, the dashboard computes the same figures live."""
+        """Bring the dashboard's precomputed status tables (:mod:`provenance.summaries`) up to the store as
+        it is now, in one transaction: the rows of the articles the writes since the last build changed
+        (and of their clusters), or a full rebuild (4.7 s at 1M articles) when those are not known. Once
+        after a run of writes, not per batch; until it runs, the dashboard computes the same figures live."""
         with self.atomic(ddl="") as con:
-            summaries.build(con)
+            summaries.refresh(con)
 
     def initialize(self, config: Config) -> None:
         """Create an empty store (used by tests and `provenance init`)."""

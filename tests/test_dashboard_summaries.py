@@ -171,3 +171,88 @@ def test_concurrently_keeps_order_and_raises_the_first_error():
     assert data.concurrently(lambda: 1, lambda: 2, lambda: 3) == [1, 2, 3]
     with pytest.raises(data.StoreBusy):
         data.concurrently(lambda: 1, lambda: (_ for _ in ()).throw(data.StoreBusy("busy")))
+
+
+def _status_tables(store: Store) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return (store.query(f"SELECT * FROM {summaries.TABLE} ORDER BY doc"),
+            store.query(f"SELECT * FROM {summaries.CLUSTERS} ORDER BY cluster_id"))
+
+
+def _full_build(store: Store) -> tuple[pl.DataFrame, pl.DataFrame]:
+    with store.atomic(ddl="") as con:
+        assert summaries.build(con)
+    return _status_tables(store)
+
+
+@pytest.fixture(scope="module")
+def two_halves(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A generated corpus in two JSONL files, 420 and 280 articles drawn at random: the second part
+    backfills the first (copies that join, grow and merge its clusters, and earlier versions that
+    become the parents of its articles, so their lineage changes while their cluster does not)."""
+    from provenance.tools.synth import generate
+
+    root = tmp_path_factory.mktemp("halves")
+    arts = generate(700, seed=11, mode="realistic").articles.sample(fraction=1.0, shuffle=True, seed=3)
+    # Two clusters that one later article merges: copies of a story's first half, copies of its second
+    # half, then the whole story.
+    story = arts.filter(pl.col("text").str.count_matches("\n\n") >= 5).row(0, named=True)
+    paras = story["text"].split("\n\n")
+    half = len(paras) // 2
+    halves = [{**story, "id": f"merge-{part}-{k}", "outlet": f"Merge Daily {part}{k}", "url": None,
+               "text": "\n\n".join(paras[:half] if part == "a" else paras[half:])}
+              for part in ("a", "b") for k in (1, 2)]
+    whole = {**story, "id": "merge-whole", "outlet": "Merge Wire", "url": None}
+    first, second = root / "first.jsonl", root / "second.jsonl"
+    pl.concat([arts.head(420), pl.DataFrame(halves, schema=arts.schema)]).write_ndjson(first)
+    pl.concat([arts.slice(420), pl.DataFrame([whole], schema=arts.schema)]).write_ndjson(second)
+    return first, second
+
+
+def test_an_incremental_refresh_equals_a_full_build(two_halves, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from provenance.engine.pipeline import ingest
+
+    first, second = two_halves
+    store = Store(tmp_path / "s.duckdb")
+    ingest([first], store=store)
+    assert store.summaries_current()
+    before = _status_tables(store)
+    full_builds: list[int] = []
+    real_build = summaries.build
+    monkeypatch.setattr(summaries, "build", lambda con: full_builds.append(1) or real_build(con))
+    # in place whatever share of the store changed (a larger share is rebuilt whole only because it is cheaper)
+    monkeypatch.setattr(summaries, "_INCREMENTAL_SHARE", 1.0)
+    ingest([second], store=store, batch_size=100)  # three batches, one refresh after them
+    assert full_builds == []  # refreshed in place, from the docs the three batches recorded
+    assert store.summaries_current()
+    assert store.query(f"SELECT count(*) AS n FROM {summaries.DIRTY}")["n"][0] == 0
+    refreshed = _status_tables(store)
+    assert refreshed[0].height == before[0].height + 281
+    rebuilt = _full_build(store)
+    assert_frame_equal(refreshed[0], rebuilt[0])
+    assert_frame_equal(refreshed[1], rebuilt[1])
+    # the second part changed rows of the first part's articles too: clusters merged, and parents found
+    # in articles that stay in their cluster (only their lineage rows say so)
+    old = before[0].join(refreshed[0], on="doc", suffix="_new")
+    assert old["cluster_id"].ne_missing(old["cluster_id_new"]).any()
+    assert set(before[1]["cluster_id"]) - set(refreshed[1]["cluster_id"])  # a cluster merged into another
+    assert (old["cluster_id"].eq_missing(old["cluster_id_new"]) & old["parent_id"].ne_missing(old["parent_id_new"])).any()
+
+
+def test_a_write_that_records_no_changes_makes_the_refresh_a_full_build(two_halves, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    from provenance.engine.pipeline import ingest
+
+    first, second = two_halves
+    store = Store(tmp_path / "s.duckdb")
+    ingest([first], store=store)
+    # a write that bumps the version without recording what it changed (as an override or an import does)
+    with duckdb.connect(str(store.path)) as con:
+        con.execute("UPDATE meta SET value = CAST(value::BIGINT + 1 AS VARCHAR) WHERE key = 'store_version'")
+    full_builds: list[int] = []
+    real_build = summaries.build
+    monkeypatch.setattr(summaries, "build", lambda con: full_builds.append(1) or real_build(con))
+    ingest([second], store=store)
+    assert full_builds == [1]
+    assert store.summaries_current()
+    refreshed = _status_tables(store)
+    assert_frame_equal(refreshed[0], _full_build(store)[0])
