@@ -265,3 +265,24 @@ def test_token_counts_are_the_token_index_counts() -> None:
     texts += ["Ünïcödé ﬁne — 𝐁old 😀; don't ½ stop-gap 3.5% «quote» 東京 ٣٤", "", None, "a", "İstanbul ΟΔΟΣ", "\ud800x"]
     index = TokenIndex(texts)
     assert token_counts(texts).tolist() == [index.n_tokens(i) for i in range(len(texts))]
+
+
+def test_token_ids_number_equal_tokens_alike_by_first_appearance_in_each_group() -> None:
+    """The shared ids are exact: per group, the i-th distinct token (as ``tokens`` gives them) gets id i.
+    Thousands of distinct and long tokens make the kernel's table and its arena of tokens grow mid-group."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = "abcdefghijklmnopqrstuvwxyzéßΩж東京"
+    vocab = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(6000)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 900))) for _ in range(40)]
+    texts += generate(20, seed=3, mode="realistic").articles["text"].to_list() + ["", "a", "ﬁne ﬁne FINE"]
+    for groups in (None, [0, 1, 17, 40, 41, 62]):
+        index = TokenIndex(texts, groups=groups)
+        firsts = groups or [0]
+        for g, lo in enumerate(firsts):
+            hi = firsts[g + 1] if g + 1 < len(firsts) else len(texts)
+            seen: dict[str, int] = {}
+            for i in range(lo, hi):
+                want = [seen.setdefault(t, len(seen)) for t in tokens(texts[i])]
+                assert index.ids(i).tolist() == want, (groups, i)
