@@ -596,7 +596,7 @@ class Store:
                 if df.height or not _has_table(con, name):
                     _append(con, name, df)
             # the docs whose dashboard status rows this batch changed, for an incremental refresh
-            summaries.record_changes(con, meta, version, summaries.changed_keys(batch, deletes or {}))
+            summaries.record_changes(con, meta, version, batch, deletes or {})
             row = {**ingest, "finished_at": _now(), "tool_version": __version__}
             cols = list(row)
             _run(

@@ -211,13 +211,16 @@ def changed_keys(batch: Mapping[str, pl.DataFrame],
 
 
 def record_changes(con: duckdb.DuckDBPyConnection, meta: Mapping[str, str], version: int,
-                   keys: tuple[pl.Series, pl.Series] | None) -> None:
-    """Inside a batch's transaction (after its writes): add the docs it changed to :data:`DIRTY` and move
-    :data:`DIRTY_KEY` to ``version``, if every earlier write since the last build did the same. Otherwise
-    (or with ``keys`` None) leave :data:`DIRTY_KEY` behind, so the next refresh is a full build."""
-    if keys is None or VERSION_KEY not in meta or meta.get(DIRTY_KEY) != meta.get("store_version"):
+                   batch: Mapping[str, pl.DataFrame],
+                   deletes: Mapping[str, tuple[str, pl.Series] | pl.DataFrame | None]) -> None:
+    """Inside a batch's transaction (after its writes, ``meta`` as read before them): add the docs it
+    changed (:func:`changed_keys`) to :data:`DIRTY` and move :data:`DIRTY_KEY` to ``version``, if every
+    earlier write since the last build did the same. Otherwise, or when the changes cannot be told, leave
+    :data:`DIRTY_KEY` behind, so the next refresh is a full build."""
+    if VERSION_KEY not in meta or meta.get(DIRTY_KEY) != meta.get("store_version") or not _columns(con, DIRTY):
         return
-    if not _columns(con, DIRTY):
+    keys = changed_keys(batch, deletes)
+    if keys is None:
         return
     docs, ids = keys
     con.register("_sd_docs", pl.DataFrame({"doc": docs}).to_arrow())
