@@ -789,9 +789,19 @@ class TokenIndex:
         self._group_of = np.zeros(n_texts, dtype=np.int64)
         self._group_of[firsts[1:][firsts[1:] < n_texts]] = 1
         self._group_of = np.cumsum(self._group_of)
-        self._ids = _k_token_ids(cps, starts, ends, tok_off[np.append(firsts, n_texts)])
-        self._starts = starts
-        self._ends = ends
+        ids = _k_token_ids(cps, starts, ends, tok_off[np.append(firsts, n_texts)])
+        # Kept as int32 while they fit (ids below the token count, positions below the code point count):
+        # the rewrite stage holds these for a pool of 300k articles (130M tokens) through its joins,
+        # where a 1M ingest peaks, and int64 made them 3 GB.
+        # One at a time, each int64 array dropped before the next copy, so this does not raise the peak.
+        small = len(cps) < 2**31
+        del cps
+        self._ids = ids.astype(np.int32) if small else ids
+        del ids
+        self._starts = starts.astype(np.int32) if small else starts
+        del starts
+        self._ends = ends.astype(np.int32) if small else ends
+        del ends
         self._offsets = offsets
         self._tok_off = tok_off
         vocab = int(self._ids.max()) + 1 if len(self._ids) else 1
