@@ -25,7 +25,6 @@ the repository.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -34,16 +33,11 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from real_text import meter  # noqa: E402  (the same corpus reader as the main benchmark)
+from real_text import _grams, meter  # noqa: E402  (the main benchmark's corpus reader and word n-grams)
 
 from provenance.engine.pipeline import ingest  # noqa: E402
 from provenance.store import Store  # noqa: E402
 from provenance.tools.synth import generate  # noqa: E402
-
-
-def _grams(text: str, n: int) -> set[tuple[str, ...]]:
-    w = re.findall(r"\w+", text.lower())
-    return {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
 
 
 def _containment(text: str, sources: list[str], n: int) -> float:
