@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS ingests (
 CREATE TABLE IF NOT EXISTS articles (
     doc BIGINT, article_id VARCHAR, url VARCHAR, outlet VARCHAR, published_at TIMESTAMPTZ,
     published_precision VARCHAR, title VARCHAR, byline VARCHAR, dateline VARCHAR, text VARCHAR,
-    raw_text VARCHAR, source VARCHAR, locator VARCHAR, content_hash VARCHAR,
+    raw_text VARCHAR USING COMPRESSION zstd, source VARCHAR, locator VARCHAR, content_hash VARCHAR,
     ingested_at TIMESTAMPTZ, ingest_id BIGINT);
 CREATE TABLE IF NOT EXISTS rejects (
     ingest_id BIGINT, source VARCHAR, locator VARCHAR, reason VARCHAR, detail VARCHAR,
