@@ -7,8 +7,8 @@ concatenated. Workers are *spawned*, not forked: forking a process whose
 polars and numba thread pools are running can deadlock the child. The pool
 lives for the whole process, so its start-up (~1 s of imports; numba kernels
 load from their on-disk cache) is paid once, and small inputs never use it.
-A second, one-process pool at a lower priority runs an ingest's credits in the
-background while the main process detects pairs (:func:`credits_in_background`).
+A pool worker also runs an ingest's credits in the background while the main
+process detects pairs (:func:`credits_in_background`).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import numpy as np
 import polars as pl
 
+from provenance import schemas
 from provenance.config import Config
 from provenance.detect.fingerprint import usable_cores
 from provenance.extract import clean as ex
@@ -46,7 +47,6 @@ MIN_PARALLEL_ROWS = 20_000
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
-_background: ProcessPoolExecutor | None = None
 
 
 def workers() -> int:
@@ -70,28 +70,6 @@ def _executor(n: int) -> ProcessPoolExecutor:
         )
         _pool_size = n
     return _pool
-
-
-def _background_executor() -> ProcessPoolExecutor:
-    """The one worker for work that runs beside this process's own (:func:`credits_in_background`)."""
-    global _background
-    if _background is None:
-        _background = ProcessPoolExecutor(
-            max_workers=1, mp_context=mp.get_context("spawn"), initializer=_background_worker,
-            initargs=(os.getpid(),),
-        )
-    return _background
-
-
-#: How much lower the background worker's CPU priority is (``nice``): it takes the core this process
-#: leaves idle and yields it when this process wants both.
-BACKGROUND_NICENESS = 10
-
-
-def _background_worker(parent: int) -> None:
-    _exit_with_parent(parent)
-    with suppress(OSError, AttributeError):  # no os.nice on Windows
-        os.nice(BACKGROUND_NICENESS)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -147,11 +125,10 @@ def _main_hidden() -> Iterator[None]:
 
 @atexit.register
 def _shutdown() -> None:
-    global _pool, _background
-    for pool in (_pool, _background):
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-    _pool = _background = None
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
 
 
 def map_shards(fn: Callable[..., T], shards: Sequence[tuple[Any, ...]], **kwargs: Any) -> list[T]:
@@ -204,16 +181,24 @@ def parallel_credits(articles: pl.DataFrame, *, registry: Registry, shards: int 
     return pl.concat(map_shards(credits, parts, registry=registry))
 
 
+#: Articles the background worker reads and scans at a time. Its memory is one chunk (a batch of 150k
+#: held whole, with its lowercased copy, took the ingest's process tree 0.8 GB over its budget at 1M).
+BACKGROUND_CHUNK = 20_000
+
+
 def credits_in_background(
     articles: pl.DataFrame, *, registry: Registry, spill_dir: str | Path | None = None, shards: int | None = None,
+    chunk: int = BACKGROUND_CHUNK,
 ) -> Callable[[], pl.DataFrame]:
-    """Start :func:`credits` of ``articles`` on a worker core; return what waits for its rows.
+    """Start :func:`credits` of ``articles`` in the pool's worker; return what waits for its rows.
 
     Credits read nothing but the articles, while fingerprinting, candidates, verification and
-    the rewrite stage leave about a third of the second core idle (100k articles: 1.3-1.6 busy
-    cores of 2 over 20 s); one worker fills it with the credits, which on both cores
-    afterwards took 5-7 s of wall time. The articles go to the worker as an Arrow file in
-    ``spill_dir`` (deleted once read), so this process holds no second copy while it works on.
+    the rewrite stage leave part of the second core idle (100k articles: 1.3-1.6 busy cores of
+    2 over 20 s); the worker fills it with the credits, which on both cores afterwards took
+    5-7 s of wall time. The worker is the one lineage's shards use next (a second process would
+    add its own ~300 MB to the peak), so the caller asks for the rows before lineage. The articles go to the worker as an Arrow file in
+    ``spill_dir`` (deleted once read), so this process holds no second copy while it works on, and
+    the worker reads ``chunk`` of them at a time.
     The rows are :func:`parallel_credits`' rows, in the same order; a worker that dies has them
     computed here. Inputs too small for the pool (``MIN_PARALLEL_ROWS``) are computed when asked for.
     """
@@ -225,9 +210,9 @@ def credits_in_background(
     path = Path(name)
     try:
         articles.select(cols).write_ipc(path, compression="uncompressed")
-        pool = _background_executor()
+        pool = _executor(1)  # the pool's worker, which lineage's shards use afterwards
         with _main_hidden():
-            future = pool.submit(_credits_of_file, str(path), registry)
+            future = pool.submit(_credits_of_file, str(path), registry, chunk)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -236,8 +221,7 @@ def credits_in_background(
         try:
             return future.result()
         except BrokenProcessPool:  # the worker died (killed, out of memory): compute them here
-            global _background
-            _background = None
+            _reset()
             return parallel_credits(articles, registry=registry)
         finally:
             path.unlink(missing_ok=True)
@@ -245,13 +229,17 @@ def credits_in_background(
     return result
 
 
-def _credits_of_file(path: str, registry: Registry) -> pl.DataFrame:
-    """:func:`credits` of the articles in the Arrow file ``path``, deleted once read (where the
-    system lets a file in use go; else by the caller when the rows are back)."""
-    articles = pl.read_ipc(path)
-    with suppress(OSError):
-        Path(path).unlink(missing_ok=True)
-    return credits(articles, registry=registry)
+def _credits_of_file(path: str, registry: Registry, chunk: int) -> pl.DataFrame:
+    """:func:`credits` of the articles in the Arrow file ``path``, read a chunk at a time, then deleted
+    (where the system lets a file in use go; else by the caller once the rows are back)."""
+    try:
+        articles = pl.scan_ipc(path)
+        n = articles.select(pl.len()).collect().item()
+        parts = [credits(articles.slice(i, chunk).collect(), registry=registry) for i in range(0, n, chunk)]
+    finally:
+        with suppress(OSError):
+            Path(path).unlink(missing_ok=True)
+    return pl.concat(parts) if parts else schemas.empty(schemas.CREDITS)
 
 
 def parallel_lineage(
