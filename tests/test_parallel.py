@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from provenance.engine.parallel import (
     _line_set,
     _shared_lines,
     _site_shards,
-    credits_in_background,
     parallel_credits,
     parallel_extract,
     parallel_lineage,
@@ -26,7 +24,7 @@ from provenance.engine.parallel import (
 from provenance.extract.clean import extract
 from provenance.ingest import iter_sources
 from provenance.schemas import RAW
-from provenance.trace.attribution import Registry, credits, load_registry
+from provenance.trace.attribution import credits, load_registry
 from provenance.trace.lineage import lineage
 
 REG = load_registry()
@@ -52,35 +50,6 @@ def test_sharded_lineage_equals_one_call(sample_store: Any) -> None:
 def test_sharded_credits_keep_rows_and_order(sample_store: Any) -> None:
     arts = sample_store.query("SELECT * FROM articles ORDER BY doc")
     assert_frame_equal(credits(arts, registry=REG), parallel_credits(arts, registry=REG, shards=3))
-
-
-def test_background_credits_equal_credits_and_leave_no_file(sample_store: Any, tmp_path: Path) -> None:
-    arts = sample_store.query("SELECT * FROM articles ORDER BY doc")
-    result = credits_in_background(arts, registry=REG, spill_dir=tmp_path, shards=2, chunk=7)  # many chunks
-    assert_frame_equal(credits(arts, registry=REG), result())
-    assert list(tmp_path.iterdir()) == []  # the articles' Arrow file is gone once read
-
-
-def _exit_now() -> None:
-    os._exit(1)
-
-
-@dataclass(frozen=True)
-class _DiesInWorker(Registry):
-    """The registry, except that unpickling it (in a worker) kills the worker."""
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_exit_now, ())
-
-
-def test_a_dead_background_worker_costs_time_not_credits(sample_store: Any, tmp_path: Path) -> None:
-    arts = sample_store.query("SELECT * FROM articles ORDER BY doc")
-    dying = _DiesInWorker(REG.agencies, REG.sites)
-    result = credits_in_background(arts, registry=dying, spill_dir=tmp_path, shards=2)
-    assert_frame_equal(credits(arts, registry=REG), result())
-    assert list(tmp_path.iterdir()) == []
-    again = credits_in_background(arts, registry=REG, spill_dir=tmp_path, shards=2)  # a new worker
-    assert_frame_equal(credits(arts, registry=REG), again())
 
 
 def test_workers_do_not_rerun_an_unguarded_script(tmp_path: Any) -> None:

@@ -7,8 +7,6 @@ concatenated. Workers are *spawned*, not forked: forking a process whose
 polars and numba thread pools are running can deadlock the child. The pool
 lives for the whole process, so its start-up (~1 s of imports; numba kernels
 load from their on-disk cache) is paid once, and small inputs never use it.
-A pool worker also runs an ingest's credits in the background while the main
-process detects pairs (:func:`credits_in_background`).
 """
 
 from __future__ import annotations
@@ -19,20 +17,17 @@ import multiprocessing as mp
 import os
 import pickle
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
-from pathlib import Path
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
 
-from provenance import schemas
 from provenance.config import Config
 from provenance.detect.fingerprint import usable_cores
 from provenance.extract import clean as ex
@@ -179,67 +174,6 @@ def parallel_credits(articles: pl.DataFrame, *, registry: Registry, shards: int 
     size = -(-articles.height // n)
     parts = [(articles.slice(i * size, size),) for i in range(n)]
     return pl.concat(map_shards(credits, parts, registry=registry))
-
-
-#: Articles the background worker reads and scans at a time. Its memory is one chunk (a batch of 150k
-#: held whole, with its lowercased copy, took the ingest's process tree 0.8 GB over its budget at 1M).
-BACKGROUND_CHUNK = 20_000
-
-
-def credits_in_background(
-    articles: pl.DataFrame, *, registry: Registry, spill_dir: str | Path | None = None, shards: int | None = None,
-    chunk: int = BACKGROUND_CHUNK,
-) -> Callable[[], pl.DataFrame]:
-    """Start :func:`credits` of ``articles`` in the pool's worker; return what waits for its rows.
-
-    Credits read nothing but the articles, while fingerprinting, candidates, verification and
-    the rewrite stage leave part of the second core idle (100k articles: 1.3-1.6 busy cores of
-    2 over 20 s); the worker fills it with the credits, which on both cores afterwards took
-    5-7 s of wall time. The worker is the one lineage's shards use next (a second process would
-    add its own ~300 MB to the peak), so the caller asks for the rows before lineage. The articles go to the worker as an Arrow file in
-    ``spill_dir`` (deleted once read), so this process holds no second copy while it works on, and
-    the worker reads ``chunk`` of them at a time.
-    The rows are :func:`parallel_credits`' rows, in the same order; a worker that dies has them
-    computed here. Inputs too small for the pool (``MIN_PARALLEL_ROWS``) are computed when asked for.
-    """
-    if _shard_count(articles.height, shards) == 1:
-        return lambda: parallel_credits(articles, registry=registry, shards=1)
-    cols = [c for c in ("article_id", "byline", "text", "raw_text") if c in articles.columns]
-    fd, name = tempfile.mkstemp(prefix="provenance-credits-", suffix=".arrow", dir=spill_dir)
-    os.close(fd)
-    path = Path(name)
-    try:
-        articles.select(cols).write_ipc(path, compression="uncompressed")
-        pool = _executor(1)  # the pool's worker, which lineage's shards use afterwards
-        with _main_hidden():
-            future = pool.submit(_credits_of_file, str(path), registry, chunk)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-
-    def result() -> pl.DataFrame:
-        try:
-            return future.result()
-        except BrokenProcessPool:  # the worker died (killed, out of memory): compute them here
-            _reset()
-            return parallel_credits(articles, registry=registry)
-        finally:
-            path.unlink(missing_ok=True)
-
-    return result
-
-
-def _credits_of_file(path: str, registry: Registry, chunk: int) -> pl.DataFrame:
-    """:func:`credits` of the articles in the Arrow file ``path``, read a chunk at a time, then deleted
-    (where the system lets a file in use go; else by the caller once the rows are back)."""
-    try:
-        articles = pl.scan_ipc(path)
-        n = articles.select(pl.len()).collect().item()
-        parts = [credits(articles.slice(i, chunk).collect(), registry=registry) for i in range(0, n, chunk)]
-    finally:
-        with suppress(OSError):
-            Path(path).unlink(missing_ok=True)
-    return pl.concat(parts) if parts else schemas.empty(schemas.CREDITS)
 
 
 def parallel_lineage(
