@@ -172,8 +172,15 @@ def parallel_credits(articles: pl.DataFrame, *, registry: Registry, shards: int 
     """:func:`provenance.trace.attribution.credits` over contiguous row shards: the same rows, in the same order."""
     n = _shard_count(articles.height, shards)
     size = -(-articles.height // n)
-    parts = [(articles.slice(i * size, size),) for i in range(n)]
-    return pl.concat(map_shards(credits, parts, registry=registry))
+    # The first shard runs here (map_shards), so only the others are packed for a worker.
+    parts = [(articles.slice(0, size) if i == 0 else _pack(articles.slice(i * size, size)),) for i in range(n)]
+    return pl.concat([_unpack(c) for c in map_shards(_credits_shard, parts, registry=registry)])
+
+
+def _credits_shard(articles: pl.DataFrame | bytes, *, registry: Registry) -> pl.DataFrame | bytes:
+    """:func:`provenance.trace.attribution.credits` of one shard (packed when it came so)."""
+    out = credits(_unpack(articles), registry=registry)
+    return _pack(out) if isinstance(articles, bytes) else out
 
 
 def parallel_lineage(
@@ -206,14 +213,27 @@ def parallel_lineage(
     parts = []
     for s in range(n):
         ids = shard_of.filter(pl.col("_shard") == s)["article_id"].implode()
-        parts.append((
+        frames = (
             articles.filter(pl.col("article_id").is_in(ids)),
             pairs.filter(pl.col("a").is_in(ids)),
             cl.filter(pl.col("article_id").is_in(ids)),
             credit_rows.filter(pl.col("article_id").is_in(ids)),
-        ))
-    results = map_shards(lineage, parts, registry=registry, config=config)
-    return LineageResult(pl.concat([r.lineage for r in results]), pl.concat([r.external_nodes for r in results]))
+        )
+        parts.append(frames if s == 0 else tuple(_pack(f) for f in frames))
+    results = [tuple(_unpack(f) for f in r) for r in map_shards(_lineage_shard, parts, registry=registry, config=config)]
+    return LineageResult(pl.concat([r[0] for r in results]), pl.concat([r[1] for r in results]))
+
+
+def _lineage_shard(
+    articles: pl.DataFrame | bytes, pairs: pl.DataFrame | bytes, clusters: pl.DataFrame | bytes,
+    credit_rows: pl.DataFrame | bytes, *, registry: Registry, config: Config,
+) -> tuple[pl.DataFrame | bytes, pl.DataFrame | bytes]:
+    """:func:`provenance.trace.lineage.lineage` of one shard: (lineage, external nodes), packed when it came so."""
+    got = lineage(_unpack(articles), _unpack(pairs), _unpack(clusters), _unpack(credit_rows),
+                  registry=registry, config=config)
+    if isinstance(articles, bytes):
+        return _pack(got.lineage), _pack(got.external_nodes)
+    return got.lineage, got.external_nodes
 
 
 def min_parallel_extract_rows() -> int:
