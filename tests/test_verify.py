@@ -29,3 +29,24 @@ def test_overlaps_with_verbatim_copies_equal_pair_by_pair() -> None:
         shared = len(np.intersect1d(a, b))
         assert (row["shared_shingles"], row["a_shingles"], row["b_shingles"]) == (shared, len(a), len(b))
         assert row["jaccard"] == shared / max(1, len(a) + len(b) - shared)
+
+
+def test_overlaps_find_rows_for_consecutive_and_gapped_docs_and_refuse_a_doc_without_text() -> None:
+    """A batch's docs are consecutive (rows by subtraction), stored pools have gaps (rows by search):
+    both give the same numbers, and a candidate whose doc has no text is an error, not a wrong row."""
+    import pytest
+
+    config = Config()
+    base = "the council voted on the harbour plan after a long debate about costs and the timetable "
+    texts = [base * 2, base * 2 + "with one more line", "an unrelated story about a village fair " * 3]
+    cands = pl.DataFrame({"a": [0, 0], "b": [1, 2], "via": ["lsh", "lsh"]})
+    dense = overlaps(cands.with_columns(pl.col("a") + 10, pl.col("b") + 10),
+                     pl.DataFrame({"doc": [10, 11, 12], "text": texts}), config=config)
+    gapped = overlaps(cands.with_columns(pl.col("a") * 5, pl.col("b") * 5),
+                      pl.DataFrame({"doc": [0, 5, 10], "text": texts}), config=config)
+    assert dense.drop("a_doc", "b_doc").equals(gapped.drop("a_doc", "b_doc"))
+    assert dense["shared_shingles"][0] > 0 and dense["shared_shingles"][1] == 0
+    for docs, missing in (([10, 11, 12], 13), ([10, 11, 12], 9), ([0, 5, 10], 7)):
+        with pytest.raises(ValueError, match="no text"):
+            overlaps(pl.DataFrame({"a": [docs[0]], "b": [missing], "via": ["lsh"]}),
+                     pl.DataFrame({"doc": docs, "text": texts}), config=config)

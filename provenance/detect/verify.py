@@ -42,6 +42,20 @@ def verified_pairs(candidates: pl.DataFrame, texts: pl.DataFrame, *, config: Con
     return frame.filter(is_reuse(s, a, b, config=config))
 
 
+def _rows_of(docs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Row of each wanted doc in ``docs`` (ascending, distinct). A batch's docs are consecutive, and
+    then a row is a subtraction (the search over 2M candidate ends took 0.6 s at 100k articles)."""
+    if len(docs) and docs[-1] - docs[0] == len(docs) - 1:
+        rows = wanted - docs[0]
+        bad = (rows < 0) | (rows >= len(docs))
+    else:
+        rows = np.searchsorted(docs, wanted)
+        bad = docs[np.minimum(rows, len(docs) - 1)] != wanted if len(docs) else np.ones(len(wanted), dtype=bool)
+    if bad.any():
+        raise ValueError("verified_pairs: a candidate document has no text")
+    return rows
+
+
 def overlaps(candidates: pl.DataFrame, texts: pl.DataFrame, *, config: Config) -> pl.DataFrame:
     """:func:`verified_pairs` without the reuse rule: the exact shingle overlaps of every candidate."""
     out_schema = {
@@ -53,12 +67,7 @@ def overlaps(candidates: pl.DataFrame, texts: pl.DataFrame, *, config: Config) -
         return pl.DataFrame(schema=out_schema)
     texts = texts.unique("doc").sort("doc")
     docs = texts["doc"].to_numpy()
-    a_idx = np.searchsorted(docs, candidates["a"].to_numpy())
-    b_idx = np.searchsorted(docs, candidates["b"].to_numpy())
-    if (docs[np.minimum(a_idx, len(docs) - 1)] != candidates["a"].to_numpy()).any() or (
-        docs[np.minimum(b_idx, len(docs) - 1)] != candidates["b"].to_numpy()
-    ).any():
-        raise ValueError("verified_pairs: a candidate document has no text")
+    a_idx, b_idx = _rows_of(docs, candidates["a"].to_numpy()), _rows_of(docs, candidates["b"].to_numpy())
     # Verbatim copies have one shingle set: each distinct text is shingled once,
     # and each pair of distinct texts compared once (on the 60k synthetic corpus,
     # 1.7M candidate pairs are 0.65M pairs of texts).
