@@ -117,7 +117,7 @@ class Registry:
     def with_sites(self, sites: Iterable[tuple[str, str, str]]) -> Registry:
         """This registry plus sites known from evidence (the registry's own rules still come first)."""
         out = Registry(self.agencies, tuple(dict.fromkeys((*self.sites, *sites))))
-        for k in ("by_name", "_alias_index", "pattern", "scanner", "_domain_index", "_label_index"):
+        for k in ("by_name", "names", "_alias_index", "pattern", "scanner", "_domain_index", "_label_index"):
             if k in self.__dict__:  # the aliases did not change: keep what was compiled
                 out.__dict__[k] = self.__dict__[k]
         return out
@@ -235,8 +235,9 @@ class Registry:
                     out.setdefault(key, a.name)
         return out
 
-    @property
+    @cached_property
     def names(self) -> frozenset[str]:
+        """Canonical agency names (asked per lineage row: computed once)."""
         return frozenset(a.name for a in self.agencies)
 
 
