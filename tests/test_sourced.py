@@ -251,3 +251,29 @@ def test_a_wire_story_carried_by_many_sites_in_an_earlier_ingest_is_still_a_sour
     assert store.table("pairs").filter(pl.col("b") == "paper")["via"].to_list() == ["rewrite"]  # not a copy
     src = store.table("sources").filter(pl.col("article_id") == "paper")
     assert set(src["source_id"]) == {"wire"}  # the original, not one of its copies
+
+
+def test_a_near_copys_token_count_from_the_pool_equals_the_one_counted_here() -> None:
+    """A near-copy's share is its containment times its token count: the ingest hands over the
+    fingerprint's counts (``n_tokens``, null where unknown) instead of tokenizing the copy again."""
+    from provenance.detect.normalize import tokens
+
+    copy = "Ｍarrowfield " + SNAP.replace("aground", "a\u00adground") + " ΟΔΟΣ."
+    pool = pl.DataFrame(
+        {"doc": [0, 1, 2], "text": [SNAP, copy, STORY],
+         "published_at": ["2024-03-07T09:00:00", "2024-03-07T10:00:00", "2024-03-08T14:00:00"],
+         "published_precision": ["minute"] * 3},
+    ).with_columns(pl.col("published_at").str.to_datetime().dt.replace_time_zone("UTC"))
+    verified = pl.DataFrame({"a_doc": [0], "b_doc": [1], "containment_a_in_b": [0.97], "containment_b_in_a": [0.93]})
+    counted = sourced_share(pool, new_docs=pl.Series([1, 2]), verified=verified, config=Config())
+    n = [len(tokens(t)) for t in pool["text"]]
+    for given in (n, [None, n[1], None]):
+        handed = pool.with_columns(pl.Series("n_tokens", given, dtype=pl.Int64))
+        got = sourced_share(handed, new_docs=pl.Series([1, 2]), verified=verified, config=Config())
+        assert got[0].equals(counted[0]) and got[1].equals(counted[1])
+    row = counted[1].filter(pl.col("doc") == 1).row(0, named=True)
+    assert row["n_tokens"] == n[1] and row["grade"] == "wholly_derived"
+    # the handed count is the one used (not counted again)
+    handed = pool.with_columns(pl.Series("n_tokens", [None, n[1] + 10, None], dtype=pl.Int64))
+    got = sourced_share(handed, new_docs=pl.Series([1, 2]), verified=verified, config=Config())
+    assert got[1].filter(pl.col("doc") == 1)["n_tokens"].item() == n[1] + 10

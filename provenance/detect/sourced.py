@@ -262,8 +262,13 @@ def _copy_rows(by_pairs: pl.DataFrame, pool: pl.DataFrame) -> tuple[list[tuple],
     )
     if best.height == 0:
         return [], []
-    texts = best.join(pool.select("doc", "text"), on="doc")
-    sizes = token_counts(texts["text"].to_list()).tolist()
+    known = pl.col("n_tokens") if "n_tokens" in pool.columns else pl.lit(None, pl.Int64)
+    texts = best.join(pool.select("doc", "text", known.alias("n_tokens")), on="doc")
+    # The fingerprint counted every new article's tokens as tokens() does; count only what it did not.
+    todo = texts["n_tokens"].is_null().to_numpy()
+    counted = np.zeros(texts.height, dtype=np.int64)
+    counted[todo] = token_counts(texts["text"].filter(todo).to_list())
+    sizes = np.where(todo, counted, texts["n_tokens"].fill_null(0).to_numpy()).tolist()
     src: list[tuple] = []
     summary: list[tuple] = []
     for i, (doc, s_doc, cont) in enumerate(texts.select("doc", "source_doc", "cont").iter_rows()):
@@ -420,7 +425,8 @@ def sourced_share(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Sourced share of each new article against the earlier articles of ``pool``.
 
-    ``pool``: (doc, text, published_at, published_precision) of the new articles and the stored ones they may draw on;
+    ``pool``: (doc, text, published_at, published_precision) of the new articles and the stored ones they may draw on,
+    optionally with ``n_tokens`` (the fingerprint's token count; null where unknown: it is counted here);
     ``verified``: (a_doc, b_doc, containment_a_in_b, containment_b_in_a) pairs already verified.
     Returns (SOURCES, SOURCED) for the new articles.
     """

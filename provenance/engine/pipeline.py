@@ -271,7 +271,9 @@ def _ingest_batch(
     source_links = sourced = None
     if config.rewrites:
         with steps.step("sourced", total=articles.height):
-            pairs, source_links, sourced = _sourced(store, articles, verified, pairs, old["doc"], config=config)
+            counted = articles.with_columns(pl.Series("n_tokens", fp.n_tokens, dtype=pl.Int64))
+            pairs, source_links, sourced = _sourced(store, counted, verified, pairs, old["doc"], config=config)
+            del counted
     with steps.step("cluster"):
         existing = store.cluster_of(pl.concat([pairs["a_doc"], pairs["b_doc"]]).unique())
         changes, merged = assign_clusters(pairs, existing)
@@ -360,8 +362,8 @@ def _sourced(
     # docs/ARCHITECTURE.md, not silently assumed away.
     stored = store.source_pool(partners, since, until, limit=max(articles.height, POOL_FLOOR),
                                copy_share=COPY_CONTAINMENT)
-    new = articles.select(stored.drop("cluster_id").columns).with_columns(pl.lit(None, pl.Int64).alias("cluster_id"))
-    pool = pl.concat([stored, new]).unique("doc")
+    new = articles.select(*stored.drop("cluster_id").columns, *(["n_tokens"] if "n_tokens" in articles.columns else []))
+    pool = pl.concat([stored, new.with_columns(pl.lit(None, pl.Int64).alias("cluster_id"))], how="diagonal").unique("doc")
     src, summary = sourced_share(pool, new_docs=articles["doc"], verified=verified, config=config)
     ids = pool.select("doc", "article_id")
     links = src.select(
