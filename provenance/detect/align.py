@@ -915,6 +915,8 @@ class TokenIndex:
         """Whether normalization moved no character of text i: its token starts are then
         ``flat_starts()[0][tok_off[i]:tok_off[i + 1]] - flat_starts()[1][i]``."""
         text, norm = self.texts[i], self._norms[i]
+        if text.isascii():  # NFKC is the identity, lowering moves nothing, no character is deleted
+            return True
         return len(norm) == len(text) and norm == text.lower() and unicodedata.is_normalized("NFKC", text)
 
     def flat_starts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -94,6 +94,32 @@ def _k_quote_spans(cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np
     return text_of[:m], q_start[:m], q_end[:m]
 
 
+@njit(cache=True, nogil=True)
+def _k_running_counts(starts: np.ndarray, tok_off: np.ndarray, offsets: np.ndarray, texts: np.ndarray,
+                      seg: np.ndarray, q_start: np.ndarray, q_end: np.ndarray, q_lo: np.ndarray,
+                      q_hi: np.ndarray) -> np.ndarray:
+    """Running counts of quoted tokens of each of ``texts`` (text j's at ``seg[j]:seg[j + 1]``, one
+    more than its tokens): a token is quoted when the last quotation opening at or before its start
+    (spans ``q_lo[j]:q_hi[j]``, sorted and disjoint, in the text's own offsets) holds it."""
+    out = np.zeros(seg[-1], dtype=np.int64)
+    for j in range(len(texts)):
+        t = texts[j]
+        base = offsets[t]
+        s = q_lo[j]
+        last = q_hi[j]
+        w = seg[j]
+        c = 0
+        for x in range(tok_off[t], tok_off[t + 1]):
+            pos = starts[x] - base
+            while s + 1 < last and q_start[s + 1] <= pos:
+                s += 1
+            if s < last and q_start[s] <= pos < q_end[s]:
+                c += 1
+            w += 1
+            out[w] = c
+    return out
+
+
 class QuotedTokens:
     """Per text of a :class:`TokenIndex`: running count of its tokens that start inside quotation marks."""
 
@@ -119,17 +145,14 @@ class QuotedTokens:
             self._counts.update(self._all(todo))
 
     def _all(self, texts: Iterable[int]) -> dict[int, np.ndarray | None]:
-        """:meth:`counts` of ``texts`` (ascending), in one pass over their concatenated token starts.
-
-        Quotation spans of a text whose normalization moved no character are shifted to the
-        text's place in the concatenation; spans never straddle texts and do not overlap, so the
-        last span opening at or before a token decides it as it does within one text.
+        """:meth:`counts` of ``texts`` (ascending): the texts whose normalization moved no character
+        in one compiled pass over their token starts (:func:`_k_running_counts`), the others one by one.
         """
         index = self.index
         texts = list(texts)
         out: dict[int, np.ndarray | None] = {}
-        spans: list[np.ndarray] = []
-        plain: list[int] = []
+        plain: list[int] = []  # texts whose token starts are their own offsets
+        plain_at: list[int] = []  # ... and their place in ``texts``
         starts, offsets, tok_off = index.flat_starts()
         text_of, q_start, q_end = quote_spans([index.texts[i] for i in texts])
         cut = np.searchsorted(text_of, np.arange(len(texts) + 1))
@@ -138,24 +161,19 @@ class QuotedTokens:
             if lo == hi:
                 out[i] = None
             elif index.plain(i):
-                spans.append(np.stack([q_start[lo:hi], q_end[lo:hi]], axis=1) + offsets[i])
                 plain.append(i)
+                plain_at.append(k)
             else:
                 out[i] = self._one(index.starts(i), np.stack([q_start[lo:hi], q_end[lo:hi]], axis=1))
         if plain:
-            # The token starts of those texts only, concatenated (text j's at seg[j]:seg[j + 1]).
-            first = tok_off[plain]
-            lens = tok_off[np.asarray(plain) + 1] - first
+            # One compiled pass over those texts' token starts; each text's counts are a view of it.
+            idx = np.asarray(plain, dtype=np.int64)
+            at = np.asarray(plain_at, dtype=np.int64)
             seg = np.zeros(len(plain) + 1, dtype=np.int64)
-            np.cumsum(lens, out=seg[1:])
-            pos = starts[np.repeat(first - seg[:-1], lens) + np.arange(seg[-1])]
-            q = np.concatenate(spans)
-            x = np.searchsorted(q[:, 0], pos, side="right") - 1
-            inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
-            run = np.zeros(len(pos) + 1, dtype=np.int64)
-            np.cumsum(inside, out=run[1:])
+            np.cumsum(tok_off[idx + 1] - tok_off[idx] + 1, out=seg[1:])
+            run = _k_running_counts(starts, tok_off, offsets, idx, seg, q_start, q_end, cut[at], cut[at + 1])
             for j, i in enumerate(plain):
-                out[i] = run[seg[j]:seg[j + 1] + 1] - run[seg[j]]
+                out[i] = run[seg[j]:seg[j + 1]]
         return out
 
     @staticmethod
