@@ -41,9 +41,7 @@ def names(text: str) -> set[str]:
 def _classes_of(cps: np.ndarray) -> np.ndarray:
     """The class table, filled for every code point in ``cps`` (each one asked of the regex engine once,
     so the table is the engine's own reading of Unicode)."""
-    seen = np.zeros(0x110000, dtype=np.bool_)
-    seen[cps] = True
-    for cp in np.flatnonzero(seen & ~_known).tolist():
+    for cp in _k_unknown(cps, _known).tolist():
         ch = chr(cp)
         _classes[cp] = sum(bit for bit, test in _CLASS_TESTS if test.match(ch))
         _known[cp] = True
@@ -66,6 +64,26 @@ def name_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         offs.append(off[1:] + done)
         done += len(flat)
     return np.concatenate(flats or [np.empty(0, dtype=np.uint64)]), np.concatenate(offs)
+
+
+@njit(cache=True, nogil=True)
+def _k_unknown(cps: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """The distinct code points of ``cps`` not yet ``known``, ascending: one pass, where scattering
+    every code point into a table of all of Unicode cost 0.1 s per chunk of 16M."""
+    mark = np.zeros(known.shape[0], dtype=np.bool_)
+    m = 0
+    for c in cps:
+        if not known[c] and not mark[c]:
+            mark[c] = True
+            m += 1
+    out = np.empty(m, dtype=np.int64)
+    if m:
+        w = 0
+        for c in range(known.shape[0]):
+            if mark[c]:
+                out[w] = c
+                w += 1
+    return out
 
 
 _M1, _M2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9
