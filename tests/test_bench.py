@@ -40,3 +40,19 @@ def test_scale_chart_is_svg_with_a_point_per_batch() -> None:
     assert len(root.findall(f"{ns}circle")) == 6  # 3 batches x 2 panels
     assert "450,000 articles" in "".join(root.itertext())
     assert [_nice_step(x) for x in (0.9, 4.4, 55, 10_000)] == [0.5, 2.0, 20.0, 5000.0]
+
+
+def test_e2e_repeated_alternates_and_reports_the_median_runs() -> None:
+    """``--repeat`` runs both pipelines that many times on one corpus and reports each one's median run,
+    with every run's seconds kept; the quality is the same whatever the repeat."""
+    from provenance.tools.bench import _median_run, e2e
+
+    assert _median_run([(3.0, {"a": 3.0}), (1.0, {"a": 1.0}), (2.0, {"a": 2.0})]) == (2.0, {"a": 2.0})
+    assert _median_run([(4.0, {}), (1.0, {}), (3.0, {}), (2.0, {})])[0] == 2.0  # the lower middle of an even count
+    once = e2e(300, seed=2, mode="fast")
+    twice = e2e(300, seed=2, mode="fast", repeat=2)
+    assert len(once["runs"]["ours"]) == 1 and len(twice["runs"]["ours"]) == len(twice["runs"]["reference"]) == 2
+    assert twice["ours"]["seconds"] == min(twice["runs"]["ours"])  # the lower middle of two
+    assert twice["reference"]["seconds"] == min(twice["runs"]["reference"])
+    assert twice["ours"]["quality"] == once["ours"]["quality"] and twice["ours"]["pairs"] == once["ours"]["pairs"]
+    assert twice["end_to_end_speedup"] == round(twice["reference"]["seconds"] / twice["ours"]["seconds"], 2)
