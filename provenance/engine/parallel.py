@@ -173,14 +173,16 @@ def parallel_credits(articles: pl.DataFrame, *, registry: Registry, shards: int 
     n = _shard_count(articles.height, shards)
     size = -(-articles.height // n)
     # The first shard runs here (map_shards), so only the others are packed for a worker.
-    parts = [(articles.slice(0, size) if i == 0 else _pack(articles.slice(i * size, size)),) for i in range(n)]
-    return pl.concat([_unpack(c) for c in map_shards(_credits_shard, parts, registry=registry)])
+    parts = [(credits, articles.slice(0, size) if i == 0 else _pack(articles.slice(i * size, size))) for i in range(n)]
+    return pl.concat([_unpack(c) for c in map_shards(_packed_call, parts, registry=registry)])
 
 
-def _credits_shard(articles: pl.DataFrame | bytes, *, registry: Registry) -> pl.DataFrame | bytes:
-    """:func:`provenance.trace.attribution.credits` of one shard (packed when it came so)."""
-    out = credits(_unpack(articles), registry=registry)
-    return _pack(out) if isinstance(articles, bytes) else out
+def _packed_call(fn: Callable[..., Any], *frames: pl.DataFrame | bytes, **kwargs: Any) -> Any:
+    """``fn`` of the frames, unpacked; its frame (or tuple of frames) packed back when they came packed."""
+    out = fn(*(_unpack(f) for f in frames), **kwargs)
+    if not any(isinstance(f, bytes) for f in frames):
+        return out
+    return _pack(out) if isinstance(out, pl.DataFrame) else tuple(_pack(f) for f in out)
 
 
 def parallel_lineage(
@@ -219,21 +221,9 @@ def parallel_lineage(
             cl.filter(pl.col("article_id").is_in(ids)),
             credit_rows.filter(pl.col("article_id").is_in(ids)),
         )
-        parts.append(frames if s == 0 else tuple(_pack(f) for f in frames))
-    results = [tuple(_unpack(f) for f in r) for r in map_shards(_lineage_shard, parts, registry=registry, config=config)]
+        parts.append((lineage, *(frames if s == 0 else (_pack(f) for f in frames))))
+    results = [[_unpack(f) for f in r] for r in map_shards(_packed_call, parts, registry=registry, config=config)]
     return LineageResult(pl.concat([r[0] for r in results]), pl.concat([r[1] for r in results]))
-
-
-def _lineage_shard(
-    articles: pl.DataFrame | bytes, pairs: pl.DataFrame | bytes, clusters: pl.DataFrame | bytes,
-    credit_rows: pl.DataFrame | bytes, *, registry: Registry, config: Config,
-) -> tuple[pl.DataFrame | bytes, pl.DataFrame | bytes]:
-    """:func:`provenance.trace.lineage.lineage` of one shard: (lineage, external nodes), packed when it came so."""
-    got = lineage(_unpack(articles), _unpack(pairs), _unpack(clusters), _unpack(credit_rows),
-                  registry=registry, config=config)
-    if isinstance(articles, bytes):
-        return _pack(got.lineage), _pack(got.external_nodes)
-    return got.lineage, got.external_nodes
 
 
 def min_parallel_extract_rows() -> int:

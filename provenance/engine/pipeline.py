@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -271,9 +272,8 @@ def _ingest_batch(
     source_links = sourced = None
     if config.rewrites:
         with steps.step("sourced", total=articles.height):
-            counted = articles.with_columns(pl.Series("n_tokens", fp.n_tokens, dtype=pl.Int64))
-            pairs, source_links, sourced = _sourced(store, counted, verified, pairs, old["doc"], config=config)
-            del counted
+            pairs, source_links, sourced = _sourced(store, articles, fp.n_tokens, verified, pairs, old["doc"],
+                                                    config=config)
     with steps.step("cluster"):
         existing = store.cluster_of(pl.concat([pairs["a_doc"], pairs["b_doc"]]).unique())
         changes, merged = assign_clusters(pairs, existing)
@@ -343,10 +343,11 @@ def _ingest_batch(
 
 
 def _sourced(
-    store: Store, articles: pl.DataFrame, verified: pl.DataFrame, pairs: pl.DataFrame, partners: pl.Series,
-    *, config: Config,
+    store: Store, articles: pl.DataFrame, n_tokens: np.ndarray, verified: pl.DataFrame, pairs: pl.DataFrame,
+    partners: pl.Series, *, config: Config,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The batch's sourced shares, and its pairs with the rewrites the sourced decision accepts.
+    ``n_tokens``: each article's token count, from its fingerprint.
 
     Sources are looked for among the batch, the stored articles it already pairs with, and the stored
     articles published within the rewrite window before the batch's articles. A link between two
@@ -362,8 +363,10 @@ def _sourced(
     # docs/ARCHITECTURE.md, not silently assumed away.
     stored = store.source_pool(partners, since, until, limit=max(articles.height, POOL_FLOOR),
                                copy_share=COPY_CONTAINMENT)
-    new = articles.select(*stored.drop("cluster_id").columns, *(["n_tokens"] if "n_tokens" in articles.columns else []))
-    pool = pl.concat([stored, new.with_columns(pl.lit(None, pl.Int64).alias("cluster_id"))], how="diagonal").unique("doc")
+    new = articles.select(stored.drop("cluster_id").columns).with_columns(
+        pl.lit(None, pl.Int64).alias("cluster_id"), pl.Series("n_tokens", n_tokens, dtype=pl.Int64)
+    )
+    pool = pl.concat([stored, new], how="diagonal").unique("doc")
     src, summary = sourced_share(pool, new_docs=articles["doc"], verified=verified, config=config)
     ids = pool.select("doc", "article_id")
     links = src.select(
