@@ -437,12 +437,14 @@ class Store:
         return out.unique(["anchor", "doc"]).cast(schema)  # type: ignore[arg-type]
 
     def texts(self, docs: pl.Series | Sequence[int]) -> pl.DataFrame:
-        """(doc, article_id, text) for the given docs."""
+        """(doc, article_id, text, published_at) for the given docs."""
         docs = pl.Series("doc", docs, dtype=pl.Int64).unique()
         if docs.len() == 0 or not self.path.exists():
-            return pl.DataFrame(schema={"doc": pl.Int64, "article_id": pl.String, "text": pl.String})
+            return pl.DataFrame(schema={"doc": pl.Int64, "article_id": pl.String, "text": pl.String,
+                                        "published_at": schemas.UTC_US})
         with self.reader() as con:
-            return frame(con, f"SELECT doc, article_id, text FROM articles WHERE {_doc_filter(con, docs)} ORDER BY doc")
+            return frame(con, f"SELECT doc, article_id, text, published_at FROM articles WHERE {_doc_filter(con, docs)}"
+                              " ORDER BY doc").cast({"published_at": schemas.UTC_US})
 
     def source_pool(
         self, docs: pl.Series, since: datetime | None, until: datetime | None, *, limit: int | None = None,

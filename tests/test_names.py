@@ -19,6 +19,7 @@ TRICKY = [
     "lone \ud800 surrogate between A and Bo",
     "end. A start:\nB\tCo “Do “ Ed",
     "Tab\tAfter and newline\nBefore, 3\u00a0Non-breaking",
+    "ends on a figure 45. then 2019, and 3.5. and 1,200.., also 7,,",
 ]
 
 
@@ -39,6 +40,8 @@ def test_each_texts_hashes_are_its_regex_names_hashed() -> None:
     ("Yesterday Kim Sung met Lee in Seoul for 3 hours.", "Later Kim Sung and Lee left Seoul.", 4, 4),
     ("In Paris, said Anne Roy on Monday", "in PARIS, said ANNE on Friday", 2, 3),  # case does not matter; a first word is no name
     ("nothing named here", "Nor Here", 0, 0),
+    # a figure is the same figure before a full stop or a comma: "1,200." and "1,200 people"
+    ("The toll rose to 1,200. Officials said 45, then 2019.", "About 1,200 died; 45 of them in 2019 alone", 3, 3),
 ])
 def test_shared_names_counts_names_in_common_and_the_smaller_set(a: str, b: str, both: int, fewer: int) -> None:
     flat, off = name_hashes([a, b])

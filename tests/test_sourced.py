@@ -165,6 +165,53 @@ def test_a_digest_page_links_to_each_story_but_does_not_merge_them(tmp_path: Pat
     assert partners & {"a0", "a1", "a2"} and partners & {"b0", "b1", "b2"}  # it still links to both
 
 
+def test_a_wire_story_excerpted_by_two_outlets_is_one_story_not_a_digest(tmp_path: Path) -> None:
+    """One outlet runs the wire story's first paragraph, another its last; the two share nothing with each
+    other. The wire text holds both, as a digest holds its stories, but it was published before them:
+    it is their source, and the three are one story (a digest gathers what was already written)."""
+    rows = [
+        {"id": "wire", "outlet": "Meridian Wire", "published": "2024-03-07T09:00:00Z",
+         "text": SNAP + " " + LEAD + " " + UPDATE},
+        {"id": "first", "outlet": "The Coastal Ledger", "published": "2024-03-07T11:00:00Z",
+         "text": SNAP + " Harbour traders expect a busy weekend once the channel reopens."},
+        {"id": "last", "outlet": "Harbour Evening Post", "published": "2024-03-08T07:00:00Z",
+         "text": UPDATE + " The port authority will publish its own report within a month."},
+    ]
+    store = Store(tmp_path / "s.duckdb")
+    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    pairs = {frozenset(p) for p in store.table("pairs").select("a", "b").iter_rows()}
+    assert {frozenset({"wire", "first"}), frozenset({"wire", "last"})} <= pairs
+    assert frozenset({"first", "last"}) not in pairs
+    clusters = dict(store.table("clusters").select("article_id", "cluster_id").iter_rows())
+    assert clusters.get("first") == clusters.get("last") == clusters["wire"]
+    parents = dict(store.table("lineage").select("article_id", "parent_id").iter_rows())
+    assert parents["first"] == parents["last"] == "wire"
+
+
+def test_a_rewrite_sharing_no_five_word_run_still_hangs_off_its_source(tmp_path: Path) -> None:
+    """A paper rewrites the wire text breaking every run of five words (it shares runs of four at most):
+    shingle containment is 0 both ways, yet the sourced decision links the two. Lineage must not leave
+    the paper a root for want of shingles: the source's tiles explain most of it."""
+    words = (SNAP + " " + LEAD).split()
+    fillers = ["reportedly", "apparently", "notably", "meanwhile"]
+    loose = " ".join(w + (f" {fillers[i // 4 % 4]}" if i % 4 == 3 else "") for i, w in enumerate(words))
+    rows = [
+        {"id": "wire", "outlet": "Meridian Wire", "published": "2024-03-07T09:00:00Z", "text": SNAP + " " + LEAD},
+        {"id": "paper", "outlet": "The Coastal Ledger", "published": "2024-03-08T06:00:00Z", "text": loose},
+    ]
+    store = Store(tmp_path / "s.duckdb")
+    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    pair = store.table("pairs").row(0, named=True)
+    assert (pair["via"], pair["shared_shingles"]) == ("rewrite", 0)
+    share = store.table("sourced").filter(pl.col("article_id") == "paper")["sourced_share"][0]
+    own = store.table("sources").filter(pl.col("article_id") == "paper").row(0, named=True)
+    assert pair["containment_b_in_a" if pair["b"] == "paper" else "containment_a_in_b"] == pytest.approx(
+        own["own_tokens"] / store.table("sourced").filter(pl.col("article_id") == "paper")["n_tokens"][0])
+    lin = store.table("lineage").filter(pl.col("article_id") == "paper").row(0, named=True)
+    assert lin["parent_id"] == "wire"
+    assert lin["derivation"] == ("wholly_derived" if share >= Config().wholly_sourced_share else "partially_derived")
+
+
 def test_the_dashboards_member_table_shows_the_sourced_share(tmp_path: Path) -> None:
     from dashboard import data, views
 

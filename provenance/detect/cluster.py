@@ -44,25 +44,28 @@ HUB_HOLDS = 0.5
 HUB_HELD = 0.8
 
 
-def story_edges(pairs: pl.DataFrame, to_node: pl.DataFrame) -> pl.DataFrame:
+def story_edges(pairs: pl.DataFrame, to_node: pl.DataFrame, published: pl.DataFrame | None = None) -> pl.DataFrame:
     """The (a_doc, b_doc) edges that join clusters: every verified pair, except a hub page's, and the
     rewrites that attach an article still alone (:func:`_attachments`).
 
     A roundup, digest or live blog carries several stories; linking each of them into one cluster
     would make a cluster of a day's news. A page is a hub when it contains (``HUB_HOLDS`` of the
     partner inside it, and clearly more of the partner in it than of it in the partner) partners that
-    belong to two or
-    more different stories once its own edges are set aside. A hub keeps all its pairs, but only its
-    strongest (most shared shingles) joins a cluster: it sits in the story it carries most of.
-    ``to_node`` (doc, node) maps stored docs to their cluster; with the containment columns missing,
-    every pair is an edge.
+    belong to two or more different stories once its own edges are set aside, counting only partners
+    published no later than the page (``published``: doc, published_at; a missing date counts). A
+    container gathers what was already written; a page published before the articles it holds is
+    their source, excerpted by each (one outlet runs the wire story's first paragraphs, another its
+    last ones, and the two share nothing with each other): they are one story, its story. A hub keeps
+    all its pairs, but only its strongest (most shared shingles) joins a cluster: it sits in the story
+    it carries most of. ``to_node`` (doc, node) maps stored docs to their cluster; with the containment
+    columns missing, every pair is an edge.
     """
     if "via" in pairs.columns:
         rewrites = pairs.filter(pl.col("via") == "rewrite")
         pairs = pairs.filter(pl.col("via") != "rewrite")
-        main = _hub_filtered(pairs, to_node)
+        main = _hub_filtered(pairs, to_node, published)
         return pl.concat([main, _attachments(rewrites, main, to_node)])
-    return _hub_filtered(pairs, to_node)
+    return _hub_filtered(pairs, to_node, published)
 
 
 def _node(docs: pl.Series, to_node: pl.DataFrame) -> pl.Series:
@@ -108,7 +111,7 @@ def _attachments(rewrites: pl.DataFrame, main: pl.DataFrame, to_node: pl.DataFra
     return pl.DataFrame(keep, schema={"a_doc": pl.Int64, "b_doc": pl.Int64}, orient="row")
 
 
-def _hub_filtered(pairs: pl.DataFrame, to_node: pl.DataFrame) -> pl.DataFrame:
+def _hub_filtered(pairs: pl.DataFrame, to_node: pl.DataFrame, published: pl.DataFrame | None) -> pl.DataFrame:
     """The verified pairs' edges, a hub page's reduced to its strongest (see :func:`story_edges`)."""
     edges = pairs.select("a_doc", "b_doc")
     if pairs.height == 0 or "containment_a_in_b" not in pairs.columns:
@@ -122,6 +125,14 @@ def _hub_filtered(pairs: pl.DataFrame, to_node: pl.DataFrame) -> pl.DataFrame:
                  & (pl.col("containment_a_in_b") <= HUB_HELD * pl.col("containment_b_in_a")))
         .select(pl.col("a_doc").alias("hub"), pl.col("b_doc").alias("partner"), "shared_shingles"),
     ])
+    if published is not None and held.height:  # a page published before a partner is its source
+        t = published.select("doc", "published_at").unique("doc")
+        held = (
+            held.join(t.rename({"doc": "hub", "published_at": "_th"}), on="hub", how="left")
+            .join(t.rename({"doc": "partner", "published_at": "_tp"}), on="partner", how="left")
+            .filter(~(pl.col("_th") < pl.col("_tp")).fill_null(False))
+            .drop("_th", "_tp")
+        )
     maybe = held.group_by("hub").agg(pl.len().alias("n")).filter(pl.col("n") >= 2)["hub"]
     if maybe.len() == 0:
         return edges
@@ -152,12 +163,12 @@ def _hub_filtered(pairs: pl.DataFrame, to_node: pl.DataFrame) -> pl.DataFrame:
 
 
 def assign_clusters(
-    pairs: pl.DataFrame, existing: pl.DataFrame
+    pairs: pl.DataFrame, existing: pl.DataFrame, published: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """New cluster memberships after adding ``pairs`` (a_doc, b_doc).
 
     ``existing`` (doc, cluster_id) is the stored membership of the docs in
-    ``pairs``. Returns (changes, merged): ``changes`` (doc, cluster_id) for every
+    ``pairs``; ``published`` (doc, published_at) their dates, for :func:`story_edges`. Returns (changes, merged): ``changes`` (doc, cluster_id) for every
     doc of ``pairs`` whose membership is new or different; ``merged``
     (old_id, cluster_id) for stored clusters absorbed into an older one, whose
     other members the caller relabels.
@@ -169,7 +180,7 @@ def assign_clusters(
         )
     # Each stored cluster is one node, named by its id (itself a doc number).
     to_node = existing.select("doc", pl.col("cluster_id").alias("node"))
-    edges = story_edges(pairs, to_node)
+    edges = story_edges(pairs, to_node, published)
     for side in ("a_doc", "b_doc"):
         edges = edges.join(to_node.rename({"doc": side, "node": f"{side}_n"}), on=side, how="left")
     a = edges.select(pl.coalesce("a_doc_n", "a_doc")).to_series().to_numpy()

@@ -19,8 +19,9 @@ from numba import njit
 
 from provenance.detect.normalize import code_points
 
-#: A name or a figure: a capitalised word not opening a sentence, or a number.
-NAME = regex.compile(r"(?<![.!?:\"“]\s)(?<!^)\b(\p{Lu}[\w'’-]+|\d[\d,.]*)")
+#: A name or a figure: a capitalised word not opening a sentence, or a number (without the full stop or
+#: comma that may follow it).
+NAME = regex.compile(r"(?<![.!?:\"“]\s)(?<!^)\b(\p{Lu}[\w'’-]+|\d(?:[\d,.]*\d)?)")
 
 # Character classes :data:`NAME` reads, one bit each, per code point.
 _WORD, _UPPER, _DIGIT, _SPACE, _STOP, _TAIL, _FIGURE = 1, 2, 4, 8, 16, 32, 64
@@ -136,6 +137,8 @@ def _k_names(cps: np.ndarray, offsets: np.ndarray, cls: np.ndarray):  # noqa: AN
                     e = p + 1
                     while e < hi and (cls[cps[e]] & _FIGURE):
                         e += 1
+                    while not (cls[cps[e - 1]] & _DIGIT):
+                        e -= 1  # "45." closing a sentence, "2019," opening a clause: the figure is 45, 2019
             if e == p:
                 p += 1
                 continue

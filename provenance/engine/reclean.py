@@ -169,7 +169,7 @@ def _relink(
     fresh = fresh.join(ids.rename({"doc": "a_doc", "article_id": "a"}), on="a_doc").join(
         ids.rename({"doc": "b_doc", "article_id": "b"}), on="b_doc").select(kept.columns)
     pairs = pl.concat([kept, fresh])
-    clusters = _components(pairs, ids)
+    clusters = _components(pairs, ids, arts.select("doc", "published_at"))
     new_credits = parallel_credits(changed, registry=registry)
     credits = pl.concat([store.credits_of(others["article_id"]), new_credits])
     lin = parallel_lineage(arts, pairs, clusters.select("article_id", "cluster_id"), credits, registry=registry,
@@ -216,7 +216,7 @@ def _order(pairs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _components(pairs: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
+def _components(pairs: pl.DataFrame, ids: pl.DataFrame, published: pl.DataFrame) -> pl.DataFrame:
     """CLUSTERS rows: connected components of ``pairs``, each named by its smallest doc."""
     parent: dict[int, int] = {}
 
@@ -227,7 +227,7 @@ def _components(pairs: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
         return x
 
     empty = pl.DataFrame(schema={"doc": pl.Int64, "node": pl.Int64})
-    for a, b in story_edges(pairs, empty).iter_rows():  # the ingest's rules: digests and rewrites merge nothing
+    for a, b in story_edges(pairs, empty, published).iter_rows():  # the ingest's rules: digests and rewrites merge nothing
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
