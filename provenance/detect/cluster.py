@@ -55,7 +55,9 @@ def story_edges(pairs: pl.DataFrame, to_node: pl.DataFrame, published: pl.DataFr
     published no later than the page (``published``: doc, published_at; a missing date counts). A
     container gathers what was already written; a page published before the articles it holds is
     their source, excerpted by each (one outlet runs the wire story's first paragraphs, another its
-    last ones, and the two share nothing with each other): they are one story, its story. A hub keeps
+    last ones, and the two share nothing with each other): they are one story, its story. (A live blog
+    dated by its first post, holding stories published after it, is taken for their source the same
+    way; dates cannot tell the two apart.) A hub keeps
     all its pairs, but only its strongest (most shared shingles) joins a cluster: it sits in the story
     it carries most of. ``to_node`` (doc, node) maps stored docs to their cluster; with the containment
     columns missing, every pair is an edge.
