@@ -124,5 +124,10 @@ def test_incremental_in_two_halves_equals_one_batch(corpus, store: Store, tmp_pa
         df = s.query("SELECT cluster_id, list(article_id) AS m FROM clusters GROUP BY cluster_id")
         return {frozenset(m) for m in df["m"].to_list()}
 
+    def parents(s: Store) -> set[tuple[str, str | None, str | None]]:
+        return set(s.query("SELECT article_id, parent_id, parent_external FROM lineage").iter_rows())
+
     assert pairs(s2) == pairs(store)
     assert partition(s2) == partition(store)
+    # lineage too: a stored article that was alone and is joined by a later copy is read back
+    assert parents(s2) == parents(store)

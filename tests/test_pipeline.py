@@ -85,6 +85,22 @@ def test_incremental_copy_joins_existing_cluster(tmp_path: Path) -> None:
     assert lineage.row(0, named=True)["relation"] in ("trimmed", "headline_changed", "edited")
 
 
+def test_a_stored_article_that_was_alone_gets_its_copies_as_children(tmp_path: Path) -> None:
+    """The wire text arrives alone (in no cluster), its copy in a later ingest: lineage must read the
+    stored article, not only the stored members of clusters, or the copy is left an original."""
+    store = Store(tmp_path / "s.duckdb")
+    ingest([_records(tmp_path, [{"id": "wire-1", "outlet": "Example Wire", "published": "2025-03-04T08:00:00Z",
+                                 "title": "Breakwater to close", "text": WIRE}], "a.jsonl")], store=store)
+    assert store.query("SELECT count(*) AS n FROM clusters")["n"][0] == 0
+    ingest([_records(tmp_path, [{"id": "copy-1", "outlet": "Daily Example", "published": "2025-03-04T09:00:00Z",
+                                 "title": "Breakwater to close", "text": WIRE}], "b.jsonl")], store=store)
+    lineage = store.query("SELECT article_id, cluster_id, parent_id, relation FROM lineage ORDER BY article_id")
+    rows = {r["article_id"]: r for r in lineage.iter_rows(named=True)}
+    assert lineage.height == 2 and rows["wire-1"]["cluster_id"] == rows["copy-1"]["cluster_id"]
+    assert (rows["copy-1"]["parent_id"], rows["copy-1"]["relation"]) == ("wire-1", "verbatim")
+    assert (rows["wire-1"]["parent_id"], rows["wire-1"]["relation"]) == (None, "original")
+
+
 def test_config_mismatch_is_refused_with_the_differences(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.duckdb")
     ingest([FIXTURES], store=store)

@@ -165,7 +165,8 @@ def test_a_digest_page_links_to_each_story_but_does_not_merge_them(tmp_path: Pat
     assert partners & {"a0", "a1", "a2"} and partners & {"b0", "b1", "b2"}  # it still links to both
 
 
-def test_a_wire_story_excerpted_by_two_outlets_is_one_story_not_a_digest(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batches", [1, 2])
+def test_a_wire_story_excerpted_by_two_outlets_is_one_story_not_a_digest(tmp_path: Path, batches: int) -> None:
     """One outlet runs the wire story's first paragraph, another its last; the two share nothing with each
     other. The wire text holds both, as a digest holds its stories, but it was published before them:
     it is their source, and the three are one story (a digest gathers what was already written)."""
@@ -178,7 +179,11 @@ def test_a_wire_story_excerpted_by_two_outlets_is_one_story_not_a_digest(tmp_pat
          "text": UPDATE + " The port authority will publish its own report within a month."},
     ]
     store = Store(tmp_path / "s.duckdb")
-    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    if batches == 1:
+        ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    else:  # the excerpts arrive after the wire text is stored
+        ingest([_write(tmp_path / "in.jsonl", rows[:1])], store=store)
+        ingest([_write(tmp_path / "in2.jsonl", rows[1:])], store=store)
     pairs = {frozenset(p) for p in store.table("pairs").select("a", "b").iter_rows()}
     assert {frozenset({"wire", "first"}), frozenset({"wire", "last"})} <= pairs
     assert frozenset({"first", "last"}) not in pairs

@@ -443,10 +443,14 @@ def _lineage_update(
     """
     touched = cluster_rows["cluster_id"].unique()
     old_members = store.members(touched) if touched.len() and store.exists() else None
-    old_docs = (
-        old_members.filter(pl.col("doc") < (new["doc"].min() if new.height else 0))["doc"]
-        if old_members is not None else pl.Series("doc", [], dtype=pl.Int64)
-    )
+    # Stored articles of the touched clusters: their stored members, and stored articles that were alone
+    # (in no cluster: not among the members) and joined one in this batch.
+    first_new = new["doc"].min() if new.height else 0
+    old_docs = pl.concat([
+        old_members["doc"] if old_members is not None else pl.Series("doc", [], dtype=pl.Int64),
+        cluster_rows["doc"].cast(pl.Int64),
+    ]).unique().sort()
+    old_docs = old_docs.filter(old_docs < first_new)
     old_articles = store.articles(old_docs)
     arts = pl.concat([old_articles, new.select(old_articles.columns)]) if old_articles.height else new
     ids = arts["article_id"]
