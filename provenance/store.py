@@ -448,11 +448,13 @@ class Store:
 
     def source_pool(
         self, docs: pl.Series, since: datetime | None, until: datetime | None, *, limit: int | None = None,
-        copy_share: float | None = None,
+        copy_share: float | None = None, undated: bool = False,
     ) -> pl.DataFrame:
         """(doc, article_id, outlet, text, published_at, published_precision, cluster_id) of ``docs`` and of
-        the articles published between ``since`` and ``until`` (the ``limit`` latest): the stored articles
-        a batch's articles may draw on. ``cluster_id`` is null for an article in no cluster.
+        the articles published between ``since`` and ``until`` or with no date (the ``limit`` latest, undated
+        last): the stored articles a batch's articles may draw on. With ``undated`` (a batch without dates, or
+        no window) there are no bounds: the ``limit`` latest of all. ``cluster_id`` is null for an article
+        in no cluster.
 
         With ``copy_share``, a window article whose first source (``sources``) holds that share of it and
         is in the window itself is left out: the original stands for its copies, so a wire story carried
@@ -466,17 +468,18 @@ class Store:
         rows = "articles a LEFT JOIN clusters c USING (doc)"
         with self.reader() as con:
             parts = [frame(con, f"SELECT {cols} FROM {rows} WHERE {_doc_filter(con, docs)}")]
-            if since is not None and until is not None:
-                cap = f" ORDER BY published_at DESC LIMIT {int(limit)}" if limit is not None else ""
+            if undated or (since is not None and until is not None):
+                cap = f" ORDER BY published_at DESC NULLS LAST, doc DESC LIMIT {int(limit)}" if limit is not None else ""
                 copies = ""
                 if copy_share is not None and _has_table(con, "sources"):
                     copies = (" AND doc NOT IN (SELECT s.doc FROM sources s JOIN win w ON w.doc = s.source_doc"
                               f" WHERE s.rank = 1 AND s.share >= {float(copy_share)!r})")
+                bounds = "TRUE" if undated else "published_at BETWEEN ? AND ? OR published_at IS NULL"
                 parts.append(frame(
                     con,
-                    "WITH win AS (SELECT doc, published_at FROM articles WHERE published_at BETWEEN ? AND ?)"
+                    f"WITH win AS (SELECT doc, published_at FROM articles WHERE {bounds})"
                     f" SELECT {cols} FROM {rows} WHERE doc IN (SELECT doc FROM win WHERE TRUE{copies}{cap})",
-                    [since, until],
+                    None if undated else [since, until],
                 ))
         return pl.concat([p.cast(schema) for p in parts if p.height] or [pl.DataFrame(schema=schema)]).unique("doc")
 

@@ -46,6 +46,16 @@ STORY = (
     "bridge logbook and the weather routing advice the master had received before the squall hit."
 )
 
+# SNAP and LEAD paraphrased: short runs and names kept, no copied sentence (a rewrite, not a copy).
+PARAPHRASE = (
+    "Shipping in the region was thrown into confusion this week when a grain carrier ran aground "
+    "across the eastern channel during a squall. Nobody among the crew of nineteen was hurt. "
+    "Forty container ships were waiting at anchor outside the breakwater on Thursday night, and "
+    "perishable cargo would be moved to the smaller wharf at Pellin Point, the harbour master said. "
+    "Local traders said a closure of even two days would cost them a week of sales, and the chamber "
+    "of commerce asked the port to publish a timetable for reopening the channel to cargo traffic."
+)
+
 # One official statement, carried in quotation marks by two outlets that report independently.
 STATEMENT = (
     '"We have decided to suspend the new water tariff for every household in the valley until the '
@@ -217,6 +227,26 @@ def test_a_rewrite_sharing_no_five_word_run_still_hangs_off_its_source(tmp_path:
     assert lin["derivation"] == ("wholly_derived" if share >= Config().wholly_sourced_share else "partially_derived")
 
 
+@pytest.mark.parametrize("batches", [1, 2])
+def test_undated_pages_find_their_rewrite_source_in_a_later_ingest(tmp_path: Path, batches: int) -> None:
+    """Scraped pages often carry no date. A page without one may draw on any stored article, so a later
+    ingest's undated rewrite finds the undated wire text stored before it, as one ingest of both does."""
+    rows = [
+        {"id": "wire", "outlet": "Meridian Wire", "text": SNAP + " " + LEAD},
+        {"id": "paper", "outlet": "The Coastal Ledger", "text": PARAPHRASE},
+    ]
+    store = Store(tmp_path / "s.duckdb")
+    if batches == 1:
+        ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    else:
+        ingest([_write(tmp_path / "in.jsonl", rows[:1])], store=store)
+        ingest([_write(tmp_path / "in2.jsonl", rows[1:])], store=store)
+    assert store.table("articles")["published_at"].null_count() == 2
+    src = store.table("sources").filter(pl.col("article_id") == "paper")
+    assert src["source_id"].to_list() == ["wire"]
+    assert store.table("pairs").select("a", "b", "via").rows() == [("wire", "paper", "rewrite")]
+
+
 def test_the_dashboards_member_table_shows_the_sourced_share(tmp_path: Path) -> None:
     from dashboard import data, views
 
@@ -280,14 +310,7 @@ def test_a_wire_story_carried_by_many_sites_in_an_earlier_ingest_is_still_a_sour
     rows = [{"id": "wire", "outlet": "Meridian Wire", "published": "2024-03-07T09:00:00Z", "text": wire}]
     rows += [{"id": f"site-{i}", "outlet": f"Portal {i} News", "published": f"2024-03-07T1{i % 10}:05:00Z",
               "text": wire} for i in range(12)]
-    paper = (
-        "Shipping in the region was thrown into confusion this week when a grain carrier ran aground "
-        "across the eastern channel during a squall. Nobody among the crew of nineteen was hurt. "
-        "Forty container ships were waiting at anchor outside the breakwater on Thursday night, and "
-        "perishable cargo would be moved to the smaller wharf at Pellin Point, the harbour master said. "
-        "Local traders said a closure of even two days would cost them a week of sales, and the chamber "
-        "of commerce asked the port to publish a timetable for reopening the channel to cargo traffic."
-    )
+    paper = PARAPHRASE
     store = Store(tmp_path / "s.duckdb")
     ingest([_write(tmp_path / "day1.jsonl", rows)], store=store)
     # the next day's pool: the original stands for its copies, and knows its cluster

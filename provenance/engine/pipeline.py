@@ -359,11 +359,15 @@ def _sourced(
     since = until = None
     if t.len() and config.rewrite_window_days is not None:
         since, until = t.min() - timedelta(days=config.rewrite_window_days), t.max()
+    # A stored article without a date may be anyone's source, so the window takes those too; a batch
+    # without any date (or any batch, without a window) may draw on any stored article. The undated
+    # articles of a batch that has dated ones draw on its window.
+    undated = since is None
     # Bounded: at most as many stored articles from the window as the batch holds (the latest), so a
     # batch spanning months of an old store does not load the store; what falls outside is said in
     # docs/ARCHITECTURE.md, not silently assumed away.
     stored = store.source_pool(partners, since, until, limit=max(articles.height, POOL_FLOOR),
-                               copy_share=COPY_CONTAINMENT)
+                               copy_share=COPY_CONTAINMENT, undated=undated)
     new = articles.select(stored.drop("cluster_id").columns).with_columns(
         pl.lit(None, pl.Int64).alias("cluster_id"), pl.Series("n_tokens", n_tokens, dtype=pl.Int64)
     )
