@@ -148,8 +148,18 @@ def test_sources_must_be_earlier_and_within_the_window() -> None:
     assert (1, 2) in set(src.select("doc", "source_doc").iter_rows())
 
 
-@pytest.mark.parametrize("order", ["digest last", "digest first"])
-def test_a_digest_page_links_to_each_story_but_does_not_merge_them(tmp_path: Path, order: str) -> None:
+_LIVE_BLOG_FIRST = pytest.mark.xfail(strict=True, reason=(
+    "known limit: a page dated before the articles it holds, stored with one article of each story, is "
+    "read as a wire text excerpted twice (the two cases are the same data); see detect/cluster.py"))
+
+
+@pytest.mark.parametrize(("order", "dated"), [
+    ("digest last", "2024-03-07T20:00:00Z"),
+    ("digest first", "2024-03-07T20:00:00Z"),
+    ("digest last", "2024-03-07T06:00:00Z"),  # a live blog dated by its first post
+    pytest.param("digest first", "2024-03-07T06:00:00Z", marks=_LIVE_BLOG_FIRST),
+])
+def test_a_digest_page_links_to_each_story_but_does_not_merge_them(tmp_path: Path, order: str, dated: str) -> None:
     story_a = [SNAP + " " + LEAD, SNAP + " " + LEAD + " Tugs stayed on standby overnight.",
                "Port news. " + SNAP + " " + LEAD]
     story_b = [REPORT_A.replace('"', ""), "Water board news. " + REPORT_A.replace('"', ""),
@@ -158,7 +168,7 @@ def test_a_digest_page_links_to_each_story_but_does_not_merge_them(tmp_path: Pat
             for i, t in enumerate(story_a)]
     rows += [{"id": f"b{i}", "outlet": f"site{i}.example", "published": "2024-03-07T12:00:00Z", "text": t}
              for i, t in enumerate(story_b)]
-    digest = {"id": "digest", "outlet": "roundup.example", "published": "2024-03-07T20:00:00Z",
+    digest = {"id": "digest", "outlet": "roundup.example", "published": dated,
               "text": "Today's briefing. " + story_a[0] + " In other news. " + story_b[0] + " That is all."}
     store = Store(tmp_path / "s.duckdb")
     if order == "digest last":

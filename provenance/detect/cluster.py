@@ -51,13 +51,13 @@ def story_edges(pairs: pl.DataFrame, to_node: pl.DataFrame, published: pl.DataFr
     A roundup, digest or live blog carries several stories; linking each of them into one cluster
     would make a cluster of a day's news. A page is a hub when it contains (``HUB_HOLDS`` of the
     partner inside it, and clearly more of the partner in it than of it in the partner) partners that
-    belong to two or more different stories once its own edges are set aside, counting only partners
-    published no later than the page (``published``: doc, published_at; a missing date counts). A
-    container gathers what was already written; a page published before the articles it holds is
-    their source, excerpted by each (one outlet runs the wire story's first paragraphs, another its
-    last ones, and the two share nothing with each other): they are one story, its story. (A live blog
-    dated by its first post, holding stories published after it, is taken for their source the same
-    way; dates cannot tell the two apart.) A hub keeps
+    belong to two or more different stories once its own edges are set aside. A partner that is
+    alone but for the page (no other pair, no stored cluster) and published after it
+    (``published``: doc, published_at; a missing date never counts as after) is no story the page
+    carries but an excerpt of it: one outlet runs a wire story's first paragraphs, another its last
+    ones, and the two share nothing with each other; they are one story, the page's. A live blog
+    dated by its first post still counts as a container of the stories it carries that have several
+    members (an agency's text and its copies), which is what it carries from a feed. A hub keeps
     all its pairs, but only its strongest (most shared shingles) joins a cluster: it sits in the story
     it carries most of. ``to_node`` (doc, node) maps stored docs to their cluster; with the containment
     columns missing, every pair is an edge.
@@ -127,14 +127,6 @@ def _hub_filtered(pairs: pl.DataFrame, to_node: pl.DataFrame, published: pl.Data
                  & (pl.col("containment_a_in_b") <= HUB_HELD * pl.col("containment_b_in_a")))
         .select(pl.col("a_doc").alias("hub"), pl.col("b_doc").alias("partner"), "shared_shingles"),
     ])
-    if published is not None and held.height:  # a page published before a partner is its source
-        t = published.select("doc", "published_at").unique("doc")
-        held = (
-            held.join(t.rename({"doc": "hub", "published_at": "_th"}), on="hub", how="left")
-            .join(t.rename({"doc": "partner", "published_at": "_tp"}), on="partner", how="left")
-            .filter(~(pl.col("_th") < pl.col("_tp")).fill_null(False))
-            .drop("_th", "_tp")
-        )
     maybe = held.group_by("hub").agg(pl.len().alias("n")).filter(pl.col("n") >= 2)["hub"]
     if maybe.len() == 0:
         return edges
@@ -148,7 +140,20 @@ def _hub_filtered(pairs: pl.DataFrame, to_node: pl.DataFrame, published: pl.Data
     comp = pl.DataFrame({"n": nodes, "story": labels}, schema={"n": pl.Int64, "story": pl.Int64})
     partners = held.filter(pl.col("hub").is_in(maybe.implode())).with_columns(node(held.filter(
         pl.col("hub").is_in(maybe.implode()))["partner"]).alias("n"))
-    partners = partners.join(comp, on="n", how="left").with_columns(pl.coalesce("story", "n").alias("story"))
+    partners = partners.join(comp, on="n", how="left")
+    if published is not None:
+        # An article alone but for the page (no other pair, no stored cluster) and published after it
+        # is an excerpt of the page, not a story the page carries.
+        t = published.select("doc", "published_at").unique("doc")
+        excerpt = (pl.col("story").is_null() & (pl.col("n") == pl.col("partner"))
+                   & (pl.col("_th") < pl.col("_tp")).fill_null(False))
+        partners = (
+            partners.join(t.rename({"doc": "hub", "published_at": "_th"}), on="hub", how="left")
+            .join(t.rename({"doc": "partner", "published_at": "_tp"}), on="partner", how="left")
+            .filter(~excerpt)
+            .drop("_th", "_tp")
+        )
+    partners = partners.with_columns(pl.coalesce("story", "n").alias("story"))
     hubs = partners.group_by("hub").agg(pl.col("story").n_unique().alias("stories")).filter(pl.col("stories") >= 2)
     if hubs.height == 0:
         return edges
