@@ -451,10 +451,10 @@ class Store:
         copy_share: float | None = None, undated: bool = False,
     ) -> pl.DataFrame:
         """(doc, article_id, outlet, text, published_at, published_precision, cluster_id) of ``docs`` and of
-        the articles published between ``since`` and ``until`` or with no date (the ``limit`` latest, undated
-        last): the stored articles a batch's articles may draw on. With ``undated`` (a batch without dates, or
-        no window) there are no bounds: the ``limit`` latest of all. ``cluster_id`` is null for an article
-        in no cluster.
+        the articles published between ``since`` and ``until`` (the ``limit`` latest): the stored articles a
+        batch's articles may draw on. With ``undated`` (a batch without dates, or no window) there are no
+        bounds: the ``limit`` latest of all, undated last. ``cluster_id`` is null for an article in no
+        cluster.
 
         With ``copy_share``, a window article whose first source (``sources``) holds that share of it and
         is in the window itself is left out: the original stands for its copies, so a wire story carried
@@ -474,7 +474,7 @@ class Store:
                 if copy_share is not None and _has_table(con, "sources"):
                     copies = (" AND doc NOT IN (SELECT s.doc FROM sources s JOIN win w ON w.doc = s.source_doc"
                               f" WHERE s.rank = 1 AND s.share >= {float(copy_share)!r})")
-                bounds = "TRUE" if undated else "published_at BETWEEN ? AND ? OR published_at IS NULL"
+                bounds = "TRUE" if undated else "published_at BETWEEN ? AND ?"
                 parts.append(frame(
                     con,
                     f"WITH win AS (SELECT doc, published_at FROM articles WHERE {bounds})"
