@@ -175,7 +175,8 @@ def assign_clusters(
     """New cluster memberships after adding ``pairs`` (a_doc, b_doc).
 
     ``existing`` (doc, cluster_id) is the stored membership of the docs in
-    ``pairs``; ``published`` (doc, published_at) their dates, for :func:`story_edges`. Returns (changes, merged): ``changes`` (doc, cluster_id) for every
+    ``pairs``; ``published`` (doc, published_at) their dates, for :func:`story_edges`.
+    Returns (changes, merged): ``changes`` (doc, cluster_id) for every
     doc of ``pairs`` whose membership is new or different; ``merged``
     (old_id, cluster_id) for stored clusters absorbed into an older one, whose
     other members the caller relabels.

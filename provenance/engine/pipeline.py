@@ -401,9 +401,12 @@ def _tiled(extra: pl.DataFrame, src: pl.DataFrame, summary: pl.DataFrame) -> pl.
     shingle with it, and a containment of 0 would tell lineage it explains nothing of the story."""
     cov = src.join(summary.select("doc", "n_tokens"), on="doc").select(
         "doc", "source_doc", (pl.col("own_tokens") / pl.col("n_tokens").clip(lower_bound=1)).alias("_cov"))
+    none = pl.lit(None, pl.Float64)
     both = pl.concat([  # the later text (doc) on either side of the canonical pair
-        cov.select(pl.col("source_doc").alias("a_doc"), pl.col("doc").alias("b_doc"), pl.lit(None, pl.Float64).alias("_ca"), pl.col("_cov").alias("_cb")),
-        cov.select(pl.col("doc").alias("a_doc"), pl.col("source_doc").alias("b_doc"), pl.col("_cov").alias("_ca"), pl.lit(None, pl.Float64).alias("_cb")),
+        cov.select(pl.col("source_doc").alias("a_doc"), pl.col("doc").alias("b_doc"), none.alias("_ca"),
+                   pl.col("_cov").alias("_cb")),
+        cov.select(pl.col("doc").alias("a_doc"), pl.col("source_doc").alias("b_doc"), pl.col("_cov").alias("_ca"),
+                   none.alias("_cb")),
     ]).group_by("a_doc", "b_doc").agg(pl.col("_ca").max(), pl.col("_cb").max())
     return (
         extra.join(both, on=["a_doc", "b_doc"], how="left")
