@@ -448,11 +448,11 @@ class Store:
 
     def source_pool(
         self, docs: pl.Series, since: datetime | None, until: datetime | None, *, limit: int | None = None,
-        copy_share: float | None = None, undated: bool = False,
+        copy_share: float | None = None,
     ) -> pl.DataFrame:
         """(doc, article_id, outlet, text, published_at, published_precision, cluster_id) of ``docs`` and of
         the articles published between ``since`` and ``until`` (the ``limit`` latest): the stored articles a
-        batch's articles may draw on. With ``undated`` (a batch without dates, or no window) there are no
+        batch's articles may draw on. Without ``since`` (a batch without dates, or no window) there are no
         bounds: the ``limit`` latest of all, undated last. ``cluster_id`` is null for an article in no
         cluster.
 
@@ -468,19 +468,19 @@ class Store:
         rows = "articles a LEFT JOIN clusters c USING (doc)"
         with self.reader() as con:
             parts = [frame(con, f"SELECT {cols} FROM {rows} WHERE {_doc_filter(con, docs)}")]
-            if undated or (since is not None and until is not None):
-                cap = f" ORDER BY published_at DESC NULLS LAST, doc DESC LIMIT {int(limit)}" if limit is not None else ""
-                copies = ""
-                if copy_share is not None and _has_table(con, "sources"):
-                    copies = (" AND doc NOT IN (SELECT s.doc FROM sources s JOIN win w ON w.doc = s.source_doc"
-                              f" WHERE s.rank = 1 AND s.share >= {float(copy_share)!r})")
-                bounds = "TRUE" if undated else "published_at BETWEEN ? AND ?"
-                parts.append(frame(
-                    con,
-                    f"WITH win AS (SELECT doc, published_at FROM articles WHERE {bounds})"
-                    f" SELECT {cols} FROM {rows} WHERE doc IN (SELECT doc FROM win WHERE TRUE{copies}{cap})",
-                    None if undated else [since, until],
-                ))
+            cap = f" ORDER BY published_at DESC NULLS LAST, doc DESC LIMIT {int(limit)}" if limit is not None else ""
+            copies = ""
+            if copy_share is not None and _has_table(con, "sources"):
+                copies = (" AND doc NOT IN (SELECT s.doc FROM sources s JOIN win w ON w.doc = s.source_doc"
+                          f" WHERE s.rank = 1 AND s.share >= {float(copy_share)!r})")
+            unbounded = since is None or until is None
+            bounds = "TRUE" if unbounded else "published_at BETWEEN ? AND ?"
+            parts.append(frame(
+                con,
+                f"WITH win AS (SELECT doc, published_at FROM articles WHERE {bounds})"
+                f" SELECT {cols} FROM {rows} WHERE doc IN (SELECT doc FROM win WHERE TRUE{copies}{cap})",
+                None if unbounded else [since, until],
+            ))
         return pl.concat([p.cast(schema) for p in parts if p.height] or [pl.DataFrame(schema=schema)]).unique("doc")
 
     def grades_of(self, article_ids: pl.Series) -> pl.DataFrame:

@@ -363,23 +363,21 @@ def _sourced(
     # latest, under the same limit. A batch with dates draws on its window, its undated articles too,
     # and stored undated articles are not in it (each batch would re-read every one of them: at 1M,
     # 54k texts, which doubled a 10k increment's rewrite stage).
-    undated = since is None
     # Bounded: at most as many stored articles from the window as the batch holds (the latest), so a
     # batch spanning months of an old store does not load the store; what falls outside is said in
     # docs/ARCHITECTURE.md, not silently assumed away.
     stored = store.source_pool(partners, since, until, limit=max(articles.height, POOL_FLOOR),
-                               copy_share=COPY_CONTAINMENT, undated=undated)
+                               copy_share=COPY_CONTAINMENT)
     new = articles.select(stored.drop("cluster_id").columns).with_columns(
         pl.lit(None, pl.Int64).alias("cluster_id"), pl.Series("n_tokens", n_tokens, dtype=pl.Int64)
     )
     pool = pl.concat([stored, new], how="diagonal").unique("doc")
     src, summary = sourced_share(pool, new_docs=articles["doc"], verified=verified, config=config)
     ids = pool.select("doc", "article_id")
-    links = src.select(
-        pl.min_horizontal("doc", "source_doc").alias("a"), pl.max_horizontal("doc", "source_doc").alias("b")
-    ).unique().join(pairs.select(pl.col("a_doc").alias("a"), pl.col("b_doc").alias("b")), on=["a", "b"], how="anti")
-    extra = _tiled(overlaps(links.with_columns(pl.lit("rewrite").alias("via")), pool.select("doc", "text"),
-                            config=config), src, summary)
+    links = _links(src, summary).join(pairs.select(pl.col("a_doc").alias("a"), pl.col("b_doc").alias("b")),
+                                      on=["a", "b"], how="anti")
+    extra = overlaps(links.select("a", "b", pl.lit("rewrite").alias("via")), pool.select("doc", "text"), config=config)
+    extra = _tiled(extra, links)
     extra = (
         extra.join(ids.rename({"doc": "a_doc", "article_id": "a"}), on="a_doc")
         .join(ids.rename({"doc": "b_doc", "article_id": "b"}), on="b_doc")
@@ -394,25 +392,29 @@ def _sourced(
     )
 
 
-def _tiled(extra: pl.DataFrame, src: pl.DataFrame, summary: pl.DataFrame) -> pl.DataFrame:
-    """Rewrite pairs whose later text's containment is at least the share of it the source's tiles cover
-    alone (``own_tokens`` / ``n_tokens`` of SOURCES and SOURCED). A rewrite shares runs of three or
-    four words, which five-word shingles miss: a story 20% written from a wire text can share no
-    shingle with it, and a containment of 0 would tell lineage it explains nothing of the story."""
-    cov = src.join(summary.select("doc", "n_tokens"), on="doc").select(
-        "doc", "source_doc", (pl.col("own_tokens") / pl.col("n_tokens").clip(lower_bound=1)).alias("_cov"))
-    none = pl.lit(None, pl.Float64)
-    both = pl.concat([  # the later text (doc) on either side of the canonical pair
-        cov.select(pl.col("source_doc").alias("a_doc"), pl.col("doc").alias("b_doc"), none.alias("_ca"),
-                   pl.col("_cov").alias("_cb")),
-        cov.select(pl.col("doc").alias("a_doc"), pl.col("source_doc").alias("b_doc"), pl.col("_cov").alias("_ca"),
-                   none.alias("_cb")),
-    ]).group_by("a_doc", "b_doc").agg(pl.col("_ca").max(), pl.col("_cb").max())
+def _links(src: pl.DataFrame, summary: pl.DataFrame) -> pl.DataFrame:
+    """(a, b, cov_a, cov_b): each source link as a canonical pair (a < b), with the share of the later
+    text that the source's tiles cover alone (``own_tokens`` / ``n_tokens``) on that text's side."""
+    cov = pl.col("own_tokens") / pl.col("n_tokens").clip(lower_bound=1)
     return (
-        extra.join(both, on=["a_doc", "b_doc"], how="left")
-        .with_columns(pl.max_horizontal("containment_a_in_b", "_ca").alias("containment_a_in_b"),
-                      pl.max_horizontal("containment_b_in_a", "_cb").alias("containment_b_in_a"))
-        .drop("_ca", "_cb")
+        src.join(summary.select("doc", "n_tokens"), on="doc")
+        .select(pl.min_horizontal("doc", "source_doc").alias("a"), pl.max_horizontal("doc", "source_doc").alias("b"),
+                pl.when(pl.col("doc") < pl.col("source_doc")).then(cov).alias("cov_a"),
+                pl.when(pl.col("doc") > pl.col("source_doc")).then(cov).alias("cov_b"))
+        .group_by("a", "b").agg(pl.col("cov_a").max(), pl.col("cov_b").max())
+    )
+
+
+def _tiled(extra: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
+    """Rewrite pairs whose later text's containment is at least the share of it its source's tiles cover
+    (``links``: :func:`_links`). A rewrite shares runs of three or four words, which five-word shingles
+    miss: a story 20% written from a wire text can share no shingle with it, and a containment of 0
+    would tell lineage it explains nothing of the story."""
+    return (
+        extra.join(links.rename({"a": "a_doc", "b": "b_doc"}), on=["a_doc", "b_doc"], how="left")
+        .with_columns(pl.max_horizontal("containment_a_in_b", "cov_a").alias("containment_a_in_b"),
+                      pl.max_horizontal("containment_b_in_a", "cov_b").alias("containment_b_in_a"))
+        .drop("cov_a", "cov_b")
     )
 
 
