@@ -17,6 +17,8 @@ from provenance.engine.parallel import (
     _line_set,
     _shared_lines,
     _site_shards,
+    background_credits,
+    in_background,
     parallel_credits,
     parallel_extract,
     parallel_lineage,
@@ -50,6 +52,26 @@ def test_sharded_lineage_equals_one_call(sample_store: Any) -> None:
 def test_sharded_credits_keep_rows_and_order(sample_store: Any) -> None:
     arts = sample_store.query("SELECT * FROM articles ORDER BY doc")
     assert_frame_equal(credits(arts, registry=REG), parallel_credits(arts, registry=REG, shards=3))
+
+
+def test_credits_scanned_in_the_background_are_the_same_rows(sample_store: Any) -> None:
+    arts = sample_store.query("SELECT * FROM articles ORDER BY doc")
+    collect = background_credits(arts, registry=REG, shards=2)
+    assert_frame_equal(credits(arts, registry=REG), collect())
+
+
+def _first_row_unless_in_worker(df: pl.DataFrame, *, die: bool) -> pl.DataFrame:
+    import multiprocessing
+
+    if die and multiprocessing.parent_process() is not None:  # only in a worker
+        os._exit(1)
+    return df.head(1)
+
+
+def test_a_background_job_whose_worker_dies_is_done_here() -> None:
+    df = pl.DataFrame({"x": [1, 2, 3]})
+    assert_frame_equal(in_background(_first_row_unless_in_worker, df, die=True)(), df.head(1))
+    assert_frame_equal(in_background(_first_row_unless_in_worker, df, die=False)(), df.head(1))  # a new pool
 
 
 def test_workers_do_not_rerun_an_unguarded_script(tmp_path: Any) -> None:

@@ -31,8 +31,8 @@ import polars as pl
 from provenance.config import Config
 from provenance.detect.fingerprint import usable_cores
 from provenance.extract import clean as ex
-from provenance.trace.attribution import Registry, credits
-from provenance.trace.lineage import LineageResult, lineage
+from provenance.trace.attribution import Registry, credit_input, credits
+from provenance.trace.lineage import ARTICLE_COLUMNS, LineageResult, lineage
 
 T = TypeVar("T")
 
@@ -171,10 +171,46 @@ def _shard_count(rows: int, shards: int | None, min_rows: int = MIN_PARALLEL_ROW
 def parallel_credits(articles: pl.DataFrame, *, registry: Registry, shards: int | None = None) -> pl.DataFrame:
     """:func:`provenance.trace.attribution.credits` over contiguous row shards: the same rows, in the same order."""
     n = _shard_count(articles.height, shards)
+    if n > 1:
+        articles = credit_input(articles)  # what crosses to a worker: the scanned text once, not twice
     size = -(-articles.height // n)
     # The first shard runs here (map_shards), so only the others are packed for a worker.
     parts = [(credits, articles.slice(0, size) if i == 0 else _pack(articles.slice(i * size, size))) for i in range(n)]
     return pl.concat([_unpack(c) for c in map_shards(_packed_call, parts, registry=registry)])
+
+
+def background_credits(articles: pl.DataFrame, *, registry: Registry, shards: int | None = None,
+                       ) -> Callable[[], pl.DataFrame]:
+    """:func:`credits` of ``articles`` started in a worker now; call what this returns to collect them.
+
+    Credits read only the extracted articles, so a worker can scan them while this process links the
+    batch (fingerprints to clusters), whose polars and numba leave part of the second core idle: on
+    100k articles that hides most of credits' time (docs/PERFORMANCE.md). With too few rows or one
+    core they are computed here when collected; ``shards`` > 1 forces the worker (tests).
+    """
+    if _shard_count(articles.height, shards) == 1:
+        return lambda: credits(articles, registry=registry)
+    return in_background(credits, credit_input(articles), registry=registry)  # the scanned text once, not twice
+
+
+def in_background(fn: Callable[..., T], frame: pl.DataFrame, **kwargs: Any) -> Callable[[], T]:
+    """``fn(frame, **kwargs)`` started in a worker now; call what this returns to wait for the result.
+
+    ``fn`` must be a module-level function returning a frame or a tuple of frames. A worker that died (killed, out of memory) costs time, not
+    the result: it is computed here when collected.
+    """
+    with _main_hidden():  # a worker starts inside submit
+        future = _executor(1).submit(_packed_call, fn, _pack(frame), **kwargs)
+
+    def collect() -> T:
+        try:
+            out = future.result()
+        except BrokenProcessPool:
+            _reset()
+            return fn(frame, **kwargs)
+        return _unpack(out) if isinstance(out, bytes) else out
+
+    return collect
 
 
 def _packed_call(fn: Callable[..., Any], *frames: pl.DataFrame | bytes, **kwargs: Any) -> Any:
@@ -205,6 +241,7 @@ def parallel_lineage(
     n = _shard_count(articles.height, shards)
     if n == 1:
         return lineage(articles, pairs, clusters, credit_rows, registry=registry, config=config)
+    articles = articles.select(c for c in ARTICLE_COLUMNS if c in articles.columns)  # not raw_text, urls...
     cl = clusters.select("article_id", "cluster_id")
     own = pl.col("doc") if "doc" in articles.columns else pl.lit(0, dtype=pl.Int64)
     shard_of = (

@@ -29,7 +29,7 @@ from provenance.detect.fingerprint import band_keys, comparable, fingerprints, t
 from provenance.detect.history import events_of_batch
 from provenance.detect.sourced import COPY_CONTAINMENT, sourced_share
 from provenance.detect.verify import overlaps, verified_pairs
-from provenance.engine.parallel import parallel_credits, parallel_extract, parallel_lineage
+from provenance.engine.parallel import background_credits, parallel_extract, parallel_lineage
 from provenance.ingest import iter_sources
 from provenance.ingest.identity import split_present
 from provenance.lock import write_lock
@@ -235,6 +235,7 @@ def _ingest_batch(
     )
     articles = schemas.conform(articles, schemas.ARTICLES)
 
+    credits_of_batch = background_credits(articles, registry=registry)  # scanned in a worker meanwhile
     with steps.step("fingerprint", total=articles.height):
         fp = fingerprints(articles["text"], config=config)
         bands, rows = config.lsh_bands_rows
@@ -288,7 +289,7 @@ def _ingest_batch(
         events = events_of_batch(store, clusters, merged, ingest_id=report.ingest_id, at=started)
 
     with steps.step("credits", total=articles.height):
-        new_credits = parallel_credits(articles, registry=registry)
+        new_credits = credits_of_batch()
     with steps.step("lineage"):
         lin, ext, lineage_deletes = _lineage_update(
             store, articles, pairs, clusters, new_credits, merged["old_id"], registry=registry, config=config,

@@ -1085,6 +1085,19 @@ def _merge_overlaps(cs: list[Credit], text: str) -> list[Credit]:
     return out
 
 
+def credit_input(articles: pl.DataFrame) -> pl.DataFrame:
+    """The part of ``articles`` :func:`credits` reads: id, byline and the field it scans (``text`` is
+    nulled where ``raw_text`` stands for it). Same credits, and half the bytes to ship to a worker."""
+    has_raw = pl.col("raw_text").is_not_null() & (pl.col("raw_text") != "") if "raw_text" in articles.columns \
+        else pl.lit(False)
+    return articles.select(
+        "article_id",
+        *(c for c in ("byline", "raw_text") if c in articles.columns),
+        *((pl.when(has_raw).then(pl.lit(None, dtype=pl.String)).otherwise("text").alias("text"),)
+          if "text" in articles.columns else ()),
+    )
+
+
 def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
     """Credits of every article (schema :data:`provenance.schemas.CREDITS`).
 

@@ -1743,6 +1743,10 @@ class _Singletons:
         )
 
 
+#: The article columns :func:`lineage` reads (with ``doc`` when there is one).
+ARTICLE_COLUMNS = ("doc", "article_id", "outlet", "published_at", "published_precision", "title", "text", "byline")
+
+
 def lineage(
     articles: pl.DataFrame,
     pairs: pl.DataFrame,
