@@ -54,10 +54,16 @@ def test_sharded_credits_keep_rows_and_order(sample_store: Any) -> None:
     assert_frame_equal(credits(arts, registry=REG), parallel_credits(arts, registry=REG, shards=3))
 
 
-def test_credits_scanned_in_the_background_are_the_same_rows(sample_store: Any) -> None:
+def test_credits_scanned_in_the_background_are_the_same_rows(
+    sample_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker reads the articles from a file in record batches (several here) and the file is gone after."""
+    monkeypatch.setattr("provenance.engine.parallel.FILE_BATCH_ROWS", 50)
     arts = sample_store.query("SELECT * FROM articles ORDER BY doc")
-    collect = background_credits(arts, registry=REG, shards=2)
+    collect = background_credits(arts, registry=REG, folder=tmp_path, shards=2)
+    assert len(list(tmp_path.iterdir())) == 1
     assert_frame_equal(credits(arts, registry=REG), collect())
+    assert not list(tmp_path.iterdir())
 
 
 def _first_row_unless_in_worker(df: pl.DataFrame, *, die: bool) -> pl.DataFrame:

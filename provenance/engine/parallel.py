@@ -17,17 +17,22 @@ import multiprocessing as mp
 import os
 import pickle
 import sys
+import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
+from provenance import schemas
 from provenance.config import Config
 from provenance.detect.fingerprint import usable_cores
 from provenance.extract import clean as ex
@@ -179,36 +184,71 @@ def parallel_credits(articles: pl.DataFrame, *, registry: Registry, shards: int 
     return pl.concat([_unpack(c) for c in map_shards(_packed_call, parts, registry=registry)])
 
 
-def background_credits(articles: pl.DataFrame, *, registry: Registry, shards: int | None = None,
-                       ) -> Callable[[], pl.DataFrame]:
+#: Rows per record batch of a background job's Arrow file: the worker reads one batch at a time.
+FILE_BATCH_ROWS = 20_000
+
+
+def background_credits(articles: pl.DataFrame, *, registry: Registry, folder: Path | None = None,
+                       shards: int | None = None) -> Callable[[], pl.DataFrame]:
     """:func:`credits` of ``articles`` started in a worker now; call what this returns to collect them.
 
     Credits read only the extracted articles, so a worker can scan them while this process links the
     batch (fingerprints to clusters), whose polars and numba leave part of the second core idle: on
-    100k articles that hides most of credits' time (docs/PERFORMANCE.md). With too few rows or one
-    core they are computed here when collected; ``shards`` > 1 forces the worker (tests).
+    100k articles that hides most of credits' time (docs/PERFORMANCE.md). The worker gets them as an
+    Arrow file in ``folder`` (default: the system's temporary folder), read a record batch at a time,
+    so neither process holds another copy of the batch's text while the rest of the ingest runs.
+    With too few rows or one core they are computed here when collected; ``shards`` > 1 forces the
+    worker (tests).
     """
     if _shard_count(articles.height, shards) == 1:
         return lambda: credits(articles, registry=registry)
-    return in_background(credits, credit_input(articles), registry=registry)  # the scanned text once, not twice
+    fd, name = tempfile.mkstemp(prefix="provenance-credits-", suffix=".arrow", dir=folder)
+    os.close(fd)
+    path = Path(name)
+    try:
+        slim = credit_input(articles)  # the scanned text once, not twice
+        pl.concat([slim.slice(i, FILE_BATCH_ROWS) for i in range(0, slim.height, FILE_BATCH_ROWS)],
+                  rechunk=False).write_ipc(path, compression="uncompressed")  # a record batch per slice
+        job = in_background(_credits_of_file, path, registry=registry)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+    def collect() -> pl.DataFrame:
+        try:
+            out = job()
+        finally:
+            path.unlink(missing_ok=True)
+        return _unpack(out)
+
+    weakref.finalize(collect, path.unlink, missing_ok=True)  # an ingest that failed before collecting
+    return collect
 
 
-def in_background(fn: Callable[..., T], frame: pl.DataFrame, **kwargs: Any) -> Callable[[], T]:
-    """``fn(frame, **kwargs)`` started in a worker now; call what this returns to wait for the result.
+def _credits_of_file(path: Path, *, registry: Registry) -> bytes:
+    """:func:`credits` of the articles in the Arrow file ``path``, one record batch at a time, packed."""
+    with pa.OSFile(str(path)) as f:
+        reader = pa.ipc.open_file(f)
+        parts = [credits(pl.DataFrame(pl.from_arrow(reader.get_batch(i))), registry=registry)
+                 for i in range(reader.num_record_batches)]
+    return _pack(pl.concat(parts) if parts else schemas.empty(schemas.CREDITS))
 
-    ``fn`` must be a module-level function returning a frame or a tuple of frames. A worker that died (killed, out of memory) costs time, not
-    the result: it is computed here when collected.
+
+def in_background(fn: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
+    """``fn(*args, **kwargs)`` started in a worker now; call what this returns to wait for the result.
+
+    ``fn`` must be a module-level function, its arguments and result picklable. A worker that died
+    (killed, out of memory) costs time, not the result: it is computed here when collected.
     """
     with _main_hidden():  # a worker starts inside submit
-        future = _executor(1).submit(_packed_call, fn, _pack(frame), **kwargs)
+        future = _executor(1).submit(fn, *args, **kwargs)
 
     def collect() -> T:
         try:
-            out = future.result()
+            return future.result()
         except BrokenProcessPool:
             _reset()
-            return fn(frame, **kwargs)
-        return _unpack(out) if isinstance(out, bytes) else out
+            return fn(*args, **kwargs)
 
     return collect
 

@@ -235,7 +235,7 @@ def _ingest_batch(
     )
     articles = schemas.conform(articles, schemas.ARTICLES)
 
-    credits_of_batch = background_credits(articles, registry=registry)  # scanned in a worker meanwhile
+    credits_of_batch = background_credits(articles, registry=registry, folder=store.path.parent)  # in a worker meanwhile
     with steps.step("fingerprint", total=articles.height):
         fp = fingerprints(articles["text"], config=config)
         bands, rows = config.lsh_bands_rows

@@ -217,7 +217,8 @@ def e2e(n: int, *, seed: int = 0, mode: str = "realistic", ref_threshold: float 
                       "quality": cluster_quality(truth, ref_frame.with_columns(pl.col("label").cast(pl.String)))},
         "end_to_end_speedup": round(ref_s / ours_s, 2),
         # The reference's stages only: read, extract, fingerprint, detect, cluster,
-        # store. Credits and lineage are work the reference does not do.
+        # store. Credits and lineage are work the reference does not do; since credits
+        # are scanned in a worker during detection, what they cost is inside these stages.
         "detection_seconds": round(_detection_s(report.timings), 2),
         "detection_speedup": round(ref_s / max(_detection_s(report.timings), 1e-9), 2),
         "signatures": rates,
@@ -247,7 +248,7 @@ def _show_e2e(r: dict[str, Any]) -> None:
               f"{o['seconds']:.2f}", f"{ref['seconds']:.2f}",
               f"{x:.1f}x faster" if x >= 1 else f"{1 / x:.1f}x slower")
     d = r["detection_speedup"]
-    t.add_row("  without credits and lineage", f"{r['detection_seconds']:.2f}", f"{ref['seconds']:.2f}",
+    t.add_row("  without lineage (credits run beside detection)", f"{r['detection_seconds']:.2f}", f"{ref['seconds']:.2f}",
               f"{d:.1f}x faster" if d >= 1 else f"{1 / d:.1f}x slower")
     t.add_row("adjusted Rand index", f"{o['quality']['ari']:.3f}", f"{ref['quality']['ari']:.3f}", "")
     rels = sorted(set(o["quality"]["linked_to_parent_by_relation"]) | set(ref["quality"]["linked_to_parent_by_relation"]))
