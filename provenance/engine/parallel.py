@@ -206,9 +206,10 @@ def background_credits(articles: pl.DataFrame, *, registry: Registry, folder: Pa
     os.close(fd)
     path = Path(name)
     try:
-        slim = credit_input(articles)  # the scanned text once, not twice
-        pl.concat([slim.slice(i, FILE_BATCH_ROWS) for i in range(0, slim.height, FILE_BATCH_ROWS)],
-                  rechunk=False).write_ipc(path, compression="uncompressed")  # a record batch per slice
+        table = credit_input(articles).to_arrow()  # the scanned text once, not twice
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table, max_chunksize=FILE_BATCH_ROWS)
+        del table
         job = in_background(_credits_of_file, path, registry=registry)
     except BaseException:
         path.unlink(missing_ok=True)
