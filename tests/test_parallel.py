@@ -66,6 +66,12 @@ def test_credits_scanned_in_the_background_are_the_same_rows(
     assert not list(tmp_path.iterdir())
 
 
+def test_credits_without_room_for_their_file_are_scanned_here(sample_store: Any, tmp_path: Path) -> None:
+    arts = sample_store.query("SELECT * FROM articles ORDER BY doc")
+    collect = background_credits(arts, registry=REG, folder=tmp_path / "no-such-folder", shards=2)
+    assert_frame_equal(credits(arts, registry=REG), collect())
+
+
 def _first_row_unless_in_worker(df: pl.DataFrame, *, die: bool) -> pl.DataFrame:
     import multiprocessing
 

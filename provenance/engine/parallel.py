@@ -197,12 +197,18 @@ def background_credits(articles: pl.DataFrame, *, registry: Registry, folder: Pa
     100k articles that hides most of credits' time (docs/PERFORMANCE.md). The worker gets them as an
     Arrow file in ``folder`` (default: the system's temporary folder), read a record batch at a time,
     so neither process holds another copy of the batch's text while the rest of the ingest runs.
-    With too few rows or one core they are computed here when collected; ``shards`` > 1 forces the
-    worker (tests).
+    With too few rows, one core, or no room for the file, they are computed here when collected;
+    ``shards`` > 1 forces the worker (tests).
     """
+    def here() -> pl.DataFrame:
+        return credits(articles, registry=registry)
+
     if _shard_count(articles.height, shards) == 1:
-        return lambda: credits(articles, registry=registry)
-    fd, name = tempfile.mkstemp(prefix="provenance-credits-", suffix=".arrow", dir=folder)
+        return here
+    try:
+        fd, name = tempfile.mkstemp(prefix="provenance-credits-", suffix=".arrow", dir=folder)
+    except OSError:  # no room or no folder for the file: the credits are scanned here, later
+        return here
     os.close(fd)
     path = Path(name)
     try:
@@ -211,6 +217,9 @@ def background_credits(articles: pl.DataFrame, *, registry: Registry, folder: Pa
             writer.write_table(table, max_chunksize=FILE_BATCH_ROWS)
         del table
         job = in_background(_credits_of_file, path, registry=registry)
+    except OSError:  # the disk filled up while writing
+        path.unlink(missing_ok=True)
+        return here
     except BaseException:
         path.unlink(missing_ok=True)
         raise
