@@ -154,6 +154,36 @@ def test_short_recurring_line_learned_long_paragraph_kept():
     assert "Coastline Live Desk" in texts["other-0"]  # never learned across outlets
 
 
+def test_a_dont_miss_box_inside_a_story_cuts_the_box_not_the_story():
+    # A site that puts a box of links to its other stories in the middle of each story: the story's
+    # paragraphs after the box are its own text, while a closing list of other stories, each headline
+    # with a sentence of summary, is not.
+    lead = [
+        "The Valmora harbour board on Friday approved a plan to rebuild the storm-damaged northern pier by spring.",
+        "Board members said the work would be paid for from the port's reserve fund and a short-term loan.",
+    ]
+    after = [
+        "Engineers will first survey the foundations, which were scoured by the waves during the storm last week.",
+        "Night ferries will stay suspended until the temporary landing stage opens, the board said in a statement.",
+        "Fishing crews asked for a share of the berths during the works, and the board promised a reply next month.",
+    ]
+    box = ["DON'T MISS", "Ferry fares frozen for the winter [INSIGHT]", "Storm photos from the old town [VIDEO]"]
+    closing = [
+        "Related Stories",
+        "Valmora market reopens after the flood",
+        "Traders returned to the covered market on Monday after three days of cleaning and repairs to the roof.",
+        "New lighthouse keeper named",
+        "A former navy pilot will take over the Valmora lighthouse when the current keeper retires in June.",
+    ]
+    text = "\n\n".join(lead + box + after + closing)
+    arts, _, _ = extract(raw([{"outlet": "coastline", "id": "pier", "text": text}]), config=CFG)
+    out = arts.get_column("text")[0]
+    for para in lead + after:
+        assert para in out
+    for line in box + closing:
+        assert line not in out, line
+
+
 def test_two_pages_are_not_enough():
     arts, _, _ = extract(raw(_pages("tiny", 2, ["Tiny Menu Line"])), config=CFG)
     assert all("Tiny Menu Line" in t for t in arts.get_column("text"))

@@ -25,7 +25,10 @@ Per record:
   - a teaser, a line ending in "..."/"…" whose text starts a later line, goes;
   - "Also Read: <headline>" lines go, and a "Related Stories" / "Also Read" /
     "Trending"... heading cuts the page from there on, but only once a real
-    paragraph (15+ words) came before it;
+    paragraph (15+ words) came before it, and only up to where the page's
+    own text resumes: three sentence paragraphs in a row (a "Don't miss" box
+    in the middle of a story; a list of other stories alternates headlines
+    with at most a sentence of summary);
   - the header: a credit line ("By IANS | Updated: October 16, 2024 16:45
     IST", "IANS | Updated: ...", "Published: ...", a bare date line) among the
     first lines gives ``byline`` and the page date ("Published" wins over
@@ -636,24 +639,62 @@ def _k_teaser_mask(b, rid, starts, ends, ell):
     return out
 
 
+#: After a tail heading, the page's own text resumes at this many sentence paragraphs in a row: a
+#: list of other stories alternates headlines (no closing stop) with at most a one-sentence summary,
+#: while a story that carries a "Don't miss" box mid-text goes on in paragraphs after it.
+RESUME_PARAGRAPHS = 3
+#: ... each of at least this many words and ending as a sentence does (. ! ? or a closing quote).
+RESUME_WORDS = 10
+
+
 @nb.njit(cache=True)
-def _k_tail_cut(rid, words, heading):
-    """Lines from a tail heading on, once a 15+ word paragraph came before it in the row."""
+def _k_sentence_end(b, starts, ends):
+    """True where the (stripped) span ends with . ! ? or a closing quote (ASCII or ” ’ »)."""
+    out = np.zeros(len(starts), np.bool_)
+    for t in range(len(starts)):
+        z = ends[t]
+        if z <= starts[t]:
+            continue
+        c = b[z - 1]
+        if c == 46 or c == 33 or c == 63 or c == 34 or c == 39:  # . ! ? " '
+            out[t] = True
+        elif z - starts[t] >= 3 and b[z - 3] == 0xE2 and b[z - 2] == 0x80 and (b[z - 1] == 0x9D or b[z - 1] == 0x99):
+            out[t] = True  # ” or ’
+        elif z - starts[t] >= 2 and b[z - 2] == 0xC2 and b[z - 1] == 0xBB:
+            out[t] = True  # »
+    return out
+
+
+@nb.njit(cache=True)
+def _k_tail_cut(rid, words, heading, sentence):
+    """Lines from a tail heading on, once a 15+ word paragraph came before it in the row, up to where
+    the page's own text resumes (``RESUME_PARAGRAPHS`` sentence paragraphs in a row, kept)."""
     out = np.zeros(len(rid), np.bool_)
     i = 0
     while i < len(rid):
         r = rid[i]
+        start = i
+        while i < len(rid) and rid[i] == r:
+            i += 1
         seen_para = False
         cut = False
-        while i < len(rid) and rid[i] == r:
-            if cut:
-                out[i] = True
-            elif heading[i] and seen_para:
+        j = start
+        while j < i:
+            if heading[j] and seen_para:
                 cut = True
-                out[i] = True
-            elif words[i] >= 15:
+                out[j] = True
+            elif cut:
+                run = 0
+                while j + run < i and run < RESUME_PARAGRAPHS and not heading[j + run] and sentence[j + run] \
+                        and words[j + run] >= RESUME_WORDS:
+                    run += 1
+                if run == RESUME_PARAGRAPHS:
+                    cut = False  # the story goes on: keep this paragraph and what follows
+                else:
+                    out[j] = True
+            elif words[j] >= 15:
                 seen_para = True
-            i += 1
+            j += 1
     return out
 
 
@@ -1213,7 +1254,7 @@ def _clean_texts(
     tail_rows[rid[k[tail[k]]]] = True
     t = k[tail_rows[rid[k]]]
     if len(t):
-        keep[t[_k_tail_cut(rid[t], _k_words(data, ls[t], le[t]), tail[t])]] = False
+        keep[t[_k_tail_cut(rid[t], _k_words(data, ls[t], le[t]), tail[t], _k_sentence_end(data, ls[t], le[t]))]] = False
 
     # Headers: pages always, other texts when a credit-like line is near the top.
     k = np.flatnonzero(keep)
