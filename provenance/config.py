@@ -90,7 +90,9 @@ class Config:
     # day or two); no limit when a date is missing. None: no limit.
     rewrite_window_days: float | None = 3.0
     # Derived when tiles against all sources together cover this share of the article (METER showbiz:
-    # non-derived stories median 0.13, partially derived 0.25, wholly 0.59) ...
+    # non-derived stories median 0.13, partially derived 0.25, wholly 0.59); against sources that are
+    # not agency copy, a story not wholly derived must also share this much narration, names, figures
+    # and quotes aside (independent reports of one event share those; provenance.detect.sourced) ...
     min_sourced_share: float = 0.16
     # ... and this many covered tokens lie outside quotation marks: two outlets carrying one official
     # statement share only quotes, which is weak evidence. Low, because real derived showbiz items are

@@ -56,6 +56,26 @@ PARAPHRASE = (
     "of commerce asked the port to publish a timetable for reopening the channel to cargo traffic."
 )
 
+# PARAPHRASE's first three sentences, then reporting of the paper's own: a story partly written from SNAP and LEAD.
+PARTLY = ". ".join(PARAPHRASE.split(". ")[:3]) + ". " + (
+    "The harbour's new dredging contract, signed last autumn with a firm from the north coast, was meant to keep "
+    "the channel deep enough for the largest carriers, councillors recalled at an evening meeting. Several of them "
+    "questioned whether the work had ever been inspected, and the mayor promised to publish the contractor's "
+    "survey reports before the end of the month. Fishermen on the western quay said the closure had not touched "
+    "their boats, which use the older channel on the far side of the lighthouse."
+)
+
+# Another outlet's own report of the SNAP and LEAD event: the same names and figures, two of the wire's
+# sentences quoted, and narration of its own.
+OWN_REPORT = (
+    'Reporters gathered at Pellin Point on Thursday evening as the Ostrava Dawn sat on the sandbank in '
+    'the eastern reach of Marrowfield harbour. "Forty container ships were waiting at anchor outside the '
+    'breakwater," harbour master Tomas Rell told them, adding that "perishable cargo would be moved to the smaller '
+    'wharf" until further notice. Tugs from Castellan Bay circled the grain carrier Ostrava Dawn while nineteen '
+    'crewmen watched from the deck. Dock workers we spoke to blamed years of delay in dredging, and a '
+    'shipping agent said his firm had already sent two vessels north instead.'
+)
+
 # One official statement, carried in quotation marks by two outlets that report independently.
 STATEMENT = (
     '"We have decided to suspend the new water tariff for every household in the valley until the '
@@ -80,6 +100,14 @@ def _write(path: Path, rows: list[dict]) -> Path:
     return path
 
 
+def _ingest(paths: list[Path], *, store: Store, **kw) -> object:
+    """``ingest`` with "Meridian Wire", the invented agency these tests write wire copy for, declared as
+    a user declares an agency the registry does not know (``ingest --agencies``)."""
+    declared = paths[0].parent / "agencies.toml"
+    declared.write_text('[[agency]]\nname = "Meridian Wire"\naliases = ["Meridian Wire"]\n', encoding="utf-8")
+    return ingest(paths, store=store, agencies=declared, **kw)
+
+
 def test_story_from_three_wire_versions_is_sourced_from_each(tmp_path: Path) -> None:
     rows = [
         {"id": "wire-1", "outlet": "Meridian Wire", "published": "2024-03-07T09:00:00Z", "text": SNAP},
@@ -88,7 +116,7 @@ def test_story_from_three_wire_versions_is_sourced_from_each(tmp_path: Path) -> 
         {"id": "paper", "outlet": "The Coastal Ledger", "published": "2024-03-08T14:00:00Z", "text": STORY},
     ]
     store = Store(tmp_path / "s.duckdb")
-    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    _ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
     src = store.table("sources").filter(pl.col("article_id") == "paper").sort("rank")
     assert set(src["source_id"]) == {"wire-1", "wire-2", "wire-3"}  # each version adds text of its own
     summary = store.table("sourced").filter(pl.col("article_id") == "paper").row(0, named=True)
@@ -115,19 +143,46 @@ def test_story_from_three_wire_versions_is_sourced_from_each(tmp_path: Path) -> 
 
 def test_a_shared_official_statement_is_not_a_rewrite(tmp_path: Path) -> None:
     rows = [
-        {"id": "a", "outlet": "Valley Courier", "published": "2024-05-06T18:00:00Z", "text": REPORT_A},
+        {"id": "a", "outlet": "Meridian Wire", "published": "2024-05-06T18:00:00Z", "text": REPORT_A},
         {"id": "b", "outlet": "Orchard Times", "published": "2024-05-06T19:30:00Z", "text": REPORT_B},
     ]
     store = Store(tmp_path / "s.duckdb")
-    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    _ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
     assert store.table("pairs").height == 0
     summary = store.table("sourced").filter(pl.col("article_id") == "b")
     assert summary["grade"].to_list() in ([], ["non_derived"])
-    # Without the quotation marks the same words are narration, and the later text is a rewrite.
+    # Without the quotation marks the same words are narration, and the later text is a rewrite of the wire's.
     unquoted = [{**r, "text": r["text"].replace('"', "")} for r in rows]
     store2 = Store(tmp_path / "s2.duckdb")
-    ingest([_write(tmp_path / "in2.jsonl", unquoted)], store=store2)
+    _ingest([_write(tmp_path / "in2.jsonl", unquoted)], store=store2)
     assert store2.table("pairs")["via"].to_list() == ["rewrite"]
+
+
+def test_two_outlets_sharing_names_figures_and_quotes_are_not_called_derived(tmp_path: Path) -> None:
+    """Calibrated on stories written from wire copy, the partial-derivation thresholds would call two
+    outlets' own reports of one event derived when they share the event's names, figures and quoted
+    words. Against a source that is not agency copy, a partly covered story must also share narration."""
+    first = {"id": "first", "outlet": "The Coastal Ledger", "published": "2024-03-07T09:00:00Z", "text": SNAP + " " + LEAD}
+    later = {"id": "later", "outlet": "Harbour Evening Post", "published": "2024-03-08T06:00:00Z", "text": OWN_REPORT}
+    store = Store(tmp_path / "own.duckdb")
+    _ingest([_write(tmp_path / "own.jsonl", [first, later])], store=store)
+    measured = store.table("sourced").filter(pl.col("article_id") == "later").row(0, named=True)
+    cfg = Config()
+    assert cfg.min_sourced_share <= measured["sourced_share"] < cfg.wholly_sourced_share  # partly covered
+    assert measured["narration_tokens"] >= cfg.min_sourced_narration  # what the wire-copy rule asks
+    assert (measured["grade"], measured["n_sources"]) == ("non_derived", 0)
+    assert store.table("pairs").height == 0
+    # The same first story credited to an agency is agency copy: the later one is partly derived from it.
+    store2 = Store(tmp_path / "credited.duckdb")
+    _ingest([_write(tmp_path / "credited.jsonl", [{**first, "byline": "IANS"}, later])], store=store2)
+    assert store2.table("sourced").filter(pl.col("article_id") == "later")["grade"].to_list() == ["partially_derived"]
+    assert store2.table("pairs").select("a", "b", "via").rows() == [("first", "later", "rewrite")]
+    # A story that shares the first one's narration is partly derived from it, agency copy or not.
+    store3 = Store(tmp_path / "narration.duckdb")
+    _ingest([_write(tmp_path / "narration.jsonl", [first, {**later, "text": PARTLY}])], store=store3)
+    got = store3.table("sourced").filter(pl.col("article_id") == "later").row(0, named=True)
+    assert got["sourced_share"] < cfg.wholly_sourced_share and got["grade"] == "partially_derived", got
+    assert store3.table("pairs").select("a", "b", "via").rows() == [("first", "later", "rewrite")]
 
 
 def test_sources_must_be_earlier_and_within_the_window() -> None:
@@ -172,10 +227,10 @@ def test_a_digest_page_links_to_each_story_but_does_not_merge_them(tmp_path: Pat
               "text": "Today's briefing. " + story_a[0] + " In other news. " + story_b[0] + " That is all."}
     store = Store(tmp_path / "s.duckdb")
     if order == "digest last":
-        ingest([_write(tmp_path / "in.jsonl", [*rows, digest])], store=store)
+        _ingest([_write(tmp_path / "in.jsonl", [*rows, digest])], store=store)
     else:  # the stories arrive after the digest, in a second ingest
-        ingest([_write(tmp_path / "in.jsonl", [digest, *rows[:1], *rows[3:4]])], store=store)
-        ingest([_write(tmp_path / "in2.jsonl", rows[1:3] + rows[4:])], store=store)
+        _ingest([_write(tmp_path / "in.jsonl", [digest, *rows[:1], *rows[3:4]])], store=store)
+        _ingest([_write(tmp_path / "in2.jsonl", rows[1:3] + rows[4:])], store=store)
     clusters = dict(store.table("clusters").select("article_id", "cluster_id").iter_rows())
     assert len({clusters[f"a{i}"] for i in range(3)}) == 1
     assert len({clusters[f"b{i}"] for i in range(3)}) == 1
@@ -200,10 +255,10 @@ def test_a_wire_story_excerpted_by_two_outlets_is_one_story_not_a_digest(tmp_pat
     ]
     store = Store(tmp_path / "s.duckdb")
     if batches == 1:
-        ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+        _ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
     else:  # the excerpts arrive after the wire text is stored
-        ingest([_write(tmp_path / "in.jsonl", rows[:1])], store=store)
-        ingest([_write(tmp_path / "in2.jsonl", rows[1:])], store=store)
+        _ingest([_write(tmp_path / "in.jsonl", rows[:1])], store=store)
+        _ingest([_write(tmp_path / "in2.jsonl", rows[1:])], store=store)
     pairs = {frozenset(p) for p in store.table("pairs").select("a", "b").iter_rows()}
     assert {frozenset({"wire", "first"}), frozenset({"wire", "last"})} <= pairs
     assert frozenset({"first", "last"}) not in pairs
@@ -225,7 +280,7 @@ def test_a_rewrite_sharing_no_five_word_run_still_hangs_off_its_source(tmp_path:
         {"id": "paper", "outlet": "The Coastal Ledger", "published": "2024-03-08T06:00:00Z", "text": loose},
     ]
     store = Store(tmp_path / "s.duckdb")
-    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    _ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
     pair = store.table("pairs").row(0, named=True)
     assert (pair["via"], pair["shared_shingles"]) == ("rewrite", 0)
     share = store.table("sourced").filter(pl.col("article_id") == "paper")["sourced_share"][0]
@@ -247,10 +302,10 @@ def test_undated_pages_find_their_rewrite_source_in_a_later_ingest(tmp_path: Pat
     ]
     store = Store(tmp_path / "s.duckdb")
     if batches == 1:
-        ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+        _ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
     else:
-        ingest([_write(tmp_path / "in.jsonl", rows[:1])], store=store)
-        ingest([_write(tmp_path / "in2.jsonl", rows[1:])], store=store)
+        _ingest([_write(tmp_path / "in.jsonl", rows[:1])], store=store)
+        _ingest([_write(tmp_path / "in2.jsonl", rows[1:])], store=store)
     assert store.table("articles")["published_at"].null_count() == 2
     src = store.table("sources").filter(pl.col("article_id") == "paper")
     assert src["source_id"].to_list() == ["wire"]
@@ -266,7 +321,7 @@ def test_the_dashboards_member_table_shows_the_sourced_share(tmp_path: Path) -> 
         {"id": "paper", "outlet": "The Coastal Ledger", "published": "2024-03-08T14:00:00Z", "text": STORY},
     ]
     store = Store(tmp_path / "s.duckdb")
-    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    _ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
     cid = int(store.table("clusters").filter(pl.col("article_id") == "paper")["cluster_id"][0])
     detail = data.cluster_detail(str(store.path), store.state().version, cid)
     table = views.members_table(detail)
@@ -284,7 +339,7 @@ def test_a_wire_text_filed_twice_at_once_still_stands_as_a_source(tmp_path: Path
         {"id": "paper", "outlet": "The Coastal Ledger", "published": "2024-03-08T14:00:00Z", "text": STORY},
     ]
     store = Store(tmp_path / "s.duckdb")
-    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    _ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
     src = store.table("sources").filter(pl.col("article_id") == "paper")
     assert set(src["source_id"]) & {"wire-a", "wire-b"}
 
@@ -306,7 +361,7 @@ def test_an_earlier_wire_text_beats_a_sibling_paper_of_the_same_day(tmp_path: Pa
          " for two winters running without any reply from the dredging office."},
     ]
     store = Store(tmp_path / "s.duckdb")
-    ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
+    _ingest([_write(tmp_path / "in.jsonl", rows)], store=store)
     assert store.table("pairs").filter(pl.col("via") != "rewrite").height >= 1  # the papers verify as a pair
     for paper in ("paper-1", "paper-2"):
         src = set(store.table("sources").filter(pl.col("article_id") == paper)["source_id"])
@@ -322,7 +377,7 @@ def test_a_wire_story_carried_by_many_sites_in_an_earlier_ingest_is_still_a_sour
               "text": wire} for i in range(12)]
     paper = PARAPHRASE
     store = Store(tmp_path / "s.duckdb")
-    ingest([_write(tmp_path / "day1.jsonl", rows)], store=store)
+    _ingest([_write(tmp_path / "day1.jsonl", rows)], store=store)
     # the next day's pool: the original stands for its copies, and knows its cluster
     from datetime import UTC, datetime
 
@@ -330,7 +385,7 @@ def test_a_wire_story_carried_by_many_sites_in_an_earlier_ingest_is_still_a_sour
     pool = store.source_pool(pl.Series("doc", [], dtype=pl.Int64), *day, limit=100, copy_share=0.9)
     assert pool["article_id"].to_list() == ["wire"] and pool["cluster_id"].is_not_null().all()
     assert store.source_pool(pl.Series("doc", [], dtype=pl.Int64), *day, limit=100).height == 13
-    ingest([_write(tmp_path / "day2.jsonl", [
+    _ingest([_write(tmp_path / "day2.jsonl", [
         {"id": "paper", "outlet": "The Coastal Ledger", "published": "2024-03-08T14:00:00Z", "text": paper}])],
         store=store)
     assert store.table("pairs").filter(pl.col("b") == "paper")["via"].to_list() == ["rewrite"]  # not a copy

@@ -28,6 +28,16 @@ literature does (Greedy String Tiling, seeded local alignment as in passim and T
    every outlet carries an official's statement, so shared quotes are weak evidence); wholly derived
    from ``wholly_sourced_share``. Sources adding ``min_source_tokens`` tokens and covering
    ``min_source_share`` of the article on their own are its links.
+5. **Agency copy or not.** Those thresholds were calibrated on stories written from wire copy, where
+   names, figures and short quotes kept from the wire are part of the derivation. Between two outlets'
+   own reports of one event they are what independent reporters share: on 2019 pages of one event from
+   different outlets (docs/QUALITY.md) the rule above called five such reports derived from another
+   outlet, on shared names, titles and quoted statements. So a link to a source that is not agency copy
+   (an agency's own site, or a page crediting an agency with the text:
+   :func:`provenance.trace.attribution.agency_copies`) stands for a story not wholly derived only if,
+   measured again against those sources alone with names, figures and quotations as weak words, the
+   narration left covered is still ``min_sourced_share`` of the story; a story left with no link is
+   not derived.
 
 A near-copy (a verified source holding ``COPY_CONTAINMENT`` of the article's 5-grams) is not aligned: its
 share is that containment, and its source is that one article; its original stands for it as a source
@@ -37,6 +47,7 @@ reasons are in :mod:`provenance.config`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import numpy as np
@@ -52,8 +63,8 @@ from provenance.detect.align import (
     token_counts,
 )
 from provenance.detect.cluster import components
-from provenance.detect.names import name_hashes, shared_names
-from provenance.detect.quotes import QuotedTokens
+from provenance.detect.names import NAME, name_hashes, shared_names
+from provenance.detect.quotes import QuotedTokens, quote_intervals
 from provenance.extract.clean import outlet_key_expr
 
 #: One row per (article, source) link the decision accepts. ``tokens``: article tokens this source adds
@@ -420,14 +431,74 @@ def _k_tiles(ids: np.ndarray, off: np.ndarray, local: np.ndarray, stamp: np.ndar
     return summary, links[:n_out]
 
 
+def _plain_counts(index: TokenIndex, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Running counts, per text of ``rows``, of its tokens that start inside a quotation or a name or
+    figure (:data:`provenance.detect.names.NAME`), concatenated, and offsets per text: the weak
+    evidence between two outlets' own reports of one event."""
+    parts = []
+    for r in rows:
+        text = index.texts[r]
+        spans = sorted([*quote_intervals(text), *((m.start(), m.end()) for m in NAME.finditer(text))])
+        merged: list[list[int]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        pos = index.starts(r)
+        parts.append(QuotedTokens._one(pos, np.array(merged, dtype=np.int64)) if merged
+                     else np.zeros(len(pos) + 1, dtype=np.int64))
+    off = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in parts], out=off[1:])
+    return (np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)).astype(np.int64), off
+
+
+def _outlet_links(
+    links: np.ndarray, summary: np.ndarray, agency_copy: pl.Series, tiles: Callable[..., tuple[np.ndarray, np.ndarray]],
+    src: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], index: TokenIndex, *, config: Config,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The links the decision keeps (step 5 above), re-ranked, and each article's count of them.
+    ``links`` and ``summary`` as :func:`_k_tiles` gives them (links grouped by article, in rank order);
+    ``tiles(arts, q_flat, q_off, s_off, s_row, s_doc)`` runs it again; ``src``: the aligned (arts,
+    s_off, s_row, s_doc)."""
+    arts, s_off, s_row, s_doc = src
+    n, total = summary[:, 0], summary[:, 1]
+    from_agency = pl.Series(links[:, 1]).is_in(agency_copy.cast(pl.Int64).implode()).to_numpy()
+    partly = total[links[:, 0]] < config.wholly_sourced_share * n[links[:, 0]]
+    check = np.unique(links[~from_agency & partly, 0])
+    plain_ok = np.zeros(len(arts), dtype=np.bool_)
+    if len(check):
+        # Those articles measured again against their own-story sources alone, with names, figures and
+        # quotations as weak words: what is left covered is narration the two outlets share.
+        agency_src = pl.Series(s_doc).is_in(agency_copy.cast(pl.Int64).implode()).to_numpy()
+        keep_src = np.zeros(len(s_row), dtype=np.bool_)
+        for g in check.tolist():
+            keep_src[s_off[g]:s_off[g + 1]] = ~agency_src[s_off[g]:s_off[g + 1]]
+        per = np.array([int(keep_src[s_off[g]:s_off[g + 1]].sum()) for g in check.tolist()], dtype=np.int64)
+        s_off2 = np.zeros(len(check) + 1, dtype=np.int64)
+        np.cumsum(per, out=s_off2[1:])
+        sel = np.concatenate([np.flatnonzero(keep_src[s_off[g]:s_off[g + 1]]) + s_off[g] for g in check.tolist()])
+        q_flat, q_off = _plain_counts(index, arts[check].tolist())
+        summary2, _ = tiles(arts[check], q_flat, q_off, s_off2, s_row[sel], s_doc[sel])
+        plain_ok[check] = summary2[:, 2] >= config.min_sourced_share * np.maximum(summary2[:, 0], 1)
+    kept = links[from_agency | ~partly | plain_ok[links[:, 0]]]
+    if len(kept):
+        first = np.flatnonzero(np.diff(kept[:, 0], prepend=-1) != 0)
+        kept[:, 2] = np.arange(len(kept)) - np.repeat(first, np.diff(np.append(first, len(kept)))) + 1
+    return kept, np.bincount(kept[:, 0], minlength=len(arts))
+
+
 def sourced_share(
-    pool: pl.DataFrame, *, new_docs: pl.Series, verified: pl.DataFrame, config: Config
+    pool: pl.DataFrame, *, new_docs: pl.Series, verified: pl.DataFrame, config: Config,
+    agency_copy: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Sourced share of each new article against the earlier articles of ``pool``.
 
     ``pool``: (doc, text, published_at, published_precision) of the new articles and the stored ones they may draw on,
     optionally with ``n_tokens`` (the fingerprint's token count; null where unknown: it is counted here);
-    ``verified``: (a_doc, b_doc, containment_a_in_b, containment_b_in_a) pairs already verified.
+    ``verified``: (a_doc, b_doc, containment_a_in_b, containment_b_in_a) pairs already verified;
+    ``agency_copy``: the pool's docs whose text is agency copy
+    (:func:`provenance.trace.attribution.agency_copies`); None: every source counts as agency copy.
     Returns (SOURCES, SOURCED) for the new articles.
     """
     if pool.height == 0 or new_docs.len() == 0:
@@ -497,15 +568,23 @@ def sourced_share(
     np.cumsum([0 if q is None else len(q) for q in q_parts], out=q_off[1:])
     q_flat = np.concatenate([q for q in q_parts if q is not None] or [np.empty(0, dtype=np.int64)]).astype(np.int64)
     del quoted, q_parts  # q_flat holds them
-    local, stamp, pair0 = index.pair_scratch(len(s_row))
     ids, _ = index.flat()
-    summary, links = _k_tiles(ids, off, local, stamp, pair0, config.rewrite_gram, rare_at, common, arts, q_flat,
-                              q_off, s_off, s_row, s_doc, config.min_source_tokens, config.min_source_share)
+
+    def tiles(arts, q_flat, q_off, s_off, s_row, s_doc):  # noqa: ANN001, ANN202 - _k_tiles' arrays
+        local, stamp, pair0 = index.pair_scratch(len(s_row))
+        return _k_tiles(ids, off, local, stamp, pair0, config.rewrite_gram, rare_at, common, arts, q_flat,
+                        q_off, s_off, s_row, s_doc, config.min_source_tokens, config.min_source_share)
+
+    summary, links = tiles(arts, q_flat, q_off, s_off, s_row, s_doc)
     n, total, narration, n_links = summary.T
     measured = n > 0
     share = np.where(measured, total / np.maximum(n, 1), 0.0)
     derived = measured & (share >= config.min_sourced_share) & (narration >= config.min_sourced_narration) \
         & (n_links > 0)
+    if agency_copy is not None and len(links):
+        links, n_links = _outlet_links(links[derived[links[:, 0]]], summary, agency_copy, tiles,
+                                       (arts, s_off, s_row, s_doc), index, config=config)
+        derived &= n_links > 0
     grade = np.where(~derived, "non_derived",
                      np.where(share >= config.wholly_sourced_share, "wholly_derived", "partially_derived"))
     art_doc = docs[arts]

@@ -192,9 +192,10 @@ def background_credits(articles: pl.DataFrame, *, registry: Registry, folder: Pa
                        shards: int | None = None) -> Callable[[], pl.DataFrame]:
     """:func:`credits` of ``articles`` started in a worker now; call what this returns to collect them.
 
-    Credits read only the extracted articles, so a worker can scan them while this process links the
-    batch (fingerprints to clusters), whose polars and numba leave part of the second core idle: on
-    100k articles that hides most of credits' time (docs/PERFORMANCE.md). The worker gets them as an
+    Credits read only the extracted articles, so a worker can scan them while this process
+    fingerprints, pairs and verifies the batch (the rewrite stage reads them next), whose polars and
+    numba leave part of the second core idle: on 100k articles that hides most of credits' time
+    (docs/PERFORMANCE.md). The worker gets them as an
     Arrow file in ``folder`` (default: the system's temporary folder), read a record batch at a time,
     so neither process holds another copy of the batch's text while the rest of the ingest runs.
     With too few rows, one core, or no room for the file, they are computed here when collected;

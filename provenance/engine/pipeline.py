@@ -1,5 +1,5 @@
 """The table of contents: read → extract → dedupe → fingerprint → candidates →
-verify → cluster → credits → lineage → one transactional write.
+verify → credits → sourced → cluster → lineage → one transactional write.
 
 Everything is computed before the store is opened for writing, so readers
 (the dashboard) are locked out only for the final transaction, and a crash at
@@ -35,7 +35,7 @@ from provenance.ingest.identity import split_present
 from provenance.lock import write_lock
 from provenance.store import Store
 from provenance.trace.agency_sites import signed_sites
-from provenance.trace.attribution import Registry, load_registry, read_agency_file
+from provenance.trace.attribution import Registry, agency_copies, load_registry, read_agency_file
 from provenance.trace.lineage import graded
 from provenance.trace.overrides import OVERRIDES, apply_aliases, apply_to_lineage, without_rejected
 from provenance.trace.overrides import active as active_overrides
@@ -270,11 +270,13 @@ def _ingest_batch(
             .join(ids.rename({"doc": "b_doc", "article_id": "b"}), on="b_doc")
         )
         pairs = pairs.select([*schemas.PAIRS.names(), "a_doc", "b_doc"])
+    with steps.step("credits", total=articles.height):  # the rewrite decision reads which texts are agency copy
+        new_credits = credits_of_batch()
     source_links = sourced = None
     if config.rewrites:
         with steps.step("sourced", total=articles.height):
             pairs, source_links, sourced = _sourced(store, articles, fp.n_tokens, verified, pairs, old["doc"],
-                                                    config=config)
+                                                    new_credits, config=config, registry=registry)
     with steps.step("cluster"):
         existing = store.cluster_of(pl.concat([pairs["a_doc"], pairs["b_doc"]]).unique())
         dates = pl.concat([old.select("doc", "published_at"), articles.select("doc", "published_at")])
@@ -288,8 +290,6 @@ def _ingest_batch(
         clusters = changes.join(id_map.unique("doc"), on="doc", how="left").select("article_id", "cluster_id", "doc")
         events = events_of_batch(store, clusters, merged, ingest_id=report.ingest_id, at=started)
 
-    with steps.step("credits", total=articles.height):
-        new_credits = credits_of_batch()
     with steps.step("lineage"):
         lin, ext, lineage_deletes = _lineage_update(
             store, articles, pairs, clusters, new_credits, merged["old_id"], registry=registry, config=config,
@@ -346,10 +346,11 @@ def _ingest_batch(
 
 def _sourced(
     store: Store, articles: pl.DataFrame, n_tokens: np.ndarray, verified: pl.DataFrame, pairs: pl.DataFrame,
-    partners: pl.Series, *, config: Config,
+    partners: pl.Series, new_credits: pl.DataFrame, *, config: Config, registry: Registry,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The batch's sourced shares, and its pairs with the rewrites the sourced decision accepts.
-    ``n_tokens``: each article's token count, from its fingerprint.
+    ``n_tokens``: each article's token count, from its fingerprint; ``new_credits``: the batch's credits
+    (with the stored ones of the pool, they tell which texts are agency copy).
 
     Sources are looked for among the batch, the stored articles it already pairs with, and the stored
     articles published within the rewrite window before the batch's articles. A link between two
@@ -373,7 +374,10 @@ def _sourced(
         pl.lit(None, pl.Int64).alias("cluster_id"), pl.Series("n_tokens", n_tokens, dtype=pl.Int64)
     )
     pool = pl.concat([stored, new], how="diagonal").unique("doc")
-    src, summary = sourced_share(pool, new_docs=articles["doc"], verified=verified, config=config)
+    credits = pl.concat([store.credits_of(stored["article_id"]), new_credits])
+    agency = pool.join(agency_copies(pool.select("article_id", "outlet"), credits, registry).to_frame(),
+                       on="article_id", how="semi")["doc"]
+    src, summary = sourced_share(pool, new_docs=articles["doc"], verified=verified, config=config, agency_copy=agency)
     ids = pool.select("doc", "article_id")
     links = _links(src, summary).join(pairs.select(pl.col("a_doc").alias("a"), pl.col("b_doc").alias("b")),
                                       on=["a", "b"], how="anti")

@@ -49,6 +49,7 @@ __all__ = [
     "staff_byline",
     "find_credits",
     "credits",
+    "agency_copies",
     "GENERIC_FEED",
     "CREDIT_ROLES",
 ]
@@ -1165,3 +1166,24 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
         return schemas.empty(schemas.CREDITS)
     columns = zip(*rows, strict=True)
     return pl.DataFrame(dict(zip(schemas.CREDITS.names(), columns, strict=True)), schema=schemas.CREDITS)
+
+
+def agency_copies(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) -> pl.Series:
+    """``article_id`` of the ``articles`` (article_id, outlet) whose text is agency copy: published on
+    an agency's own site (the registry's names, domains and declared sites), or crediting an agency
+    with the text (byline, dateline, copyright) or carrying an agency-feed disclaimer. A citation
+    ("Reuters reported") does not make a text agency copy: it quotes the agency inside its own story.
+
+    Why: the rewrite decision (:mod:`provenance.detect.sourced`) is calibrated on stories written from
+    agency copy; between two outlets' own stories it asks more (see there).
+    """
+    if articles.height == 0:
+        return pl.Series("article_id", [], dtype=pl.String)
+    outlets = articles["outlet"].drop_nulls().unique().to_list()
+    agency_sites = [o for o in outlets if registry.agency_identity(o) is not None]
+    credited = credits.filter(
+        ((pl.col("kind") == "agency") & pl.col("role").is_in(CREDIT_ROLES)) | (pl.col("role") == "disclaimer")
+    )["article_id"]
+    return articles.filter(
+        pl.col("outlet").is_in(agency_sites) | pl.col("article_id").is_in(credited.implode())
+    )["article_id"].unique()
