@@ -64,7 +64,7 @@ from provenance.detect.align import (
 )
 from provenance.detect.cluster import components
 from provenance.detect.names import NAME, name_hashes, shared_names
-from provenance.detect.quotes import QuotedTokens, quote_intervals
+from provenance.detect.quotes import QuotedTokens, inside_counts, quote_intervals
 from provenance.extract.clean import outlet_key_expr
 
 #: One row per (article, source) link the decision accepts. ``tokens``: article tokens this source adds
@@ -445,9 +445,7 @@ def _plain_counts(index: TokenIndex, rows: list[int]) -> tuple[np.ndarray, np.nd
                 merged[-1][1] = max(merged[-1][1], b)
             else:
                 merged.append([a, b])
-        pos = index.starts(r)
-        parts.append(QuotedTokens._one(pos, np.array(merged, dtype=np.int64)) if merged
-                     else np.zeros(len(pos) + 1, dtype=np.int64))
+        parts.append(inside_counts(index.starts(r), np.array(merged, dtype=np.int64)))
     off = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in parts], out=off[1:])
     return (np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)).astype(np.int64), off
@@ -471,13 +469,12 @@ def _outlet_links(
         # Those articles measured again against their own-story sources alone, with names, figures and
         # quotations as weak words: what is left covered is narration the two outlets share.
         agency_src = pl.Series(s_doc).is_in(agency_copy.cast(pl.Int64).implode()).to_numpy()
-        keep_src = np.zeros(len(s_row), dtype=np.bool_)
-        for g in check.tolist():
-            keep_src[s_off[g]:s_off[g + 1]] = ~agency_src[s_off[g]:s_off[g + 1]]
-        per = np.array([int(keep_src[s_off[g]:s_off[g + 1]].sum()) for g in check.tolist()], dtype=np.int64)
+        group = np.repeat(np.arange(len(arts)), np.diff(s_off))  # each aligned source's article
+        in_check = np.zeros(len(arts), dtype=np.bool_)
+        in_check[check] = True
+        sel = np.flatnonzero(in_check[group] & ~agency_src)
         s_off2 = np.zeros(len(check) + 1, dtype=np.int64)
-        np.cumsum(per, out=s_off2[1:])
-        sel = np.concatenate([np.flatnonzero(keep_src[s_off[g]:s_off[g + 1]]) + s_off[g] for g in check.tolist()])
+        np.cumsum(np.bincount(np.searchsorted(check, group[sel]), minlength=len(check)), out=s_off2[1:])
         q_flat, q_off = _plain_counts(index, arts[check].tolist())
         summary2, _ = tiles(arts[check], q_flat, q_off, s_off2, s_row[sel], s_doc[sel])
         plain_ok[check] = summary2[:, 2] >= config.min_sourced_share * np.maximum(summary2[:, 0], 1)
