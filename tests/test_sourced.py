@@ -177,6 +177,11 @@ def test_two_outlets_sharing_names_figures_and_quotes_are_not_called_derived(tmp
     _ingest([_write(tmp_path / "credited.jsonl", [{**first, "byline": "IANS"}, later])], store=store2)
     assert store2.table("sourced").filter(pl.col("article_id") == "later")["grade"].to_list() == ["partially_derived"]
     assert store2.table("pairs").select("a", "b", "via").rows() == [("first", "later", "rewrite")]
+    # ... and so it is when the credited story was stored by an earlier ingest (its credits are read back).
+    store4 = Store(tmp_path / "later.duckdb")
+    _ingest([_write(tmp_path / "first.jsonl", [{**first, "byline": "IANS"}])], store=store4)
+    _ingest([_write(tmp_path / "second.jsonl", [later])], store=store4)
+    assert store4.table("sourced").filter(pl.col("article_id") == "later")["grade"].to_list() == ["partially_derived"]
     # A story that shares the first one's narration is partly derived from it, agency copy or not.
     store3 = Store(tmp_path / "narration.duckdb")
     _ingest([_write(tmp_path / "narration.jsonl", [first, {**later, "text": PARTLY}])], store=store3)
