@@ -13,7 +13,11 @@ The corpus is Zyte's article-extraction benchmark (181 pages of news and blog ar
 sites, each with its ``articleBody`` written out by hand; github.com/scrapinghub/article-extraction-benchmark).
 It stays outside the repository; pass its folder (``html/*.html.gz`` and ``ground-truth.json``):
 
-  python benchmarks/real_extraction.py DIR [--out OUTDIR] [--worst 10] [--json]
+  python benchmarks/real_extraction.py DIR [--out OUTDIR] [--pages PAGEDIR] [--worst 10] [--json]
+
+``--pages PAGEDIR`` also writes the pages there as ``KEY.html`` (the folder this script ingests), for
+``provenance ingest PAGEDIR`` and ``benchmarks/real_pages.py PAGEDIR`` (the links between outlets'
+reports of one event that docs/QUALITY.md judges).
 
 Scoring is the benchmark's own idea, written here: each text is tokenized into words and punctuation
 marks, cut into 4-token shingles, and precision / recall are the shared shingles (as multisets) over the
@@ -71,13 +75,18 @@ def scores(truth: dict[str, str], pred: dict[str, str]) -> tuple[dict[str, float
     return {"precision": prec, "recall": rec, "f1": f1, "exact": exact / max(1, len(truth))}, per
 
 
+def write_pages(pages: dict[str, str], folder: Path) -> None:
+    """The pages as ``KEY.html`` files in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, html in pages.items():
+        (folder / f"{key}.html").write_text(html, encoding="utf-8")
+
+
 def ours(pages: dict[str, str]) -> tuple[dict[str, str], float]:
     """Text `provenance ingest` keeps of each page (a folder of ``KEY.html`` files, one store)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
-        folder.mkdir()
-        for key, html in pages.items():
-            (folder / f"{key}.html").write_text(html, encoding="utf-8")
+        write_pages(pages, folder)
         store = Store(Path(tmp) / "store.duckdb")
         t0 = time.perf_counter()
         ingest([folder], store=store)
@@ -126,10 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folder", type=Path)
     ap.add_argument("--out", type=Path, help="also write predictions in the benchmark's format here")
+    ap.add_argument("--pages", type=Path, help="also write the pages here as KEY.html")
     ap.add_argument("--worst", type=int, default=10, help="list this many pages where ours loses most to trafilatura")
     ap.add_argument("--json", action="store_true", help="print one JSON document")
     args = ap.parse_args(argv)
     truth, pages = load(args.folder)
+    if args.pages:
+        write_pages(pages, args.pages)
     runs = {"provenance": ours(pages), "trafilatura": trafilatura_default(pages), "all text": all_text(pages)}
     figures, per = {}, {}
     for name, (pred, secs) in runs.items():
