@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from provenance.detect.names import _k_hash, name_hashes, names, shared_names
+from provenance.detect.names import NAME, _k_hash, name_hashes, name_spans, names, shared_names
 from provenance.tools.synth import generate
 
 TRICKY = [
@@ -34,6 +34,15 @@ def test_each_texts_hashes_are_its_regex_names_hashed() -> None:
     assert len(off) == len(texts) + 1
     for t, text in enumerate(texts):
         assert flat[off[t]:off[t + 1]].tolist() == sorted({_hash(n) for n in names(text)}), repr(text)
+
+
+def test_name_spans_are_the_regex_matches() -> None:
+    corpus = generate(150, seed=6, mode="realistic")
+    texts = [r["text"] for r in corpus.articles.iter_rows(named=True)] + TRICKY
+    text_of, starts, ends = name_spans(texts)
+    got = list(zip(text_of.tolist(), starts.tolist(), ends.tolist(), strict=True))
+    want = [(t, m.start(), m.end()) for t, text in enumerate(texts) for m in NAME.finditer(text)]
+    assert got == want
 
 
 @pytest.mark.parametrize(("a", "b", "both", "fewer"), [

@@ -67,6 +67,18 @@ def name_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(flats or [np.empty(0, dtype=np.uint64)]), np.concatenate(offs)
 
 
+def name_spans(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:data:`NAME`'s matches in every text in one compiled pass: (text, start, end) per match, text by
+    text, offsets as ``str``'s."""
+    parts = []
+    for first, cps, offsets in code_points(texts):
+        _, text_of, starts, ends, _ = _k_names(cps, offsets, _classes_of(cps))
+        parts.append((text_of + first, starts - offsets[text_of], ends - offsets[text_of]))
+    if not parts:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))  # type: ignore[return-value]
+
+
 @njit(cache=True, nogil=True)
 def _k_unknown(cps: np.ndarray, known: np.ndarray) -> np.ndarray:
     """The distinct code points of ``cps`` not yet ``known``, ascending: one pass, where scattering

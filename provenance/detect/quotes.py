@@ -178,15 +178,9 @@ class QuotedTokens:
 
     @staticmethod
     def _one(pos: np.ndarray, quotes: np.ndarray) -> np.ndarray:
-        return inside_counts(pos, quotes)
-
-
-def inside_counts(pos: np.ndarray, spans: np.ndarray) -> np.ndarray:
-    """``c[t]`` = how many of the first t token starts ``pos`` lie inside one of ``spans`` ((start, end)
-    rows, ascending and disjoint)."""
-    c = np.zeros(len(pos) + 1, dtype=np.int64)
-    q = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
-    if len(q):
-        x = np.searchsorted(q[:, 0], pos, side="right") - 1  # the last span opening at or before
-        np.cumsum((x >= 0) & (pos < q[np.maximum(x, 0), 1]), out=c[1:])
-    return c
+        q = np.asarray(quotes, dtype=np.int64)
+        x = np.searchsorted(q[:, 0], pos, side="right") - 1  # the last quotation opening at or before
+        inside = (x >= 0) & (pos < q[np.maximum(x, 0), 1])
+        c = np.zeros(len(pos) + 1, dtype=np.int64)
+        np.cumsum(inside, out=c[1:])
+        return c

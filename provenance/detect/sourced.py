@@ -63,8 +63,8 @@ from provenance.detect.align import (
     token_counts,
 )
 from provenance.detect.cluster import components
-from provenance.detect.names import NAME, name_hashes, shared_names
-from provenance.detect.quotes import QuotedTokens, inside_counts, quote_intervals
+from provenance.detect.names import name_hashes, name_spans, shared_names
+from provenance.detect.quotes import QuotedTokens, quote_spans
 from provenance.extract.clean import outlet_key_expr
 
 #: One row per (article, source) link the decision accepts. ``tokens``: article tokens this source adds
@@ -435,20 +435,26 @@ def _plain_counts(index: TokenIndex, rows: list[int]) -> tuple[np.ndarray, np.nd
     """Running counts, per text of ``rows``, of its tokens that start inside a quotation or a name or
     figure (:data:`provenance.detect.names.NAME`), concatenated, and offsets per text: the weak
     evidence between two outlets' own reports of one event."""
+    texts = [index.texts[r] for r in rows]
+    q_text, q_start, q_end = quote_spans(texts)
+    n_text, n_start, n_end = name_spans(texts)
+    text_of = np.concatenate([q_text, n_text])
+    order = np.lexsort((np.concatenate([q_start, n_start]), text_of))
+    text_of, starts, ends = text_of[order], np.concatenate([q_start, n_start])[order], np.concatenate([q_end, n_end])[order]
+    cut = np.searchsorted(text_of, np.arange(len(rows) + 1))
     parts = []
-    for r in rows:
-        text = index.texts[r]
-        spans = sorted([*quote_intervals(text), *((m.start(), m.end()) for m in NAME.finditer(text))])
-        merged: list[list[int]] = []
-        for a, b in spans:
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        parts.append(inside_counts(index.starts(r), np.array(merged, dtype=np.int64)))
+    for k, r in enumerate(rows):
+        pos = index.starts(r)
+        lo, hi = cut[k], cut[k + 1]
+        c = np.zeros(len(pos) + 1, dtype=np.int64)
+        if hi > lo:  # inside when the last span opening at or before reaches past it (spans may overlap)
+            reach = np.maximum.accumulate(ends[lo:hi])
+            x = np.searchsorted(starts[lo:hi], pos, side="right") - 1
+            np.cumsum((x >= 0) & (pos < reach[np.maximum(x, 0)]), out=c[1:])
+        parts.append(c)
     off = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in parts], out=off[1:])
-    return (np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)).astype(np.int64), off
+    return (np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)), off
 
 
 def _outlet_links(
