@@ -184,6 +184,28 @@ def test_a_dont_miss_box_inside_a_story_cuts_the_box_not_the_story():
         assert line not in out, line
 
 
+def test_hindi_related_news_boxes_and_read_also_lines():
+    # Hindi sites put "ये भी पढ़ें" ("also read") lines inside the story and a "संबंधित खबरें" ("related
+    # news") box in it or at its end; their sentences end with the danda.
+    story = [
+        "वालमोरा बंदरगाह प्राधिकरण ने सोमवार को तूफान से घाट को हुए नुकसान के बाद रात की सभी फेरी सेवाएं अगले आदेश तक रोक दीं।",
+        "अधिकारियों ने बताया कि इंजीनियरों की एक टीम मंगलवार सुबह घाट की नींव की जांच करेगी और उसके बाद ही सेवाएं फिर शुरू होंगी।",
+        "यात्रियों से कहा गया है कि वे दिन की फेरियों के लिए टिकट पहले से बुक करें क्योंकि भीड़ बढ़ने की संभावना है।",
+        "मछुआरों के संघ ने मांग की है कि मरम्मत के दौरान उनकी नावों के लिए पुराने घाट पर अलग जगह दी जाए।",
+        "बंदरगाह प्रमुख ने कहा कि नुकसान का पूरा आकलन अगले सप्ताह तक सार्वजनिक कर दिया जाएगा और मुआवजे पर फैसला होगा।",
+    ]
+    box = ["संबंधित खबरें", "वालमोरा में बाजार फिर खुला", "नए प्रकाशस्तंभ रक्षक की नियुक्ति"]
+    read_also = ["ये भी पढ़ें: मौसम विभाग ने तटीय जिलों के लिए चेतावनी जारी की", "यह भी पढ़ें"]
+    closing = ["संबंधित ख़बरें", "तटीय सड़क पर यातायात बहाल", "मछली बाजार में दाम बढ़े"]
+    lines = story[:2] + box + story[2:4] + read_also + story[4:] + closing
+    arts, _, _ = extract(raw([{"outlet": "samudra", "id": "ghat", "text": "\n\n".join(lines)}]), config=CFG)
+    out = arts.get_column("text")[0]
+    for para in story:
+        assert para in out
+    for line in box[1:] + read_also + closing:
+        assert line not in out, line
+
+
 def test_two_pages_are_not_enough():
     arts, _, _ = extract(raw(_pages("tiny", 2, ["Tiny Menu Line"])), config=CFG)
     assert all("Tiny Menu Line" in t for t in arts.get_column("text"))

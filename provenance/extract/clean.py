@@ -138,6 +138,13 @@ HEADER_LINES = 12
 # whitespace collapsed, stripped.
 
 _SHARE = r"(?:facebook|twitter|x|whatsapp|telegram|linkedin|email|e-mail|reddit|pinterest|koo|instagram|youtube)"
+#: "Also read" in other languages, a heading over a link or the prefix of one ("Baca juga: ..."). Hindi
+#: and Indonesian pages put it inside the story, again and again, so it is not a tail heading: the line
+#: itself goes (and a prefixed line, as "Also read: <headline>" does). Hindi's nukta letters come
+#: precomposed or not (U+095D or U+0922 U+093C): both are matched.
+_PADHEN = "प(?:\u0922\u093c|\u095d)ें"  # "read" (imperative)
+_READ_ALSO = (r"(?:यह|ये|इसे|इन्हें) भी " + _PADHEN + r"|leia (?:também|mais)|lee también|lea también"
+              r"|(?:à )?lire aussi|leggi anche|baca juga")
 STATIC_CHROME = (
     r"^(?:open in app|epaper|e-paper|e paper|download (?:the )?(?:\w+ )?app.{0,40}|get the app|install app"
     r"|subscribe(?: now| to .{1,40})?|sign in|sign up|log ?in|register|my account|advertisement|advertisment"
@@ -146,16 +153,24 @@ STATIC_CHROME = (
     r"|print|copy link|link copied|comments?|\d+ comments?|listen(?: to (?:this|the) (?:article|story))?"
     r"|font size|text size|a\+? ?a-?|skip to (?:main )?content|menu|search|home|back to top|scroll to top"
     r"|click here to .{1,60}|read (?:the )?full (?:story|article)|continue reading|story continues below"
-    r"|(?:story|article) continues below (?:this )?advertisement|loading\.*|please wait\.*)$"
+    r"|(?:story|article) continues below (?:this )?advertisement|loading\.*|please wait\.*"
+    r"|(?:" + _READ_ALSO + r")\s*[:.…]*)$"
 )
 TAIL_HEADING = (
     r"^(?:(?:[a-z]+ )?(?:related|realted) (?:stories|story|news|articles|posts|topics|content|videos|links)"
     r"|also read|read also|read more|more stories|more news|more from [a-z0-9 .&'-]{1,40}|you may also like"
     r"|you might also like|recommended(?: for you| stories| articles)?|trending(?: now| stories| news)?"
     r"|most read|most popular|popular (?:stories|news)|top stories|latest news|latest stories|must read"
-    r"|don't miss|also watch|watch more|also see|see also|more on this|in other news)\s*:?$"
+    r"|don't miss|also watch|watch more|also see|see also|more on this|in other news"
+    # the same headings in the languages of the sites a news corpus mixes in (Hindi, Portuguese, Spanish,
+    # French, Italian, German, Indonesian)
+    r"|संबंधित (?:(?:ख|\u0916\u093c|\u0959)बरें|समाचार)|(?:você )?(?:também )?pode gostar|veja também"
+    r"|notícias relacionadas|mais lidas|te puede interesar|noticias relacionadas|lo más leído|sur le même sujet"
+    r"|articles similaires|les plus lus|potrebbe interessarti|articoli correlati|mehr zum thema"
+    r"|das könnte sie auch interessieren|weitere artikel|berita terkait)\s*[:.…]*$"
 )
-INLINE_READ = r"^(?:also read|read also|read more|also see|see also|must read|also watch|watch|listen)\s*[:|\-–—]\s*\S"
+INLINE_READ = (r"^(?:also read|read also|read more|also see|see also|must read|also watch|watch|listen|" + _READ_ALSO
+               + r")\s*[:|\-–—]\s*\S")
 HEADER_HINT = (
     r"^(?:by|written by|reported by|posted by|edited by)\b|\|\s*(?:last )?(?:updated|published|posted)\b"
     r"|^(?:last |first )?(?:updated|published|posted)\b"
@@ -643,26 +658,8 @@ def _k_teaser_mask(b, rid, starts, ends, ell):
 #: list of other stories alternates headlines (no closing stop) with at most a one-sentence summary,
 #: while a story that carries a "Don't miss" box mid-text goes on in paragraphs after it.
 RESUME_PARAGRAPHS = 3
-#: ... each of at least this many words and ending as a sentence does (. ! ? or a closing quote).
+#: ... each of at least this many words and ending as a sentence does (:func:`_k_sentence_end`).
 RESUME_WORDS = 10
-
-
-@nb.njit(cache=True)
-def _k_sentence_end(b, starts, ends):
-    """True where the (stripped) span ends with . ! ? or a closing quote (ASCII or ” ’ »)."""
-    out = np.zeros(len(starts), np.bool_)
-    for t in range(len(starts)):
-        z = ends[t]
-        if z <= starts[t]:
-            continue
-        c = b[z - 1]
-        if c == 46 or c == 33 or c == 63 or c == 34 or c == 39:  # . ! ? " '
-            out[t] = True
-        elif z - starts[t] >= 3 and b[z - 3] == 0xE2 and b[z - 2] == 0x80 and (b[z - 1] == 0x9D or b[z - 1] == 0x99):
-            out[t] = True  # ” or ’
-        elif z - starts[t] >= 2 and b[z - 2] == 0xC2 and b[z - 1] == 0xBB:
-            out[t] = True  # »
-    return out
 
 
 @nb.njit(cache=True)
@@ -1369,7 +1366,8 @@ EDGE_PARAGRAPH_WORDS = 15
 
 @nb.njit(cache=True)
 def _k_sentence_end(b, starts, ends):
-    """Does each span end a sentence (``.``, ``!``, ``?``, maybe followed by a closing quote or bracket)?"""
+    """Does each span end a sentence (``.``, ``!``, ``?``, the Devanagari danda ``।`` or ``॥``, the
+    Arabic ``؟`` or Urdu ``۔``, maybe followed by a closing quote or bracket)?"""
     out = np.zeros(len(starts), np.bool_)
     for t in range(len(starts)):
         z = ends[t]
@@ -1379,9 +1377,17 @@ def _k_sentence_end(b, starts, ends):
                 z -= 1
             elif z - 3 >= starts[t] and c in (0x9D, 0x99) and b[z - 2] == 0x80 and b[z - 3] == 0xE2:  # ” ’
                 z -= 3
+            elif z - 2 >= starts[t] and c == 0xBB and b[z - 2] == 0xC2:  # »
+                z -= 2
             else:
                 break
-        out[t] = z > starts[t] and (b[z - 1] == 46 or b[z - 1] == 33 or b[z - 1] == 63)
+        n = z - starts[t]
+        c = b[z - 1] if n > 0 else 0
+        out[t] = n > 0 and (
+            c == 46 or c == 33 or c == 63
+            or (n >= 3 and b[z - 3] == 0xE0 and b[z - 2] == 0xA5 and (c == 0xA4 or c == 0xA5))  # । ॥
+            or (n >= 2 and ((b[z - 2] == 0xD8 and c == 0x9F) or (b[z - 2] == 0xDB and c == 0x94)))  # ؟ ۔
+        )
     return out
 
 
