@@ -24,7 +24,9 @@ Per record:
     outlet's learned chrome (below);
   - a teaser, a line ending in "..."/"…" whose text starts a later line, goes;
   - "Also Read: <headline>" lines go, and a "Related Stories" / "Also Read" /
-    "Trending"... heading cuts the page from there on, but only once a real
+    "Trending"... heading (and its Hindi, Portuguese, Spanish, French,
+    Italian, German and Indonesian forms; "also read" in those languages only
+    drops its own line) cuts the page from there on, but only once a real
     paragraph (15+ words) came before it, and only up to where the page's
     own text resumes: three sentence paragraphs in a row (a "Don't miss" box
     in the middle of a story; a list of other stories alternates headlines
