@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import UTC, datetime
@@ -204,6 +205,33 @@ def test_hindi_related_news_boxes_and_read_also_lines():
         assert para in out
     for line in box[1:] + read_also + closing:
         assert line not in out, line
+
+
+def test_a_title_loses_the_sites_name_so_copies_keep_one_headline(tmp_path):
+    """Pages put their site's name before or after the headline. Two sites carrying one wire story
+    verbatim would otherwise have two titles, and lineage would call the copy a changed headline."""
+    from provenance.engine.pipeline import ingest
+    from provenance.store import Store
+
+    story = "\n\n".join([LONG_BACKGROUND, "The harbour board said the new berth would open to cargo ships "
+                          "in the spring, once the dredging of the approach channel is finished and inspected."])
+    rows = [
+        {"id": "a", "outlet": "harborherald.com", "published": "2025-03-03T08:00:00Z",
+         "title": "Valmora harbour to get a new berth | Harbor Herald", "text": story},
+        {"id": "b", "outlet": "valleypost.in", "published": "2025-03-03T09:00:00Z",
+         "title": "Valmora harbour to get a new berth - The Valley Post", "text": story},
+        {"id": "c", "outlet": "coastline.com", "published": "2025-03-03T10:00:00Z",
+         "title": "Opinion | Valmora harbour to get a new berth", "text": "Our view. " + story},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    store = Store(tmp_path / "s.duckdb")
+    ingest([path], store=store)
+    titles = dict(store.table("articles").select("article_id", "title").iter_rows())
+    assert titles == {"a": "Valmora harbour to get a new berth", "b": "Valmora harbour to get a new berth",
+                      "c": "Opinion | Valmora harbour to get a new berth"}  # a section name is not the site's
+    relation = dict(store.table("lineage").select("article_id", "relation").iter_rows())
+    assert relation["b"] == "verbatim"
 
 
 def test_two_pages_are_not_enough():

@@ -48,6 +48,9 @@ Per record:
   - auto-publication disclaimers go (``provenance.extract.boilerplate``).
 
   ``raw_text`` is the page text unchanged (for HTML: trafilatura's text).
+* A title loses the site's name that pages put after or before it ("... | MoreBikes" on
+  morebikes.co.uk): copies of one story on two sites keep one headline
+  (:func:`without_site_name`).
 * Record fields win over what the page says (title, byline, url, published);
   ``outlet`` is the given one, else the URL host (lowercase, no ``www.``).
   ``published``: the record's date, else the page header's, else the HTML
@@ -123,6 +126,7 @@ import numba as nb
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import regex
 import xxhash
 
 from provenance.config import Config
@@ -876,6 +880,11 @@ def cleaned(
         pl.coalesce("title", "r_title", "h_title").alias("title"),
         pl.coalesce("byline", "r_byline", "h_byline").alias("byline"),
     )
+    named = df.filter(pl.col("title").str.contains(_TITLE_SEP) & pl.col("outlet").is_not_null())
+    if named.height:
+        bare = {rid: without_site_name(t, o) for rid, t, o in named.select("__rid", "title", "outlet").iter_rows()}
+        df = df.with_columns(pl.col("__rid").replace_strict(bare, default=None, return_dtype=pl.String)
+                             .fill_null(pl.col("title")).alias("title"))
 
     # Oversized: cut at a paragraph boundary.
     limit = config.max_text_chars
@@ -1499,6 +1508,52 @@ def _furniture(
     out[edge] = True
     return out
 
+
+
+#: What separates a page title from the site's name ("Storm hits port | Harbor Herald", "Harbor Herald - ...").
+_TITLE_SEP = r"\s(?:\||-|–|—|·|»|::)\s"
+_GENERIC_LABELS = {"www", "com", "org", "net", "co", "gov", "edu", "blog", "blogs", "news", "m", "amp"}
+
+
+def _site_form(s: str) -> str:
+    """Letters and digits, lowercased, without a leading "the" or a trailing "com"/"blog": "The GiveWell
+    Blog" and "givewell", "SpaceNews.com" and "spacenews" meet."""
+    x = regex.sub(r"[^\p{L}\p{N}]+", "", s.lower())
+    x = x.removeprefix("the") if len(x) > 6 else x
+    for tail in ("com", "blog"):
+        if len(x) > len(tail) + 3:
+            x = x.removesuffix(tail)
+    return x
+
+
+def without_site_name(title: str, outlet: str) -> str:
+    """``title`` without the site's name that pages put before or after it ("... | MoreBikes" on
+    morebikes.co.uk, "LinkNaija | ..." on linknaija.com), so copies of one story on two sites keep one
+    title (lineage reads a changed title as a changed headline). A part names the site when it reads as
+    the outlet or one of its host's labels, give or take "the", ".com", "blog" or a two- or three-letter
+    country tail ("The Paradigm" on theparadigmng.com); other parts ("Opinion", "Editorial") stay, and a
+    leading name only goes before "|" (before a dash it may be the story's subject: "Apple - ...")."""
+    parts = regex.split(_TITLE_SEP, title)
+    if len(parts) < 2:
+        return title
+    labels = [x for x in regex.split(r"[.\s]+", outlet.lower()) if len(x) >= 3 and x not in _GENERIC_LABELS]
+    names = {f for f in (_site_form(x) for x in [*labels, outlet]) if len(f) >= 3}
+
+    def is_site(part: str) -> bool:
+        f = _site_form(part)
+        return len(f) >= 3 and any(
+            f == n or (len(f) >= 5 and n.startswith(f) and len(n) - len(f) <= 3) for n in names
+        )
+
+    seps = regex.findall(_TITLE_SEP, title)
+    for i in range(max(1, len(parts) - 2), len(parts)):  # the site's name, then at most a tagline
+        if is_site(parts[i]):
+            rest = parts[0] + "".join(sep + part for sep, part in zip(seps[: i - 1], parts[1:i], strict=True))
+            return rest.strip() or title
+    if is_site(parts[0]) and seps[0].strip() not in ("-", "–", "—"):  # "Apple - Microsoft talks" keeps Apple
+        rest = "".join(part + sep for part, sep in zip(parts[1:], [*seps[1:], ""], strict=True))
+        return rest.strip() or title
+    return title
 
 
 def _title_key(e: pl.Expr) -> pl.Expr:
