@@ -467,14 +467,15 @@ def _outlet_links(
     s_off, s_row, s_doc)."""
     arts, s_off, s_row, s_doc = src
     n, total = summary[:, 0], summary[:, 1]
-    from_agency = pl.Series(links[:, 1]).is_in(agency_copy.cast(pl.Int64).implode()).to_numpy()
+    agency = agency_copy.cast(pl.Int64).to_numpy()
+    from_agency = np.isin(links[:, 1], agency)
     partly = total[links[:, 0]] < config.wholly_sourced_share * n[links[:, 0]]
     check = np.unique(links[~from_agency & partly, 0])
     plain_ok = np.zeros(len(arts), dtype=np.bool_)
     if len(check):
         # Those articles measured again against their own-story sources alone, with names, figures and
         # quotations as weak words: what is left covered is narration the two outlets share.
-        agency_src = pl.Series(s_doc).is_in(agency_copy.cast(pl.Int64).implode()).to_numpy()
+        agency_src = np.isin(s_doc, agency)
         group = np.repeat(np.arange(len(arts)), np.diff(s_off))  # each aligned source's article
         in_check = np.zeros(len(arts), dtype=np.bool_)
         in_check[check] = True
