@@ -75,15 +75,22 @@ def scores(truth: dict[str, str], pred: dict[str, str]) -> tuple[dict[str, float
     return {"precision": prec, "recall": rec, "f1": f1, "exact": exact / max(1, len(truth))}, per
 
 
-def write_pages(pages: dict[str, str], folder: Path) -> None:
-    """The pages as ``KEY.html`` files in ``folder``."""
+def write_pages(pages: dict[str, str | bytes], folder: Path) -> None:
+    """The pages as ``KEY.html`` files in ``folder`` (bytes as they are: the ingest reads their encoding)."""
     folder.mkdir(parents=True, exist_ok=True)
     for key, html in pages.items():
-        (folder / f"{key}.html").write_text(html, encoding="utf-8")
+        path = folder / f"{key}.html"
+        path.write_bytes(html) if isinstance(html, bytes) else path.write_text(html, encoding="utf-8")
 
 
-def ours(pages: dict[str, str]) -> tuple[dict[str, str], float]:
+def ours(pages: dict[str, str | bytes]) -> tuple[dict[str, str], float]:
     """Text `provenance ingest` keeps of each page (a folder of ``KEY.html`` files, one store)."""
+    texts, _, secs = ours_with_titles(pages)
+    return texts, secs
+
+
+def ours_with_titles(pages: dict[str, str | bytes]) -> tuple[dict[str, str], dict[str, str], float]:
+    """(text, title) `provenance ingest` keeps of each page, and the ingest's seconds."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
         write_pages(pages, folder)
@@ -91,12 +98,21 @@ def ours(pages: dict[str, str]) -> tuple[dict[str, str], float]:
         t0 = time.perf_counter()
         ingest([folder], store=store)
         secs = time.perf_counter() - t0
-        arts = store.table("articles", columns=["locator", "text"])
-    out = {Path(loc).stem: text or "" for loc, text in arts.iter_rows()}
-    return out, secs
+        arts = store.table("articles", columns=["article_id", "locator", "text", "title"])
+        dups = store.query("SELECT locator, detail FROM rejects WHERE reason = 'duplicate_record'")
+    rows = {aid: (Path(loc).stem, text or "", title or "") for aid, loc, text, title in arts.iter_rows()}
+    texts = {key: text for key, text, _ in rows.values()}
+    titles = {key: title for key, _, title in rows.values()}
+    # A page that is the same record as an earlier one (same id and text: one page saved twice) is
+    # stored once; it is scored with what was kept for it.
+    for loc, detail in dups.iter_rows():
+        m = re.match(r"same id (\S+)", detail or "")
+        if m and m.group(1) in rows:
+            _, texts[Path(loc).stem], titles[Path(loc).stem] = rows[m.group(1)]
+    return texts, titles, secs
 
 
-def trafilatura_default(pages: dict[str, str]) -> tuple[dict[str, str], float]:
+def trafilatura_default(pages: dict[str, str | bytes]) -> tuple[dict[str, str], float]:
     from trafilatura import extract
 
     t0 = time.perf_counter()
@@ -104,14 +120,14 @@ def trafilatura_default(pages: dict[str, str]) -> tuple[dict[str, str], float]:
     return out, time.perf_counter() - t0
 
 
-def all_text(pages: dict[str, str]) -> tuple[dict[str, str], float]:
+def all_text(pages: dict[str, str | bytes]) -> tuple[dict[str, str], float]:
     import lxml.html
 
     t0 = time.perf_counter()
     out = {}
     for k, h in pages.items():
         try:
-            tree = lxml.html.fromstring(h.encode("utf-8"))
+            tree = lxml.html.fromstring(h if isinstance(h, bytes) else h.encode("utf-8"))
             for bad in tree.xpath("//script|//style|//noscript|//template"):
                 bad.drop_tree()
             body = tree.find("body")

@@ -328,6 +328,33 @@ def test_hostile_html_does_not_crash_or_hang():
     assert ("line 6", "oversized_html") in rejects.select("locator", "reason").rows()
 
 
+def test_post_bodies_in_noscript_and_pages_with_broken_end_tags_keep_their_text():
+    # Blogger writes each post body twice: in a <script type="text/template"> and in a <noscript> copy
+    # for readers without scripts. A logo svg closed as "</svg" with no ">" (the parser reads the end
+    # tag up to the next ">") and an svg never closed must not cut the rest of the page.
+    paras = [
+        "The harbour board voted on Tuesday to close the old ferry pier for repairs over the winter.",
+        "Fishing crews said the closure would move their catch to the north quay for three months.",
+        "The board will publish the repair contract and its costs at the next monthly meeting.",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    blogger = (
+        "<html><head><title>Pier closes</title></head><body><div class='post-body'>"
+        f"<script type='text/template'>{body}</script><noscript>{body}</noscript></div>"
+        "<noscript><img src='pixel.gif'></noscript><noscript>Please enable JavaScript to comment.</noscript>"
+        "</body></html>"
+    )
+    broken_svg = (
+        "<html><body><span><svg width='138' viewBox='0 0 138 30'><g><text>Logo</text></g></svg\n</span>"
+        f"<svg width='20'><g></g><article>{body}</article></body></html>"
+    )
+    arts, _, _ = extract(raw([{"html": blogger, "format": "html"}, {"html": broken_svg, "format": "html"}]), config=CFG)
+    for text in arts.get_column("text").to_list():
+        assert all(p in text for p in paras)
+        assert text.count(paras[0]) == 1
+        assert "enable JavaScript" not in text and "Logo" not in text
+
+
 # ------------------------------------------------------------------ records
 
 

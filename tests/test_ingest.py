@@ -287,6 +287,29 @@ def test_folder_with_binary_unknown_hidden_and_html(tmp_path):
     assert got == {("pic.txt", "binary_file"), ("blob.bin", "binary_file"), ("notes.md", "unknown_format")}
 
 
+def test_utf8_with_one_broken_sequence_is_not_read_as_cp1252(tmp_path):
+    # A site cut a teaser mid-character: one invalid byte in a UTF-8 page. Reading the whole page as
+    # cp1252 for it would garble every Polish and Hindi character; it is UTF-8 with one repair.
+    teaser = b"Celnicy udaremnili przemyt 653 tys. paczek papieros\xc3..."
+    (tmp_path / "pl.html").write_bytes(
+        b'<html><head><meta charset="UTF-8"></head><body><p>'
+        + "Kolejne organizacje sprzeciwiają się atakom na fundację.".encode() + b"</p><p>" + teaser + b"</p></body></html>"
+    )
+    (tmp_path / "hi.jsonl").write_bytes(
+        '{"text": "नगर निगम ने बजट पेश किया '.encode() + b'\xe0\xa4"}\n'
+        + _jl({"text": "second line"})
+    )
+    raw, rej = read_sources([tmp_path])
+    by_loc = {r["locator"]: r for r in raw.iter_rows(named=True)}
+    assert "sprzeciwiają się atakom na fundację" in by_loc["pl.html"]["html"]
+    assert by_loc["line 1"]["text"].startswith("नगर निगम ने बजट पेश")
+    details = dict(rej.filter(pl.col("reason") == "bad_encoding").select("locator", "detail").rows())
+    assert "utf-8 (1 invalid sequence replaced)" in details["line 1"]
+    assert any("utf-8 (1 invalid sequence replaced)" in d for d in details.values() if d != details["line 1"])
+    # real cp1252 stays cp1252
+    assert jsonl_mod.decode_line("caf\u00e9 cr\u00e8me".encode("cp1252")) == ("café crème", "cp1252")
+
+
 def test_missing_path_raises(tmp_path):
     with pytest.raises(InputError, match="does not exist: .*nowhere"):
         read_sources([tmp_path / "nowhere"])

@@ -996,21 +996,42 @@ def normalized_url_expr(url: pl.Expr) -> pl.Expr:
 # ---------------------------------------------------------------- HTML
 
 _SCRIPTISH = re.compile(r"<(script|style|noscript|template|svg|iframe|object)\b([^>]{0,500})", re.I)
+#: Elements whose content is raw text to an HTML parser: unclosed, they run to the end of the page.
+_RAW_TEXT = frozenset({"script", "style", "template", "iframe"})
+_PARAGRAPH = re.compile(r"<p[\s>]", re.I)
 
 
 def _drop_scripts(html: str) -> str:
-    """Cut script-like elements in one pass (an unclosed one ends the page); JSON-LD stays."""
+    """Cut script-like elements in one pass; JSON-LD stays.
+
+    An end tag is read as a parser reads it, up to its ``>`` (``</svg`` followed by a newline and the next
+    tag closes the svg). An unclosed raw-text element (script, style, template, iframe) ends the page, as
+    it does for a browser; an unclosed svg or object loses only its own tag. A ``<noscript>`` holding
+    paragraphs is what the page shows a reader without scripts (Blogger puts every post body in a script
+    template and in a noscript copy), so it is unwrapped, not cut; other noscripts (tracking pixels,
+    "enable JavaScript") are cut.
+    """
     out, pos = [], 0
     while True:
         m = _SCRIPTISH.search(html, pos)
         if not m:
             out.append(html[pos:])
             break
-        close = re.compile(r"</" + m.group(1) + r"\s*>", re.I).search(html, m.end())
-        keep = m.group(1).lower() == "script" and "ld+json" in m.group(2).lower()  # metadata, not code
-        out.append(html[pos : close.end() if (keep and close) else m.start()])
+        name = m.group(1).lower()
+        close = re.compile(r"</" + name + r"\b[^>]*>", re.I).search(html, m.end())
         if not close:
-            break
+            out.append(html[pos : m.start()])
+            if name in _RAW_TEXT or name == "noscript":
+                break
+            pos = html.find(">", m.end()) + 1 or len(html)
+            continue
+        if name == "script" and "ld+json" in m.group(2).lower():  # metadata, not code
+            out.append(html[pos : close.end()])
+        elif name == "noscript" and _PARAGRAPH.search(html, m.end(), close.start()):
+            out.append(html[pos : m.start()])
+            out.append(html[html.find(">", m.end()) + 1 or m.end() : close.start()])
+        else:
+            out.append(html[pos : m.start()])
         pos = close.end()
     return "".join(out)
 

@@ -152,7 +152,22 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
     enc16 = _utf16_guess(data)
     if enc16:
         return data.decode(enc16, errors="replace"), enc16
-    return decode_legacy(data)
+    return damaged_utf8(data) or decode_legacy(data)
+
+
+def damaged_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few broken sequences (a teaser cut mid-character, a bad copy), or None.
+
+    Text in a legacy 8-bit encoding almost never forms a valid multi-byte UTF-8 sequence, so data whose
+    valid non-ASCII characters outnumber its invalid sequences is UTF-8 with damage: decoding all of it
+    as cp1252 for one bad byte would garble every accented or non-Latin character on the page.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    if bad <= 0 or good <= bad:
+        return None
+    return text, f"utf-8 ({bad} invalid sequence{'s' if bad > 1 else ''} replaced)"
 
 
 def decode_legacy(data: bytes) -> tuple[str, str]:
@@ -166,7 +181,7 @@ def decode_line(data: bytes) -> tuple[str, str | None]:
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
-        return decode_legacy(data)
+        return damaged_utf8(data) or decode_legacy(data)
 
 
 def _utf16_guess(data: bytes) -> str | None:

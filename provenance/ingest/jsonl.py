@@ -23,8 +23,9 @@ Rules:
   ``item N``. Blank lines are skipped silently.
 * Malformed line: ``malformed_json`` (skipped, detail has the parser message);
   a line that is valid JSON but not an object: ``non_object_json`` (skipped).
-* A line that is not UTF-8 is decoded as cp1252 (else latin-1) and kept:
-  ``bad_encoding`` (repaired). NUL bytes are dropped: ``nul_bytes`` (repaired).
+* A line that is not valid UTF-8 is decoded as UTF-8 with its broken sequences replaced when its valid
+  non-ASCII characters outnumber them (a character cut in two), else as cp1252 (else latin-1), and
+  kept: ``bad_encoding`` (repaired). NUL bytes are dropped: ``nul_bytes`` (repaired).
 * Non-string values become their JSON text (numbers, ``true``, nested objects).
 * Unknown fields are ignored; the ones seen in the first 1000 records are
   listed once per file as an ``unknown_fields`` reject with action ``ignored``.
@@ -353,7 +354,7 @@ def read_lines_chunk(
         loc = f"line {no}"
         text, enc = decode_line(lines[i])
         if enc:
-            rejects.append(reject(source, loc, "bad_encoding", f"line is not UTF-8; decoded as {enc}", "repaired"))
+            rejects.append(reject(source, loc, "bad_encoding", f"line is not valid UTF-8; decoded as {enc}", "repaired"))
         if "\x00" in text:
             text = text.replace("\x00", "")
             rejects.append(reject(source, loc, "nul_bytes", "NUL bytes removed", "repaired"))
