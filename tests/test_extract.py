@@ -207,6 +207,30 @@ def test_hindi_related_news_boxes_and_read_also_lines():
         assert line not in out, line
 
 
+def test_spanish_and_german_related_headings_close_the_story():
+    # "Notas relacionadas" / "Weitere Themen" over a list of other stories; "Lesen Sie auch: ..." is a
+    # link line inside a German story, not the end of it.
+    es = [
+        "La junta portuaria de Valmora aprobó el viernes un plan para reconstruir el muelle norte antes de la primavera.",
+        "Los pescadores pidieron un lugar para sus barcos durante las obras y la junta prometió responder en un mes.",
+    ]
+    de = [
+        "Der Hafenrat von Valmora hat am Freitag beschlossen, den beschädigten Nordpier bis zum Frühjahr neu zu bauen.",
+        "Die Fischer forderten während der Arbeiten eigene Liegeplätze, der Rat will im nächsten Monat antworten.",
+    ]
+    rows = [
+        {"outlet": "costa", "id": "es", "text": "\n\n".join(
+            es + ["NOTAS RELACIONADAS", "Reabre el mercado tras la inundación", "Nuevo farero para Valmora"])},
+        {"outlet": "kueste", "id": "de", "text": "\n\n".join(
+            de[:1] + ["Lesen Sie auch: Fährpreise bleiben im Winter stabil"] + de[1:]
+            + ["Weitere Themen", "Markt nach dem Hochwasser wieder offen", "Neuer Leuchtturmwärter ernannt"])},
+    ]
+    arts, _, _ = extract(raw(rows), config=CFG)
+    texts = dict(arts.select("article_id", "text").rows())
+    assert texts["es"] == "\n\n".join(es)
+    assert texts["de"] == "\n\n".join(de)
+
+
 def test_a_title_loses_the_sites_name_so_copies_keep_one_headline(tmp_path):
     """Pages put their site's name before or after the headline. Two sites carrying one wire story
     verbatim would otherwise have two titles, and lineage would call the copy a changed headline."""

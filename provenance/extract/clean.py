@@ -150,7 +150,7 @@ _SHARE = r"(?:facebook|twitter|x|whatsapp|telegram|linkedin|email|e-mail|reddit|
 #: precomposed or not (U+095D or U+0922 U+093C): both are matched.
 _PADHEN = "प(?:\u0922\u093c|\u095d)ें"  # "read" (imperative)
 _READ_ALSO = (r"(?:यह|ये|इसे|इन्हें) भी " + _PADHEN + r"|leia (?:também|mais)|lee también|lea también"
-              r"|(?:à )?lire aussi|leggi anche|baca juga")
+              r"|(?:à )?lire aussi|leggi anche|baca juga|lesen sie auch|lies auch")
 STATIC_CHROME = (
     r"^(?:open in app|epaper|e-paper|e paper|download (?:the )?(?:\w+ )?app.{0,40}|get the app|install app"
     r"|subscribe(?: now| to .{1,40})?|sign in|sign up|log ?in|register|my account|advertisement|advertisment"
@@ -173,7 +173,8 @@ TAIL_HEADING = (
     r"|संबंधित (?:(?:ख|\u0916\u093c|\u0959)बरें|समाचार)|(?:você )?(?:também )?pode gostar|veja também"
     r"|notícias relacionadas|mais lidas|te puede interesar|noticias relacionadas|lo más leído|sur le même sujet"
     r"|articles similaires|les plus lus|potrebbe interessarti|articoli correlati|mehr zum thema"
-    r"|das könnte sie auch interessieren|weitere artikel|berita terkait)\s*[:.…]*$"
+    r"|das könnte (?:sie|dich) auch interessieren|weitere artikel|weitere themen|mehr themen|berita terkait"
+    r"|notas relacionadas|contenido relacionado|art[ií]culos relacionados)\s*[:.…]*$"
 )
 INLINE_READ = (r"^(?:also read|read also|read more|also see|see also|must read|also watch|watch|listen|" + _READ_ALSO
                + r")\s*[:|\-–—]\s*\S")
