@@ -333,6 +333,22 @@ def test_url_ids_ignore_scheme_www_tracking_and_slash():
     assert arts.get_column("outlet").to_list() == ["example.com"] * 4
 
 
+def test_a_wayback_capture_is_a_page_of_its_own_site():
+    # Old news is often scraped from the Wayback Machine: the capture's outlet and id are the archived
+    # page's, so a capture and the live page are one article, and its outlet is not archive.org.
+    rows = [
+        {"url": "https://web.archive.org/web/20190717140047/http://www.harborherald.com/pier-closes", "text": "one"},
+        {"url": "http://web.archive.org/web/20190101000000id_/harborherald.com/pier-closes/", "text": "two"},
+        {"url": "https://harborherald.com/pier-closes", "text": "three"},
+        {"url": "https://example.com/notes/archive.org/web/1/x", "text": "four"},
+    ]
+    arts, _, _ = extract(raw(rows), config=CFG)
+    assert arts.get_column("outlet").to_list() == ["harborherald.com"] * 3 + ["example.com"]
+    ids = arts.get_column("article_id").to_list()
+    assert ids[0].split("~")[0] == ids[1].split("~")[0] == ids[2].split("~")[0] != ids[3]
+    assert arts.get_column("url")[0].startswith("https://web.archive.org/")  # the link kept is the capture's
+
+
 def test_hostile_html_does_not_crash_or_hang():
     nested = "<div>" * 50_000 + "deep" + "</div>" * 10
     unclosed_scripts = "<p>Visible paragraph of real words about the harbour board meeting today.</p>" + "<script>" * 2000

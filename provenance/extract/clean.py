@@ -976,12 +976,28 @@ def _truncate(text: str, limit: int) -> str:
 _URL_RE = r"^(?i)(?:[a-z][a-z0-9+.\-]*:)?//(?:[^@/?#]*@)?([^/?#:]+)(?::\d+)?([^#]*)"
 
 
+#: A Wayback Machine capture's URL: the archived page's own URL follows the capture's timestamp.
+ARCHIVE_URL = r"^(?i)(?:https?:)?//(?:web\.|wayback\.)?archive\.org/web/\d{1,14}(?:[a-z]{2}_|\*)?/"
+
+
+def unarchived_expr(url: pl.Expr) -> pl.Expr:
+    """The archived page's URL for a Wayback Machine capture, else ``url``: researchers scrape old news
+    from the archive, and a capture is the page of its own site (its outlet, its id), not of archive.org."""
+    rest = url.str.replace(ARCHIVE_URL, "")
+    return (
+        pl.when(~url.str.contains(ARCHIVE_URL)).then(url)
+        .when(rest.str.contains(r"^(?i)[a-z][a-z0-9+.\-]*://")).then(rest)
+        .otherwise(pl.lit("//") + rest)
+    )
+
+
 def host_expr(url: pl.Expr) -> pl.Expr:
-    host = url.str.extract(_URL_RE, 1).str.to_lowercase().str.strip_chars_end(".")
+    host = unarchived_expr(url).str.extract(_URL_RE, 1).str.to_lowercase().str.strip_chars_end(".")
     return host.str.replace(r"^www\.", "")
 
 
 def normalized_url_expr(url: pl.Expr) -> pl.Expr:
+    url = unarchived_expr(url)
     rest = url.str.extract(_URL_RE, 2)
     rest = (
         rest.str.replace_all(r"([?&])(?:utm_[^&=]*|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)=[^&]*", "$1")

@@ -44,14 +44,20 @@ _HEADER_FIELD = {
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{1,40})""", re.I)
 _TAG = re.compile(r"<(link|meta)\b[^>]{0,2000}>", re.I)
+_ARCHIVE = re.compile(r"(?:https?:)?//(?:web\.|wayback\.)?archive\.org/web/\d{1,14}(?:[a-z]{2}_|\*)?/", re.I)
 _ATTR = re.compile(r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
 
 def url_host(url: str | None) -> str | None:
-    """Lowercased host of ``url`` without ``www.``; None when there is none."""
+    """Lowercased host of ``url`` without ``www.`` (of the archived page, for a Wayback Machine
+    capture); None when there is none."""
     if not url:
         return None
     u = url.strip()
+    m = _ARCHIVE.match(u)
+    if m:
+        u = u[m.end():]
+        u = u if "://" in u[:12] else "//" + u
     if "://" not in u[:12]:
         if u.startswith("//"):
             u = "http:" + u
