@@ -194,6 +194,31 @@ def test_sharded_extract_equals_one_process(shards: int) -> None:
     assert {"c0", "other"} <= set(arts["article_id"])
 
 
+def test_html_pages_on_both_cores_give_what_one_process_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From MIN_PARALLEL_HTML_PAGES pages, HTML goes to both cores even with the text-record sharding
+    off (trafilatura runs on one core); the frames are the same, rejects included."""
+    from provenance.engine.parallel import MIN_PARALLEL_HTML_PAGES
+    from tests.test_furniture import story
+
+    monkeypatch.setenv("PROVENANCE_WORKERS", "2")
+    monkeypatch.delenv("PROVENANCE_PARALLEL_EXTRACT_ROWS", raising=False)
+    pages = [
+        {"outlet": f"site{k % 7}.example", "html": (
+            f"<html><head><title>Story {k} | Site {k % 7}</title></head><body><nav>Home | World | Sport</nav>"
+            + "".join(f"<p>{p}</p>" for p in story(500 + k)) + "<footer>All rights reserved.</footer></body></html>")}
+        for k in range(MIN_PARALLEL_HTML_PAGES + 6)
+    ]
+    pages += [{"html": "<html><body>\x00<p></p></body></html>"}, {"html": "<<<>>>"},
+              {"text": "\n\n".join(story(9)), "outlet": "site1.example"}]
+    raw = _raw(pages)
+    one = extract(raw, config=Config())
+    two = parallel_extract(raw, config=Config())
+    assert_frame_equal(one[0], two[0])
+    assert_frame_equal(one[1], two[1])
+    assert_frame_equal(_sorted(one[2]), _sorted(two[2]))
+    assert one[0].height >= MIN_PARALLEL_HTML_PAGES + 7 and one[1].height >= 1
+
+
 @pytest.mark.parametrize("shards", [2, 3])
 def test_sharding_keeps_sites_whole_and_finds_lines_of_other_shards(shards: int) -> None:
     from provenance.extract.clean import line_hash, outlet_key_expr, prepared

@@ -323,7 +323,9 @@ def min_parallel_extract_rows() -> int:
     the shards cost 40-60% more CPU in all: the line-hash round, Arrow
     copies both ways, contention), also when the machine was quiet. It won
     only under the heaviest outside load. docs/PERFORMANCE.md, 2026-12-06,
-    has the figures.
+    has the figures. HTML pages are another matter (trafilatura runs on one
+    core): from :data:`MIN_PARALLEL_HTML_PAGES` pages they go to both cores
+    whatever this says.
     """
     try:
         return max(0, int(os.environ.get("PROVENANCE_PARALLEL_EXTRACT_ROWS", "0").strip() or 0))
@@ -354,6 +356,15 @@ def parallel_extract(
     least = min_parallel_extract_rows()
     n = _shard_count(raw.height, shards, least) if shards is not None or least else 1
     if n == 1 or not _picklable(chrome_stats, line_sites):
+        pages = _html_count(raw)
+        w = workers() if shards is None else shards
+        if w > 1 and pages >= MIN_PARALLEL_HTML_PAGES:
+            # HTML pages alone on both cores: trafilatura is Python (5-35 ms a page, one core), and a
+            # page depends on nothing but itself, so the frames are the same as one process gives.
+            rejects: list[dict] = []
+            df = ex.prepared(raw, rejects, html=lambda pages, rej: _parallel_html(pages, rej, w))
+            articles, stats = ex.cleaned(df, rejects, config=config, chrome_stats=chrome_stats, line_sites=line_sites)
+            return articles.drop("__rid"), ex.reject_frame(rejects), stats
         return ex.extract(raw, config=config, chrome_stats=chrome_stats, line_sites=line_sites)
     rejects: list[dict] = []
     df = ex.prepared(raw, rejects, html=lambda pages, rej: _parallel_html(pages, rej, n))
@@ -372,6 +383,14 @@ def parallel_extract(
     articles = pl.concat([_unpack(a) for a, _, _ in results]).sort("__rid").drop("__rid")
     rejects += [r for _, rej, _ in results for r in rej]
     return articles, ex.reject_frame(rejects, reorder=True), pl.concat([s for _, _, s in results])
+
+
+def _html_count(raw: pl.DataFrame) -> int:
+    """Records that carry HTML and no text (the ones :func:`provenance.extract.clean.prepared` sends to trafilatura)."""
+    if "html" not in raw.columns:
+        return 0
+    text = pl.col("text").str.contains(r"\S").fill_null(False) if "text" in raw.columns else pl.lit(False)
+    return int(raw.select((pl.col("html").str.contains(r"\S").fill_null(False) & ~text).sum()).item())
 
 
 def _pack(df: pl.DataFrame) -> bytes:
