@@ -231,6 +231,29 @@ def test_spanish_and_german_related_headings_close_the_story():
     assert texts["de"] == "\n\n".join(de)
 
 
+def test_a_title_loses_the_site_name_the_page_declares():
+    # "Harbour Journal Weekly" does not read as the host hjw.example, but the page says it is the
+    # site's name (og:site_name); a leading name before a dash may be the story's subject and stays.
+    def page(k: int, title: str) -> str:  # one story per page: four pages of one text would be chrome
+        return (f'<html><head><title>{title}</title><meta property="og:title" content="{title}">'
+                '<meta property="og:site_name" content="Harbour Journal Weekly">'
+                f'<link rel="canonical" href="https://hjw.example/news/pier-{k}"></head><body><article>'
+                f"<p>The harbour board voted on Tuesday, in its meeting number {k}, to close the old pier.</p>"
+                f"<p>Fishing crews said closure {k} would move their catch to the north quay for months.</p>"
+                "</article></body></html>")
+    rows = [
+        {"html": page(1, "Pier closes for winter repairs - Harbour Journal Weekly")},
+        {"html": page(2, "Harbour Journal Weekly | Pier closes for winter repairs")},
+        {"html": page(3, "Harbour Journal Weekly - Pier closes for winter repairs")},
+        {"html": page(4, "Pier closes for winter repairs - Ferry crews")},
+    ]
+    arts, _, _ = extract(raw(rows), config=CFG)
+    assert arts.get_column("title").to_list() == [
+        "Pier closes for winter repairs", "Pier closes for winter repairs",
+        "Harbour Journal Weekly - Pier closes for winter repairs", "Pier closes for winter repairs - Ferry crews",
+    ]
+
+
 def test_a_title_loses_the_sites_name_so_copies_keep_one_headline(tmp_path):
     """Pages put their site's name before or after the headline. Two sites carrying one wire story
     verbatim would otherwise have two titles, and lineage would call the copy a changed headline."""

@@ -883,7 +883,9 @@ def cleaned(
     )
     named = df.filter(pl.col("title").str.contains(_TITLE_SEP) & pl.col("outlet").is_not_null())
     if named.height:
-        bare = {rid: without_site_name(t, o) for rid, t, o in named.select("__rid", "title", "outlet").iter_rows()}
+        site = pl.col("h_site") if "h_site" in named.columns else pl.lit(None, pl.String)
+        bare = {rid: without_site_name(t, o, s)
+                for rid, t, o, s in named.select("__rid", "title", "outlet", site).iter_rows()}
         df = df.with_columns(pl.col("__rid").replace_strict(bare, default=None, return_dtype=pl.String)
                              .fill_null(pl.col("title")).alias("title"))
 
@@ -1109,11 +1111,12 @@ def _walk_ld(obj, out: list[str], depth: int) -> None:
 
 
 def html_article(html: str) -> dict:
-    """One HTML page -> ``{text, title, byline, published, url, oversized}`` (values may be None)."""
+    """One HTML page -> ``{text, title, byline, published, url, site, oversized}`` (values may be None;
+    ``site`` is the name the page declares for its site, ``og:site_name``)."""
     from trafilatura import bare_extraction
     from trafilatura.utils import load_html
 
-    out = {"text": None, "title": None, "byline": None, "published": None, "url": None, "oversized": False}
+    out = {"text": None, "title": None, "byline": None, "published": None, "url": None, "site": None, "oversized": False}
     html = _drop_scripts(html)
     if len(html) > HTML_MAX_CHARS:
         html = html[:HTML_MAX_CHARS]
@@ -1129,6 +1132,8 @@ def html_article(html: str) -> dict:
         return out
     try:
         dates = _meta_dates(tree)
+        site = tree.xpath('//meta[@property="og:site_name" or @name="og:site_name"]/@content')
+        out["site"] = " ".join(str(site[0]).split())[:200] or None if site else None
     except Exception:  # noqa: BLE001
         dates = []
     best_day = None
@@ -1182,7 +1187,7 @@ def html_rows(rows: pl.DataFrame, rejects: list[dict]) -> pl.DataFrame:
     """trafilatura's text and metadata of the HTML records ``rows`` (``__rid``, ``html``, ``source``, ``locator``)."""
     schema = {
         "__rid": pl.Int64, "h_text": pl.String, "h_title": pl.String, "h_byline": pl.String,
-        "h_published": pl.String, "h_url": pl.String,
+        "h_published": pl.String, "h_url": pl.String, "h_site": pl.String,
     }
     if rows.height == 0:
         return pl.DataFrame(schema=schema)
@@ -1200,6 +1205,7 @@ def html_rows(rows: pl.DataFrame, rejects: list[dict]) -> pl.DataFrame:
         out["h_byline"].append(r["byline"])
         out["h_published"].append(r["published"])
         out["h_url"].append(r["url"])
+        out["h_site"].append(r["site"])
     return pl.DataFrame(out, schema=schema)
 
 
@@ -1564,18 +1570,20 @@ def _site_form(s: str) -> str:
     return x
 
 
-def without_site_name(title: str, outlet: str) -> str:
+def without_site_name(title: str, outlet: str, site: str | None = None) -> str:
     """``title`` without the site's name that pages put before or after it ("... | MoreBikes" on
     morebikes.co.uk, "LinkNaija | ..." on linknaija.com), so copies of one story on two sites keep one
     title (lineage reads a changed title as a changed headline). A part names the site when it reads as
     the outlet or one of its host's labels, give or take "the", ".com", "blog" or a two- or three-letter
     country tail ("The Paradigm" on theparadigmng.com); other parts ("Opinion", "Editorial") stay, and a
-    leading name only goes before "|" (before a dash it may be the story's subject: "Apple - ...")."""
+    leading name only goes before "|" (before a dash it may be the story's subject: "Apple - ...").
+    ``site``, the name an HTML page declares for its site (``og:site_name``), is a name too: it catches
+    names that do not read as the host ("Deutsche Jagdzeitung" on djz.de)."""
     parts = regex.split(_TITLE_SEP, title)
     if len(parts) < 2:
         return title
     labels = [x for x in regex.split(r"[.\s]+", outlet.lower()) if len(x) >= 3 and x not in _GENERIC_LABELS]
-    names = {f for f in (_site_form(x) for x in [*labels, outlet]) if len(f) >= 3}
+    names = {f for f in (_site_form(x) for x in [*labels, outlet, *([site] if site else [])]) if len(f) >= 3}
 
     def is_site(part: str) -> bool:
         f = _site_form(part)
