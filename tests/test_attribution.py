@@ -96,6 +96,10 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The reporters met the SPA staff at the hotel spa.", set()),
     ("She ordered a TT, a CP and an APP for her phone.", set()),
     ("The language (भाषा) of the bill was simplified.", set()),
+    # a party after a politician's name, not a Prensa Latina or PA sign-off
+    ("The vote was called by the deputy Marta Quintal (PL).", set()),
+    ("The bill was tabled by Harold Penn (PA).", set()),
+    ("The vote was called by the deputy. (PL)", {("Prensa Latina", "byline")}),
 ]
 
 
@@ -226,6 +230,23 @@ def test_byline_field_and_generic_disclaimer() -> None:
     assert (x["source"], x["role"], x["field"], x["span_text"]) == ("PTI", "byline", "byline", "Press Trust of India")
     y = cr.filter(pl.col("article_id") == "y").row(0, named=True)
     assert (y["source"], y["kind"], y["role"], y["field"]) == (GENERIC_FEED, "external", "disclaimer", "text")
+
+
+def test_an_ambiguous_alias_in_a_byline_that_is_part_of_a_name_is_no_credit() -> None:
+    # Real bylines: a blogger called Petra (Jordan's agency is Petra), a portal "NAME PL" (Prensa
+    # Latina's alias is PL). Alone or after a byline cue the alias still credits the agency.
+    def got(byline: str) -> set[tuple[str, str]]:
+        return {(c.source, c.role) for c in find_credits(byline, field="byline", registry=REG, byline_field=True)}
+
+    assert got("Show all posts by Petra Lindqvist") == set()
+    assert got("Alle Beiträge von Petra Lindqvist") == set()
+    assert got("HARBOURNET PL") == set()
+    assert got("Petra") == {("Petra", "byline")}
+    assert got("By PA Staff") == {("PA", "byline")}
+    assert got("Meera Nair, PA") == {("PA", "byline")}
+    assert got("PL") == {("Prensa Latina", "byline")}
+    assert got("DANA WELLS; AP National Political Writer") == {("AP", "byline")}  # a job title follows
+    assert got("Ilse Brandt Sputnik International") == {("Sputnik", "byline")}  # the agency's own brand
 
 
 def test_empty_input_has_schema() -> None:

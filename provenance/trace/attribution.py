@@ -820,6 +820,17 @@ _PAREN_DASH_POST = regex.compile(r"^\s*\)\s*(?:[-–—]{1,3}|\.-|:)")
 _PAREN_END_POST = regex.compile(r"^\s*\)\s*[.:;,]?\s*$")
 _PAREN_SENT_PRE = regex.compile(r"(?:^|[.!?\"”’]\s*)\(\s*$")
 _CJK_DATELINE_POST = regex.compile(r"^[^\n，。,.]{0,24}?[电電]")
+#: An ambiguous alias inside a name in a byline field: one capitalised word after it that ends the name
+#: ("Petra Ruland", not a desk or brand word: "AP Staff", "Sputnik International", nor a job title: "AP
+#: National Political Writer"), or an all-capitals word before it ("INTERIA PL", a portal's name).
+_NAME_NEXT = regex.compile(
+    r"^\s+(?!(?i:staff|desk|news|wire|reporters?|correspondents?|bureau|service|photos?|video|international"
+    r"|media|agency|online|digital|english|world|and|und)\b)\p{Lu}\p{Ll}+\s*(?:$|[,;|/])"
+)
+_NAME_BEFORE = regex.compile(r"(?:^|\s)(?!(?i:by|von|por|par|from|and|und|via)\s+$)\p{Lu}[\p{Lu}\p{N}.'’-]+\s+$")
+#: A parenthesised tag right after a capitalised word: with an ambiguous alias, a party or affiliation
+#: ("Bolsonaro (PL)", "Scholz (SPD)"), unless a sentence ended before it.
+_PAREN_AFTER_NAME = regex.compile(r"\p{Lu}[\p{L}.'’-]+\s*\(\s*$")
 
 _PRE_CUE_WORDS = (
     r"according\s+to|told|cited\s+by|reported\s+by|quoted\s+by|quoting|citing|interviews?\s+with|"
@@ -945,6 +956,8 @@ def _classify(
     if (photo_ok and _PHOTO_PRE.search(pre)) or _PHOTO_POST.match(post):
         return None
     if byline_field:
+        if ambiguous and (_NAME_NEXT.match(post) or _NAME_BEFORE.search(pre)):
+            return None  # part of a name: "Petra Ruland", "INTERIA PL"
         return ("byline", start, end)
     # Datelines: "SEOUL, Oct 16 (Yonhap) --", "LONDON (Reuters) -", "(Reuters) -".
     if pre.rstrip(_WS).endswith("(") and _PAREN_POST.match(post):  # _PAREN_PRE.search(pre)
@@ -956,7 +969,9 @@ def _classify(
             return ("dateline", ls + (len(loc) - len(loc.lstrip())), span_end)
         if not loc.strip() and dash:
             return ("dateline", ls + len(pre) - len(pre.lstrip()), span_end)
-        if _PAREN_END_POST.match(post) or _PAREN_SENT_PRE.search(pre):
+        if _PAREN_SENT_PRE.search(pre) or (
+            _PAREN_END_POST.match(post) and not (ambiguous and _PAREN_AFTER_NAME.search(pre))
+        ):  # "Jair Bolsonaro (PL)." is his party, not a Prensa Latina sign-off
             return ("byline", start - (len(pre) - pre.rfind("(")), close)
     if ("电" in post[:25] or "電" in post[:25]) and _CJK_DATELINE_POST.match(post) and not pre.strip():
         m = _CJK_DATELINE_POST.match(post)
