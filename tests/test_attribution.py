@@ -45,6 +45,8 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("Distributed by Reuters", {("Reuters", "copyright")}),
     ("Photo: © AFP", set()),  # a picture's credit, not the text's
     ("Photo credit: Copyright Reuters", set()),
+    ("© dpa | Kay Brandt", set()),  # under a caption: the photographer's agency and name
+    ("© dpa | All Rights Reserved", {("dpa", "copyright")}),
     # --- datelines ---------------------------------------------------------
     ("SEOUL, Oct 16 (Yonhap) -- The weather agency issued a cold wave alert.", {("Yonhap", "dateline")}),
     ("LONDON (Reuters) - Grain prices rose on Tuesday.", {("Reuters", "dateline")}),

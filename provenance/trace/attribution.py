@@ -784,7 +784,12 @@ _PHOTO_PRE = regex.compile(
     r"(?i)(?:photo|photos|image|images|picture|pic|file\s+photo|graphic|video|illustration|"
     r"credit|foto|imagen|bild|фото)\s*(?:credits?)?\s*[:|/-]?\s*(?:[^\n/:]{0,40}/\s*)?$"
 )
-_PHOTO_POST = regex.compile(r"^\s*(?:/|(?i:photo|pool\s+photo|via\s+getty|images|video|tv\b|graphic))")
+#: After the name: "/ photographer", "Photo", or a photographer's name after a bar ("© dpa | Kay Brandt",
+#: under a caption), which ends the line.
+_PHOTO_POST = regex.compile(
+    r"^\s*(?:/|(?i:photo|pool\s+photo|via\s+getty|images|video|tv\b|graphic)"
+    r"|\|\s*(?!(?i:all\s+rights))\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{Ll}'’-]+\s*$)"
+)
 
 #: "© 2012 The", "Copyright (c) Reuters", "(c) AFP", "Distributed by": what may stand before an agency
 #: name in a copyright or distribution line. Such a line is a credit: the page says whose text it is.
