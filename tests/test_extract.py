@@ -208,8 +208,9 @@ def test_hindi_related_news_boxes_and_read_also_lines():
 
 
 def test_spanish_and_german_related_headings_close_the_story():
-    # "Notas relacionadas" / "Weitere Themen" over a list of other stories; "Lesen Sie auch: ..." is a
-    # link line inside a German story, not the end of it.
+    # "Notas relacionadas" / "Weitere Themen" over a list of other stories; "Lesen Sie auch: ..." and
+    # "Mire: ..." are link lines inside a story, not the end of it; "Posted on" is what a page's date
+    # line leaves.
     es = [
         "La junta portuaria de Valmora aprobó el viernes un plan para reconstruir el muelle norte antes de la primavera.",
         "Los pescadores pidieron un lugar para sus barcos durante las obras y la junta prometió responder en un mes.",
@@ -220,7 +221,8 @@ def test_spanish_and_german_related_headings_close_the_story():
     ]
     rows = [
         {"outlet": "costa", "id": "es", "text": "\n\n".join(
-            es + ["NOTAS RELACIONADAS", "Reabre el mercado tras la inundación", "Nuevo farero para Valmora"])},
+            ["Posted on"] + es[:1] + ["Mire: Reabre el puerto de pescadores tras el temporal"] + es[1:]
+            + ["NOTAS RELACIONADAS", "Reabre el mercado tras la inundación", "Nuevo farero para Valmora"])},
         {"outlet": "kueste", "id": "de", "text": "\n\n".join(
             de[:1] + ["Lesen Sie auch: Fährpreise bleiben im Winter stabil"] + de[1:]
             + ["Weitere Themen", "Markt nach dem Hochwasser wieder offen", "Neuer Leuchtturmwärter ernannt"])},

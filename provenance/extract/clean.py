@@ -150,7 +150,8 @@ _SHARE = r"(?:facebook|twitter|x|whatsapp|telegram|linkedin|email|e-mail|reddit|
 #: precomposed or not (U+095D or U+0922 U+093C): both are matched.
 _PADHEN = "प(?:\u0922\u093c|\u095d)ें"  # "read" (imperative)
 _READ_ALSO = (r"(?:यह|ये|इसे|इन्हें) भी " + _PADHEN + r"|leia (?:também|mais)|lee también|lea también"
-              r"|(?:à )?lire aussi|leggi anche|baca juga|lesen sie auch|lies auch")
+              r"|(?:à )?lire aussi|leggi anche|baca juga|lesen sie auch|lies auch|mehr dazu|mire|vea (?:también|además)"
+              r"|lea (?:más|además)|voir aussi")
 STATIC_CHROME = (
     r"^(?:open in app|epaper|e-paper|e paper|download (?:the )?(?:\w+ )?app.{0,40}|get the app|install app"
     r"|subscribe(?: now| to .{1,40})?|sign in|sign up|log ?in|register|my account|advertisement|advertisment"
@@ -160,6 +161,7 @@ STATIC_CHROME = (
     r"|font size|text size|a\+? ?a-?|skip to (?:main )?content|menu|search|home|back to top|scroll to top"
     r"|click here to .{1,60}|read (?:the )?full (?:story|article)|continue reading|story continues below"
     r"|(?:story|article) continues below (?:this )?advertisement|loading\.*|please wait\.*"
+    r"|(?:posted|published|updated) (?:on|by|at):?"
     r"|(?:" + _READ_ALSO + r")\s*[:.…]*)$"
 )
 TAIL_HEADING = (
