@@ -91,6 +91,16 @@ def ours(pages: dict[str, str | bytes]) -> tuple[dict[str, str], float]:
 
 def ours_with_titles(pages: dict[str, str | bytes]) -> tuple[dict[str, str], dict[str, str], float]:
     """(text, title) `provenance ingest` keeps of each page, and the ingest's seconds."""
+    rows, secs = ingested(pages, ["text", "title"])
+    return ({k: r["text"] or "" for k, r in rows.items()}, {k: r["title"] or "" for k, r in rows.items()}, secs)
+
+
+def ingested(pages: dict[str, str | bytes], columns: list[str]) -> tuple[dict[str, dict], float]:
+    """The stored ``columns`` of each page after `provenance ingest` of them as one folder, and its seconds.
+
+    A page that is the same record as an earlier one (same id and text: one page saved twice) is stored
+    once; it gets the row kept for it.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
         write_pages(pages, folder)
@@ -98,18 +108,15 @@ def ours_with_titles(pages: dict[str, str | bytes]) -> tuple[dict[str, str], dic
         t0 = time.perf_counter()
         ingest([folder], store=store)
         secs = time.perf_counter() - t0
-        arts = store.table("articles", columns=["article_id", "locator", "text", "title"])
+        arts = store.table("articles", columns=["article_id", "locator", *columns])
         dups = store.query("SELECT locator, detail FROM rejects WHERE reason = 'duplicate_record'")
-    rows = {aid: (Path(loc).stem, text or "", title or "") for aid, loc, text, title in arts.iter_rows()}
-    texts = {key: text for key, text, _ in rows.values()}
-    titles = {key: title for key, _, title in rows.values()}
-    # A page that is the same record as an earlier one (same id and text: one page saved twice) is
-    # stored once; it is scored with what was kept for it.
+    by_id = {r["article_id"]: r for r in arts.iter_rows(named=True)}
+    rows = {Path(r["locator"]).stem: r for r in by_id.values()}
     for loc, detail in dups.iter_rows():
         m = re.match(r"same id (\S+)", detail or "")
-        if m and m.group(1) in rows:
-            _, texts[Path(loc).stem], titles[Path(loc).stem] = rows[m.group(1)]
-    return texts, titles, secs
+        if m and m.group(1) in by_id:
+            rows[Path(loc).stem] = by_id[m.group(1)]
+    return rows, secs
 
 
 def trafilatura_default(pages: dict[str, str | bytes]) -> tuple[dict[str, str], float]:

@@ -423,6 +423,27 @@ def test_post_bodies_in_noscript_and_pages_with_broken_end_tags_keep_their_text(
 # ------------------------------------------------------------------ records
 
 
+def test_a_sidebar_time_does_not_date_the_story_and_app_state_can():
+    # A page that declares no date in its metadata: a <time> in a sidebar dates an older item, so the
+    # URL's date (htmldate) wins; a date kept only in an app's JSON state is read from the page as it
+    # came (the extraction's copy has no scripts); a <time> on a day the metadata gives adds its time.
+    from provenance.extract.clean import html_article
+
+    body = ("<p>The harbour board voted on Tuesday to close the old ferry pier for repairs over the winter.</p>"
+            "<p>Fishing crews said the closure would move their catch to the north quay for three months.</p>")
+    sidebar = ('<html><head><title>Pier</title><link rel="canonical" href="https://coastline.example/2021/05/14/pier">'
+               f'</head><body><article>{body}</article><aside><h3>Older</h3><ul><li>'
+               '<time datetime="2019-03-01T10:00:00Z">1 March 2019</time> Ferry fares</li></ul></aside></body></html>')
+    app_state = (f"<html><head><title>Pier</title></head><body><article>{body}</article>"
+                 '<script type="application/json" data-state="dates">{"publishedDate":"2021-05-14T06:30:00Z"}'
+                 "</script></body></html>")
+    day_then_time = ('<html><head><title>Pier</title><meta name="date" content="2021-05-14"></head><body><article>'
+                     f'<p><time datetime="2021-05-14T08:30:00+02:00">14 May, 08:30</time></p>{body}</article></body></html>')
+    assert html_article(sidebar)["published"] == "2021-05-14"
+    assert html_article(app_state)["published"] == "2021-05-14"
+    assert html_article(day_then_time)["published"] == "2021-05-14T08:30:00+02:00"
+
+
 def test_text_records_ids_dates_rejects():
     cfg = Config(max_text_chars=120)
     long_text = "First paragraph is short.\n\n" + ("Second paragraph goes on and on. " * 10)

@@ -1064,8 +1064,33 @@ _META_KEYS = (
 )
 
 
-def _meta_dates(tree) -> list[str]:
-    """Publication date strings the page declares, best first."""
+def _htmldate(raw: str, url: str | None) -> str | None:
+    """htmldate's original publication date of the page as it came, scripts included: many pages keep
+    their date only in an app's JSON state or an RDF comment, which the extraction's copy has lost.
+    Only for pages whose metadata declares no date, so most pages are not parsed a second time."""
+    from htmldate import find_date
+
+    try:
+        return find_date(raw[:HTML_MAX_CHARS], extensive_search=False, original_date=True, url=url)
+    except Exception:  # noqa: BLE001 - a page htmldate cannot read has no date from it
+        return None
+
+
+def _first_date(candidates: list[str]) -> tuple[str | None, str | None]:
+    """(the first candidate read to the minute, the first read to the day)."""
+    day = None
+    for d in candidates:
+        _, p = parse_published(d)
+        if p == "minute":
+            return d, day
+        if p == "day" and day is None:
+            day = d
+    return None, day
+
+
+def _meta_dates(tree) -> tuple[list[str], list[str]]:
+    """(publication date strings the page declares in its metadata, best first; the datetimes of its
+    first ``<time>`` elements, which may date anything on the page)."""
     found: dict[str, str] = {}
     for el in tree.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
@@ -1093,8 +1118,7 @@ def _meta_dates(tree) -> list[str]:
             if v:
                 items.append(v)
     items += [found[k] for k in _META_KEYS[3:] if k in found]
-    items += [t.get("datetime") for t in tree.iter("time") if t.get("datetime")][:3]
-    return items
+    return items, [t.get("datetime") for t in tree.iter("time") if t.get("datetime")][:3]
 
 
 def _walk_ld(obj, out: list[str], depth: int) -> None:
@@ -1119,6 +1143,7 @@ def html_article(html: str) -> dict:
     from trafilatura.utils import load_html
 
     out = {"text": None, "title": None, "byline": None, "published": None, "url": None, "site": None, "oversized": False}
+    raw = html
     html = _drop_scripts(html)
     if len(html) > HTML_MAX_CHARS:
         html = html[:HTML_MAX_CHARS]
@@ -1133,19 +1158,13 @@ def html_article(html: str) -> dict:
     if tree is None:
         return out
     try:
-        dates = _meta_dates(tree)
+        declared, shown = _meta_dates(tree)
         site = tree.xpath('//meta[@property="og:site_name" or @name="og:site_name"]/@content')
         out["site"] = " ".join(str(site[0]).split())[:200] or None if site else None
     except Exception:  # noqa: BLE001
-        dates = []
-    best_day = None
-    for d in dates:
-        t, p = parse_published(d)
-        if p == "minute":
-            out["published"] = d
-            break
-        if p == "day" and best_day is None:
-            best_day = d
+        declared, shown = [], []
+    dates = declared + shown
+    out["published"], best_day = _first_date(declared)
     try:
         doc = bare_extraction(
             tree, with_metadata=True, include_comments=False, include_tables=True,
@@ -1160,11 +1179,19 @@ def html_article(html: str) -> dict:
         out["byline"] = doc.author or None
         out["url"] = doc.url if (doc.url or "").lower().startswith(("http://", "https://")) else None
         if out["published"] is None:
-            out["published"] = best_day or doc.date or None
+            out["published"] = best_day or _htmldate(raw, doc.url) or doc.date or None
     else:
         out["text"] = _block_text(tree) or None
         if out["published"] is None:
             out["published"] = best_day
+    # A <time> element may date a sidebar item or a comment: it gives the date only when neither the
+    # page's metadata nor htmldate (which reads the URL and the page's own header) gives one, and the
+    # time of day to a date read to the day only when it falls on that day.
+    minute, day = _first_date(shown)
+    if out["published"] is None:
+        out["published"] = minute or day
+    elif minute and parse_published(out["published"])[1] == "day" and minute[:10] == str(out["published"])[:10]:
+        out["published"] = minute
     if out["published"] is None and dates:
         out["published"] = dates[0]  # unreadable, but said: extract() keeps null with a bad_date repair
     return out
