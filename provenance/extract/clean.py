@@ -11,10 +11,12 @@ Per record:
   similar are cut first (linear scan), pages over ``HTML_MAX_CHARS`` are cut
   there (``oversized_html``, repaired) so a 20 MB page costs seconds, not
   minutes; trafilatura gives the main text (one paragraph per line), title,
-  author and a day-precision date. The minute comes from the page's own
-  metadata when present: ``article:published_time`` / ``og:published_time``,
-  JSON-LD ``datePublished``, ``itemprop=datePublished``, common ``<meta
-  name=...>`` dates, then ``<time datetime>``. A record with ``text`` uses it,
+  author. The date comes from the page's own metadata when present:
+  ``article:published_time`` / ``og:published_time``, JSON-LD ``datePublished``,
+  ``itemprop=datePublished``, common ``<meta name=...>`` dates; else from
+  htmldate on the page as it came (its URL, its header, an app's JSON state);
+  else from its first ``<time datetime>``, which may date a sidebar item and so
+  comes last (docs/QUALITY.md, publication dates). A record with ``text`` uses it,
   even if it also has ``html``: the supplier already extracted it.
 * Text (``.txt`` pages, text records, and the HTML-extracted text) is cut into
   lines; blank lines are dropped and every remaining line is a paragraph. Then:
