@@ -83,6 +83,8 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The quake damaged roads, Anadolu Agency reported citing AFAD.", {("Anadolu", "cited"), ("AFAD", "cited")}),
     ("The ship docked, RIA Novosti reported, citing TASS.", {("RIA Novosti", "cited"), ("TASS", "cited")}),
     ("By Tuesday, Reuters reported, the talks had stalled.", {("Reuters", "cited")}),
+    ('Reuters: "The harbour talks have stalled"', {("Reuters", "cited")}),  # what it reported, not a byline
+    ("Reuters: The harbour talks have stalled, officials said.", {("Reuters", "byline")}),
     # --- negatives ---------------------------------------------------------
     ("The PA system failed before the concert began.", set()),
     ("APPLE shares rose while the CAP on fees was lowered.", set()),

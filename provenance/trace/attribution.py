@@ -808,6 +808,7 @@ _BYLINE_PRE = regex.compile(
 _LINE_START_POST = regex.compile(
     r"^\s*(?:(?i:staff|news\s+agency|news\s+service|wire|desk)\s*)?(?:[|•·]|[-–—:]\s|\s*$)"
 )
+_QUOTE_POST = regex.compile(r"^\s*:\s*[\"“„«»‘'‚]")
 _DASH_PRE = regex.compile(r"(?:^|[\s.!?\"”'])(?:[-–—]{1,3}|~)\s*$")
 _END_POST = regex.compile(r"^\s*[.)]?\s*$")
 _SOURCE_PRE = regex.compile(
@@ -987,6 +988,8 @@ def _classify(
     # Byline positions.
     if (m := _BYLINE_PRE.search(pre)) and not post_cue:
         return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip())), end)
+    if not pre.strip() and _QUOTE_POST.match(post):  # 'Reuters: "Talks stalled"' says what Reuters reported
+        return ("cited", start, end)
     if not pre.strip() and not post_cue and _LINE_START_POST.match(post):
         return ("byline", start, end)
     if dash_ok and _DASH_PRE.search(pre) and _END_POST.match(post):
