@@ -424,9 +424,10 @@ def test_post_bodies_in_noscript_and_pages_with_broken_end_tags_keep_their_text(
 
 
 def test_a_sidebar_time_does_not_date_the_story_and_app_state_can():
-    # A page that declares no date in its metadata: a <time> in a sidebar dates an older item, so the
-    # URL's date (htmldate) wins; a date kept only in an app's JSON state is read from the page as it
-    # came (the extraction's copy has no scripts); a <time> on a day the metadata gives adds its time.
+    # A page that declares no date in its metadata: a <time> in a sidebar or a related-stories list dates
+    # another item, so the story's own <time> or else the URL's date (htmldate) wins; a date kept only in
+    # an app's JSON state is read from the page as it came (the extraction's copy has no scripts); a
+    # <time> on a day the metadata gives adds its time.
     from provenance.extract.clean import html_article
 
     body = ("<p>The harbour board voted on Tuesday to close the old ferry pier for repairs over the winter.</p>"
@@ -439,7 +440,18 @@ def test_a_sidebar_time_does_not_date_the_story_and_app_state_can():
                  "</script></body></html>")
     day_then_time = ('<html><head><title>Pier</title><meta name="date" content="2021-05-14"></head><body><article>'
                      f'<p><time datetime="2021-05-14T08:30:00+02:00">14 May, 08:30</time></p>{body}</article></body></html>')
+    related_first = ('<html><head><title>Pier</title></head><body><div class="related-posts"><ul><li>'
+                     '<time datetime="2019-03-01T10:00:00Z">1 March 2019</time> Ferry fares</li></ul></div>'
+                     '<div class="author-info">Mira Castell, <time datetime="2021-05-14T08:30:00Z">14 May</time></div>'
+                     f'<article>{body}</article></body></html>')
     assert html_article(sidebar)["published"] == "2021-05-14"
+    assert html_article(related_first)["published"] == "2021-05-14T08:30:00Z"  # the story's own <time>
+    # WordPress: the post's own time sits in the article's footer, under a body with theme classes
+    wordpress = ('<html><head><title>Pier</title></head><body class="wp-embed-responsive has-sidebar"><article>'
+                 f'{body}<footer class="entry-footer"><span class="posted-on">'
+                 '<time datetime="2021-05-14T08:30:00Z">14 May</time></span></footer></article>'
+                 '<ol class="comment-list"><li><time datetime="2021-06-02T19:00:00Z">2 June</time></li></ol></body></html>')
+    assert html_article(wordpress)["published"] == "2021-05-14T08:30:00Z"
     assert html_article(app_state)["published"] == "2021-05-14"
     assert html_article(day_then_time)["published"] == "2021-05-14T08:30:00+02:00"
 

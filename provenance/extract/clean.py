@@ -13,10 +13,11 @@ Per record:
   minutes; trafilatura gives the main text (one paragraph per line), title,
   author. The date comes from the page's own metadata when present:
   ``article:published_time`` / ``og:published_time``, JSON-LD ``datePublished``,
-  ``itemprop=datePublished``, common ``<meta name=...>`` dates; else from
-  htmldate on the page as it came (its URL, its header, an app's JSON state);
-  else from its first ``<time datetime>``, which may date a sidebar item and so
-  comes last (docs/QUALITY.md, publication dates). A record with ``text`` uses it,
+  ``itemprop=datePublished``, common ``<meta name=...>`` dates; else from its
+  first ``<time datetime>`` outside sidebars, related-story lists, comments and
+  embedded posts (which date other items); else from htmldate on the page as it
+  came (its URL, its header, an app's JSON state) (docs/QUALITY.md, publication
+  dates). A record with ``text`` uses it,
   even if it also has ``html``: the supplier already extracted it.
 * Text (``.txt`` pages, text records, and the HTML-extracted text) is cut into
   lines; blank lines are dropped and every remaining line is a paragraph. Then:
@@ -1066,6 +1067,19 @@ _META_KEYS = (
 )
 
 
+def _published(declared: list[str], shown: list[str], guessed: Callable[[], str | None]) -> str | None:
+    """The page's publication date: what its metadata declares (to the minute if any is; a story
+    ``<time>`` on the same day adds the time), else its story ``<time>`` elements, else ``guessed()``
+    (htmldate, which reads the URL and the page's header; called only then)."""
+    d_minute, d_day = _first_date(declared)
+    s_minute, s_day = _first_date(shown)
+    if d_minute:
+        return d_minute
+    if d_day:
+        return s_minute if s_minute and s_minute[:10] == d_day[:10] else d_day
+    return s_minute or s_day or guessed()
+
+
 def _htmldate(raw: str, url: str | None) -> str | None:
     """htmldate's original publication date of the page as it came, scripts included: many pages keep
     their date only in an app's JSON state or an RDF comment, which the extraction's copy has lost.
@@ -1120,7 +1134,32 @@ def _meta_dates(tree) -> tuple[list[str], list[str]]:
             if v:
                 items.append(v)
     items += [found[k] for k in _META_KEYS[3:] if k in found]
-    return items, [t.get("datetime") for t in tree.iter("time") if t.get("datetime")][:3]
+    return items, [t.get("datetime") for t in tree.iter("time") if t.get("datetime") and not _aside(t)][:3]
+
+
+#: Where a ``<time>`` dates something other than the story: a sidebar, a list of related or popular
+#: stories, a comment, an embedded post. Read from the tag, or from a class or id word ("comment-body",
+#: "related-posts", "kb-comments"); a WordPress taxonomy class ("tag-twitter", "category-popular") names
+#: the post's subject and a "has-" class a layout, not a box. A ``<footer>`` is not one: themes put the
+#: post's own date in it.
+_ASIDE_TAGS = frozenset({"aside", "nav", "blockquote"})
+_ASIDE_WORDS = frozenset(
+    ["related", "suggest", "suggested", "suggestions", "sidebar", "teaser", "teasers", "recommend", "recommended", "recommendations", "comment", "comments", "widget", "widgets", "popular", "trending", "embed", "embedded", "instagram", "twitter", "tweet"]
+)
+
+
+def _aside(el) -> bool:
+    """Does this element sit in a sidebar, a list of other stories, a comment or an embedded post?"""
+    for _ in range(16):
+        el = el.getparent()
+        if el is None or not isinstance(el.tag, str) or el.tag in ("body", "html"):
+            return False  # the body's classes describe the theme ("wp-embed-responsive", "has-sidebar")
+        if el.tag in _ASIDE_TAGS:
+            return True
+        for token in f"{el.get('class') or ''} {el.get('id') or ''}".lower().split():
+            if not token.startswith(("tag-", "category-", "has-")) and not _ASIDE_WORDS.isdisjoint(regex.split(r"[-_]", token)):
+                return True
+    return False
 
 
 def _walk_ld(obj, out: list[str], depth: int) -> None:
@@ -1166,7 +1205,6 @@ def html_article(html: str) -> dict:
     except Exception:  # noqa: BLE001
         declared, shown = [], []
     dates = declared + shown
-    out["published"], best_day = _first_date(declared)
     try:
         doc = bare_extraction(
             tree, with_metadata=True, include_comments=False, include_tables=True,
@@ -1180,20 +1218,9 @@ def html_article(html: str) -> dict:
         out["title"] = doc.title or None
         out["byline"] = doc.author or None
         out["url"] = doc.url if (doc.url or "").lower().startswith(("http://", "https://")) else None
-        if out["published"] is None:
-            out["published"] = best_day or _htmldate(raw, doc.url) or doc.date or None
     else:
         out["text"] = _block_text(tree) or None
-        if out["published"] is None:
-            out["published"] = best_day
-    # A <time> element may date a sidebar item or a comment: it gives the date only when neither the
-    # page's metadata nor htmldate (which reads the URL and the page's own header) gives one, and the
-    # time of day to a date read to the day only when it falls on that day.
-    minute, day = _first_date(shown)
-    if out["published"] is None:
-        out["published"] = minute or day
-    elif minute and parse_published(out["published"])[1] == "day" and minute[:10] == str(out["published"])[:10]:
-        out["published"] = minute
+    out["published"] = _published(declared, shown, lambda: _htmldate(raw, out["url"]) or (doc.date if doc else None))
     if out["published"] is None and dates:
         out["published"] = dates[0]  # unreadable, but said: extract() keeps null with a bad_date repair
     return out
