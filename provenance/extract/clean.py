@@ -983,7 +983,8 @@ def _truncate(text: str, limit: int) -> str:
 _URL_RE = r"^(?i)(?:[a-z][a-z0-9+.\-]*:)?//(?:[^@/?#]*@)?([^/?#:]+)(?::\d+)?([^#]*)"
 
 
-#: A Wayback Machine capture's URL: the archived page's own URL follows the capture's timestamp.
+#: A Wayback Machine capture's URL: the archived page's own URL follows the capture's timestamp (the
+#: same pattern as ``provenance.ingest.pages._ARCHIVE``, which reads a page's host).
 ARCHIVE_URL = r"^(?i)(?:https?:)?//(?:web\.|wayback\.)?archive\.org/web/\d{1,14}(?:[a-z]{2}_|\*)?/"
 
 
@@ -1106,7 +1107,7 @@ def _first_date(candidates: list[str]) -> tuple[str | None, str | None]:
 
 def _meta_dates(tree) -> tuple[list[str], list[str]]:
     """(publication date strings the page declares in its metadata, best first; the datetimes of its
-    first ``<time>`` elements, which may date anything on the page)."""
+    first ``<time>`` elements outside sidebars, story lists, comments and embeds: :func:`_aside`)."""
     found: dict[str, str] = {}
     for el in tree.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
@@ -1143,9 +1144,11 @@ def _meta_dates(tree) -> tuple[list[str], list[str]]:
 #: the post's subject and a "has-" class a layout, not a box. A ``<footer>`` is not one: themes put the
 #: post's own date in it.
 _ASIDE_TAGS = frozenset({"aside", "nav", "blockquote"})
-_ASIDE_WORDS = frozenset(
-    ["related", "suggest", "suggested", "suggestions", "sidebar", "teaser", "teasers", "recommend", "recommended", "recommendations", "comment", "comments", "widget", "widgets", "popular", "trending", "embed", "embedded", "instagram", "twitter", "tweet"]
-)
+_ASIDE_WORDS = frozenset([
+    "related", "suggest", "suggested", "suggestions", "sidebar", "teaser", "teasers", "recommend", "recommended",
+    "recommendations", "comment", "comments", "widget", "widgets", "popular", "trending", "embed", "embedded",
+    "instagram", "twitter", "tweet",
+])
 
 
 def _aside(el) -> bool:

@@ -44,6 +44,7 @@ _HEADER_FIELD = {
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{1,40})""", re.I)
 _TAG = re.compile(r"<(link|meta)\b[^>]{0,2000}>", re.I)
+#: A Wayback Machine capture's URL prefix (as ``provenance.extract.clean.ARCHIVE_URL``).
 _ARCHIVE = re.compile(r"(?:https?:)?//(?:web\.|wayback\.)?archive\.org/web/\d{1,14}(?:[a-z]{2}_|\*)?/", re.I)
 _ATTR = re.compile(r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
