@@ -310,6 +310,21 @@ def test_utf8_with_one_broken_sequence_is_not_read_as_cp1252(tmp_path):
     assert jsonl_mod.decode_line("caf\u00e9 cr\u00e8me".encode("cp1252")) == ("café crème", "cp1252")
 
 
+def test_pages_in_legacy_non_latin_encodings_without_a_charset(tmp_path):
+    # Old Russian and Korean sites served cp1251 and EUC-KR; saved without a charset declaration, such a
+    # page was read as cp1252 and garbled. A Latin page in cp1252 still reads as cp1252.
+    ru = "Городской совет утвердил бюджет на следующий год. Депутаты обсуждали расходы на ремонт дорог."
+    ko = "시의회는 내년 예산안을 승인했다. 의원들은 도로와 학교 보수 비용을 오래 논의했다."
+    fr = "Le conseil municipal a approuvé le budget de l'année prochaine; les élus ont débattu des dépenses."
+    for name, text, enc in (("ru.html", ru, "cp1251"), ("ko.html", ko, "euc-kr"), ("fr.html", fr, "cp1252")):
+        (tmp_path / name).write_bytes(f"<html><body><p>{text}</p><p>{text}</p></body></html>".encode(enc))
+    raw, rej = read_sources([tmp_path])
+    by_loc = {r["locator"]: r["html"] for r in raw.iter_rows(named=True)}
+    assert ru in by_loc["ru.html"] and ko in by_loc["ko.html"] and fr in by_loc["fr.html"]
+    details = dict(rej.filter(pl.col("reason") == "bad_encoding").select("locator", "detail").rows())
+    assert "cp1251" in details["ru.html"] and "cp949" in details["ko.html"] and "cp1252" in details["fr.html"]
+
+
 def test_missing_path_raises(tmp_path):
     with pytest.raises(InputError, match="does not exist: .*nowhere"):
         read_sources([tmp_path / "nowhere"])

@@ -152,7 +152,43 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
     enc16 = _utf16_guess(data)
     if enc16:
         return data.decode(enc16, errors="replace"), enc16
-    return damaged_utf8(data) or decode_legacy(data)
+    return damaged_utf8(data) or non_latin_legacy(data) or decode_legacy(data)
+
+
+#: Legacy encodings of non-Latin scripts that pages still come in (Cyrillic, Greek, Hebrew, Arabic,
+#: Korean, Japanese, Chinese, Thai): cp1252 cannot hold any of them, so when the bytes read as one, it is
+#: the better guess.
+_NON_LATIN_LEGACY = frozenset({
+    "cp1251", "koi8_r", "koi8_u", "iso8859_5", "mac_cyrillic", "cp866", "cp1253", "iso8859_7", "cp1255",
+    "iso8859_8", "cp1256", "iso8859_6", "cp949", "euc_kr", "euc_jp", "shift_jis", "cp932", "gb2312", "gbk",
+    "gb18030", "big5", "big5hkscs", "cp874", "tis_620", "iso8859_11",
+})
+
+
+def non_latin_legacy(data: bytes) -> tuple[str, str] | None:
+    """A whole file in a legacy encoding of a non-Latin script (a Russian page in cp1251, a Korean one in
+    EUC-KR, without a charset declaration), or None.
+
+    charset_normalizer guesses; the guess is taken only for the encodings above, with at least 64 bytes
+    above ASCII to go on, and when the text it gives is mostly letters of that script. A short or Latin
+    text keeps the cp1252 reading: guessers mistake "café crème" for Urdu.
+    """
+    sample = data[:200_000]
+    if len(sample.translate(None, bytes(range(0x80)))) < 64:
+        return None
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - installed with trafilatura
+        return None
+    best = from_bytes(sample).best()
+    if best is None or best.encoding not in _NON_LATIN_LEGACY:
+        return None
+    text = data.decode(best.encoding, errors="replace")
+    other = sum(1 for c in text if c.isalpha() and ord(c) > 0x24F)
+    latin = sum(1 for c in text if c.isalpha() and 0x7F < ord(c) <= 0x24F)
+    if other < 32 or other < 2 * latin:
+        return None
+    return text, best.encoding
 
 
 def damaged_utf8(data: bytes) -> tuple[str, str] | None:
