@@ -233,6 +233,15 @@ def test_spanish_and_german_related_headings_close_the_story():
     assert texts["de"] == "\n\n".join(de)
 
 
+def test_empty_table_rows_of_an_old_table_layout_go():
+    # trafilatura writes a table layout's rows as "| cell | cell |"; the empty ones carry nothing.
+    story = ["| The harbour board voted on Tuesday to close the old ferry pier for repairs over the winter. |  |  |",
+             "Fishing crews said the closure would move their catch to the north quay for three months."]
+    text = "\n\n".join(["|  |", "|  |  |  |  |", *story[:1], "\\| |  |", *story[1:]])
+    arts, _, _ = extract(raw([{"outlet": "oldsite", "id": "t", "text": text}]), config=CFG)
+    assert arts.get_column("text")[0] == "\n\n".join(story)
+
+
 def test_a_title_loses_the_site_name_the_page_declares():
     # "Harbour Journal Weekly" does not read as the host hjw.example, but the page says it is the
     # site's name (og:site_name); a leading name before a dash may be the story's subject and stays.

@@ -164,7 +164,7 @@ STATIC_CHROME = (
     r"|font size|text size|a\+? ?a-?|skip to (?:main )?content|menu|search|home|back to top|scroll to top"
     r"|click here to .{1,60}|read (?:the )?full (?:story|article)|continue reading|story continues below"
     r"|(?:story|article) continues below (?:this )?advertisement|loading\.*|please wait\.*"
-    r"|(?:posted|published|updated) (?:on|by|at):?"
+    r"|(?:posted|published|updated) (?:on|by|at):?|(?:\\?\|\s*)+"  # the last: an empty table row ("|  |  |")
     r"|(?:" + _READ_ALSO + r")\s*[:.…]*)$"
 )
 TAIL_HEADING = (
