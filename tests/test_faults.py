@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import duckdb
@@ -662,6 +663,12 @@ def test_an_interrupt_swallowed_inside_a_library_callback_is_raised_again() -> N
     try:
         _redeliver_interrupt(types.SimpleNamespace(exc_value=KeyboardInterrupt(), exc_type=KeyboardInterrupt,
                                                    exc_traceback=None, err_msg=None, object=None))
+        # Not inside the hook, where the interrupt would fire and be ignored again ("Exception ignored
+        # in: <function _redeliver_interrupt>"), but a moment after it returned.
+        assert got == []
+        deadline = time.monotonic() + 10
+        while not got and time.monotonic() < deadline:
+            time.sleep(0.01)
     finally:
         signal.signal(signal.SIGINT, previous)
     assert got == [signal.SIGINT]

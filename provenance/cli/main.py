@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -37,9 +39,13 @@ _store_option = store_option
 def _redeliver_interrupt(unraisable: Any) -> None:
     """A Ctrl+C that lands inside a callback a library calls from compiled code (polars converting a
     dtype) cannot propagate there: Python prints it as "Exception ignored" and goes on, so the interrupt
-    was lost. It is raised again instead, to stop the command at its next step."""
+    was lost. It is sent again instead, to stop the command at its next step. Not from here: a signal
+    raised inside this hook fires inside it and is ignored the same way (a CI run printed that
+    traceback), so a timer thread sends it a moment later, when the command is back in its own code."""
     if isinstance(unraisable.exc_value, KeyboardInterrupt):
-        signal.raise_signal(signal.SIGINT)
+        timer = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT))
+        timer.daemon = True
+        timer.start()
         return
     sys.__unraisablehook__(unraisable)
 
