@@ -124,6 +124,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 import numba as nb
 import numpy as np
@@ -1135,7 +1136,9 @@ def _meta_dates(tree) -> tuple[list[str], list[str]]:
             if v:
                 items.append(v)
     items += [found[k] for k in _META_KEYS[3:] if k in found]
-    return items, [t.get("datetime") for t in tree.iter("time") if t.get("datetime") and not _aside(t)][:3]
+    # the first three only: a page with a long comment thread has hundreds, each an ancestor walk
+    shown = islice((t.get("datetime") for t in tree.iter("time") if t.get("datetime") and not _aside(t)), 3)
+    return items, list(shown)
 
 
 #: Where a ``<time>`` dates something other than the story: a sidebar, a list of related or popular

@@ -183,12 +183,14 @@ def non_latin_legacy(data: bytes) -> tuple[str, str] | None:
     best = from_bytes(sample).best()
     if best is None or best.encoding not in _NON_LATIN_LEGACY:
         return None
-    text = data.decode(best.encoding, errors="replace")
-    other = sum(1 for c in text if c.isalpha() and ord(c) > 0x24F)
-    latin = sum(1 for c in text if c.isalpha() and 0x7F < ord(c) <= 0x24F)
+    # judged on the sample (a Python pass over every character of a large file would cost minutes);
+    # the whole file is decoded only once the guess is taken
+    seen = sample.decode(best.encoding, errors="replace")
+    other = sum(1 for c in seen if c.isalpha() and ord(c) > 0x24F)
+    latin = sum(1 for c in seen if c.isalpha() and 0x7F < ord(c) <= 0x24F)
     if other < 32 or other < 2 * latin:
         return None
-    return text, best.encoding
+    return data.decode(best.encoding, errors="replace"), best.encoding
 
 
 def damaged_utf8(data: bytes) -> tuple[str, str] | None:
