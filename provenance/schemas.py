@@ -83,9 +83,10 @@ EXTRACTED = pl.Schema(
 
 #: What an article says about where it came from. ``source`` is a canonical
 #: agency name from the registry, or the named upstream as written ("Ukrainian
-#: media outlets"); ``kind`` is ``agency`` or ``external``; ``role`` is
-#: ``byline``, ``dateline``, ``copyright`` ("© 2012 The Associated Press", "Distributed by
-#: Reuters"), ``cited`` or ``disclaimer``. The span is in
+#: media outlets"); ``kind`` is ``agency``, ``external`` or ``outlet`` (an outlet a
+#: republication notice names: "This article is republished from The Conversation");
+#: ``role`` is ``byline``, ``dateline``, ``copyright`` ("© 2012 The Associated Press",
+#: "Distributed by Reuters"), ``republished``, ``cited`` or ``disclaimer``. The span is in
 #: characters of ``field`` (``byline``, ``title``, ``text`` or ``raw_text``).
 CREDITS = pl.Schema(
     {
@@ -199,7 +200,7 @@ EXTERNAL_NODES = pl.Schema(
     {
         "cluster_id": pl.Int64,
         "name": pl.String,
-        "kind": pl.String,  # agency | external
+        "kind": pl.String,  # agency | external | outlet (named by a republication notice)
         "parent_external": pl.String,
         "cited_via": pl.String,
         "n_articles": pl.Int32,

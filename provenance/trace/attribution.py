@@ -39,6 +39,7 @@ import regex
 
 from provenance import schemas
 from provenance.extract import boilerplate
+from provenance.trace import republished
 
 __all__ = [
     "Agency",
@@ -57,7 +58,9 @@ __all__ = [
 #: Source name for a disclaimer when the article names no agency.
 GENERIC_FEED = "agency feed"
 #: Roles that credit a source with the article's text (a citation only says it was quoted).
-CREDIT_ROLES = ("byline", "dateline", "copyright")
+#: "republished": a notice naming where the text first appeared ("This article is republished from
+#: The Conversation"); its source is an agency (kind ``agency``) or an outlet (kind ``outlet``).
+CREDIT_ROLES = ("byline", "dateline", "copyright", "republished")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -771,8 +774,8 @@ def find_all(text: str, word: str) -> list[int]:
 @dataclass(frozen=True)
 class Credit:
     source: str
-    kind: str  # agency | external
-    role: str  # byline | dateline | copyright | cited | disclaimer
+    kind: str  # agency | external | outlet
+    role: str  # byline | dateline | copyright | republished | cited | disclaimer
     field: str
     span_start: int
     span_end: int
@@ -1110,13 +1113,13 @@ def _merge_overlaps(cs: list[Credit], text: str) -> list[Credit]:
 
 
 def credit_input(articles: pl.DataFrame) -> pl.DataFrame:
-    """The part of ``articles`` :func:`credits` reads: id, byline and the field it scans (``text`` is
-    nulled where ``raw_text`` stands for it). Same credits, and half the bytes to ship to a worker."""
+    """The part of ``articles`` :func:`credits` reads: id, outlet, byline and the field it scans (``text``
+    is nulled where ``raw_text`` stands for it). Same credits, and half the bytes to ship to a worker."""
     has_raw = pl.col("raw_text").is_not_null() & (pl.col("raw_text") != "") if "raw_text" in articles.columns \
         else pl.lit(False)
     return articles.select(
         "article_id",
-        *(c for c in ("byline", "raw_text") if c in articles.columns),
+        *(c for c in ("outlet", "byline", "raw_text") if c in articles.columns),
         *((pl.when(has_raw).then(pl.lit(None, dtype=pl.String)).otherwise("text").alias("text"),)
           if "text" in articles.columns else ()),
     )
@@ -1127,17 +1130,20 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
 
     Reads ``byline`` (any agency named there is a byline credit) and
     ``raw_text`` (or ``text`` when ``raw_text`` is null): bylines, datelines,
-    citations and disclaimers, each with its span in that field. An article
-    may yield several rows for one source (byline field and page slug).
+    citations, republication notices and disclaimers, each with its span in
+    that field. An article may yield several rows for one source (byline
+    field and page slug). A notice naming the article's own ``outlet`` is no
+    credit ("Originally published on Live Science" on livescience.com).
     """
     if articles.height == 0:
         return schemas.empty(schemas.CREDITS)
     sc = registry.scanner
     str_or_null = {c: (pl.col(c) if c in articles.columns else pl.lit(None, dtype=pl.String)).alias(c)
-                   for c in ("byline", "text", "raw_text")}
+                   for c in ("outlet", "byline", "text", "raw_text")}
     has_raw = str_or_null["raw_text"].is_not_null() & (str_or_null["raw_text"] != "")
     df = articles.select(
         "article_id",
+        str_or_null["outlet"],
         str_or_null["byline"],
         pl.when(has_raw).then(str_or_null["raw_text"]).otherwise(str_or_null["text"]).alias("body"),
         pl.when(has_raw).then(pl.lit("raw_text")).otherwise(pl.lit("text")).alias("body_field"),
@@ -1185,10 +1191,26 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
                 rows.extend(
                     (article_id, source, kind, "disclaimer", body_field, s, e, body[s:e], None) for s, e in spans
                 )
+    rows.extend(_republication_credits(df, registry))
     if not rows:
         return schemas.empty(schemas.CREDITS)
     columns = zip(*rows, strict=True)
     return pl.DataFrame(dict(zip(schemas.CREDITS.names(), columns, strict=True)), schema=schemas.CREDITS)
+
+
+def _republication_credits(df: pl.DataFrame, registry: Registry) -> list[tuple[Any, ...]]:
+    """Credit rows of republication notices (:mod:`provenance.trace.republished`) in ``df``'s
+    ``body`` (article_id, outlet, body, body_field), for the texts the cheap prefilter lets through."""
+    rows: list[tuple[Any, ...]] = []
+    maybe = df.filter(republished.has_notice(df["body"]))
+    for article_id, outlet, body, body_field in maybe.select("article_id", "outlet", "body", "body_field").iter_rows():
+        for nt in republished.notices(body):
+            agency = registry.canonical(nt.name) or registry.canonical(regex.sub(r"(?i)^the\s+", "", nt.name))
+            if republished.names_outlet(nt.name, outlet) or (agency and agency == registry.agency_of_outlet(outlet)):
+                continue  # the page's own site
+            rows.append((article_id, agency or nt.name, "agency" if agency else "outlet", "republished", body_field,
+                         nt.start, nt.end, body[nt.start:nt.end], None))
+    return rows
 
 
 def agency_copies(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) -> pl.Series:

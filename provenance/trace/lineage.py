@@ -61,6 +61,7 @@ from provenance.detect.normalize import normalize
 from provenance.detect.quotes import QuotedTokens
 from provenance.schemas import EXTERNAL_NODES, LINEAGE
 from provenance.trace.attribution import CREDIT_ROLES, GENERIC_FEED, Registry, staff_byline
+from provenance.trace.republished import names_outlet
 
 __all__ = [
     "LINEAGE",
@@ -328,6 +329,15 @@ class _Node:
     generic_disclaimer: bool = False
     agency_evidence: str | None = None  # why self_agency: registry domain, host label, declared, sign-off
     staff_byline: str | None = None  # the byline, when it credits the outlet's staff
+    republished: list[str] = field(default_factory=list)  # outlets its notices say the text first appeared in
+
+
+_names_outlet = functools.lru_cache(maxsize=65536)(names_outlet)
+
+
+def _names(c: _Node, p: _Node) -> bool:
+    """Whether c's republication notices name p's outlet (another outlet than c's)."""
+    return bool(c.republished) and p.outlet != c.outlet and any(_names_outlet(n, p.outlet) for n in c.republished)
 
 
 # Weights of the arborescence (see module docstring).
@@ -412,6 +422,8 @@ def _direction(p: _Node, c: _Node, cp: float, pc: float) -> tuple[float, dict[st
             notes["credit"] = f"child credits {p.self_agency}"
         elif p.self_agency in c.cited_ag:
             notes["credit"] = f"child cites {p.self_agency}"
+    if _names(c, p):
+        notes["credit"] = f"child says it first appeared in {next(n for n in c.republished if _names_outlet(n, p.outlet))}"
     return _log_odds(p, c, cp, pc, order), notes
 
 
@@ -438,6 +450,10 @@ def _log_odds(p: _Node, c: _Node, cp: float, pc: float, order: int) -> float:
         lo += 0.5
     if p.disclaimer:
         lo -= 0.5
+    if _names(c, p):  # "This article is republished from p's outlet"
+        lo += 2.5
+    if _names(p, c):
+        lo -= 2.5
     return lo
 
 
@@ -691,15 +707,21 @@ class _Features:
     here_first: list[str | None]  # outlet articles: the first credited agency that has its own page here
     byline_set: list[set[str]]
     is_copy: list[bool]  # no agency of its own, and credits an agency with no article here
+    named: list[list[int]]  # the nodes of the outlets its republication notices name
+    named_away: list[str | None]  # the first outlet its notices name that has no page here
 
 
 def _features(nodes: list[_Node]) -> _Features:
+    named = [[q for q, y in enumerate(nodes) if _names(x, y)] if x.republished else [] for x in nodes]
     present = {x.self_agency for x in nodes if x.self_agency}
     ext_names: list[str] = []
     for x in nodes:
         for ag in x.byline_ag:
             if ag not in present and ag not in ext_names:
                 ext_names.append(ag)
+    named_away = [next((nm for nm in x.republished if not any(_names_outlet(nm, nodes[q].outlet) for q in named[i])), None)
+                  for i, x in enumerate(nodes)]
+    ext_names += [nm for nm in dict.fromkeys(nm for nm in named_away if nm is not None) if nm not in ext_names]
     n = len(nodes)
     ext_index = {name: n + 1 + i for i, name in enumerate(ext_names)}
     return _Features(
@@ -716,6 +738,8 @@ def _features(nodes: list[_Node]) -> _Features:
         ],
         byline_set=[set(x.byline_ag) for x in nodes],
         is_copy=[not x.self_agency and any(ag in ext_index for ag in x.byline_ag) for x in nodes],
+        named=named,
+        named_away=named_away,
     )
 
 
@@ -800,7 +824,9 @@ def _edge_weights(clusters: list[tuple[list[_Node], _Features, _Cands]]) -> list
     direction (:func:`_log_odds`, then a sigmoid with :func:`math.exp`) saturates, so once p is
     clearly earlier, text decides among the candidates. Sibling: 1 c credits an agency with no
     article here and p is not it; 2 p has no agency of its own and credits one with no article
-    here; 3 c credits an agency whose own page is here and p is another outlet.
+    here; 3 c credits an agency whose own page is here and p is another outlet; 4 c says it was
+    republished from an outlet whose page is here and p is not that page; 5 c says it was
+    republished from an outlet with no page here.
     """
     if not any(len(cands.c) for _, _, cands in clusters):
         return [_EdgeWeights(np.empty(0), np.empty(0), np.empty(0, dtype=np.int64)) for _ in clusters]
@@ -811,6 +837,8 @@ def _edge_weights(clusters: list[tuple[list[_Node], _Features, _Cands]]) -> list
     node_rows: list[tuple[Any, ...]] = []
     credits_of: list[tuple[int, str]] = []
     cites_of: list[tuple[int, str]] = []
+    named_of: list[tuple[int, int]] = []  # (child, parent): the child's notice names the parent's outlet
+    away_of: list[int] = []  # children whose notice names an outlet with no page here
     cs, ps = [], []
     base = 0
     for nodes, f, cands in clusters:
@@ -826,6 +854,9 @@ def _edge_weights(clusters: list[tuple[list[_Node], _Features, _Cands]]) -> list
             ))
             credits_of += [(base + i, ag) for ag in x.byline_ag]
             cites_of += [(base + i, ag) for ag in x.cited_ag]
+            named_of += [(base + i, base + q) for q in f.named[i]]
+            if f.named_away[i] is not None:
+                away_of.append(base + i)
         base += len(nodes)
     has_ag, disc, tmiss, tus, day, dord, ext_first, here_first, is_copy, ag, tid = (
         np.array(col) for col in zip(*node_rows, strict=True))
@@ -854,12 +885,22 @@ def _edge_weights(clusters: list[tuple[list[_Node], _Features, _Cands]]) -> list
     lo = np.where(hp & ~hc, lo + 1.0, np.where(hc & ~hp, lo - 1.0, lo))
     lo = np.where(disc[C], lo + 0.5, lo)
     lo = np.where(disc[P], lo - 0.5, lo)
+    if named_of:  # republication notices: "This article is republished from" p's outlet
+        named_keys = np.array([c * base + q for c, q in named_of], dtype=np.int64)
+        p_named, c_named = np.isin(C * base + P, named_keys), np.isin(P * base + C, named_keys)
+        names_here = np.isin(C, np.array([c for c, _ in named_of], dtype=np.int64))
+        lo = np.where(p_named, lo + 2.5, lo)
+        lo = np.where(c_named, lo - 2.5, lo)
     d = np.array([_sigmoid(x) for x in lo.tolist()])  # math.exp: np.exp may differ in the last bit
     same_t = (tid[P] >= 0) & (tid[P] == tid[C])
     close = cp + CLOSENESS_JACCARD * jj + np.where(same_t, CLOSENESS_TITLE, 0.0)
     close = np.where(jj >= 0.999, close + CLOSENESS_IDENTICAL, close)
     w = close * np.minimum(1.0, d / DIRECTION_SURE)
     sibling = np.where(ext_first[C] & ~p_credited, 1, np.where(is_copy[P], 2, np.where(here_first[C] & ~hp, 3, 0)))
+    if named_of:
+        sibling = np.where((sibling == 0) & names_here & ~p_named, 4, sibling)
+    if away_of:
+        sibling = np.where((sibling == 0) & np.isin(C, np.array(away_of, dtype=np.int64)), 5, sibling)
     w = np.where(sibling > 0, w * SIBLING_PENALTY, w)
     w = np.where(hp, w + AGENCY_PRIOR, w)
     out = []
@@ -899,6 +940,11 @@ class _Edges:
                 notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
             elif sibling == 3:
                 notes["sibling"] = f"child credits {f.here_first[c]}, whose own page is here; parent is another outlet"
+            elif sibling == 4:
+                notes["sibling"] = (f"child says it first appeared in {', '.join(nodes[c].republished)}, whose page is "
+                                    "here; parent is another page")
+            elif sibling == 5:
+                notes["sibling"] = f"child says it first appeared in {f.named_away[c]}, which has no page here"
             info = {"kind": "article", "p": p, "c": c, "d": d, "cp": cp, "pc": pc, **notes}
             self.infos[e] = info
         return info
@@ -995,6 +1041,8 @@ def _agency_edges(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Inde
     is at least 80% contained in (W_UNCREDITED_EXTERNAL × containment; the most containing)."""
     cont = ps.cont
     for c, x in enumerate(nodes):
+        if (away := f.named_away[c]) is not None:
+            out.add(f.ext_index[away], c + 1, W_CREDITED_EXTERNAL, {"kind": "republished", "agency": away})
         if x.self_agency:
             continue
         for ag in x.byline_ag:
@@ -1079,15 +1127,17 @@ class _ExternalChains:
     ``kind`` keeps the nodes in the order they were first named (the order of EXTERNAL_NODES rows).
     """
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, outlets: Iterable[str] = ()) -> None:
         self.registry = registry
+        self.outlets = set(outlets)  # names republication notices give: outlets, not agencies
         self.parent: dict[str, str | None] = {}
         self.cited_via: dict[str, str | None] = {}
         self.kind: dict[str, str] = {}
 
     def ensure(self, name: str) -> None:
         if name not in self.kind:
-            self.kind[name] = "agency" if name in self.registry.names else "external"
+            self.kind[name] = ("agency" if name in self.registry.names
+                               else "outlet" if name in self.outlets else "external")
             self.parent.setdefault(name, None)
             self.cited_via.setdefault(name, None)
 
@@ -1144,7 +1194,7 @@ class _ExternalChains:
         """EXTERNAL_NODES rows; ``n_articles`` counts the cluster's articles naming each node."""
         count: Counter[str] = Counter()
         for x in nodes:
-            for name in {*x.byline_ag, *x.cited_ag, *(s for lst in x.cited_by.values() for s in lst)}:
+            for name in {*x.byline_ag, *x.cited_ag, *(s for lst in x.cited_by.values() for s in lst), *x.republished}:
                 count[name] += 1
         return [
             {
@@ -1159,6 +1209,11 @@ class _ExternalChains:
         ]
 
 
+#: Kinds of edge from an external node that say the text is the external source's: a credit, one
+#: inherited from a sibling, a republication notice.
+_CREDIT_KINDS = ("credit", "inferred", "republished")
+
+
 @dataclass(slots=True)
 class _Tree:
     """The chosen parents of one cluster's articles: an article, an external name, or neither."""
@@ -1169,7 +1224,7 @@ class _Tree:
 
     def via_credit(self, c: int) -> bool:
         """Hangs off an external agency it credits or inherits from a sibling."""
-        return self.parent_ext[c] is not None and self.info[c].get("kind") in ("credit", "inferred")
+        return self.parent_ext[c] is not None and self.info[c].get("kind") in _CREDIT_KINDS
 
 
 def _tree(nodes: list[_Node], f: _Features, edges: _Edges, parent_edge: list[int]) -> _Tree:
@@ -1189,7 +1244,7 @@ def _tree(nodes: list[_Node], f: _Features, edges: _Edges, parent_edge: list[int
 def _external_chains(nodes: list[_Node], tree: _Tree, registry: Registry) -> _ExternalChains:
     """Chains above the agency nodes (from their copies' texts), and an external parent for each
     in-corpus root that cites a source (its first cited agency other than itself)."""
-    chains = _ExternalChains(registry)
+    chains = _ExternalChains(registry, (nm for x in nodes for nm in x.republished))
     children_of_ext: dict[str, list[_Node]] = {}
     for c, name in enumerate(tree.parent_ext):
         if name is not None:
@@ -1338,8 +1393,9 @@ def _external_link(
     x, info, name = nodes[c], tree.info[c], tree.parent_ext[c]
     kind = info.get("kind")
     relation: str | None = None
-    if kind == "credit":
-        ev["credit"] = f"credits {name}, which has no article here"
+    if kind in ("credit", "republished"):
+        ev["credit"] = (f"credits {name}, which has no article here" if kind == "credit"
+                        else f"says it first appeared in {name}, which has no page here")
         r0 = copies.rep.get(name)  # type: ignore[arg-type]
         cp_used = 1.0
         if r0 is not None and r0 != c and (c, r0) in ps.cont:
@@ -1539,12 +1595,12 @@ def _row(
             ev["byline_mismatch"] = mm
     if indep.of[c]:
         ev["independent_of"] = sorted({ids[r] for r in indep.of[c]})
-    inherited = set(x.cited_ag) if (p is None and info.get("kind") in ("credit", "inferred")) else None
-    credited = _credited(x, ch.path, ch.agencies, nodes, relation, inherited=inherited)
+    inherited = set(x.cited_ag) if (p is None and info.get("kind") in _CREDIT_KINDS) else None
+    credited = _credited(x, ch, nodes, relation, inherited=inherited)
     if relation == "original":
         derivation = "non_derived"
     elif relation is None and tree.parent_ext[c] is not None:
-        derivation = "wholly_derived" if info.get("kind") in ("credit", "inferred") else "partially_derived"
+        derivation = "wholly_derived" if info.get("kind") in _CREDIT_KINDS else "partially_derived"
     else:
         derivation = _derivation(relation, link.cp_used)
     lag, lag_note = _lag(nodes, tree, copies, c, top)
@@ -1598,8 +1654,7 @@ def _closest_sibling(c: int, group: list[int], jac: dict[tuple[int, int], float]
 
 def _credited(
     x: _Node,
-    path: list[int],
-    chain_agencies: list[str],
+    ch: _Chain,
     nodes: list[_Node],
     relation: str | None,
     *,
@@ -1609,21 +1664,33 @@ def _credited(
 
     Its own credits are bylines, datelines and disclaimers, plus citations it
     added: a citation already in the parent's text (or, for a copy of an
-    external agency, anywhere in the copied text) is the parent's credit.
+    external agency, anywhere in the copied text) is the parent's credit. A
+    republication notice credits the outlet it names, when that outlet is on
+    the chain: its page here, or the external source above the chain's top.
     """
     if relation == "original":
         return "n/a"
+    path, chain_agencies = ch.path, ch.agencies
     own = set(x.byline_ag)
     if inherited is not None:
         parent_cites = inherited
     else:
         parent_cites = set(nodes[path[1]].cited_ag) if len(path) > 1 else set()
     own |= {a for a in x.cited_ag if a not in parent_cites}
+    names = "none"
+    if x.republished:
+        origin_named = (ch.above[-1] in x.republished) if ch.above else (len(path) > 1 and _names(x, nodes[path[-1]]))
+        if origin_named:
+            names = "origin"
+        elif any(_names(x, nodes[q]) for q in path[1:]) or any(a in x.republished for a in ch.above):
+            names = "intermediary"
     if not chain_agencies:
         # Parent is an outlet (no agency on the chain): any agency credit is wrong.
+        if names != "none":
+            return "credits_origin" if names == "origin" else "credits_intermediary"
         return "miscredited" if own else "uncredited"
     if not own:
-        return "uncredited"
+        return "credits_intermediary" if names != "none" else "uncredited"
     origin_agency = chain_agencies[-1]
     if origin_agency in own:
         return "credits_origin"
@@ -1678,6 +1745,9 @@ def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) ->
             if role in CREDIT_ROLES and kind == "agency":
                 if source not in node.byline_ag:
                     node.byline_ag.append(source)
+            elif role == "republished":
+                if source not in node.republished:
+                    node.republished.append(source)
             elif role == "disclaimer":
                 node.disclaimer = True
                 if source == GENERIC_FEED:
@@ -1720,7 +1790,7 @@ class _Singletons:
         key = (
             node.self_agency, tuple(node.byline_ag), tuple(node.cited_ag),
             tuple((k, tuple(v)) for k, v in node.cited_by.items()), node.disclaimer, node.generic_disclaimer,
-            node.t is None,
+            node.t is None, tuple(node.republished),
         )
         if key not in self._memo:
             probe = dataclasses.replace(node, id=self._PROBE)
