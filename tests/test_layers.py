@@ -73,6 +73,7 @@ LAYERS: dict[str, tuple[str, str]] = {
     "provenance.detect.quotes": ("stage", "detect"),
     "provenance.trace.lineage": ("stage", "trace"),
     "provenance.trace.attribution": ("stage", "trace"),
+    "provenance.trace.republished": ("stage", "trace"),
     "provenance.trace.agency_sites": ("stage", "trace"),
     "provenance.trace.analytics": ("stage", "trace"),
     "provenance.trace.chaingroups": ("stage", "trace"),
