@@ -77,13 +77,19 @@ _NOT_NAMES = _MONTHS | {
     "english", "spanish", "french", "german", "hindi", "arabic", "chinese", "russian", "portuguese",
     "italian", "japanese", "korean", "print", "this", "our", "it", "a", "an", "its", "his", "her", "their",
 }
-#: Cheap test of a whole column: only texts that match it are read with :data:`_LEAD`.
+#: Words every notice holds. Texts are tested with them as a whole column first (polars), and
+#: :data:`_LEAD` runs only in a window around each: run over a whole text, its lookbehind and many
+#: alternatives cost about 0.7 ms per 2 KB text.
 PREFILTER = (
-    r"(?i)(?:originally|first|initially|zuerst|ursprünglich|originalmente|originariamente|inicialmente|"
-    r"initialement|d'abord)\s|republi|reprinted|reposted|syndicated\s+(?:from|by|with)|produced\s+by"
-    r"|adapted\s+from|excerpted\s+from|version\s+of\s+this"
+    r"(?i)(?:originally|first|initially)\s+(?:published|appeared|ran|posted|printed)"
+    r"|(?:published|appeared|ran|posted|printed)\s+(?:originally|first|initially)"
+    r"|republi|reprinted|reposted|syndicated\s+(?:from|by|with)|produced\s+by|adapted\s+from|excerpted\s+from"
+    r"|version\s+of\s+this|zuerst|ursprünglich|originalmente|originariamente|inicialmente|initialement"
+    r"|d'abord|à\s+l'origine|originellement"
 )
 _PREFILTER = regex.compile(PREFILTER)
+#: The window around a prefilter word that :data:`_LEAD` searches (characters before and after).
+_BEFORE, _AFTER = 120, 120
 
 
 class Notice(NamedTuple):
@@ -125,10 +131,15 @@ def _clean_name(raw: str) -> tuple[str, int] | None:
 
 def notices(text: str | None) -> list[Notice]:
     """Every republication notice in ``text``, with the source's name as written."""
-    if not text or not _PREFILTER.search(text):
+    if not text:
         return []
     out: list[Notice] = []
-    for m in _LEAD.finditer(text):
+    leads: dict[int, regex.Match[str]] = {}
+    for a in _PREFILTER.finditer(text):
+        for m in _LEAD.finditer(text, max(0, a.start() - _BEFORE), a.end() + _AFTER):
+            if m.start() <= a.start() and a.end() <= m.end():
+                leads.setdefault(m.start(), m)
+    for m in leads.values():
         nm = _NAME.match(text, m.end())
         if nm is None:
             continue
