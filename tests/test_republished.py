@@ -58,7 +58,10 @@ def test_what_is_not_a_notice(text: str) -> None:
     ("Futurism.com", "www.futurism.com", True),
     ("El País", "elpais.com", True),
     ("BBC News", "bbc.co.uk", True),
+    ("The Times of India", "timesofindia.indiatimes.com", True),
     ("The Hill", "hillsboro.com", False),
+    ("The Times of India", "thetimes.co.uk", False),  # a name's first words are not the name
+    ("Daily Mail", "daily.com", False),
     ("The Times", "nytimes.com", False),
     ("ProPublica", "publica.org", False),
     ("The Conversation", "example.com", False),

@@ -73,6 +73,7 @@ _MONTHS = {
     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
     "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }
+_NAME_FILLER = {"the", "of", "and", "&", "for", "de", "du", "des", "la", "le", "el", "del", "da", "do", "für"}
 _NOT_NAMES = _MONTHS | {
     "english", "spanish", "french", "german", "hindi", "arabic", "chinese", "russian", "portuguese",
     "italian", "japanese", "korean", "print", "this", "our", "it", "a", "an", "its", "his", "her", "their",
@@ -159,7 +160,6 @@ _TLDS = {
     "ie", "nz", "za", "edu", "gov", "int", "eu", "ch", "at", "be", "br", "mx", "ar", "jp", "kr", "cn", "tv", "fm",
     "media", "online", "site", "press", "today",
 }
-_NAME_FILLER = {"the", "of", "and", "&", "for", "de", "du", "des", "la", "le", "el", "del", "da", "do", "für"}
 
 
 def _labels(outlet: str) -> list[str]:
@@ -177,20 +177,32 @@ def _words(name: str) -> list[str]:
     return [w for w in regex.split(r"[^\p{L}\d]+", plain) if w]
 
 
+#: Words an outlet's name may add to its site's name: an edition, a medium ("VICE US" on vice.com,
+#: "BBC News" on bbc.co.uk, "Spiegel Online" on spiegel.de).
+_QUALIFIERS = {
+    "us", "uk", "usa", "india", "australia", "canada", "africa", "asia", "europe", "international", "online",
+    "news", "weekly", "magazine", "edition", "digital", "daily", "live", "tv", "media", "group", "network",
+}
+
+
 def _keys(name: str) -> set[str]:
-    """What a site's label may be for a name: its first words run together, with or without a
-    leading "the" ("vice", "viceus"; "theconversation", "conversation"), its initials (3+: "khn",
-    "wsj"), and its initials with the last word whole ("nytimes")."""
+    """What a site's label may be for a name: the name's words run together, with or without a
+    leading "the" and trailing qualifiers ("theconversation", "conversation"; "vice" for "VICE US"),
+    its initials (3+ words: "khn", "wsj"), and its initials with the last word whole ("nytimes")."""
     words = _words(name)
     out: set[str] = set()
     for ws in (words, words[1:] if len(words) > 1 and words[0] == "the" else []):
-        out.update("".join(ws[:k]) for k in range(1, len(ws) + 1))
+        while ws:
+            out.add("".join(ws))
+            if len(ws) < 2 or ws[-1] not in _QUALIFIERS:
+                break
+            ws = ws[:-1]
     core = [w for w in words if w not in _NAME_FILLER]
     if len(core) >= 3:
         out.add("".join(w[0] for w in core))
     if len(core) > 1:
         out.add("".join(w[0] for w in core[:-1]) + core[-1])
-    return {k for k in out if len(k) >= 3 or k.isdigit()}
+    return {k for k in out if k not in _NAME_FILLER and (len(k) >= 3 or k.isdigit())}
 
 
 def names_outlet(name: str, outlet: str | None) -> bool:
@@ -204,17 +216,12 @@ def names_outlet(name: str, outlet: str | None) -> bool:
         return False
     dom = next((w for w in name.split() if _DOMAIN.fullmatch(w)), None)
     keys = set(_labels(dom)[:1]) if dom is not None else _keys(name)  # a domain: "Futurism.com"
-    whole = "".join(_words(name))
+    words = _words(name)
+    wholes = {"".join(words), "".join(words[1:]) if words[:1] == ["the"] else ""} - {""}
     labels = _labels(outlet) if "." in outlet else ["".join(_words(outlet))]
     for label in labels[:2]:
         if label in keys:
             return True
-        rest = label[len(whole):] if whole and label.startswith(whole) else None
-        if rest in _SITE_SUFFIXES or (whole.startswith("the") and label[len(whole) - 3:] in _SITE_SUFFIXES
-                                      and label.startswith(whole[3:])):
-            return True  # "The 19th" on 19thnews.org
+        if any(label.startswith(w) and label[len(w):] in _QUALIFIERS for w in wholes):
+            return True  # "The 19th" on 19thnews.org, "Texas Tribune" on texastribuneonline.com
     return False
-
-
-#: What a site's label adds to an outlet's name ("19thnews", "bbcnews", "texastribuneonline").
-_SITE_SUFFIXES = {"news", "online", "media", "daily", "live", "today", "tv", "web", "digital", "hq", "mag"}
