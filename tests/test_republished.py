@@ -125,3 +125,34 @@ def test_without_notices_lineage_is_unchanged_by_them() -> None:
     assert row(lin, "copy")["parent_id"] == "origin" and row(lin, "copy")["credited"] == "uncredited"
     assert "first appeared" not in row(lin, "copy")["evidence"]
     assert ext.height == 0
+
+
+def test_ingested_pages_end_to_end_and_explained(tmp_path) -> None:
+    """Through the real pipeline and store: a republished copy is credited, and `explain` says why."""
+    import json
+
+    from provenance.engine.pipeline import ingest
+    from provenance.store import Store
+    from provenance.trace.explain import explain
+
+    recs = [
+        {"id": "origin", "url": "https://dailyexample.com/2025/03/04/tunnel", "published": "2025-03-04T06:00:00Z",
+         "title": "Rail tunnel work halted after cave-in", "text": STORY},
+        {"id": "repub", "url": "https://regional.org/news/tunnel-cave-in", "published": "2025-03-04T09:00:00Z",
+         "title": "Rail tunnel work halted after cave-in", "text": f"{STORY}\n\n{NOTICE}"},
+        {"id": "lifted", "url": "https://lifter.net/tunnel", "published": "2025-03-04T08:00:00Z",
+         "title": "Rail tunnel work halted after cave-in", "text": STORY},
+    ]
+    src = tmp_path / "pages.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in recs), encoding="utf-8")
+    store = Store(tmp_path / "store.duckdb")
+    ingest([src], store=store)
+    lin = {r["article_id"]: r for r in store.query(
+        "SELECT l.*, a.url FROM lineage l JOIN articles a USING (article_id)").iter_rows(named=True)}
+    by_url = {r["url"].split("/")[2]: r for r in lin.values()}
+    repub, origin = by_url["regional.org"], by_url["dailyexample.com"]
+    assert repub["parent_id"] == origin["article_id"] and repub["credited"] == "credits_origin"
+    assert by_url["lifter.net"]["credited"] == "uncredited"
+    got = explain(store, origin["article_id"], repub["article_id"])
+    credit = [s for s in got.direction["signals"] if s["signal"] == "credit"]
+    assert credit and credit[0]["points"] == "a→b" and "The Daily Example (republished)" in credit[0]["detail"]

@@ -28,6 +28,7 @@ from provenance import queries
 from provenance.config import Config
 from provenance.errors import InputError
 from provenance.store import Store
+from provenance.trace.republished import names_outlet
 
 #: Article columns shown for each side.
 ARTICLE_COLS = ("doc", "article_id", "outlet", "url", "title", "byline", "dateline", "published_at",
@@ -345,8 +346,11 @@ def _direction(a: dict[str, Any], b: dict[str, Any], shared: dict[str, Any], lin
         if agency:
             names.add(str(agency).casefold())
         names -= {"", str(me["outlet"] or "").casefold()}  # an agency's own byline says nothing about the other
-        hits = credits.filter((pl.col("article_id") == me["article_id"])
-                              & pl.col("source").str.to_lowercase().is_in(list(names)))
+        mine = credits.filter(pl.col("article_id") == me["article_id"])
+        hits = mine.filter(pl.col("source").str.to_lowercase().is_in(list(names)))
+        if not hits.height and me["outlet"] != other["outlet"]:  # "This article is republished from <other>"
+            hits = mine[[i for i, (kind, source) in enumerate(zip(mine["kind"], mine["source"], strict=True))
+                         if kind == "outlet" and names_outlet(source, other["outlet"])]]
         if hits.height:
             signals.append({"signal": "credit", "points": arrow,
                             "detail": f"{me['article_id']} credits {hits['source'][0]} ({hits['role'][0]})"})
