@@ -186,8 +186,9 @@ def chain(
                                label=str(g.relation or "")))
     for name in sorted(used_ext, reverse=True):
         kind = "agency" if ext_kind.get(name) == "agency" else "external"
-        nodes.insert(0, GraphNode(key=f"x:{name}", label=name, kind=kind,
-                                  tooltip=f"{name}: {'agency' if kind == 'agency' else 'source'} outside the corpus"))
+        what = {"agency": "agency", "outlet": "outlet (named by a republication notice)"}.get(ext_kind.get(name, ""),
+                                                                                          "source")
+        nodes.insert(0, GraphNode(key=f"x:{name}", label=name, kind=kind, tooltip=f"{name}: {what} outside the corpus"))
     if hidden > 0:
         nodes.append(GraphNode(key="more", label=f"+{hidden} more members", kind="more"))
     return nodes, edges, hidden
