@@ -329,6 +329,10 @@ _FRAGMENTS = [
     "ſ", "İ", "ı", "K", "é", "Σ", "“", "\"", "Disclaimer: This post has been auto-published from an agency feed",
     " and has not been edited by our staff.", "Only the headline has been changed by the desk staff",
     "This story has not been edited by the team", " wire service.", "published", "staff",
+    "This is an agency copy", "This is an auto-generated story from a syndicated news feed",
+    " and has not been created or edited by ", "This article is part of an automated news feed",
+    "This story is auto-aggregated by a computer program", "Only the headline and picture of this report may have been ",
+    "reworked by ",
 ]
 
 
@@ -434,3 +438,35 @@ def test_copyright_credit_has_its_span():
     (c,) = find_credits(text, field="text", registry=REG)
     assert (c.source, c.role, c.span_text) == ("AP", "copyright", "© 2012 The Associated Press")
     assert text[c.span_start : c.span_end] == c.span_text
+
+
+_BODY = ("The county council voted on Tuesday to reopen the old harbour bridge to cyclists from next month, "
+         "after engineers found the deck sound enough for light traffic.")
+
+
+@pytest.mark.parametrize("line", [
+    "Only the headline and picture of this report may have been reworked by the Harbor Herald staff; the rest of "
+    "the content is auto-generated from a syndicated feed.",
+    "This is an auto-generated story from a syndicated news feed.",
+    "(This article is part of an automated news feed and has not been edited by Harbor Herald staff.)",
+    "Disclaimer: This is an agency copy and has not been edited by our staff.",
+    "Disclaimer: This story is auto-aggregated by a computer program and has not been created or edited by "
+    "NewsHub.",
+])
+def test_more_auto_publication_disclaimers(line: str) -> None:
+    """Phrasings of unedited feed copy on Indian news sites and aggregators (the sentences are ours)."""
+    text = f"{_BODY}\n\n{line}"
+    cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [text]}), registry=REG)
+    disc = cr.filter(pl.col("role") == "disclaimer")
+    assert disc.height == 1 and disc["source"][0] == GENERIC_FEED
+    assert line.strip("()") in disc["span_text"][0] or disc["span_text"][0] in line
+    assert boilerplate.strip_disclaimers(text).strip(" ()\n") == _BODY
+
+
+@pytest.mark.parametrize("line", [
+    "This is an important story and has not been edited by anyone because it was written live.",
+    "The story has not been edited by the desk.",
+])
+def test_what_is_no_disclaimer(line: str) -> None:
+    cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [f"{_BODY}\n\n{line}"]}), registry=REG)
+    assert cr.filter(pl.col("role") == "disclaimer").height == 0

@@ -16,13 +16,23 @@ _PATTERNS = [
     r"(?:disclaimer\s*:\s*)?(?:this|the above)\s+(?:post|story|article|report|news|copy)\s+(?:has\s+been|is|was)\s+"
     r"(?:auto[- ]?published|auto[- ]?generated|published)\s+(?:from|via|through)\s+(?:an?\s+|the\s+)?"
     r"(?:syndicated\s+|agency\s+|wire\s+|news\s+)*(?:feed|wire|service)[^.\n]*\.?",
-    r"(?:disclaimer\s*:\s*)?(?:only\s+the\s+)?(?:headline|heading|image)s?\s+(?:of\s+this\s+(?:report|story)\s+)?"
+    r"(?:disclaimer\s*:\s*)?(?:only\s+the\s+)?(?:headline|heading|image)s?\s+(?:and\s+(?:the\s+)?(?:picture|image)s?\s+)?"
+    r"(?:of\s+this\s+(?:report|story)\s+)?"
     r"(?:and\s+(?:the\s+)?(?:picture|image)\s+)?(?:may\s+have\s+been|has\s+been|was)\s+(?:reworked|changed|edited)\s+by\s+[^.\n]{0,80}?staff"
     r"[^.\n]*\.?",
     r"(?:disclaimer\s*:\s*)?(?:this|the)\s+(?:story|article|report)\s+(?:has\s+)?not\s+(?:been\s+)?edited\s+by\s+[^.\n]{0,60}?staff"
     r"[^.\n]*\.?",
     r"(?:except\s+for\s+the\s+headline,\s*)?this\s+story\s+has\s+not\s+been\s+edited\s+by\s+[^.\n]{0,60}?(?:staff|team)"
-    r"[^.\n]*\.?",
+    r"[^.\n]*\.?",    # "This is an auto-generated story from a syndicated news feed."
+    r"(?:disclaimer\s*:\s*)?this\s+is\s+an?\s+(?:auto[- ]?generated|auto[- ]?published)\s+(?:story|article|report|copy|news)\s+"
+    r"(?:from|via|through)\s+(?:an?\s+|the\s+)?(?:syndicated\s+|agency\s+|wire\s+|news\s+)*(?:feed|wire|service)[^.\n]*\.?",
+    # "... is part of an automated news feed and has not been edited by ... staff"; "This is an agency copy and has
+    # not been edited by our staff"; an aggregator's "auto-aggregated by a computer program and has not been created
+    # or edited by ..."
+    r"(?:disclaimer\s*:\s*)?this\s+(?:is|story|article|report|post)\s+(?:is\s+)?(?:part\s+of\s+)?"
+    r"(?:an?\s+(?:automated|auto[- ]?generated|syndicated)\s+(?:news\s+)?feed|an?\s+(?:agency|wire|syndicated)\s+(?:copy|story|feed)"
+    r"|auto[- ]?aggregated\s+by\s+a\s+computer\s+program)\s+and\s+has\s+not\s+been\s+(?:created\s+or\s+)?edited\s+by\s+"
+    r"[^.\n]+\.?",
 ]
 DISCLAIMER = regex.compile("|".join(f"(?:{p})" for p in _PATTERNS), regex.IGNORECASE)
 

@@ -400,19 +400,28 @@ def _scan_universe() -> str:
 
 
 # Matches of ``boilerplate.DISCLAIMER`` hold one of these words (case-insensitively)
-# and no "." but as their last character; proved for the patterns below only.
+# and no "." but as their last character; proved for the patterns below only (a
+# copy of boilerplate's: a change there turns the shortcut off until proved again).
 _DISCLAIMER_WORDS = ("published", "generated", "staff", "edited")
 _DISCLAIMER_PROVED_FOR = (
-    r"(?:(?:disclaimer\s*:\s*)?(?:this|the above)\s+(?:post|story|article|report|news|copy)\s+(?:has\s+been|is|was)\s+"
-    r"(?:auto[- ]?published|auto[- ]?generated|published)\s+(?:from|via|through)\s+(?:an?\s+|the\s+)?"
-    r"(?:syndicated\s+|agency\s+|wire\s+|news\s+)*(?:feed|wire|service)[^.\n]*\.?)|"
-    r"(?:(?:disclaimer\s*:\s*)?(?:only\s+the\s+)?(?:headline|heading|image)s?\s+(?:of\s+this\s+(?:report|story)\s+)?"
-    r"(?:and\s+(?:the\s+)?(?:picture|image)\s+)?(?:may\s+have\s+been|has\s+been|was)\s+(?:reworked|changed|edited)\s+by\s+[^.\n]{0,80}?staff"
-    r"[^.\n]*\.?)|"
-    r"(?:(?:disclaimer\s*:\s*)?(?:this|the)\s+(?:story|article|report)\s+(?:has\s+)?not\s+(?:been\s+)?edited\s+by\s+[^.\n]{0,60}?staff"
-    r"[^.\n]*\.?)|"
-    r"(?:(?:except\s+for\s+the\s+headline,\s*)?this\s+story\s+has\s+not\s+been\s+edited\s+by\s+[^.\n]{0,60}?(?:staff|team)"
-    r"[^.\n]*\.?)",
+    r"(?:(?:disclaimer\s*:\s*)?(?:this|the above)\s+(?:post|story|article|report|news|copy)\s+(?:has\s+"
+    r"been|is|was)\s+(?:auto[- ]?published|auto[- ]?generated|published)\s+(?:from|via|through)\s+(?:an?\s+"
+    r"|the\s+)?(?:syndicated\s+|agency\s+|wire\s+|news\s+)*(?:feed|wire|service)[^.\n]*\.?)|"
+    r"(?:(?:disclaimer\s*:\s*)?(?:only\s+the\s+)?(?:headline|heading|image)s?\s+(?:and\s+(?:the\s+"
+    r")?(?:picture|image)s?\s+)?(?:of\s+this\s+(?:report|story)\s+)?(?:and\s+(?:the\s+)?(?:picture|image)\s+"
+    r")?(?:may\s+have\s+been|has\s+been|was)\s+(?:reworked|changed|edited)\s+by\s+"
+    r"[^.\n]{0,80}?staff[^.\n]*\.?)|"
+    r"(?:(?:disclaimer\s*:\s*)?(?:this|the)\s+(?:story|article|report)\s+(?:has\s+)?not\s+(?:been\s+"
+    r")?edited\s+by\s+[^.\n]{0,60}?staff[^.\n]*\.?)|"
+    r"(?:(?:except\s+for\s+the\s+headline,\s*)?this\s+story\s+has\s+not\s+been\s+edited\s+by\s+"
+    r"[^.\n]{0,60}?(?:staff|team)[^.\n]*\.?)|"
+    r"(?:(?:disclaimer\s*:\s*)?this\s+is\s+an?\s+(?:auto[- ]?generated|auto[- ]?published)\s+"
+    r"(?:story|article|report|copy|news)\s+(?:from|via|through)\s+(?:an?\s+|the\s+)?(?:syndicated\s+"
+    r"|agency\s+|wire\s+|news\s+)*(?:feed|wire|service)[^.\n]*\.?)|"
+    r"(?:(?:disclaimer\s*:\s*)?this\s+(?:is|story|article|report|post)\s+(?:is\s+)?(?:part\s+of\s+)?(?:an?\s+"
+    r"(?:automated|auto[- ]?generated|syndicated)\s+(?:news\s+)?feed|an?\s+(?:agency|wire|syndicated)\s+"
+    r"(?:copy|story|feed)|auto[- ]?aggregated\s+by\s+a\s+computer\s+program)\s+and\s+has\s+not\s+been\s+"
+    r"(?:created\s+or\s+)?edited\s+by\s+[^.\n]+\.?)",
     int(regex.IGNORECASE),
 )
 
@@ -752,7 +761,8 @@ def _may_hold_disclaimer(seg: str) -> bool:
     return (
         (any_of("published", "generated") and any_of("feed", "wire", "service"))  # 1st pattern
         or ("staff" in seg and any_of("reworked", "changed", "edited") and any_of("headline", "heading", "image"))
-        or ("edited" in seg and "not" in seg and any_of("story", "article", "report"))  # 3rd and 4th
+        or ("edited" in seg and "not" in seg
+            and any_of("story", "article", "report", "copy", "feed", "aggregated"))  # 3rd, 4th and 6th
     )
 
 
