@@ -53,8 +53,8 @@ class Explanation:
     overrides: list[dict[str, Any]] = field(default_factory=list)
     #: Without a stored link: how lineage's rules would grade the pair, one taken as the other's parent.
     pair_grade: dict[str, Any] | None = None
-    #: Share of each article covered by text aligned to its sources, per source. Not computed
-    #: here yet: the store does not hold it; a later version fills it where it is stored.
+    #: Share of each article covered by text aligned to its sources, per source, as the store holds it
+    #: (tables ``sourced`` and ``sources``); None for a store without them.
     sourced_share: dict[str, Any] | None = None
     texts: dict[str, str] = field(default_factory=dict, repr=False)
 
