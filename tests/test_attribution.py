@@ -470,3 +470,21 @@ def test_more_auto_publication_disclaimers(line: str) -> None:
 def test_what_is_no_disclaimer(line: str) -> None:
     cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [f"{_BODY}\n\n{line}"]}), registry=REG)
     assert cr.filter(pl.col("role") == "disclaimer").height == 0
+
+
+@pytest.mark.parametrize(("line", "agency"), [("IANS  Seaport", "IANS"), ("Press Trust of India New Delhi", "PTI")])
+def test_agency_and_place_on_a_line_of_their_own_is_a_byline(line: str, agency: str) -> None:
+    text = f"Harbour bridge shut after divers find crack\n\n{line}\n\n{_BODY}"
+    cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [text]}), registry=REG)
+    assert cr.select("source", "role").rows() == [(agency, "byline")]
+
+
+def test_an_ambiguous_alias_before_capitalised_words_is_no_byline() -> None:
+    text = f"AP Top Stories\n\n{_BODY}"
+    cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [text]}), registry=REG)
+    assert cr.height == 0
+
+
+def test_the_brackets_a_disclaimer_stood_in_go_with_it() -> None:
+    text = f"{_BODY}\n\n(This article is part of an automated news feed and has not been edited by Example staff.)"
+    assert boilerplate.strip_disclaimers(text) == _BODY

@@ -556,6 +556,9 @@ def test_disclaimers_removed_from_text_kept_in_raw_text():
         "Only the headline of this report may have been reworked by the newsroom staff; the rest is auto-generated.",
         "The above article was published via the wire service.",
         "Except for the headline, this story has not been edited by the desk team.",
+        "This is an auto-generated story from a syndicated news feed.",
+        "(This article is part of an automated news feed and has not been edited by Example staff.)",
+        "Disclaimer: This is an agency copy and has not been edited by our staff.",
     ],
 )
 def test_disclaimer_hint_is_a_superset(s):
@@ -573,6 +576,57 @@ def test_header_line_parser():
     assert header_line("By Jane Roe") == ("Jane Roe", None)
     assert header_line("By Wednesday, officials said the fire was out.") is None
     assert header_line("Published reports say the port will close.") is None
+
+
+def test_header_lines_of_more_page_layouts():
+    # The name is the segment before the date; a section label opening the line is no byline.
+    assert header_line("World | Press Trust of India | Updated: October 16, 2024 4:45 pm IST") == (
+        "Press Trust of India", "October 16, 2024 4:45 pm IST")
+    assert header_line("Sports | Updated: Oct 16, 2024") == (None, "Oct 16, 2024")
+    assert header_line("India News | Reported by Staff | Updated: Oct 16, 2024") == ("Staff", "Oct 16, 2024")
+    # A scraped page glues the label to the name; a word starting with "By" is not a byline.
+    assert header_line("ByHT News Desk") == ("HT News Desk", None)
+    assert header_line("Byron Bay") is None
+    # A reading time before the date.
+    assert header_line("2 min read Last Updated : Oct 16 2024 | 4:45 PM IST") == (None, "Oct 16 2024")
+
+
+STORY_PARAS = [
+    "Harbour engineers in the coastal town halted repairs on the old swing bridge on Tuesday after divers found "
+    "a crack in one of its stone piers, the council said.",
+    "The bridge, which carries about four thousand vehicles a day, will stay shut to traffic until the pier "
+    "has been surveyed, a council spokeswoman told reporters.",
+    "Local shops said the closure would hurt trade during the autumn festival, when visitors usually cross "
+    "the bridge to reach the market square.",
+]
+
+
+def _page(*lines: str) -> dict:
+    return {"text": "\n\n".join(lines), "format": "txt"}
+
+
+def test_page_layouts_give_title_credit_and_body():
+    body = "\n\n".join(STORY_PARAS)
+    pages = raw([
+        # A credit line above the headline (section | name | date), a reading time, a promotional foot.
+        _page("World | Press Trust of India | Updated: October 16, 2024 4:45 pm IST",
+              "Harbour Bridge Shut After Divers Find Crack In Pier", "Read Time: 3 mins", "Share", body,
+              "Track Latest News Live on Example.com and get news updates from around the world", "Show full article"),
+        # Breadcrumb, headline, glued byline, date, share box; tags at the foot.
+        _page("Home / Regional News / Harbour bridge shut", "Harbour bridge shut after divers find crack in pier",
+              "ByExample News Desk", "Updated on Oct 16, 2024 04:45 PM IST", "Share Via", body,
+              "Topics: harbour, bridges, council"),
+        # Headline, then the agency and place, then the story: the short line is not the title.
+        _page("Harbour bridge shut after divers find crack in pier", "IANS  Seaport", body),
+    ])
+    arts, _, _ = extract(pages, config=CFG)
+    got = arts.sort("locator").to_dicts()
+    assert [a["title"] for a in got] == [
+        "Harbour Bridge Shut After Divers Find Crack In Pier", "Harbour bridge shut after divers find crack in pier",
+        "Harbour bridge shut after divers find crack in pier"]
+    assert [a["byline"] for a in got][:2] == ["Press Trust of India", "Example News Desk"]
+    for a in got:
+        assert a["text"] == body, a["locator"]
 
 
 def test_empty_input():

@@ -48,8 +48,12 @@ def disclaimer_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in DISCLAIMER.finditer(text)]
 
 
+_EMPTIED = regex.compile(r"(?m)^[^\S\n]*[(\[][^\S\n]*[)\]][^\S\n]*\.?[^\S\n]*$")
+
+
 def strip_disclaimers(text: str) -> str:
-    """``text`` without its disclaimers (lines left empty by the cut are dropped)."""
+    """``text`` without its disclaimers (lines left empty by the cut are dropped, and so are the
+    brackets a disclaimer stood in: "(This story has not been edited by ...)")."""
     if not text:
         return text
-    return regex.sub(r"\n{3,}", "\n\n", DISCLAIMER.sub("", text)).strip()
+    return regex.sub(r"\n{3,}", "\n\n", _EMPTIED.sub("", DISCLAIMER.sub("", text))).strip()

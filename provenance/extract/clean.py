@@ -160,7 +160,12 @@ STATIC_CHROME = (
     r"^(?:open in app|epaper|e-paper|e paper|download (?:the )?(?:\w+ )?app.{0,40}|get the app|install app"
     r"|subscribe(?: now| to .{1,40})?|sign in|sign up|log ?in|register|my account|advertisement|advertisment"
     r"|ad|ads|sponsored|promoted|share(?: this| the)?(?: article| story| post| news)?(?: on .{1,30})?:?"
-    r"|share via .{1,30}|follow us(?: on .{1,60})?|tweet|" + _SHARE + r"(?: \| " + _SHARE + r")*"
+    r"|share via(?: .{1,30})?|follow us(?: on .{1,60})?|tweet|" + _SHARE + r"(?: \| " + _SHARE + r")*"
+    r"|read(?:ing)? time:? ?\d{1,2} min(?:ute)?s?|\d{1,2} min(?:ute)?s? read|show (?:full|the full) (?:article|story)"
+    r"|(?:next|previous) (?:story|article|post)|(?:topics|tags|tagged|tagged with|filed under) ?: .{1,200}"
+    # the promotional line of a news site's page foot: "Catch all the Latest News ... on <site>."
+    r"|catch all the (?:[a-z]+ )?(?:latest )?news\b.{0,160}|track (?:the )?latest news\b.{0,160}"
+    r"|(?:get|stay updated with|check out) (?:the )?latest (?:news|updates|stories) (?:on|from|at|about) [^,]{1,80}"
     r"|print|copy link|link copied|comments?|\d+ comments?|listen(?: to (?:this|the) (?:article|story))?"
     r"|font size|text size|a\+? ?a-?|skip to (?:main )?content|menu|search|home|back to top|scroll to top"
     r"|click here to .{1,60}|read (?:the )?full (?:story|article)|continue reading|story continues below"
@@ -193,7 +198,8 @@ HEADER_HINT = (
 )
 TEASER_END = r"(?:\.\.\.|…)$"
 # Cheap superset of provenance.extract.boilerplate.DISCLAIMER: every pattern there needs one of these.
-DISCLAIMER_HINT = r"(?i)(?:published|generated)\s+(?:from|via|through)|(?:reworked|changed|edited)\s+by"
+DISCLAIMER_HINT = (r"(?i)(?:published|generated)\s+(?:from|via|through)|auto[- ]?(?:generated|published)\s+"
+                   r"(?:story|article|report|copy|news)|(?:reworked|changed|edited)\s+by")
 
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _PLACE = r"[A-Z][A-Za-z'’.\-]*(?:[ \-][A-Z][A-Za-z'’.\-]*){0,3}(?:\s*\[[^\]]{1,30}\])?"
@@ -210,7 +216,8 @@ DATELINES = [
 ]
 
 # Python patterns for the header resolver.
-_BYLINE = re.compile(r"^(?:by|written by|reported by|posted by|edited by)\s*:?\s+(.{1,120})$", re.I)
+#: "By IANS", "Written by: ...", and "ByHT News Desk" (a scraped page glues the label to the name).
+_BYLINE = re.compile(r"^(?:(?:by|written by|reported by|posted by|edited by)\s*:?\s+|(?-i:By(?=[A-Z])))(.{1,120})$", re.I)
 _DATE_LABEL = re.compile(
     r"^\s*(?:(?:last|first)\s+)?(updated|published|posted|modified)\s*(?:on|at)?\s*(:)?\s*(.*)$", re.I
 )
@@ -1740,6 +1747,27 @@ def _who(s: str) -> str | None:
     return s
 
 
+#: Section labels a credit line may open with ("World | Press Trust of India | Updated: ..."): no byline.
+_SECTIONS = frozenset({
+    "world", "india", "national", "international", "business", "sports", "sport", "entertainment", "tech",
+    "technology", "science", "health", "politics", "opinion", "lifestyle", "city", "cities", "news", "latest",
+    "nation", "economy", "markets", "education", "environment", "crime", "india news", "world news", "top news",
+    "latest news", "breaking news", "city news",
+})
+
+
+_READ_TIME = re.compile(r"^\s*\d{1,2}\s+min(?:ute)?s?\s+read\s+(?=\S)", re.I)
+
+
+def _credit_segment(seg: str) -> str | None:
+    """The name a segment of a credit line gives ("Press Trust of India", "Reported by Staff" -> "Staff"),
+    or None for no name or a section label."""
+    if m := _BYLINE.match(seg):
+        seg = m.group(1)
+    who = _who(seg)
+    return None if who is None or who.casefold() in _SECTIONS else who
+
+
 def _date_segment(seg: str) -> tuple[str | None, bool, bool]:
     """(date string, labeled, is 'published') for one '|' segment of a credit line."""
     m = _DATE_LABEL.match(seg)
@@ -1752,6 +1780,7 @@ def _date_segment(seg: str) -> tuple[str | None, bool, bool]:
 
 def header_line(line: str) -> tuple[str | None, str | None] | None:
     """``(byline, date string)`` when ``line`` is a credit/date line of a page header, else None."""
+    line = _READ_TIME.sub("", line)  # "2 min read Last Updated : Oct 16 2024 | 4:45 PM IST"
     segs = [s.strip() for s in re.split(r"\s+[|•·]\s+|\s*\|\s*", line) if s.strip()]
     if not segs or len(line) > 200:
         return None
@@ -1766,11 +1795,14 @@ def header_line(line: str) -> tuple[str | None, str | None] | None:
         rest = segs
     dates = [_date_segment(s) for s in rest]
     if byline is None:
-        # "IANS | Updated: ..." : a name, then a labeled date.
+        # "IANS | Updated: ..." : a name, then a labeled date; "World | Press Trust of India | Updated: ...": a
+        # section, the name, then the date (the name is the segment right before the first labeled date).
         if len(segs) >= 2 and _date_segment(segs[0])[0] is None and any(d[1] for d in dates[1:]):
-            byline = _who(segs[0])
+            at = next(i for i, d in enumerate(dates) if i >= 1 and d[1])
+            byline = _credit_segment(segs[at - 1]) if at >= 2 and dates[at - 1][0] is None else None
+            byline = byline or _credit_segment(segs[0])
             dates = dates[1:]
-            if byline is None:
+            if byline is None and _who(segs[0]) is None:
                 return None
         elif not dates or dates[0][0] is None or len(segs) > 2:
             return None
@@ -1797,6 +1829,10 @@ def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool)
         date = next((d for _, _, d in hdr if d), None)
         if h0 <= 8 and all(w <= 40 for w in words[:h0]):
             title = lines[h0 - 1] if h0 >= 1 and _title_like(lines[h0 - 1], words[h0 - 1]) else None
+            j = h1 + 1
+            if title is None and is_page and j < len(lines) and words[j] >= 4 and _title_like(lines[j], words[j]) \
+                    and not _paragraph_like(lines[j], words[j]):
+                return list(range(j + 1)), lines[j], byline, date  # the credit line above the headline
             return list(range(h1 + 1)), title, byline, date
         return list(range(h0, h1 + 1)), None, byline, date
     if not is_page:
@@ -1804,7 +1840,11 @@ def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool)
     p = next((i for i, (ln, w) in enumerate(zip(lines, words, strict=False)) if _paragraph_like(ln, w)), None)
     if p is None or p == 0 or p > 8:
         return [], None, None, None
-    title = next((lines[i] for i in range(p - 1, -1, -1) if _title_like(lines[i], words[i]) and words[i] >= 2), None)
+    # The nearest headline-sized line above the first paragraph; a short one ("IANS  Seoul", a section
+    # name) only when there is none.
+    before = [i for i in range(p - 1, -1, -1) if _title_like(lines[i], words[i])]
+    title = next((lines[i] for i in before if words[i] >= 4), None) or next(
+        (lines[i] for i in before if words[i] >= 2), None)
     return list(range(p)), title, None, None
 
 

@@ -821,6 +821,9 @@ _BYLINE_PRE = regex.compile(
 _LINE_START_POST = regex.compile(
     r"^\s*(?:(?i:staff|news\s+agency|news\s+service|wire|desk)\s*)?(?:[|•·]|[-–—:]\s|\s*$)"
 )
+#: After an agency's name opening a line: a place, and the line ends ("IANS  Seoul", "Press Trust of India New
+#: Delhi": the credit block of a page).
+_PLACE_LINE_POST = regex.compile(r"^[^\S\n]+\p{Lu}[\p{L}\p{M}.'’-]+(?:[ -]\p{Lu}[\p{L}\p{M}.'’-]+){0,2}[^\S\n]*$")
 _QUOTE_POST = regex.compile(r"^\s*:\s*[\"“„«»‘'‚]")
 _DASH_PRE = regex.compile(r"(?:^|[\s.!?\"”'])(?:[-–—]{1,3}|~)\s*$")
 _END_POST = regex.compile(r"^\s*[.)]?\s*$")
@@ -1003,7 +1006,7 @@ def _classify(
         return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip())), end)
     if not pre.strip() and _QUOTE_POST.match(post):  # 'Reuters: "Talks stalled"' says what Reuters reported
         return ("cited", start, end)
-    if not pre.strip() and not post_cue and _LINE_START_POST.match(post):
+    if not pre.strip() and not post_cue and (_LINE_START_POST.match(post) or (not ambiguous and _PLACE_LINE_POST.match(post))):
         return ("byline", start, end)
     if dash_ok and _DASH_PRE.search(pre) and _END_POST.match(post):
         m = _DASH_PRE.search(pre)
