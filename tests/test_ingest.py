@@ -571,3 +571,26 @@ def test_html_without_url_takes_its_site_from_its_own_feed_link(tmp_path):
     by_loc = {r["locator"]: r for r in raw.iter_rows(named=True)}
     assert by_loc["own.html"]["outlet"] == "harbourblog.example" and by_loc["own.html"]["url"] is None
     assert by_loc["relayed.html"]["outlet"] is None  # a feed service names no site
+
+
+def test_a_flat_folder_of_pages_keeps_every_sites_unchanged_copy(tmp_path) -> None:
+    """Scraped pages with no URL and no outlet folder: identical agency copies from several sites are
+    several articles (the mission's case), and ingesting the folder again adds nothing."""
+    from provenance.engine.pipeline import ingest
+    from provenance.store import Store
+    from tests.test_lineage import TITLE, WIRE_TEXT
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    menus = (["City", "Epaper"], ["Home", "News"], ["Menu", "Search"], ["Home", "World"])
+    for i, menu in enumerate(menus):
+        lines = [*menu, "", TITLE, "", "By IANS | Updated: March 4, 2025 10:15 IST", "", WIRE_TEXT, "", "Related Stories"]
+        (pages / f"{i:03d}_page.txt").write_text("\n".join(lines), encoding="utf-8")
+    store = Store(tmp_path / "s.duckdb")
+    first = ingest([pages], store=store)
+    arts = store.query("SELECT article_id, text FROM articles")
+    assert arts.height == len(menus) and arts["text"].n_unique() == 1
+    assert store.query("SELECT count(DISTINCT cluster_id) AS n FROM clusters")["n"][0] == 1
+    again = ingest([pages], store=store)
+    assert store.query("SELECT count(*) AS n FROM articles")["n"][0] == len(menus)
+    assert first.added == len(menus) and again.added == 0

@@ -941,13 +941,19 @@ def cleaned(
         pl.DataFrame({"__rid": need_url_id.get_column("__rid"), "__uid": url_ids}),
         on="__rid", how="left", maintain_order="left",
     )
-    text_key = pl.concat_str([pl.col("outlet").fill_null(""), pl.col("text")], separator="\x1f")
+    # Outlet and text, not text alone: two outlets' verbatim copies are two articles. A page file whose outlet
+    # is unknown (a flat folder of scraped pages without URLs) adds its path: twenty sites' unchanged copies of
+    # one agency story are twenty pages, not one page saved twenty times.
+    anonymous_page = pl.col("outlet").is_null() & pl.col("format").is_in(["txt", "html"]) & pl.col("locator").is_not_null()
+    text_key = pl.concat_str(
+        [pl.col("outlet").fill_null(""), pl.when(anonymous_page).then(pl.col("locator")).otherwise(pl.lit("")), pl.col("text")],
+        separator="\x1f",
+    )
     df = df.with_columns(xxh64_hex(df.select(text_key.alias("k")).get_column("k")).alias("__tid"))
     df = df.with_columns(
         pl.coalesce(
             "id",
             pl.lit("u") + pl.col("__uid"),
-            # Outlet and text, not text alone: two outlets' verbatim copies are two articles.
             pl.lit("t") + pl.col("__tid"),
         ).alias("article_id")
     )
