@@ -945,10 +945,9 @@ def cleaned(
     # is unknown (a flat folder of scraped pages without URLs) adds its path: twenty sites' unchanged copies of
     # one agency story are twenty pages, not one page saved twenty times.
     anonymous_page = pl.col("outlet").is_null() & pl.col("format").is_in(["txt", "html"]) & pl.col("locator").is_not_null()
-    text_key = pl.concat_str(
-        [pl.col("outlet").fill_null(""), pl.when(anonymous_page).then(pl.col("locator")).otherwise(pl.lit("")), pl.col("text")],
-        separator="\x1f",
-    )
+    text_key = pl.when(anonymous_page).then(
+        pl.concat_str([pl.lit(""), pl.col("locator"), pl.col("text")], separator="\x1f")
+    ).otherwise(pl.concat_str([pl.col("outlet").fill_null(""), pl.col("text")], separator="\x1f"))
     df = df.with_columns(xxh64_hex(df.select(text_key.alias("k")).get_column("k")).alias("__tid"))
     df = df.with_columns(
         pl.coalesce(
