@@ -156,3 +156,16 @@ def test_ingested_pages_end_to_end_and_explained(tmp_path) -> None:
     got = explain(store, origin["article_id"], repub["article_id"])
     credit = [s for s in got.direction["signals"] if s["signal"] == "credit"]
     assert credit and credit[0]["points"] == "a→b" and "The Daily Example (republished)" in credit[0]["detail"]
+
+
+def test_an_outlet_node_gets_no_agency_above_it_from_a_citation() -> None:
+    """An outlet's story that cites an agency ("Reuters reported") is still the outlet's: the agency is
+    not put above the outlet's node as it is above an agency's (whose copies carry what it cited)."""
+    cited = STORY.replace("county officials said", "Reuters reported")
+    lin, ext, _ = run([
+        art("repub1", "regional.org", f"{cited}\n\n{NOTICE}", minutes=60),
+        art("repub2", "citypaper.com", f"{cited}\n\n{NOTICE}", minutes=90),
+    ])
+    node = ext.filter(pl.col("name") == "The Daily Example").row(0, named=True)
+    assert node["kind"] == "outlet" and node["parent_external"] is None
+    assert row(lin, "repub1")["credited"] == "credits_origin"

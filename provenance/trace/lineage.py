@@ -1038,7 +1038,9 @@ def _article_edges(
 def _agency_edges(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Independence, out: _Edges) -> None:
     """Edges from the virtual agency nodes: an outlet article crediting an agency with no article
     here hangs off it (W_CREDITED_EXTERNAL); an uncredited one inherits the agency of a sibling it
-    is at least 80% contained in (W_UNCREDITED_EXTERNAL × containment; the most containing)."""
+    is at least 80% contained in (W_UNCREDITED_EXTERNAL × containment; the most containing). An
+    article whose republication notice names an outlet with no page here hangs off that outlet's
+    node as a credited one does."""
     cont = ps.cont
     for c, x in enumerate(nodes):
         if (away := f.named_away[c]) is not None:
@@ -1223,7 +1225,8 @@ class _Tree:
     info: list[dict[str, Any]]  # the chosen edge's info (kind: root, article, credit, inferred, cited)
 
     def via_credit(self, c: int) -> bool:
-        """Hangs off an external agency it credits or inherits from a sibling."""
+        """Hangs off an external agency it credits or inherits from a sibling, or off the outlet its
+        republication notice names."""
         return self.parent_ext[c] is not None and self.info[c].get("kind") in _CREDIT_KINDS
 
 
@@ -1250,7 +1253,9 @@ def _external_chains(nodes: list[_Node], tree: _Tree, registry: Registry) -> _Ex
         if name is not None:
             children_of_ext.setdefault(name, []).append(nodes[c])
     for name, kids in children_of_ext.items():
-        chains.upstream_of(name, kids, copy_of_name=True)
+        # An agency's copies carry what it cited ("By IANS ... Yonhap reported"); an outlet's own
+        # story cites as reporting does, so only "reported quoting" chains go above an outlet.
+        chains.upstream_of(name, kids, copy_of_name=name not in chains.outlets)
     for c, x in enumerate(nodes):
         if tree.parent_art[c] is None and tree.parent_ext[c] is None:
             cited = [s for s in x.cited_ag if s != x.self_agency]
