@@ -333,6 +333,8 @@ _FRAGMENTS = [
     " and has not been created or edited by ", "This article is part of an automated news feed",
     "This story is auto-aggregated by a computer program", "Only the headline and picture of this report may have been ",
     "reworked by ",
+    "डिस्क्लेमर: यह खबर एजेंसी फीड से सीधे प्रकाशित की गई है।", " इसे हमारी टीम ने संपादित नहीं किया है।",
+    "यह खबर फ़ीड से ", "पब्लिश", "आईएएनएस",
 ]
 
 
@@ -488,3 +490,25 @@ def test_an_ambiguous_alias_before_capitalised_words_is_no_byline() -> None:
 def test_the_brackets_a_disclaimer_stood_in_go_with_it() -> None:
     text = f"{_BODY}\n\n(This article is part of an automated news feed and has not been edited by Example staff.)"
     assert boilerplate.strip_disclaimers(text) == _BODY
+
+
+_HINDI_BODY = "नगर परिषद ने मंगलवार को पुराने बंदरगाह पुल को अगले महीने से साइकिल सवारों के लिए खोलने का फैसला किया।"
+
+
+@pytest.mark.parametrize("line", [
+    "डिस्क्लेमर: यह खबर एजेंसी फीड से सीधे प्रकाशित की गई है। इसे हमारी टीम ने संपादित नहीं किया है।",
+    "(यह खबर सिंडिकेट फ़ीड से ऑटो-पब्लिश की गई है।)",
+    "यह आईएएनएस न्यूज \u095eीड से सीधे पब्लिश हुई खबर है। इसके साथ हमारी टीम ने कोई एडिटिंग नहीं की है।",
+])
+def test_hindi_auto_publication_disclaimers(line: str) -> None:
+    """Hindi pages carry agency feeds too: the disclaimer credits the byline's agency and leaves the body."""
+    text = f"आईएएनएस | अपडेटेड: 16 अक्टूबर 2024\n\n{_HINDI_BODY}\n\n{line}"
+    cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [text]}), registry=REG)
+    assert set(cr.filter(pl.col("role") == "disclaimer")["source"]) == {"IANS"}
+    assert boilerplate.strip_disclaimers(f"{_HINDI_BODY}\n\n{line}") == _HINDI_BODY
+
+
+@pytest.mark.parametrize("line", ["इसके बाद सरकार ने कोई बदलाव नहीं किया।", "इसे संपादित नहीं किया जा सकता।",
+                                  "यह योजना किसानों के लिए है और इसे कल प्रकाशित किया गया।"])
+def test_hindi_sentences_that_are_no_disclaimer(line: str) -> None:
+    assert boilerplate.disclaimer_spans(f"{_HINDI_BODY} {line}") == []

@@ -559,6 +559,9 @@ def test_disclaimers_removed_from_text_kept_in_raw_text():
         "This is an auto-generated story from a syndicated news feed.",
         "(This article is part of an automated news feed and has not been edited by Example staff.)",
         "Disclaimer: This is an agency copy and has not been edited by our staff.",
+        "डिस्क्लेमर: यह खबर एजेंसी फीड से सीधे प्रकाशित की गई है।",
+        "यह खबर सिंडिकेट फ़ीड से ऑटो-पब्लिश की गई है।",
+        "इसे हमारी टीम ने संपादित नहीं किया है।",
     ],
 )
 def test_disclaimer_hint_is_a_superset(s):

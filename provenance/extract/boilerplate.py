@@ -33,6 +33,13 @@ _PATTERNS = [
     r"(?:an?\s+(?:automated|auto[- ]?generated|syndicated)\s+(?:news\s+)?feed|an?\s+(?:agency|wire|syndicated)\s+(?:copy|story|feed)"
     r"|auto[- ]?aggregated\s+by\s+a\s+computer\s+program)\s+and\s+has\s+not\s+been\s+(?:created\s+or\s+)?edited\s+by\s+"
     r"[^.\n]+\.?",
+    # Hindi: "डिस्क्लेमर: यह खबर एजेंसी फीड से सीधे प्रकाशित की गई है" ("this story is published straight from an
+    # agency feed"), and "इसे हमारी टीम ने संपादित नहीं किया है" ("our team has not edited it"). Feed is written
+    # with or without the nukta, precomposed or not.
+    r"(?:(?:डिस्क्लेमर|अस्वीकरण)\s*[:ः]\s*)?(?:यह|ये)\s+(?:[^\s।.\n]+\s+){0,5}?(?:फ़ीड|फीड|\u095eीड)\s+से\s+"
+    r"[^।.\n]{0,80}?(?:पब्लिश|प्रकाशित|पोस्ट)[^।.\n]*[।.]?",
+    r"(?:इसे|इसके\s+साथ|इस\s+(?:खबर|ख़बर|स्टोरी|लेख)\s+(?:को|में|के\s+साथ))\s+[^।.\n]{0,60}?"
+    r"(?:टीम|स्टाफ|संपादक|हम)[^।.\n]{0,40}?(?:एडिटिंग|एडिट|संपादित|संपादन)\s+नहीं[^।.\n]*[।.]?",
 ]
 DISCLAIMER = regex.compile("|".join(f"(?:{p})" for p in _PATTERNS), regex.IGNORECASE)
 

@@ -199,7 +199,8 @@ HEADER_HINT = (
 TEASER_END = r"(?:\.\.\.|…)$"
 # Cheap superset of provenance.extract.boilerplate.DISCLAIMER: every pattern there needs one of these.
 DISCLAIMER_HINT = (r"(?i)(?:published|generated)\s+(?:from|via|through)|auto[- ]?(?:generated|published)\s+"
-                   r"(?:story|article|report|copy|news)|(?:reworked|changed|edited)\s+by")
+                   r"(?:story|article|report|copy|news)|(?:reworked|changed|edited)\s+by"
+                   "|फ\u093c?ीड|\u095eीड|एडिट|संपाद")  # Hindi: feed (nukta or not, precomposed or not), edit
 
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _PLACE = r"[A-Z][A-Za-z'’.\-]*(?:[ \-][A-Z][A-Za-z'’.\-]*){0,3}(?:\s*\[[^\]]{1,30}\])?"

@@ -402,7 +402,7 @@ def _scan_universe() -> str:
 # Matches of ``boilerplate.DISCLAIMER`` hold one of these words (case-insensitively)
 # and no "." but as their last character; proved for the patterns below only (a
 # copy of boilerplate's: a change there turns the shortcut off until proved again).
-_DISCLAIMER_WORDS = ("published", "generated", "staff", "edited")
+_DISCLAIMER_WORDS = ("published", "generated", "staff", "edited", "फीड", "फ़ीड", "\u095eीड", "एडिट", "संपाद")
 _DISCLAIMER_PROVED_FOR = (
     r"(?:(?:disclaimer\s*:\s*)?(?:this|the above)\s+(?:post|story|article|report|news|copy)\s+(?:has\s+"
     r"been|is|was)\s+(?:auto[- ]?published|auto[- ]?generated|published)\s+(?:from|via|through)\s+(?:an?\s+"
@@ -421,7 +421,12 @@ _DISCLAIMER_PROVED_FOR = (
     r"(?:(?:disclaimer\s*:\s*)?this\s+(?:is|story|article|report|post)\s+(?:is\s+)?(?:part\s+of\s+)?(?:an?\s+"
     r"(?:automated|auto[- ]?generated|syndicated)\s+(?:news\s+)?feed|an?\s+(?:agency|wire|syndicated)\s+"
     r"(?:copy|story|feed)|auto[- ]?aggregated\s+by\s+a\s+computer\s+program)\s+and\s+has\s+not\s+been\s+"
-    r"(?:created\s+or\s+)?edited\s+by\s+[^.\n]+\.?)",
+    r"(?:created\s+or\s+)?edited\s+by\s+[^.\n]+\.?)|"
+    r"(?:(?:(?:डिस्क्लेमर|अस्वीकरण)\s*[:ः]\s*)?(?:यह|ये)\s+(?:[^\s।.\n]+\s+){0,5}?(?:फ़ीड|फीड|\u095eीड)\s+"
+    r"से\s+[^।.\n]{0,80}?(?:पब्लिश|प्रकाशित|पोस्ट)[^।.\n]*[।.]?)|"
+    r"(?:(?:इसे|इसके\s+साथ|इस\s+(?:खबर|ख़बर|स्टोरी|लेख)\s+(?:को|में|के\s+साथ))\s+"
+    r"[^।.\n]{0,60}?(?:टीम|स्टाफ|संपादक|हम)[^।.\n]{0,40}?(?:एडिटिंग|एडिट|संपादित|संपादन)\s+"
+    r"नहीं[^।.\n]*[।.]?)",
     int(regex.IGNORECASE),
 )
 
@@ -754,7 +759,8 @@ _ASCII_WORD_CHAR = _ASCII_WORD_CHARS.__contains__
 
 
 def _may_hold_disclaimer(seg: str) -> bool:
-    """Whether lowercase ``seg`` holds the words one of the proved patterns needs (see _DISCLAIMER_PROVED_FOR)."""
+    """Whether lowercase ``seg`` holds the words one of the proved patterns needs (see _DISCLAIMER_PROVED_FOR).
+    Asked of ASCII texts only, so the Hindi patterns need no clause here."""
     def any_of(*words: str) -> bool:
         return any(w in seg for w in words)
 
