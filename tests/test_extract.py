@@ -591,7 +591,8 @@ def test_header_lines_of_more_page_layouts():
     assert header_line("ByHT News Desk") == ("HT News Desk", None)
     assert header_line("Byron Bay") is None
     # A reading time before the date.
-    assert header_line("2 min read Last Updated : Oct 16 2024 | 4:45 PM IST") == (None, "Oct 16 2024")
+    assert header_line("2 min read Last Updated : Oct 16 2024 | 4:45 PM IST") == (None, "Oct 16 2024 4:45 PM IST")
+    assert header_line("IANS | Updated: Oct 16, 2024 | 16:45 IST") == ("IANS", "Oct 16, 2024 16:45 IST")
 
 
 STORY_PARAS = [
@@ -630,6 +631,28 @@ def test_page_layouts_give_title_credit_and_body():
     assert [a["byline"] for a in got][:2] == ["Press Trust of India", "Example News Desk"]
     for a in got:
         assert a["text"] == body, a["locator"]
+
+
+def test_a_date_at_the_foot_and_an_author_line_under_the_headline():
+    body = "\n\n".join(STORY_PARAS)
+    pages = raw([
+        # The date only under the story, its time in the next segment.
+        _page("Harbour bridge shut after divers find crack in pier", "IANS  Seaport", body,
+              "First Published: Oct 16 2024 | 4:45 PM IST", "More From This Section"),
+        # Headline, the agency on a line of its own, then the date.
+        _page("Example Web Desk", "Harbour bridge shut after divers find crack in pier", "IANS",
+              "Updated on: 16 October 2024 4:45 pm IST", body),
+    ])
+    arts, _, _ = extract(pages, config=CFG)
+    got = arts.sort("locator").to_dicts()
+    assert [a["published_at"] for a in got] == [datetime(2024, 10, 16, 11, 15, tzinfo=UTC)] * 2
+    assert [a["title"] for a in got] == ["Harbour bridge shut after divers find crack in pier"] * 2
+    assert got[1]["byline"] == "IANS"
+    assert all(a["text"] == body for a in got), [a["text"][-80:] for a in got]
+    # A labelled date line under the story of a page that has a header date does not move it.
+    both = raw([_page("By IANS | Updated: March 4, 2025 10:15 IST", body, "First Published: Oct 16 2024 | 4:45 PM IST")])
+    one = extract(both, config=CFG)[0].to_dicts()[0]
+    assert one["published_at"] == datetime(2025, 3, 4, 4, 45, tzinfo=UTC)
 
 
 def test_empty_input():

@@ -1409,6 +1409,8 @@ def _clean_texts(
             dkey = drops.get_column("pos").to_numpy().astype(np.int64) * 4096 + drops.get_column("drop").to_numpy()
             keep[k[np.isin(key, dkey)]] = False
 
+    foot = _foot_dates(data, rid, ls, le, nbytes, keep, is_page)
+
     # A first line equal to the title goes (compared loosely: case and punctuation aside).
     titles = base.select("__rid", "title").with_row_index("pos").with_columns(pl.col("pos").cast(pl.Int64)).join(
         resolved.select("pos", "r_title"), on="pos", how="left", maintain_order="left"
@@ -1451,6 +1453,9 @@ def _clean_texts(
     out = (
         out.join(fl.select("pos", "dateline").drop_nulls(), on="pos", how="left", maintain_order="left")
         .join(resolved.select("pos", "r_title", "r_byline", "r_date"), on="pos", how="left", maintain_order="left")
+        .join(foot, on="pos", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("r_date", "f_date").alias("r_date"))
+        .drop("f_date")
     )
     # Disclaimers, only where a cheap pattern says one may be.
     maybe = out.filter(pl.col("text").str.contains(DISCLAIMER_HINT))
@@ -1463,6 +1468,39 @@ def _clean_texts(
             .alias("text")
         )
     return out.select(list(out_schema)).cast(out_schema), stats
+
+
+#: Lines at the foot of a page looked at for its date ("First Published: Oct 16 2024 | 4:45 PM IST").
+FOOT_LINES = 4
+
+
+def _foot_dates(
+    data: np.ndarray, rid: np.ndarray, ls: np.ndarray, le: np.ndarray, nbytes: np.ndarray, keep: np.ndarray,
+    is_page: np.ndarray,
+) -> pl.DataFrame:
+    """``(pos, f_date)`` of pages whose last lines hold a labelled date line, which ``keep`` loses.
+
+    Some sites print the date only under the story. A header's date comes first (the caller
+    coalesces); a foot line is read only when labelled ("Published", "First Published", "Updated").
+    """
+    empty = pl.DataFrame(schema={"pos": pl.Int64, "f_date": pl.String})
+    k = np.flatnonzero(keep)
+    if not is_page.any() or not len(k):
+        return empty
+    rank = _k_ranks(rid[k])
+    back = np.bincount(rid[k], minlength=len(is_page))[rid[k]] - 1 - rank
+    foot = k[(back < FOOT_LINES) & (rank > 0) & is_page[rid[k]] & (nbytes[k] <= SHORT_LINE_BYTES)]
+    if not len(foot):
+        return empty
+    found: dict[int, str] = {}
+    for i, pos, line in zip(foot.tolist(), rid[foot].tolist(), _materialize(data, ls[foot], le[foot]).to_list(),
+                            strict=True):
+        if _DATE_LABEL.match(line) and (got := header_line(line)) is not None and got[0] is None and got[1]:
+            keep[i] = False
+            found.setdefault(pos, got[1])
+    if not found:
+        return empty
+    return pl.DataFrame({"pos": list(found), "f_date": list(found.values())}, schema=empty.schema)
 
 
 _WS = r"[\s\u200b\u200c\u200d\u2060\ufeff]+"
@@ -1762,6 +1800,8 @@ _SECTIONS = frozenset({
 })
 
 
+_TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5})?$", re.I)
+_HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 _READ_TIME = re.compile(r"^\s*\d{1,2}\s+min(?:ute)?s?\s+read\s+(?=\S)", re.I)
 
 
@@ -1800,6 +1840,9 @@ def header_line(line: str) -> tuple[str | None, str | None] | None:
     else:
         rest = segs
     dates = [_date_segment(s) for s in rest]
+    # A time in the segment after a date belongs to it ("Oct 16 2024 | 4:45 PM IST").
+    dates = [(d[0] + " " + rest[i + 1], *d[1:]) if d[0] is not None and i + 1 < len(rest)
+             and _TIME_ONLY.match(rest[i + 1]) and not _HAS_TIME.search(d[0]) else d for i, d in enumerate(dates)]
     if byline is None:
         # "IANS | Updated: ..." : a name, then a labeled date; "World | Press Trust of India | Updated: ...": a
         # section, the name, then the date (the name is the segment right before the first labeled date).
@@ -1829,12 +1872,18 @@ def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool)
             hdr.append((i, *info))
         elif hdr:
             break
+    if hdr and sum(_paragraph_like(lines[i], words[i]) for i in range(hdr[0][0])) >= 2:
+        hdr = []  # a date line after the story's first paragraphs: a short story's foot, not a header
     if hdr:
         h0, h1 = hdr[0][0], hdr[-1][0]
         byline = next((b for _, b, _ in hdr if b), None)
         date = next((d for _, _, d in hdr if d), None)
         if h0 <= 8 and all(w <= 40 for w in words[:h0]):
             title = lines[h0 - 1] if h0 >= 1 and _title_like(lines[h0 - 1], words[h0 - 1]) else None
+            if (byline is None and h0 >= 2 and words[h0 - 1] <= 4 and _who(lines[h0 - 1])
+                    and _title_like(lines[h0 - 2], words[h0 - 2]) and words[h0 - 2] >= words[h0 - 1] + 3):
+                # Headline, then the author or agency on a line of its own, then the date.
+                return list(range(h1 + 1)), lines[h0 - 2], _who(lines[h0 - 1]), date
             j = h1 + 1
             if title is None and is_page and j < len(lines) and words[j] >= 4 and _title_like(lines[j], words[j]) \
                     and not _paragraph_like(lines[j], words[j]):
