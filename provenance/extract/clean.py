@@ -1872,12 +1872,15 @@ def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool)
             hdr.append((i, *info))
         elif hdr:
             break
-    if hdr and sum(_paragraph_like(lines[i], words[i]) for i in range(hdr[0][0])) >= 2:
-        hdr = []  # a date line after the story's first paragraphs: a short story's foot, not a header
     if hdr:
         h0, h1 = hdr[0][0], hdr[-1][0]
         byline = next((b for _, b, _ in hdr if b), None)
         date = next((d for _, _, d in hdr if d), None)
+        if sum(_paragraph_like(lines[i], words[i]) for i in range(h0)) >= 2:
+            # After two of the story's paragraphs: the credit lines go, the story above them stays (a
+            # short story's paragraphs are under 40 words, which made them look like a menu).
+            top, title = _page_top(lines, words) if is_page else ([], None)
+            return [*top, *range(h0, h1 + 1)], title, byline, date
         if h0 <= 8 and all(w <= 40 for w in words[:h0]):
             title = lines[h0 - 1] if h0 >= 1 and _title_like(lines[h0 - 1], words[h0 - 1]) else None
             if (byline is None and h0 >= 2 and words[h0 - 1] <= 4 and _who(lines[h0 - 1])
@@ -1892,15 +1895,21 @@ def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool)
         return list(range(h0, h1 + 1)), None, byline, date
     if not is_page:
         return [], None, None, None
+    top, title = _page_top(lines, words)
+    return top, title, None, None
+
+
+def _page_top(lines: Sequence[str], words: Sequence[int]) -> tuple[list[int], str | None]:
+    """A page without a credit line above its story: the lines above the first paragraph (to drop), and
+    the nearest headline-sized one among them as the title; a short one ("IANS  Seoul", a section name)
+    only when there is none."""
     p = next((i for i, (ln, w) in enumerate(zip(lines, words, strict=False)) if _paragraph_like(ln, w)), None)
     if p is None or p == 0 or p > 8:
-        return [], None, None, None
-    # The nearest headline-sized line above the first paragraph; a short one ("IANS  Seoul", a section
-    # name) only when there is none.
+        return [], None
     before = [i for i in range(p - 1, -1, -1) if _title_like(lines[i], words[i])]
     title = next((lines[i] for i in before if words[i] >= 4), None) or next(
         (lines[i] for i in before if words[i] >= 2), None)
-    return list(range(p)), title, None, None
+    return list(range(p)), title
 
 
 def _paragraph_like(line: str, words: int) -> bool:
