@@ -23,6 +23,7 @@ from provenance.extract.clean import (
     header_line,
     line_hash,
 )
+from provenance.extract.dates import parse_published
 from provenance.ingest import read_sources
 from provenance.schemas import CHROME_STATS, EXTRACTED, RAW, REJECTS
 
@@ -653,6 +654,23 @@ def test_a_date_at_the_foot_and_an_author_line_under_the_headline():
     both = raw([_page("By IANS | Updated: March 4, 2025 10:15 IST", body, "First Published: Oct 16 2024 | 4:45 PM IST")])
     one = extract(both, config=CFG)[0].to_dicts()[0]
     assert one["published_at"] == datetime(2025, 3, 4, 4, 45, tzinfo=UTC)
+
+
+HINDI_PARAS = [
+    "नगर परिषद ने मंगलवार को पुराने बंदरगाह पुल को अगले महीने से साइकिल सवारों के लिए खोलने का फैसला किया। "
+    "इंजीनियरों ने जांच के बाद कहा कि पुल हल्के यातायात के लिए सुरक्षित है।",
+    "परिषद की प्रवक्ता ने बताया कि भारी वाहनों पर रोक जारी रहेगी और मरम्मत का काम अगले साल तक चलेगा।",
+]
+
+
+def test_a_hindi_page_gives_its_byline_and_date():
+    body = "\n\n".join(HINDI_PARAS)
+    page = _page("होम", "बंदरगाह पुल साइकिल सवारों के लिए खुलेगा, भारी वाहनों पर रोक जारी", "आईएएनएस | अपडेटेड: १६ अक्टूबर 2024 10:15 AM IST", body)
+    a = extract(raw([page]), config=CFG)[0].to_dicts()[0]
+    assert a["byline"] == "आईएएनएस" and a["title"] == "बंदरगाह पुल साइकिल सवारों के लिए खुलेगा, भारी वाहनों पर रोक जारी"
+    assert a["published_at"] == datetime(2024, 10, 16, 4, 45, tzinfo=UTC) and a["published_precision"] == "minute"
+    assert a["text"] == body
+    assert parse_published("प्रकाशित: 16 अक्तूबर 2024") == (datetime(2024, 10, 16, tzinfo=UTC), "day")
 
 
 def test_empty_input():

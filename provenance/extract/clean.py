@@ -123,6 +123,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from itertools import islice
 
@@ -191,6 +192,7 @@ INLINE_READ = (r"^(?:also read|read also|read more|also see|see also|must read|a
                + r")\s*[:|\-–—]\s*\S")
 HEADER_HINT = (
     r"^(?:by|written by|reported by|posted by|edited by)\b|\|\s*(?:last )?(?:updated|published|posted)\b"
+    r"|(?:^|\|\s*)(?:अपडेटेड|अपडेट|प्रकाशित|पब्लिश्ड)\s*[:ः]"
     r"|^(?:last |first )?(?:updated|published|posted)\b"
     r"|^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
     r"|^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -220,8 +222,10 @@ DATELINES = [
 #: "By IANS", "Written by: ...", and "ByHT News Desk" (a scraped page glues the label to the name).
 _BYLINE = re.compile(r"^(?:(?:by|written by|reported by|posted by|edited by)\s*:?\s+|(?-i:By(?=[A-Z])))(.{1,120})$", re.I)
 _DATE_LABEL = re.compile(
-    r"^\s*(?:(?:last|first)\s+)?(updated|published|posted|modified)\s*(?:on|at)?\s*(:)?\s*(.*)$", re.I
+    r"^\s*(?:(?:last|first)\s+)?(updated|published|posted|modified|अपडेटेड|अपडेट|प्रकाशित|पब्लिश्ड)\s*(?:on|at)?\s*"
+    r"([:ः])?\s*(.*)$", re.I
 )
+_PUBLISHED_LABELS = frozenset({"published", "प्रकाशित", "पब्लिश्ड"})
 _NAME_WORD = re.compile(r"^(?:[A-Z0-9&(\"'“‘][\w.'’&()\-]*|and|of|the|de|da|del|van|von|der|for|with|in|our|a|staff|team)$")
 _SENT_END = re.compile(r"[.!?][\"'”’)]*$|[.!?]$")
 
@@ -1779,14 +1783,19 @@ def _resolve_headers(head: pl.DataFrame, is_page: np.ndarray) -> pl.DataFrame:
     return pl.DataFrame(out, schema=schema)
 
 
+def _caseless_word(w: str) -> bool:
+    """A word of a script without case (Devanagari, Chinese, Arabic...): "आईएएनएस" is a name as "IANS" is."""
+    return w[0].isalpha() and w.lower() == w.upper() and all(c.isalpha() or unicodedata.category(c)[0] == "M" for c in w)
+
+
 def _who(s: str) -> str | None:
     s = s.strip().strip(",;:-–—").strip()
     words = s.split()
     if not words or len(words) > 8 or len(s) > 80:
         return None
-    if not all(_NAME_WORD.match(w) for w in words):
+    if not all(_NAME_WORD.match(w) or _caseless_word(w) for w in words):
         return None
-    if not any(w[0].isupper() for w in words):
+    if not any(w[0].isupper() or _caseless_word(w) for w in words):
         return None
     return s
 
@@ -1818,7 +1827,7 @@ def _date_segment(seg: str) -> tuple[str | None, bool, bool]:
     """(date string, labeled, is 'published') for one '|' segment of a credit line."""
     m = _DATE_LABEL.match(seg)
     if m and (m.group(2) or parse_published(m.group(3))[0] is not None):
-        return m.group(3).strip() or None, True, m.group(1).lower() == "published"
+        return m.group(3).strip() or None, True, m.group(1).lower() in _PUBLISHED_LABELS
     if parse_published(seg)[0] is not None:
         return seg.strip(), False, False
     return None, False, False

@@ -111,6 +111,23 @@ _NOISE = re.compile(
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
 
+_DEVANAGARI = re.compile("[\u0900-\u097f]")
+#: Hindi month names (with their common spellings) and date labels, as English, and Devanagari digits: a
+#: Hindi page's "अपडेटेड: 16 अक्टूबर 2024 10:15 AM IST" reads as "updated: 16 October 2024 10:15 AM IST".
+_HINDI_WORDS = {
+    "जनवरी": "January", "फरवरी": "February", "फ़रवरी": "February", "मार्च": "March", "अप्रैल": "April",
+    "मई": "May", "जून": "June", "जुलाई": "July", "अगस्त": "August", "सितंबर": "September", "सितम्बर": "September",
+    "अक्टूबर": "October", "अक्तूबर": "October", "नवंबर": "November", "नवम्बर": "November", "दिसंबर": "December",
+    "दिसम्बर": "December", "अपडेटेड": "updated", "अपडेट": "updated", "प्रकाशित": "published", "पब्लिश्ड": "published",
+}
+_HINDI_WORD = re.compile("|".join(sorted(map(re.escape, _HINDI_WORDS), key=len, reverse=True)))
+_HINDI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+
+
+def _from_hindi(s: str) -> str:
+    return _HINDI_WORD.sub(lambda m: _HINDI_WORDS[m.group()], s.translate(_HINDI_DIGITS))
+
+
 def _month(name: str) -> int:
     return _MONTHS[name[:3].lower()]
 
@@ -171,6 +188,8 @@ def parse_published(s: str | None) -> tuple[datetime | None, str | None]:
     s = str(s).strip()
     if not s or len(s) > 120:
         return None, None
+    if _DEVANAGARI.search(s):
+        s = _from_hindi(s)
     s = _PREFIX.sub("", s)
     if m := _EPOCH.match(s):
         v = float(m.group(1))
