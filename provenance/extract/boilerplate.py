@@ -23,7 +23,8 @@ _PATTERNS = [
     r"(?:disclaimer\s*:\s*)?(?:this|the)\s+(?:story|article|report)\s+(?:has\s+)?not\s+(?:been\s+)?edited\s+by\s+[^.\n]{0,60}?staff"
     r"[^.\n]*\.?",
     r"(?:except\s+for\s+the\s+headline,\s*)?this\s+story\s+has\s+not\s+been\s+edited\s+by\s+[^.\n]{0,60}?(?:staff|team)"
-    r"[^.\n]*\.?",    # "This is an auto-generated story from a syndicated news feed."
+    r"[^.\n]*\.?",
+    # "This is an auto-generated story from a syndicated news feed."
     r"(?:disclaimer\s*:\s*)?this\s+is\s+an?\s+(?:auto[- ]?generated|auto[- ]?published)\s+(?:story|article|report|copy|news)\s+"
     r"(?:from|via|through)\s+(?:an?\s+|the\s+)?(?:syndicated\s+|agency\s+|wire\s+|news\s+)*(?:feed|wire|service)[^.\n]*\.?",
     # "... is part of an automated news feed and has not been edited by ... staff"; "This is an agency copy and has

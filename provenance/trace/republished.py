@@ -23,7 +23,7 @@ from typing import NamedTuple
 import polars as pl
 import regex
 
-__all__ = ["Notice", "notices", "names_outlet", "PREFILTER"]
+__all__ = ["Notice", "notices", "has_notice", "names_outlet", "PREFILTER"]
 
 _SUBJECT = (
     r"(?:(?:this|a\s+(?:shorter\s+|longer\s+|different\s+|earlier\s+)?version\s+of\s+this|"
