@@ -332,7 +332,7 @@ _FRAGMENTS = [
     "This is an agency copy", "This is an auto-generated story from a syndicated news feed",
     " and has not been created or edited by ", "This article is part of an automated news feed",
     "This story is auto-aggregated by a computer program", "Only the headline and picture of this report may have been ",
-    "reworked by ",
+    "reworked by ", "This is an unedited and auto-generated story from Syndicated News feed", " Only the headline has been changed.",
     "डिस्क्लेमर: यह खबर एजेंसी फीड से सीधे प्रकाशित की गई है।", " इसे हमारी टीम ने संपादित नहीं किया है।",
     "यह खबर फ़ीड से ", "पब्लिश", "आईएएनएस",
 ]
@@ -454,6 +454,8 @@ _BODY = ("The county council voted on Tuesday to reopen the old harbour bridge t
     "Disclaimer: This is an agency copy and has not been edited by our staff.",
     "Disclaimer: This story is auto-aggregated by a computer program and has not been created or edited by "
     "NewsHub.",
+    "(This is an unedited and auto-generated story from Syndicated News feed, Harbor Herald Staff may not have "
+    "modified or edited the content body)",
 ])
 def test_more_auto_publication_disclaimers(line: str) -> None:
     """Phrasings of unedited feed copy on Indian news sites and aggregators (the sentences are ours)."""
@@ -490,6 +492,24 @@ def test_an_ambiguous_alias_before_capitalised_words_is_no_byline() -> None:
 def test_the_brackets_a_disclaimer_stood_in_go_with_it() -> None:
     text = f"{_BODY}\n\n(This article is part of an automated news feed and has not been edited by Example staff.)"
     assert boilerplate.strip_disclaimers(text) == _BODY
+    # the disclaimer's last clause runs to the closing bracket: the opening one goes too
+    text = f"{_BODY}\n\n(This story has not been edited by Harbor Herald staff and is published from a syndicated news " \
+           "agency feed - IANS)"
+    assert boilerplate.strip_disclaimers(text) == _BODY
+
+
+@pytest.mark.parametrize("tail", [
+    "Only the headline has been changed.", "The Harbor Herald holds no responsibility for its content.",
+])
+def test_the_sentence_completing_a_disclaimer_goes_with_it_and_is_no_credit(tail: str) -> None:
+    line = "This story has been published from a wire agency feed without modifications to the text."
+    text = f"{_BODY}\n\n{line} {tail}\n\nThe bridge opens on Monday."
+    assert boilerplate.strip_disclaimers(text) == f"{_BODY}\n\nThe bridge opens on Monday."
+    cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [text]}), registry=REG)
+    assert cr.filter(pl.col("role") == "disclaimer")["span_text"].to_list() == [line]
+    # alone, or after a paragraph of the story, the sentence is left as it is
+    alone = f"{_BODY} {tail}"
+    assert boilerplate.strip_disclaimers(alone) == alone
 
 
 _HINDI_BODY = "नगर परिषद ने मंगलवार को पुराने बंदरगाह पुल को अगले महीने से साइकिल सवारों के लिए खोलने का फैसला किया।"

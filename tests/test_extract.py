@@ -558,6 +558,8 @@ def test_disclaimers_removed_from_text_kept_in_raw_text():
         "The above article was published via the wire service.",
         "Except for the headline, this story has not been edited by the desk team.",
         "This is an auto-generated story from a syndicated news feed.",
+        "(This is an unedited and auto-generated story from Syndicated News feed, Example Staff may not have modified "
+        "or edited the content body)",
         "(This article is part of an automated news feed and has not been edited by Example staff.)",
         "Disclaimer: This is an agency copy and has not been edited by our staff.",
         "डिस्क्लेमर: यह खबर एजेंसी फीड से सीधे प्रकाशित की गई है।",

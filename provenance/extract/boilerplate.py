@@ -24,8 +24,10 @@ _PATTERNS = [
     r"[^.\n]*\.?",
     r"(?:except\s+for\s+the\s+headline,\s*)?this\s+story\s+has\s+not\s+been\s+edited\s+by\s+[^.\n]{0,60}?(?:staff|team)"
     r"[^.\n]*\.?",
-    # "This is an auto-generated story from a syndicated news feed."
-    r"(?:disclaimer\s*:\s*)?this\s+is\s+an?\s+(?:auto[- ]?generated|auto[- ]?published)\s+(?:story|article|report|copy|news)\s+"
+    # "This is an auto-generated story from a syndicated news feed."; "This is an unedited and auto-generated story
+    # from Syndicated News feed, ... Staff may not have modified or edited the content body"
+    r"(?:disclaimer\s*:\s*)?this\s+is\s+an?\s+(?:unedited\s+(?:and\s+)?)?(?:auto[- ]?generated|auto[- ]?published)\s+"
+    r"(?:story|article|report|copy|news)\s+"
     r"(?:from|via|through)\s+(?:an?\s+|the\s+)?(?:syndicated\s+|agency\s+|wire\s+|news\s+)*(?:feed|wire|service)[^.\n]*\.?",
     # "... is part of an automated news feed and has not been edited by ... staff"; "This is an agency copy and has
     # not been edited by our staff"; an aggregator's "auto-aggregated by a computer program and has not been created
@@ -56,12 +58,28 @@ def disclaimer_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in DISCLAIMER.finditer(text)]
 
 
-_EMPTIED = regex.compile(r"(?m)^[^\S\n]*[(\[][^\S\n]*[)\]][^\S\n]*\.?[^\S\n]*$")
+# What a disclaimer leaves of the brackets it stood in: "()", or the opening one alone when the disclaimer's
+# last clause ran to the closing one ("(... published from a syndicated news agency feed - PTI)").
+_EMPTIED = regex.compile(r"(?m)^[^\S\n]*[(\[][^\S\n]*[)\]]?[^\S\n]*\.?[^\S\n]*$")
+# A second sentence some sites add to their disclaimer, which means nothing alone: "Only the headline has been
+# changed."; "<Site> holds no responsibility for its content." Cut with the disclaimer it follows, not credited.
+_TAIL = regex.compile(
+    r"[^\S\n]*(?:only\s+the\s+headline\s+has\s+been\s+changed|[^.\n]{1,40}?\s+holds?\s+no\s+responsibility\s+for\s+"
+    r"(?:its|the|this)\s+content)[^\S\n]*\.?",
+    regex.IGNORECASE,
+)
 
 
 def strip_disclaimers(text: str) -> str:
     """``text`` without its disclaimers (lines left empty by the cut are dropped, and so are the
-    brackets a disclaimer stood in: "(This story has not been edited by ...)")."""
+    brackets a disclaimer stood in: "(This story has not been edited by ...)"), each with the
+    sentence that completes it where a site adds one."""
     if not text:
         return text
-    return regex.sub(r"\n{3,}", "\n\n", _EMPTIED.sub("", DISCLAIMER.sub("", text))).strip()
+    parts, at = [], 0
+    for m in DISCLAIMER.finditer(text):
+        parts.append(text[at:m.start()])
+        tail = _TAIL.match(text, m.end())
+        at = tail.end() if tail else m.end()
+    parts.append(text[at:])
+    return regex.sub(r"\n{3,}", "\n\n", _EMPTIED.sub("", "".join(parts))).strip()
