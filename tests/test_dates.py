@@ -61,11 +61,17 @@ CASES = [
     ("16 Oct 2024 IST", utc(2024, 10, 16), "day"),  # a day is not shifted by its zone
     ("16/10/2024", utc(2024, 10, 16), "day"),  # unambiguous day-first
     ("10/16/2024", utc(2024, 10, 16), "day"),  # unambiguous month-first
+    # ambiguous, but the zone's region writes the day first (Indian, British, European, Australian pages)
+    ("Updated: 05-03-2025 16:45 IST", utc(2025, 3, 5, 11, 15), "minute"),
+    ("05.03.2025 10:00 CET", utc(2025, 3, 5, 9, 0), "minute"),
+    ("05/03/2025 India Standard Time", utc(2025, 3, 5), "day"),
     # epoch
     ("1729077300", utc(2024, 10, 16, 11, 15), "minute"),
     ("1729077300000", utc(2024, 10, 16, 11, 15), "minute"),
     # unreadable -> null
     ("05/06/2024", None, None),  # ambiguous: D/M or M/D
+    ("05/06/2024 4:45 PM EST", None, None),  # a US zone says nothing for the day first
+    ("05/06/2024 GMT", None, None),  # nor does GMT, which feeds everywhere print
     ("Seoul, Oct 16", None, None),  # no year
     ("yesterday", None, None),
     ("2 hours ago", None, None),

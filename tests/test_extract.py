@@ -596,6 +596,33 @@ def test_header_lines_of_more_page_layouts():
     # A reading time before the date.
     assert header_line("2 min read Last Updated : Oct 16 2024 | 4:45 PM IST") == (None, "Oct 16 2024 4:45 PM IST")
     assert header_line("IANS | Updated: Oct 16, 2024 | 16:45 IST") == ("IANS", "Oct 16, 2024 16:45 IST")
+    # A newsroom's name, then the place: the newsroom is the byline; "Created" is the first publication.
+    assert header_line("Harbor Herald News Desk | Seaport | Updated: 16-10-2024 18:00 IST | Created: 16-10-2024 "
+                       "16:45 IST") == ("Harbor Herald News Desk", "16-10-2024 16:45 IST")
+    assert header_line("Coastal | PTI | Updated: Oct 16, 2024") == ("PTI", "Oct 16, 2024")
+    # A name and a date without a label.
+    assert header_line("Agency News IANS| Oct 16, 2024 04:45 PM IST") == ("Agency News IANS", "Oct 16, 2024 04:45 PM IST")
+    assert header_line("Home | Oct 16, 2024") is None  # a section label is no name
+    assert header_line("Harbour bridge | reopens to cyclists") is None
+
+
+def test_page_headers_with_labels_on_lines_of_their_own_and_a_masthead() -> None:
+    from provenance.extract.clean import resolve_header
+
+    head = "Harbour bridge reopens to cyclists after repairs"
+    para = ("Seaport, Oct 16 (IANS) The county council reopened the old harbour bridge to cyclists on Tuesday, "
+            "after engineers found the deck sound enough for light traffic.")
+
+    def resolve(lines: list[str]) -> tuple:
+        return resolve_header(lines, [len(x.split()) for x in lines], is_page=True)
+
+    # "Curated By :" over the name, "Published On:" over the date
+    assert resolve([head, "Curated By :", "Coast Desk", "Last Updated: October 16, 2024, 16:45 IST", para]) == (
+        [0, 1, 2, 3], head, "Coast Desk", "October 16, 2024, 16:45 IST")
+    assert resolve([head, "Published By:", "Riya Sen", "Published On:", "Oct 16, 2024", para]) == (
+        [0, 1, 2, 3, 4], head, "Riya Sen", "Oct 16, 2024")
+    # the site's name over its own credit line is no headline
+    assert resolve(["HARBOR HERALD", "THE HARBOR HERALD | Oct 16, 2024, 19:02:47 IST", para])[1] is None
 
 
 STORY_PARAS = [
@@ -656,6 +683,34 @@ def test_a_date_at_the_foot_and_an_author_line_under_the_headline():
     both = raw([_page("By IANS | Updated: March 4, 2025 10:15 IST", body, "First Published: Oct 16 2024 | 4:45 PM IST")])
     one = extract(both, config=CFG)[0].to_dicts()[0]
     assert one["published_at"] == datetime(2025, 3, 4, 4, 45, tzinfo=UTC)
+
+
+def test_more_page_layouts_of_sites_that_carry_agency_copy():
+    body = "\n\n".join(STORY_PARAS)
+    head = "Harbour bridge shut after divers find crack in pier"
+    pages = raw([
+        # A newsroom, the place, then two labelled dates written day first; the disclaimer after the story.
+        _page(head, "Example News Desk | Seaport | Updated: 05-03-2025 18:00 IST | Created: 05-03-2025 16:45 IST",
+              body, "(This story has not been edited by Example staff and is auto-generated from a syndicated feed.)"),
+        # A section label over the headline, the agency and an unlabelled date; the feed's disclaimer in brackets.
+        _page("Agency News", head, "Agency News IANS| Mar 05, 2025 04:45 PM IST", body,
+              "(This is an unedited and auto-generated story from Syndicated News feed, Example Staff may not have "
+              "modified or edited the content body)", "Share Now"),
+        # Labels on lines of their own; a disclaimer whose last clause names the agency inside the brackets.
+        _page(head, "Curated By :", "Example Desk", "Last Updated: March 05, 2025, 16:45 IST", body,
+              "(This story has not been edited by Example staff and is published from a syndicated news agency "
+              "feed - IANS)"),
+        # A disclaimer with the sentence the site adds to it.
+        _page(head, "IANS", "05 March, 2025 04:45 pm IST", body,
+              "This report is auto-generated from Syndicated News feed. Example holds no responsibility for its content."),
+    ])
+    arts, _, _ = extract(pages, config=CFG)
+    got = arts.sort("locator").to_dicts()
+    assert [a["title"] for a in got] == [head] * 4
+    assert [a["byline"] for a in got] == ["Example News Desk", "Agency News IANS", "Example Desk", "IANS"]
+    assert [a["published_at"] for a in got] == [datetime(2025, 3, 5, 11, 15, tzinfo=UTC)] * 4
+    for a in got:
+        assert a["text"] == body, a["text"][-120:]
 
 
 HINDI_PARAS = [

@@ -160,7 +160,7 @@ _READ_ALSO = (r"(?:यह|ये|इसे|इन्हें) भी " + _PADHE
 STATIC_CHROME = (
     r"^(?:open in app|epaper|e-paper|e paper|download (?:the )?(?:\w+ )?app.{0,40}|get the app|install app"
     r"|subscribe(?: now| to .{1,40})?|sign in|sign up|log ?in|register|my account|advertisement|advertisment"
-    r"|ad|ads|sponsored|promoted|share(?: this| the)?(?: article| story| post| news)?(?: on .{1,30})?:?"
+    r"|ad|ads|sponsored|promoted|share(?: this| the| now)?(?: article| story| post| news)?(?: on .{1,30})?:?"
     r"|share via(?: .{1,30})?|follow us(?: on .{1,60})?|tweet|" + _SHARE + r"(?: \| " + _SHARE + r")*"
     r"|read(?:ing)? time:? ?\d{1,2} min(?:ute)?s?|\d{1,2} min(?:ute)?s? read|show (?:full|the full) (?:article|story)"
     r"|(?:next|previous) (?:story|article|post)|(?:topics|tags|tagged|tagged with|filed under) ?: .{1,200}"
@@ -195,6 +195,8 @@ HEADER_HINT = (
     r"|(?:^|\|\s*)(?:अपडेटेड|अपडेट|प्रकाशित|पब्लिश्ड)\s*[:ः]"
     r"|^(?:last |first )?(?:updated|published|posted)\b"
     r"|^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"|\|\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"  # "IANS | Mar 05, 2025 ..."
+    r"|^(?:curated |compiled )?by\s*:?$"  # a label on a line of its own, the name on the next
     r"|^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"|^\d{4}-\d{2}-\d{2}"
 )
@@ -222,10 +224,17 @@ DATELINES = [
 #: "By IANS", "Written by: ...", and "ByHT News Desk" (a scraped page glues the label to the name).
 _BYLINE = re.compile(r"^(?:(?:by|written by|reported by|posted by|edited by)\s*:?\s+|(?-i:By(?=[A-Z])))(.{1,120})$", re.I)
 _DATE_LABEL = re.compile(
-    r"^\s*(?:(?:last|first)\s+)?(updated|published|posted|modified|अपडेटेड|अपडेट|प्रकाशित|पब्लिश्ड)\s*(?:on|at)?\s*"
+    r"^\s*(?:(?:last|first)\s+)?(updated|published|posted|modified|created|अपडेटेड|अपडेट|प्रकाशित|पब्लिश्ड)\s*(?:on|at)?\s*"
     r"([:ः])?\s*(.*)$", re.I
 )
-_PUBLISHED_LABELS = frozenset({"published", "प्रकाशित", "पब्लिश्ड"})
+_PUBLISHED_LABELS = frozenset({"published", "created", "प्रकाशित", "पब्लिश्ड"})
+#: A label on a line of its own, whose value is the next line ("Curated By :" / "News Desk"; "Published On:" /
+#: "Mar 4, 2025"): group 1 is a byline label, group 2 a date label.
+_BARE_LABEL = re.compile(
+    r"^\s*(?:((?:(?:curated|compiled|written|reported|posted|edited|published)\s+)?by)"
+    r"|((?:(?:last|first)\s+)?(?:updated|published|posted|modified|created)(?:\s+(?:on|at))?))\s*:?\s*$", re.I)
+#: A name of a newsroom, not a place: preferred as the byline among a credit line's segments.
+_DESK = re.compile(r"\b(?:desk|bureau|staff|team|correspondents?|reporters?|news\s+service)\b", re.I)
 _NAME_WORD = re.compile(r"^(?:[A-Z0-9&(\"'“‘][\w.'’&()\-]*|and|of|the|de|da|del|van|von|der|for|with|in|our|a|staff|team)$")
 _SENT_END = re.compile(r"[.!?][\"'”’)]*$|[.!?]$")
 
@@ -1805,7 +1814,7 @@ _SECTIONS = frozenset({
     "world", "india", "national", "international", "business", "sports", "sport", "entertainment", "tech",
     "technology", "science", "health", "politics", "opinion", "lifestyle", "city", "cities", "news", "latest",
     "nation", "economy", "markets", "education", "environment", "crime", "india news", "world news", "top news",
-    "latest news", "breaking news", "city news",
+    "latest news", "breaking news", "city news", "home",
 })
 
 
@@ -1857,11 +1866,15 @@ def header_line(line: str) -> tuple[str | None, str | None] | None:
         # section, the name, then the date (the name is the segment right before the first labeled date).
         if len(segs) >= 2 and _date_segment(segs[0])[0] is None and any(d[1] for d in dates[1:]):
             at = next(i for i, d in enumerate(dates) if i >= 1 and d[1])
+            # "Devdiscourse News Desk | New Delhi | Updated: ...": a newsroom's name, then the place.
+            desk = next((n for sg in segs[:at] if (n := _credit_segment(sg)) and _DESK.search(n)), None)
             byline = _credit_segment(segs[at - 1]) if at >= 2 and dates[at - 1][0] is None else None
-            byline = byline or _credit_segment(segs[0])
+            byline = desk or byline or _credit_segment(segs[0])
             dates = dates[1:]
             if byline is None and _who(segs[0]) is None:
                 return None
+        elif len(segs) == 2 and dates[0][0] is None and dates[1][0] is not None and _credit_segment(segs[0]):
+            byline, dates = _credit_segment(segs[0]), dates[1:]  # "IANS | Mar 05, 2025 04:45 PM IST"
         elif not dates or dates[0][0] is None or len(segs) > 2:
             return None
     found = [d for d in dates if d[0] is not None]
@@ -1875,12 +1888,16 @@ def header_line(line: str) -> tuple[str | None, str | None] | None:
 def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool) -> tuple[list[int], str | None, str | None, str | None]:
     """For a page's first lines: ``(ranks to drop, title, byline, date string)``."""
     hdr: list[tuple[int, str | None, str | None]] = []
-    for i, line in enumerate(lines):
-        info = header_line(line)
+    i = 0
+    while i < len(lines):
+        info, step = header_line(lines[i]), 1
+        if info is None and i + 1 < len(lines) and (m := _BARE_LABEL.match(lines[i])):
+            info, step = header_line(f"By {lines[i + 1]}" if m.group(1) else f"{m.group(2)}: {lines[i + 1]}"), 2
         if info is not None:
-            hdr.append((i, *info))
+            hdr.extend([(i, *info)] + [(i + 1, None, None)] * (step - 1))
         elif hdr:
             break
+        i += step
     if hdr:
         h0, h1 = hdr[0][0], hdr[-1][0]
         byline = next((b for _, b, _ in hdr if b), None)
@@ -1892,6 +1909,8 @@ def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool)
             return [*top, *range(h0, h1 + 1)], title, byline, date
         if h0 <= 8 and all(w <= 40 for w in words[:h0]):
             title = lines[h0 - 1] if h0 >= 1 and _title_like(lines[h0 - 1], words[h0 - 1]) else None
+            if title is not None and byline is not None and _same_name(title, byline):
+                title = None  # the masthead over "THE TIMES OF INDIA | Oct 02, 2020": the site, not the headline
             if (byline is None and h0 >= 2 and words[h0 - 1] <= 4 and _who(lines[h0 - 1])
                     and _title_like(lines[h0 - 2], words[h0 - 2]) and words[h0 - 2] >= words[h0 - 1] + 3):
                 # Headline, then the author or agency on a line of its own, then the date.
@@ -1906,6 +1925,12 @@ def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool)
         return [], None, None, None
     top, title = _page_top(lines, words)
     return top, title, None, None
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether one of two short lines names what the other does ("TIMES OF INDIA", "The Times of India")."""
+    wa, wb = ({w for w in re.findall(r"\w+", x.casefold()) if w != "the"} for x in (a, b))
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
 
 
 def _page_top(lines: Sequence[str], words: Sequence[int]) -> tuple[list[int], str | None]:

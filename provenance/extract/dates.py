@@ -17,7 +17,9 @@ Owns every rule about reading a date string, so readers and extraction agree:
 * Numeric dates are read only when unambiguous: ``2024-10-16``, ``2024/10/16``,
   or ``D/M/YYYY`` where one of the first two numbers exceeds 12. ``05/06/2024``
   is null rather than a guess: a wrong date is worse than none when deciding who
-  published first.
+  published first. The one exception is a zone of a region that writes the day
+  first (``DAY_FIRST_ZONES``: India's ``IST``, Britain's ``BST``, Europe's, Australia's...):
+  "Updated: 05-03-2025 16:45 IST" is 5 March.
 * Epoch numbers: 9-10 digits are seconds, 12-13 digits milliseconds.
 * Anything else that is left after the date, time and zone are taken out
   (besides weekday names and words like "Updated:", "at", "hrs") makes the
@@ -53,6 +55,13 @@ TZ_OFFSETS: dict[str, int] = {
     "adt": -180, "nst": -210, "ndt": -150,
 }
 TZ_OFFSETS.pop("ist_il")
+#: Zones of regions whose pages write numeric dates day first (South Asia, Britain, Europe, Africa, the Gulf,
+#: South-East Asia, Australia, New Zealand). Not GMT or UTC, which feeds everywhere print, nor US zones.
+DAY_FIRST_ZONES = frozenset({
+    "ist", "pkt", "bdt", "npt", "bst", "wet", "west", "cet", "cest", "met", "mest", "eet", "eest", "msk", "trt",
+    "wat", "cat", "eat", "sast", "gst", "sgt", "myt", "hkt", "wib", "wita", "wit", "awst", "acst", "acdt", "aest",
+    "aedt", "nzst", "nzdt",
+})
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -223,8 +232,8 @@ def _parse_text(s: str) -> tuple[datetime | None, str | None]:
             d, mo = a, b
         elif b > 12 and a <= 12:
             mo, d = a, b
-        elif a == b:
-            d = mo = a
+        elif a == b or _day_first_zone(rest):
+            d, mo = a, b
         else:
             return None, None
     if m is None or y is None:
@@ -261,6 +270,11 @@ def _parse_text(s: str) -> tuple[datetime | None, str | None]:
     if _NOISE.sub("", rest):
         return None, None
     return _finish(y, mo, d, hm, offset)
+
+
+def _day_first_zone(s: str) -> bool:
+    """Whether ``s`` names a zone of a region that writes the day first (:data:`DAY_FIRST_ZONES`)."""
+    return any((zm.group(1) or "").lower() in DAY_FIRST_ZONES or (zm.group(3) or "").lower() == "india" for zm in _ZONE_NAMES.finditer(s))
 
 
 def parse_published_series(s: pl.Series) -> tuple[pl.Series, pl.Series]:
