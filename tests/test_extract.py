@@ -787,3 +787,19 @@ def test_numba_xxh64_matches_xxhash():
     assert E.xxh64_hex(s).to_list() == [
         xxhash.xxh64_hexdigest(b""), xxhash.xxh64_hexdigest(b"a"), None, xxhash.xxh64_hexdigest(("héllo wörld" * 9).encode())
     ]
+
+
+def test_the_html_byline_box_gives_names_not_date_labels():
+    from provenance.extract.clean import html_article
+
+    paras = "".join(f"<p>Paragraph {i} of the story about the harbour bridge that the council reopened to cyclists "
+                    "on Tuesday after the repairs ended.</p>" for i in range(5))
+
+    def page(box: str) -> str:
+        return (f"<html><head><title>Harbour bridge reopens</title></head><body><article><h1>Harbour bridge reopens"
+                f"</h1>{box}{paras}</article></body></html>")
+
+    box = ('<div class="byline">Coast News Desk | Seaport | Updated: 05-03-2025 16:45 IST | Created: 05-03-2025 '
+           '16:45 IST</div>')
+    assert html_article(page(box))["byline"] == "Coast News Desk; Seaport"
+    assert html_article(page('<div class="author">Posted</div>'))["byline"] is None

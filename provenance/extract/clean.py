@@ -1248,7 +1248,7 @@ def html_article(html: str) -> dict:
         text = doc.text or ""
         out["text"] = text or _block_text(tree) or None
         out["title"] = doc.title or None
-        out["byline"] = doc.author or None
+        out["byline"] = _author(doc.author)
         out["url"] = doc.url if (doc.url or "").lower().startswith(("http://", "https://")) else None
     else:
         out["text"] = _block_text(tree) or None
@@ -1256,6 +1256,19 @@ def html_article(html: str) -> dict:
     if out["published"] is None and dates:
         out["published"] = dates[0]  # unreadable, but said: extract() keeps null with a bad_date repair
     return out
+
+
+_LABEL_WORD = re.compile(r"(?i)^(?:(?:last|first)\s+)?(?:updated|published|posted|modified|created)(?:\s+(?:on|at|by))?\s*:?$")
+_LABEL_TAIL = re.compile(r"(?i)\s+(?:(?:last|first)\s+)?(?:updated|published|posted|modified|created)(?:\s+(?:on|at))?\s*:?$")
+
+
+def _author(author: str | None) -> str | None:
+    """trafilatura's author string without the date labels it takes from a byline box
+    ("Desk; New Delhi; Updated ; Created" -> "Desk; New Delhi"; "Posted" -> None)."""
+    if not author:
+        return None
+    parts = [_LABEL_TAIL.sub("", a.strip()) for a in author.split(";")]
+    return "; ".join(a for a in parts if a and not _LABEL_WORD.match(a)) or None
 
 
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd")
