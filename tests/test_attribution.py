@@ -332,7 +332,7 @@ _FRAGMENTS = [
     "This is an agency copy", "This is an auto-generated story from a syndicated news feed",
     " and has not been created or edited by ", "This article is part of an automated news feed",
     "This story is auto-aggregated by a computer program", "Only the headline and picture of this report may have been ",
-    "reworked by ", "This is an unedited and auto-generated story from Syndicated News feed", " Only the headline has been changed.",
+    "reworked by ", " contributed to this report.", "Material from ", " was used in this report", "This is an unedited and auto-generated story from Syndicated News feed", " Only the headline has been changed.",
     "डिस्क्लेमर: यह खबर एजेंसी फीड से सीधे प्रकाशित की गई है।", " इसे हमारी टीम ने संपादित नहीं किया है।",
     "यह खबर फ़ीड से ", "पब्लिश", "आईएएनएस",
 ]
@@ -465,6 +465,30 @@ def test_more_auto_publication_disclaimers(line: str) -> None:
     assert disc.height == 1 and disc["source"][0] == GENERIC_FEED
     assert line.strip("()") in disc["span_text"][0] or disc["span_text"][0] in line
     assert boilerplate.strip_disclaimers(text).strip(" ()\n") == _BODY
+
+
+@pytest.mark.parametrize(("line", "agency", "span"), [
+    ("The Associated Press contributed to this report.", "AP", "The Associated Press contributed to this report."),
+    ("Associated Press writer Jane Roe in Seaport contributed to this report.", "AP",
+     "Associated Press writer Jane Roe in Seaport contributed to this report."),
+    ("Reuters contributed reporting.", "Reuters", "Reuters contributed reporting."),
+    ("(Reuters contributed to this story)", "Reuters", "Reuters contributed to this story"),
+    ("Material from Reuters was used in this report.", "Reuters", "Material from Reuters was used in this report."),
+])
+def test_a_contribution_note_credits_the_agency(line: str, agency: str, span: str) -> None:
+    """Part of the text is the agency's, as "With inputs from PTI" says: a credit, not a citation."""
+    cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [f"{_BODY}\n\n{line}"]}), registry=REG)
+    assert cr.select("source", "role", "span_text").rows() == [(agency, "byline", span)]
+
+
+@pytest.mark.parametrize("line", [
+    "The AP writers contributed money to a fund for the harbour.",
+    "Staff at Reuters contributed to the fund.",
+    "The council contributed to this report.",
+])
+def test_what_is_no_contribution_note(line: str) -> None:
+    cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [f"{_BODY}\n\n{line}"]}), registry=REG)
+    assert cr.filter(pl.col("role") == "byline").height == 0
 
 
 @pytest.mark.parametrize("line", [

@@ -895,6 +895,13 @@ _POST_CUE_TIGHT = regex.compile(
     r"报道|報道|によると|보도했다|전했다|에\s*따르면|के\s+अनुसार|ने\s+बताया)"
 )
 
+_CONTRIBUTED_POST = regex.compile(
+    r"^(?:['’]s?)?\s*(?:(?i:writers?|reporters?|correspondents?|staff)\b[^.\n]{0,80}?\s+)?(?i:(?:also\s+)?contributed)\b"
+    r"(?:\s+(?i:reporting|to\s+(?:this|the)\s+(?:report|story|article))\b|(?=\s*(?:[.)\]]|$)))\.?"
+)
+_USED_POST = regex.compile(r"^\s+(?i:(?:was|were)\s+used\s+in\s+(?:this|the)\s+(?:report|story|article))\.?")
+_MATERIAL_PRE = regex.compile(r"(?i)(?:^|[\s(\[])(?:material|information|reporting)\s+from\s+(?:the\s+)?$")
+
 _NP_STOP = (
     r"as|that|who|which|on|in|at|said|saying|says|and|to|for|earlier|late|last|this|"
     r"while|after|before|over|about|amid"
@@ -1003,6 +1010,15 @@ def _classify(
     if ("电" in post[:25] or "電" in post[:25]) and _CJK_DATELINE_POST.match(post) and not pre.strip():
         m = _CJK_DATELINE_POST.match(post)
         return ("dateline", start, end + m.end())
+    # A contribution note credits the agency with part of the text, as "With inputs from PTI" does: "The
+    # Associated Press contributed to this report", "Reuters writer ... contributed", "Material from Reuters
+    # was used in this report".
+    if (m := _CONTRIBUTED_POST.match(post)) or (
+        (m := _USED_POST.match(post)) and _MATERIAL_PRE.search(pre)
+    ):
+        pm = _MATERIAL_PRE.search(pre) if m.re is _USED_POST else None
+        s = ls + pm.start() + (len(pm.group()) - len(pm.group().lstrip(" ([\t"))) if pm else start
+        return ("byline", s, end + m.end())
     # A reporting cue next to the name makes it a citation ("Reuters reported", "told Reuters").
     post_cue = (_POST_CUE_TIGHT if ambiguous else _POST_CUE).match(post)
     pre_cue = (_PRE_CUE_TIGHT if ambiguous else _PRE_CUE).search(pre) if cue_ok else None
