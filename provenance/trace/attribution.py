@@ -3,7 +3,7 @@
 This module owns the registry of news agencies (``agencies.toml`` plus any
 user file) and the detection of credits in article text: bylines and slugs
 ("By IANS", "IANS |", "(IANS)", "— PTI", "Source: ANI", "With inputs from
-PTI"), datelines ("SEOUL, Oct 16 (Yonhap) --", "LONDON (Reuters) -"),
+PTI", "The Associated Press contributed to this report"), datelines ("SEOUL, Oct 16 (Yonhap) --", "LONDON (Reuters) -"),
 citations of an upstream ("Yonhap news agency reported", "according to
 Xinhua", "told Reuters") including who an agency itself quoted ("... reported
 quoting Ukrainian media outlets" gives the external source "Ukrainian media
