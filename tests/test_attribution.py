@@ -332,7 +332,8 @@ _FRAGMENTS = [
     "This is an agency copy", "This is an auto-generated story from a syndicated news feed",
     " and has not been created or edited by ", "This article is part of an automated news feed",
     "This story is auto-aggregated by a computer program", "Only the headline and picture of this report may have been ",
-    "reworked by ", " contributed to this report.", "Material from ", " was used in this report", "This is an unedited and auto-generated story from Syndicated News feed", " Only the headline has been changed.",
+    "reworked by ", " contributed to this report.", "Material from ", "Additional reporting by ", "(With ", " inputs)",
+    "The reporting by ", "; with reporting from ", " was used in this report", "This is an unedited and auto-generated story from Syndicated News feed", " Only the headline has been changed.",
     "डिस्क्लेमर: यह खबर एजेंसी फीड से सीधे प्रकाशित की गई है।", " इसे हमारी टीम ने संपादित नहीं किया है।",
     "यह खबर फ़ीड से ", "पब्लिश", "आईएएनएस",
 ]
@@ -474,6 +475,9 @@ def test_more_auto_publication_disclaimers(line: str) -> None:
     ("Reuters contributed reporting.", "Reuters", "Reuters contributed reporting."),
     ("(Reuters contributed to this story)", "Reuters", "Reuters contributed to this story"),
     ("Material from Reuters was used in this report.", "Reuters", "Material from Reuters was used in this report."),
+    ("(Additional reporting by Reuters)", "Reuters", "Additional reporting by Reuters"),
+    ("Edited by Jane Roe; with reporting from AFP", "AFP", "with reporting from AFP"),
+    ("(With PTI inputs)", "PTI", "With PTI inputs"),
 ])
 def test_a_contribution_note_credits_the_agency(line: str, agency: str, span: str) -> None:
     """Part of the text is the agency's, as "With inputs from PTI" says: a credit, not a citation."""
@@ -485,6 +489,8 @@ def test_a_contribution_note_credits_the_agency(line: str, agency: str, span: st
     "The AP writers contributed money to a fund for the harbour.",
     "Staff at Reuters contributed to the fund.",
     "The council contributed to this report.",
+    "The reporting by Reuters was wrong, the minister said.",
+    "He agreed with PTI inputs being used.",
 ])
 def test_what_is_no_contribution_note(line: str) -> None:
     cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [f"{_BODY}\n\n{line}"]}), registry=REG)

@@ -440,7 +440,7 @@ _HINT_WORDS: dict[str, tuple[str, ...]] = {
         "сообщ", "переда", "заявил", "据", "據", "援引", "告诉", "告訴",
     ),
     "source": ("source", "courtesy", "quelle", "fuente", "fonte", "источник", "स्रोत", "来源", "출처"),
-    "inputs": ("input",),
+    "inputs": ("input", "reporting"),
 }
 _HINTS = ("photo", "cue", "source", "inputs", "dash")
 _NO_HINTS = (True, True, True, True, True)
@@ -837,7 +837,8 @@ _SOURCE_PRE = regex.compile(
     r"(?:[^\n:]{0,60}?(?:,|\band\b|&|/|\+)\s*)?$"
 )
 _INPUTS_PRE = regex.compile(
-    r"(?i)(?:^|[\s(\[])(?:with\s+)?(?:additional\s+)?inputs?\s+from\s+(?:the\s+)?"
+    r"(?i)(?:(?:^|[\s(\[])(?:with\s+)?(?:additional\s+)?inputs?\s+from"
+    r"|(?:^|[(\[;]|\bwith|\badditional)\s*reporting\s+(?:by|from))\s+(?:the\s+)?"
     r"(?:[^\n]{0,60}?(?:,|\band\b|&)\s*(?:the\s+)?)?$"
 )
 _PAREN_PRE = regex.compile(r"\(\s*$")
@@ -899,6 +900,8 @@ _CONTRIBUTED_POST = regex.compile(
     r"^(?:['’]s?)?\s*(?:(?i:writers?|reporters?|correspondents?|staff)\b[^.\n]{0,80}?\s+)?(?i:(?:also\s+)?contributed)\b"
     r"(?:\s+(?i:reporting|to\s+(?:this|the)\s+(?:report|story|article))\b|(?=\s*(?:[.)\]]|$)))\.?"
 )
+_INPUTS_POST = regex.compile(r"^\s+(?i:inputs?)\b")
+_WITH_PRE = regex.compile(r"(?i)(?:^|[(\[])\s*with\s+(?:the\s+)?$")
 _USED_POST = regex.compile(r"^\s+(?i:(?:was|were)\s+used\s+in\s+(?:this|the)\s+(?:report|story|article))\.?")
 _MATERIAL_PRE = regex.compile(r"(?i)(?:^|[\s(\[])(?:material|information|reporting)\s+from\s+(?:the\s+)?$")
 
@@ -1013,6 +1016,8 @@ def _classify(
     # A contribution note credits the agency with part of the text, as "With inputs from PTI" does: "The
     # Associated Press contributed to this report", "Reuters writer ... contributed", "Material from Reuters
     # was used in this report".
+    if _INPUTS_POST.match(post) and (w := _WITH_PRE.search(pre)):  # "(With PTI inputs)"
+        return ("byline", ls + w.start() + (len(w.group()) - len(w.group().lstrip(" ([\t"))), end + _INPUTS_POST.match(post).end())
     if (m := _CONTRIBUTED_POST.match(post)) or (
         (m := _USED_POST.match(post)) and _MATERIAL_PRE.search(pre)
     ):
