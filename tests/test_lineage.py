@@ -236,6 +236,18 @@ def test_unclustered_article_with_byline_gets_external_parent() -> None:
     assert r["derivation"] == "wholly_derived" and r["relation"] is None
 
 
+def test_an_article_crediting_an_agency_with_inputs_only_is_partly_its() -> None:
+    text = "The city council approved a new budget for road repairs on Monday after a long debate."
+    rows = [
+        art("inputs", "local.example", text + "\n\nThe Associated Press contributed to this report.", minutes=0),
+        art("both", "other.example", "By AP\n\n" + text + "\n\n(With inputs from AP)", minutes=5),
+    ]
+    lin, _, _ = run(rows)
+    r = row(lin, "inputs")
+    assert (r["parent_external"], r["credited"], r["derivation"]) == ("AP", "credits_origin", "partially_derived")
+    assert row(lin, "both")["derivation"] == "wholly_derived"  # the byline credits it with the whole text
+
+
 def test_missing_timestamps_fall_back_to_text_evidence() -> None:
     rows = [
         art("ians", "ianslive.in", WIRE_TEXT, minutes=None),

@@ -60,7 +60,9 @@ GENERIC_FEED = "agency feed"
 #: Roles that credit a source with the article's text (a citation only says it was quoted).
 #: "republished": a notice naming where the text first appeared ("This article is republished from
 #: The Conversation"); its source is an agency (kind ``agency``) or an outlet (kind ``outlet``).
-CREDIT_ROLES = ("byline", "dateline", "copyright", "republished")
+#: Roles that credit a source with the text. ``inputs`` credits it with part of it ("With inputs from PTI",
+#: "The Associated Press contributed to this report").
+CREDIT_ROLES = ("byline", "dateline", "copyright", "republished", "inputs")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -790,7 +792,7 @@ def find_all(text: str, word: str) -> list[int]:
 class Credit:
     source: str
     kind: str  # agency | external | outlet
-    role: str  # byline | dateline | copyright | republished | cited | disclaimer
+    role: str  # byline | dateline | copyright | republished | inputs | cited | disclaimer
     field: str
     span_start: int
     span_end: int
@@ -1017,13 +1019,13 @@ def _classify(
     # Associated Press contributed to this report", "Reuters writer ... contributed", "Material from Reuters
     # was used in this report".
     if _INPUTS_POST.match(post) and (w := _WITH_PRE.search(pre)):  # "(With PTI inputs)"
-        return ("byline", ls + w.start() + (len(w.group()) - len(w.group().lstrip(" ([\t"))), end + _INPUTS_POST.match(post).end())
+        return ("inputs", ls + w.start() + (len(w.group()) - len(w.group().lstrip(" ([\t"))), end + _INPUTS_POST.match(post).end())
     if (m := _CONTRIBUTED_POST.match(post)) or (
         (m := _USED_POST.match(post)) and _MATERIAL_PRE.search(pre)
     ):
         pm = _MATERIAL_PRE.search(pre) if m.re is _USED_POST else None
         s = ls + pm.start() + (len(pm.group()) - len(pm.group().lstrip(" ([\t"))) if pm else start
-        return ("byline", s, end + m.end())
+        return ("inputs", s, end + m.end())
     # A reporting cue next to the name makes it a citation ("Reuters reported", "told Reuters").
     post_cue = (_POST_CUE_TIGHT if ambiguous else _POST_CUE).match(post)
     pre_cue = (_PRE_CUE_TIGHT if ambiguous else _PRE_CUE).search(pre) if cue_ok else None
@@ -1040,7 +1042,7 @@ def _classify(
     if source_ok and (m := _SOURCE_PRE.search(pre)):
         return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t"))), end)
     if inputs_ok and (m := _INPUTS_PRE.search(pre)):
-        return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t"))), end)
+        return ("inputs", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t"))), end)
     if post_cue or pre_cue:
         s = start
         if pre_cue:

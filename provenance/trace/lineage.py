@@ -330,6 +330,7 @@ class _Node:
     agency_evidence: str | None = None  # why self_agency: registry domain, host label, declared, sign-off
     staff_byline: str | None = None  # the byline, when it credits the outlet's staff
     republished: list[str] = field(default_factory=list)  # outlets its notices say the text first appeared in
+    inputs_only: list[str] = field(default_factory=list)  # agencies credited with part of the text only ("inputs")
 
 
 _names_outlet = functools.lru_cache(maxsize=65536)(names_outlet)
@@ -1605,7 +1606,8 @@ def _row(
     if relation == "original":
         derivation = "non_derived"
     elif relation is None and tree.parent_ext[c] is not None:
-        derivation = "wholly_derived" if info.get("kind") in _CREDIT_KINDS else "partially_derived"
+        whole = info.get("kind") in _CREDIT_KINDS and tree.parent_ext[c] not in x.inputs_only
+        derivation = "wholly_derived" if whole else "partially_derived"
     else:
         derivation = _derivation(relation, link.cp_used)
     lag, lag_note = _lag(nodes, tree, copies, c, top)
@@ -1746,7 +1748,10 @@ def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) ->
             self_agency=ident[0] if ident else None, agency_evidence=ident[1] if ident else None,
             staff_byline=byline if _staff_byline(byline) else None,
         )
+        whole: set[str] = set()  # agencies credited with the text, not only with inputs to it
         for role, kind, source, via in by_art.get(aid, ()):
+            if (role in CREDIT_ROLES and kind == "agency" and role != "inputs") or role == "disclaimer":
+                whole.add(source)
             if role in CREDIT_ROLES and kind == "agency":
                 if source not in node.byline_ag:
                     node.byline_ag.append(source)
@@ -1770,6 +1775,7 @@ def _nodes(articles: pl.DataFrame, credits: pl.DataFrame, registry: Registry) ->
         # An agency's own copy "credits" itself in its dateline; that is no upstream.
         if node.self_agency:
             node.byline_ag = [a for a in node.byline_ag if a != node.self_agency]
+        node.inputs_only = [a for a in node.byline_ag if a not in whole]
         out.append(node)
     return out
 
@@ -1795,7 +1801,7 @@ class _Singletons:
         key = (
             node.self_agency, tuple(node.byline_ag), tuple(node.cited_ag),
             tuple((k, tuple(v)) for k, v in node.cited_by.items()), node.disclaimer, node.generic_disclaimer,
-            node.t is None, tuple(node.republished),
+            node.t is None, tuple(node.republished), tuple(node.inputs_only),
         )
         if key not in self._memo:
             probe = dataclasses.replace(node, id=self._PROBE)
