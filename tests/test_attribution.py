@@ -395,7 +395,7 @@ def _reference_credits(articles: pl.DataFrame) -> pl.DataFrame:
                 found += _attr._credits_in(text, ms, [_attr._NO_HINTS] * len(ms), field=field, registry=REG,
                                            byline_field=byline)
         rows += [{"article_id": r["article_id"], **c.__dict__} for c in found]
-        agency = next((c.source for c in found if c.role in ("byline", "dateline") and c.kind == "agency"), None)
+        agency = next((c.source for c in found if c.role in _attr.CREDIT_ROLES and c.kind == "agency"), None)
         for s, e in boilerplate.disclaimer_spans(body or ""):
             rows.append({"article_id": r["article_id"], "source": agency or GENERIC_FEED,
                          "kind": "agency" if agency else "external", "role": "disclaimer", "field": body_field,
