@@ -333,7 +333,8 @@ _FRAGMENTS = [
     " and has not been created or edited by ", "This article is part of an automated news feed",
     "This story is auto-aggregated by a computer program", "Only the headline and picture of this report may have been ",
     "reworked by ", " contributed to this report.", "Material from ", "Additional reporting by ", "(With ", " inputs)",
-    "The reporting by ", "; with reporting from ", " was used in this report", "This is an unedited and auto-generated story from Syndicated News feed", " Only the headline has been changed.",
+    "The reporting by ", "; with reporting from ", "(avec ", "Con información de ", "Mit Material von ",
+    " et ", " y ", "— With ", " was used in this report", "This is an unedited and auto-generated story from Syndicated News feed", " Only the headline has been changed.",
     "डिस्क्लेमर: यह खबर एजेंसी फीड से सीधे प्रकाशित की गई है।", " इसे हमारी टीम ने संपादित नहीं किया है।",
     "यह खबर फ़ीड से ", "पब्लिश", "आईएएनएस",
 ]
@@ -478,11 +479,26 @@ def test_more_auto_publication_disclaimers(line: str) -> None:
     ("(Additional reporting by Reuters)", "Reuters", "Additional reporting by Reuters"),
     ("Edited by Jane Roe; with reporting from AFP", "AFP", "with reporting from AFP"),
     ("(With PTI inputs)", "PTI", "With PTI inputs"),
+    ("— With AFP", "AFP", "With AFP"),
+    ("(avec AFP)", "AFP", "avec AFP"),
+    ("Con información de Europa Press", "Europa Press", "Con información de Europa Press"),
+    ("Mit Material von dpa", "dpa", "Mit Material von dpa"),
+    ("Com informações da Agência Brasil", "Agência Brasil", "Com informações da Agência Brasil"),
 ])
 def test_a_contribution_note_credits_the_agency(line: str, agency: str, span: str) -> None:
     """Part of the text is the agency's, as "With inputs from PTI" says: a credit, not a citation."""
     cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [f"{_BODY}\n\n{line}"]}), registry=REG)
     assert cr.select("source", "role", "span_text").rows() == [(agency, "inputs", span)]
+
+
+@pytest.mark.parametrize(("line", "agencies"), [
+    ("With AFP and Reuters", ["AFP", "Reuters"]),
+    ("Con información de EFE y Reuters", ["EFE", "Reuters"]),
+    ("(avec AFP et Reuters)", ["AFP", "Reuters"]),
+])
+def test_a_note_crediting_two_agencies_credits_both(line: str, agencies: list[str]) -> None:
+    cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [f"{_BODY}\n\n{line}"]}), registry=REG)
+    assert sorted(cr.filter(pl.col("role") == "inputs")["source"].to_list()) == agencies
 
 
 @pytest.mark.parametrize("line", [
@@ -491,6 +507,10 @@ def test_a_contribution_note_credits_the_agency(line: str, agency: str, span: st
     "The council contributed to this report.",
     "The reporting by Reuters was wrong, the minister said.",
     "He agreed with PTI inputs being used.",
+    "Il a parlé avec AFP hier.",
+    "The deal with Reuters was signed.",
+    "Partnership with AFP and the ministry was signed on Monday.",
+    "With UPI transactions rising, banks said.",
 ])
 def test_what_is_no_contribution_note(line: str) -> None:
     cr = credits(pl.DataFrame({"article_id": ["x"], "byline": [None], "text": [f"{_BODY}\n\n{line}"]}), registry=REG)

@@ -442,7 +442,7 @@ _HINT_WORDS: dict[str, tuple[str, ...]] = {
         "сообщ", "переда", "заявил", "据", "據", "援引", "告诉", "告訴",
     ),
     "source": ("source", "courtesy", "quelle", "fuente", "fonte", "источник", "स्रोत", "来源", "출처"),
-    "inputs": ("input", "reporting"),
+    "inputs": ("input", "reporting", "informa", "material", "with", "avec", "com"),
 }
 _HINTS = ("photo", "cue", "source", "inputs", "dash")
 _NO_HINTS = (True, True, True, True, True)
@@ -843,6 +843,19 @@ _INPUTS_PRE = regex.compile(
     r"|(?:^|[(\[;]|\bwith|\badditional)\s*reporting\s+(?:by|from))\s+(?:the\s+)?"
     r"(?:[^\n]{0,60}?(?:,|\band\b|&)\s*(?:the\s+)?)?$"
 )
+#: The same note in Spanish, Portuguese and German: "Con información de EFE y Reuters", "Com informações da
+#: Agência Brasil", "Mit Material von dpa".
+_INPUTS_INTL_PRE = regex.compile(
+    r"(?i)(?:^|[\s(\[])(?:con\s+informaci[oó]n\s+de|com\s+informa[cç](?:[oõ]es|ão)\s+d[aeo]s?|mit\s+material\s+(?:von|der|des))"
+    r"\s+(?:(?:la|el|los|las|der|die|dem|den)\s+)?"
+    r"(?:[^\n]{0,60}?(?:,|\b(?:y|e|und|and)\b|&)\s*(?:(?:la|el|da|do|der|die|dem|den)\s+)?)?$"
+)
+#: "With AFP", "(avec AFP)", "— Com Lusa": a note of its own, opening its line or bracket and ending with the name.
+_WITH_NOTE_PRE = regex.compile(
+    r"(?i)(?:^|[(\[]|[—–-])\s*(?:with|avec|com)\s+(?:(?:the|l['’])\s*)?"
+    r"(?:[^\n()]{0,40}?(?:,|\b(?:and|et|e|y)\b|&)\s*(?:(?:the|l['’])\s*)?)?$"
+)
+_NOTE_END_POST = regex.compile(r"(?i)^(?:\s*(?:,|\b(?:and|et|e|y)\b|&)\s*[^\n()]{1,40}?)?\s*[)\]]?\s*\.?\s*$")
 _PAREN_PRE = regex.compile(r"\(\s*$")
 _WS = "".join(regex.findall(r"\s", "".join(map(chr, range(0x3001)))))  # the regex module's \s (all below U+3001)
 _PAREN_POST = regex.compile(r"^\s*\)")
@@ -1041,8 +1054,9 @@ def _classify(
         return ("byline", ls + m.start() + (1 if m.group()[0] not in "-–—~" else 0), end)
     if source_ok and (m := _SOURCE_PRE.search(pre)):
         return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t"))), end)
-    if inputs_ok and (m := _INPUTS_PRE.search(pre)):
-        return ("inputs", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t"))), end)
+    if inputs_ok and ((m := _INPUTS_PRE.search(pre)) or (m := _INPUTS_INTL_PRE.search(pre))
+                      or (_NOTE_END_POST.match(post) and (m := _WITH_NOTE_PRE.search(pre)))):
+        return ("inputs", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t—–-"))), end)
     if post_cue or pre_cue:
         s = start
         if pre_cue:
