@@ -65,6 +65,18 @@ CASES = [
     ("Updated: 05-03-2025 16:45 IST", utc(2025, 3, 5, 11, 15), "minute"),
     ("05.03.2025 10:00 CET", utc(2025, 3, 5, 9, 0), "minute"),
     ("05/03/2025 India Standard Time", utc(2025, 3, 5), "day"),
+    # Spanish, Portuguese, French, Italian and German pages: their month names and labels, day first
+    ("Publicado el 05/03/2025 a las 10:30", utc(2025, 3, 5, 10, 30), "minute"),
+    ("Mis à jour le 05/03/2025 à 10h30", utc(2025, 3, 5, 10, 30), "minute"),
+    ("Veröffentlicht am 15.03.2025 um 10:30 Uhr", utc(2025, 3, 15, 10, 30), "minute"),
+    ("Stand: 05.03.2025, 10:30 Uhr", utc(2025, 3, 5, 10, 30), "minute"),
+    ("05.03.2025 10:30", utc(2025, 3, 5, 10, 30), "minute"),  # dotted: no region writes it month first
+    ("Lunes, 5 de marzo de 2025, 10:30 CET", utc(2025, 3, 5, 9, 30), "minute"),
+    ("mercredi 5 mars 2025 à 10h30", utc(2025, 3, 5, 10, 30), "minute"),
+    ("15 de março de 2025 às 10h30", utc(2025, 3, 15, 10, 30), "minute"),
+    ("5. März 2025", utc(2025, 3, 5), "day"),
+    ("aggiornato il 5 maggio 2025", utc(2025, 5, 5), "day"),
+    ("Mars landing on 05/03/2025", None, None),  # prose, whatever the words
     # epoch
     ("1729077300", utc(2024, 10, 16, 11, 15), "minute"),
     ("1729077300000", utc(2024, 10, 16, 11, 15), "minute"),

@@ -19,7 +19,9 @@ Owns every rule about reading a date string, so readers and extraction agree:
   is null rather than a guess: a wrong date is worse than none when deciding who
   published first. The one exception is a zone of a region that writes the day
   first (``DAY_FIRST_ZONES``: India's ``IST``, Britain's ``BST``, Europe's, Australia's...):
-  "Updated: 05-03-2025 16:45 IST" is 5 March.
+  "Updated: 05-03-2025 16:45 IST" is 5 March; so is a dotted "05.03.2025", and a date of a
+  Spanish, Portuguese, French, Italian or German page, whose month names and labels are read
+  ("Veröffentlicht am 5. März 2025, 10:30 Uhr", "Mis à jour le 05/03/2025 à 10h30").
 * Epoch numbers: 9-10 digits are seconds, 12-13 digits milliseconds.
 * Anything else that is left after the date, time and zone are taken out
   (besides weekday names and words like "Updated:", "at", "hrs") makes the
@@ -137,6 +139,62 @@ def _from_hindi(s: str) -> str:
     return _HINDI_WORD.sub(lambda m: _HINDI_WORDS[m.group()], s.translate(_HINDI_DIGITS))
 
 
+#: Month names of Spanish, Portuguese, French, Italian and German pages, as English. These languages write
+#: numeric dates day first, so a string holding one of these words (or a label below) is read day first.
+_LOCAL_MONTHS = {
+    **dict.fromkeys(["enero", "janeiro", "janvier", "gennaio", "januar", "jänner"], "January"),
+    **dict.fromkeys(["febrero", "fevereiro", "février", "fevrier", "febbraio", "februar"], "February"),
+    **dict.fromkeys(["marzo", "março", "marco", "mars", "märz", "maerz"], "March"),
+    **dict.fromkeys(["abril", "avril", "aprile"], "April"),
+    **dict.fromkeys(["mayo", "maio", "mai", "maggio"], "May"),
+    **dict.fromkeys(["junio", "junho", "juin", "giugno", "juni"], "June"),
+    **dict.fromkeys(["julio", "julho", "juillet", "luglio", "juli"], "July"),
+    **dict.fromkeys(["agosto", "août", "aout"], "August"),
+    **dict.fromkeys(["septiembre", "setiembre", "setembro", "septembre", "settembre"], "September"),
+    **dict.fromkeys(["octubre", "outubro", "octobre", "ottobre", "oktober"], "October"),
+    **dict.fromkeys(["noviembre", "novembro", "novembre"], "November"),
+    **dict.fromkeys(["diciembre", "dezembro", "décembre", "decembre", "dicembre", "dezember"], "December"),
+}
+#: Date labels of those languages.
+_LOCAL_LABELS = (
+    r"publicado|actualizado|atualizado|publié|publie|mis\s+à\s+jour|mis\s+a\s+jour|modifié|modifie|"
+    r"veröffentlicht|aktualisiert|zuletzt\s+aktualisiert|stand|pubblicato|aggiornato"
+)
+_LOCAL_WORD = re.compile(
+    r"(?<![\w])(?:(" + "|".join(sorted(map(re.escape, _LOCAL_MONTHS), key=len, reverse=True)) + r")\.?"
+    r"|(" + _LOCAL_LABELS + r"))(?![\w])", re.I)
+#: What stands between a local date's parts or around it: weekdays, "de", "el", "le", "am", "um", "à", "às",
+#: "a las", "alle", "ore", "Uhr", "h"; dropped once a local month or label is found.
+_LOCAL_NOISE = re.compile(
+    r"(?<![\w])(?:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|segunda|terça|terca|"
+    r"quarta|quinta|sexta|feira|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunedì|lunedi|martedì|martedi|"
+    r"mercoledì|mercoledi|giovedì|giovedi|venerdì|venerdi|sabato|montag|dienstag|mittwoch|donnerstag|freitag|"
+    r"samstag|sonntag|de|del|do|da|el|le|il|am|um|em|en|à|às|as|a\s+las|a\s+la|alle|ore|uhr|à\s+partir)(?![\w])\.?",
+    re.I,
+)
+_LOCAL_TIME = re.compile(r"(?<![\d:])(\d{1,2})\s*h\s*(\d{2})(?!\d)", re.I)  # "10h30", "10 h 30"
+_DOTTED = re.compile(r"(?<!\d)\d{1,2}\.\d{1,2}\.\d{4}(?!\d)")  # "05.03.2025": no region writes it month first
+
+
+def _from_local(s: str) -> tuple[str, bool]:
+    """``s`` with a Spanish, Portuguese, French, Italian or German date's words as English ("5. März 2025,
+    10:30 Uhr" -> "5 March 2025, 10:30"), and whether it is written day first (it holds such a word, or it
+    is dotted)."""
+    found = False
+
+    def word(m: re.Match[str]) -> str:
+        nonlocal found
+        found = True
+        return _LOCAL_MONTHS[m.group(1).lower()] if m.group(1) else "updated"
+
+    out = _LOCAL_WORD.sub(word, s)
+    if not found:
+        return s, bool(_DOTTED.search(s))
+    out = _LOCAL_TIME.sub(r"\1:\2", _LOCAL_NOISE.sub(" ", out))
+    out = re.sub(r"(?<!\d)(\d{1,2})\.(?=\s+[A-Za-z])", r"\1", out)  # "5. March" -> "5 March"
+    return out, True
+
+
 def _month(name: str) -> int:
     return _MONTHS[name[:3].lower()]
 
@@ -199,6 +257,7 @@ def parse_published(s: str | None) -> tuple[datetime | None, str | None]:
         return None, None
     if _DEVANAGARI.search(s):
         s = _from_hindi(s)
+    s, day_first = _from_local(s)
     s = _PREFIX.sub("", s)
     if m := _EPOCH.match(s):
         v = float(m.group(1))
@@ -213,10 +272,10 @@ def parse_published(s: str | None) -> tuple[datetime | None, str | None]:
         return dt, "minute"
     if m := _ISO.match(s):
         return _parse_iso(m)
-    return _parse_text(s)
+    return _parse_text(s, day_first=day_first)
 
 
-def _parse_text(s: str) -> tuple[datetime | None, str | None]:
+def _parse_text(s: str, *, day_first: bool = False) -> tuple[datetime | None, str | None]:
     rest = re.sub(r"(?<=\d)T(?=\d)", " ", s)
     # Date first: it removes the digits a zone offset or time could be confused with.
     y = mo = d = None
@@ -232,7 +291,7 @@ def _parse_text(s: str) -> tuple[datetime | None, str | None]:
             d, mo = a, b
         elif b > 12 and a <= 12:
             mo, d = a, b
-        elif a == b or _day_first_zone(rest):
+        elif a == b or day_first or _day_first_zone(rest):
             d, mo = a, b
         else:
             return None, None
