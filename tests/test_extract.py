@@ -713,6 +713,22 @@ def test_more_page_layouts_of_sites_that_carry_agency_copy():
         assert a["text"] == body, a["text"][-120:]
 
 
+@pytest.mark.parametrize(("line", "when"), [
+    ("Publicado el 05/03/2025 a las 10:30", datetime(2025, 3, 5, 10, 30, tzinfo=UTC)),
+    ("Mis à jour le 05/03/2025 à 10h30", datetime(2025, 3, 5, 10, 30, tzinfo=UTC)),
+    ("Stand: 05.03.2025, 10:30 Uhr", datetime(2025, 3, 5, 10, 30, tzinfo=UTC)),
+    ("Actualizado: 5 de marzo de 2025", datetime(2025, 3, 5, tzinfo=UTC)),
+])
+def test_a_text_page_in_spanish_french_or_german_is_dated_from_its_header(line: str, when: datetime) -> None:
+    body = "\n\n".join([
+        "El consejo municipal votó el martes para reabrir el viejo puente del puerto a los ciclistas a partir del "
+        "próximo mes, dijeron las autoridades.",
+        "Los ingenieros dijeron que la estructura es segura para el tráfico ligero, aunque los camiones seguirán "
+        "sin poder cruzar hasta el próximo año."])
+    a = extract(raw([_page("El puente del puerto reabre para ciclistas", line, body)]), config=CFG)[0].to_dicts()[0]
+    assert (a["title"], a["published_at"], a["text"]) == ("El puente del puerto reabre para ciclistas", when, body)
+
+
 HINDI_PARAS = [
     "नगर परिषद ने मंगलवार को पुराने बंदरगाह पुल को अगले महीने से साइकिल सवारों के लिए खोलने का फैसला किया। "
     "इंजीनियरों ने जांच के बाद कहा कि पुल हल्के यातायात के लिए सुरक्षित है।",
