@@ -228,11 +228,13 @@ _DATE_LABEL = re.compile(
     r"([:ः])?\s*(.*)$", re.I
 )
 _PUBLISHED_LABELS = frozenset({"published", "created", "प्रकाशित", "पब्लिश्ड"})
+#: An English date label's words ("Last Updated", "Published", "Created").
+_DATE_WORD = r"(?:(?:last|first)\s+)?(?:updated|published|posted|modified|created)"
 #: A label on a line of its own, whose value is the next line ("Curated By :" / "News Desk"; "Published On:" /
 #: "Mar 4, 2025"): group 1 is a byline label, group 2 a date label.
 _BARE_LABEL = re.compile(
     r"^\s*(?:((?:(?:curated|compiled|written|reported|posted|edited|published)\s+)?by)"
-    r"|((?:(?:last|first)\s+)?(?:updated|published|posted|modified|created)(?:\s+(?:on|at))?))\s*:?\s*$", re.I)
+    rf"|({_DATE_WORD}(?:\s+(?:on|at))?))\s*:?\s*$", re.I)
 #: A name of a newsroom, not a place: preferred as the byline among a credit line's segments.
 _DESK = re.compile(r"\b(?:desk|bureau|staff|team|correspondents?|reporters?|news\s+service)\b", re.I)
 _NAME_WORD = re.compile(r"^(?:[A-Z0-9&(\"'“‘][\w.'’&()\-]*|and|of|the|de|da|del|van|von|der|for|with|in|our|a|staff|team)$")
@@ -1258,8 +1260,8 @@ def html_article(html: str) -> dict:
     return out
 
 
-_LABEL_WORD = re.compile(r"(?i)^(?:(?:last|first)\s+)?(?:updated|published|posted|modified|created)(?:\s+(?:on|at|by))?\s*:?$")
-_LABEL_TAIL = re.compile(r"(?i)\s+(?:(?:last|first)\s+)?(?:updated|published|posted|modified|created)(?:\s+(?:on|at))?\s*:?$")
+_LABEL_WORD = re.compile(rf"(?i)^{_DATE_WORD}(?:\s+(?:on|at|by))?\s*:?$")
+_LABEL_TAIL = re.compile(rf"(?i)\s+{_DATE_WORD}(?:\s+(?:on|at))?\s*:?$")
 
 
 def _author(author: str | None) -> str | None:
@@ -1886,8 +1888,8 @@ def header_line(line: str) -> tuple[str | None, str | None] | None:
             dates = dates[1:]
             if byline is None and _who(segs[0]) is None:
                 return None
-        elif len(segs) == 2 and dates[0][0] is None and dates[1][0] is not None and _credit_segment(segs[0]):
-            byline, dates = _credit_segment(segs[0]), dates[1:]  # "IANS | Mar 05, 2025 04:45 PM IST"
+        elif len(segs) == 2 and dates[0][0] is None and dates[1][0] is not None and (who := _credit_segment(segs[0])):
+            byline, dates = who, dates[1:]  # "IANS | Mar 05, 2025 04:45 PM IST"
         elif not dates or dates[0][0] is None or len(segs) > 2:
             return None
     found = [d for d in dates if d[0] is not None]

@@ -2,8 +2,9 @@
 
 This module owns the registry of news agencies (``agencies.toml`` plus any
 user file) and the detection of credits in article text: bylines and slugs
-("By IANS", "IANS |", "(IANS)", "— PTI", "Source: ANI", "With inputs from
-PTI", "The Associated Press contributed to this report"), datelines ("SEOUL, Oct 16 (Yonhap) --", "LONDON (Reuters) -"),
+("By IANS", "IANS |", "(IANS)", "— PTI", "Source: ANI"), credits of part of
+the text ("With inputs from PTI", "The Associated Press contributed to this
+report"), datelines ("SEOUL, Oct 16 (Yonhap) --", "LONDON (Reuters) -"),
 citations of an upstream ("Yonhap news agency reported", "according to
 Xinhua", "told Reuters") including who an agency itself quoted ("... reported
 quoting Ukrainian media outlets" gives the external source "Ukrainian media
@@ -60,8 +61,8 @@ GENERIC_FEED = "agency feed"
 #: Roles that credit a source with the article's text (a citation only says it was quoted).
 #: "republished": a notice naming where the text first appeared ("This article is republished from
 #: The Conversation"); its source is an agency (kind ``agency``) or an outlet (kind ``outlet``).
-#: Roles that credit a source with the text. ``inputs`` credits it with part of it ("With inputs from PTI",
-#: "The Associated Press contributed to this report").
+#: "inputs": a note crediting it with part of the text ("With inputs from PTI", "The Associated Press
+#: contributed to this report").
 CREDIT_ROLES = ("byline", "dateline", "copyright", "republished", "inputs")
 
 
@@ -1031,14 +1032,12 @@ def _classify(
     # A contribution note credits the agency with part of the text, as "With inputs from PTI" does: "The
     # Associated Press contributed to this report", "Reuters writer ... contributed", "Material from Reuters
     # was used in this report".
-    if _INPUTS_POST.match(post) and (w := _WITH_PRE.search(pre)):  # "(With PTI inputs)"
-        return ("inputs", ls + w.start() + (len(w.group()) - len(w.group().lstrip(" ([\t"))), end + _INPUTS_POST.match(post).end())
-    if (m := _CONTRIBUTED_POST.match(post)) or (
-        (m := _USED_POST.match(post)) and _MATERIAL_PRE.search(pre)
-    ):
-        pm = _MATERIAL_PRE.search(pre) if m.re is _USED_POST else None
-        s = ls + pm.start() + (len(pm.group()) - len(pm.group().lstrip(" ([\t"))) if pm else start
-        return ("inputs", s, end + m.end())
+    if (m := _INPUTS_POST.match(post)) and (w := _WITH_PRE.search(pre)):  # "(With PTI inputs)"
+        return ("inputs", _opening(ls, w), end + m.end())
+    if m := _CONTRIBUTED_POST.match(post):
+        return ("inputs", start, end + m.end())
+    if (m := _USED_POST.match(post)) and (w := _MATERIAL_PRE.search(pre)):
+        return ("inputs", _opening(ls, w), end + m.end())
     # A reporting cue next to the name makes it a citation ("Reuters reported", "told Reuters").
     post_cue = (_POST_CUE_TIGHT if ambiguous else _POST_CUE).match(post)
     pre_cue = (_PRE_CUE_TIGHT if ambiguous else _PRE_CUE).search(pre) if cue_ok else None
@@ -1053,10 +1052,10 @@ def _classify(
         m = _DASH_PRE.search(pre)
         return ("byline", ls + m.start() + (1 if m.group()[0] not in "-–—~" else 0), end)
     if source_ok and (m := _SOURCE_PRE.search(pre)):
-        return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t"))), end)
+        return ("byline", _opening(ls, m), end)
     if inputs_ok and ((m := _INPUTS_PRE.search(pre)) or (m := _INPUTS_INTL_PRE.search(pre))
                       or (_NOTE_END_POST.match(post) and (m := _WITH_NOTE_PRE.search(pre)))):
-        return ("inputs", ls + m.start() + (len(m.group()) - len(m.group().lstrip(" ([\t—–-"))), end)
+        return ("inputs", _opening(ls, m, " ([\t—–-"), end)
     if post_cue or pre_cue:
         s = start
         if pre_cue:
@@ -1067,6 +1066,12 @@ def _classify(
         e = end + post_cue.end() if post_cue else end
         return ("cited", s, e)
     return None
+
+
+def _opening(ls: int, m: regex.Match[str], lead: str = " ([\t") -> int:
+    """Where a credit note matched by ``m`` in the line starting at ``ls`` begins: after the space,
+    bracket or dash it was matched from."""
+    return ls + m.start() + len(m.group()) - len(m.group().lstrip(lead))
 
 
 _THE = regex.compile(r"(?i)the\s+")
