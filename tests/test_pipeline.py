@@ -325,6 +325,20 @@ def test_same_page_text_on_two_outlets_is_two_articles(tmp_path: Path) -> None:
     assert pair.height == 1 and pair["jaccard"][0] == 1.0
 
 
+def test_a_store_kept_in_the_folder_it_reads_is_not_read_as_input(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    (pages / "dailyexample").mkdir(parents=True)
+    (pages / "dailyexample" / "story.txt").write_text("Breakwater to close\n\n" + WIRE, encoding="utf-8")
+    (pages / "notes.bin").write_bytes(b"\x00\x01\x02" * 50)  # a foreign file is still named as skipped
+    store = Store(pages / "s.duckdb")
+    first = ingest([pages], store=store)
+    again = ingest([pages], store=store)
+    assert first.added == 1 and again.added == 0 and again.already_present == 1
+    assert store.path.exists()
+    for report in (first, again):  # the store, its WAL and its lock file are not inputs
+        assert report.rejects["locator"].to_list() == [None] and report.rejects["source"].str.ends_with(
+            "notes.bin").to_list() == [True]
+
 def test_stats_profiles_an_outlet_and_an_agency(sample_store: Store) -> None:
     runner = CliRunner()
     outlet = sample_store.query("SELECT outlet FROM articles GROUP BY outlet ORDER BY count(*) DESC LIMIT 1")["outlet"][0]

@@ -157,7 +157,8 @@ def _ingest(
     store.check_config(config)
     total = IngestReport()
     sources = json.dumps([str(p) for p in paths])
-    pieces = iter_sources(paths, format=format, field_map=field_map, batch_records=batch_size)
+    own = [store.path.with_name(store.path.name + end) for end in ("", ".wal", ".lock")]  # a store in its input folder
+    pieces = iter_sources(paths, format=format, field_map=field_map, batch_records=batch_size, skip=own)
     batches = written = 0
     touched: set[int] = set()
     while True:

@@ -104,6 +104,7 @@ def iter_sources(
     field_map: Mapping[str, str] | None = None,
     progress: Any = None,
     batch_records: int | None = None,
+    skip: Sequence[str | Path] = (),
 ) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
     """:func:`read_sources` in pieces of about ``batch_records`` records (all at once if None).
 
@@ -112,7 +113,8 @@ def iter_sources(
     JSON-lines files (plain or gzip) by chunks of lines; CSV and TSV files are
     read whole (a quoted field may span lines), so a huge one still needs its
     size in memory: convert it to Parquet or JSON lines. Argument errors are
-    raised before the first piece.
+    raised before the first piece. Files in ``skip`` (the store's own files, when
+    it lives in the folder being read) are passed over while walking a folder.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
@@ -122,6 +124,7 @@ def iter_sources(
         if fmt_override is None:
             raise InputError(f"unknown format {format!r}; use one of: {', '.join(sorted(FORMATS))}")
     jobs: list[tuple[str, Path, str | None]] = []  # (given root, file, relative path or None)
+    passed_over = {os.path.realpath(s) for s in skip}
     for p in paths:
         given = str(p)
         path = Path(p)
@@ -129,7 +132,8 @@ def iter_sources(
             raise InputError(f"input path does not exist: {given}")
         if path.is_dir():
             for f in walk_folder(path):
-                jobs.append((given, f, f.relative_to(path).as_posix()))
+                if not passed_over or os.path.realpath(f) not in passed_over:
+                    jobs.append((given, f, f.relative_to(path).as_posix()))
         else:
             jobs.append((given, path, None))
 
