@@ -2,7 +2,9 @@
 
 ``provenance export`` writes what :func:`export_frame` returns. Compared with
 the raw tables, ``pairs`` carries both sides' outlet, URL, title and
-publication time and their cluster; ``articles``, ``lineage`` and ``credits``
+publication time and their cluster; ``articles`` carries ``published_local``, the
+publication time on the page's own clock (ISO 8601 with its offset; null when the page
+gave no zone or only the day); ``articles``, ``lineage`` and ``credits``
 carry the article's ``cluster_id`` (null for an article in no cluster), and
 ``pairs`` an ``override`` column (``reject``/``confirm`` where an editor said so).
 Filters select rows by cluster, outlet and publication time; a pair matches
@@ -14,6 +16,7 @@ from __future__ import annotations
 import polars as pl
 
 from provenance.errors import InputError
+from provenance.extract.dates import local_iso
 from provenance.queries import Filters, cluster_events, export_rows
 from provenance.store import EXPORTABLE, Store
 
@@ -27,6 +30,11 @@ def export_frame(store: Store, table: str, filters: Filters | None = None) -> pl
         raise InputError(f"unknown table {table!r}; tables: {', '.join(sorted(EXPORTABLE))}")
     if table in ("articles", "pairs", "clusters", "credits", "lineage", "external_nodes"):
         df = export_rows(store, table, f)
+        if table == "articles":
+            local = local_iso(pl.col("published_at"), pl.col("published_offset"), unknown="")
+            at = df.get_column_index("published_offset") + 1
+            return df.insert_column(at, df.select(pl.when(pl.col("published_offset").is_not_null()).then(local)
+                                                  .alias("published_local")).to_series())
         return _mark_overridden(store, df) if table == "pairs" else df
     if table == "cluster_events":
         from provenance.detect.history import CLUSTER_EVENTS

@@ -292,7 +292,10 @@ def export_rows(store: Store, table: str, f: Filters) -> pl.DataFrame:
     makes them readable alone, filtered by ``f``; a pair matches when either side does."""
     cond, params = _article_cond(f)
     if table == "articles":
-        sql = (f"SELECT {_cols('articles', 'x')}, k.cluster_id FROM articles x LEFT JOIN clusters k USING (doc) "
+        cols = _cols("articles", "x")
+        if not store.has_column("articles", "published_offset"):  # a store written before it existed
+            cols = cols.replace('x."published_offset"', "NULL::SMALLINT AS published_offset")
+        sql = (f"SELECT {cols}, k.cluster_id FROM articles x LEFT JOIN clusters k USING (doc) "
                f"WHERE {cond} ORDER BY x.doc")
     elif table == "pairs":
         ca, pa = _article_cond(f, "xa", "ka")
@@ -377,11 +380,12 @@ def last_ingest_finished(db: ReadSession) -> Any:
     return db.scalar("SELECT max(finished_at) FROM ingests") if db.has("ingests") else None
 
 
-#: The article columns a cluster report shows (alias ``a``).
-REPORT_ARTICLE_COLS = (
-    "a.doc, a.article_id, a.url, a.outlet, a.published_at, a.published_precision, a.title, a.byline, "
-    "a.dateline, a.content_hash"
-)
+def report_article_cols(db: ReadSession) -> str:
+    """The article columns a cluster report shows (alias ``a``); a store written before
+    ``published_offset`` existed gives it as null."""
+    offset = "a.published_offset" if db.has("articles", "published_offset") else "NULL::SMALLINT AS published_offset"
+    return ("a.doc, a.article_id, a.url, a.outlet, a.published_at, a.published_precision, "
+            f"{offset}, a.title, a.byline, a.dateline, a.content_hash")
 
 
 def cluster_members(db: ReadSession, cluster_id: int) -> pl.DataFrame:
@@ -389,7 +393,7 @@ def cluster_members(db: ReadSession, cluster_id: int) -> pl.DataFrame:
     if not db.has("clusters"):
         return pl.DataFrame()
     return db.q(
-        f"SELECT {REPORT_ARTICLE_COLS}, a.text FROM clusters c JOIN articles a ON a.doc = c.doc "
+        f"SELECT {report_article_cols(db)}, a.text FROM clusters c JOIN articles a ON a.doc = c.doc "
         "WHERE c.cluster_id = ? ORDER BY a.published_at NULLS LAST, a.doc",
         [cluster_id],
     )
@@ -398,7 +402,7 @@ def cluster_members(db: ReadSession, cluster_id: int) -> pl.DataFrame:
 def lineage_cluster_members(db: ReadSession, cluster_id: int) -> pl.DataFrame:
     """The articles lineage puts in ``cluster_id`` (a singleton's cluster id is its doc), oldest first."""
     return db.q(
-        f"SELECT {REPORT_ARTICLE_COLS}, a.text FROM lineage l JOIN articles a ON a.article_id = l.article_id "
+        f"SELECT {report_article_cols(db)}, a.text FROM lineage l JOIN articles a ON a.article_id = l.article_id "
         "WHERE l.cluster_id = ? ORDER BY a.published_at NULLS LAST, a.doc",
         [cluster_id],
     )
@@ -406,7 +410,7 @@ def lineage_cluster_members(db: ReadSession, cluster_id: int) -> pl.DataFrame:
 
 def report_article(db: ReadSession, article_id: str) -> pl.DataFrame:
     """One article as :func:`cluster_members` shows it."""
-    return db.q(f"SELECT {REPORT_ARTICLE_COLS}, a.text FROM articles a WHERE a.article_id = ?", [article_id])
+    return db.q(f"SELECT {report_article_cols(db)}, a.text FROM articles a WHERE a.article_id = ?", [article_id])
 
 
 def cluster_pairs(db: ReadSession, cluster_id: int) -> pl.DataFrame:

@@ -54,7 +54,9 @@ REJECTS = pl.Schema(
 #: fingerprinted; ``raw_text`` is the page text before chrome and disclaimers
 #: were removed, kept as evidence for credits, and null when it equals ``text``
 #: (nothing was removed; read ``coalesce(raw_text, text)``). ``published_precision`` is
-#: ``minute``, ``day`` or null when unknown. ``dateline`` is e.g. "Seoul, Oct 16".
+#: ``minute``, ``day`` or null when unknown. ``published_offset`` is the offset the date was written
+#: in, minutes east of UTC ("16:45 IST": 330), null when it named no zone (taken as UTC) or is a day:
+#: ``published_at`` plus it is the page's own clock. ``dateline`` is e.g. "Seoul, Oct 16".
 ARTICLES = pl.Schema(
     {
         "doc": pl.Int64,
@@ -63,6 +65,7 @@ ARTICLES = pl.Schema(
         "outlet": pl.String,
         "published_at": UTC_US,
         "published_precision": pl.String,
+        "published_offset": pl.Int16,
         "title": pl.String,
         "byline": pl.String,
         "dateline": pl.String,

@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS ingests (
     pairs_added BIGINT, tool_version VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
     doc BIGINT, article_id VARCHAR, url VARCHAR, outlet VARCHAR, published_at TIMESTAMPTZ,
-    published_precision VARCHAR, title VARCHAR, byline VARCHAR, dateline VARCHAR, text VARCHAR,
+    published_precision VARCHAR, published_offset SMALLINT, title VARCHAR, byline VARCHAR, dateline VARCHAR, text VARCHAR,
     raw_text VARCHAR USING COMPRESSION zstd, source VARCHAR, locator VARCHAR, content_hash VARCHAR,
     ingested_at TIMESTAMPTZ, ingest_id BIGINT);
 CREATE TABLE IF NOT EXISTS rejects (
@@ -79,6 +79,8 @@ CREATE TABLE IF NOT EXISTS pairs (
 CREATE TABLE IF NOT EXISTS clusters (article_id VARCHAR, cluster_id BIGINT, doc BIGINT);
 CREATE TABLE IF NOT EXISTS chrome_stats (outlet VARCHAR, line_hash UBIGINT, pages BIGINT);
 CREATE INDEX IF NOT EXISTS articles_doc ON articles (doc);
+-- stores written before the offset was kept get it (null) on their next write
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_offset SMALLINT;
 """
 
 #: Up to this many docs, reads by doc go through the ``articles_doc`` index (an
@@ -189,6 +191,15 @@ class Store:
             return False
         with self.reader() as con:
             return _has_table(con, name)
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether the store's ``table`` has ``column`` (stores written by older versions lack some)."""
+        if not self.path.exists():
+            return False
+        with self.reader() as con:
+            return bool(con.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' "
+                "AND table_name = ? AND column_name = ?", [table, column]).fetchall()[0][0])
 
     @contextmanager
     def atomic(self, *, ddl: str = _DDL, lock: bool = True, row_group_size: int = 0

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import pytest
 
-from provenance.extract.dates import parse_published, parse_published_series
+from provenance.extract.dates import parse_published, parse_published_series, read_published
 
 
 def utc(*a: int) -> datetime:
@@ -108,23 +108,42 @@ def test_parse_published(s, want, prec):
 
 def test_series_matches_scalar_and_keeps_order():
     strings = [c[0] for c in CASES] * 3
-    t, p = parse_published_series(pl.Series("published", strings, dtype=pl.String))
-    assert t.dtype == pl.Datetime("us", "UTC")
+    t, p, o = parse_published_series(pl.Series("published", strings, dtype=pl.String))
+    assert t.dtype == pl.Datetime("us", "UTC") and o.dtype == pl.Int16
     assert t.name == "published"
     assert len(t) == len(strings)
-    for s, got, prec in zip(strings, t.to_list(), p.to_list(), strict=True):
-        want, wprec = parse_published(s)
-        assert got == want, s
-        assert prec == wprec, s
+    for s, got, prec, off in zip(strings, t.to_list(), p.to_list(), o.to_list(), strict=True):
+        assert (got, prec, off) == read_published(s), s
 
 
 def test_series_fast_path_for_iso_only():
     s = pl.Series(["2024-10-16T16:45:00+05:30", "2024-10-16", None, "1999-01-01 00:00"] * 1000)
-    t, p = parse_published_series(s)
+    t, p, o = parse_published_series(s)
     assert t.null_count() == 1000
     assert p.to_list()[:4] == ["minute", "day", None, "minute"]
+    assert o.to_list()[:4] == [330, None, None, None]
 
 
 def test_series_empty():
-    t, p = parse_published_series(pl.Series("x", [], dtype=pl.String))
+    t, p, o = parse_published_series(pl.Series("x", [], dtype=pl.String))
     assert len(t) == 0 and t.dtype == pl.Datetime("us", "UTC")
+
+
+@pytest.mark.parametrize(("s", "offset"), [
+    ("2024-10-16T01:45:00+05:30", 330),  # 20:15 UTC the day before: the page's own day is the 16th
+    ("2024-10-16T16:45:00Z", 0),
+    ("2024-10-16T16:45:00-0400", -240),
+    ("Updated: October 16, 2024 01:45 IST", 330),
+    ("Oct 16, 2024 4:45 PM EDT", -240),
+    ("Wed, 16 Oct 2024 16:45:00 GMT", 0),
+    ("2024-10-16 16:45:30", None),  # no zone: taken as UTC, and no offset is claimed
+    ("2024-10-16", None),  # a calendar day is the page's day already
+    ("Oct 16, 2024 IST", None),
+    ("1729091100", None),  # an instant
+    ("not a date", None),
+])
+def test_the_offset_a_date_was_written_in_is_kept(s, offset):
+    at, _, off = read_published(s)
+    assert off == offset
+    if off is not None:  # UTC plus the offset is the clock the page printed
+        assert (at + timedelta(minutes=off)).strftime("%d %H:%M") in ("16 01:45", "16 16:45", "16 12:45")

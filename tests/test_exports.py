@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -82,3 +83,43 @@ def test_cli_out_dash_writes_to_stdout(store: Store, tmp_path: Path, monkeypatch
     assert df.height and "cluster_id" in df.columns
     r = runner.invoke(main, ["export", "rejects", "--store", str(store.path), "--out", "-", "--cluster", "1"])
     assert r.exit_code == 1 and "no filters" in r.output
+
+
+def test_articles_carry_the_time_on_the_pages_own_clock(store: Store) -> None:
+    df = export_frame(store, "articles")
+    zoned = df.filter(pl.col("published_offset").is_not_null())
+    assert zoned.height > 0 and 330 in zoned["published_offset"].to_list()  # the sample's IST pages
+    for at, off, local in zoned.select("published_at", "published_offset", "published_local").iter_rows():
+        t = datetime.fromisoformat(local)
+        assert t == at and t.utcoffset() == timedelta(minutes=off)
+    assert df.filter(pl.col("published_offset").is_null())["published_local"].null_count() == df.height - zoned.height
+
+
+def test_a_store_written_before_offsets_were_kept_still_exports_reports_and_ingests(tmp_path: Path) -> None:
+    from provenance.engine.pipeline import ingest
+    from provenance.report import build_report
+
+    body = ("Harbour officials in Port Calder said on Tuesday that the northern breakwater would close for six "
+            "weeks of repairs after winter storms cracked its concrete crown in three places, a spokeswoman said.")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a", "outlet": "x", "published": "2024-10-16T01:45:00+05:30", "text": body})
+                    + "\n" + json.dumps({"id": "b", "outlet": "y", "published": "2024-10-16T02:00:00+05:30",
+                                         "text": body}) + "\n", encoding="utf-8")
+    store = Store(tmp_path / "s.duckdb")
+    ingest([feed], store=store)
+    con = duckdb.connect(str(store.path))
+    con.execute("DROP INDEX articles_doc")  # as an older version wrote it: no column, the index
+    con.execute("ALTER TABLE articles DROP COLUMN published_offset")
+    con.execute("CREATE INDEX articles_doc ON articles (doc)")
+    con.close()
+    old = export_frame(store, "articles")
+    assert old["published_offset"].to_list() == [None, None] and old["published_local"].to_list() == [None, None]
+    cid = store.query("SELECT cluster_id FROM clusters LIMIT 1")["cluster_id"][0]
+    assert all(m["published_local"] is None for m in build_report(store, cluster=cid)["cluster"]["members"])
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"id": "c", "outlet": "z", "published": "Oct 16, 2024 02:10 IST", "text": body})
+                    + "\n", encoding="utf-8")
+    assert ingest([more], store=store).added == 1  # the column is added on the next write
+    new = export_frame(store, "articles")
+    assert new["published_offset"].to_list() == [None, None, 330]
+    assert new["published_local"].to_list()[2] == "2024-10-16T02:10:00+05:30"

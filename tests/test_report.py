@@ -151,6 +151,21 @@ def test_cluster_report_holds_every_member_with_its_lineage(store: Store, report
     assert any(ln["passages"] for ln in in_corpus)
 
 
+def test_members_show_the_time_on_the_pages_own_clock(store: Store, reports: dict[str, dict]) -> None:
+    members = reports["cluster"]["cluster"]["members"]
+    offsets = dict(store.query("SELECT article_id, published_offset FROM articles").iter_rows())
+    shown = [m for m in members if m["published_local"]]
+    assert shown and len(shown) == sum(offsets[m["article_id"]] is not None for m in members)
+    html, text = render(reports["cluster"], "html"), render(reports["cluster"], "md")
+    for m in shown:  # the same instant, on the page's clock, in the table of members
+        local = datetime.fromisoformat(m["published_local"])
+        assert local == datetime.fromisoformat(m["published_at"].replace("Z", "+00:00"))
+        assert local.utcoffset().total_seconds() == 60 * offsets[m["article_id"]]
+        if local.utcoffset():
+            label = local.strftime("%Y-%m-%d %H:%M UTC") + m["published_local"][-6:]
+            assert label in html and label in text
+
+
 def test_report_hashes_match_the_store(store: Store, reports: dict[str, dict]) -> None:
     c = reports["cluster"]["cluster"]
     ids = [m["article_id"] for m in c["members"]]

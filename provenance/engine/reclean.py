@@ -43,6 +43,7 @@ from provenance.detect.verify import verified_pairs
 from provenance.engine.parallel import parallel_credits, parallel_lineage
 from provenance.errors import StoreError
 from provenance.extract.clean import extract
+from provenance.extract.dates import local_iso
 from provenance.lock import write_lock
 from provenance.queries import stored_articles
 from provenance.store import Store
@@ -109,7 +110,7 @@ def _as_raw(arts: pl.DataFrame) -> pl.DataFrame:
     published = (
         pl.when(pl.col("published_precision") == "day")
         .then(pl.col("published_at").dt.strftime("%Y-%m-%d"))
-        .otherwise(pl.col("published_at").dt.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+        .otherwise(local_iso(pl.col("published_at"), pl.col("published_offset")))
     )
     out = arts.select(
         "source", "locator", pl.when(page).then(pl.lit("txt")).otherwise(pl.lit("jsonl")).alias("format"),

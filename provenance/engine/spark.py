@@ -120,7 +120,7 @@ _STR = lambda names: ", ".join(f"{n} string" for n in names)  # noqa: E731
 SPARK_SCHEMAS = {
     "articles": (
         "doc long, article_id string, url string, outlet string, published_at timestamp, "
-        "published_precision string, title string, byline string, dateline string, text string, "
+        "published_precision string, published_offset short, title string, byline string, dateline string, text string, "
         "raw_text string, source string, locator string, content_hash string, ingested_at timestamp, "
         "ingest_id long"
     ),
@@ -153,7 +153,8 @@ _READ_SCHEMA = f"_t string, {_KEY}, " + _STR(_RAW_COLS) + ", reason string, deta
 _EXTRACTED_COLS = list(schemas.EXTRACTED.names())
 _EXTRACT_SCHEMA = (
     f"_t string, {_KEY}, article_id string, url string, outlet string, published_at timestamp, "
-    "published_precision string, title string, byline string, dateline string, text string, raw_text string, "
+    "published_precision string, published_offset short, title string, byline string, dateline string, "
+    "text string, raw_text string, "
     "source string, locator string, content_hash string, reason string, detail string, action string, "
     "line_hash long, pages long"
 )

@@ -889,12 +889,13 @@ def cleaned(
     df = df.join(body, on="__rid", how="left", maintain_order="left")
 
     # Dates: the record's, else the page header's, else the HTML metadata's.
-    t1, p1 = parse_published_series(df.get_column("published"))
-    t2, p2 = parse_published_series(df.get_column("r_date"))
-    t3, p3 = parse_published_series(df.get_column("h_published"))
+    t1, p1, o1 = parse_published_series(df.get_column("published"))
+    t2, p2, o2 = parse_published_series(df.get_column("r_date"))
+    t3, p3, o3 = parse_published_series(df.get_column("h_published"))
     df = df.with_columns(
         pl.coalesce(t1, t2, t3).alias("published_at"),
         pl.when(t1.is_not_null()).then(p1).when(t2.is_not_null()).then(p2).otherwise(p3).alias("published_precision"),
+        pl.when(t1.is_not_null()).then(o1).when(t2.is_not_null()).then(o2).otherwise(o3).alias("published_offset"),
     )
     bad_date = df.filter(
         pl.col("published_at").is_null()

@@ -203,28 +203,31 @@ def _cut(s: str, m: re.Match[str]) -> str:
     return s[: m.start()] + " " + s[m.end() :]
 
 
-def _finish(
-    y: int, mo: int, d: int, hm: tuple[int, int, int] | None, offset_min: int | None
-) -> tuple[datetime | None, str | None]:
+#: What a date string says: (UTC datetime, precision, offset in minutes east of UTC as written).
+Read = tuple[datetime | None, str | None, int | None]
+_NOTHING: Read = (None, None, None)
+
+
+def _finish(y: int, mo: int, d: int, hm: tuple[int, int, int] | None, offset_min: int | None) -> Read:
     if not (_MIN_YEAR <= y <= _MAX_YEAR):
-        return None, None
+        return _NOTHING
     try:
         if hm is None:
-            return datetime(y, mo, d, tzinfo=UTC), "day"
+            return datetime(y, mo, d, tzinfo=UTC), "day", None
         h, mi, sec = hm
         dt = datetime(y, mo, d, h, mi, sec, tzinfo=timezone(timedelta(minutes=offset_min or 0)))
     except (ValueError, OverflowError):
-        return None, None
-    return dt.astimezone(UTC), "minute"
+        return _NOTHING
+    return dt.astimezone(UTC), "minute", offset_min
 
 
-def _parse_iso(m: re.Match[str]) -> tuple[datetime | None, str | None]:
+def _parse_iso(m: re.Match[str]) -> Read:
     y, mo, d, h, mi, sec, zone = m.groups()
     if h is None:
         return _finish(int(y), int(mo), int(d), None, None)
-    off = _offset_of(zone) if zone else 0
-    if off is None:
-        return None, None
+    off = _offset_of(zone) if zone else None
+    if zone and off is None:
+        return _NOTHING
     return _finish(int(y), int(mo), int(d), (int(h), int(mi), int(sec or 0)), off)
 
 
@@ -250,11 +253,22 @@ def parse_published(s: str | None) -> tuple[datetime | None, str | None]:
     >>> parse_published("2024-10-16")
     (datetime.datetime(2024, 10, 16, 0, 0, tzinfo=datetime.timezone.utc), 'day')
     """
+    return read_published(s)[:2]
+
+
+def read_published(s: str | None) -> Read:
+    """:func:`parse_published` and the offset the string was written in: minutes east of UTC, or None
+    when it named no zone (the time was taken as UTC), is a calendar day, or an epoch number. The
+    offset gives back the page's own clock and calendar day, which UTC alone cannot.
+
+    >>> read_published("Updated: October 16, 2024 01:45 IST")[2]
+    330
+    """
     if s is None:
-        return None, None
+        return _NOTHING
     s = str(s).strip()
     if not s or len(s) > 120:
-        return None, None
+        return _NOTHING
     if _DEVANAGARI.search(s):
         s = _from_hindi(s)
     s, day_first = _from_local(s)
@@ -266,16 +280,16 @@ def parse_published(s: str | None) -> tuple[datetime | None, str | None]:
         try:
             dt = datetime.fromtimestamp(v, UTC)
         except (OverflowError, OSError, ValueError):
-            return None, None
+            return _NOTHING
         if not (1990 <= dt.year <= _MAX_YEAR):
-            return None, None
-        return dt, "minute"
+            return _NOTHING
+        return dt, "minute", None
     if m := _ISO.match(s):
         return _parse_iso(m)
     return _parse_text(s, day_first=day_first)
 
 
-def _parse_text(s: str, *, day_first: bool = False) -> tuple[datetime | None, str | None]:
+def _parse_text(s: str, *, day_first: bool = False) -> Read:
     rest = re.sub(r"(?<=\d)T(?=\d)", " ", s)
     # Date first: it removes the digits a zone offset or time could be confused with.
     y = mo = d = None
@@ -294,9 +308,9 @@ def _parse_text(s: str, *, day_first: bool = False) -> tuple[datetime | None, st
         elif a == b or day_first or _day_first_zone(rest):
             d, mo = a, b
         else:
-            return None, None
+            return _NOTHING
     if m is None or y is None:
-        return None, None
+        return _NOTHING
     rest = _cut(rest, m)
 
     hm = None
@@ -307,10 +321,10 @@ def _parse_text(s: str, *, day_first: bool = False) -> tuple[datetime | None, st
             h, mi, sec, ampm = int(tm.group(5)), int(tm.group(6) or 0), 0, tm.group(7)
         if ampm:
             if not 1 <= h <= 12:
-                return None, None
+                return _NOTHING
             h = h % 12 + (12 if ampm.lower() == "p" else 0)
         if h > 23 or mi > 59 or sec > 60:
-            return None, None
+            return _NOTHING
         hm = (h, mi, min(sec, 59))
         rest = _cut(rest, tm)
 
@@ -318,7 +332,7 @@ def _parse_text(s: str, *, day_first: bool = False) -> tuple[datetime | None, st
     if om := _OFFSET.search(rest):
         offset = _offset_of(om.group(1) + om.group(2).zfill(2) + (om.group(3) or "00"))
         if offset is None:
-            return None, None
+            return _NOTHING
         rest = _cut(rest, om)
     elif zm := _ZONE_NAMES.search(rest):
         if zm.group(1):
@@ -327,8 +341,26 @@ def _parse_text(s: str, *, day_first: bool = False) -> tuple[datetime | None, st
             offset = _NAMED_ZONES[(zm.group(2) or zm.group(3)).lower()]
         rest = _cut(rest, zm)
     if _NOISE.sub("", rest):
-        return None, None
+        return _NOTHING
     return _finish(y, mo, d, hm, offset)
+
+
+def offset_text(minutes: int) -> str:
+    """``330`` → ``"+05:30"``."""
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def local_iso(at: pl.Expr, offset: pl.Expr, *, unknown: str = "") -> pl.Expr:
+    """ISO 8601 text of a UTC ``at`` on the clock it was written in: "2024-10-16T16:45:00+05:30"
+    for 11:15 UTC written in IST. Without an offset, the UTC time followed by ``unknown``."""
+    minutes = offset.cast(pl.Int32)
+    clock = (at + pl.duration(minutes=minutes.fill_null(0))).dt.replace_time_zone(None)
+    sign = pl.when(minutes < 0).then(pl.lit("-")).otherwise(pl.lit("+"))
+    hh = (minutes.abs() // 60).cast(pl.String).str.zfill(2)
+    mm = (minutes.abs() % 60).cast(pl.String).str.zfill(2)
+    suffix = pl.when(minutes.is_null()).then(pl.lit(unknown)).otherwise(pl.concat_str(sign, hh, pl.lit(":"), mm))
+    return pl.concat_str(clock.dt.strftime("%Y-%m-%dT%H:%M:%S"), suffix)
 
 
 def _day_first_zone(s: str) -> bool:
@@ -336,8 +368,9 @@ def _day_first_zone(s: str) -> bool:
     return any((zm.group(1) or "").lower() in DAY_FIRST_ZONES or (zm.group(3) or "").lower() == "india" for zm in _ZONE_NAMES.finditer(s))
 
 
-def parse_published_series(s: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Vectorized :func:`parse_published`: ``(Datetime("us","UTC") series, precision series)``.
+def parse_published_series(s: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Vectorized :func:`read_published`: ``(Datetime("us","UTC") series, precision series, offset series)``
+    (``published_precision``; ``published_offset``, Int16 minutes east of UTC).
 
     ISO 8601 strings are parsed natively by polars; every other distinct
     string once in Python. Results equal the scalar function's.
@@ -348,6 +381,7 @@ def parse_published_series(s: pl.Series) -> tuple[pl.Series, pl.Series]:
         return (
             pl.Series(name, [], dtype=pl.Datetime("us", "UTC")),
             pl.Series("published_precision", [], dtype=pl.String),
+            pl.Series("published_offset", [], dtype=pl.Int16),
         )
     df = pl.DataFrame({"s": s}).with_columns(pl.col("s").str.strip_chars())
     # Normalize ISO strings to one shape: "YYYY-MM-DDTHH:MM:SS[+HH:MM]" or "YYYY-MM-DD".
@@ -372,9 +406,16 @@ def parse_published_series(s: pl.Series) -> tuple[pl.Series, pl.Series]:
         .dt.replace_time_zone("UTC")
     )
     day = pl.col("n").str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    # The offset as written ("+05:30" → 330); "Z" was made "+00:00". A naive time has none.
+    tail = pl.col("n").str.extract_groups(r"T\d{2}:\d{2}:\d{2}([+-])(\d{2}):(\d{2})$")
+    written = (
+        pl.when(tail.struct.field("1") == "-").then(-1).otherwise(1)
+        * (tail.struct.field("2").cast(pl.Int32) * 60 + tail.struct.field("3").cast(pl.Int32))
+    )
     df = df.with_columns(
         pl.when(pl.col("iso")).then(pl.coalesce(zoned, naive)).alias("t_min"),
         pl.when(pl.col("iso")).then(day).alias("t_day"),
+        pl.when(pl.col("iso") & zoned.is_not_null()).then(written).alias("o"),
     )
     in_range = pl.col("t").dt.year().is_between(_MIN_YEAR, _MAX_YEAR)
     df = df.with_columns(
@@ -387,24 +428,28 @@ def parse_published_series(s: pl.Series) -> tuple[pl.Series, pl.Series]:
     ).with_columns(
         pl.when(in_range).then(pl.col("t")).alias("t"),
         pl.when(in_range).then(pl.col("p")).alias("p"),
+        pl.when(in_range & pl.col("t_min").is_not_null()).then(pl.col("o")).alias("o"),
     )
     # The rest, once per distinct string, in Python.
     todo = df.filter(pl.col("t").is_null() & pl.col("s").is_not_null() & (pl.col("s") != ""))
     if todo.height:
         uniq = todo.get_column("s").unique().to_list()
-        parsed = [parse_published(u) for u in uniq]
+        parsed = [read_published(u) for u in uniq]
         lookup = pl.DataFrame(
             {
                 "s": uniq,
                 "t2": [p[0] for p in parsed],
                 "p2": [p[1] for p in parsed],
+                "o2": [p[2] for p in parsed],
             },
-            schema={"s": pl.String, "t2": pl.Datetime("us", "UTC"), "p2": pl.String},
+            schema={"s": pl.String, "t2": pl.Datetime("us", "UTC"), "p2": pl.String, "o2": pl.Int32},
         )
         df = df.join(lookup, on="s", how="left", maintain_order="left").with_columns(
-            pl.coalesce("t", "t2").alias("t"), pl.coalesce("p", "p2").alias("p")
+            pl.when(pl.col("t").is_null()).then(pl.col("o2")).otherwise(pl.col("o")).alias("o"),
+            pl.coalesce("t", "t2").alias("t"), pl.coalesce("p", "p2").alias("p"),
         )
     return (
         df.get_column("t").cast(pl.Datetime("us", "UTC")).alias(name),
         df.get_column("p").cast(pl.String).alias("published_precision"),
+        df.get_column("o").cast(pl.Int16).alias("published_offset"),
     )

@@ -23,6 +23,7 @@ from provenance.report.common import (
     _iso,
     _jsonable,
     _lag_stats,
+    _local_iso,
     _minutes,
     _status,
 )
@@ -164,6 +165,7 @@ def cluster_report(db: DB, cluster_id: int, *, registry: Registry, now: datetime
             "dateline": m["dateline"],
             "published_at": _iso(m["published_at"]),
             "published_precision": m["published_precision"],
+            "published_local": _local_iso(m["published_at"], m.get("published_offset")),
             "content_hash": m["content_hash"],
             "text_chars": len(text),
             "is_origin": is_origin,

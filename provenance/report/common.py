@@ -12,7 +12,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import xxhash
@@ -59,6 +59,16 @@ def _iso(v: Any) -> str | None:
     if isinstance(v, date):
         return v.isoformat()
     return str(v)
+
+
+def _local_iso(v: Any, offset: int | None) -> str | None:
+    """The UTC datetime ``v`` on the clock the page wrote it in ("2024-10-16T16:45:00+05:30"); None
+    without an offset."""
+    if not isinstance(v, datetime) or offset is None:
+        return None
+    if v.tzinfo is None:
+        v = v.replace(tzinfo=UTC)
+    return v.astimezone(timezone(timedelta(minutes=int(offset)))).isoformat()
 
 
 def _f(v: Any, nd: int = 4) -> float | None:

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from provenance.extract.dates import offset_text
+
 
 def pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}%"
@@ -38,7 +40,8 @@ def lag(minutes: float | None) -> str:
 
 
 def when(iso: str | None, precision: str | None = None) -> str:
-    """``2024-10-16 07:45 UTC`` (or the day alone when only the day is known)."""
+    """``2024-10-16 07:45 UTC``, or on the clock the page gave, ``2024-10-16 13:15 UTC+05:30`` (or the day
+    alone when only the day is known)."""
     if not iso:
         return "–"
     try:
@@ -47,7 +50,11 @@ def when(iso: str | None, precision: str | None = None) -> str:
         return iso
     if precision == "day":
         return t.strftime("%Y-%m-%d")
-    return t.strftime("%Y-%m-%d %H:%M UTC")
+    off = t.utcoffset()
+    if not off:
+        return t.strftime("%Y-%m-%d %H:%M UTC")
+    minutes = int(off.total_seconds() // 60)
+    return t.strftime("%Y-%m-%d %H:%M UTC") + offset_text(minutes)
 
 
 def safe_url(url: str | None) -> str | None:

@@ -283,7 +283,7 @@ def _graph(c: dict[str, Any]) -> str:
     for m in members:
         if m["article_id"] in grouped:
             continue
-        sub = fmt.when(m["published_at"], m["published_precision"])
+        sub = fmt.when(m.get("published_local") or m["published_at"], m["published_precision"])
         if m["parent_lag_minutes"] is not None and not m["is_origin"]:
             sub = f"+{fmt.lag(m['parent_lag_minutes'])} · {sub[5:16] if len(sub) > 16 else sub}"
         nodes.append(GraphNode(
@@ -372,7 +372,7 @@ def _cluster(report: dict[str, Any], budget: int) -> str:
             parent = esc(f"{m['parent_external']} (external)" if m["parent_external"] else "")
         rows.append([
             esc(i),
-            esc(fmt.when(m["published_at"], m["published_precision"])),
+            esc(fmt.when(m.get("published_local") or m["published_at"], m["published_precision"])),
             esc(m["outlet"]),
             _link(m["url"], m["title"] or m["article_id"]) + f'<br><code>{esc(m["article_id"])}</code>'
             + (f'<br><span class="note">credits: {esc(_credit_summary(m["credits"]))}</span>' if m["credits"] else ""),

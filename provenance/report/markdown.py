@@ -87,7 +87,7 @@ def _cluster(report: dict[str, Any]) -> list[str]:
     out.append(_table(
         ["#", "published", "outlet", "title", "article", "status", "relation", "derivation", "parent", "lag",
          "confidence", "xxh64"],
-        [[i, fmt.when(m["published_at"], m["published_precision"]), m["outlet"], m["title"], m["article_id"],
+        [[i, fmt.when(m.get("published_local") or m["published_at"], m["published_precision"]), m["outlet"], m["title"], m["article_id"],
           m["status"], m["relation"] or ("original" if m["is_origin"] else ""), m["derivation"] or "",
           m["parent_id"] or m["parent_external"] or "", fmt.lag(m["lag_minutes"]), fmt.num(m["confidence"]),
           m["content_hash"]] for i, m in enumerate(c["members"], start=1)],
