@@ -819,3 +819,29 @@ def test_the_html_byline_box_gives_names_not_date_labels():
            '16:45 IST</div>')
     assert html_article(page(box))["byline"] == "Coast News Desk; Seaport"
     assert html_article(page('<div class="author">Posted</div>'))["byline"] is None
+
+
+@pytest.mark.parametrize(("box", "byline"), [
+    ("Por Lucía Ferrer Ibáñez", "Lucía Ferrer Ibáñez"),
+    ("Par AFP publié le 05/03/2025 à 10h30, mis à jour à 11h00", "AFP"),
+    ("Af Ritzau", "Ritzau"),
+    ("Autor: Eva Kolářová", "Eva Kolářová"),
+    ("Paris Hollander", "Paris Hollander"),
+])
+def test_the_html_byline_box_in_other_languages_gives_the_name(box: str, byline: str):
+    from provenance.extract.clean import html_article
+
+    paras = "".join(f"<p>Paragraph {i} of the story about the harbour bridge that the council reopened to cyclists "
+                    "on Tuesday after the repairs ended.</p>" for i in range(5))
+    page = (f"<html><head><title>Harbour bridge reopens</title></head><body><article><h1>Harbour bridge reopens"
+            f'</h1><div class="byline">{box}</div>{paras}</article></body></html>')
+    assert html_article(page)["byline"] == byline
+
+
+def test_a_german_byline_label_is_cut_but_a_name_that_starts_with_von_is_kept():
+    from provenance.extract.clean import _author
+
+    assert _author("Von Jonas Brandtner") == "Jonas Brandtner"
+    assert _author("Von dpa") == "dpa"
+    assert _author("Von Miller") == "Von Miller"
+    assert _author("von der Leyen") == "von der Leyen"

@@ -1261,16 +1261,26 @@ def html_article(html: str) -> dict:
     return out
 
 
-_LABEL_WORD = re.compile(rf"(?i)^{_DATE_WORD}(?:\s+(?:on|at|by))?\s*:?$")
-_LABEL_TAIL = re.compile(rf"(?i)\s+{_DATE_WORD}(?:\s+(?:on|at))?\s*:?$")
+#: Date labels of French, Spanish, Portuguese, Italian and German byline boxes ("publié le", "Mis à jour à",
+#: "Actualizado", "Veröffentlicht am").
+_LOCAL_DATE_WORD = (r"(?:publié|mis\s+à\s+jour|publicado|actualizado|atualizado|pubblicato|aggiornato|veröffentlicht"
+                    r"|aktualisiert)(?:\s+(?:le|à|el|em|il|am|um))*")
+_LABEL_WORD = re.compile(rf"(?i)^(?:{_DATE_WORD}(?:\s+(?:on|at|by))?|{_LOCAL_DATE_WORD})\s*:?$")
+_LABEL_TAIL = re.compile(rf"(?i)\s+(?:{_DATE_WORD}(?:\s+(?:on|at))?|{_LOCAL_DATE_WORD})\s*:?$")
+#: Byline labels of other languages that trafilatura leaves on the name ("Por Alberto Ávila", "Par AFP",
+#: "Door NU.nl", "Af Ritzau", "Autor: ..."). "Von" only before two words or a lowercase one: "Von Max
+#: Muster" and "Von dpa" are labelled, "Von Miller" is a name.
+_LOCAL_BY = re.compile(r"^(?:(?i:por|par|door|autor|autorin|auteur)\b\s*:?|(?:Af|Av)\b|Von(?=\s+(?:[a-zäöü]|\S+\s+\S)))\s*(?=\S)")
 
 
 def _author(author: str | None) -> str | None:
     """trafilatura's author string without the date labels it takes from a byline box
-    ("Desk; New Delhi; Updated ; Created" -> "Desk; New Delhi"; "Posted" -> None)."""
+    ("Desk; New Delhi; Updated ; Created" -> "Desk; New Delhi"; "Posted" -> None; "Par AFP publié le; Mis À
+    Jour À" -> "AFP") and without another language's byline label ("Por Alberto Ávila" -> "Alberto Ávila")."""
     if not author:
         return None
     parts = [_LABEL_TAIL.sub("", a.strip()) for a in author.split(";")]
+    parts = [_LOCAL_BY.sub("", a, count=1) if i == 0 else a for i, a in enumerate(parts)]
     return "; ".join(a for a in parts if a and not _LABEL_WORD.match(a)) or None
 
 
