@@ -892,6 +892,8 @@ def cluster_detail(path: str, version: int, cluster_id: int) -> dict[str, Any] |
     scol = ", s.sourced_share" if has_sourced else ", CAST(NULL AS DOUBLE) AS sourced_share"
     sjoin = "LEFT JOIN sourced s ON s.article_id = a.article_id" if has_sourced else ""
     lin_join = _lineage_join(info)
+    # the offset the page wrote its time in (stores written before it was kept have none)
+    ocol = "a.published_offset" if info.has("articles", "published_offset") else "CAST(NULL AS SMALLINT) AS published_offset"
     params: list[Any] = [cluster_id, MAX_MEMBERS]
     if info.status:
         # The members' lineage rows are among those of the lineage clusters ``article_status`` gives
@@ -908,7 +910,7 @@ def cluster_detail(path: str, version: int, cluster_id: int) -> dict[str, Any] |
             return None
         members = q(
             f"""
-            SELECT a.doc, a.article_id, a.outlet, a.published_at, a.published_precision, a.title, a.url,
+            SELECT a.doc, a.article_id, a.outlet, a.published_at, a.published_precision, {ocol}, a.title, a.url,
                    a.byline, a.dateline, {lcols}{scol}
             FROM clusters c JOIN articles a USING (doc) {lin_join} {sjoin}
             WHERE c.cluster_id = ?

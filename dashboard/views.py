@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from dashboard.render import GraphEdge, GraphNode
+from provenance.extract.dates import local_iso
 from provenance.trace.chaingroups import SiblingGroup, sibling_groups
 
 #: Most article nodes drawn in a chain graph; the rest are summarised in one node.
@@ -242,7 +243,14 @@ def members_table(detail: dict[str, Any]) -> pl.DataFrame:
             parent_label.append(None)
     out = out.with_columns(pl.Series("status", status), pl.Series("parent", parent_label, dtype=pl.String))
     out = out.with_columns(pl.col("evidence").map_elements(_evidence_text, return_dtype=pl.String))
-    cols = ["article_id", "outlet", "published_at", "title", "status", "parent", "relation", "derivation",
+    if "published_offset" in out.columns:  # the time on the page's own clock, where its zone is known
+        local = local_iso(pl.col("published_at"), pl.col("published_offset"))
+        out = out.with_columns(
+            pl.when(pl.col("published_offset").is_not_null() & (pl.col("published_precision") != "day"))
+            .then(pl.concat_str(local.str.slice(0, 10), pl.lit(" "), local.str.slice(11, 5), pl.lit(" UTC"),
+                                local.str.slice(19, 6).str.replace("+00:00", "", literal=True)))
+            .alias("local_time"))
+    cols = ["article_id", "outlet", "published_at", "local_time", "title", "status", "parent", "relation", "derivation",
             "sourced_share", "lag_minutes", "confidence", "jaccard", "containment", "via", "credits", "evidence",
             "url"]
     return out.select([c for c in cols if c in out.columns])

@@ -63,7 +63,7 @@ def extra_records() -> list[dict[str, Any]]:
     return [
         {"id": WIRE_ID, "outlet": WIRE_OUTLET, "published": "2031-03-02T06:00:00Z", "title": WIRE_TITLE,
          "byline": "PTI", "text": "NEW DELHI, Mar 2 (PTI) - " + body, "url": "https://wire.example/dash-1"},
-        {"id": CREDITED_ID, "outlet": CREDITED_OUTLET, "published": "2031-03-02T07:30:00Z", "title": WIRE_TITLE,
+        {"id": CREDITED_ID, "outlet": CREDITED_OUTLET, "published": "2031-03-02T13:00:00+05:30", "title": WIRE_TITLE,
          "byline": None, "text": body + "\n\n(With inputs from PTI)", "url": "https://gazette.example/dash-1"},
         {"id": TRIMMED_ID, "outlet": TRIMMED_OUTLET, "published": "2031-03-02T09:10:00Z",
          "title": "Harbour plan agreed", "byline": None, "text": "\n\n".join(paras[:3]), "url": None},

@@ -173,6 +173,9 @@ def test_cluster_page_chain_timeline_members_and_side_by_side(dashboard_store: S
     status = dict(zip(members["article_id"], members["status"], strict=True))
     assert status[CREDITED_ID] == "credited copy"
     assert status[TRIMMED_ID] == "uncredited copy"
+    # Times in UTC, and on the clock each page gave (the credited copy wrote IST).
+    local = dict(zip(members["article_id"], members["local_time"], strict=True))
+    assert local[CREDITED_ID] == "2031-03-02 13:00 UTC+05:30" and local[WIRE_ID] == "2031-03-02 06:00 UTC"
     # The side-by-side view of the URL's pair: shared passages marked, hostile text escaped.
     html = at.get("html")[0].proto.body
     assert html.count('<mark class="pv-p') >= 1

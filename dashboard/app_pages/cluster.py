@@ -134,6 +134,8 @@ st.dataframe(
     table, hide_index=True, key="members_table",
     column_config={
         "published_at": st.column_config.DatetimeColumn("published (UTC)", format="YYYY-MM-DD HH:mm"),
+        "local_time": st.column_config.TextColumn("on the page's clock",
+                                                  help="The time in the zone the page gave (IST is UTC+05:30)"),
         "title": st.column_config.TextColumn("title", width="medium"),
         "lag_minutes": st.column_config.NumberColumn("lag (min)", format="%.0f"),
         "confidence": st.column_config.NumberColumn("confidence", format="%.2f"),
