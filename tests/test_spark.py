@@ -132,7 +132,7 @@ def test_run_reads_in_ranges_and_row_groups(spark_run: tuple[Path, dict]) -> Non
 def test_articles_and_docs_equal_local(spark_run, local_store: Store) -> None:
     out, _ = spark_run
     local = local_store.query("SELECT * FROM articles")
-    cols = ["doc", "article_id", "url", "outlet", "published_at", "published_precision", "title", "byline",
+    cols = ["doc", "article_id", "url", "outlet", "published_at", "published_precision", "published_offset", "title", "byline",
             "dateline", "text", "raw_text", "source", "locator", "content_hash"]
     _same(_spark(out, "articles"), local, cols, "articles")
     ids = set(local["article_id"].to_list())
