@@ -278,7 +278,8 @@ def _cluster_summary(
     root = by_id.get(root_id, {})
     origin: dict[str, Any] = {
         "kind": "article", "article_id": root_id, "outlet": root.get("outlet"),
-        "published_at": _iso(root.get("published_at")), "name": root.get("outlet"),
+        "published_at": _iso(root.get("published_at")),
+        "published_local": _local_iso(root.get("published_at"), root.get("published_offset")), "name": root.get("outlet"),
         "agency": registry.agency_of_outlet(root.get("outlet")), "chain": [],
     }
     if ext:
@@ -298,7 +299,7 @@ def _cluster_summary(
 
     def ref(m: dict[str, Any] | None) -> dict[str, Any] | None:
         return None if m is None else {"article_id": m["article_id"], "outlet": m["outlet"],
-                                       "published_at": m["published_at"]}
+                                       "published_at": m["published_at"], "published_local": m["published_local"]}
 
     return {
         "articles": len(members),

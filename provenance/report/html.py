@@ -322,16 +322,19 @@ def _cluster(report: dict[str, Any], budget: int) -> str:
         origin_v = o["name"]
         origin_s = "external source, not in the corpus" + (f"; chain {chain}" if chain else "")
         if o["outlet"]:
-            origin_s += f"; first here: {o['outlet']}, {fmt.when(o['published_at'])}"
+            origin_s += f"; first here: {o['outlet']}, {fmt.when(o.get('published_local') or o['published_at'])}"
     else:
-        origin_v, origin_s = o["outlet"] or "?", f"{o['article_id']} · {fmt.when(o['published_at'])}"
+        origin_v = o["outlet"] or "?"
+        origin_s = f"{o['article_id']} · {fmt.when(o.get('published_local') or o['published_at'])}"
     first, last = s["first"] or {}, s["last"] or {}
     parts = [
         f'<div class="kicker">Cluster report · cluster {esc(c["cluster_id"])}</div>',
         f"<h1>{esc(report['title'])}</h1>",
         f'<p class="meta">{esc(s["articles"])} articles from {esc(s["outlets"])} outlets · '
-        f'first {esc(fmt.when(first.get("published_at")))} ({esc(first.get("outlet") or "–")}) · '
-        f'last {esc(fmt.when(last.get("published_at")))} ({esc(last.get("outlet") or "–")})</p>',
+        f'first {esc(fmt.when(first.get("published_local") or first.get("published_at")))} '
+        f'({esc(first.get("outlet") or "–")}) · '
+        f'last {esc(fmt.when(last.get("published_local") or last.get("published_at")))} '
+        f'({esc(last.get("outlet") or "–")})</p>',
     ]
     if not c["lineage_available"]:
         parts.append('<p class="note">The store has no lineage for this cluster: links below are verified reuse '

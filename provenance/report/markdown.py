@@ -68,15 +68,15 @@ def _cluster(report: dict[str, Any]) -> list[str]:
     s = c["summary"]
     o = s["origin"]
     origin = (f"{o['name']} (external; chain: {' → '.join(o['chain'])})" if o["kind"] == "external"
-              else f"{o['outlet']} ({o['article_id']}, {fmt.when(o['published_at'])})")
+              else f"{o['outlet']} ({o['article_id']}, {fmt.when(o.get('published_local') or o['published_at'])})")
     out = [f"# Cluster {md(c['cluster_id'])}: {md(report['title'])}\n"]
     if not c["lineage_available"]:
         out.append("_The store has no lineage for this cluster: links are verified reuse pairs only._\n")
     out.append(_table(["", ""], [
         ["origin", origin],
         ["articles", f"{s['articles']} from {s['outlets']} outlets"],
-        ["first appearance", f"{fmt.when((s['first'] or {}).get('published_at'))} ({(s['first'] or {}).get('outlet')})"],
-        ["last appearance", f"{fmt.when((s['last'] or {}).get('published_at'))} ({(s['last'] or {}).get('outlet')})"],
+        *[[f"{end} appearance", f"{fmt.when(ref.get('published_local') or ref.get('published_at'))} ({ref.get('outlet')})"]
+          for end, ref in (("first", s["first"] or {}), ("last", s["last"] or {}))],
         ["spread", fmt.lag(s["span_minutes"])],
         ["copies", f"{s['copies']}: {s['credited']} credited, {s['uncredited']} uncredited, "
                    f"{s['miscredited']} miscredited, {s['credit_unknown']} unknown"],
