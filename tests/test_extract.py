@@ -729,6 +729,22 @@ def test_a_text_page_in_spanish_french_or_german_is_dated_from_its_header(line: 
     assert (a["title"], a["published_at"], a["text"]) == ("El puente del puerto reabre para ciclistas", when, body)
 
 
+@pytest.mark.parametrize(("line", "byline"), [
+    ("Por Lucía Ferrer | Publicado el 05/03/2025 a las 10:30", "Lucía Ferrer"),
+    ("Par Claire Dubois | Mis à jour le 05/03/2025 à 10h30", "Claire Dubois"),
+    ("Von Jonas Brandtner | Veröffentlicht am 05.03.2025 um 10:30 Uhr", "Jonas Brandtner"),
+    ("Von Miller | 05.03.2025 10:30", "Von Miller"),  # a name
+])
+def test_a_text_pages_credit_line_in_another_language_gives_the_name(line: str, byline: str) -> None:
+    body = "\n\n".join([
+        "El consejo municipal votó el martes para reabrir el viejo puente del puerto a los ciclistas a partir del "
+        "próximo mes, dijeron las autoridades.",
+        "Los ingenieros dijeron que la estructura es segura para el tráfico ligero, aunque los camiones seguirán "
+        "sin poder cruzar hasta el próximo año."])
+    a = extract(raw([_page("El puente del puerto reabre para ciclistas", line, body)]), config=CFG)[0].to_dicts()[0]
+    assert (a["byline"], a["published_at"], a["text"]) == (byline, datetime(2025, 3, 5, 10, 30, tzinfo=UTC), body)
+
+
 HINDI_PARAS = [
     "नगर परिषद ने मंगलवार को पुराने बंदरगाह पुल को अगले महीने से साइकिल सवारों के लिए खोलने का फैसला किया। "
     "इंजीनियरों ने जांच के बाद कहा कि पुल हल्के यातायात के लिए सुरक्षित है।",

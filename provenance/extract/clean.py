@@ -1850,11 +1850,11 @@ _READ_TIME = re.compile(r"^\s*\d{1,2}\s+min(?:ute)?s?\s+read\s+(?=\S)", re.I)
 
 
 def _credit_segment(seg: str) -> str | None:
-    """The name a segment of a credit line gives ("Press Trust of India", "Reported by Staff" -> "Staff"),
-    or None for no name or a section label."""
+    """The name a segment of a credit line gives ("Press Trust of India", "Reported by Staff" -> "Staff",
+    "Por Lucía Ferrer" -> "Lucía Ferrer"), or None for no name or a section label."""
     if m := _BYLINE.match(seg):
         seg = m.group(1)
-    who = _who(seg)
+    who = _who(_LOCAL_BY.sub("", seg, count=1))
     return None if who is None or who.casefold() in _SECTIONS else who
 
 
