@@ -122,6 +122,7 @@ def chain(
         return [], [], 0
     collapsed = [g for g in groups if g.key not in expanded]
     grouped = {a for g in collapsed for a in g.members}
+    every = members
     if grouped:
         members = members.filter(~pl.col("article_id").is_in(list(grouped)))
     shown = members.head(max_nodes)
@@ -146,6 +147,7 @@ def chain(
             if r.get("parent_external"):
                 ext_parent[str(r["name"])] = str(r["parent_external"])
     used_ext: set[str] = set()
+    home = agency_homes(every, ids) if use_lineage else {}
     if use_lineage:
         for r in shown.iter_rows(named=True):
             child = f"a:{r['article_id']}"
@@ -154,23 +156,16 @@ def chain(
                     continue  # parent beyond the drawing cap
                 src = f"a:{r['parent_id']}"
             elif r.get("parent_external") is not None:
-                used_ext.add(str(r["parent_external"]))
-                src = f"x:{r['parent_external']}"
+                name = str(r["parent_external"])
+                if name in home:
+                    src = f"a:{home[name]}"
+                else:
+                    used_ext.add(name)
+                    src = f"x:{name}"
             else:
                 continue
             edges.append(GraphEdge(src=src, dst=child, relation=r.get("relation"),
                                    credit=credit_of(r.get("credited")), label=str(r.get("relation") or "")))
-        # Chains above the corpus: external -> external (e.g. an agency quoting local media).
-        todo = list(used_ext)
-        while todo:
-            name = todo.pop()
-            parent = ext_parent.get(name)
-            if parent and parent != name:
-                edges.append(GraphEdge(src=f"x:{parent}", dst=f"x:{name}", relation="cited", credit=None,
-                                       label="quoted"))
-                if parent not in used_ext:
-                    used_ext.add(parent)
-                    todo.append(parent)
     else:
         for r in inferred_parents(shown, pairs).iter_rows(named=True):
             edges.append(GraphEdge(src=f"a:{r['parent_id']}", dst=f"a:{r['article_id']}", relation=None,
@@ -178,13 +173,32 @@ def chain(
     for g in collapsed:
         if g.parent.startswith("a:") and g.parent[2:] not in ids:
             continue  # parent beyond the drawing cap
-        if g.parent.startswith("x:"):
-            used_ext.add(g.parent[2:])
+        src = g.parent
+        if src.startswith("x:"):
+            if src[2:] in home:
+                src = f"a:{home[src[2:]]}"
+            else:
+                used_ext.add(src[2:])
         nodes.append(GraphNode(key=g.key, label=g.label().replace(", ", "\n", 1), kind="group",
                                tooltip=f"{g.label()}: {', '.join(g.members[:20])}"
                                        + (" …" if len(g.members) > 20 else "")))
-        edges.append(GraphEdge(src=g.parent, dst=g.key, relation=g.relation, credit=g.credit,
+        edges.append(GraphEdge(src=src, dst=g.key, relation=g.relation, credit=g.credit,
                                label=str(g.relation or "")))
+    # Chains above the corpus: external -> external (e.g. an agency quoting local media), or back to
+    # the story of an agency that is here.
+    todo = list(used_ext)
+    while todo:
+        name = todo.pop()
+        parent = ext_parent.get(name)
+        if parent in home:
+            edges.append(GraphEdge(src=f"a:{home[parent]}", dst=f"x:{name}", relation="cited", credit=None,
+                                   label="quoted"))
+        elif parent and parent != name:
+            edges.append(GraphEdge(src=f"x:{parent}", dst=f"x:{name}", relation="cited", credit=None,
+                                   label="quoted"))
+            if parent not in used_ext:
+                used_ext.add(parent)
+                todo.append(parent)
     for name in sorted(used_ext, reverse=True):
         kind = "agency" if ext_kind.get(name) == "agency" else "external"
         what = {"agency": "agency", "outlet": "outlet (named by a republication notice)"}.get(ext_kind.get(name, ""),
@@ -193,6 +207,20 @@ def chain(
     if hidden > 0:
         nodes.append(GraphNode(key="more", label=f"+{hidden} more members", kind="more"))
     return nodes, edges, hidden
+
+
+def agency_homes(members: pl.DataFrame, ids: Collection[str]) -> dict[str, str]:
+    """External agency name -> the drawn article that is its own story here, from lineage evidence
+    (``origin_via``: a chain leaving the corpus through an agency came back to that agency's story)."""
+    out: dict[str, str] = {}
+    if "evidence" not in members.columns:
+        return out
+    for origin, evidence in members.select("origin_id", "evidence").iter_rows():
+        if evidence and "origin_via" in evidence and origin in ids:
+            via = json.loads(evidence).get("origin_via")
+            if via:
+                out.setdefault(str(via), str(origin))
+    return out
 
 
 def sibling_groups_of(members: pl.DataFrame, *, has_lineage: bool, min_size: int = 3) -> list[SiblingGroup]:

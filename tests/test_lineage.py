@@ -219,6 +219,32 @@ def test_multi_hop_through_external_agencies() -> None:
     assert row(lin, "a")["confidence"] > u["confidence"]
 
 
+def test_an_external_agency_leads_to_its_source_agency_s_article_in_the_corpus() -> None:
+    # Yonhap's own story is here; IANS rewrote it ("Yonhap news agency reported") and is not here;
+    # outlets carry the IANS copy. Their origin is Yonhap's article, through IANS.
+    yonhap = "\n\n".join([
+        "Engineers in the eastern mountain county halted work on a new rail tunnel on Tuesday after a section "
+        "of the unfinished bore caved in overnight, trapping two excavators but injuring no one.",
+        "The collapse happened about four hundred metres inside the tunnel where crews had been reinforcing "
+        "the ceiling with steel ribs, officials said.",
+        *WIRE[2:5],
+    ])
+    rows = [
+        art("yna", "Yonhap", yonhap, minutes=-60, title="Rail tunnel cave-in halts work", byline="Yonhap"),
+        art("a", "dailyexample.in", WIRE_TEXT, minutes=30, raw_text=page(TITLE, WIRE_TEXT, disclaimer=True)),
+        art("b", "citywire.example", WIRE_TEXT, minutes=20, raw_text=page(TITLE, WIRE_TEXT)),
+    ]
+    lin, ext, _ = run(rows)
+    assert row(lin, "yna")["relation"] == "original" and row(lin, "yna")["origin_id"] == "yna"
+    for x, lag in (("a", 90), ("b", 80)):
+        r = row(lin, x)
+        assert r["parent_id"] is None and r["parent_external"] == "IANS", r
+        # above Yonhap's article: what the copies say Yonhap quoted
+        assert (r["origin_id"], r["origin_external"], r["depth"]) == ("yna", "provincial broadcasters", 3), r
+        assert r["lag_minutes"] == lag and r["credited"] == "credits_intermediary"
+    assert ext_parent(ext, "IANS") == "Yonhap"
+
+
 def test_single_uncredited_article_is_original() -> None:
     rows = [art("solo", "local.example", "A short note about the weather in town today and tomorrow.", minutes=0)]
     lin, ext, _ = run(rows)

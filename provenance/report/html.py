@@ -241,6 +241,13 @@ def _graph(c: dict[str, Any]) -> str:
     members = c["members"]
     ids = {m["article_id"] for m in members}
     ext_parent = {e.get("name"): e.get("parent_external") for e in c.get("external_nodes", []) if e.get("name")}
+    # an agency whose own story is here, where a chain leaving the corpus comes back (evidence origin_via)
+    home: dict[str, str] = {}
+    for m in members:
+        ev = m.get("evidence")
+        via = ev.get("origin_via") if isinstance(ev, dict) else None
+        if via and m["origin_id"] in ids:
+            home.setdefault(via, m["origin_id"])
     parent: dict[str, str] = {}
     externals: set[str] = set()
     for m in members:
@@ -248,11 +255,13 @@ def _graph(c: dict[str, Any]) -> str:
             parent[m["article_id"]] = m["parent_id"]
         elif m["parent_external"] and not m["parent_id"]:
             name = m["parent_external"]
-            parent[m["article_id"]] = f"ext:{name}"
-            while name is not None and f"ext:{name}" not in externals:  # the external chain above it
+            parent[m["article_id"]] = home.get(name, f"ext:{name}")
+            while name is not None and name not in home and f"ext:{name}" not in externals:  # the chain above
                 externals.add(f"ext:{name}")
                 up = ext_parent.get(name)
-                if up is not None and up != name:
+                if up in home:
+                    parent[f"ext:{name}"] = home[up]
+                elif up is not None and up != name:
                     parent[f"ext:{name}"] = f"ext:{up}"
                 name = up
 

@@ -1324,6 +1324,43 @@ def _chain(c: int, nodes: list[_Node], tree: _Tree, chains: _ExternalChains, reg
     return _Chain(path, above, via_agency, agencies)  # type: ignore[arg-type]
 
 
+def _agency_homes(nodes: list[_Node], tree: _Tree) -> dict[str, int]:
+    """Per agency, its own article in this cluster that heads a chain (no article parent; the earliest,
+    then the first): where an external name of that agency above another chain leads."""
+    homes: dict[str, int] = {}
+    for q, x in enumerate(nodes):
+        if x.self_agency is None or tree.parent_art[q] is not None:
+            continue
+        h = homes.get(x.self_agency)
+        if h is None or (x.t is not None and (nodes[h].t is None or x.t < nodes[h].t)):
+            homes[x.self_agency] = q
+    return homes
+
+
+def _origin(
+    c: int, ch: _Chain, nodes: list[_Node], tree: _Tree, chains: _ExternalChains, registry: Registry,
+    homes: dict[str, int],
+) -> tuple[int, list[str], int, str | None]:
+    """(origin article, external names above it, depth, the external name that led to it) of article c.
+
+    The origin is the top of c's in-corpus path, unless the external chain above that top reaches an
+    agency whose own story is in the cluster: "By IANS ... Yonhap news agency reported", with Yonhap's
+    article here, has that article as its origin (IANS's text, not here, came from it). The names above
+    it are those above Yonhap's article, or else those the copies name above Yonhap ("Yonhap reported
+    quoting provincial broadcasters").
+    """
+    for k, name in enumerate(ch.above):
+        h = homes.get(name)
+        if h is None or h in ch.path:
+            continue
+        hc = _chain(h, nodes, tree, chains, registry)
+        if c in hc.path:
+            continue
+        above = hc.above or ch.above[k + 1:]
+        return hc.path[-1], above, len(ch.path) + k + len(hc.path) - 1 + len(above), name
+    return ch.path[-1], ch.above, len(ch.path) - 1 + len(ch.above), None
+
+
 class _Link(NamedTuple):
     """What :func:`_copy_link` and the other link deciders find: relation, confidence, the
     containment the grade uses, and evidence entries."""
@@ -1539,8 +1576,9 @@ def _decide(w: _Work, registry: Registry) -> None:
 def _emit(w: _Work, cluster_id: Any, registry: Registry) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """LINEAGE and EXTERNAL_NODES rows of a decided cluster."""
     assert w.tree is not None and w.chains is not None and w.copies is not None
+    homes = _agency_homes(w.nodes, w.tree)
     rows = [
-        _row(c, w.nodes, w.ids, w.ps, w.f, w.sig, w.indep, w.tree, w.chains, w.copies, registry, cluster_id)
+        _row(c, w.nodes, w.ids, w.ps, w.f, w.sig, w.indep, w.tree, w.chains, w.copies, registry, cluster_id, homes)
         for c in range(len(w.nodes))
     ]
     return rows, w.chains.rows(w.nodes, cluster_id)
@@ -1574,11 +1612,12 @@ def _cluster_rows(
 def _row(
     c: int, nodes: list[_Node], ids: list[str], ps: _PairStats, f: _Features, sig: _Signals, indep: _Independence,
     tree: _Tree, chains: _ExternalChains, copies: _AgencyCopies, registry: Registry, cluster_id: Any,
+    homes: dict[str, int],
 ) -> dict[str, Any]:
-    """The LINEAGE row of article c."""
+    """The LINEAGE row of article c; ``homes``: :func:`_agency_homes`."""
     x = nodes[c]
     ch = _chain(c, nodes, tree, chains, registry)
-    top = ch.path[-1]
+    top, above, depth, origin_via = _origin(c, ch, nodes, tree, chains, registry, homes)
     info = tree.info[c]
     ev: dict[str, Any] = {}
     p = tree.parent_art[c]
@@ -1589,6 +1628,8 @@ def _row(
     else:
         link = _root_link(nodes, ps, f, indep, c, ev)
     relation = link.relation
+    if origin_via is not None:  # the external chain above reached an agency whose story is here
+        ev["origin_via"] = origin_via
     if x.disclaimer:
         ev["disclaimer"] = True
     if x.agency_evidence:
@@ -1619,8 +1660,8 @@ def _row(
         "parent_id": ids[p] if p is not None else None,
         "parent_external": tree.parent_ext[c] if p is None else None,
         "origin_id": ids[top],
-        "origin_external": ch.above[-1] if ch.above else None,
-        "depth": len(ch.path) - 1 + len(ch.above),
+        "origin_external": above[-1] if above else None,
+        "depth": depth,
         "via_agency": ch.via_agency,
         "relation": relation,
         "derivation": derivation,
