@@ -233,9 +233,18 @@ def test_an_external_agency_leads_to_its_source_agency_s_article_in_the_corpus()
         art("yna", "Yonhap", yonhap, minutes=-60, title="Rail tunnel cave-in halts work", byline="Yonhap"),
         art("a", "dailyexample.in", WIRE_TEXT, minutes=30, raw_text=page(TITLE, WIRE_TEXT, disclaimer=True)),
         art("b", "citywire.example", WIRE_TEXT, minutes=20, raw_text=page(TITLE, WIRE_TEXT)),
+        # the same IANS text, later, crediting no one: from the feed, like the others, not from each other
+        # nor edited from Yonhap's story (IANS edited it)
+        art("u1", "copycat.example", WIRE_TEXT, minutes=40),
+        art("u2", "echo.example", WIRE_TEXT, minutes=50),
     ]
     lin, ext, _ = run(rows)
     assert row(lin, "yna")["relation"] == "original" and row(lin, "yna")["origin_id"] == "yna"
+    for x in ("u1", "u2"):
+        r = row(lin, x)
+        assert (r["parent_id"], r["parent_external"], r["relation"], r["credited"]) == (
+            None, "IANS", "verbatim", "uncredited"), r
+        assert r["origin_id"] == "yna" and "inferred" in json.loads(r["evidence"])
     for x, lag in (("a", 90), ("b", 80)):
         r = row(lin, x)
         assert r["parent_id"] is None and r["parent_external"] == "IANS", r

@@ -707,9 +707,10 @@ class _Features:
     ext_first: list[str | None]  # the first such agency the article credits
     here_first: list[str | None]  # outlet articles: the first credited agency that has its own page here
     byline_set: list[set[str]]
-    is_copy: list[bool]  # no agency of its own, and credits an agency with no article here
+    is_copy: list[bool]  # no agency of its own, and credits an agency with no article here (or carries its text)
     named: list[list[int]]  # the nodes of the outlets its republication notices name
     named_away: list[str | None]  # the first outlet its notices name that has no page here
+    inferred_of: dict[int, str] = field(default_factory=dict)  # copies marked by _inferred_copies: the agency
 
 
 def _features(nodes: list[_Node]) -> _Features:
@@ -938,7 +939,8 @@ class _Edges:
             if sibling == 1:
                 notes["sibling"] = f"child credits {f.ext_first[c]}, parent is not it"
             elif sibling == 2:
-                notes["sibling"] = f"parent is itself a copy of {nodes[p].byline_ag[0]}"
+                ag = nodes[p].byline_ag[0] if nodes[p].byline_ag else f.inferred_of.get(p)
+                notes["sibling"] = f"parent is itself a copy of {ag}"
             elif sibling == 3:
                 notes["sibling"] = f"child credits {f.here_first[c]}, whose own page is here; parent is another outlet"
             elif sibling == 4:
@@ -1039,7 +1041,8 @@ def _article_edges(
 def _agency_edges(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Independence, out: _Edges) -> None:
     """Edges from the virtual agency nodes: an outlet article crediting an agency with no article
     here hangs off it (W_CREDITED_EXTERNAL); an uncredited one inherits the agency of a sibling it
-    is at least 80% contained in (W_UNCREDITED_EXTERNAL × containment; the most containing). An
+    is at least 80% contained in (the most containing; W_UNCREDITED_EXTERNAL × containment, or the
+    weight that sibling would have as its parent when the sibling is earlier). An
     article whose republication notice names an outlet with no page here hangs off that outlet's
     node as a credited one does."""
     cont = ps.cont
@@ -1061,8 +1064,19 @@ def _agency_edges(nodes: list[_Node], ps: _PairStats, f: _Features, indep: _Inde
                     if ag in f.ext_index and cont[(c, q)] >= 0.8 and cont[(c, q)] > best[0]:
                         best = (cont[(c, q)], ag, q)
             if best[1] is not None:
+                q = best[2]
+                assert q is not None
+                w = W_UNCREDITED_EXTERNAL * best[0]
+                if f.t_us[c] is not None and f.t_us[q] is not None and f.t_us[q] <= f.t_us[c]:
+                    # An earlier copy crediting the agency holds this text: the agency's text explains it
+                    # as closely as that copy would as a parent (an edit of the agency's own source, here,
+                    # explains less). A later one may have copied this article, so it counts for less.
+                    jac = ps.jac.get((c, q), 0.0)
+                    w = (best[0] + CLOSENESS_JACCARD * jac + (CLOSENESS_IDENTICAL if jac >= 0.999 else 0.0)
+                         + (CLOSENESS_TITLE if f.titles[c] is not None and f.titles[c] == f.titles[q] else 0.0)
+                         + AGENCY_PRIOR)
                 out.add(
-                    f.ext_index[best[1]], c + 1, W_UNCREDITED_EXTERNAL * best[0],
+                    f.ext_index[best[1]], c + 1, w,
                     {"kind": "inferred", "agency": best[1], "sibling": best[2], "cp": best[0]},
                 )
 
@@ -1531,6 +1545,8 @@ def _prepare_many(
         for (nodes, _, base), ps, cands in zip(
             clusters, _pair_stats(bp), _candidates(bp, [x for nodes, _, _ in clusters for x in nodes]), strict=True)
     ]
+    for w in works:
+        _inferred_copies(w.nodes, w.ps, w.f)
     for w, ew in zip(works, _edge_weights([(w.nodes, w.f, w.cands) for w in works]), strict=True):
         w.weights = ew
     if aligner is not None:
@@ -1542,6 +1558,28 @@ def _prepare_many(
                 tp, tc = t_us[p], t_us[c]
                 w.sig.need(p, c) if tp is None or tc is None or tp <= tc else w.sig.need(c, p)
     return works
+
+
+def _inferred_copies(nodes: list[_Node], ps: _PairStats, f: _Features) -> None:
+    """Mark as agency copies (``f.is_copy``) the articles with no agency of their own that an earlier
+    sibling crediting an agency with no article here contains at 0.8 or more: they carry that agency's
+    text as the sibling does (what :func:`_agency_edges` infers), so as a parent each is a sibling
+    too. Without this, of two uncredited copies of one wire text the later hung off the earlier. A
+    sibling published later (or undated) does not mark: it may have copied this article, crediting the
+    agency it names."""
+    marked = {}
+    t = f.t_us
+    for i, x in enumerate(nodes):
+        if f.is_copy[i] or x.self_agency or t[i] is None:
+            continue
+        q = next((q for q in ps.nbrs[i] if f.is_copy[q] and ps.cont.get((i, q), 0.0) >= 0.8
+                  and t[q] is not None and t[q] <= t[i]), None)
+        if q is not None:
+            marked[i] = f.ext_first[q]
+    for i, ag in marked.items():
+        f.is_copy[i] = True
+        if ag is not None:
+            f.inferred_of[i] = ag
 
 
 def _prepare(
