@@ -191,8 +191,25 @@ def test_cluster_page_default_pair_and_bad_ids(dashboard_store: Store, monkeypat
     at = run_app(dashboard_store.path, monkeypatch, "cluster", id=str(cid))
     a, b = at.selectbox(key="a").value, at.selectbox(key="b").value
     assert a != b and a and b
-    lin = dashboard_store.query("SELECT parent_id FROM lineage WHERE article_id = ?", [b])
-    assert lin["parent_id"][0] == a  # the first copy whose parent is in the cluster, and that parent
+    # the first copy whose parent is in the cluster, and that parent; when every copy hangs off an
+    # agency outside the corpus (here PTI), a verified pair
+    linked = dashboard_store.query(
+        "SELECT l.parent_id FROM lineage l JOIN lineage p ON p.article_id = l.parent_id "
+        "WHERE l.article_id = ? AND p.cluster_id = l.cluster_id", [b])
+    paired = dashboard_store.query("SELECT count(*) AS n FROM pairs WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)",
+                                   [a, b, b, a])["n"][0]
+    assert (linked.height and linked["parent_id"][0] == a) or paired == 1
+    # a sample cluster whose copies hang off its articles: the first such copy (members oldest first)
+    cid2 = int(dashboard_store.query(
+        "SELECT c.cluster_id FROM lineage l JOIN clusters c USING (article_id) JOIN clusters k "
+        "ON k.article_id = l.parent_id AND k.cluster_id = c.cluster_id ORDER BY c.cluster_id LIMIT 1")["cluster_id"][0])
+    first = dashboard_store.query(
+        "SELECT a.article_id, l.parent_id FROM clusters c JOIN articles a ON a.doc = c.doc "
+        "JOIN lineage l ON l.article_id = a.article_id "
+        "WHERE c.cluster_id = ? AND l.parent_id IN (SELECT article_id FROM clusters WHERE cluster_id = ?) "
+        "ORDER BY a.published_at NULLS LAST, a.doc LIMIT 1", [cid2, cid2]).row(0)
+    at = run_app(dashboard_store.path, monkeypatch, "cluster", id=str(cid2))
+    assert (at.selectbox(key="a").value, at.selectbox(key="b").value) == (first[1], first[0])
 
     at = run_app(dashboard_store.path, monkeypatch, "cluster", id="987654321")
     assert "There is no cluster 987654321 in this store." in texts(at)
