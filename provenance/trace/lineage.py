@@ -22,7 +22,10 @@ text evidence; the evidence column says which signals decided it.
 Above the in-corpus root the chain continues through credits: an IANS article
 citing "Yonhap news agency reported quoting Ukrainian media outlets" gets
 parent_external "Yonhap", and the external node Yonhap gets parent
-"Ukrainian media outlets" (``external_nodes``), so chains are multi-hop.
+"Ukrainian media outlets" (``external_nodes``), so chains are multi-hop. A chain
+that leaves the corpus through an agency and reaches an agency whose own story
+is here comes back to it: copies crediting IANS (not here), whose text says
+Yonhap reported, have Yonhap's story as their origin (evidence ``origin_via``).
 
 Rewrite vs independent same-event report: verified pairs between articles
 that share under half of either text are checked passage by passage
