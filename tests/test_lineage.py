@@ -254,6 +254,28 @@ def test_an_external_agency_leads_to_its_source_agency_s_article_in_the_corpus()
     assert ext_parent(ext, "IANS") == "Yonhap"
 
 
+def test_only_an_earlier_story_of_the_source_agency_is_the_origin_of_copies_through_an_absent_agency() -> None:
+    from provenance.trace.lineage import _chain, _ExternalChains, _Node, _origin, _Tree
+
+    def nodes_at(yonhap_minutes: int) -> list[_Node]:
+        return [
+            _Node(id="copy", outlet="dailyexample.in", t=T0 + timedelta(minutes=30), precision="minute", title=TITLE,
+                  text=WIRE_TEXT, self_agency=None, byline_ag=["IANS"], cited_ag=["Yonhap"]),
+            _Node(id="yna", outlet="Yonhap", t=T0 + timedelta(minutes=yonhap_minutes), precision="minute",
+                  title=TITLE, text=WIRE_TEXT, self_agency="Yonhap"),
+        ]
+
+    tree = _Tree(parent_art=[None, None], parent_ext=["IANS", None], info=[{"kind": "credit"}, {"kind": "root"}])
+    chains = _ExternalChains(REG)
+    chains.ensure("IANS")
+    chains.parent["IANS"] = "Yonhap"
+    chains.ensure("Yonhap")
+    for minutes, want in ((-60, (1, [], 2, "Yonhap")), (600, (0, ["IANS", "Yonhap"], 2, None))):
+        nodes = nodes_at(minutes)
+        ch = _chain(0, nodes, tree, chains, REG)
+        assert _origin(0, ch, nodes, tree, chains, REG, {"Yonhap": 1}) == want, minutes  # a later update is not it
+
+
 def test_single_uncredited_article_is_original() -> None:
     rows = [art("solo", "local.example", "A short note about the weather in town today and tomorrow.", minutes=0)]
     lin, ext, _ = run(rows)

@@ -1364,11 +1364,13 @@ def _origin(
     agency whose own story is in the cluster: "By IANS ... Yonhap news agency reported", with Yonhap's
     article here, has that article as its origin (IANS's text, not here, came from it). The names above
     it are those above Yonhap's article, or else those the copies name above Yonhap ("Yonhap reported
-    quoting provincial broadcasters").
+    quoting provincial broadcasters"). A story of that agency published after the chain's top is not
+    where it came from (a later update of the story) and is passed over.
     """
+    t_top = nodes[ch.path[-1]].t
     for k, name in enumerate(ch.above):
         h = homes.get(name)
-        if h is None or h in ch.path:
+        if h is None or h in ch.path or (t_top is not None and nodes[h].t is not None and nodes[h].t > t_top):
             continue
         hc = _chain(h, nodes, tree, chains, registry)
         if c in hc.path:
