@@ -293,6 +293,31 @@ def test_a_title_loses_the_sites_name_so_copies_keep_one_headline(tmp_path):
     assert relation["b"] == "verbatim"
 
 
+@pytest.mark.parametrize(("title", "outlet", "site"), [
+    ("Pier closes for winter | Latest News India - Coastal Times", "www.coastaltimes.example", None),
+    ("Pier closes for winter | World News - Coastal Times", "www.coastaltimes.example", None),
+    ("Pier closes for winter | Harbour Standard News", "www.harbour-standard.example", None),  # name + "News"
+    ("Pier closes for winter | Quill", "www.bluequill.example", None),  # the end of the host's label
+    ("Pier closes for winter - Coast News XYZ", "www.coastnews.xyz", None),  # the labels run together
+    ("Pier closes for winter - TIDE! - Lokalnachrichten", "tide-online.example", "TIDE! - Lokalnachrichten"),
+])
+def test_a_title_loses_site_names_as_sites_write_them(title: str, outlet: str, site: str | None) -> None:
+    from provenance.extract.clean import without_site_name
+
+    assert without_site_name(title, outlet, site) == "Pier closes for winter"
+
+
+def test_a_title_keeps_what_is_not_the_sites_name() -> None:
+    from provenance.extract.clean import without_site_name
+
+    assert without_site_name("North - South talks resume | World News - Coastal Times",
+                             "coastaltimes.example") == "North - South talks resume"  # the headline's own dash
+    assert without_site_name("Pier closes for winter - Ferry crews", "coastaltimes.example") == (
+        "Pier closes for winter - Ferry crews")
+    assert without_site_name("Pier closes for winter | Times", "www.coastaltimes.example") == (
+        "Pier closes for winter | Times")  # under half of the host's label
+
+
 def test_two_pages_are_not_enough():
     arts, _, _ = extract(raw(_pages("tiny", 2, ["Tiny Menu Line"])), config=CFG)
     assert all("Tiny Menu Line" in t for t in arts.get_column("text"))

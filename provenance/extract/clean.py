@@ -1732,28 +1732,43 @@ def without_site_name(title: str, outlet: str, site: str | None = None) -> str:
     country tail ("The Paradigm" on theparadigmng.com); other parts ("Opinion", "Editorial") stay, and a
     leading name only goes before "|" (before a dash it may be the story's subject: "Apple - ...").
     ``site``, the name an HTML page declares for its site (``og:site_name``), is a name too: it catches
-    names that do not read as the host ("Deutsche Jagdzeitung" on djz.de)."""
+    names that do not read as the host ("Deutsche Jagdzeitung" on djz.de). A name reads as the host
+    also as its labels run together ("Social News XYZ" on socialnews.xyz), with "News" after it
+    ("Business Standard News" on business-standard.com), or as the end of a host label it is at least
+    half of ("Mint" on livemint.com). Section labels between the headline and the site's name go with
+    it ("… | Latest News India - Hindustan Times", "… | India News - Times of India")."""
     parts = regex.split(_TITLE_SEP, title)
     if len(parts) < 2:
         return title
     labels = [x for x in regex.split(r"[.\s]+", outlet.lower()) if len(x) >= 3 and x not in _GENERIC_LABELS]
-    names = {f for f in (_site_form(x) for x in [*labels, outlet, *([site] if site else [])]) if len(f) >= 3}
+    names = {f for f in (_site_form(x) for x in [*labels, "".join(labels), outlet, *([site] if site else [])])
+             if len(f) >= 3}
 
     def is_site(part: str) -> bool:
         f = _site_form(part)
         return len(f) >= 3 and any(
-            f == n or (len(f) >= 5 and n.startswith(f) and len(n) - len(f) <= 3) for n in names
+            f == n or (len(f) >= 5 and n.startswith(f) and len(n) - len(f) <= 3) or f.removesuffix("news") == n
+            or (len(f) >= 4 and n.endswith(f) and 2 * len(f) >= len(n)) for n in names
         )
 
     seps = regex.findall(_TITLE_SEP, title)
     for i in range(max(1, len(parts) - 2), len(parts)):  # the site's name, then at most a tagline
-        if is_site(parts[i]):
-            rest = parts[0] + "".join(sep + part for sep, part in zip(seps[: i - 1], parts[1:i], strict=True))
+        if is_site(parts[i]) or is_site("".join(parts[i:])):  # a name with a dash in it: "TACH! - Lokalnachrichten"
+            head = i
+            while head > 1 and _is_section(parts[head - 1]):
+                head -= 1
+            rest = parts[0] + "".join(sep + part for sep, part in zip(seps[: head - 1], parts[1:head], strict=True))
             return rest.strip() or title
     if is_site(parts[0]) and seps[0].strip() not in ("-", "–", "—"):  # "Apple - Microsoft talks" keeps Apple
         rest = "".join(part + sep for part, sep in zip(parts[1:], [*seps[1:], ""], strict=True))
         return rest.strip() or title
     return title
+
+
+def _is_section(part: str) -> bool:
+    """A section label of a page title ("Latest News India", "World News"): only the words of :data:`_SECTIONS`."""
+    words = part.casefold().split()
+    return bool(words) and all(w in _SECTION_WORDS for w in words)
 
 
 def _title_key(e: pl.Expr) -> pl.Expr:
@@ -1842,6 +1857,7 @@ _SECTIONS = frozenset({
     "nation", "economy", "markets", "education", "environment", "crime", "india news", "world news", "top news",
     "latest news", "breaking news", "city news", "home",
 })
+_SECTION_WORDS = frozenset(w for s in _SECTIONS for w in s.split())
 
 
 _TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5})?$", re.I)
