@@ -300,6 +300,8 @@ def test_a_title_loses_the_sites_name_so_copies_keep_one_headline(tmp_path):
     ("Pier closes for winter | Quill", "www.bluequill.example", None),  # the end of the host's label
     ("Pier closes for winter - Coast News XYZ", "www.coastnews.xyz", None),  # the labels run together
     ("Pier closes for winter - TIDE! - Lokalnachrichten", "tide-online.example", "TIDE! - Lokalnachrichten"),
+    ("Pier closes for winter - TIDE 7 | Bay News, Weather | Port Area", "tide7.example",
+     "TIDE 7 | Bay News, Weather | Port Area"),
 ])
 def test_a_title_loses_site_names_as_sites_write_them(title: str, outlet: str, site: str | None) -> None:
     from provenance.extract.clean import without_site_name

@@ -1752,8 +1752,9 @@ def without_site_name(title: str, outlet: str, site: str | None = None) -> str:
         )
 
     seps = regex.findall(_TITLE_SEP, title)
-    for i in range(max(1, len(parts) - 2), len(parts)):  # the site's name, then at most a tagline
-        if is_site(parts[i]) or is_site("".join(parts[i:])):  # a name with a dash in it: "TACH! - Lokalnachrichten"
+    for i in range(max(1, len(parts) - 3), len(parts)):  # the site's name, then at most a tagline
+        # or a name with separators in it, whole ("TACH! - Lokalnachrichten", "WSVN 7News | Miami News, ...")
+        if (i >= len(parts) - 2 and is_site(parts[i])) or _site_form("".join(parts[i:])) in names:
             head = i
             while head > 1 and _is_section(parts[head - 1]):
                 head -= 1
