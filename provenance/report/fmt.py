@@ -51,10 +51,12 @@ def when(iso: str | None, precision: str | None = None) -> str:
     if precision == "day":
         return t.strftime("%Y-%m-%d")
     off = t.utcoffset()
-    if not off:
-        return t.strftime("%Y-%m-%d %H:%M UTC")
-    minutes = int(off.total_seconds() // 60)
-    return t.strftime("%Y-%m-%d %H:%M UTC") + offset_text(minutes)
+    return t.strftime("%Y-%m-%d %H:%M UTC") + (offset_text(int(off.total_seconds() // 60)) if off else "")
+
+
+def published(d: dict[str, Any], precision: str | None = None) -> str:
+    """:func:`when` of a member or reference of a report: on the page's clock when it gave its zone."""
+    return when(d.get("published_local") or d.get("published_at"), precision)
 
 
 def safe_url(url: str | None) -> str | None:

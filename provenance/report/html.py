@@ -292,7 +292,7 @@ def _graph(c: dict[str, Any]) -> str:
     for m in members:
         if m["article_id"] in grouped:
             continue
-        sub = fmt.when(m.get("published_local") or m["published_at"], m["published_precision"])
+        sub = fmt.published(m, m["published_precision"])
         if m["parent_lag_minutes"] is not None and not m["is_origin"]:
             sub = f"+{fmt.lag(m['parent_lag_minutes'])} · {sub[5:16] if len(sub) > 16 else sub}"
         nodes.append(GraphNode(
@@ -331,19 +331,16 @@ def _cluster(report: dict[str, Any], budget: int) -> str:
         origin_v = o["name"]
         origin_s = "external source, not in the corpus" + (f"; chain {chain}" if chain else "")
         if o["outlet"]:
-            origin_s += f"; first here: {o['outlet']}, {fmt.when(o.get('published_local') or o['published_at'])}"
+            origin_s += f"; first here: {o['outlet']}, {fmt.published(o)}"
     else:
-        origin_v = o["outlet"] or "?"
-        origin_s = f"{o['article_id']} · {fmt.when(o.get('published_local') or o['published_at'])}"
+        origin_v, origin_s = o["outlet"] or "?", f"{o['article_id']} · {fmt.published(o)}"
     first, last = s["first"] or {}, s["last"] or {}
     parts = [
         f'<div class="kicker">Cluster report · cluster {esc(c["cluster_id"])}</div>',
         f"<h1>{esc(report['title'])}</h1>",
         f'<p class="meta">{esc(s["articles"])} articles from {esc(s["outlets"])} outlets · '
-        f'first {esc(fmt.when(first.get("published_local") or first.get("published_at")))} '
-        f'({esc(first.get("outlet") or "–")}) · '
-        f'last {esc(fmt.when(last.get("published_local") or last.get("published_at")))} '
-        f'({esc(last.get("outlet") or "–")})</p>',
+        f'first {esc(fmt.published(first))} ({esc(first.get("outlet") or "–")}) · '
+        f'last {esc(fmt.published(last))} ({esc(last.get("outlet") or "–")})</p>',
     ]
     if not c["lineage_available"]:
         parts.append('<p class="note">The store has no lineage for this cluster: links below are verified reuse '
@@ -384,7 +381,7 @@ def _cluster(report: dict[str, Any], budget: int) -> str:
             parent = esc(f"{m['parent_external']} (external)" if m["parent_external"] else "")
         rows.append([
             esc(i),
-            esc(fmt.when(m.get("published_local") or m["published_at"], m["published_precision"])),
+            esc(fmt.published(m, m["published_precision"])),
             esc(m["outlet"]),
             _link(m["url"], m["title"] or m["article_id"]) + f'<br><code>{esc(m["article_id"])}</code>'
             + (f'<br><span class="note">credits: {esc(_credit_summary(m["credits"]))}</span>' if m["credits"] else ""),

@@ -68,15 +68,15 @@ def _cluster(report: dict[str, Any]) -> list[str]:
     s = c["summary"]
     o = s["origin"]
     origin = (f"{o['name']} (external; chain: {' → '.join(o['chain'])})" if o["kind"] == "external"
-              else f"{o['outlet']} ({o['article_id']}, {fmt.when(o.get('published_local') or o['published_at'])})")
+              else f"{o['outlet']} ({o['article_id']}, {fmt.published(o)})")
     out = [f"# Cluster {md(c['cluster_id'])}: {md(report['title'])}\n"]
     if not c["lineage_available"]:
         out.append("_The store has no lineage for this cluster: links are verified reuse pairs only._\n")
     out.append(_table(["", ""], [
         ["origin", origin],
         ["articles", f"{s['articles']} from {s['outlets']} outlets"],
-        *[[f"{end} appearance", f"{fmt.when(ref.get('published_local') or ref.get('published_at'))} ({ref.get('outlet')})"]
-          for end, ref in (("first", s["first"] or {}), ("last", s["last"] or {}))],
+        ["first appearance", f"{fmt.published(s['first'] or {})} ({(s['first'] or {}).get('outlet')})"],
+        ["last appearance", f"{fmt.published(s['last'] or {})} ({(s['last'] or {}).get('outlet')})"],
         ["spread", fmt.lag(s["span_minutes"])],
         ["copies", f"{s['copies']}: {s['credited']} credited, {s['uncredited']} uncredited, "
                    f"{s['miscredited']} miscredited, {s['credit_unknown']} unknown"],
@@ -87,7 +87,7 @@ def _cluster(report: dict[str, Any]) -> list[str]:
     out.append(_table(
         ["#", "published", "outlet", "title", "article", "status", "relation", "derivation", "parent", "lag",
          "confidence", "xxh64"],
-        [[i, fmt.when(m.get("published_local") or m["published_at"], m["published_precision"]), m["outlet"], m["title"], m["article_id"],
+        [[i, fmt.published(m, m["published_precision"]), m["outlet"], m["title"], m["article_id"],
           m["status"], m["relation"] or ("original" if m["is_origin"] else ""), m["derivation"] or "",
           m["parent_id"] or m["parent_external"] or "", fmt.lag(m["lag_minutes"]), fmt.num(m["confidence"]),
           m["content_hash"]] for i, m in enumerate(c["members"], start=1)],
