@@ -104,6 +104,27 @@ CASES: list[tuple[str, set[tuple[str, str]]]] = [
     ("The vote was called by the deputy Marta Quintal (PL).", set()),
     ("The bill was tabled by Harold Penn (PA).", set()),
     ("The vote was called by the deputy. (PL)", {("Prensa Latina", "byline")}),
+    # --- services and agencies added in the tenth session ------------------
+    ("NEW YORK (Bloomberg) -- Copper rose for a third day.", {("Bloomberg", "dateline")}),
+    ("Copper rose for a third day, Bloomberg News reported.", {("Bloomberg", "cited")}),
+    ("The fund is closing, according to Bloomberg.", {("Bloomberg", "cited")}),
+    ("TEHRAN, May 3 (Tasnim) - The ministry named a new envoy.", {("Tasnim", "dateline")}),
+    ("The envoy arrived, the Mehr news agency reported.", {("Mehr News", "cited")}),
+    ("VILNIUS, May 3 (BNS) - The ministry borrowed 30 million euros.", {("BNS", "dateline")}),
+    ("ATHENS (ANA-MPA) - The port reopened.", {("ANA-MPA", "dateline")}),
+    ("La reunión se aplazó, según el comunicado recogido por BelTA.", {("BelTA", "cited")}),
+    # a person speaks; an agency reports: "said" after an ambiguous name that is not all capitals
+    ("Michael Bloomberg said he would fund the campaign.", set()),
+    ("Bloomberg said on Monday that the fund would close.", set()),
+    ("Petra said she would come back in June.", set()),
+    # a reporter whose first name is an ambiguous alias
+    ("By Tasnim Rahman", set()),
+    ("By Petra Lindqvist", set()),
+    # ordinary words and owners that are no credit
+    ("Mehr", set()),
+    ("MAP", set()),
+    ("Shares beat the Dow Jones Industrial Average.", set()),
+    ("Copyright ©2019 Dow Jones & Company, Inc. All Rights Reserved.", set()),
 ]
 
 
@@ -270,6 +291,8 @@ def test_registry_covers_required_agencies() -> None:
     assert REG.agency_of_outlet("en.yna.co.kr") == "Yonhap"
     assert REG.agency_of_outlet("IANS") == "IANS"
     assert REG.agency_of_outlet("example-daily.in") is None
+    assert REG.agency_of_outlet("https://www.inform.kz/ru/a1") == "Kazinform"
+    assert REG.canonical("Hindustan Samachar") == "Hindusthan Samachar"
 
 
 def test_extra_registry_toml(tmp_path: Path) -> None:

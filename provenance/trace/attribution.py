@@ -906,6 +906,9 @@ _POST_CUE = regex.compile(
     r"报道|報道|报导|消息|称|稱|によると|が報じた|報じた|は伝えた|보도했다|전했다|에\s*따르면|"
     r"के\s+अनुसार|ने\s+बताया|की\s+रिपोर्ट)"
 )
+#: What people do rather than agencies: after an ambiguous name that is not all capitals (a surname or a
+#: first name as well: Bloomberg, Petra), these verbs make no citation.
+_SAID_POST = regex.compile(r"^(?:['’]s?)?\s*(?i:said|says|sagte|sagt|dijo|dice|disse|diz)\b")
 _POST_CUE_TIGHT = regex.compile(
     r"^(?:['’]s?)?\s*"
     rf"(?:(?i:{_POST_CUE_WORDS})\b|(?i:news\s+agency)\b|"
@@ -1040,9 +1043,13 @@ def _classify(
         return ("inputs", _opening(ls, w), end + m.end())
     # A reporting cue next to the name makes it a citation ("Reuters reported", "told Reuters").
     post_cue = (_POST_CUE_TIGHT if ambiguous else _POST_CUE).match(post)
+    if post_cue and ambiguous and not text[start:end].isupper() and _SAID_POST.match(post):
+        post_cue = None  # "Bloomberg said", "Petra said": a person speaks; an agency reports
     pre_cue = (_PRE_CUE_TIGHT if ambiguous else _PRE_CUE).search(pre) if cue_ok else None
     # Byline positions.
     if (m := _BYLINE_PRE.search(pre)) and not post_cue:
+        if ambiguous and _NAME_NEXT.match(post):
+            return None  # "By Tasnim Ahmed", "By Petra Ruland": a reporter's name
         return ("byline", ls + m.start() + (len(m.group()) - len(m.group().lstrip())), end)
     if not pre.strip() and _QUOTE_POST.match(post):  # 'Reuters: "Talks stalled"' says what Reuters reported
         return ("cited", start, end)
