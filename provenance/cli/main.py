@@ -77,7 +77,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_store_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "html", "txt"]),
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "html", "txt", "warc"]),
               help="Read every path as this format instead of detecting it.")
 @click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
               help="Read our FIELD from the input's COLUMN, e.g. --map text=body (repeatable).")
@@ -118,7 +118,8 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
            agencies: str | None) -> None:
     """Add articles from files or folders and link them to the stored ones.
 
-    PATHS are JSONL, CSV or Parquet files (plain or .gz) and folders of
+    PATHS are JSONL, CSV or Parquet files (plain or .gz), web archives
+    (.warc/.arc, plain or .gz: their HTML captures) and folders of
     .html/.htm/.txt pages. Re-ingesting a file adds nothing (identity comes
     from the id, URL, or file and line; `provenance reclean` re-cleans stored
     texts in place). One ingest per store at a time.

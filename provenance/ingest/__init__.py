@@ -1,7 +1,7 @@
 """Reading inputs: files and folders of any supported format into one RAW frame.
 
 ``read_sources`` owns finding the files, telling their formats apart and
-handing each to its reader (``jsonl``, ``tabular``, ``pages``); the readers own
+handing each to its reader (``jsonl``, ``tabular``, ``pages``, ``warc``); the readers own
 their format's details. Everything a reader could not use ends up in the
 REJECTS frame with a reason; only unusable *arguments* raise
 :class:`~provenance.errors.InputError`: a path that does not exist, an unknown
@@ -10,8 +10,8 @@ table/feed with no text or html column at all.
 
 Format detection, per file: ``format=`` when given; else the extension under
 an optional ``.gz`` (``.jsonl .ndjson .json`` -> jsonl, ``.csv``, ``.tsv``,
-``.parquet .pq``, ``.html .htm .xhtml``, ``.txt .text``); else the content
-(Parquet magic, a leading ``{``/``[``, an HTML tag). Files that are none of
+``.parquet .pq``, ``.html .htm .xhtml``, ``.txt .text``, ``.warc .arc``); else the content
+(Parquet magic, a leading ``{``/``[``, an HTML tag, a WARC or ARC header). Files that are none of
 these are rejected (``binary_file`` or ``unknown_format``) and reading goes on.
 Folders are walked recursively in sorted order, not following symlinked
 folders; hidden files and folders (``.name``) are skipped silently.
@@ -50,6 +50,7 @@ from provenance.ingest.tabular import (
     read_parquet,
     string_column,
 )
+from provenance.ingest.warc import is_warc_head, iter_warc, read_warc
 from provenance.schemas import RAW, REJECTS, conform
 
 #: The reading interface. ``read_sources``/``iter_sources`` for a run; the rest are the pieces the
@@ -65,12 +66,13 @@ __all__ = [
 FORMATS = {
     "jsonl": "jsonl", "ndjson": "jsonl", "json": "jsonl",
     "csv": "csv", "tsv": "tsv", "parquet": "parquet",
-    "html": "html", "htm": "html", "txt": "txt", "text": "txt",
+    "html": "html", "htm": "html", "txt": "txt", "text": "txt", "warc": "warc", "arc": "warc",
 }
 EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".jsonlines": "jsonl",
     ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "txt", ".text": "txt",
+    ".warc": "warc", ".arc": "warc",
 }
 
 
@@ -109,8 +111,9 @@ def iter_sources(
     """:func:`read_sources` in pieces of about ``batch_records`` records (all at once if None).
 
     Pieces follow the order ``read_sources`` gives: data files' rows in file
-    order, then the pages. Big Parquet files stream by row groups and big
-    JSON-lines files (plain or gzip) by chunks of lines; CSV and TSV files are
+    order (a web archive's pages are its rows), then the pages. Big Parquet files stream by row
+    groups, big JSON-lines files (plain or gzip) by chunks of lines and web archives (any size)
+    record by record; CSV and TSV files are
     read whole (a quoted field may span lines), so a huge one still needs its
     size in memory: convert it to Parquet or JSON lines. Argument errors are
     raised before the first piece. Files in ``skip`` (the store's own files, when
@@ -163,7 +166,7 @@ def iter_sources(
         try:
             stream = _stream_format(f, fmt_override) if limit else None
             if stream is not None:
-                reader = iter_parquet if stream == "parquet" else iter_jsonl
+                reader = {"parquet": iter_parquet, "jsonl": iter_jsonl, "warc": iter_warc}[stream]
                 pieces: Iterable[tuple[pl.DataFrame | None, pl.DataFrame | None]] = reader(
                     f, source=given if rel is None else os.path.join(given, rel), field_map=field_map,
                     batch_records=limit,
@@ -219,6 +222,8 @@ def read_file(
     gz = name.endswith(".gz")
     stem = name[:-3] if gz else name
     ext = os.path.splitext(stem)[1]
+    if (fmt_override or EXTENSIONS.get(ext)) == "warc":  # streamed from disk, never read whole
+        return read_warc(f, source=file_source)
     try:
         data = f.read_bytes()
     except OSError as e:
@@ -280,6 +285,8 @@ def _read_file_data(
         else:
             why = ("unknown_format", "not a recognised input format; pass format= (--format)")
         return None, rejects_frame([reject(file_source, None, *why)])
+    if fmt == "warc":
+        return read_warc(data, source=file_source)
     if fmt in ("html", "txt"):
         rec, rej = read_page(
             data, fmt=fmt, source=page_source, locator=page_loc,
@@ -306,14 +313,13 @@ STREAM_BYTES = 64 << 20
 
 
 def _stream_format(f: Path, fmt_override: str | None) -> str | None:
-    """``parquet`` or ``jsonl`` for a big file that can be read in pieces, else None (read whole).
+    """``parquet`` or ``jsonl`` for a big file that can be read in pieces, ``warc`` for a web archive of
+    any size, else None (read whole).
 
     A gzipped Parquet file needs the whole file in memory anyway; gzipped JSON
-    lines decompress as a stream.
+    lines and web archives decompress as a stream.
     """
     try:
-        if f.stat().st_size < STREAM_BYTES:
-            return None
         name = f.name.lower()
         gz = name.endswith(".gz")
         fmt = fmt_override or EXTENSIONS.get(os.path.splitext(name[:-3] if gz else name)[1])
@@ -321,8 +327,16 @@ def _stream_format(f: Path, fmt_override: str | None) -> str | None:
             with f.open("rb") as fh:
                 head = fh.read(4096)
             if head[:2] == b"\x1f\x8b":
-                return None
+                try:
+                    head = zlib.decompressobj(wbits=31).decompress(head)
+                except zlib.error:
+                    return None  # read_file reports it
+                gz = True
             fmt = sniff_format(head)
+        if fmt == "warc":
+            return "warc"
+        if f.stat().st_size < STREAM_BYTES:
+            return None
         if fmt == "parquet" and not gz:
             return "parquet"
         return "jsonl" if fmt == "jsonl" else None
@@ -333,6 +347,8 @@ def _stream_format(f: Path, fmt_override: str | None) -> str | None:
 def sniff_format(data: bytes) -> str | None:
     if data[:4] == b"PAR1":
         return "parquet"
+    if is_warc_head(data[:64]):
+        return "warc"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         return "jsonl"

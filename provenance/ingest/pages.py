@@ -83,15 +83,16 @@ def folder_outlet(rel: str) -> str | None:
 
 
 def read_page(
-    data: bytes, *, fmt: str, source: str, locator: str, outlet_hint: str | None
+    data: bytes, *, fmt: str, source: str, locator: str, outlet_hint: str | None, charset: str | None = None
 ) -> tuple[dict | None, list[dict]]:
-    """One page file's bytes -> (RAW record or None, rejects)."""
+    """One page file's bytes -> (RAW record or None, rejects). ``charset``: what the server said the
+    encoding was (a web archive's HTTP header), tried after UTF-8 and before the page's own."""
     rejects: list[dict] = []
     if not data.strip():
         return None, [reject(source, locator, "empty_file", "file is empty")]
     if looks_binary(data):
         return None, [reject(source, locator, "binary_file", "binary content, not a text or HTML page")]
-    text, enc = _decode_page(data, fmt)
+    text, enc = _decode_page(data, fmt, charset)
     if enc:
         rejects.append(reject(source, locator, "bad_encoding", f"not UTF-8; decoded as {enc}", "repaired"))
     if "\x00" in text:
@@ -112,23 +113,30 @@ def read_page(
     return rec, rejects
 
 
-def _decode_page(data: bytes, fmt: str) -> tuple[str, str | None]:
+def _decode_page(data: bytes, fmt: str, charset: str | None = None) -> tuple[str, str | None]:
     if fmt == "html" and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-8"), None
         except UnicodeDecodeError:
             pass
         m = _META_CHARSET.search(data[:8192])
-        if m:
-            name = m.group(1).decode("ascii", "ignore").lower()
-            try:
-                codec = codecs.lookup(name).name
-            except LookupError:
-                codec = None
-            if codec and codec not in ("utf-8", "utf-16", "utf-32") and not codec.startswith("utf-16"):
-                # A declared legacy charset is the page's own word: not a repair.
+        for name in (charset, m.group(1).decode("ascii", "ignore") if m else None):
+            codec = _legacy_codec(name)
+            if codec:
+                # A declared legacy charset is the server's or the page's own word: not a repair.
                 return data.decode(codec, errors="replace"), None
     return decode_bytes(data)
+
+
+def _legacy_codec(name: str | None) -> str | None:
+    """Python's codec for a declared charset that is not a Unicode one (those were tried), else None."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+    return None if codec in ("utf-8", "utf-32") or codec.startswith("utf-16") else codec
 
 
 def _header_block(text: str) -> tuple[dict, str]:
