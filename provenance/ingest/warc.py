@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import logging
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -43,6 +44,11 @@ from provenance.ingest.pages import read_page, url_host
 from provenance.schemas import RAW, conform
 
 __all__ = ["iter_warc", "read_warc", "is_warc_head", "MAX_PAGE_BYTES"]
+
+# warcio logs a repaired URL ("Replacing spaces in invalid WARC-Target-URI") per record; with no handler
+# Python prints each to stderr, through the progress display. A handler of ours keeps them for a caller who
+# configured logging, and quiet otherwise.
+logging.getLogger("warcio").addHandler(logging.NullHandler())
 
 #: A page payload above this is not read (a video served as text/html, a runaway capture).
 MAX_PAGE_BYTES = 32 << 20
