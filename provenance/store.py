@@ -356,13 +356,17 @@ class Store:
                 SELECT p.rid, a.doc, p.html FROM _p p JOIN articles a
                   ON a.article_id LIKE '%~%' AND split_part(a.article_id, '~', 1) = p.key WHERE NOT p.html
                 UNION ALL
-                SELECT p.rid, a.doc, p.html FROM _p p JOIN articles a USING (source, locator) WHERE p.key IS NULL
+                SELECT p.rid, a.doc, p.html FROM _p p JOIN articles a USING (source, locator)
+                  WHERE p.key IS NULL OR p.html
                 """,
             )
             con.unregister("_p")
             if hits.height == 0:
                 return pl.Series("rid", [], dtype=pl.Int64)
-            html = hits.filter("html")["rid"]  # an HTML record: its key (or file and locator) is enough
+            # An HTML record: its key, or its file and locator, is enough (a page read again from the same
+            # file is the same page even when the URL read from it changed, as it does when the rule that
+            # reads URLs improves: else re-reading a folder would store those pages twice).
+            html = hits.filter("html")["rid"]
             text = hits.filter(~pl.col("html"))
             if text.height:  # step 2: the stored bodies of the matched docs only, by md5
                 stored = frame(con, "SELECT doc, md5(coalesce(raw_text, text)) AS h FROM articles WHERE "

@@ -573,6 +573,38 @@ def test_html_without_url_takes_its_site_from_its_own_feed_link(tmp_path):
     assert by_loc["relayed.html"]["outlet"] is None  # a feed service names no site
 
 
+def test_a_syndicated_copy_whose_canonical_link_names_the_original_keeps_its_own_site(tmp_path):
+    """A copy points its canonical link at the original site; its og:url, when it names another site, is its own."""
+    def page(canonical: str, og: str) -> str:
+        return (f'<html><head><link rel="canonical" href="{canonical}"><meta property="og:url" content="{og}">'
+                "</head><body><p>The harbour board approved the new ferry timetable on Monday.</p></body></html>")
+    (tmp_path / "copy.html").write_text(page("https://www.origin-desk.example/story/9",
+                                             "https://www.carrier-daily.example/wire/9"))
+    (tmp_path / "sub.html").write_text(page("https://harbour.example/a", "https://social.harbour.example/a"))
+    (tmp_path / "ip.html").write_text(page("https://harbour.example/b", "http://52.16.95.170/b"))
+    raw, _ = read_sources([tmp_path])
+    got = {r["locator"]: (r["url"], r["outlet"]) for r in raw.iter_rows(named=True)}
+    assert got["copy.html"] == ("https://www.carrier-daily.example/wire/9", "carrier-daily.example")
+    assert got["sub.html"] == ("https://harbour.example/a", "harbour.example")  # one site: the canonical link
+    assert got["ip.html"] == ("https://harbour.example/b", "harbour.example")
+
+
+def test_a_page_read_again_from_the_same_file_is_present_though_its_url_as_read_changed(tmp_path):
+    """When the rule reading a page's URL changes (as above), re-reading the folder must not store it twice."""
+    from provenance.engine.pipeline import ingest
+    from provenance.store import Store
+
+    body = "<p>" + "The harbour board approved the new ferry timetable after a long debate on Monday. " * 8 + "</p>"
+    page = tmp_path / "pages" / "p.html"
+    page.parent.mkdir()
+    page.write_text(f'<html><head><link rel="canonical" href="https://a.example/1"></head><body>{body}</body></html>')
+    store = Store(tmp_path / "s.duckdb")
+    assert ingest([page.parent], store=store).added == 1
+    page.write_text(f'<html><head><link rel="canonical" href="https://b.example/1"></head><body>{body}</body></html>')
+    assert ingest([page.parent], store=store).added == 0
+    assert store.query("SELECT count(*) AS n FROM articles")["n"][0] == 1
+
+
 def test_a_flat_folder_of_pages_keeps_every_sites_unchanged_copy(tmp_path) -> None:
     """Scraped pages with no URL and no outlet folder: identical agency copies from several sites are
     several articles (the mission's case), and ingesting the folder again adds nothing."""

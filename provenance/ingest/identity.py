@@ -10,8 +10,9 @@ version. Now:
 
 * a record with text whose key is stored with the same body as read
   (``raw_text``, or ``text`` when cleaning changed nothing) is already present;
-* an HTML record (no text) whose key is stored is already present (the body is
-  only known after extraction, and the same URL is the same page);
+* an HTML record (no text) whose key, or whose file and locator, is stored is already
+  present (the body is only known after extraction; the same URL is the same page, and
+  so is the same file, whose URL as read may change when the rule reading it does);
 * a record without id or URL is already present when the same file and
   locator are stored with the same body.
 

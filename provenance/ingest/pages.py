@@ -5,7 +5,8 @@ Owns what a page file says about itself before extraction:
 * ``source`` is the path the user gave (a folder or the file itself) and
   ``locator`` the page's path relative to it (its name, for a single file).
 * Outlet, in order: a header block's ``Outlet:`` (txt) ; the host of the page
-  URL (header ``URL:``, or an HTML page's canonical link / ``og:url``),
+  URL (header ``URL:``, or an HTML page's canonical link / ``og:url``: ``og:url`` when the canonical
+  link names another site, as a syndicated copy's does),
   lowercased without ``www.``; the name of the page's parent folder below the
   given root (``dailyexample/001.txt`` -> ``dailyexample``; date folders such as
   ``dailyexample/2024/10/001.txt`` are skipped over); else (HTML) the host of the
@@ -165,10 +166,32 @@ def _html_url(html: str) -> str | None:
             canonical = canonical or attrs.get("href")
         elif m.group(1).lower() == "meta" and attrs.get("property", attrs.get("name", "")).lower() == "og:url":
             og = og or attrs.get("content")
-        if canonical:
+        if canonical and og:
             break
-    url = html_lib.unescape(canonical or og or "").strip()
+    return _own_url(_http(canonical), _http(og))
+
+
+def _http(url: str | None) -> str | None:
+    url = html_lib.unescape(url or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else None
+
+
+_IP_HOST = re.compile(r"^[\d.]+$|^\[?[0-9a-f:]+\]?$", re.I)
+
+
+def _own_url(canonical: str | None, og: str | None) -> str | None:
+    """The page's own URL: its canonical link, unless that names another site and ``og:url`` this one.
+
+    A syndicated copy points its canonical link at the original (search engines then credit the
+    original), while its ``og:url`` often stays its own: on the real page sets, where the two name
+    different sites, ``og:url`` was the page's own host 13 times in 15 (MSN carrying CNN, a Tucson paper
+    carrying AP, the Seattle Times carrying the New York Times) and the canonical link twice, both kept
+    here: an ``og:url`` that is an IP address, and one on a subdomain of the canonical site."""
+    if canonical and og:
+        hc, ho = url_host(canonical), url_host(og)
+        if hc and ho and hc != ho and not hc.endswith("." + ho) and not ho.endswith("." + hc) and not _IP_HOST.match(ho):
+            return og
+    return canonical or og
 
 
 #: Hosts that serve other sites' feeds: their name says nothing about the page's site.
