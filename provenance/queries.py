@@ -293,8 +293,9 @@ def export_rows(store: Store, table: str, f: Filters) -> pl.DataFrame:
     cond, params = _article_cond(f)
     if table == "articles":
         cols = _cols("articles", "x")
-        if not store.has_column("articles", "published_offset"):  # a store written before it existed
-            cols = cols.replace('x."published_offset"', "NULL::SMALLINT AS published_offset")
+        for col, kind in (("published_offset", "SMALLINT"), ("canonical_url", "VARCHAR")):
+            if not store.has_column("articles", col):  # a store written before it existed
+                cols = cols.replace(f'x."{col}"', f"NULL::{kind} AS {col}")
         sql = (f"SELECT {cols}, k.cluster_id FROM articles x LEFT JOIN clusters k USING (doc) "
                f"WHERE {cond} ORDER BY x.doc")
     elif table == "pairs":

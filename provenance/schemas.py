@@ -23,6 +23,7 @@ RAW = pl.Schema(
         "format": pl.String,  # jsonl | csv | parquet | html | txt
         "id": pl.String,
         "url": pl.String,
+        "canonical": pl.String,  # an HTML page's canonical link, when it names another URL than ``url``
         "outlet": pl.String,
         "published": pl.String,
         "title": pl.String,
@@ -57,11 +58,15 @@ REJECTS = pl.Schema(
 #: ``minute``, ``day`` or null when unknown. ``published_offset`` is the offset the date was written
 #: in, minutes east of UTC ("16:45 IST": 330), null when it named no zone (taken as UTC) or is a day:
 #: ``published_at`` plus it is the page's own clock. ``dateline`` is e.g. "Seoul, Oct 16".
+#: ``canonical_url`` is an HTML page's canonical link when it names another URL than ``url`` (a crawl's
+#: fetched URL with tracking parameters, or a syndicated copy pointing at its original: then it is
+#: evidence of where the text came from, read as a ``republished`` credit), else null.
 ARTICLES = pl.Schema(
     {
         "doc": pl.Int64,
         "article_id": pl.String,
         "url": pl.String,
+        "canonical_url": pl.String,
         "outlet": pl.String,
         "published_at": UTC_US,
         "published_precision": pl.String,

@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS ingests (
     sources VARCHAR, added BIGINT, already_present BIGINT, rejected BIGINT, repaired BIGINT,
     pairs_added BIGINT, tool_version VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
-    doc BIGINT, article_id VARCHAR, url VARCHAR, outlet VARCHAR, published_at TIMESTAMPTZ,
+    doc BIGINT, article_id VARCHAR, url VARCHAR, canonical_url VARCHAR, outlet VARCHAR, published_at TIMESTAMPTZ,
     published_precision VARCHAR, published_offset SMALLINT, title VARCHAR, byline VARCHAR, dateline VARCHAR, text VARCHAR,
     raw_text VARCHAR USING COMPRESSION zstd, source VARCHAR, locator VARCHAR, content_hash VARCHAR,
     ingested_at TIMESTAMPTZ, ingest_id BIGINT);
@@ -81,6 +81,8 @@ CREATE TABLE IF NOT EXISTS chrome_stats (outlet VARCHAR, line_hash UBIGINT, page
 CREATE INDEX IF NOT EXISTS articles_doc ON articles (doc);
 -- stores written before the offset was kept get it (null) on their next write
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_offset SMALLINT;
+-- and those written before a page's canonical link was kept, that column
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS canonical_url VARCHAR;
 """
 
 #: Up to this many docs, reads by doc go through the ``articles_doc`` index (an

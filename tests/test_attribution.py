@@ -605,3 +605,21 @@ def test_hindi_auto_publication_disclaimers(line: str) -> None:
                                   "यह योजना किसानों के लिए है और इसे कल प्रकाशित किया गया।"])
 def test_hindi_sentences_that_are_no_disclaimer(line: str) -> None:
     assert boilerplate.disclaimer_spans(f"{_HINDI_BODY} {line}") == []
+
+
+def test_a_canonical_link_to_another_site_is_a_republished_credit() -> None:
+    """A syndicated copy's canonical link names the original; one to the page's own site says nothing."""
+    arts = pl.DataFrame({
+        "article_id": ["msn", "tucson", "udn", "amp", "none"],
+        "url": ["https://www.msn.com/en-gb/a", "https://tucson.com/b", "https://money.udn.com/c",
+                "https://harbour.example/d?utm=1", "https://harbour.example/e"],
+        "canonical_url": ["https://www.cnn.com/2019/a", "https://apnews.com/748f", "https://udn.com/c",
+                          "https://amp.harbour.example/d", None],
+        "outlet": ["msn.com", "tucson.com", "money.udn.com", "harbour.example", "harbour.example"],
+        "byline": [None] * 5, "text": ["A story."] * 5, "raw_text": [None] * 5,
+    })
+    got = credits(arts, registry=REG).select("article_id", "source", "kind", "role", "field", "span_text").rows()
+    assert got == [
+        ("msn", "cnn.com", "outlet", "republished", "canonical_url", "https://www.cnn.com/2019/a"),
+        ("tucson", "AP", "agency", "republished", "canonical_url", "https://apnews.com/748f"),
+    ]

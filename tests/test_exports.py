@@ -110,10 +110,12 @@ def test_a_store_written_before_offsets_were_kept_still_exports_reports_and_inge
     con = duckdb.connect(str(store.path))
     con.execute("DROP INDEX articles_doc")  # as an older version wrote it: no column, the index
     con.execute("ALTER TABLE articles DROP COLUMN published_offset")
+    con.execute("ALTER TABLE articles DROP COLUMN canonical_url")  # nor this later one
     con.execute("CREATE INDEX articles_doc ON articles (doc)")
     con.close()
     old = export_frame(store, "articles")
     assert old["published_offset"].to_list() == [None, None] and old["published_local"].to_list() == [None, None]
+    assert old["canonical_url"].to_list() == [None, None]
     cid = store.query("SELECT cluster_id FROM clusters LIMIT 1")["cluster_id"][0]
     assert all(m["published_local"] is None for m in build_report(store, cluster=cid)["cluster"]["members"])
     more = tmp_path / "more.jsonl"
@@ -121,5 +123,5 @@ def test_a_store_written_before_offsets_were_kept_still_exports_reports_and_inge
                     + "\n", encoding="utf-8")
     assert ingest([more], store=store).added == 1  # the column is added on the next write
     new = export_frame(store, "articles")
-    assert new["published_offset"].to_list() == [None, None, 330]
+    assert new["published_offset"].to_list() == [None, None, 330] and store.has_column("articles", "canonical_url")
     assert new["published_local"].to_list()[2] == "2024-10-16T02:10:00+05:30"

@@ -48,7 +48,7 @@ def test_jsonl_fields_synonyms_and_locators(tmp_path):
     r0 = raw.row(0, named=True)
     assert r0 == {
         "source": str(p), "locator": "line 1", "format": "jsonl", "id": "7", "url": "https://x.example/a",
-        "outlet": "X Daily", "published": "2024-10-16", "title": "H1", "byline": "Ann", "text": "Body one.",
+        "canonical": None, "outlet": "X Daily", "published": "2024-10-16", "title": "H1", "byline": "Ann", "text": "Body one.",
         "html": None,
     }
     assert raw.row(1, named=True)["title"] == "H2"
@@ -626,3 +626,15 @@ def test_a_flat_folder_of_pages_keeps_every_sites_unchanged_copy(tmp_path) -> No
     again = ingest([pages], store=store)
     assert store.query("SELECT count(*) AS n FROM articles")["n"][0] == len(menus)
     assert first.added == len(menus) and again.added == 0
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("money.udn.com", "udn.com", True), ("amp.harbour.example", "harbour.example", True),
+    ("pinup-fashion.de", "pinup-fashion.com", True), ("bbc.co.uk", "bbc.com", True),
+    ("seglerblog.stössenseer.de", "seglerblog.xn--stssenseer-fcb.de", True),
+    ("ksta.de", "rundschau-online.de", False), ("msn.com", "theguardian.com", False), ("x.example", None, False),
+])
+def test_same_site(a, b, same) -> None:
+    from provenance.ingest.pages import same_site
+
+    assert same_site(a, b) is same

@@ -155,3 +155,35 @@ def test_an_oversized_payload_is_counted_not_read(tmp_path: Path, monkeypatch: p
     raw, rej = read_sources([archive])
     assert raw["url"].to_list() == ["https://x.example/small"]
     assert rej.select("reason", "detail").rows() == [("warc_records", "HTML payloads over 1,000 bytes: 1")]
+
+
+def test_a_syndicated_copy_in_a_crawl_credits_the_original_its_canonical_link_names(tmp_path: Path) -> None:
+    body = "".join(f"<p>{s}</p>" for s in (
+        "The harbour board of Port Calder approved a new ferry timetable on Monday after a long debate.",
+        "Under the plan the first crossing to the outer islands leaves at half past five, an hour earlier.",
+        "Board members said the change answered years of complaints from fishermen and nurses at dawn.",
+        "The island council welcomed the decision but asked for a second evening boat on summer Fridays.",
+        "A spokeswoman for the ferry company said new crews would be hired before the timetable starts."))
+
+    def page(canonical: str, when: str) -> bytes:
+        return (f'<html><head><title>Ferry timetable approved</title><link rel="canonical" href="{canonical}">'
+                f'<meta property="article:published_time" content="{when}"></head>'
+                f"<body><article>{body}</article></body></html>").encode()
+
+    original = "https://www.origin-desk.example/story/1"
+    archive = tmp_path / "crawl.warc.gz"
+    with open(archive, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        _response(w, original, page(original, "2024-10-16T08:00:00+00:00"))
+        _response(w, "https://www.carrier-daily.example/wire/1?utm_source=feed", page(original, "2024-10-16T09:30:00+00:00"))
+        _response(w, "https://news.third-site.example/a/1", page("https://news.third-site.example/a/1",
+                                                                   "2024-10-16T10:00:00+00:00"))
+    store = Store(tmp_path / "s.duckdb")
+    ingest([archive], store=store)
+    ids = dict(store.query("SELECT outlet, article_id FROM articles").rows())
+    assert store.query("SELECT article_id, source, kind, role, field FROM credits").rows() == [
+        (ids["carrier-daily.example"], "origin-desk.example", "outlet", "republished", "canonical_url")]
+    lin = {r[0]: r[1:] for r in store.query("SELECT article_id, parent_id, credited FROM lineage").rows()}
+    assert lin[ids["carrier-daily.example"]] == (ids["origin-desk.example"], "credits_origin")
+    assert lin[ids["news.third-site.example"]] == (ids["origin-desk.example"], "uncredited")
+    assert lin[ids["origin-desk.example"]][0] is None

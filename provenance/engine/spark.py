@@ -119,7 +119,7 @@ _STR = lambda names: ", ".join(f"{n} string" for n in names)  # noqa: E731
 #: Spark schemas (DDL) of the output datasets.
 SPARK_SCHEMAS = {
     "articles": (
-        "doc long, article_id string, url string, outlet string, published_at timestamp, "
+        "doc long, article_id string, url string, canonical_url string, outlet string, published_at timestamp, "
         "published_precision string, published_offset short, title string, byline string, dateline string, text string, "
         "raw_text string, source string, locator string, content_hash string, ingested_at timestamp, "
         "ingest_id long"
@@ -152,7 +152,7 @@ SPARK_SCHEMAS = {
 _READ_SCHEMA = f"_t string, {_KEY}, " + _STR(_RAW_COLS) + ", reason string, detail string, action string, okey string"
 _EXTRACTED_COLS = list(schemas.EXTRACTED.names())
 _EXTRACT_SCHEMA = (
-    f"_t string, {_KEY}, article_id string, url string, outlet string, published_at timestamp, "
+    f"_t string, {_KEY}, article_id string, url string, canonical_url string, outlet string, published_at timestamp, "
     "published_precision string, published_offset short, title string, byline string, dateline string, "
     "text string, raw_text string, "
     "source string, locator string, content_hash string, reason string, detail string, action string, "

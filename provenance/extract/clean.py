@@ -868,6 +868,7 @@ def prepared(
         pl.coalesce("url", "h_url").alias("url"),
     )
     return df.with_columns(
+        pl.when(pl.col("canonical") != pl.col("url")).then(pl.col("canonical")).alias("canonical_url"),
         pl.when(pl.col("outlet").is_null()).then(host_expr(pl.col("url"))).otherwise(pl.col("outlet")).alias("outlet"),
     ).drop("text", "html", "h_text")
 

@@ -30,6 +30,7 @@ Owns what a page file says about itself before extraction:
 from __future__ import annotations
 
 import codecs
+import contextlib
 import html as html_lib
 import re
 from pathlib import PurePosixPath
@@ -75,6 +76,28 @@ def url_host(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
+#: Second-level labels under which a country's sites register ("bbc.co.uk", "abc.net.au").
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "gob", "nic"})
+
+
+def _registered_name(host: str) -> str:
+    """The name a host is registered under, IDNs in ASCII: "example" for news.example.de and bbc.co.uk's "bbc"."""
+    with contextlib.suppress(UnicodeError, ValueError):
+        host = host.encode("idna").decode("ascii")
+    labels = host.lower().rstrip(".").split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else labels[0]
+
+
+def same_site(a: str | None, b: str | None) -> bool:
+    """Whether two hosts are one site: one registered name, whatever the subdomains, suffix or script
+    (``amp.`` and ``m.`` hosts, ``money.udn.com`` and ``udn.com``, ``pinup-fashion.de`` and ``.com``, an IDN
+    and its punycode). Sites that only look alike are not: ``ksta.de`` and ``rundschau-online.de`` are
+    sister papers, and a link from one to the other says where a text came from."""
+    return bool(a and b) and _registered_name(a) == _registered_name(b)
+
+
 def folder_outlet(rel: str) -> str | None:
     """The page's parent folder below the root, skipping date folders (``2024/10``)."""
     for part in reversed(PurePosixPath(rel).parts[:-1]):
@@ -105,7 +128,9 @@ def read_page(
     site = None
     if fmt == "html":
         rec["html"] = text
-        rec["url"], site = _html_url(text), _html_site(text)
+        canonical, og = _html_urls(text)
+        rec["url"], site = _own_url(canonical, og), _html_site(text)
+        rec["canonical"] = canonical  # extraction keeps it where it names another URL than the one stored
     else:
         fields, text = _header_block(text)
         rec.update(fields)
@@ -157,7 +182,8 @@ def _header_block(text: str) -> tuple[dict, str]:
     return fields, "\n".join(lines[i + 1 :])
 
 
-def _html_url(html: str) -> str | None:
+def _html_urls(html: str) -> tuple[str | None, str | None]:
+    """(canonical link, og:url) of a page, each when it is an http(s) URL."""
     head = html[:200_000]
     canonical = og = None
     for m in _TAG.finditer(head):
@@ -168,7 +194,7 @@ def _html_url(html: str) -> str | None:
             og = og or attrs.get("content")
         if canonical and og:
             break
-    return _own_url(_http(canonical), _http(og))
+    return _http(canonical), _http(og)
 
 
 def _http(url: str | None) -> str | None:
@@ -189,7 +215,7 @@ def _own_url(canonical: str | None, og: str | None) -> str | None:
     here: an ``og:url`` that is an IP address, and one on a subdomain of the canonical site."""
     if canonical and og:
         hc, ho = url_host(canonical), url_host(og)
-        if hc and ho and hc != ho and not hc.endswith("." + ho) and not ho.endswith("." + hc) and not _IP_HOST.match(ho):
+        if hc and ho and not same_site(hc, ho) and not _IP_HOST.match(ho):
             return og
     return canonical or og
 

@@ -1259,6 +1259,8 @@ def credits(articles: pl.DataFrame, *, registry: Registry) -> pl.DataFrame:
                     (article_id, source, kind, "disclaimer", body_field, s, e, body[s:e], None) for s, e in spans
                 )
     rows.extend(_republication_credits(df, registry))
+    if "canonical_url" in articles.columns:
+        rows.extend(_canonical_credits(articles, registry))
     if not rows:
         return schemas.empty(schemas.CREDITS)
     columns = zip(*rows, strict=True)
@@ -1277,6 +1279,32 @@ def _republication_credits(df: pl.DataFrame, registry: Registry) -> list[tuple[A
                 continue  # the page's own site
             rows.append((article_id, agency or nt.name, "agency" if agency else "outlet", "republished", body_field,
                          nt.start, nt.end, body[nt.start:nt.end], None))
+    return rows
+
+
+def _canonical_credits(articles: pl.DataFrame, registry: Registry) -> list[tuple[Any, ...]]:
+    """Credit rows of canonical links naming another site than the article's own.
+
+    A syndicated copy points its canonical link at the original (so search engines credit the
+    original): MSN's page of a CNN story, a Tucson paper's page of an AP story. That is the page saying
+    where its text came from, as "This article is republished from ..." says it in words. The source is
+    the agency whose site it is, else the host as an outlet. A link to the article's own site
+    (:func:`provenance.ingest.pages.same_site`: ``amp.``, ``m.``, another suffix) says nothing.
+    """
+    from provenance.ingest.pages import same_site, url_host
+
+    rows: list[tuple[Any, ...]] = []
+    have = articles.filter(pl.col("canonical_url").is_not_null())
+    for article_id, url, outlet, canonical in have.select("article_id", "url", "outlet", "canonical_url").iter_rows():
+        to = url_host(canonical)
+        own = [h for h in (url_host(url), (outlet or "").lower().removeprefix("www.") or None) if h]
+        if not to or not own or any(same_site(to, h) for h in own):
+            continue
+        agency = registry.agency_of_outlet(to)
+        if agency and agency == registry.agency_of_outlet(own[0]):
+            continue
+        rows.append((article_id, agency or to, "agency" if agency else "outlet", "republished", "canonical_url",
+                     0, len(canonical), canonical, None))
     return rows
 
 

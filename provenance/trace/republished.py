@@ -214,6 +214,11 @@ def names_outlet(name: str, outlet: str | None) -> bool:
     """
     if not name or not outlet:
         return False
+    if "." in name and "." in outlet and not any(ch.isspace() for ch in name.strip()):
+        from provenance.ingest.pages import same_site
+
+        if same_site(name.strip(), outlet):
+            return True  # a host, as a canonical link names it: "origin-desk.example", "news.site.example"
     dom = next((w for w in name.split() if _DOMAIN.fullmatch(w)), None)
     keys = set(_labels(dom)[:1]) if dom is not None else _keys(name)  # a domain: "Futurism.com"
     words = _words(name)
