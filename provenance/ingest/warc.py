@@ -120,8 +120,9 @@ def iter_warc(
                                      charset=charset)
                 rejects.extend(rej)
                 if rec is not None:
-                    rec["url"] = url
-                    rec["outlet"] = url_host(url) or rec.get("outlet")
+                    if url.lower().startswith(("http://", "https://")):  # else what the page says of itself
+                        rec["url"] = url
+                        rec["outlet"] = url_host(url) or rec.get("outlet")
                     rows.append(rec)
                 if batch_records and len(rows) >= batch_records:
                     yield _frame(rows), rejects_frame(rejects)
