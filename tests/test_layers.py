@@ -58,6 +58,7 @@ LAYERS: dict[str, tuple[str, str]] = {
     "provenance.ingest.jsonl": ("stage", "ingest"),
     "provenance.ingest.pages": ("stage", "ingest"),
     "provenance.ingest.tabular": ("stage", "ingest"),
+    "provenance.ingest.warc": ("stage", "ingest"),
     "provenance.extract.clean": ("stage", "extract"),
     "provenance.extract.boilerplate": ("stage", "extract"),
     "provenance.extract.dates": ("stage", "extract"),
