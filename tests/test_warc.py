@@ -187,3 +187,23 @@ def test_a_syndicated_copy_in_a_crawl_credits_the_original_its_canonical_link_na
     assert lin[ids["carrier-daily.example"]] == (ids["origin-desk.example"], "credits_origin")
     assert lin[ids["news.third-site.example"]] == (ids["origin-desk.example"], "uncredited")
     assert lin[ids["origin-desk.example"]][0] is None
+
+
+def test_a_feed_record_with_a_url_and_html_credits_the_site_its_canonical_link_names(tmp_path: Path) -> None:
+    """Scraped datasets keep the page's HTML beside its URL: the canonical link is read there too."""
+    import json
+
+    url, body = _sample_pages()[0]
+    copy = body.replace(_CANONICAL.search(body).group(1), b"https://www.cnn.com/2024/10/16/harbour/index.html")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"url": "https://www.msn.com/en-us/news/ar-AA1", "html": copy.decode()}) + "\n"
+                    + json.dumps({"html": copy.decode().replace('<link rel="canonical"', '<meta property="og:url" '
+                                  'content="https://aggregator.example/p/2"><link rel="canonical"')}) + "\n")
+    store = Store(tmp_path / "s.duckdb")
+    ingest([feed], store=store)
+    arts = store.query("SELECT url, canonical_url, outlet FROM articles ORDER BY doc").rows()
+    assert arts == [("https://www.msn.com/en-us/news/ar-AA1", "https://www.cnn.com/2024/10/16/harbour/index.html", "msn.com"),
+                    ("https://aggregator.example/p/2", "https://www.cnn.com/2024/10/16/harbour/index.html",
+                     "aggregator.example")]
+    assert store.query("SELECT source, kind, role FROM credits WHERE field = 'canonical_url'").rows() == [
+        ("cnn.com", "outlet", "republished")] * 2

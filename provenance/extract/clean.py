@@ -867,8 +867,9 @@ def prepared(
         pl.when(pl.col("__has_text")).then(pl.col("text")).otherwise(pl.col("h_text")).alias("__body"),
         pl.coalesce("url", "h_url").alias("url"),
     )
+    canonical = pl.coalesce("canonical", "h_canonical")
     return df.with_columns(
-        pl.when(pl.col("canonical") != pl.col("url")).then(pl.col("canonical")).alias("canonical_url"),
+        pl.when(canonical != pl.col("url")).then(canonical).alias("canonical_url"),
         pl.when(pl.col("outlet").is_null()).then(host_expr(pl.col("url"))).otherwise(pl.col("outlet")).alias("outlet"),
     ).drop("text", "html", "h_text")
 
@@ -1214,13 +1215,18 @@ def _walk_ld(obj, out: list[str], depth: int) -> None:
 
 
 def html_article(html: str) -> dict:
-    """One HTML page -> ``{text, title, byline, published, url, site, oversized}`` (values may be None;
+    """One HTML page -> ``{text, title, byline, published, url, site, canonical, oversized}`` (values may be None;
     ``site`` is the name the page declares for its site, ``og:site_name``)."""
     from trafilatura import bare_extraction
     from trafilatura.utils import load_html
 
-    out = {"text": None, "title": None, "byline": None, "published": None, "url": None, "site": None, "oversized": False}
+    from provenance.ingest.pages import own_url, page_urls
+
+    out = {"text": None, "title": None, "byline": None, "published": None, "url": None, "site": None,
+           "canonical": None, "oversized": False}
     raw = html
+    canonical, og = page_urls(html)
+    out["canonical"] = canonical
     html = _drop_scripts(html)
     if len(html) > HTML_MAX_CHARS:
         html = html[:HTML_MAX_CHARS]
@@ -1253,7 +1259,8 @@ def html_article(html: str) -> dict:
         out["text"] = text or _block_text(tree) or None
         out["title"] = doc.title or None
         out["byline"] = _author(doc.author)
-        out["url"] = doc.url if (doc.url or "").lower().startswith(("http://", "https://")) else None
+        out["url"] = own_url(canonical, og) or (doc.url if (doc.url or "").lower().startswith(("http://", "https://"))
+                                                 else None)
     else:
         out["text"] = _block_text(tree) or None
     out["published"] = _published(declared, shown, lambda: _htmldate(raw, out["url"]) or (doc.date if doc else None))
@@ -1304,7 +1311,7 @@ def html_rows(rows: pl.DataFrame, rejects: list[dict]) -> pl.DataFrame:
     """trafilatura's text and metadata of the HTML records ``rows`` (``__rid``, ``html``, ``source``, ``locator``)."""
     schema = {
         "__rid": pl.Int64, "h_text": pl.String, "h_title": pl.String, "h_byline": pl.String,
-        "h_published": pl.String, "h_url": pl.String, "h_site": pl.String,
+        "h_published": pl.String, "h_url": pl.String, "h_site": pl.String, "h_canonical": pl.String,
     }
     if rows.height == 0:
         return pl.DataFrame(schema=schema)
@@ -1323,6 +1330,7 @@ def html_rows(rows: pl.DataFrame, rejects: list[dict]) -> pl.DataFrame:
         out["h_published"].append(r["published"])
         out["h_url"].append(r["url"])
         out["h_site"].append(r["site"])
+        out["h_canonical"].append(r["canonical"])
     return pl.DataFrame(out, schema=schema)
 
 

@@ -128,8 +128,8 @@ def read_page(
     site = None
     if fmt == "html":
         rec["html"] = text
-        canonical, og = _html_urls(text)
-        rec["url"], site = _own_url(canonical, og), _html_site(text)
+        canonical, og = page_urls(text)
+        rec["url"], site = own_url(canonical, og), _html_site(text)
         rec["canonical"] = canonical  # extraction keeps it where it names another URL than the one stored
     else:
         fields, text = _header_block(text)
@@ -182,7 +182,7 @@ def _header_block(text: str) -> tuple[dict, str]:
     return fields, "\n".join(lines[i + 1 :])
 
 
-def _html_urls(html: str) -> tuple[str | None, str | None]:
+def page_urls(html: str) -> tuple[str | None, str | None]:
     """(canonical link, og:url) of a page, each when it is an http(s) URL."""
     head = html[:200_000]
     canonical = og = None
@@ -205,7 +205,7 @@ def _http(url: str | None) -> str | None:
 _IP_HOST = re.compile(r"^[\d.]+$|^\[?[0-9a-f:]+\]?$", re.I)
 
 
-def _own_url(canonical: str | None, og: str | None) -> str | None:
+def own_url(canonical: str | None, og: str | None) -> str | None:
     """The page's own URL: its canonical link, unless that names another site and ``og:url`` this one.
 
     A syndicated copy points its canonical link at the original (search engines then credit the
