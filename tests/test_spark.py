@@ -3,8 +3,9 @@
 One corpus, built to exercise every distributed path: a realistic synthetic
 feed read in byte ranges (SPLIT_BYTES is made tiny), the same feed as Parquet
 read in row-group runs, the bundled sample's HTML and text pages (chrome
-learned per outlet), and a hand-made file with a malformed line, a repeated
-record, a reused id with other text and a too-short article. It is ingested
+learned per outlet), a web archive of some of those pages carried by other sites
+(one pointing its canonical link at another site), and a hand-made file with a
+malformed line, a repeated record, a reused id with other text and a too-short article. It is ingested
 once locally and once by Spark on local[2]; every table must match row for row.
 """
 
@@ -58,6 +59,27 @@ def _edge_file(path: Path) -> None:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
+def _crawl(path: Path) -> None:
+    """Three sample pages as another site's crawl; the second says, by its canonical link, where it came from."""
+    import io
+    import re
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    pages = sorted((SAMPLE / "html").rglob("*.html"))[:3]
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for i, page in enumerate(pages):
+            body = page.read_bytes()
+            if i == 1:
+                body = re.sub(rb'<link rel="canonical" href="[^"]+"',
+                              b'<link rel="canonical" href="https://www.origin-desk.example/story/7"', body)
+            hh = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(f"https://carrier.example/wire/{i}", "response",
+                                                payload=io.BytesIO(body), http_headers=hh))
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     from provenance.tools import synth
@@ -66,9 +88,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     synth.generate_to(d / "feed", 300, seed=11, mode="realistic", format="jsonl")
     synth.generate_to(d / "pq", 120, seed=12, mode="realistic", format="parquet", chunk=40)
     _edge_file(d / "edge.jsonl")
+    _crawl(d / "crawl.warc.gz")
     return [
         str(d / "feed" / "articles.jsonl"), str(d / "pq" / "articles.parquet"), str(d / "edge.jsonl"),
-        str(SAMPLE / "html"), str(SAMPLE / "pages"),
+        str(d / "crawl.warc.gz"), str(SAMPLE / "html"), str(SAMPLE / "pages"),
     ]
 
 
@@ -132,9 +155,13 @@ def test_run_reads_in_ranges_and_row_groups(spark_run: tuple[Path, dict]) -> Non
 def test_articles_and_docs_equal_local(spark_run, local_store: Store) -> None:
     out, _ = spark_run
     local = local_store.query("SELECT * FROM articles")
-    cols = ["doc", "article_id", "url", "outlet", "published_at", "published_precision", "published_offset", "title", "byline",
-            "dateline", "text", "raw_text", "source", "locator", "content_hash"]
+    cols = ["doc", "article_id", "url", "canonical_url", "outlet", "published_at", "published_precision",
+            "published_offset", "title", "byline", "dateline", "text", "raw_text", "source", "locator", "content_hash"]
     _same(_spark(out, "articles"), local, cols, "articles")
+    assert local.filter(pl.col("outlet") == "carrier.example").height == 3  # the crawl's pages are the crawler's site's
+    # each names where the page came from: its sample site, or (the second) the one its link was changed to
+    named = local_store.query("SELECT source FROM credits WHERE field = 'canonical_url'")["source"].to_list()
+    assert len(named) == 3 and "origin-desk.example" in named
     ids = set(local["article_id"].to_list())
     assert "dup1" in ids and any(i.startswith("dup1~") for i in ids)  # the reused id was repaired
 

@@ -1186,7 +1186,7 @@ def run_spark(
     # ------------------------------------------------------------------ credits
     t0 = time.perf_counter()
     write(
-        articles.select("article_id", "byline", "text", "raw_text").mapInArrow(
+        articles.select("article_id", "url", "outlet", "canonical_url", "byline", "text", "raw_text").mapInArrow(
             partial(_credit_batches, registry_path=reg_path), SPARK_SCHEMAS["credits"]
         ),
         "credits",
