@@ -207,3 +207,21 @@ def test_a_feed_record_with_a_url_and_html_credits_the_site_its_canonical_link_n
                      "aggregator.example")]
     assert store.query("SELECT source, kind, role FROM credits WHERE field = 'canonical_url'").rows() == [
         ("cnn.com", "outlet", "republished")] * 2
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_a_page_the_server_sent_compressed_is_read_decoded(tmp_path: Path, encoding: str) -> None:
+    import brotlicffi
+
+    text = "The harbour board approved the new ferry timetable on Monday after a long debate."
+    body = f"<html><body><p>{text}</p><p>{text}</p></body></html>".encode()
+    packed = gzip.compress(body) if encoding == "gzip" else brotlicffi.compress(body)
+    archive = tmp_path / "c.warc"
+    with open(archive, "wb") as fh:
+        w = WARCWriter(fh, gzip=False)
+        hh = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", encoding)],
+                              protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record("https://x.example/1", "response", payload=io.BytesIO(packed),
+                                            http_headers=hh))
+    raw, rej = read_sources([archive])
+    assert text in raw.item(0, "html") and rej.is_empty()
