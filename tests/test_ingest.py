@@ -638,3 +638,37 @@ def test_same_site(a, b, same) -> None:
     from provenance.ingest.pages import same_site
 
     assert same_site(a, b) is same
+
+
+def test_a_zip_reads_as_the_folder_it_packs(tmp_path):
+    """Datasets come zipped (one JSON file per article, or a folder of pages): a zip is read as its folder."""
+    import zipfile
+
+    from provenance.engine.pipeline import ingest
+    from provenance.store import Store
+
+    sample = FIXTURES.parent.parent / "data" / "sample"
+    packed = tmp_path / "sample.zip"
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(sample.rglob("*")):
+            if f.is_file():
+                zf.write(f, f.relative_to(sample).as_posix())
+        zf.writestr("__MACOSX/._feed.jsonl", b"\x00\x05\x16\x07")  # what macOS adds: passed over
+        zf.writestr("more/inner.zip", b"PK\x03\x04")
+    stores = {}
+    for name, src in (("folder", sample), ("zip", packed)):
+        stores[name] = Store(tmp_path / f"{name}.duckdb")
+        ingest([src], store=stores[name])
+    cols = "article_id, outlet, url, title, byline, published_at, text"
+    folder, zipped = (stores[n].query(f"SELECT {cols} FROM articles ORDER BY article_id") for n in ("folder", "zip"))
+    assert zipped.height == folder.height > 200 and zipped.equals(folder)
+    reasons = dict(stores["zip"].query("SELECT reason, count(*) AS n FROM rejects GROUP BY reason").rows())
+    assert reasons["nested_archive"] == 1 and reasons["not_articles"] == 1  # truth.csv, as in the folder
+    assert ingest([packed], store=stores["zip"]).added == 0
+
+
+def test_a_broken_zip_is_a_clear_reject(tmp_path):
+    (tmp_path / "cut.zip").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    raw, rej = read_sources([tmp_path])
+    assert raw.height == 0 and rej.select("reason").to_series().to_list() == ["corrupt_file"]
+    assert "not a readable zip file" in rej.item(0, "detail")

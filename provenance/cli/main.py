@@ -77,7 +77,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_store_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "html", "txt", "warc"]),
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "html", "txt", "warc", "zip"]),
               help="Read every path as this format instead of detecting it.")
 @click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
               help="Read our FIELD from the input's COLUMN, e.g. --map text=body (repeatable).")
@@ -119,8 +119,8 @@ def ingest(paths: tuple[str, ...], store_path: str, fmt: str | None, mappings: t
     """Add articles from files or folders and link them to the stored ones.
 
     PATHS are JSONL, CSV or Parquet files (plain or .gz), web archives
-    (.warc/.arc, plain or .gz: their HTML captures) and folders of
-    .html/.htm/.txt pages. Re-ingesting a file adds nothing (identity comes
+    (.warc/.arc, plain or .gz: their HTML captures), zip files (read as the
+    folder they pack) and folders of .html/.htm/.txt pages. Re-ingesting a file adds nothing (identity comes
     from the id, URL, or file and line; `provenance reclean` re-cleans stored
     texts in place). One ingest per store at a time.
 

@@ -10,8 +10,9 @@ table/feed with no text or html column at all.
 
 Format detection, per file: ``format=`` when given; else the extension under
 an optional ``.gz`` (``.jsonl .ndjson .json`` -> jsonl, ``.csv``, ``.tsv``,
-``.parquet .pq``, ``.html .htm .xhtml``, ``.txt .text``, ``.warc .arc``); else the content
-(Parquet magic, a leading ``{``/``[``, an HTML tag, a WARC or ARC header). Files that are none of
+``.parquet .pq``, ``.html .htm .xhtml``, ``.txt .text``, ``.warc .arc``, ``.zip``); else the content
+(Parquet magic, a leading ``{``/``[``, an HTML tag, a WARC or ARC header; a zip's, for a name without
+an extension). A zip is read as the folder it packs (:func:`_read_zip`). Files that are none of
 these are rejected (``binary_file`` or ``unknown_format``) and reading goes on.
 Folders are walked recursively in sorted order, not following symlinked
 folders; hidden files and folders (``.name``) are skipped silently.
@@ -66,13 +67,13 @@ __all__ = [
 FORMATS = {
     "jsonl": "jsonl", "ndjson": "jsonl", "json": "jsonl",
     "csv": "csv", "tsv": "tsv", "parquet": "parquet",
-    "html": "html", "htm": "html", "txt": "txt", "text": "txt", "warc": "warc", "arc": "warc",
+    "html": "html", "htm": "html", "txt": "txt", "text": "txt", "warc": "warc", "arc": "warc", "zip": "zip",
 }
 EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".jsonlines": "jsonl",
     ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "txt", ".text": "txt",
-    ".warc": "warc", ".arc": "warc",
+    ".warc": "warc", ".arc": "warc", ".zip": "zip",
 }
 
 
@@ -224,10 +225,23 @@ def read_file(
     ext = os.path.splitext(stem)[1]
     if (fmt_override or EXTENSIONS.get(ext)) == "warc":  # streamed from disk, never read whole
         return read_warc(f, source=file_source)
+    if (fmt_override or EXTENSIONS.get(ext)) == "zip" or (fmt_override is None and not ext and _is_zip(f)):
+        return _read_zip(f, file_source, fmt_override, field_map, page_rows, page_rejects)
     try:
         data = f.read_bytes()
     except OSError as e:
         return None, rejects_frame([reject(file_source, None, "unreadable_file", str(e))])
+    return _read_bytes(data, name, file_source, page_source, page_loc, rel, fmt_override, field_map, page_rows,
+                       page_rejects)
+
+
+def _read_bytes(
+    data: bytes, name: str, file_source: str, page_source: str, page_loc: str, rel: str | None,
+    fmt_override: str | None, field_map: Mapping[str, str] | None, page_rows: list[dict], page_rejects: list[dict],
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """One file's bytes (``name`` its lowercased name, for the format), gunzipped if need be, to its reader."""
+    gz = name.endswith(".gz")
+    ext = os.path.splitext(name[:-3] if gz else name)[1]
     cut: str | None = None
     if gz or data[:2] == b"\x1f\x8b":
         data, cut = gunzip_partial(data)
@@ -248,6 +262,68 @@ def read_file(
         )])
         return raw, note if rej is None else pl.concat([rej, note])
     return _read_file_data(data, file_source, page_source, page_loc, rel, fmt, field_map, page_rows, page_rejects)
+
+
+#: A zip member above this (uncompressed) is not read: a zip bomb or a file no record could come from.
+MAX_ZIP_MEMBER_BYTES = 2 << 30
+
+
+def _is_zip(f: Path) -> bool:
+    try:
+        with f.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _read_zip(
+    f: Path, file_source: str, fmt_override: str | None, field_map: Mapping[str, str] | None,
+    page_rows: list[dict], page_rejects: list[dict],
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """A zip file read as the folder it packs: every member (in name order, hidden ones and macOS's
+    ``__MACOSX`` passed over) as a file of its own. A data member is named ``ZIP/member``; a page's
+    source is the zip and its locator the member's path, whose folder gives the outlet as a folder's
+    would. Nothing is extracted to disk. Members are read one at a time; a zip inside a zip is not
+    opened (``nested_archive``)."""
+    import zipfile
+
+    raws: list[pl.DataFrame] = []
+    rejects: list[pl.DataFrame] = []
+    try:
+        zf = zipfile.ZipFile(f)
+    except (zipfile.BadZipFile, OSError) as e:
+        return None, rejects_frame([reject(file_source, None, "corrupt_file", f"not a readable zip file: {e}")])
+    with zf:
+        for info in sorted(zf.infolist(), key=lambda i: i.filename):
+            member = info.filename
+            parts = member.split("/")
+            if info.is_dir() or any(p.startswith(".") or p == "__MACOSX" for p in parts if p):
+                continue
+            if info.file_size > MAX_ZIP_MEMBER_BYTES:
+                rejects.append(rejects_frame([reject(file_source, member, "oversized_file",
+                                                     f"{info.file_size:,} bytes uncompressed; not read")]))
+                continue
+            try:
+                with zf.open(info) as fh:
+                    data = fh.read(MAX_ZIP_MEMBER_BYTES + 1)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error) as e:
+                rejects.append(rejects_frame([reject(file_source, member, "corrupt_file", f"member not readable: {e}")]))
+                continue
+            if data[:4] == b"PK\x03\x04":
+                rejects.append(rejects_frame([reject(file_source, member, "nested_archive",
+                                                     "a zip inside a zip is not opened; unpack it")]))
+                continue
+            try:
+                raw, rej = _read_bytes(data, parts[-1].lower(), os.path.join(file_source, member), file_source,
+                                       member, member, fmt_override, field_map, page_rows, page_rejects)
+            except InputError as e:  # a truth file or manifest packed with the articles, as in a folder
+                raw, rej = None, rejects_frame([reject(os.path.join(file_source, member), None, "not_articles", str(e))])
+            if raw is not None and raw.height:
+                raws.append(raw)
+            if rej is not None and rej.height:
+                rejects.append(rej)
+    return (pl.concat(raws, how="vertical") if raws else None,
+            pl.concat(rejects, how="vertical") if rejects else None)
 
 
 def gunzip_partial(data: bytes) -> tuple[bytes, str | None]:
