@@ -289,6 +289,7 @@ def _read_zip(
 
     raws: list[pl.DataFrame] = []
     rejects: list[pl.DataFrame] = []
+    fmt_override = None if fmt_override == "zip" else fmt_override  # --format zip names the zip, not its members
     try:
         zf = zipfile.ZipFile(f)
     except (zipfile.BadZipFile, OSError) as e:
