@@ -43,7 +43,7 @@ from provenance.ingest._common import (
     select_fields,
 )
 from provenance.ingest.jsonl import iter_jsonl, keys_in_sample, read_jsonl, read_lines_chunk
-from provenance.ingest.pages import folder_outlet, read_page
+from provenance.ingest.pages import folder_outlet, looks_html, read_page
 from provenance.ingest.tabular import (
     finish_table,
     iter_parquet,
@@ -223,9 +223,10 @@ def read_file(
     gz = name.endswith(".gz")
     stem = name[:-3] if gz else name
     ext = os.path.splitext(stem)[1]
-    if (fmt_override or EXTENSIONS.get(ext)) == "warc":  # streamed from disk, never read whole
+    declared = fmt_override or EXTENSIONS.get(ext)
+    if declared == "warc":  # streamed from disk, never read whole
         return read_warc(f, source=file_source)
-    if (fmt_override or EXTENSIONS.get(ext)) == "zip" or (fmt_override is None and not ext and _is_zip(f)):
+    if declared == "zip" or (declared is None and not ext and _is_zip(f)):
         return _read_zip(f, file_source, fmt_override, field_map, page_rows, page_rejects)
     try:
         data = f.read_bytes()
@@ -429,7 +430,4 @@ def sniff_format(data: bytes) -> str | None:
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         return "jsonl"
-    low = head.lower()
-    if low.startswith(b"<") and (b"<html" in low or b"<!doctype html" in low or b"<body" in low or b"<head" in low):
-        return "html"
-    return None
+    return "html" if looks_html(head) else None

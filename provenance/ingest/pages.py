@@ -98,6 +98,12 @@ def same_site(a: str | None, b: str | None) -> bool:
     return bool(a and b) and _registered_name(a) == _registered_name(b)
 
 
+def looks_html(data: bytes) -> bool:
+    """Whether bytes open as an HTML page does (a tag first, and an html, doctype, head or body tag)."""
+    low = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return low.startswith(b"<") and (b"<html" in low or b"<!doctype html" in low or b"<body" in low or b"<head" in low)
+
+
 def folder_outlet(rel: str) -> str | None:
     """The page's parent folder below the root, skipping date folders (``2024/10``)."""
     for part in reversed(PurePosixPath(rel).parts[:-1]):

@@ -40,7 +40,7 @@ from typing import IO, Any
 import polars as pl
 
 from provenance.ingest._common import reject, rejects_frame
-from provenance.ingest.pages import read_page, url_host
+from provenance.ingest.pages import looks_html, read_page, url_host
 from provenance.schemas import RAW, conform
 
 __all__ = ["iter_warc", "read_warc", "is_warc_head", "MAX_PAGE_BYTES"]
@@ -166,7 +166,7 @@ def _page(record: Any, skipped: dict[str, Counter]) -> tuple[str, bytes, str | N
         ctype = record.rec_headers.get_header("Content-Type") or ""
     mime = ctype.split(";", 1)[0].strip().lower()
     data = record.content_stream().read(MAX_PAGE_BYTES + 1)
-    if mime not in _HTML_TYPES and not (mime in ("", "application/octet-stream", "text/plain") and _looks_html(data)):
+    if mime not in _HTML_TYPES and not (mime in ("", "application/octet-stream", "text/plain") and looks_html(data)):
         skipped["type"][mime or "no content type"] += 1
         return None
     if len(data) > MAX_PAGE_BYTES:
@@ -176,11 +176,6 @@ def _page(record: Any, skipped: dict[str, Counter]) -> tuple[str, bytes, str | N
         raise _CutShort
     url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
     return url, data, _charset(ctype)
-
-
-def _looks_html(data: bytes) -> bool:
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<") and (b"<html" in head or b"<!doctype html" in head or b"<body" in head)
 
 
 def _charset(ctype: str) -> str | None:

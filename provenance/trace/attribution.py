@@ -1291,10 +1291,14 @@ def _canonical_credits(articles: pl.DataFrame, registry: Registry) -> list[tuple
     the agency whose site it is, else the host as an outlet. A link to the article's own site
     (:func:`provenance.ingest.pages.same_site`: ``amp.``, ``m.``, another suffix) says nothing.
     """
+    from provenance.extract.clean import host_expr
     from provenance.ingest.pages import same_site, url_host
 
     rows: list[tuple[Any, ...]] = []
-    have = articles.filter(pl.col("canonical_url").is_not_null())
+    # Most links name the page's own host (a crawl's fetched URL differs from its canonical link by its
+    # query): those are set aside as a column, and only the rest is looked at row by row.
+    other_host = (host_expr(pl.col("canonical_url")) != host_expr(pl.col("url"))).fill_null(True)
+    have = articles.filter(pl.col("canonical_url").is_not_null() & other_host)
     for article_id, url, outlet, canonical in have.select("article_id", "url", "outlet", "canonical_url").iter_rows():
         to = url_host(canonical)
         own = [h for h in (url_host(url), (outlet or "").lower().removeprefix("www.") or None) if h]
