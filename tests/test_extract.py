@@ -740,6 +740,34 @@ def test_more_page_layouts_of_sites_that_carry_agency_copy():
         assert a["text"] == body, a["text"][-120:]
 
 
+
+def test_a_scraped_page_ends_with_its_story_not_with_the_sites_foot():
+    """One page of a site (nothing to learn chrome from): what follows the story's last paragraph goes from
+    the first line that ends no sentence, so a newsletter box, a comment form's labels, a copyright line and
+    a menu at the foot are not story text; short closing sentences of the story stay."""
+    body = "\n\n".join([*STORY_PARAS, "The council declined to comment.", "Repairs resume next week."])
+    foot = ["Get our morning newsletter", "Your email address", "Leave a Reply", "Name *", "Weather", "Sport",
+            "Contact us", "© 2024 Coastal Example Media"]
+    got = extract(raw([_page("Harbour bridge shut after divers find crack in pier", "By IANS", body, *foot)]),
+                  config=CFG)[0].to_dicts()[0]
+    assert got["text"] == body
+    assert "© 2024 Coastal Example Media" in got["raw_text"]  # removed from the text, kept for attribution
+    # A credit or sign-off under the story leaves the text but is still read from the page.
+    signed = extract(raw([_page("Harbour bridge shut after divers find crack in pier", body, "— IANS")]), config=CFG)[0]
+    assert signed["text"].to_list() == [body]
+
+
+def test_a_scraped_page_under_a_long_menu_keeps_its_header():
+    """A site menu of dozens of lines above the headline: the header (title, credit line) is the lines just
+    above the story's first paragraph, and the menu above them goes however long it is."""
+    body = "\n\n".join(STORY_PARAS)
+    menu = [f"Section {i}" for i in range(30)]
+    got = extract(raw([_page(*menu, "Harbour bridge shut after divers find crack in pier",
+                             "By IANS | Updated: October 16, 2024 16:45 IST", body)]), config=CFG)[0].to_dicts()[0]
+    assert (got["title"], got["byline"], got["text"]) == ("Harbour bridge shut after divers find crack in pier",
+                                                        "IANS", body)
+    assert got["published_at"] == datetime(2024, 10, 16, 11, 15, tzinfo=UTC)
+
 SPANISH_BODY = "\n\n".join([
     "El consejo municipal votó el martes para reabrir el viejo puente del puerto a los ciclistas a partir del "
     "próximo mes, dijeron las autoridades.",

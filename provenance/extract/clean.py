@@ -143,6 +143,9 @@ from provenance.schemas import CHROME_STATS, EXTRACTED, RAW, REJECTS, conform
 HTML_MAX_CHARS = 2_000_000
 #: Lines looked at for a page header (menu, title, credit line).
 HEADER_LINES = 12
+#: A scraped page's header (title, credit line, teaser) is within this many lines above its story's first
+#: paragraph, where :func:`resolve_header` reads it; a menu above that goes.
+PAGE_HEAD_LINES = 8
 
 # ---------------------------------------------------------------- patterns
 # Rust-regex patterns (polars) run on the *normalized* line: lowercase,
@@ -728,6 +731,50 @@ def _k_tail_cut(rid, words, heading, sentence):
             elif words[j] >= 15:
                 seen_para = True
             j += 1
+    return out
+
+
+@nb.njit(cache=True)
+def _k_page_start(rid, para, n_head):
+    """Lines of a scraped page more than ``n_head`` lines above its first paragraph: the site's menu,
+    which can run to dozens of lines, where the header resolver looks only at the first ``n_head``."""
+    out = np.zeros(len(rid), np.bool_)
+    i = 0
+    while i < len(rid):
+        start = i
+        while i < len(rid) and rid[i] == rid[start]:
+            i += 1
+        for j in range(start, i):
+            if para[j]:
+                for m in range(start, j - n_head):
+                    out[m] = True
+                break
+    return out
+
+
+@nb.njit(cache=True)
+def _k_page_end(rid, para, sentence):
+    """Lines of a scraped page after its story: past the row's last paragraph, from the first line
+    that does not end a sentence on. Menus, footers, newsletter and comment forms, copyright lines and
+    link lists follow a story on the page a scraper saved; a story's closing short sentences ("He
+    declined to comment.") are kept, a short line that ends no sentence and comes after every
+    paragraph is the page's, not the story's. A page without a paragraph is left as it is."""
+    out = np.zeros(len(rid), np.bool_)
+    i = 0
+    while i < len(rid):
+        start = i
+        while i < len(rid) and rid[i] == rid[start]:
+            i += 1
+        last = -1
+        for j in range(start, i):
+            if para[j]:
+                last = j
+        if last < 0:
+            continue
+        cut = False
+        for j in range(last + 1, i):
+            cut = cut or not sentence[j]
+            out[j] = cut
     return out
 
 
@@ -1433,10 +1480,20 @@ def _clean_texts(
     if len(t):
         keep[t[_k_tail_cut(rid[t], _k_words(data, ls[t], le[t]), tail[t], _k_sentence_end(data, ls[t], le[t]))]] = False
 
+    # A scraped page's story starts at its first paragraph, its header (title, credit line) just above it:
+    # what is further up is the site's menu, however long (the header resolver reads a page's first lines).
+    is_page = (base.get_column("format") == "txt").fill_null(False).to_numpy()
+    k = np.flatnonzero(keep & is_page[rid])
+    menu_cut = np.zeros(n, np.bool_)
+    if len(k):
+        w, se = _k_words(data, ls[k], le[k]), _k_sentence_end(data, ls[k], le[k])
+        cut = k[_k_page_start(rid[k], (w >= EDGE_PARAGRAPH_WORDS) | ((w >= 8) & se), PAGE_HEAD_LINES)]
+        keep[cut] = False
+        menu_cut[rid[cut]] = True
+
     # Headers: pages always, other texts when a credit-like line is near the top.
     k = np.flatnonzero(keep)
     rank = _k_ranks(rid[k])
-    is_page = (base.get_column("format") == "txt").fill_null(False).to_numpy()
     todo_rows = np.zeros(n, np.bool_)
     todo_rows[is_page] = True
     todo_rows[rid[k[(rank < HEADER_LINES) & hint[k]]]] = True
@@ -1450,6 +1507,11 @@ def _clean_texts(
         ),
         is_page,
     )
+    if menu_cut.any() and resolved.height:
+        # Under a long menu, the lines left above the story hold photo credits, sign-up boxes and author
+        # lines as often as the headline: without a credit line to stand under, no line is taken for it.
+        guess = pl.col("pos").is_in(np.flatnonzero(menu_cut)) & pl.col("r_byline").is_null() & pl.col("r_date").is_null()
+        resolved = resolved.with_columns(pl.when(guess).then(None).otherwise(pl.col("r_title")).alias("r_title"))
     if resolved.height:
         drops = resolved.select("pos", "drop").explode("drop").drop_nulls()
         if drops.height:
@@ -1458,6 +1520,11 @@ def _clean_texts(
             keep[k[np.isin(key, dkey)]] = False
 
     foot = _foot_dates(data, rid, ls, le, nbytes, keep, is_page)
+    # A scraped page ends at its last paragraph and the sentences that follow it (nothing extracted it).
+    k = np.flatnonzero(keep & is_page[rid])
+    if len(k):
+        w, se = _k_words(data, ls[k], le[k]), _k_sentence_end(data, ls[k], le[k])
+        keep[k[_k_page_end(rid[k], (w >= EDGE_PARAGRAPH_WORDS) | ((w >= 8) & se), se)]] = False
 
     # A first line equal to the title goes (compared loosely: case and punctuation aside).
     titles = base.select("__rid", "title").with_row_index("pos").with_columns(pl.col("pos").cast(pl.Int64)).join(
@@ -1873,6 +1940,9 @@ _SECTION_WORDS = frozenset(w for s in _SECTIONS for w in s.split())
 _TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5})?$", re.I)
 _HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 _READ_TIME = re.compile(r"^\s*\d{1,2}\s+min(?:ute)?s?\s+read\s+(?=\S)", re.I)
+#: A segment that is a weekday alone, maybe after a date label ("Published:Tuesday | April 26, 2022"): the
+#: day of the date in the next segment, not a name.
+_WEEKDAY_SEG = re.compile(rf"^(?:{_DATE_WORD}\s*:?\s*)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?$", re.I)
 
 
 def _credit_segment(seg: str) -> str | None:
@@ -1900,6 +1970,9 @@ def header_line(line: str) -> tuple[str | None, str | None] | None:
     segs = [s.strip() for s in re.split(r"\s+[|•·]\s+|\s*\|\s*", line) if s.strip()]
     if not segs or len(line) > 200:
         return None
+    for i in range(len(segs) - 2, -1, -1):
+        if _WEEKDAY_SEG.match(segs[i]):
+            segs[i:i + 2] = [f"{segs[i].rstrip(',')}, {segs[i + 1]}"]
     byline = None
     first = segs[0]
     if m := _BYLINE.match(first):

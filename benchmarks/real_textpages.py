@@ -1,0 +1,177 @@
+"""Scraped text pages of real sites: what `provenance ingest` keeps of them, next to the page as saved.
+
+Why: the mission's commonest input is a folder of pages a scraper saved as text (``../shared/samples/``:
+the site's menu, the story, "Open in App", "Related Stories"), with no HTML left for an extractor to
+read. Our HTML benchmarks (``real_extraction.py``, ``real_segments.py``) measure trafilatura plus our
+cleaning; this one measures the cleaning of text pages alone, on the same real pages written out as a
+scraper writes them: the visible text of ``<body>``, one line per block element (paragraph, heading,
+list item, table cell, ``div``...), blocks separated by a blank line, scripts and styles dropped.
+
+  python benchmarks/real_textpages.py traf TESTS_DIR [--pages OUT] [--json]
+      trafilatura's evaluation pages (``tests/evaldata.json``), scored on the passages a person marked
+      to keep and to drop (as ``real_segments.py`` scores them).
+  python benchmarks/real_textpages.py aeb AEB_DIR [--pages OUT] [--json]
+      Zyte's article-extraction benchmark, scored on the hand-written article bodies (4-token shingles,
+      as ``real_extraction.py`` scores them).
+  python benchmarks/real_textpages.py dates HTMLDATE_TESTS [--pages OUT] [--json]
+      htmldate's evaluation pages (both sets), scored on the publication day a person checked (as
+      ``real_dates.py`` scores them: right, a day off, wrong, none); the baseline is htmldate's
+      ``find_date`` on the same text page.
+
+Both sets hold one page per site, so the per-site chrome learning has nothing to learn from: what is
+measured is the rules that work on a page alone (menu and credit line above the story, tail headings,
+what follows the story's last paragraph). The baseline, from the same run, is the page as saved (no
+cleaning; for dates, htmldate on the text page). ``--pages OUT`` keeps the text pages (as ``KEY.txt``). The corpora are third-party and stay
+outside the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import lxml.html
+
+from provenance.engine.pipeline import ingest
+from provenance.ingest.pages import _decode_page
+from provenance.store import Store
+
+#: Elements a browser lays out as blocks: each starts and ends a line of the saved text.
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "button", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "label", "li", "main", "nav", "ol",
+    "option", "p", "pre", "section", "select", "table", "td", "th", "tr", "ul",
+})
+SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe"})
+
+
+def text_page(html: str | bytes) -> str:
+    """The page as a scraper saves it: its body's text, a line per block, a blank line between lines."""
+    if isinstance(html, bytes):  # decoded as `provenance ingest` decodes a page file (UTF-8, else its charset)
+        html = _decode_page(html, "html")[0]
+    tree = lxml.html.fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    body = tree.find("body")
+    lines: list[str] = []
+    cur: list[str] = []
+
+    def flush() -> None:
+        line = " ".join("".join(cur).split())
+        if line:
+            lines.append(line)
+        cur.clear()
+
+    def walk(el) -> None:  # noqa: ANN001 - an lxml element
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag not in SKIP:
+            if tag in BLOCKS:
+                flush()
+            if el.text and tag:
+                cur.append(el.text)
+            for child in el:
+                walk(child)
+            if tag in BLOCKS:
+                flush()
+        if el.tail:
+            cur.append(el.tail)
+
+    walk(body if body is not None else tree)
+    flush()
+    return "\n\n".join(lines)
+
+
+def ingested(pages: dict[str, str], folder: Path) -> tuple[dict[str, dict], float]:
+    """Stored text and day of each text page (written to ``folder`` as ``KEY.txt``) after `provenance
+    ingest` of the folder, and its seconds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, text in pages.items():
+        (folder / f"{key}.txt").write_text(text, encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "store.duckdb")
+        t0 = time.perf_counter()
+        ingest([folder], store=store)
+        secs = time.perf_counter() - t0
+        arts = store.table("articles", columns=["locator", "text", "published_at", "published_offset"])
+    return {Path(r["locator"]).stem: {"text": r["text"] or "", "day": _day(r)} for r in arts.iter_rows(named=True)}, secs
+
+
+def _day(row: dict) -> date | None:
+    """The stored date's day on the page's own clock (as ``real_dates.py`` reads it)."""
+    at = row["published_at"]
+    return (at + timedelta(minutes=row["published_offset"] or 0)).date() if at is not None else None
+
+
+def _date_figures(truth: dict[str, dict], got: dict[str, date | None]) -> dict[str, float]:
+    from real_dates import verdict
+
+    v = [verdict(t["day"], got.get(k)) for k, t in truth.items()]
+    return {kind: round(v.count(kind) / len(v), 4) for kind in ("right", "a day off", "wrong", "none")}
+
+
+def _htmldate_on_text(pages: dict[str, str]) -> dict[str, date | None]:
+    from htmldate import find_date
+
+    out: dict[str, date | None] = {}
+    for k, text in pages.items():
+        try:
+            d = find_date(text)
+        except Exception:  # noqa: BLE001 - a page it cannot read has no date
+            d = None
+        out[k] = date.fromisoformat(d) if d else None
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", choices=["traf", "aeb", "dates"])
+    ap.add_argument("folder", type=Path, help="trafilatura's or htmldate's tests folder, or the Zyte benchmark's")
+    ap.add_argument("--pages", type=Path, help="keep the text pages here")
+    ap.add_argument("--json", action="store_true", help="print one JSON document")
+    args = ap.parse_args(argv)
+    if args.corpus == "traf":
+        from real_segments import load, scores
+
+        truth, html = load(args.folder)
+    elif args.corpus == "aeb":
+        from real_extraction import load, scores
+
+        truth, html = load(args.folder)
+    else:
+        from real_dates import load
+
+        truth, html = load(args.folder, "both")
+    pages = {}
+    for key, h in html.items():
+        try:
+            pages[key] = text_page(h)
+        except (ValueError, lxml.etree.ParserError):  # an empty or unparseable page: nothing a scraper saves
+            pages[key] = ""
+    with tempfile.TemporaryDirectory() as tmp:
+        ours, secs = ingested({k: t for k, t in pages.items() if t.strip()}, args.pages or Path(tmp) / "pages")
+    figures = {}
+    if args.corpus == "dates":
+        figures["provenance"] = _date_figures(truth, {k: r["day"] for k, r in ours.items()})
+        figures["htmldate on the text"] = _date_figures(truth, _htmldate_on_text(pages))
+    else:
+        for name, pred in (("provenance", {k: r["text"] for k, r in ours.items()}), ("page as saved", pages)):
+            f, _ = scores(truth, pred)
+            figures[name] = {k: round(v, 4) if isinstance(v, float) else v for k, v in f.items()}
+    figures["provenance"]["seconds"] = round(secs, 2)
+    if args.json:
+        print(json.dumps({"corpus": args.corpus, "pages": len(truth), "figures": figures}, indent=1))
+        return 0
+    cols = [c for c in ("precision", "recall", "f1", "exact", "accuracy", "right", "a day off", "wrong", "none")
+            if c in figures["provenance"]]
+    print(f"{args.corpus}: {len(truth)} pages as scraped text")
+    print(f"{'':22}" + "".join(f"{c:>11}" for c in cols))
+    for name, f in figures.items():
+        print(f"{name:22}" + "".join(f"{f[c]:>11.3f}" for c in cols))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
