@@ -18,6 +18,10 @@ list item, table cell, ``div``...), blocks separated by a blank line, scripts an
       ``real_dates.py`` scores them: right, a day off, wrong, none); the baseline is htmldate's
       ``find_date`` on the same text page.
 
+For these two, each page's title is scored too, against the page's own headline in its HTML (``og:title``,
+else ``<h1>``, else ``<title>``): right when one holds the other (a site may add its name), wrong, or none;
+the baseline takes the page's first line of 4 to 40 words that ends no sentence.
+
 Both sets hold one page per site, so the per-site chrome learning has nothing to learn from: what is
 measured is the rules that work on a page alone (menu and credit line above the story, tail headings,
 what follows the story's last paragraph). The baseline, from the same run, is the page as saved (no
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -95,8 +100,55 @@ def ingested(pages: dict[str, str], folder: Path) -> tuple[dict[str, dict], floa
         t0 = time.perf_counter()
         ingest([folder], store=store)
         secs = time.perf_counter() - t0
-        arts = store.table("articles", columns=["locator", "text", "published_at", "published_offset"])
-    return {Path(r["locator"]).stem: {"text": r["text"] or "", "day": _day(r)} for r in arts.iter_rows(named=True)}, secs
+        arts = store.table("articles", columns=["locator", "text", "title", "published_at", "published_offset"])
+    return {Path(r["locator"]).stem: {"text": r["text"] or "", "title": r["title"], "day": _day(r)}
+            for r in arts.iter_rows(named=True)}, secs
+
+
+def headline(html: str | bytes) -> str | None:
+    """The page's own headline, from its HTML (what a text page no longer has): ``og:title``, else the
+    first ``<h1>``, else ``<title>``. A proxy for the title a person would mark: a site may add its name."""
+    if isinstance(html, bytes):
+        html = _decode_page(html, "html")[0]
+    try:
+        tree = lxml.html.fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for path in ("//meta[@property='og:title']/@content", "//h1", "//title"):
+        for hit in tree.xpath(path):
+            text = " ".join((hit if isinstance(hit, str) else hit.text_content()).split())
+            if text:
+                return text
+    return None
+
+
+def _words(s: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (s or "").casefold()))
+
+
+def title_verdict(truth: str | None, got: str | None) -> str:
+    """right: the stored title is the headline, or the headline is it with the site's name added (one
+    holds the other, at least half its length); wrong: another line; none: no title stored."""
+    g, t = _words(got), _words(truth)
+    if not g:
+        return "none"
+    short, long_ = sorted((g, t), key=len)
+    return "right" if short and short in long_ and len(short) >= 0.5 * len(long_) else "wrong"
+
+
+def _title_figures(heads: dict[str, str | None], got: dict[str, str | None]) -> dict[str, float]:
+    keys = [k for k, h in heads.items() if h]
+    v = [title_verdict(heads[k], got.get(k)) for k in keys]
+    return {f"title {kind}": round(v.count(kind) / max(1, len(v)), 4) for kind in ("right", "wrong", "none")}
+
+
+def _first_headline(text: str) -> str | None:
+    """Baseline title of a text page: its first line of 4 to 40 words that does not end a sentence."""
+    for line in text.splitlines():
+        n = len(line.split())
+        if 4 <= n <= 40 and not line.rstrip().endswith((".", "!", "?")):
+            return line
+    return None
 
 
 def _day(row: dict) -> date | None:
@@ -160,12 +212,15 @@ def main(argv: list[str] | None = None) -> int:
         for name, pred in (("provenance", {k: r["text"] for k, r in ours.items()}), ("page as saved", pages)):
             f, _ = scores(truth, pred)
             figures[name] = {k: round(v, 4) if isinstance(v, float) else v for k, v in f.items()}
+        heads = {k: headline(h) for k, h in html.items()}
+        figures["provenance"].update(_title_figures(heads, {k: r["title"] for k, r in ours.items()}))
+        figures["page as saved"].update(_title_figures(heads, {k: _first_headline(t) for k, t in pages.items()}))
     figures["provenance"]["seconds"] = round(secs, 2)
     if args.json:
         print(json.dumps({"corpus": args.corpus, "pages": len(truth), "figures": figures}, indent=1))
         return 0
-    cols = [c for c in ("precision", "recall", "f1", "exact", "accuracy", "right", "a day off", "wrong", "none")
-            if c in figures["provenance"]]
+    cols = [c for c in ("precision", "recall", "f1", "exact", "accuracy", "right", "a day off", "wrong", "none",
+                        "title right", "title wrong", "title none") if c in figures["provenance"]]
     print(f"{args.corpus}: {len(truth)} pages as scraped text")
     print(f"{'':22}" + "".join(f"{c:>11}" for c in cols))
     for name, f in figures.items():

@@ -768,6 +768,20 @@ def test_a_scraped_page_under_a_long_menu_keeps_its_header():
                                                         "IANS", body)
     assert got["published_at"] == datetime(2024, 10, 16, 11, 15, tzinfo=UTC)
 
+
+def test_a_pages_headline_is_found_above_an_author_line_or_a_section_label():
+    """Between the headline and the date line a page may print its author with a title, or a section label:
+    the headline is the longest headline-like line of the three above the credit line."""
+    body = "\n\n".join(STORY_PARAS)
+    head = "Harbour bridge shut after divers find crack in pier"
+    pages = raw([
+        _page(head, "Tom Reed, Example Auto Writer", "Updated: October 16, 2024 4:45 pm IST", body),
+        _page("Menu", head, "Regional", "October 16, 2024", body),
+    ])
+    got = extract(pages, config=CFG)[0].sort("locator").to_dicts()
+    assert [a["title"] for a in got] == [head, head]
+    assert all(a["text"] == body for a in got)
+
 SPANISH_BODY = "\n\n".join([
     "El consejo municipal votó el martes para reabrir el viejo puente del puerto a los ciclistas a partir del "
     "próximo mes, dijeron las autoridades.",

@@ -146,6 +146,8 @@ HEADER_LINES = 12
 #: A scraped page's header (title, credit line, teaser) is within this many lines above its story's first
 #: paragraph, where :func:`resolve_header` reads it; a menu above that goes.
 PAGE_HEAD_LINES = 8
+#: Lines above a page's credit line among which its headline is looked for.
+TITLE_REACH = 3
 
 # ---------------------------------------------------------------- patterns
 # Rust-regex patterns (polars) run on the *normalized* line: lowercase,
@@ -2033,7 +2035,10 @@ def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool)
             top, title = _page_top(lines, words) if is_page else ([], None)
             return [*top, *range(h0, h1 + 1)], title, byline, date
         if h0 <= 8 and all(w <= 40 for w in words[:h0]):
-            title = lines[h0 - 1] if h0 >= 1 and _title_like(lines[h0 - 1], words[h0 - 1]) else None
+            # The headline is the longest headline-like line just above the credit line: a section label, an
+            # author line ("Tom Krisher, AP Auto Writer") or a photo credit may stand between them.
+            above = [i for i in range(h0 - 1, max(-1, h0 - 1 - TITLE_REACH), -1) if _title_like(lines[i], words[i])]
+            title = lines[max(above, key=lambda i: (words[i], i))] if above else None
             if title is not None and byline is not None and _same_name(title, byline):
                 title = None  # the masthead over "THE TIMES OF INDIA | Oct 02, 2020": the site, not the headline
             if (byline is None and h0 >= 2 and words[h0 - 1] <= 4 and _who(lines[h0 - 1])
