@@ -76,6 +76,14 @@ CASES = [
     ("15 de março de 2025 às 10h30", utc(2025, 3, 15, 10, 30), "minute"),
     ("5. März 2025", utc(2025, 3, 5), "day"),
     ("aggiornato il 5 maggio 2025", utc(2025, 5, 5), "day"),
+    # the day's ordinal dot with a month written as in English; a local weekday; a dash or "Uhr" after the day
+    ("3. August 2015", utc(2015, 8, 3), "day"),
+    ("Dienstag, 2. November 2021", utc(2021, 11, 2), "day"),
+    ("Dienstag, 02.11.2021", utc(2021, 11, 2), "day"),
+    ("15.12.2020 – 14:49", utc(2020, 12, 15, 14, 49), "minute"),
+    ("19.10.2019, 05:00 Uhr", utc(2019, 10, 19, 5, 0), "minute"),
+    ("Erscheinungsdatum: 07.02.2022", utc(2022, 2, 7), "day"),
+    ("Dienstag, der Stadtrat tagte am 02.11.2021", None, None),  # prose, whatever the words
     ("Mars landing on 05/03/2025", None, None),  # prose, whatever the words
     # epoch
     ("1729077300", utc(2024, 10, 16, 11, 15), "minute"),

@@ -609,6 +609,12 @@ def test_header_line_parser():
     assert header_line("By Jane Roe") == ("Jane Roe", None)
     assert header_line("By Wednesday, officials said the fire was out.") is None
     assert header_line("Published reports say the port will close.") is None
+    # "By NAME on DATE", and a weekday segment that is the date's day, not a name
+    assert header_line("Written by Ana Reyes on July 27, 2017") == ("Ana Reyes", "July 27, 2017")
+    assert header_line("Posted by: Jane Roe on Mar 5, 2025 | 10:30 IST") == ("Jane Roe", "Mar 5, 2025 10:30 IST")
+    assert header_line("By Jane on the Hill") is None
+    assert header_line("Published:Tuesday | April 26, 2022 | 9:52 PM") == (None, "Tuesday, April 26, 2022 9:52 PM")
+    assert header_line("Tuesday | April 26, 2022") == (None, "Tuesday, April 26, 2022")
 
 
 def test_header_lines_of_more_page_layouts():

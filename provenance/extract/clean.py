@@ -1978,7 +1978,12 @@ def header_line(line: str) -> tuple[str | None, str | None] | None:
     byline = None
     first = segs[0]
     if m := _BYLINE.match(first):
-        byline = _who(m.group(1))
+        name, on, when = m.group(1).rpartition(" on ")
+        if on and name and _date_segment(when)[0] is not None:  # "Written by Ana Reyes on July 27, 2017"
+            segs[1:1] = [when]
+        else:
+            name = m.group(1)
+        byline = _who(name)
         if byline is None:
             return None
         rest = segs[1:]

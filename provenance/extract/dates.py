@@ -107,15 +107,15 @@ _ZONE_NAMES = re.compile(
 )
 _NAMED_ZONES = {"beijing": 480, "china": 480, "korea": 540, "japan": 540, "india": 330}
 _DATE_MDY = re.compile(_MONTH_RE + r"\s+(\d{1,2})" + _ORD + r"\s*,?\s*(\d{4})\b", re.I)
-_DATE_DMY = re.compile(
-    r"(?<!\d)(\d{1,2})" + _ORD + r"(?:\s+of)?[\s\-]+" + _MONTH_RE + r"[\s\-,]+(\d{4})\b", re.I
+_DATE_DMY = re.compile(  # "16 October 2024", "16th of Oct, 2024", "3. August 2015" (the day's ordinal dot)
+    r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.)?(?:\s+of)?[\s\-]+" + _MONTH_RE + r"[\s\-,]+(\d{4})\b", re.I
 )
 _DATE_YMD = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _DATE_NUM = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
 _NOISE = re.compile(
     r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?\b\.?"
-    r"|\b(?:at|on|hrs|hours|hr|h|local|time|updated|published|posted)\b"
-    r"|[\s,.|:;()\[\]\-/]+",
+    r"|\b(?:at|on|hrs|hours|hr|h|local|time|updated|published|posted|uhr)\b"
+    r"|[\s,.|:;()\[\]\-/–—·•]+",
     re.I,
 )
 
@@ -158,11 +158,19 @@ _LOCAL_MONTHS = {
 #: Date labels of those languages.
 _LOCAL_LABELS = (
     r"publicado|actualizado|atualizado|publié|publie|mis\s+à\s+jour|mis\s+a\s+jour|modifié|modifie|"
-    r"veröffentlicht|aktualisiert|zuletzt\s+aktualisiert|stand|pubblicato|aggiornato"
+    r"veröffentlicht|aktualisiert|zuletzt\s+aktualisiert|letzte\s+aktualisierung|erschienen|erscheinungsdatum|"
+    r"stand|pubblicato|aggiornato"
+)
+#: Weekday names of those languages: a date that names one is written in them, so day first.
+_LOCAL_DAYS = (
+    r"lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|segunda-feira|terça-feira|"
+    r"quarta-feira|quinta-feira|sexta-feira|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunedì|lunedi|"
+    r"martedì|martedi|mercoledì|mercoledi|giovedì|giovedi|venerdì|venerdi|montag|dienstag|mittwoch|donnerstag|"
+    r"freitag|samstag|sonntag"
 )
 _LOCAL_WORD = re.compile(
     r"(?<![\w])(?:(" + "|".join(sorted(map(re.escape, _LOCAL_MONTHS), key=len, reverse=True)) + r")\.?"
-    r"|(" + _LOCAL_LABELS + r"))(?![\w])", re.I)
+    r"|(" + _LOCAL_LABELS + r")|(?:" + _LOCAL_DAYS + r"))(?![\w])", re.I)
 #: What stands between a local date's parts or around it: weekdays, "de", "el", "le", "am", "um", "à", "às",
 #: "a las", "alle", "ore", "Uhr", "h"; dropped once a local month or label is found.
 _LOCAL_NOISE = re.compile(
@@ -185,7 +193,9 @@ def _from_local(s: str) -> tuple[str, bool]:
     def word(m: re.Match[str]) -> str:
         nonlocal found
         found = True
-        return _LOCAL_MONTHS[m.group(1).lower()] if m.group(1) else "updated"
+        if m.group(1):
+            return _LOCAL_MONTHS[m.group(1).lower()]
+        return "updated" if m.group(2) else " "  # a label reads as "updated"; a weekday says only the language
 
     out = _LOCAL_WORD.sub(word, s)
     if not found:
