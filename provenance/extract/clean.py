@@ -37,11 +37,18 @@ Per record:
   - the header: a credit line ("By IANS | Updated: October 16, 2024 16:45
     IST", "IANS | Updated: ...", "Published: ...", a bare date line) among the
     first lines gives ``byline`` and the page date ("Published" wins over
-    "Updated" when both are given); the line before it is the
-    title, and everything up to the credit line (menus, title) goes. A .txt
+    "Updated" when both are given); the longest headline-like line of the
+    three before it is the title (not an author line or section label between
+    them), and everything up to the credit line (menus, title) goes. A .txt
     page without a credit line: the lines before its first real paragraph are
     menu and title (the last headline-like one is the title). A plain text
     record is not searched for a title: its first line may be the lead;
+  - a .txt page (a scraper's save: nothing extracted the story) keeps only
+    ``PAGE_HEAD_LINES`` lines above its first paragraph for the header (a
+    menu above them goes, and a title guessed without a credit line is then
+    not taken), and ends at its last paragraph and the sentences right after
+    it (the first line after the last paragraph that ends no sentence starts
+    the page's foot: menus, forms, copyright and sign-off lines);
   - a first line equal to the title goes;
   - the dateline ("Seoul, Oct 16", "NEW DELHI, Oct 16 (IANS) -",
     "WASHINGTON (AP) —") at the start of the first paragraph goes to

@@ -21,7 +21,8 @@ Owns every rule about reading a date string, so readers and extraction agree:
   first (``DAY_FIRST_ZONES``: India's ``IST``, Britain's ``BST``, Europe's, Australia's...):
   "Updated: 05-03-2025 16:45 IST" is 5 March; so is a dotted "05.03.2025", and a date of a
   Spanish, Portuguese, French, Italian or German page, whose month names and labels are read
-  ("Veröffentlicht am 5. März 2025, 10:30 Uhr", "Mis à jour le 05/03/2025 à 10h30").
+  ("Veröffentlicht am 5. März 2025, 10:30 Uhr", "Mis à jour le 05/03/2025 à 10h30"); their weekday
+  names mark the language too ("Dienstag, 02.11.2021"). A day may carry its ordinal dot ("3. August 2015").
 * Epoch numbers: 9-10 digits are seconds, 12-13 digits milliseconds.
 * Anything else that is left after the date, time and zone are taken out
   (besides weekday names and words like "Updated:", "at", "hrs") makes the
