@@ -744,20 +744,30 @@ def _k_tail_cut(rid, words, heading, sentence):
 
 
 @nb.njit(cache=True)
+def _k_row_ends(rid):
+    """For each line, the index one past the last line of its row (rows are contiguous)."""
+    out = np.empty(len(rid), np.int64)
+    end = len(rid)
+    for j in range(len(rid) - 1, -1, -1):
+        if j + 1 < len(rid) and rid[j + 1] != rid[j]:
+            end = j + 1
+        out[j] = end
+    return out
+
+
+@nb.njit(cache=True)
 def _k_page_start(rid, para, n_head):
     """Lines of a scraped page more than ``n_head`` lines above its first paragraph: the site's menu,
     which can run to dozens of lines, where the header resolver looks only at the first ``n_head``."""
     out = np.zeros(len(rid), np.bool_)
-    i = 0
-    while i < len(rid):
-        start = i
-        while i < len(rid) and rid[i] == rid[start]:
-            i += 1
-        for j in range(start, i):
+    ends = _k_row_ends(rid)
+    start = 0
+    while start < len(rid):
+        for j in range(start, ends[start]):
             if para[j]:
-                for m in range(start, j - n_head):
-                    out[m] = True
+                out[start:max(start, j - n_head)] = True
                 break
+        start = ends[start]
     return out
 
 
@@ -769,21 +779,19 @@ def _k_page_end(rid, para, sentence):
     declined to comment.") are kept, a short line that ends no sentence and comes after every
     paragraph is the page's, not the story's. A page without a paragraph is left as it is."""
     out = np.zeros(len(rid), np.bool_)
-    i = 0
-    while i < len(rid):
-        start = i
-        while i < len(rid) and rid[i] == rid[start]:
-            i += 1
-        last = -1
-        for j in range(start, i):
-            if para[j]:
-                last = j
-        if last < 0:
-            continue
-        cut = False
-        for j in range(last + 1, i):
-            cut = cut or not sentence[j]
-            out[j] = cut
+    ends = _k_row_ends(rid)
+    start = 0
+    while start < len(rid):
+        end = ends[start]
+        last = end - 1
+        while last >= start and not para[last]:
+            last -= 1
+        if last >= start:
+            j = last + 1
+            while j < end and sentence[j]:
+                j += 1
+            out[j:end] = True
+        start = end
     return out
 
 
