@@ -783,9 +783,12 @@ def test_a_pages_headline_is_found_above_an_author_line_or_a_section_label():
     pages = raw([
         _page(head, "Tom Reed, Example Auto Writer", "Updated: October 16, 2024 4:45 pm IST", body),
         _page("Menu", head, "Regional", "October 16, 2024", body),
+        # A breadcrumb longer than the headline is a path, not a headline.
+        _page("Home / Regional News / Harbour bridge shut after divers find a crack in one of its piers", head,
+              "ByExample News Desk", "Updated on Oct 16, 2024 04:45 PM IST", body),
     ])
     got = extract(pages, config=CFG)[0].sort("locator").to_dicts()
-    assert [a["title"] for a in got] == [head, head]
+    assert [a["title"] for a in got] == [head, head, head]
     assert all(a["text"] == body for a in got)
 
 SPANISH_BODY = "\n\n".join([

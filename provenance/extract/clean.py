@@ -39,7 +39,8 @@ Per record:
     first lines gives ``byline`` and the page date ("Published" wins over
     "Updated" when both are given); the longest headline-like line of the
     three before it is the title (not an author line or section label between
-    them), and everything up to the credit line (menus, title) goes. A .txt
+    them; never a breadcrumb), and everything up to the credit line (menus,
+    title) goes. A .txt
     page without a credit line: the lines before its first real paragraph are
     menu and title (the last headline-like one is the title). A plain text
     record is not searched for a title: its first line may be the lead;
@@ -2100,8 +2101,12 @@ def _paragraph_like(line: str, words: int) -> bool:
     return words >= 25 or (words >= 8 and bool(_SENT_END.search(line)))
 
 
+#: A breadcrumb ("Home / World News / Storm hits port", "Blog > Recipes"): a path to the page, not its headline.
+_BREADCRUMB = re.compile(r"\s(?:/|>|»|›)\s")
+
+
 def _title_like(line: str, words: int) -> bool:
-    if words > 40 or re.search(r"(?:\.\.\.|…|[.:;,])$", line):
+    if words > 40 or re.search(r"(?:\.\.\.|…|[.:;,])$", line) or _BREADCRUMB.search(line):
         return False
     return any(c.isalpha() for c in line)
 
