@@ -1505,7 +1505,7 @@ def _clean_texts(
     menu_cut = np.zeros(n, np.bool_)
     if len(k):
         w, se = _k_words(data, ls[k], le[k]), _k_sentence_end(data, ls[k], le[k])
-        cut = k[_k_page_start(rid[k], (w >= EDGE_PARAGRAPH_WORDS) | ((w >= 8) & se), PAGE_HEAD_LINES)]
+        cut = k[_k_page_start(rid[k], _paragraphs(w, se), PAGE_HEAD_LINES)]
         keep[cut] = False
         menu_cut[rid[cut]] = True
 
@@ -1542,7 +1542,7 @@ def _clean_texts(
     k = np.flatnonzero(keep & is_page[rid])
     if len(k):
         w, se = _k_words(data, ls[k], le[k]), _k_sentence_end(data, ls[k], le[k])
-        keep[k[_k_page_end(rid[k], (w >= EDGE_PARAGRAPH_WORDS) | ((w >= 8) & se), se)]] = False
+        keep[k[_k_page_end(rid[k], _paragraphs(w, se), se)]] = False
 
     # A first line equal to the title goes (compared loosely: case and punctuation aside).
     titles = base.select("__rid", "title").with_row_index("pos").with_columns(pl.col("pos").cast(pl.Int64)).join(
@@ -1667,6 +1667,12 @@ EDGE_MAX_WORDS = 6
 EDGE_PARAGRAPH_WORDS = 15
 
 
+def _paragraphs(words: np.ndarray, sentence_end: np.ndarray) -> np.ndarray:
+    """Which lines are a story's paragraphs rather than a page's labels, headings and links:
+    ``EDGE_PARAGRAPH_WORDS``+ words, or 8+ ending a sentence."""
+    return (words >= EDGE_PARAGRAPH_WORDS) | ((words >= 8) & sentence_end)
+
+
 @nb.njit(cache=True)
 def _k_sentence_end(b, starts, ends):
     """Does each span end a sentence (``.``, ``!``, ``?``, the Devanagari danda ``।`` or ``॥``, the
@@ -1727,7 +1733,7 @@ def _furniture(
          "page": on_page, "hint": on_page & hint}
     ).join(c, on=["oc", "h"], how="left", maintain_order="left").with_columns(
         pl.col("c").fill_null(0),
-        pl.Series("para", (words >= EDGE_PARAGRAPH_WORDS) | ((words >= 8) & _k_sentence_end(data, ls, le))),
+        pl.Series("para", _paragraphs(words, _k_sentence_end(data, ls, le))),
     )
     shared_line = (pl.col("c") >= 2) & (pl.col("w") >= FURNITURE_MIN_WORDS) & pl.col("first") & (pl.col("oc") >= 0)
     page = lines.group_by("rid").agg(
