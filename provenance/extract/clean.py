@@ -1423,6 +1423,9 @@ def _clean_texts(
     n = base.height
     data, offs = _k_arrow_bytes(base.get_column("__body"))
     rid, ln, ls, le, ell, hs = scan_lines(data, offs)
+    # Every line's words and whether it ends a sentence, once: the rules below read them for subsets.
+    line_words, line_sent = _k_words(data, ls, le), _k_sentence_end(data, ls, le)
+    is_page = (base.get_column("format") == "txt").fill_null(False).to_numpy()  # a scraper's saved page
 
     # Sites (an outlet's subdomains are one site) as dense codes, so every per-line join is on integers.
     site = outlet_key_expr(pl.col("outlet")).alias("outlet")
@@ -1455,7 +1458,7 @@ def _clean_texts(
     learned = np.zeros(len(rid), np.bool_)
     if hit.height:
         hi = hit.get_column("i").to_numpy()
-        hw = _k_words(data, ls[hi], le[hi])
+        hw = line_words[hi]
         ok = hit.select(pl.col("pages") >= _chrome_min_pages_expr(pl.col("n"), pl.Series(hw))).to_series().to_numpy()
         learned[hi[ok]] = True
     # Regexes only for short lines (and the first lines, which may be a long title).
@@ -1464,7 +1467,7 @@ def _clean_texts(
     short = pl.DataFrame(
         {
             "i": short_idx, "line": _normalized(_materialize(data, ls[short_idx], le[short_idx])).str.to_lowercase(),
-            "ln": ln[short_idx], "words": _k_words(data, ls[short_idx], le[short_idx]),
+            "ln": ln[short_idx], "words": line_words[short_idx],
         }
     ).rename({"line": "norm"})
     flags = short.select(
@@ -1480,9 +1483,9 @@ def _clean_texts(
     top = short.filter(pl.col("ln") < 2 * HEADER_LINES)  # credit lines are looked for near the top only
     hint[top.get_column("i").to_numpy()] = top.get_column("norm").str.contains(HEADER_HINT).to_numpy()
     learned |= _furniture(
-        data, rid, ls, le, oc, hs, stats.join(outlet_codes, on="outlet", how="inner"),
+        line_words, line_sent, rid, ls, le, oc, hs, stats.join(outlet_codes, on="outlet", how="inner"),
         base.select(_title_key(pl.col("title"))).to_series(), line_sites,
-        (base.get_column("format") == "txt").fill_null(False).to_numpy()[rid], hint, sidebar_only, elsewhere,
+        is_page[rid], hint, sidebar_only, elsewhere,
     )
 
     # Credit lines and tail headings recur like chrome but are read (byline; where the tail starts).
@@ -1496,16 +1499,14 @@ def _clean_texts(
     tail_rows[rid[k[tail[k]]]] = True
     t = k[tail_rows[rid[k]]]
     if len(t):
-        keep[t[_k_tail_cut(rid[t], _k_words(data, ls[t], le[t]), tail[t], _k_sentence_end(data, ls[t], le[t]))]] = False
+        keep[t[_k_tail_cut(rid[t], line_words[t], tail[t], line_sent[t])]] = False
 
     # A scraped page's story starts at its first paragraph, its header (title, credit line) just above it:
     # what is further up is the site's menu, however long (the header resolver reads a page's first lines).
-    is_page = (base.get_column("format") == "txt").fill_null(False).to_numpy()
     k = np.flatnonzero(keep & is_page[rid])
     menu_cut = np.zeros(n, np.bool_)
     if len(k):
-        w, se = _k_words(data, ls[k], le[k]), _k_sentence_end(data, ls[k], le[k])
-        cut = k[_k_page_start(rid[k], _paragraphs(w, se), PAGE_HEAD_LINES)]
+        cut = k[_k_page_start(rid[k], _paragraphs(line_words[k], line_sent[k]), PAGE_HEAD_LINES)]
         keep[cut] = False
         menu_cut[rid[cut]] = True
 
@@ -1520,7 +1521,7 @@ def _clean_texts(
         pl.DataFrame(
             {
                 "pos": rid[head], "rank": rank[(rank < HEADER_LINES) & todo_rows[rid[k]]],
-                "line": _materialize(data, ls[head], le[head]), "words": _k_words(data, ls[head], le[head]),
+                "line": _materialize(data, ls[head], le[head]), "words": line_words[head],
             }
         ),
         is_page,
@@ -1541,8 +1542,7 @@ def _clean_texts(
     # A scraped page ends at its last paragraph and the sentences that follow it (nothing extracted it).
     k = np.flatnonzero(keep & is_page[rid])
     if len(k):
-        w, se = _k_words(data, ls[k], le[k]), _k_sentence_end(data, ls[k], le[k])
-        keep[k[_k_page_end(rid[k], _paragraphs(w, se), se)]] = False
+        keep[k[_k_page_end(rid[k], _paragraphs(line_words[k], line_sent[k]), line_sent[k])]] = False
 
     # A first line equal to the title goes (compared loosely: case and punctuation aside).
     titles = base.select("__rid", "title").with_row_index("pos").with_columns(pl.col("pos").cast(pl.Int64)).join(
@@ -1701,7 +1701,8 @@ def _k_sentence_end(b, starts, ends):
 
 
 def _furniture(
-    data: np.ndarray, rid: np.ndarray, ls: np.ndarray, le: np.ndarray, oc: np.ndarray, hs: np.ndarray,
+    words: np.ndarray, sentence: np.ndarray, rid: np.ndarray, ls: np.ndarray, le: np.ndarray, oc: np.ndarray,
+    hs: np.ndarray,
     counts: pl.DataFrame, titles: pl.Series, line_sites: LineSites | None, on_page: np.ndarray, hint: np.ndarray,
     sidebar_only: np.ndarray, elsewhere: np.ndarray | None = None,
 ) -> np.ndarray:
@@ -1726,14 +1727,13 @@ def _furniture(
     out = np.zeros(n, np.bool_)
     if n == 0 or counts.height == 0:
         return out
-    words = _k_words(data, ls, le)
     c = counts.filter(pl.col("line_hash") != 0).select("oc", pl.col("line_hash").alias("h"), pl.col("pages").alias("c"))
     lines = pl.DataFrame(
         {"i": np.arange(n), "rid": rid, "oc": oc, "h": hs, "w": words, "b": le - ls, "first": _k_first_in_row(rid, hs),
          "page": on_page, "hint": on_page & hint}
     ).join(c, on=["oc", "h"], how="left", maintain_order="left").with_columns(
         pl.col("c").fill_null(0),
-        pl.Series("para", _paragraphs(words, _k_sentence_end(data, ls, le))),
+        pl.Series("para", _paragraphs(words, sentence)),
     )
     shared_line = (pl.col("c") >= 2) & (pl.col("w") >= FURNITURE_MIN_WORDS) & pl.col("first") & (pl.col("oc") >= 0)
     page = lines.group_by("rid").agg(
