@@ -25,7 +25,9 @@ the baseline takes the page's first line of 4 to 40 words that ends no sentence.
 Both sets hold one page per site, so the per-site chrome learning has nothing to learn from: what is
 measured is the rules that work on a page alone (menu and credit line above the story, tail headings,
 what follows the story's last paragraph). The baseline, from the same run, is the page as saved (no
-cleaning; for dates, htmldate on the text page). ``--pages OUT`` keeps the text pages (as ``KEY.txt``). The corpora are third-party and stay
+cleaning; for dates, htmldate on the text page). A second row ingests the same pages as one JSONL file of
+(id, text) records, as scrapers that write JSONL save them: a record whose text is a whole page should be
+cleaned as the page file is. ``--pages OUT`` keeps the text pages (as ``KEY.txt``). The corpora are third-party and stay
 outside the repository.
 """
 
@@ -89,19 +91,26 @@ def text_page(html: str | bytes) -> str:
     return "\n\n".join(lines)
 
 
-def ingested(pages: dict[str, str], folder: Path) -> tuple[dict[str, dict], float]:
-    """Stored text and day of each text page (written to ``folder`` as ``KEY.txt``) after `provenance
-    ingest` of the folder, and its seconds."""
+def ingested(pages: dict[str, str], folder: Path, *, records: bool = False) -> tuple[dict[str, dict], float]:
+    """Stored text and day of each text page after `provenance ingest`, and its seconds. The pages are
+    written to ``folder`` as ``KEY.txt`` files, or with ``records`` as one JSONL file of (id, text)
+    records, as a scraper that writes JSONL saves them."""
     folder.mkdir(parents=True, exist_ok=True)
-    for key, text in pages.items():
-        (folder / f"{key}.txt").write_text(text, encoding="utf-8")
+    if records:
+        with open(folder / "pages.jsonl", "w", encoding="utf-8") as f:
+            f.writelines(json.dumps({"id": key, "text": text}) + "\n" for key, text in pages.items())
+    else:
+        for key, text in pages.items():
+            (folder / f"{key}.txt").write_text(text, encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "store.duckdb")
         t0 = time.perf_counter()
-        ingest([folder], store=store)
+        ingest([folder / "pages.jsonl" if records else folder], store=store)
         secs = time.perf_counter() - t0
-        arts = store.table("articles", columns=["locator", "text", "title", "published_at", "published_offset"])
-    return {Path(r["locator"]).stem: {"text": r["text"] or "", "title": r["title"], "day": _day(r)}
+        arts = store.table("articles", columns=["article_id", "locator", "text", "title", "published_at",
+                                                "published_offset"])
+    return {(r["article_id"] if records else Path(r["locator"]).stem): {"text": r["text"] or "", "title": r["title"],
+                                                                        "day": _day(r)}
             for r in arts.iter_rows(named=True)}, secs
 
 
@@ -202,29 +211,36 @@ def main(argv: list[str] | None = None) -> int:
             pages[key] = text_page(h)
         except (ValueError, lxml.etree.ParserError):  # an empty or unparseable page: nothing a scraper saves
             pages[key] = ""
+    saved = {k: t for k, t in pages.items() if t.strip()}
     with tempfile.TemporaryDirectory() as tmp:
-        ours, secs = ingested({k: t for k, t in pages.items() if t.strip()}, args.pages or Path(tmp) / "pages")
+        ours, secs = ingested(saved, args.pages or Path(tmp) / "pages")
+        as_records, rsecs = ingested(saved, Path(tmp) / "records", records=True)
+    runs = {"provenance": ours, "provenance, as JSONL records": as_records}
     figures = {}
     if args.corpus == "dates":
-        figures["provenance"] = _date_figures(truth, {k: r["day"] for k, r in ours.items()})
+        for name, got in runs.items():
+            figures[name] = _date_figures(truth, {k: r["day"] for k, r in got.items()})
         figures["htmldate on the text"] = _date_figures(truth, _htmldate_on_text(pages))
     else:
-        for name, pred in (("provenance", {k: r["text"] for k, r in ours.items()}), ("page as saved", pages)):
-            f, _ = scores(truth, pred)
-            figures[name] = {k: round(v, 4) if isinstance(v, float) else v for k, v in f.items()}
         heads = {k: headline(h) for k, h in html.items()}
-        figures["provenance"].update(_title_figures(heads, {k: r["title"] for k, r in ours.items()}))
+        for name, got in runs.items():
+            f, _ = scores(truth, {k: r["text"] for k, r in got.items()})
+            figures[name] = {k: round(v, 4) if isinstance(v, float) else v for k, v in f.items()}
+            figures[name].update(_title_figures(heads, {k: r["title"] for k, r in got.items()}))
+        f, _ = scores(truth, pages)
+        figures["page as saved"] = {k: round(v, 4) if isinstance(v, float) else v for k, v in f.items()}
         figures["page as saved"].update(_title_figures(heads, {k: _first_headline(t) for k, t in pages.items()}))
     figures["provenance"]["seconds"] = round(secs, 2)
+    figures["provenance, as JSONL records"]["seconds"] = round(rsecs, 2)
     if args.json:
         print(json.dumps({"corpus": args.corpus, "pages": len(truth), "figures": figures}, indent=1))
         return 0
     cols = [c for c in ("precision", "recall", "f1", "exact", "accuracy", "right", "a day off", "wrong", "none",
                         "title right", "title wrong", "title none") if c in figures["provenance"]]
     print(f"{args.corpus}: {len(truth)} pages as scraped text")
-    print(f"{'':22}" + "".join(f"{c:>11}" for c in cols))
+    print(f"{'':30}" + "".join(f"{c:>11}" for c in cols))
     for name, f in figures.items():
-        print(f"{name:22}" + "".join(f"{f[c]:>11.3f}" for c in cols))
+        print(f"{name:30}" + "".join(f"{f[c]:>11.3f}" for c in cols))
     return 0
 
 

@@ -775,6 +775,39 @@ def test_a_scraped_page_under_a_long_menu_keeps_its_header():
     assert got["published_at"] == datetime(2024, 10, 16, 11, 15, tzinfo=UTC)
 
 
+def test_a_record_holding_a_whole_scraped_page_is_cleaned_as_the_page_file_is():
+    """Scrapers write JSONL and CSV too: a record whose text has a site menu above its story (more short
+    labels than a header holds) gets a page's rules, as the same page saved as a text file does."""
+    body = "\n\n".join(STORY_PARAS)
+    menu = ["Home", "City", "Epaper", "World", "Sport", "Business", "Opinion", "Videos", "Photos"]
+    page = _page(*menu, "Harbour bridge shut after divers find crack in pier",
+                 "By IANS | Updated: October 16, 2024 16:45 IST", body,
+                 "Open in App", "Get our morning newsletter", "Contact us", "© 2024 Coastal Example Media")
+    as_file, as_record = extract(raw([page, {**page, "format": "jsonl"}]), config=CFG)[0].sort("locator").to_dicts()
+    for got in (as_file, as_record):
+        assert (got["title"], got["byline"], got["text"]) == ("Harbour bridge shut after divers find crack in pier",
+                                                            "IANS", body)
+        assert got["published_at"] == datetime(2024, 10, 16, 11, 15, tzinfo=UTC)
+
+
+def test_a_record_that_is_a_story_keeps_its_lists_and_its_wrapped_lines():
+    """A record without a menu above its story is not taken for a page: a chart listed under the story,
+    a few header lines above it and text hard-wrapped at 72 columns all stay."""
+    chart = ["Here is this week's full chart of the most borrowed books at the town library."] + [
+        f"{i} Harbour Tales volume {i}" for i in range(1, 11)]
+    wrapped = ("Harbour engineers in the coastal town halted repairs on the old swing\nbridge on Tuesday after "
+               "divers found a crack in one of its stone piers,\nthe council said on Tuesday evening in a short "
+               "statement to the\nlocal press.\nThe bridge, which carries about four thousand vehicles a day, will "
+               "stay\nshut to traffic until the pier has been surveyed, a council\nspokeswoman told reporters.")
+    head = ["Harbour bridge shut", "Example Weekly", "Local news", "Tuesday"]
+    rows = [{"text": "\n\n".join([*STORY_PARAS, *chart])}, {"text": wrapped},
+            {"text": "\n\n".join([*head, *STORY_PARAS])}]
+    got = extract(raw(rows), config=CFG)[0].sort("locator").to_dicts()
+    assert got[0]["text"].endswith("10 Harbour Tales volume 10")
+    assert got[1]["text"].split() == wrapped.split()
+    assert got[2]["text"].endswith("\n\n".join(STORY_PARAS)) and "Tuesday" in got[2]["text"]
+
+
 def test_a_pages_headline_is_found_above_an_author_line_or_a_section_label():
     """Between the headline and the date line a page may print its author with a title, or a section label:
     the headline is the longest headline-like line of the three above the credit line."""

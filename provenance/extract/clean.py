@@ -154,6 +154,10 @@ HEADER_LINES = 12
 #: A scraped page's header (title, credit line, teaser) is within this many lines above its story's first
 #: paragraph, where :func:`resolve_header` reads it; a menu above that goes.
 PAGE_HEAD_LINES = 8
+#: A record's text (JSONL, CSV, Parquet) is a whole scraped page, and gets a page's rules, when at least
+#: this many short lines (up to ``EDGE_MAX_WORDS`` words, ending no sentence) stand above its story's
+#: first paragraph: more than a header holds (:data:`PAGE_HEAD_LINES`), so the site's menu.
+PAGE_LIKE_LINES = PAGE_HEAD_LINES
 #: Lines above a page's credit line among which its headline is looked for.
 TITLE_REACH = 3
 
@@ -797,6 +801,24 @@ def _k_page_end(rid, para, sentence):
 
 
 @nb.njit(cache=True)
+def _k_page_like(rid, para, label, n_rows, min_lines):
+    """Per row: whether ``min_lines``+ ``label`` lines stand above its first paragraph. Rows without a
+    paragraph are not (nothing tells their story from their page)."""
+    out = np.zeros(n_rows, np.bool_)
+    ends = _k_row_ends(rid)
+    start = 0
+    while start < len(rid):
+        n = 0
+        for j in range(start, ends[start]):
+            if para[j]:
+                out[rid[start]] = n >= min_lines
+                break
+            n += label[j]
+        start = ends[start]
+    return out
+
+
+@nb.njit(cache=True)
 def _k_first_in_row(rid, h):
     """True for the first occurrence of each hash within its row (rows are contiguous)."""
     out = np.ones(len(rid), np.bool_)
@@ -1419,13 +1441,19 @@ def _clean_texts(
         "__rid": pl.Int64, "text": pl.String, "dateline": pl.String,
         "r_title": pl.String, "r_byline": pl.String, "r_date": pl.String,
     }
-    base = df.select("__rid", "outlet", "format", pl.coalesce("title", "h_title").alias("title"), "__body")
+    base = df.select("__rid", "outlet", "format", "__is_html", pl.coalesce("title", "h_title").alias("title"), "__body")
     n = base.height
     data, offs = _k_arrow_bytes(base.get_column("__body"))
     rid, ln, ls, le, ell, hs = scan_lines(data, offs)
     # Every line's words and whether it ends a sentence, once: the rules below read them for subsets.
     line_words, line_sent = _k_words(data, ls, le), _k_sentence_end(data, ls, le)
-    is_page = (base.get_column("format") == "txt").fill_null(False).to_numpy()  # a scraper's saved page
+    # A scraper's saved page: a text page file, or a record whose text looks like one (scrapers write
+    # JSONL and CSV too); text extracted from HTML is the extractor's story, not a page.
+    is_page = (base.get_column("format") == "txt").fill_null(False).to_numpy() | (
+        _k_page_like(rid, _paragraphs(line_words, line_sent), (line_words <= EDGE_MAX_WORDS) & ~line_sent, n,
+                     PAGE_LIKE_LINES)
+        & ~base.get_column("__is_html").fill_null(False).to_numpy()
+    )
 
     # Sites (an outlet's subdomains are one site) as dense codes, so every per-line join is on integers.
     site = outlet_key_expr(pl.col("outlet")).alias("outlet")
