@@ -775,6 +775,21 @@ def test_a_scraped_page_under_a_long_menu_keeps_its_header():
     assert got["published_at"] == datetime(2024, 10, 16, 11, 15, tzinfo=UTC)
 
 
+def test_a_headline_under_the_date_line_wins_over_the_menu_label_above_it():
+    """Wire layouts print the date first, then the headline, then the byline: the menu's last entry above
+    the date line is a label, the headline-sized line under it is the title."""
+    body = "\n\n".join(STORY_PARAS)
+    head = "Harbour bridge shut after divers find crack in pier"
+    pages = raw([
+        _page("Local News", "Local Sports", "E-Edition", "Nov. 20, 2019 6:02 AM EST", head, body),
+        _page("Science", "Space Exploration", "November 18, 2019", head, body),
+    ])
+    got = extract(pages, config=CFG)[0].sort("locator").to_dicts()
+    assert [a["title"] for a in got] == [head, head]
+    assert all(a["text"] == body for a in got), [a["text"][:80] for a in got]
+    assert got[0]["published_at"] == datetime(2019, 11, 20, 11, 2, tzinfo=UTC)
+
+
 def test_a_record_holding_a_whole_scraped_page_is_cleaned_as_the_page_file_is():
     """Scrapers write JSONL and CSV too: a record whose text has a site menu above its story (more short
     labels than a header holds) gets a page's rules, as the same page saved as a text file does."""

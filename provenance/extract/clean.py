@@ -160,6 +160,8 @@ PAGE_HEAD_LINES = 8
 PAGE_LIKE_LINES = PAGE_HEAD_LINES
 #: Lines above a page's credit line among which its headline is looked for.
 TITLE_REACH = 3
+#: Words of a headline-sized line; shorter ones above a story are as often a menu's or a section's labels.
+HEADLINE_MIN_WORDS = 4
 
 # ---------------------------------------------------------------- patterns
 # Rust-regex patterns (polars) run on the *normalized* line: lowercase,
@@ -2101,9 +2103,12 @@ def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool)
                 # Headline, then the author or agency on a line of its own, then the date.
                 return list(range(h1 + 1)), lines[h0 - 2], _who(lines[h0 - 1]), date
             j = h1 + 1
-            if title is None and is_page and j < len(lines) and words[j] >= 4 and _title_like(lines[j], words[j]) \
-                    and not _paragraph_like(lines[j], words[j]):
-                return list(range(j + 1)), lines[j], byline, date  # the credit line above the headline
+            if (is_page and (title is None or len(title.split()) < HEADLINE_MIN_WORDS) and j < len(lines)
+                    and words[j] >= HEADLINE_MIN_WORDS and _title_like(lines[j], words[j])
+                    and not _paragraph_like(lines[j], words[j])):
+                # The credit line above the headline ("Nov. 20, 2019 6:02 AM EST" / headline / "By ..."): a
+                # headline-sized line under it wins over a label above it, a menu's last entry or a section.
+                return list(range(j + 1)), lines[j], byline, date
             return list(range(h1 + 1)), title, byline, date
         return list(range(h0, h1 + 1)), None, byline, date
     if not is_page:
@@ -2126,7 +2131,7 @@ def _page_top(lines: Sequence[str], words: Sequence[int]) -> tuple[list[int], st
     if p is None or p == 0 or p > 8:
         return [], None
     before = [i for i in range(p - 1, -1, -1) if _title_like(lines[i], words[i])]
-    title = next((lines[i] for i in before if words[i] >= 4), None) or next(
+    title = next((lines[i] for i in before if words[i] >= HEADLINE_MIN_WORDS), None) or next(
         (lines[i] for i in before if words[i] >= 2), None)
     return list(range(p)), title
 
