@@ -790,6 +790,22 @@ def test_a_headline_under_the_date_line_wins_over_the_menu_label_above_it():
     assert got[0]["published_at"] == datetime(2019, 11, 20, 11, 2, tzinfo=UTC)
 
 
+def test_share_and_like_buttons_between_headline_and_credit_line_are_not_the_title():
+    """A page's share box, as its text gives it, stands between the headline and the credit line: its
+    buttons are chrome in any of the languages a corpus mixes in, and the headline above them is found."""
+    body = "\n\n".join(STORY_PARAS)
+    head = "Harbour bridge shut after divers find crack in pier"
+    pages = raw([
+        _page(head, "X Share via", "Share permalink", "By Example Desk | Updated: Nov 20 2019, 10:18am IST", body,
+              "Click to share on Reddit (Opens in new window)", "Like this:", "Like Loading..."),
+        _page(head, "Print This Article Share it With Friends", "Teilen Sie dies mit:", "Save",
+              "Updated: Nov 20 2019, 10:18am IST", body),
+    ])
+    got = extract(pages, config=CFG)[0].sort("locator").to_dicts()
+    assert [a["title"] for a in got] == [head, head]
+    assert all(a["text"] == body for a in got), [a["text"][-80:] for a in got]
+
+
 def test_a_record_holding_a_whole_scraped_page_is_cleaned_as_the_page_file_is():
     """Scrapers write JSONL and CSV too: a record whose text has a site menu above its story (more short
     labels than a header holds) gets a page's rules, as the same page saved as a text file does."""

@@ -180,7 +180,13 @@ STATIC_CHROME = (
     r"^(?:open in app|epaper|e-paper|e paper|download (?:the )?(?:\w+ )?app.{0,40}|get the app|install app"
     r"|subscribe(?: now| to .{1,40})?|sign in|sign up|log ?in|register|my account|advertisement|advertisment"
     r"|ad|ads|sponsored|promoted|share(?: this| the| now)?(?: article| story| post| news)?(?: on .{1,30})?:?"
-    r"|share via(?: .{1,30})?|follow us(?: on .{1,60})?|tweet|" + _SHARE + r"(?: \| " + _SHARE + r")*"
+    r"|(?:x )?share via(?: .{1,30})?|share permalink|follow us(?: on .{1,60})?|tweet|" + _SHARE + r"(?: \| " + _SHARE + r")*"
+    # share and like buttons as a page's text gives them ("Click to share on Reddit (Opens in new window)",
+    # WordPress's "Like this:" / "Like Loading..."), and in the languages of the sites a corpus mixes in
+    r"|click to (?:share on \w+|print|email (?:this|a link) to a friend)(?: \(opens in new window\))?"
+    r"|like this:?|like loading\.*|save|follow|print this (?:article|story|page)(?: share it with (?:your )?friends)?|share it with (?:your )?friends"
+    r"|teilen(?: sie dies mit)?:?|gefällt mir:?|gefällt mir wird geladen\.*|compartir(?: en \w+)?|compártelo:?"
+    r"|partager(?: sur \w+)?|condividi(?: su \w+)?|bagikan|udostępnij|поделиться|शेयर करें|साझा करें"
     r"|read(?:ing)? time:? ?\d{1,2} min(?:ute)?s?|\d{1,2} min(?:ute)?s? read|show (?:full|the full) (?:article|story)"
     r"|(?:next|previous) (?:story|article|post)|(?:topics|tags|tagged|tagged with|filed under) ?: .{1,200}"
     # the promotional line of a news site's page foot: "Catch all the Latest News ... on <site>."
