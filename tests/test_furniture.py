@@ -82,6 +82,7 @@ def test_outlet_key_joins_subdomains():
     assert outlet_key("tidewriter.blogspot.com") != outlet_key("harbournotes.blogspot.com")  # one blog each
     assert outlet_key("en.yna.co.kr") == "yna.co.kr" and outlet_key("www.bbc.co.uk") == "bbc.co.uk"
     assert outlet_key("valleypost") == "valleypost"
+    assert outlet_key("news.salud.gob.mx") == "salud.gob.mx" != outlet_key("sep.gob.mx")  # as same_site reads it
 
 
 def test_blog_sidebar_and_author_blurb_on_four_html_pages_are_chrome():

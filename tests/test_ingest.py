@@ -633,6 +633,8 @@ def test_a_flat_folder_of_pages_keeps_every_sites_unchanged_copy(tmp_path) -> No
     ("pinup-fashion.de", "pinup-fashion.com", True), ("bbc.co.uk", "bbc.com", True),
     ("seglerblog.stössenseer.de", "seglerblog.xn--stssenseer-fcb.de", True),
     ("ksta.de", "rundschau-online.de", False), ("msn.com", "theguardian.com", False), ("x.example", None, False),
+    # registered under a country's second level: one set of such labels for sites and for outlets' chrome
+    ("salud.gob.mx", "sep.gob.mx", False), ("www.mhlw.go.jp", "mhlw.go.jp", True), ("a.ltd.uk", "b.ltd.uk", False),
 ])
 def test_same_site(a, b, same) -> None:
     from provenance.ingest.pages import same_site

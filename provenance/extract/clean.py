@@ -146,6 +146,7 @@ from provenance.config import Config
 from provenance.detect.fingerprint import xxh64_range
 from provenance.extract.boilerplate import strip_disclaimers
 from provenance.extract.dates import parse_published, parse_published_series
+from provenance.ingest.pages import SECOND_LEVEL
 from provenance.schemas import CHROME_STATS, EXTRACTED, RAW, REJECTS, conform
 
 HTML_MAX_CHARS = 2_000_000
@@ -1315,7 +1316,7 @@ def html_article(html: str) -> dict:
     from trafilatura import bare_extraction
     from trafilatura.utils import load_html
 
-    from provenance.ingest.pages import own_url, page_urls
+    from provenance.ingest.pages import is_http, own_url, page_urls
 
     out = {"text": None, "title": None, "byline": None, "published": None, "url": None, "site": None,
            "canonical": None, "oversized": False}
@@ -1354,8 +1355,7 @@ def html_article(html: str) -> dict:
         out["text"] = text or _block_text(tree) or None
         out["title"] = doc.title or None
         out["byline"] = _author(doc.author)
-        out["url"] = own_url(canonical, og) or (doc.url if (doc.url or "").lower().startswith(("http://", "https://"))
-                                                 else None)
+        out["url"] = own_url(canonical, og) or (doc.url if is_http(doc.url) else None)
     else:
         out["text"] = _block_text(tree) or None
     out["published"] = _published(declared, shown, lambda: _htmldate(raw, out["url"]) or (doc.date if doc else None))
@@ -2158,8 +2158,6 @@ def _title_like(line: str, words: int) -> bool:
 
 # ---------------------------------------------------------------- sites
 
-#: Second-level labels under which country domains register names ("bbc.co.uk", "yna.co.kr").
-_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go", "nic", "gen", "ltd", "plc", "res"})
 
 
 #: Hosting services whose subdomains are separate sites (each blog its own), and the reserved
@@ -2181,14 +2179,14 @@ def outlet_key(outlet: str | None) -> str | None:
     if len(labels) < 3 or not all(labels):
         return host
     last2 = ".".join(labels[-2:])
-    third = (len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL) or last2 in _HOSTED or labels[-2] == "example"
+    third = (len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL) or last2 in _HOSTED or labels[-2] == "example"
     return ".".join(labels[-(3 if third else 2):])
 
 
 def outlet_key_expr(outlet: pl.Expr) -> pl.Expr:
     """:func:`outlet_key` as a polars expression."""
     host = outlet.str.to_lowercase().str.strip_chars().str.replace(r"^www\.", "")
-    sl = "|".join(sorted(_SECOND_LEVEL))
+    sl = "|".join(sorted(SECOND_LEVEL))
     hosted = "|".join(re.escape(h) for h in sorted(_HOSTED))
     three = host.str.extract(r"([^.]+\.(?:(?:" + sl + r")\.[a-z]{2}|" + hosted + r"|example\.[^.]+))$", 1)
     two = host.str.extract(r"([^.]+\.[^.]+)$", 1)

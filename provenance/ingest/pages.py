@@ -76,8 +76,10 @@ def url_host(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-#: Second-level labels under which a country's sites register ("bbc.co.uk", "abc.net.au").
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "gob", "nic"})
+#: Second-level labels under which country domains register names ("bbc.co.uk", "abc.net.au", "yna.co.kr",
+#: "x.gob.mx"); :func:`provenance.extract.clean.outlet_key` reads the same set.
+SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "gob", "ac", "edu", "ne", "or", "go", "nic", "gen", "ltd",
+                          "plc", "res"})
 
 
 def _registered_name(host: str) -> str:
@@ -85,7 +87,7 @@ def _registered_name(host: str) -> str:
     with contextlib.suppress(UnicodeError, ValueError):
         host = host.encode("idna").decode("ascii")
     labels = host.lower().rstrip(".").split(".")
-    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL:
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL:  # not news.go.com
         return labels[-3]
     return labels[-2] if len(labels) >= 2 else labels[0]
 
@@ -203,9 +205,14 @@ def page_urls(html: str) -> tuple[str | None, str | None]:
     return _http(canonical), _http(og)
 
 
+def is_http(url: str | None) -> bool:
+    """Whether ``url`` is a web page's address (http or https), the only kind stored as an article's URL."""
+    return (url or "").lower().startswith(("http://", "https://"))
+
+
 def _http(url: str | None) -> str | None:
     url = html_lib.unescape(url or "").strip()
-    return url if url.lower().startswith(("http://", "https://")) else None
+    return url if is_http(url) else None
 
 
 _IP_HOST = re.compile(r"^[\d.]+$|^\[?[0-9a-f:]+\]?$", re.I)

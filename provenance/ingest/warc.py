@@ -40,7 +40,7 @@ from typing import IO, Any
 import polars as pl
 
 from provenance.ingest._common import reject, rejects_frame
-from provenance.ingest.pages import looks_html, read_page, url_host
+from provenance.ingest.pages import is_http, looks_html, read_page, url_host
 from provenance.schemas import RAW, conform
 
 __all__ = ["iter_warc", "read_warc", "is_warc_head", "MAX_PAGE_BYTES"]
@@ -120,7 +120,7 @@ def iter_warc(
                                      charset=charset)
                 rejects.extend(rej)
                 if rec is not None:
-                    if url.lower().startswith(("http://", "https://")):  # else what the page says of itself
+                    if is_http(url):  # else what the page says of itself
                         rec["url"] = url
                         rec["outlet"] = url_host(url) or rec.get("outlet")
                     rows.append(rec)
