@@ -806,6 +806,26 @@ def test_share_and_like_buttons_between_headline_and_credit_line_are_not_the_tit
     assert all(a["text"] == body for a in got), [a["text"][-80:] for a in got]
 
 
+def test_a_cookie_notice_goes_and_a_story_about_cookies_stays():
+    """A site's cookie notice is a paragraph-sized line on the page, in the site's voice and in any of a
+    corpus's languages: it goes (under the story it looked like the story's last paragraph). A story's own
+    sentence about cookies reports what others do and stays."""
+    about = ("The regulator said news websites must ask readers before they use advertising cookies, and "
+             "fined two publishers for setting them by default.")
+    body = "\n\n".join([*STORY_PARAS, about])
+    head = "Harbour bridge shut after divers find crack in pier"
+    pages = raw([
+        _page(head, "By IANS | Updated: October 16, 2024 16:45 IST", body, "We use cookies to improve your "
+              "experience on our website. By browsing this website, you agree to our use of cookies.", "Cookie Settings"),
+        _page(head, "By IANS | Updated: October 16, 2024 16:45 IST", body, "Diese Website benutzt Cookies. Wenn du "
+              "die Website weiter nutzt, gehen wir von deinem Einverständnis aus.", "OK"),
+    ])
+    got = extract(pages, config=CFG)[0].sort("locator").to_dicts()
+    assert all(a["text"] == body for a in got), [a["text"][:80] for a in got]
+    assert [a["title"] for a in got] == [head, head]
+    assert "We use cookies" in got[0]["raw_text"]
+
+
 def test_a_record_holding_a_whole_scraped_page_is_cleaned_as_the_page_file_is():
     """Scrapers write JSONL and CSV too: a record whose text has a site menu above its story (more short
     labels than a header holds) gets a page's rules, as the same page saved as a text file does."""

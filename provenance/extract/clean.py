@@ -200,6 +200,29 @@ STATIC_CHROME = (
     r"|(?:posted|published|updated) (?:on|by|at):?|(?:\\?\|\s*)+"  # the last: an empty table row ("|  |  |")
     r"|(?:" + _READ_ALSO + r")\s*[:.…]*)$"
 )
+#: A cookie notice, in the site's voice ("we use cookies", "this website uses cookies", "by continuing to
+#: browse ... cookies"), in the languages of the sites a news corpus mixes in; matched on lowercased lines
+#: that name cookies.
+COOKIE_NOTICE = (
+    r"(?:(?:this|our) (?:web ?)?(?:site|page|website)s? (?:uses?|is using|utili[sz]es) (?:\w+ )?cookie"
+    r"|we (?:and our partners )?(?:use|are using|utili[sz]e) cookies|(?:agree to|consent to|accept) (?:our|the) use of cookies"
+    r"|by (?:continuing|using|browsing)\b.{0,80}\bcookies|(?:accept|allow|manage|reject) (?:all )?cookies"
+    r"|necessary cookies are"
+    r"|(?:diese|unsere|die) (?:web|internet)?(?:seite|site) (?:verwendet|nutzt|benutzt|setzt) (?:\w+ )?cookies"
+    r"|wir (?:und unsere partner )?(?:verwenden|nutzen|benutzen|setzen) (?:\w+ )?cookies"
+    r"|(?:verwenden|nutzen|setzen) wir (?:\w+ )?cookies|verwendung von cookies zu|dass wir cookies verwenden"
+    r"|auf unserer (?:web|internet)?seite werden cookies|cookies (?:akzeptieren|zulassen|ablehnen)"
+    r"|(?:nous utilisons|ce site(?: web)? utilise) (?:des )?cookies|(?:l')?utilisation (?:de|des) cookies"
+    r"|(?:utilizamos|usamos) (?:las |nuestras )?cookies|este (?:sitio|site|portal)(?: web)? (?:utiliza|usa) cookies"
+    r"|(?:utilizziamo|usiamo) (?:i )?cookie|questo sito(?: web)? (?:utilizza|usa) (?:i )?cookie"
+    r"|(?:wykorzystuj\w+|używa\w*|korzysta\w*|stosuje\w*) (?:z )?(?:plik\w+ )?cookies"
+    r"|(?:wij gebruiken|we gebruiken|deze (?:web)?site gebruikt) cookies)"
+)
+#: A cookie link or heading alone on its line ("Cookie Settings", "Privacy & Cookies").
+COOKIE_LABEL = (
+    r"^(?:(?:manage )?cookie[- ]?(?:policy|settings|preferences|einstellungen|richtlinie|hinweis|details)(?: \(\w+\))?"
+    r"|cookies?|privacy & cookies(?: policy)?|datenschutz & cookies|politi(?:que|ca) de(?:s)? cookies|polityka cookies)$"
+)
 TAIL_HEADING = (
     r"^(?:(?:[a-z]+ )?(?:related|realted) (?:stories|story|news|articles|posts|topics|content|videos|links)"
     r"|also read|read also|read more|more stories|more news|more from [a-z0-9 .&'-]{1,40}|you may also like"
@@ -1516,6 +1539,7 @@ def _clean_texts(
     fi = flags.get_column("i").to_numpy()
     for arr, col in ((static, "static"), (tail, "tail"), (inline, "inline")):
         arr[fi] = flags.get_column(col).to_numpy()
+    static |= _cookie_notices(base.get_column("__body"), data, rid, ls, le)
     top = short.filter(pl.col("ln") < 2 * HEADER_LINES)  # credit lines are looked for near the top only
     hint[top.get_column("i").to_numpy()] = top.get_column("norm").str.contains(HEADER_HINT).to_numpy()
     learned |= _furniture(
@@ -1676,6 +1700,20 @@ _WS = r"[\s\u200b\u200c\u200d\u2060\ufeff]+"
 #: Where replacing ``_WS`` runs with one space changes a line: a space other than " ", two spaces in a
 #: row, or a zero-width character. Few lines have one, and the replacement itself is slow.
 _WS_ODD = r"[^\S ]|  |[\u200b\u200c\u200d\u2060\ufeff]"
+
+
+def _cookie_notices(body: pl.Series, data: np.ndarray, rid: np.ndarray, ls: np.ndarray, le: np.ndarray) -> np.ndarray:
+    """Lines that are a site's cookie notice ("This website uses cookies. By continuing to use it you agree
+    ..."), of any length; only the lines of texts that name cookies are read. A notice speaks to the
+    reader in the site's name; a story about cookies reports what others do, so it is not matched."""
+    out = np.zeros(len(rid), np.bool_)
+    rows = np.flatnonzero(body.str.contains("(?i)cookie").fill_null(False).to_numpy())
+    if len(rows) == 0:
+        return out
+    i = np.flatnonzero(np.isin(rid, rows))
+    low = _normalized(_materialize(data, ls[i], le[i])).str.to_lowercase()
+    out[i] = (low.str.contains(COOKIE_NOTICE) | low.str.contains(COOKIE_LABEL)).to_numpy()
+    return out
 
 
 def _normalized(lines: pl.Series) -> pl.Series:
