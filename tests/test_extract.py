@@ -826,6 +826,27 @@ def test_a_cookie_notice_goes_and_a_story_about_cookies_stays():
     assert "We use cookies" in got[0]["raw_text"]
 
 
+def test_a_comment_section_under_the_story_goes_and_a_comment_count_by_the_headline_does_not_cut():
+    """Readers' comments read like paragraphs; the section's heading says where they start ("4 thoughts on
+    ...", "Leave a Reply", "12 Comments" once the story has had its paragraphs). A page also prints the
+    count by its headline or under its lead: there it starts nothing, and goes itself."""
+    body = "\n\n".join(STORY_PARAS)
+    comments = ["Marta Vale says:", "October 16, 2024 at 5:02 pm",
+                "I cross that bridge every morning and the council has known about the crack in that pier for "
+                "years, so none of this comes as a surprise to anyone living here.", "Reply",
+                "Tom Reed says:", "October 16, 2024 at 6:40 pm",
+                "Good to see the divers finally looked at it properly before the festival crowds arrive next week "
+                "and fill the market square again.", "Reply"]
+    head = "Harbour bridge shut after divers find crack in pier"
+    pages = raw([
+        _page(head, "By IANS", body, "12 Comments", *comments),
+        _page(head, "By IANS", body, "2 thoughts on “Harbour bridge shut after divers find crack in pier”", *comments),
+        _page(head, "By IANS", STORY_PARAS[0], "12 Comments", *STORY_PARAS[1:]),
+    ])
+    got = extract(pages, config=CFG)[0].sort("locator").to_dicts()
+    assert [a["text"] for a in got] == [body, body, body], [a["text"][-100:] for a in got]
+
+
 def test_a_record_holding_a_whole_scraped_page_is_cleaned_as_the_page_file_is():
     """Scrapers write JSONL and CSV too: a record whose text has a site menu above its story (more short
     labels than a header holds) gets a page's rules, as the same page saved as a text file does."""

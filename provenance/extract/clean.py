@@ -193,12 +193,19 @@ STATIC_CHROME = (
     # the promotional line of a news site's page foot: "Catch all the Latest News ... on <site>."
     r"|catch all the (?:[a-z]+ )?(?:latest )?news\b.{0,160}|track (?:the )?latest news\b.{0,160}"
     r"|(?:get|stay updated with|check out) (?:the )?latest (?:news|updates|stories) (?:on|from|at|about) [^,]{1,80}"
-    r"|print|copy link|link copied|comments?|\d+ comments?|listen(?: to (?:this|the) (?:article|story))?"
+    r"|print|copy link|link copied|listen(?: to (?:this|the) (?:article|story))?"
     r"|font size|text size|a\+? ?a-?|skip to (?:main )?content|menu|search|home|back to top|scroll to top"
     r"|click here to .{1,60}|read (?:the )?full (?:story|article)|continue reading|story continues below"
     r"|(?:story|article) continues below (?:this )?advertisement|loading\.*|please wait\.*"
     r"|(?:posted|published|updated) (?:on|by|at):?|(?:\\?\|\s*)+"  # the last: an empty table row ("|  |  |")
     r"|(?:" + _READ_ALSO + r")\s*[:.…]*)$"
+)
+#: A comment count or link ("12 Comments", "Kommentare"): printed by a page's headline, and as the heading of
+#: its comment section under the story. Never story text; a tail heading once the story has had
+#: ``RESUME_PARAGRAPHS`` paragraphs above it (:func:`_k_tail_cut`).
+COMMENT_COUNT = (
+    r"^(?:\d+ )?(?:comments?|kommentare?|comentarios?|commentaires?|commenti|komentarz[ey]?|комментари[йи]?)"
+    r"(?: \(\d+\))?\s*[:.…]*$"
 )
 #: A cookie notice, in the site's voice ("we use cookies", "this website uses cookies", "by continuing to
 #: browse ... cookies"), in the languages of the sites a news corpus mixes in; matched on lowercased lines
@@ -235,7 +242,12 @@ TAIL_HEADING = (
     r"|notícias relacionadas|mais lidas|te puede interesar|noticias relacionadas|lo más leído|sur le même sujet"
     r"|articles similaires|les plus lus|potrebbe interessarti|articoli correlati|mehr zum thema"
     r"|das könnte (?:sie|dich) auch interessieren|weitere artikel|weitere themen|mehr themen|berita terkait"
-    r"|notas relacionadas|contenido relacionado|art[ií]culos relacionados)\s*[:.…]*$"
+    r"|notas relacionadas|contenido relacionado|art[ií]culos relacionados"
+    # a comment section's heading: what follows is readers' text, not the story's (a bare "12 Comments" is
+    # COMMENT_COUNT)
+    r"|(?:\d+ )?(?:comments?|responses?|replies|thoughts|reactions?) (?:to|on) .{1,160}|leave a (?:reply|comment)"
+    r"|(?:schreibe|schreiben sie) einen kommentar|kommentar (?:verfassen|schreiben)|deja un comentario"
+    r"|laisser un commentaire|lascia un commento|dodaj komentarz|join the (?:conversation|discussion))\s*[:.…]*$"
 )
 INLINE_READ = (r"^(?:also read|read also|read more|also see|see also|must read|also watch|watch|listen|" + _READ_ALSO
                + r")\s*[:|\-–—]\s*\S")
@@ -749,7 +761,8 @@ RESUME_WORDS = 10
 
 @nb.njit(cache=True)
 def _k_tail_cut(rid, words, heading, sentence):
-    """Lines from a tail heading on, once a 15+ word paragraph came before it in the row, up to where
+    """Lines from a tail heading on, once a 15+ word paragraph came before it in the row (a comment count,
+    ``heading`` 2: once ``RESUME_PARAGRAPHS`` did, for a page prints one by its headline too), up to where
     the page's own text resumes (``RESUME_PARAGRAPHS`` sentence paragraphs in a row, kept)."""
     out = np.zeros(len(rid), np.bool_)
     i = 0
@@ -758,16 +771,17 @@ def _k_tail_cut(rid, words, heading, sentence):
         start = i
         while i < len(rid) and rid[i] == r:
             i += 1
-        seen_para = False
+        n_para = 0
         cut = False
         j = start
         while j < i:
-            if heading[j] and seen_para:
+            h = heading[j]
+            if h != 0 and (cut or (h == 1 and n_para >= 1) or (h == 2 and n_para >= RESUME_PARAGRAPHS)):
                 cut = True
                 out[j] = True
             elif cut:
                 run = 0
-                while j + run < i and run < RESUME_PARAGRAPHS and not heading[j + run] and sentence[j + run] \
+                while j + run < i and run < RESUME_PARAGRAPHS and heading[j + run] == 0 and sentence[j + run] \
                         and words[j + run] >= RESUME_WORDS:
                     run += 1
                 if run == RESUME_PARAGRAPHS:
@@ -775,7 +789,7 @@ def _k_tail_cut(rid, words, heading, sentence):
                 else:
                     out[j] = True
             elif words[j] >= 15:
-                seen_para = True
+                n_para += 1
             j += 1
     return out
 
@@ -1533,11 +1547,12 @@ def _clean_texts(
         "i",
         pl.col("norm").str.contains(STATIC_CHROME).alias("static"),
         pl.col("norm").str.contains(TAIL_HEADING).alias("tail"),
+        pl.col("norm").str.contains(COMMENT_COUNT).alias("count"),
         (pl.col("norm").str.contains(INLINE_READ) & (pl.col("words") <= 30)).alias("inline"),
     )
-    static, tail, inline, hint = (np.zeros(len(rid), np.bool_) for _ in range(4))
+    static, tail, count, inline, hint = (np.zeros(len(rid), np.bool_) for _ in range(5))
     fi = flags.get_column("i").to_numpy()
-    for arr, col in ((static, "static"), (tail, "tail"), (inline, "inline")):
+    for arr, col in ((static, "static"), (tail, "tail"), (count, "count"), (inline, "inline")):
         arr[fi] = flags.get_column(col).to_numpy()
     static |= _cookie_notices(base.get_column("__body"), data, rid, ls, le)
     top = short.filter(pl.col("ln") < 2 * HEADER_LINES)  # credit lines are looked for near the top only
@@ -1549,17 +1564,19 @@ def _clean_texts(
     )
 
     # Credit lines and tail headings recur like chrome but are read (byline; where the tail starts).
-    keep = ~(static | (learned & ~hint & ~tail))
+    keep = ~(static | (learned & ~hint & ~tail & ~count))
     k = np.flatnonzero(keep)
     teaser = _k_teaser_mask(data, rid[k], ls[k], le[k], ell[k])
     keep[k[teaser]] = False
     keep &= ~inline
     k = np.flatnonzero(keep)
     tail_rows = np.zeros(n, np.bool_)
-    tail_rows[rid[k[tail[k]]]] = True
+    tail_rows[rid[k[tail[k] | count[k]]]] = True
     t = k[tail_rows[rid[k]]]
     if len(t):
-        keep[t[_k_tail_cut(rid[t], line_words[t], tail[t], line_sent[t])]] = False
+        level = np.where(tail[t], 1, np.where(count[t], 2, 0)).astype(np.int8)
+        keep[t[_k_tail_cut(rid[t], line_words[t], level, line_sent[t])]] = False
+    keep &= ~count  # a comment count that starts no cut is still no story text
 
     # A scraped page's story starts at its first paragraph, its header (title, credit line) just above it:
     # what is further up is the site's menu, however long (the header resolver reads a page's first lines).
