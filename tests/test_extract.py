@@ -847,6 +847,23 @@ def test_a_comment_section_under_the_story_goes_and_a_comment_count_by_the_headl
     assert [a["text"] for a in got] == [body, body, body], [a["text"][-100:] for a in got]
 
 
+@pytest.mark.parametrize("heading", [
+    "Related coverage from Example Money:", "Read these next", "More Great Example Stories",
+    "Want more stories like this?", "Ähnliche Beiträge", "Czytaj też", "Lue seuraavaksi:", "関連記事", "Terkait",
+])
+def test_a_list_of_other_stories_under_a_tail_heading_in_many_languages_goes(heading: str) -> None:
+    """Teasers with a sentence of summary each read like the story's paragraphs; the heading above them
+    says where the story ends."""
+    body = "\n\n".join(STORY_PARAS)
+    teasers = ["Ferry fares rise for the winter season",
+               "Operators said the new timetable starts in November and adds two evening crossings.",
+               "Council approves new cycle lanes on the coast road",
+               "The lanes will be built in stages over the next two years, the council said."]
+    page = _page("Harbour bridge shut after divers find crack in pier", "By IANS", body, heading, *teasers)
+    got = extract(raw([page]), config=CFG)[0].to_dicts()[0]
+    assert got["text"] == body, got["text"][-120:]
+
+
 def test_a_record_holding_a_whole_scraped_page_is_cleaned_as_the_page_file_is():
     """Scrapers write JSONL and CSV too: a record whose text has a site menu above its story (more short
     labels than a header holds) gets a page's rules, as the same page saved as a text file does."""

@@ -243,6 +243,13 @@ TAIL_HEADING = (
     r"|articles similaires|les plus lus|potrebbe interessarti|articoli correlati|mehr zum thema"
     r"|das könnte (?:sie|dich) auch interessieren|weitere artikel|weitere themen|mehr themen|berita terkait"
     r"|notas relacionadas|contenido relacionado|art[ií]culos relacionados"
+    r"|related (?:coverage|reading)(?: from .{1,60})?|read (?:these |this )?next|what to read next"
+    r"|more (?:great )?[a-z0-9.&' -]{1,30} stories|(?:want )?more (?:stories|articles) like this\??"
+    r"|ähnliche beiträge|verwandte artikel|weitere beiträge|das könnte (?:sie|dich) auch interessieren"
+    r"|lees ook|gerelateerde artikelen|czytaj (?:też|także)|zobacz (?:też|także)|powiązane artykuły"
+    r"|inne artykuły(?: autora)?|läs också|relaterade artiklar|les også|relaterte artikler|lue (?:myös|seuraavaksi)"
+    r"|вам (?:также )?может быть интересно|похожие (?:статьи|новости)|terkait|berita lainnya|関連記事"
+    r"|相关(?:新闻|阅读|文章|推荐)"
     # a comment section's heading: what follows is readers' text, not the story's (a bare "12 Comments" is
     # COMMENT_COUNT)
     r"|(?:\d+ )?(?:comments?|responses?|replies|thoughts|reactions?) (?:to|on) .{1,160}|leave a (?:reply|comment)"
