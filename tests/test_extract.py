@@ -850,10 +850,11 @@ def test_a_comment_section_under_the_story_goes_and_a_comment_count_by_the_headl
 @pytest.mark.parametrize("heading", [
     "Related coverage from Example Money:", "Read these next", "More Great Example Stories",
     "Want more stories like this?", "Ähnliche Beiträge", "Czytaj też", "Lue seuraavaksi:", "関連記事", "Terkait",
+    "About the author", "Über die Autorin", "Sign up for our morning newsletter",
 ])
 def test_a_list_of_other_stories_under_a_tail_heading_in_many_languages_goes(heading: str) -> None:
-    """Teasers with a sentence of summary each read like the story's paragraphs; the heading above them
-    says where the story ends."""
+    """Teasers with a sentence of summary each (or an author's or a newsletter's blurb) read like the story's
+    paragraphs; the heading above them says where the story ends."""
     body = "\n\n".join(STORY_PARAS)
     teasers = ["Ferry fares rise for the winter season",
                "Operators said the new timetable starts in November and adds two evening crossings.",

@@ -250,6 +250,10 @@ TAIL_HEADING = (
     r"|inne artykuły(?: autora)?|läs också|relaterade artiklar|les også|relaterte artikler|lue (?:myös|seuraavaksi)"
     r"|вам (?:также )?может быть интересно|похожие (?:статьи|новости)|terkait|berita lainnya|関連記事"
     r"|相关(?:新闻|阅读|文章|推荐)"
+    # an author box and a newsletter box: what follows them is the site's, not the story's
+    r"|about the authors?|über (?:den autor|die autorin)|zum autor|sobre (?:el|la) autora?|acerca del autor"
+    r"|à propos de l'auteur|sull'autore|o autorze|об авторе"
+    r"|(?:newsletter sign ?up|sign up for (?:our|the) .{0,40}newsletters?|subscribe to (?:our|the) .{0,40}newsletters?)"
     # a comment section's heading: what follows is readers' text, not the story's (a bare "12 Comments" is
     # COMMENT_COUNT)
     r"|(?:\d+ )?(?:comments?|responses?|replies|thoughts|reactions?) (?:to|on) .{1,160}|leave a (?:reply|comment)"
