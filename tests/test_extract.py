@@ -933,6 +933,28 @@ def test_a_text_page_in_spanish_french_or_german_is_dated_from_its_header(line: 
     assert (a["title"], a["published_at"], a["text"]) == ("El puente del puerto reabre para ciclistas", when, body)
 
 
+@pytest.mark.parametrize(("line", "byline", "when"), [
+    # the blog platforms' credit line, date first, in their languages
+    ("Posted on March 5, 2025 by Jonas Brandtner", "Jonas Brandtner", datetime(2025, 3, 5, tzinfo=UTC)),
+    ("Veröffentlicht am 5. März 2025 von Jonas Brandtner", "Jonas Brandtner", datetime(2025, 3, 5, tzinfo=UTC)),
+    ("05.03.2025, 10:30 von jbrandtner", None, datetime(2025, 3, 5, 10, 30, tzinfo=UTC)),  # a handle, not a name
+    ("Erstellt von Jonas Brandtner am Mittwoch 5. März 2025", "Jonas Brandtner", datetime(2025, 3, 5, tzinfo=UTC)),
+    ("Publiziert: 05.03.2025, 10:30", None, datetime(2025, 3, 5, 10, 30, tzinfo=UTC)),
+])
+def test_a_date_then_its_author_is_a_credit_line(line: str, byline: str | None, when: datetime) -> None:
+    body = SPANISH_BODY
+    a = extract(raw([_page("El puente del puerto reabre para ciclistas", line, body)]), config=CFG)[0].to_dicts()[0]
+    assert (a["title"], a["byline"], a["published_at"], a["text"]) == (
+        "El puente del puerto reabre para ciclistas", byline, when, body)
+
+
+def test_prose_with_a_year_and_a_by_is_no_credit_line():
+    from provenance.extract.clean import header_line
+
+    assert header_line("The bridge was built in 1920 by Example Works") is None
+    assert header_line("Sales rose by 5 percent in 2019 by volume") is None
+
+
 @pytest.mark.parametrize(("line", "byline"), [
     ("Por Lucía Ferrer | Publicado el 05/03/2025 a las 10:30", "Lucía Ferrer"),
     ("Par Claire Dubois | Mis à jour le 05/03/2025 à 10h30", "Claire Dubois"),

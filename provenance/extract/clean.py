@@ -2090,9 +2090,29 @@ def _date_segment(seg: str) -> tuple[str | None, bool, bool]:
     return None, False, False
 
 
+#: A date, then its author: "Posted on March 3, 2019 by Jane Doe", "Veröffentlicht am 8. Februar 2022 von
+#: Example-Team", "11.05.2012, 10:22 von jdoe" (the blog platforms' credit line, in their languages).
+_DATE_THEN_BY = re.compile(r"^(.{6,80}?)\s+(?:by|von|por|par|da)\s+(\S.{0,59})$", re.I)
+#: Its German form with the author first: "Erstellt von Jana Berg am Dienstag 6. Mai 2014".
+_BY_THEN_DATE = re.compile(r"^(?:(?:erstellt|geschrieben|verfasst|publiziert|veröffentlicht|gepostet)\s+)?von\s+"
+                           r"(.{1,60}?)\s+am\s+(.{6,60})$", re.I)
+
+
+def _date_and_author(seg: str) -> tuple[str, str | None] | None:
+    """A segment that is a date and its author (patterns above): (the date, the name or None)."""
+    if m := _BY_THEN_DATE.match(seg):
+        return (m.group(2), _who(m.group(1))) if _date_segment(m.group(2))[0] is not None else None
+    if (m := _DATE_THEN_BY.match(seg)) and len(m.group(2).split()) <= 6 and _date_segment(m.group(1))[0] is not None:
+        return m.group(1), _who(m.group(2))
+    return None
+
+
 def header_line(line: str) -> tuple[str | None, str | None] | None:
     """``(byline, date string)`` when ``line`` is a credit/date line of a page header, else None."""
     line = _READ_TIME.sub("", line)  # "2 min read Last Updated : Oct 16 2024 | 4:45 PM IST"
+    if (both := _date_and_author(line)) is not None:
+        byline, date = header_line(both[0]) or (None, None)
+        return (both[1] or byline, date) if date else None
     segs = [s.strip() for s in re.split(r"\s+[|•·]\s+|\s*\|\s*", line) if s.strip()]
     if not segs or len(line) > 200:
         return None
