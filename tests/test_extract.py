@@ -940,6 +940,10 @@ def test_a_text_page_in_spanish_french_or_german_is_dated_from_its_header(line: 
     ("05.03.2025, 10:30 von jbrandtner", None, datetime(2025, 3, 5, 10, 30, tzinfo=UTC)),  # a handle, not a name
     ("Erstellt von Jonas Brandtner am Mittwoch 5. März 2025", "Jonas Brandtner", datetime(2025, 3, 5, tzinfo=UTC)),
     ("Publiziert: 05.03.2025, 10:30", None, datetime(2025, 3, 5, 10, 30, tzinfo=UTC)),
+    # an Indian site's: a "Publish Date" label, the zone in brackets, the author's label glued to it
+    ("Publish Date:Wed, 05 Mar 2025 04:00 PM (IST)Author: Jonas Brandtner", "Jonas Brandtner",
+     datetime(2025, 3, 5, 10, 30, tzinfo=UTC)),
+    ("Date: 5 March 2025 | By Jonas Brandtner", "Jonas Brandtner", datetime(2025, 3, 5, tzinfo=UTC)),
 ])
 def test_a_date_then_its_author_is_a_credit_line(line: str, byline: str | None, when: datetime) -> None:
     body = SPANISH_BODY
@@ -953,6 +957,7 @@ def test_prose_with_a_year_and_a_by_is_no_credit_line():
 
     assert header_line("The bridge was built in 1920 by Example Works") is None
     assert header_line("Sales rose by 5 percent in 2019 by volume") is None
+    assert header_line("Date night ideas for the long weekend") is None
 
 
 @pytest.mark.parametrize(("line", "byline"), [

@@ -294,12 +294,16 @@ DATELINES = [
 
 # Python patterns for the header resolver.
 #: "By IANS", "Written by: ...", and "ByHT News Desk" (a scraped page glues the label to the name).
-_BYLINE = re.compile(r"^(?:(?:by|written by|reported by|posted by|edited by)\s*:?\s+|(?-i:By(?=[A-Z])))(.{1,120})$", re.I)
+_BYLINE = re.compile(r"^(?:(?:by|written by|reported by|posted by|edited by)\s*:?\s+|author\s*:\s*|(?-i:By(?=[A-Z])))"
+                     r"(.{1,120})$", re.I)
 _DATE_LABEL = re.compile(
-    r"^\s*(?:(?:last|first)\s+)?(updated|published|posted|modified|created|अपडेटेड|अपडेट|प्रकाशित|पब्लिश्ड)\s*(?:on|at)?\s*"
-    r"([:ः])?\s*(.*)$", re.I
+    r"^\s*(?:(?:last|first)\s+)?(updated|published|posted|modified|created|publish(?:ed)?\s+date|publication\s+date"
+    r"|date\s+published|date|अपडेटेड|अपडेट|प्रकाशित|पब्लिश्ड)\s*(?:on|at)?\s*([:ः])?\s*(.*)$", re.I
 )
-_PUBLISHED_LABELS = frozenset({"published", "created", "प्रकाशित", "पब्लिश्ड"})
+_PUBLISHED_LABELS = frozenset({"published", "created", "publish date", "published date", "publication date",
+                               "date published", "date", "प्रकाशित", "पब्लिश्ड"})
+#: A byline label glued to what stands before it ("... PM (IST)Author: Jana Berg"): a segment of its own.
+_GLUED_AUTHOR = re.compile(r"(?<=\S)\s*(?=(?:author|written by|reported by)\s*:)", re.I)
 #: An English date label's words ("Last Updated", "Published", "Created").
 _DATE_WORD = r"(?:(?:last|first)\s+)?(?:updated|published|posted|modified|created)"
 #: A label on a line of its own, whose value is the next line ("Curated By :" / "News Desk"; "Published On:" /
@@ -2084,7 +2088,7 @@ def _date_segment(seg: str) -> tuple[str | None, bool, bool]:
     """(date string, labeled, is 'published') for one '|' segment of a credit line."""
     m = _DATE_LABEL.match(seg)
     if m and (m.group(2) or parse_published(m.group(3))[0] is not None):
-        return m.group(3).strip() or None, True, m.group(1).lower() in _PUBLISHED_LABELS
+        return m.group(3).strip() or None, True, " ".join(m.group(1).lower().split()) in _PUBLISHED_LABELS
     if parse_published(seg)[0] is not None:
         return seg.strip(), False, False
     return None, False, False
@@ -2110,6 +2114,7 @@ def _date_and_author(seg: str) -> tuple[str, str | None] | None:
 def header_line(line: str) -> tuple[str | None, str | None] | None:
     """``(byline, date string)`` when ``line`` is a credit/date line of a page header, else None."""
     line = _READ_TIME.sub("", line)  # "2 min read Last Updated : Oct 16 2024 | 4:45 PM IST"
+    line = _GLUED_AUTHOR.sub(" | ", line)
     if (both := _date_and_author(line)) is not None:
         byline, date = header_line(both[0]) or (None, None)
         return (both[1] or byline, date) if date else None
@@ -2153,6 +2158,8 @@ def header_line(line: str) -> tuple[str | None, str | None] | None:
             byline, dates = who, dates[1:]  # "IANS | Mar 05, 2025 04:45 PM IST"
         elif not dates or dates[0][0] is None or len(segs) > 2:
             return None
+    if byline is None:  # "Published: Oct 16, 2024 | By Jana Berg": the author after the date
+        byline = next((_who(m.group(1)) for sg in rest[1:] if (m := _BYLINE.match(sg))), None)
     found = [d for d in dates if d[0] is not None]
     published = [d for d in found if d[2]]
     date = (published or found or [(None,)])[0][0]
