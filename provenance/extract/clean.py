@@ -185,7 +185,8 @@ STATIC_CHROME = (
     # share and like buttons as a page's text gives them ("Click to share on Reddit (Opens in new window)",
     # WordPress's "Like this:" / "Like Loading..."), and in the languages of the sites a corpus mixes in
     r"|click to (?:share on \w+|print|email (?:this|a link) to a friend)(?: \(opens in new window\))?"
-    r"|like this:?|like loading\.*|save|follow|print this (?:article|story|page)(?: share it with (?:your )?friends)?|share it with (?:your )?friends"
+    r"|like this:?|like loading\.*|save|follow|share it with (?:your )?friends"
+    r"|print this (?:article|story|page)(?: share it with (?:your )?friends)?"
     r"|teilen(?: sie dies mit)?:?|gefällt mir:?|gefällt mir wird geladen\.*|compartir(?: en \w+)?|compártelo:?"
     r"|partager(?: sur \w+)?|condividi(?: su \w+)?|bagikan|udostępnij|поделиться|शेयर करें|साझा करें"
     r"|read(?:ing)? time:? ?\d{1,2} min(?:ute)?s?|\d{1,2} min(?:ute)?s? read|show (?:full|the full) (?:article|story)"
@@ -245,7 +246,7 @@ TAIL_HEADING = (
     r"|notas relacionadas|contenido relacionado|art[ií]culos relacionados"
     r"|related (?:coverage|reading)(?: from .{1,60})?|read (?:these |this )?next|what to read next"
     r"|more (?:great )?[a-z0-9.&' -]{1,30} stories|(?:want )?more (?:stories|articles) like this\??"
-    r"|ähnliche beiträge|verwandte artikel|weitere beiträge|das könnte (?:sie|dich) auch interessieren"
+    r"|ähnliche beiträge|verwandte artikel|weitere beiträge"
     r"|lees ook|gerelateerde artikelen|czytaj (?:też|także)|zobacz (?:też|także)|powiązane artykuły"
     r"|inne artykuły(?: autora)?|läs också|relaterade artiklar|les også|relaterte artikler|lue (?:myös|seuraavaksi)"
     r"|вам (?:также )?может быть интересно|похожие (?:статьи|новости)|terkait|berita lainnya|関連記事"
@@ -2250,8 +2251,6 @@ def _title_like(line: str, words: int) -> bool:
 
 
 # ---------------------------------------------------------------- sites
-
-
 
 #: Hosting services whose subdomains are separate sites (each blog its own), and the reserved
 #: documentation name "example" (RFC 2606) that test corpora put under country domains.

@@ -160,7 +160,7 @@ _LOCAL_MONTHS = {
 _LOCAL_LABELS = (
     r"publicado|actualizado|atualizado|publié|publie|mis\s+à\s+jour|mis\s+a\s+jour|modifié|modifie|"
     r"veröffentlicht|aktualisiert|zuletzt\s+aktualisiert|letzte\s+aktualisierung|erschienen|erscheinungsdatum|"
-    r"stand|pubblicato|aggiornato|publiziert|erstellt|créé|cree"
+    r"stand|pubblicato|aggiornato|publiziert|erstellt|créé"
 )
 #: Weekday names of those languages: a date that names one is written in them, so day first.
 _LOCAL_DAYS = (
