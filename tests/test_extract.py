@@ -952,12 +952,29 @@ def test_a_date_then_its_author_is_a_credit_line(line: str, byline: str | None, 
         "El puente del puerto reabre para ciclistas", byline, when, body)
 
 
+@pytest.mark.parametrize(("line", "when"), [
+    ("Example News March 5, 2025, 10:30 AM", datetime(2025, 3, 5, 10, 30, tzinfo=UTC)),  # an outlet, then the date
+    ("Nachricht 5. März 2025", datetime(2025, 3, 5, tzinfo=UTC)),  # a section
+    ("Seehafen, 5. März 2025", datetime(2025, 3, 5, tzinfo=UTC)),  # a place
+])
+def test_a_name_then_a_date_gives_the_date(line: str, when: datetime) -> None:
+    """The name before the date may be an outlet, a section or a place as well as an author: the date is
+    taken, the name is not taken for a byline."""
+    body = SPANISH_BODY
+    a = extract(raw([_page("El puente del puerto reabre para ciclistas", line, body)]), config=CFG)[0].to_dicts()[0]
+    assert (a["title"], a["byline"], a["published_at"], a["text"]) == (
+        "El puente del puerto reabre para ciclistas", None, when, body)
+
+
 def test_prose_with_a_year_and_a_by_is_no_credit_line():
     from provenance.extract.clean import header_line
 
     assert header_line("The bridge was built in 1920 by Example Works") is None
     assert header_line("Sales rose by 5 percent in 2019 by volume") is None
     assert header_line("Date night ideas for the long weekend") is None
+    assert header_line("The council met on March 3, 2019") is None  # prose, not a name and a date
+    assert header_line("Termin: 28.02.2020, 18:30 Uhr") is None  # another date's label (an event)
+    assert header_line("Wochenbericht 14. - 20. Januar 2022") is None  # a range
 
 
 @pytest.mark.parametrize(("line", "byline"), [

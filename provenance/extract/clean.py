@@ -145,7 +145,7 @@ import xxhash
 from provenance.config import Config
 from provenance.detect.fingerprint import xxh64_range
 from provenance.extract.boilerplate import strip_disclaimers
-from provenance.extract.dates import parse_published, parse_published_series
+from provenance.extract.dates import DATE_START, parse_published, parse_published_series
 from provenance.ingest.pages import SECOND_LEVEL
 from provenance.schemas import CHROME_STATS, EXTRACTED, RAW, REJECTS, conform
 
@@ -2112,8 +2112,31 @@ def _date_and_author(seg: str) -> tuple[str, str | None] | None:
     return None
 
 
+def _labelled_date(line: str) -> str | None:
+    """The date of a short line that is a name and a date, without a separator ("CBS News February 24, 2020,
+    7:57 AM", "Nachricht 19. November 2021"): the date only, since the name may be an outlet, a place or a
+    section as well as an author. Prose ("The council met on March 3, 2019"), a label of another date
+    ("Termin: 28.02.2020") and a range ("Wochenbericht 14. - 20. Januar 2022") are not."""
+    words = line.split()
+    if len(words) > 12:
+        return None
+    for k in range(1, min(3, len(words) - 1) + 1):
+        head, rest = " ".join(words[:k]), " ".join(words[k:])
+        if (_who(head) and not re.search(r"[\d:]", head) and DATE_START.match(rest)
+                and (d := _date_segment(rest)[0]) is not None):
+            return d
+    return None
+
+
 def header_line(line: str) -> tuple[str | None, str | None] | None:
     """``(byline, date string)`` when ``line`` is a credit/date line of a page header, else None."""
+    found = _header_line(line)
+    if found is None and (date := _labelled_date(line)) is not None:
+        return None, date
+    return found
+
+
+def _header_line(line: str) -> tuple[str | None, str | None] | None:
     line = _READ_TIME.sub("", line)  # "2 min read Last Updated : Oct 16 2024 | 4:45 PM IST"
     line = _GLUED_AUTHOR.sub(" | ", line)
     if (both := _date_and_author(line)) is not None:

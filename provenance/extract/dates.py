@@ -169,6 +169,13 @@ _LOCAL_DAYS = (
     r"martedì|martedi|mercoledì|mercoledi|giovedì|giovedi|venerdì|venerdi|montag|dienstag|mittwoch|donnerstag|"
     r"freitag|samstag|sonntag"
 )
+#: What a written date starts with: a digit, or a month's or a weekday's name, English or of the languages
+#: above ("March 5, 2025", "Mittwoch, 5. März 2025"); a credit line's name ends where it begins.
+DATE_START = re.compile(
+    r"^(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?(?!\w)"
+    rf"|(?:{'|'.join(sorted(map(re.escape, _LOCAL_MONTHS), key=len, reverse=True))})\.?(?!\w)|(?:{_LOCAL_DAYS})(?!\w))",
+    re.I,
+)
 _LOCAL_WORD = re.compile(
     r"(?<![\w])(?:(" + "|".join(sorted(map(re.escape, _LOCAL_MONTHS), key=len, reverse=True)) + r")\.?"
     r"|(" + _LOCAL_LABELS + r")|(?:" + _LOCAL_DAYS + r"))(?![\w])", re.I)
