@@ -952,6 +952,19 @@ def test_a_date_then_its_author_is_a_credit_line(line: str, byline: str | None, 
         "El puente del puerto reabre para ciclistas", byline, when, body)
 
 
+def test_a_byline_with_its_date_glued_on_and_a_menu_above_a_teaser():
+    """"By NAME DATE" with no "on" between (and a reading time after): the name and the date. Under a
+    teaser too long for a header, the menu above the page's first paragraph still goes."""
+    body = "\n\n".join(STORY_PARAS)
+    teaser = ("A crack found by divers in one of the old swing bridge's stone piers has closed the harbour crossing "
+              "to all traffic while engineers survey the damage and the council weighs the cost of repairs")
+    page = _page("Home", "Regional", "Weather", "Sport", teaser, "By Jonas Brandtner Mar 5, 2025 5 min read", body)
+    a = extract(raw([page]), config=CFG)[0].to_dicts()[0]
+    assert (a["byline"], a["published_at"]) == ("Jonas Brandtner", datetime(2025, 3, 5, tzinfo=UTC))
+    assert not any(w in a["text"].split("\n") for w in ("Home", "Regional", "Weather", "Sport")), a["text"][:120]
+    assert a["text"].endswith(body)
+
+
 @pytest.mark.parametrize(("line", "when"), [
     ("Example News March 5, 2025, 10:30 AM", datetime(2025, 3, 5, 10, 30, tzinfo=UTC)),  # an outlet, then the date
     ("Nachricht 5. März 2025", datetime(2025, 3, 5, tzinfo=UTC)),  # a section

@@ -2112,6 +2112,20 @@ def _date_and_author(seg: str) -> tuple[str, str | None] | None:
     return None
 
 
+_MIN_READ = re.compile(r"\s+\d{1,2}\s+min(?:ute)?s?\s+read$", re.I)
+
+
+def _name_then_date(text: str) -> tuple[str, str] | None:
+    """A byline's name and the date glued after it ("Ana Reyes Feb 8, 2020 5 min read"): the date starts
+    at the first word where one can (:data:`DATE_START`) and the rest reads as a date."""
+    words = _MIN_READ.sub("", text).split()
+    for k in range(1, min(6, len(words) - 1) + 1):
+        rest = " ".join(words[k:])
+        if DATE_START.match(rest) and _date_segment(rest)[0] is not None:
+            return " ".join(words[:k]), rest
+    return None
+
+
 def _labelled_date(line: str) -> str | None:
     """The date of a short line that is a name and a date, without a separator ("CBS News February 24, 2020,
     7:57 AM", "Nachricht 19. November 2021"): the date only, since the name may be an outlet, a place or a
@@ -2153,6 +2167,9 @@ def _header_line(line: str) -> tuple[str | None, str | None] | None:
     if m := _BYLINE.match(first):
         name, on, when = m.group(1).rpartition(" on ")
         if on and name and _date_segment(when)[0] is not None:  # "Written by Ana Reyes on July 27, 2017"
+            segs[1:1] = [when]
+        elif (split := _name_then_date(m.group(1))) is not None:  # "By Ana Reyes Feb 8, 2020 5 min read"
+            name, when = split
             segs[1:1] = [when]
         else:
             name = m.group(1)
@@ -2233,7 +2250,10 @@ def resolve_header(lines: Sequence[str], words: Sequence[int], *, is_page: bool)
                 # headline-sized line under it wins over a label above it, a menu's last entry or a section.
                 return list(range(j + 1)), lines[j], byline, date
             return list(range(h1 + 1)), title, byline, date
-        return list(range(h0, h1 + 1)), None, byline, date
+        # Under a long line (a teaser, a notice): the credit line goes, and on a page what stands above the
+        # first paragraph goes too, as it does when no credit line is found.
+        top = _page_top(lines, words)[0] if is_page else []
+        return [*top, *range(h0, h1 + 1)], None, byline, date
     if not is_page:
         return [], None, None, None
     top, title = _page_top(lines, words)

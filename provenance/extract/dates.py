@@ -172,7 +172,9 @@ _LOCAL_DAYS = (
 #: What a written date starts with: a digit, or a month's or a weekday's name, English or of the languages
 #: above ("March 5, 2025", "Mittwoch, 5. März 2025"); a credit line's name ends where it begins.
 DATE_START = re.compile(
-    r"^(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?(?!\w)"
+    r"^(?:\d|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?"
+    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?(?!\w)"
     rf"|(?:{'|'.join(sorted(map(re.escape, _LOCAL_MONTHS), key=len, reverse=True))})\.?(?!\w)|(?:{_LOCAL_DAYS})(?!\w))",
     re.I,
 )
