@@ -2115,15 +2115,20 @@ def _date_and_author(seg: str) -> tuple[str, str | None] | None:
 _MIN_READ = re.compile(r"\s+\d{1,2}\s+min(?:ute)?s?\s+read$", re.I)
 
 
-def _name_then_date(text: str) -> tuple[str, str] | None:
-    """A byline's name and the date glued after it ("Ana Reyes Feb 8, 2020 5 min read"): the date starts
-    at the first word where one can (:data:`DATE_START`) and the rest reads as a date."""
-    words = _MIN_READ.sub("", text).split()
-    for k in range(1, min(6, len(words) - 1) + 1):
-        rest = " ".join(words[k:])
-        if DATE_START.match(rest) and _date_segment(rest)[0] is not None:
-            return " ".join(words[:k]), rest
+def _date_after(text: str, max_head: int, head_ok: Callable[[str], bool]) -> tuple[str, str] | None:
+    """(head, date) for the first split of ``text`` into up to ``max_head`` words and a date that starts
+    right after them (:data:`DATE_START`) and reads as one, with a head ``head_ok`` accepts."""
+    words = text.split()
+    for k in range(1, min(max_head, len(words) - 1) + 1):
+        head, rest = " ".join(words[:k]), " ".join(words[k:])
+        if head_ok(head) and DATE_START.match(rest) and _date_segment(rest)[0] is not None:
+            return head, rest
     return None
+
+
+def _name_then_date(text: str) -> tuple[str, str] | None:
+    """A byline's name and the date glued after it ("Ana Reyes Feb 8, 2020 5 min read")."""
+    return _date_after(_MIN_READ.sub("", text), 6, lambda _: True)
 
 
 def _labelled_date(line: str) -> str | None:
@@ -2131,15 +2136,10 @@ def _labelled_date(line: str) -> str | None:
     7:57 AM", "Nachricht 19. November 2021"): the date only, since the name may be an outlet, a place or a
     section as well as an author. Prose ("The council met on March 3, 2019"), a label of another date
     ("Termin: 28.02.2020") and a range ("Wochenbericht 14. - 20. Januar 2022") are not."""
-    words = line.split()
-    if len(words) > 12:
+    if len(line.split()) > 12:
         return None
-    for k in range(1, min(3, len(words) - 1) + 1):
-        head, rest = " ".join(words[:k]), " ".join(words[k:])
-        if (_who(head) and not re.search(r"[\d:]", head) and DATE_START.match(rest)
-                and (d := _date_segment(rest)[0]) is not None):
-            return d
-    return None
+    found = _date_after(line, 3, lambda head: bool(_who(head)) and not re.search(r"[\d:]", head))
+    return _date_segment(found[1])[0] if found else None
 
 
 def header_line(line: str) -> tuple[str | None, str | None] | None:
